@@ -1,0 +1,51 @@
+// The one interface both CRMs implement (DESIGN.md §2). CRM field names stay below this line.
+import type { Direction, MessageStatus, ProviderErrorInfo } from '../../src/core/message';
+
+export type CrmName = 'highlevel' | 'pipedrive';
+
+/** Access token for one installation; refresh is serialized by the service (one refresh in flight). */
+export interface TokenSource {
+  get(): Promise<string>;
+  /** Called after a 401: refreshes (once, even if called concurrently) and returns the new token. */
+  refresh(): Promise<string>;
+}
+
+/** A message as the CRM should show it: already rendered to readable text by the relay service. */
+export interface CrmMessageRecord {
+  messageId: string;
+  direction: Direction;
+  /** Customer phone, E.164. */
+  customerPhone: string;
+  customerName?: string;
+  /** Readable rendering of the content (never raw JSON). */
+  text: string;
+  attachments: string[];
+  providerMessageId?: string;
+  occurredAt: number;
+  status: MessageStatus;
+  error?: ProviderErrorInfo;
+  /** Where the message came from: the CRM composer, our API/sidebar, a campaign, or the customer. */
+  origin: 'crm' | 'app' | 'campaign' | 'customer';
+  /** CRM ids known so far (filled after the first delivery). */
+  crmMessageId?: string;
+  crmContactId?: string;
+  crmConversationId?: string;
+  /** Pipedrive: the deal the message was sent from, to log it there too. */
+  crmDealId?: string;
+  /** Our WhatsApp sender number (E.164), for display. */
+  senderPhone?: string;
+}
+
+export interface CrmDeliveryResult {
+  crmMessageId?: string;
+  crmContactId?: string;
+  crmConversationId?: string;
+}
+
+export interface CrmAdapter {
+  readonly crm: CrmName;
+  /** Records a message in the CRM (HighLevel inbound message / Pipedrive note). Must be safe to retry. */
+  recordMessage(record: CrmMessageRecord): Promise<CrmDeliveryResult>;
+  /** Reflects a status change of a message already recorded (HighLevel status PUT / Pipedrive note update). */
+  recordStatus(record: CrmMessageRecord): Promise<void>;
+}

@@ -1,0 +1,130 @@
+// The one interface every WhatsApp provider implements (DESIGN.md §2). Vendor field names stay below this line.
+import type { OutboundMessage, MessageContent, MessageStatus, ProviderErrorInfo } from '../../src/core/message';
+import type { ProviderName, Template, TemplateDraft, TemplateStatus } from '../../src/core/template';
+import type { ProviderError } from '../../src/core/errors';
+
+/** A webhook exactly as received: the raw body is needed for signatures. */
+export interface WebhookRequest {
+  /** Public URL the provider called (scheme, host, path and query), used by Twilio's signature. */
+  url: string;
+  method: string;
+  headers: Headers;
+  rawBody: string;
+}
+
+export interface Referral {
+  sourceType?: string; // ad | post | …
+  sourceId?: string;
+  sourceUrl?: string;
+  headline?: string;
+  body?: string;
+  ctwaClid?: string;
+}
+
+export interface PricingInfo {
+  billable?: boolean;
+  model?: 'CBP' | 'PMP' | string;
+  /** regular | free_customer_service | free_entry_point */
+  type?: string;
+  category?: string;
+}
+
+export interface ConversationInfo {
+  id?: string;
+  expiresAt?: number;
+  originType?: string;
+}
+
+export type ProviderEvent =
+  | {
+      kind: 'inbound_message';
+      /** Provider routing key of our number (Meta phone_number_id, Twilio `whatsapp:+…`, CM.com number). */
+      routingKey?: string;
+      providerMessageId: string;
+      /** Customer phone, E.164. */
+      from: string;
+      profileName?: string;
+      timestamp: number; // epoch ms
+      content: MessageContent;
+      replyToProviderMessageId?: string;
+      forwarded?: boolean;
+      referral?: Referral;
+    }
+  | {
+      kind: 'message_edited';
+      routingKey?: string;
+      providerMessageId: string; // the edited (original) message
+      from: string;
+      timestamp: number;
+      content: MessageContent;
+    }
+  | {
+      kind: 'message_deleted';
+      routingKey?: string;
+      providerMessageId: string;
+      from: string;
+      timestamp: number;
+    }
+  | {
+      kind: 'status';
+      routingKey?: string;
+      /** Provider message id, or for CM.com our reference. */
+      providerMessageId: string;
+      status: MessageStatus;
+      timestamp: number;
+      recipient?: string;
+      error?: ProviderErrorInfo;
+      pricing?: PricingInfo;
+      conversation?: ConversationInfo;
+      /** Catalog / product problem flag (`warning`), kept without changing status. */
+      warning?: string;
+    }
+  | {
+      kind: 'template_status';
+      routingKey?: string; // Meta WABA id
+      providerTemplateId: string;
+      name?: string;
+      language?: string;
+      status: TemplateStatus;
+      reason?: string;
+      timestamp: number;
+    };
+
+export interface ProviderCapabilities {
+  /** false for CM.com: templates are registered by the admin, not listed. */
+  listTemplates: boolean;
+  submitTemplate: boolean;
+  readReceipts: boolean;
+}
+
+export interface SendResult {
+  providerMessageId: string;
+  /** Immediate status reported by the send call (usually `pending`). */
+  status: MessageStatus;
+}
+
+export interface ProviderAdapter {
+  readonly provider: ProviderName;
+  readonly capabilities: ProviderCapabilities;
+  /** Every template, one page per iteration, mapped to the normalized model. */
+  listTemplates(): AsyncIterable<Template[]>;
+  /** Lints first; throws AppError('invalid_request') with the findings before any call when the draft fails. */
+  submitTemplate(draft: TemplateDraft): Promise<{ providerTemplateId: string; status: TemplateStatus }>;
+  send(message: OutboundMessage): Promise<SendResult>;
+  /** Checks credentials with a cheap authenticated call. Throws ProviderError('auth') when they are wrong. */
+  testCredentials(): Promise<void>;
+  /** Constant-time signature check. Never throws for a bad signature: returns false. */
+  verifyWebhook(request: WebhookRequest): Promise<boolean>;
+  /** Normalized events. Throws AppError('invalid_request') for a body that is not the vendor's shape. */
+  parseWebhook(request: WebhookRequest): ProviderEvent[];
+  /** Any thrown vendor/HTTP error → ProviderError with vendor code and text kept. */
+  normalizeError(error: unknown): ProviderError;
+}
+
+export interface ProviderHttpConfig {
+  /** Base URL override (tests and local mode point at the simulator). */
+  baseUrl: string;
+  /** A second base URL where the vendor splits APIs (Twilio Content). */
+  secondaryBaseUrl?: string;
+  timeoutMs: number;
+}
