@@ -54,7 +54,13 @@ export class ProviderError extends Error {
   constructor(
     kind: ProviderErrorKind,
     message: string,
-    extra: { vendorCode?: string; vendorMessage?: string; retryAfterMs?: number; httpStatus?: number; raw?: unknown } = {},
+    extra: {
+      vendorCode?: string;
+      vendorMessage?: string;
+      retryAfterMs?: number;
+      httpStatus?: number;
+      raw?: unknown;
+    } = {},
   ) {
     super(message);
     this.name = 'ProviderError';

@@ -44,11 +44,31 @@ export type MessageContent =
     }
   | { type: 'location'; latitude: number; longitude: number; name?: string; address?: string; url?: string }
   | { type: 'contacts'; contacts: ContactCard[] }
-  | { type: 'interactive_buttons'; body: string; buttons: InteractiveButton[]; header?: string; footer?: string }
-  | { type: 'interactive_list'; body: string; buttonText: string; sections: InteractiveListSection[]; header?: string; footer?: string }
+  | {
+      type: 'interactive_buttons';
+      body: string;
+      buttons: InteractiveButton[];
+      header?: string;
+      footer?: string;
+    }
+  | {
+      type: 'interactive_list';
+      body: string;
+      buttonText: string;
+      sections: InteractiveListSection[];
+      header?: string;
+      footer?: string;
+    }
   | { type: 'cta_url'; body: string; buttonText: string; url: string }
   /** A customer's answer to buttons, a list, a template quick reply, or a flow. */
-  | { type: 'reply'; replyKind: 'button' | 'list' | 'quick_reply' | 'flow'; id?: string; title: string; description?: string; data?: string }
+  | {
+      type: 'reply';
+      replyKind: 'button' | 'list' | 'quick_reply' | 'flow';
+      id?: string;
+      title: string;
+      description?: string;
+      data?: string;
+    }
   | {
       type: 'template';
       templateId: string; // our template row id

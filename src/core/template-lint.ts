@@ -1,0 +1,380 @@
+// Template lint before submission (DESIGN.md §3.3; seeds 002, 003; vendors/providers.md "Create template").
+// Errors are what Meta rejects outright; warnings are common rejection reasons worth a second look.
+import type { TemplateButton, TemplateDraft } from './template';
+import { extractVariables, findPlaceholders } from './template-variables';
+import type { Placeholder } from './template-variables';
+import { checkParameter } from './template-render';
+
+export interface LintFinding {
+  code: string;
+  severity: 'error' | 'warning';
+  /** Where in the draft: `name`, `components.body`, `components.buttons.2.text`, `examples.body.1`, … */
+  path: string;
+  message: string;
+}
+
+export const LIMITS = {
+  name: 512,
+  body: 1024,
+  headerText: 60,
+  headerVariables: 1,
+  footer: 60,
+  buttons: 10,
+  urlButtons: 2,
+  phoneButtons: 1,
+  copyCodeButtons: 1,
+  buttonText: 25,
+} as const;
+
+const NAME = /^[a-z0-9_]+$/;
+const LANGUAGE = /^[a-z]{2,3}(_[A-Z]{2}|_[A-Za-z]{4})?$/;
+
+// Promotional wording that makes Meta recategorize or reject a UTILITY template (INCORRECT_CATEGORY).
+const PROMOTIONAL = [
+  'sale',
+  'discount',
+  'offer',
+  'promo',
+  'promotion',
+  'coupon',
+  'deal',
+  'buy now',
+  'shop now',
+  'limited time',
+  '% off',
+  'free shipping',
+  'black friday',
+  'sconto',
+  'offerta',
+  'promozione',
+  'saldi',
+  'gratis',
+  'allahindlus',
+  'soodustus',
+  'pakkumine',
+  'kampaania',
+  'rebaja',
+  'oferta',
+  'descuento',
+  'rabatt',
+  'angebot',
+  'réduction',
+  'soldes',
+];
+
+type Emit = (code: string, severity: LintFinding['severity'], path: string, message: string) => void;
+
+export function lintTemplate(draft: TemplateDraft): LintFinding[] {
+  const findings: LintFinding[] = [];
+  const emit: Emit = (code, severity, path, message) => findings.push({ code, severity, path, message });
+  lintName(draft, emit);
+  lintHeader(draft, emit);
+  lintBody(draft, emit);
+  lintFooter(draft, emit);
+  lintButtons(draft.components.buttons, emit);
+  lintVariables(draft, emit);
+  lintCategory(draft, emit);
+  return findings;
+}
+
+export function hasErrors(findings: LintFinding[]): boolean {
+  return findings.some((f) => f.severity === 'error');
+}
+
+function lintName({ name, language }: TemplateDraft, emit: Emit): void {
+  if (name.length === 0) emit('name_missing', 'error', 'name', 'The template needs a name.');
+  else if (!NAME.test(name))
+    emit(
+      'name_invalid',
+      'error',
+      'name',
+      'Use only lowercase letters, digits and underscores, e.g. order_confirmation.',
+    );
+  if (name.length > LIMITS.name)
+    emit('name_too_long', 'error', 'name', `The name is ${name.length} characters; at most ${LIMITS.name}.`);
+  if (language.trim() === '') emit('language_missing', 'error', 'language', 'Choose the template language.');
+  else if (!LANGUAGE.test(language))
+    emit(
+      'language_format',
+      'warning',
+      'language',
+      `"${language}" does not look like a WhatsApp language code (en_US, it).`,
+    );
+}
+
+function lintHeader({ components: { header } }: TemplateDraft, emit: Emit): void {
+  if (!header) return;
+  const path = 'components.header';
+  if (header.format !== 'TEXT') {
+    if (!header.mediaExample)
+      emit(
+        'header_example_missing',
+        'error',
+        `${path}.mediaExample`,
+        `A ${header.format.toLowerCase()} header needs an example file.`,
+      );
+    return;
+  }
+  const text = header.text ?? '';
+  if (text.trim() === '') emit('header_text_missing', 'error', `${path}.text`, 'A text header needs text.');
+  if (text.length > LIMITS.headerText)
+    emit(
+      'header_too_long',
+      'error',
+      `${path}.text`,
+      `The header is ${text.length} characters; at most ${LIMITS.headerText}.`,
+    );
+  const vars = findPlaceholders(text).length;
+  if (vars > LIMITS.headerVariables)
+    emit(
+      'header_too_many_variables',
+      'error',
+      `${path}.text`,
+      `The header has ${vars} variables; at most one.`,
+    );
+}
+
+function lintBody({ components: { body } }: TemplateDraft, emit: Emit): void {
+  const path = 'components.body';
+  if (body.trim() === '') {
+    emit('body_missing', 'error', path, 'The body may not be empty.');
+    return;
+  }
+  if (body.length > LIMITS.body)
+    emit('body_too_long', 'error', path, `The body is ${body.length} characters; at most ${LIMITS.body}.`);
+  const placeholders = findPlaceholders(body);
+  const trimmed = body.trim();
+  if (/^\{\{[^{}]*\}\}/.test(trimmed))
+    emit(
+      'variable_at_start',
+      'error',
+      path,
+      'The body may not start with a variable: begin with fixed text.',
+    );
+  if (/\{\{[^{}]*\}\}$/.test(trimmed))
+    emit('variable_at_end', 'error', path, 'The body may not end with a variable: close with fixed text.');
+  for (let i = 1; i < placeholders.length; i++) {
+    const prev = placeholders[i - 1] as Placeholder;
+    const cur = placeholders[i] as Placeholder;
+    if (body.slice(prev.end, cur.start).trim() === '')
+      emit(
+        'variables_adjacent',
+        'error',
+        path,
+        `${prev.raw} and ${cur.raw} are side by side: put fixed text between them.`,
+      );
+  }
+  if (placeholders.length > 0) {
+    // Seed 002: "Mallidel peab olema selge eesmärk" — a template of bare placeholders has no clear purpose.
+    let literal = body;
+    for (const p of [...placeholders].reverse())
+      literal = literal.slice(0, p.start) + ' ' + literal.slice(p.end);
+    const words = literal.split(/[\s\p{P}\p{S}]+/u).filter((w) => w.length > 0).length;
+    if (words <= placeholders.length)
+      emit(
+        'mostly_placeholders',
+        'error',
+        path,
+        'The body is mostly placeholders: add fixed text that explains its purpose.',
+      );
+    else if (words < 3 * placeholders.length)
+      emit(
+        'few_fixed_words',
+        'warning',
+        path,
+        'Many variables for little fixed text: Meta may reject it as unclear.',
+      );
+  }
+  if (/(^|[^{])\{[0-9]+\}(?!\})/.test(body))
+    emit(
+      'single_brace_variable',
+      'warning',
+      path,
+      'Variables are written with double braces, e.g. {{1}}, not {1}.',
+    );
+}
+
+function lintFooter({ components: { footer } }: TemplateDraft, emit: Emit): void {
+  if (footer === undefined) return;
+  const path = 'components.footer';
+  if (footer.length > LIMITS.footer)
+    emit(
+      'footer_too_long',
+      'error',
+      path,
+      `The footer is ${footer.length} characters; at most ${LIMITS.footer}.`,
+    );
+  if (/\{\{[^{}]*\}\}/.test(footer))
+    emit('footer_has_variables', 'error', path, 'The footer may not contain variables.');
+}
+
+function lintButtons(buttons: TemplateButton[], emit: Emit): void {
+  const path = 'components.buttons';
+  if (buttons.length > LIMITS.buttons)
+    emit('too_many_buttons', 'error', path, `${buttons.length} buttons; at most ${LIMITS.buttons}.`);
+  const count = (type: TemplateButton['type']) => buttons.filter((b) => b.type === type).length;
+  const caps: [TemplateButton['type'], number, string][] = [
+    ['URL', LIMITS.urlButtons, 'too_many_url_buttons'],
+    ['PHONE_NUMBER', LIMITS.phoneButtons, 'too_many_phone_buttons'],
+    ['COPY_CODE', LIMITS.copyCodeButtons, 'too_many_copy_code_buttons'],
+  ];
+  for (const [type, max, code] of caps) {
+    const n = count(type);
+    if (n > max)
+      emit(code, 'error', path, `${n} ${type.toLowerCase().replace('_', ' ')} buttons; at most ${max}.`);
+  }
+  // Meta: quick replies must be grouped together, not interleaved with call-to-action buttons.
+  const quick = buttons.flatMap((b, i) => (b.type === 'QUICK_REPLY' ? [i] : []));
+  if (quick.length > 0 && (quick.at(-1) ?? 0) - (quick[0] ?? 0) + 1 !== quick.length)
+    emit('quick_replies_not_grouped', 'error', path, 'Quick reply buttons must be next to each other.');
+  buttons.forEach((b, i) => {
+    const p = `${path}.${i}`;
+    if (b.text.trim() === '')
+      emit('button_text_missing', 'error', `${p}.text`, `Button ${i + 1} needs a label.`);
+    if (b.text.length > LIMITS.buttonText)
+      emit(
+        'button_text_too_long',
+        'error',
+        `${p}.text`,
+        `Button ${i + 1} label is ${b.text.length} characters; at most ${LIMITS.buttonText}.`,
+      );
+    if (/\{\{[^{}]*\}\}/.test(b.text))
+      emit(
+        'button_text_has_variables',
+        'error',
+        `${p}.text`,
+        `Button ${i + 1} label may not contain variables.`,
+      );
+    if (b.type === 'URL') {
+      const vars = findPlaceholders(b.url);
+      if (!/^https?:\/\/[^\s/]+\.[^\s]+/.test(b.url))
+        emit('button_url_invalid', 'error', `${p}.url`, `Button ${i + 1} needs a full http(s) URL.`);
+      if (vars.length > 1)
+        emit(
+          'button_url_too_many_variables',
+          'error',
+          `${p}.url`,
+          'A URL button takes at most one variable.',
+        );
+      const last = vars.at(-1);
+      if (last && last.end !== b.url.length)
+        emit(
+          'button_url_variable_not_at_end',
+          'error',
+          `${p}.url`,
+          'The URL variable must be at the end of the URL.',
+        );
+    }
+    if (b.type === 'PHONE_NUMBER' && !/^\+?[1-9][0-9]{6,14}$/.test(b.phoneNumber.replace(/[\s-]/g, '')))
+      emit(
+        'button_phone_invalid',
+        'error',
+        `${p}.phoneNumber`,
+        `Button ${i + 1} needs an international phone number.`,
+      );
+  });
+}
+
+function lintVariables(draft: TemplateDraft, emit: Emit): void {
+  const { components } = draft;
+  const texts: [string, string | undefined][] = [
+    ['components.header.text', components.header?.format === 'TEXT' ? components.header.text : undefined],
+    ['components.body', components.body],
+    ...components.buttons.map((b, i): [string, string | undefined] => [
+      `components.buttons.${i}.url`,
+      b.type === 'URL' ? b.url : undefined,
+    ]),
+  ];
+  for (const [path, text] of texts) {
+    if (!text) continue;
+    const placeholders = findPlaceholders(text);
+    for (const p of placeholders) {
+      if (/[#$%]/.test(p.key))
+        emit('variable_special_characters', 'error', path, `${p.raw}: variables may not contain #, $ or %.`);
+      else if (p.form === 'invalid')
+        emit(
+          'variable_invalid',
+          'error',
+          path,
+          `${p.raw}: use {{1}}, {{2}}, … or lowercase names like {{first_name}}.`,
+        );
+      else if (p.form === 'positional' && draft.parameterFormat === 'NAMED')
+        emit(
+          'variable_format_mismatch',
+          'error',
+          path,
+          `${p.raw} is positional but the template uses named variables.`,
+        );
+      else if (p.form === 'named' && draft.parameterFormat === 'POSITIONAL')
+        emit(
+          'variable_format_mismatch',
+          'error',
+          path,
+          `${p.raw} is named but the template uses positional variables.`,
+        );
+    }
+    const numbers = [
+      ...new Set(placeholders.filter((p) => p.form === 'positional').map((p) => Number(p.key))),
+    ].sort((a, b) => a - b);
+    if (numbers.some((n, i) => n !== i + 1))
+      emit(
+        'variables_not_sequential',
+        'error',
+        path,
+        `Positional variables must be {{1}}, {{2}}, … in sequence without gaps; found ${numbers.map((n) => `{{${n}}}`).join(', ')}.`,
+      );
+  }
+  const variables = extractVariables(components, draft.examples);
+  for (const v of variables) {
+    const example = v.example;
+    if (example === undefined || example.trim() === '') {
+      emit('example_missing', 'error', `examples.${v.id}`, `Give an example value for ${v.id}.`);
+    } else if (checkParameter(example)) {
+      emit(
+        'example_invalid',
+        'error',
+        `examples.${v.id}`,
+        `The example for ${v.id} may not contain new lines, tabs or long runs of spaces.`,
+      );
+    }
+  }
+  const ids = new Set(variables.map((v) => v.id));
+  for (const id of Object.keys(draft.examples)) {
+    if (!ids.has(id))
+      emit('example_unused', 'warning', `examples.${id}`, `${id} is not a variable of this template.`);
+  }
+}
+
+function lintCategory(draft: TemplateDraft, emit: Emit): void {
+  const text = [draft.components.header?.text, draft.components.body, draft.components.footer]
+    .filter(Boolean)
+    .join(' ')
+    .toLowerCase();
+  if (draft.category === 'UTILITY') {
+    const hits = PROMOTIONAL.filter((w) =>
+      new RegExp(`(^|[^\\p{L}])${escapeRegExp(w)}($|[^\\p{L}])`, 'u').test(text),
+    );
+    if (hits.length > 0 || draft.components.buttons.some((b) => b.type === 'COPY_CODE'))
+      emit(
+        'category_promotional_content',
+        'warning',
+        'category',
+        `Promotional content (${hits.join(', ') || 'coupon code'}) in a UTILITY template: Meta may recategorize it as MARKETING.`,
+      );
+  }
+  if (
+    draft.category === 'AUTHENTICATION' &&
+    draft.components.buttons.some((b) => b.type === 'URL' || b.type === 'PHONE_NUMBER')
+  )
+    emit(
+      'category_authentication_buttons',
+      'warning',
+      'category',
+      'Authentication templates carry only a one-time-password button.',
+    );
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+export const lint = lintTemplate;
