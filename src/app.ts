@@ -1,0 +1,47 @@
+// createApp(): the one place where routes and middleware are composed (DESIGN.md §2, STYLE.md).
+import { Hono } from 'hono';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { parseConfig } from './config';
+import { AppContext, type Platform } from './context';
+import { errorResponse, handleError } from './http/errors';
+import { CloudflareJobQueue } from './platform/queue';
+import { DurableSendLimiter } from './platform/send-limiter';
+import type { Env } from './env';
+
+export type AppEnv = { Bindings: Env; Variables: { ctx: AppContext; requestId: string } };
+
+export interface CreateAppOptions {
+  /** Fixed platform (tests, benches). Without it the platform is built from the Worker bindings. */
+  platform?: Platform;
+  /** Extra routers mounted by tests or local mode. */
+  mount?: (app: Hono<AppEnv>) => void;
+}
+
+export function platformFromEnv(env: Env): Platform {
+  return {
+    config: parseConfig(env as unknown as Record<string, unknown>),
+    db: env.DB,
+    queue: new CloudflareJobQueue(env.JOBS),
+    limiter: new DurableSendLimiter(env.SEND_LIMITER),
+    now: Date.now,
+  };
+}
+
+export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
+  const app = new Hono<AppEnv>();
+  app.use(requestId({ headerName: 'X-Request-Id' }));
+  app.use(secureHeaders({ xFrameOptions: false, contentSecurityPolicy: undefined }));
+  app.use(async (c, next) => {
+    c.set('ctx', new AppContext(options.platform ?? platformFromEnv(c.env)));
+    await next();
+  });
+
+  app.get('/healthz', (c) => c.json({ ok: true }));
+
+  options.mount?.(app);
+
+  app.notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+  app.onError(handleError);
+  return app;
+}

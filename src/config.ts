@@ -1,0 +1,105 @@
+// Bindings, vars and secrets parsed once with zod. A missing or malformed secret is reported by name
+// at the first request that needs it (requireSecret), not as a stack trace at startup.
+import { z } from 'zod';
+import { AppError } from './core/errors';
+
+const url = z.url({ protocol: /^https?$/ });
+
+/** Non-secret vars with defaults: the real vendors, so production needs no configuration for them. */
+const varsSchema = z.object({
+  APP_BASE_URL: url.default('http://127.0.0.1:8787'),
+  META_GRAPH_BASE_URL: url.default('https://graph.facebook.com'),
+  TWILIO_API_BASE_URL: url.default('https://api.twilio.com'),
+  TWILIO_CONTENT_BASE_URL: url.default('https://content.twilio.com'),
+  CM_GATEWAY_BASE_URL: url.default('https://gw.messaging.cm.com'),
+  HIGHLEVEL_API_BASE_URL: url.default('https://services.leadconnectorhq.com'),
+  HIGHLEVEL_AUTHORIZE_URL: url.default('https://marketplace.gohighlevel.com/oauth/chooselocation'),
+  PIPEDRIVE_OAUTH_BASE_URL: url.default('https://oauth.pipedrive.com'),
+  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(1_000_000),
+  /** JSON rate card for cost estimates: {currency, perMessage:{MARKETING, UTILITY, AUTHENTICATION, SERVICE}}. */
+  PRICING_RATE_CARD: z.string().optional(),
+  PRICING_MODEL: z.enum(['PMP', 'CBP']).default('PMP'),
+  DEV_MODE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+const base64Key32 = z
+  .string()
+  .refine((v) => {
+    try {
+      return atob(v).length === 32;
+    } catch {
+      return false;
+    }
+  }, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)');
+
+/** Secrets: each validated on its own so one bad value does not hide the others. */
+const secretSchemas = {
+  ENCRYPTION_KEY: base64Key32,
+  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
+  META_APP_SECRET: z.string().min(8),
+  META_VERIFY_TOKEN: z.string().min(8),
+  HIGHLEVEL_CLIENT_ID: z.string().min(1),
+  HIGHLEVEL_CLIENT_SECRET: z.string().min(1),
+  HIGHLEVEL_SHARED_SECRET: z.string().min(8),
+  /** Optional override of HighLevel's published Ed25519 webhook key (PEM or base64 SPKI). */
+  HIGHLEVEL_WEBHOOK_PUBLIC_KEY: z.string().min(32),
+  PIPEDRIVE_CLIENT_ID: z.string().min(1),
+  PIPEDRIVE_CLIENT_SECRET: z.string().min(1),
+  PIPEDRIVE_JWT_SECRET: z.string().min(8),
+} as const;
+
+export type SecretName = keyof typeof secretSchemas;
+export type Vars = z.output<typeof varsSchema>;
+
+export interface Config extends Vars {
+  secrets: Partial<Record<SecretName, string>>;
+  /** Secrets that are set but malformed, with the reason. */
+  invalidSecrets: Partial<Record<SecretName, string>>;
+}
+
+export function parseConfig(env: Record<string, unknown>): Config {
+  const raw: Record<string, unknown> = {};
+  for (const key of Object.keys(varsSchema.shape)) {
+    const value = env[key];
+    if (typeof value === 'string' && value !== '') raw[key] = value;
+  }
+  const parsed = varsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new AppError('not_configured', `Configuration var ${String(issue?.path[0])} is invalid: ${issue?.message}`);
+  }
+  const secrets: Config['secrets'] = {};
+  const invalidSecrets: Config['invalidSecrets'] = {};
+  for (const name of Object.keys(secretSchemas) as SecretName[]) {
+    const value = env[name];
+    if (typeof value !== 'string' || value === '') continue;
+    const result = secretSchemas[name].safeParse(value);
+    if (result.success) secrets[name] = result.data;
+    else invalidSecrets[name] = result.error.issues[0]?.message ?? 'invalid';
+  }
+  return { ...parsed.data, secrets, invalidSecrets };
+}
+
+/** The named secret, or a clear 503 naming it (never its value). */
+export function requireSecret(config: Config, name: SecretName): string {
+  const value = config.secrets[name];
+  if (value !== undefined) return value;
+  const problem = config.invalidSecrets[name];
+  throw new AppError(
+    'not_configured',
+    problem
+      ? `Secret ${name} is malformed: ${problem}`
+      : `Secret ${name} is not set (wrangler secret put ${name}, or .dev.vars locally)`,
+    { secret: name },
+  );
+}
+
+/** Optional secret: used where a default exists (e.g. Pipedrive JWT secret falls back to the client secret). */
+export function optionalSecret(config: Config, name: SecretName): string | undefined {
+  if (config.invalidSecrets[name]) requireSecret(config, name);
+  return config.secrets[name];
+}

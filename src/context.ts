@@ -1,0 +1,72 @@
+// Per-request wiring of platform bindings into stores. Built once per request (cheap; SecretBox cached per key).
+import type { Config } from './config';
+import { requireSecret } from './config';
+import type { JobQueue } from './platform/queue';
+import type { SendLimiter } from './platform/send-limiter';
+import { SecretBox } from './security/secret-box';
+import { InstallationStore } from './store/installations';
+import { ConnectionStore } from './store/connections';
+import { TemplateStore } from './store/templates';
+import { ContactStore } from './store/contacts';
+import { MessageStore } from './store/messages';
+import { EventStore } from './store/events';
+
+/** What the runtime provides: Workers bindings in production, miniflare D1 + memory queue in tests. */
+export interface Platform {
+  config: Config;
+  db: D1Database;
+  queue: JobQueue;
+  now: () => number;
+  limiter: SendLimiter;
+  /** Optional hooks (tests, benches): replaces axios' timers or HTTP for adapters. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+const boxes = new Map<string, Promise<SecretBox>>();
+
+export class AppContext {
+  readonly templates: TemplateStore;
+  readonly contacts: ContactStore;
+  readonly messages: MessageStore;
+  readonly events: EventStore;
+  private stores?: { installations: InstallationStore; connections: ConnectionStore };
+
+  constructor(readonly platform: Platform) {
+    this.templates = new TemplateStore(platform.db);
+    this.contacts = new ContactStore(platform.db);
+    this.messages = new MessageStore(platform.db);
+    this.events = new EventStore(platform.db);
+  }
+
+  get config(): Config {
+    return this.platform.config;
+  }
+  get db(): D1Database {
+    return this.platform.db;
+  }
+  get queue(): JobQueue {
+    return this.platform.queue;
+  }
+  now(): number {
+    return this.platform.now();
+  }
+
+  async box(): Promise<SecretBox> {
+    const key = requireSecret(this.config, 'ENCRYPTION_KEY');
+    let box = boxes.get(key);
+    if (!box) {
+      box = SecretBox.fromBase64Key(key);
+      boxes.set(key, box);
+    }
+    return box;
+  }
+
+  /** Stores that hold secrets need the encryption key; asking for them fails clearly when it is missing. */
+  async secretStores(): Promise<{ installations: InstallationStore; connections: ConnectionStore }> {
+    if (!this.stores) {
+      const box = await this.box();
+      this.stores = { installations: new InstallationStore(this.db, box), connections: new ConnectionStore(this.db, box) };
+    }
+    return this.stores;
+  }
+}

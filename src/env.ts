@@ -1,0 +1,9 @@
+// Worker bindings (wrangler.toml). Vars and secrets are read through config.ts, never directly.
+import type { Job } from './platform/queue';
+
+export interface Env {
+  DB: D1Database;
+  JOBS: Queue<Job>;
+  SEND_LIMITER: DurableObjectNamespace;
+  [key: string]: unknown;
+}

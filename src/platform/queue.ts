@@ -1,0 +1,58 @@
+// Jobs the queue consumer runs. Jobs carry ids only: state lives in D1, never secrets in a queue.
+import { z } from 'zod';
+
+export const jobSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('send_message'), messageId: z.string() }),
+  z.object({ type: z.literal('crm_record_message'), messageId: z.string() }),
+  z.object({ type: z.literal('crm_record_status'), messageId: z.string() }),
+  z.object({ type: z.literal('crm_outbound'), installationId: z.string(), deliveryKey: z.string() }),
+  z.object({ type: z.literal('campaign_send'), campaignId: z.string(), recipientId: z.string() }),
+  z.object({ type: z.literal('template_sync'), connectionId: z.string() }),
+]);
+export type Job = z.infer<typeof jobSchema>;
+
+export interface JobQueue {
+  send(job: Job, options?: { delaySeconds?: number }): Promise<void>;
+  sendBatch(jobs: Job[], options?: { delaySeconds?: number }): Promise<void>;
+}
+
+/** Cloudflare Queues producer. */
+export class CloudflareJobQueue implements JobQueue {
+  constructor(private readonly queue: Queue<Job>) {}
+  async send(job: Job, options?: { delaySeconds?: number }): Promise<void> {
+    await this.queue.send(job, options?.delaySeconds ? { delaySeconds: options.delaySeconds } : undefined);
+  }
+  async sendBatch(jobs: Job[], options?: { delaySeconds?: number }): Promise<void> {
+    // Queues accept at most 100 messages per batch.
+    for (let i = 0; i < jobs.length; i += 100) {
+      await this.queue.sendBatch(
+        jobs.slice(i, i + 100).map((body) => ({ body, delaySeconds: options?.delaySeconds })),
+      );
+    }
+  }
+}
+
+/**
+ * In-process queue with the same contract (tests, benches): jobs wait until drained; delays are honoured
+ * against an injected clock so tests can move time instead of sleeping.
+ */
+export class MemoryJobQueue implements JobQueue {
+  readonly pending: { job: Job; notBefore: number; attempts: number }[] = [];
+  constructor(private readonly now: () => number = Date.now) {}
+  async send(job: Job, options?: { delaySeconds?: number }): Promise<void> {
+    this.pending.push({ job, notBefore: this.now() + (options?.delaySeconds ?? 0) * 1000, attempts: 0 });
+  }
+  async sendBatch(jobs: Job[], options?: { delaySeconds?: number }): Promise<void> {
+    for (const job of jobs) await this.send(job, options);
+  }
+  /** Takes the jobs that are due. */
+  takeDue(): { job: Job; attempts: number }[] {
+    const now = this.now();
+    const due = this.pending.filter((entry) => entry.notBefore <= now);
+    for (const entry of due) this.pending.splice(this.pending.indexOf(entry), 1);
+    return due;
+  }
+  retry(job: Job, attempts: number, delaySeconds: number): void {
+    this.pending.push({ job, attempts, notBefore: this.now() + delaySeconds * 1000 });
+  }
+}

@@ -1,0 +1,19 @@
+// The Durable Object behind DurableSendLimiter. Separate file: 'cloudflare:workers' exists only in workerd.
+import { DurableObject } from 'cloudflare:workers';
+import { initialBucket, pause, reserve, type BucketState } from './token-bucket';
+
+/** Durable Object: state in memory, the DO's single-threaded execution serializes reservations. */
+export class SendLimiterObject extends DurableObject {
+  private bucket: BucketState | null = null;
+  async reserve(ratePerSecond: number): Promise<number> {
+    const now = Date.now();
+    const result = reserve(this.bucket ?? initialBucket(now, ratePerSecond), now, ratePerSecond);
+    this.bucket = result.state;
+    return result.waitMs;
+  }
+  async pause(until: number): Promise<void> {
+    const now = Date.now();
+    this.bucket = pause(this.bucket ?? initialBucket(now, 1), now, until);
+  }
+}
+

@@ -1,0 +1,43 @@
+// Per-sender pacing (DESIGN.md §3.5): one Durable Object per sender number holds its token bucket, so every
+// Worker isolate and queue consumer shares one pace. MemorySendLimiter is the same logic in-process.
+import { initialBucket, pause, reserve, type BucketState } from './token-bucket';
+
+export interface SendLimiter {
+  /** Reserves a send slot for the sender; resolves with how many ms to wait before sending. */
+  reserve(senderKey: string, ratePerSecond: number): Promise<number>;
+  /** The provider answered 429 / throughput error: hold the sender back until `until` (epoch ms). */
+  pause(senderKey: string, until: number): Promise<void>;
+}
+
+export class MemorySendLimiter implements SendLimiter {
+  private readonly buckets = new Map<string, BucketState>();
+  constructor(private readonly now: () => number = Date.now) {}
+  async reserve(senderKey: string, ratePerSecond: number): Promise<number> {
+    const now = this.now();
+    const result = reserve(this.buckets.get(senderKey) ?? initialBucket(now, ratePerSecond), now, ratePerSecond);
+    this.buckets.set(senderKey, result.state);
+    return result.waitMs;
+  }
+  async pause(senderKey: string, until: number): Promise<void> {
+    const now = this.now();
+    this.buckets.set(senderKey, pause(this.buckets.get(senderKey) ?? initialBucket(now, 1), now, until));
+  }
+}
+
+interface LimiterStub {
+  reserve(ratePerSecond: number): Promise<number>;
+  pause(until: number): Promise<void>;
+}
+
+export class DurableSendLimiter implements SendLimiter {
+  constructor(private readonly namespace: DurableObjectNamespace) {}
+  private stub(senderKey: string): LimiterStub {
+    return this.namespace.get(this.namespace.idFromName(senderKey)) as unknown as LimiterStub;
+  }
+  reserve(senderKey: string, ratePerSecond: number): Promise<number> {
+    return this.stub(senderKey).reserve(ratePerSecond);
+  }
+  pause(senderKey: string, until: number): Promise<void> {
+    return this.stub(senderKey).pause(until);
+  }
+}

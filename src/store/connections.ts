@@ -1,0 +1,191 @@
+// Connections: one WhatsApp sender number of one installation, with its provider credentials sealed at rest.
+import type { ProviderName } from '../core/template';
+import type { SecretBox } from '../security/secret-box';
+import { randomId } from '../security/encoding';
+
+export interface Connection {
+  id: string;
+  installationId: string;
+  provider: ProviderName;
+  label: string;
+  senderPhone: string;
+  routingKey: string;
+  crmProviderId: string | null;
+  rateLimitPerSecond: number;
+  messagingTier: number | null;
+  status: 'active' | 'disabled';
+  templatesSyncedAt: number | null;
+  hasCredentials: boolean;
+  createdAt: number;
+}
+
+interface ConnectionRow {
+  id: string;
+  installation_id: string;
+  provider: ProviderName;
+  label: string;
+  sender_phone: string;
+  routing_key: string;
+  credentials_enc: string | null;
+  webhook_token_enc: string | null;
+  crm_provider_id: string | null;
+  rate_limit_per_second: number;
+  messaging_tier: number | null;
+  status: 'active' | 'disabled';
+  templates_synced_at: number | null;
+  created_at: number;
+}
+
+const toConnection = (row: ConnectionRow): Connection => ({
+  id: row.id,
+  installationId: row.installation_id,
+  provider: row.provider,
+  label: row.label,
+  senderPhone: row.sender_phone,
+  routingKey: row.routing_key,
+  crmProviderId: row.crm_provider_id,
+  rateLimitPerSecond: row.rate_limit_per_second,
+  messagingTier: row.messaging_tier,
+  status: row.status,
+  templatesSyncedAt: row.templates_synced_at,
+  hasCredentials: row.credentials_enc !== null,
+  createdAt: row.created_at,
+});
+
+export interface NewConnection {
+  installationId: string;
+  provider: ProviderName;
+  label: string;
+  senderPhone: string;
+  routingKey: string;
+  credentials: unknown;
+  webhookToken?: string;
+  crmProviderId?: string | null;
+  rateLimitPerSecond?: number;
+  messagingTier?: number | null;
+}
+
+const aad = (id: string) => `connection:${id}`;
+
+export class ConnectionStore {
+  constructor(
+    private readonly db: D1Database,
+    private readonly box: SecretBox,
+  ) {}
+
+  async create(input: NewConnection, now: number): Promise<Connection> {
+    const id = randomId('con');
+    const credentialsEnc = await this.box.encryptJson(input.credentials, aad(id));
+    const webhookTokenEnc = input.webhookToken ? await this.box.encrypt(input.webhookToken, aad(id)) : null;
+    const row = await this.db
+      .prepare(
+        `INSERT INTO connections (id, installation_id, provider, label, sender_phone, routing_key, credentials_enc,
+           webhook_token_enc, crm_provider_id, rate_limit_per_second, messaging_tier, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING *`,
+      )
+      .bind(
+        id,
+        input.installationId,
+        input.provider,
+        input.label,
+        input.senderPhone,
+        input.routingKey,
+        credentialsEnc,
+        webhookTokenEnc,
+        input.crmProviderId ?? null,
+        input.rateLimitPerSecond ?? 80,
+        input.messagingTier ?? null,
+        now,
+      )
+      .first<ConnectionRow>();
+    return toConnection(row!);
+  }
+
+  async get(id: string): Promise<Connection | null> {
+    const row = await this.db.prepare('SELECT * FROM connections WHERE id = ?').bind(id).first<ConnectionRow>();
+    return row ? toConnection(row) : null;
+  }
+
+  /** Tenant-scoped lookup: another installation's id is simply not found. */
+  async getForInstallation(installationId: string, id: string): Promise<Connection | null> {
+    const row = await this.db
+      .prepare('SELECT * FROM connections WHERE id = ? AND installation_id = ?')
+      .bind(id, installationId)
+      .first<ConnectionRow>();
+    return row ? toConnection(row) : null;
+  }
+
+  async listForInstallation(installationId: string): Promise<Connection[]> {
+    const { results } = await this.db
+      .prepare('SELECT * FROM connections WHERE installation_id = ? ORDER BY created_at')
+      .bind(installationId)
+      .all<ConnectionRow>();
+    return results.map(toConnection);
+  }
+
+  async findByRoutingKey(provider: ProviderName, routingKey: string): Promise<Connection | null> {
+    const row = await this.db
+      .prepare("SELECT * FROM connections WHERE provider = ? AND routing_key = ? AND status = 'active'")
+      .bind(provider, routingKey)
+      .first<ConnectionRow>();
+    return row ? toConnection(row) : null;
+  }
+
+  async credentials(connection: Connection): Promise<unknown> {
+    const row = await this.db
+      .prepare('SELECT credentials_enc FROM connections WHERE id = ?')
+      .bind(connection.id)
+      .first<{ credentials_enc: string | null }>();
+    return row?.credentials_enc ? this.box.decryptJson(row.credentials_enc, aad(connection.id)) : null;
+  }
+
+  async webhookToken(connection: Connection): Promise<string | null> {
+    const row = await this.db
+      .prepare('SELECT webhook_token_enc FROM connections WHERE id = ?')
+      .bind(connection.id)
+      .first<{ webhook_token_enc: string | null }>();
+    return row?.webhook_token_enc ? this.box.decrypt(row.webhook_token_enc, aad(connection.id)) : null;
+  }
+
+  async delete(installationId: string, id: string): Promise<boolean> {
+    const result = await this.db
+      .prepare('DELETE FROM connections WHERE id = ? AND installation_id = ?')
+      .bind(id, installationId)
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  async setCrmProviderId(id: string, crmProviderId: string, now: number): Promise<void> {
+    await this.db
+      .prepare('UPDATE connections SET crm_provider_id = ?1, updated_at = ?2 WHERE id = ?3')
+      .bind(crmProviderId, now, id)
+      .run();
+  }
+
+  async markTemplatesSynced(id: string, now: number): Promise<void> {
+    await this.db.prepare('UPDATE connections SET templates_synced_at = ?1 WHERE id = ?2').bind(now, id).run();
+  }
+
+  /** Active connections whose templates are stalest first (cron sync), bounded per run. */
+  async listForSync(limit: number): Promise<Connection[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT * FROM connections WHERE status = 'active' AND credentials_enc IS NOT NULL
+         ORDER BY COALESCE(templates_synced_at, 0) ASC LIMIT ?`,
+      )
+      .bind(limit)
+      .all<ConnectionRow>();
+    return results.map(toConnection);
+  }
+
+  /** The connection an installation uses by default (first created). */
+  async firstForInstallation(installationId: string): Promise<Connection | null> {
+    const row = await this.db
+      .prepare(
+        "SELECT * FROM connections WHERE installation_id = ? AND status = 'active' ORDER BY created_at LIMIT 1",
+      )
+      .bind(installationId)
+      .first<ConnectionRow>();
+    return row ? toConnection(row) : null;
+  }
+}

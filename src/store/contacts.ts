@@ -1,0 +1,109 @@
+// Contacts per connection: the window inputs (last inbound, free entry point) and opt-in / opt-out live here.
+import { randomId } from '../security/encoding';
+
+export interface Contact {
+  id: string;
+  connectionId: string;
+  phone: string;
+  name: string | null;
+  crmContactId: string | null;
+  crmConversationId: string | null;
+  lastInboundAt: number | null;
+  freeEntryPointUntil: number | null;
+  optedInAt: number | null;
+  optedOutAt: number | null;
+}
+
+interface ContactRow {
+  id: string;
+  connection_id: string;
+  phone: string;
+  name: string | null;
+  crm_contact_id: string | null;
+  crm_conversation_id: string | null;
+  last_inbound_at: number | null;
+  free_entry_point_until: number | null;
+  opted_in_at: number | null;
+  opted_out_at: number | null;
+}
+
+const toContact = (r: ContactRow): Contact => ({
+  id: r.id,
+  connectionId: r.connection_id,
+  phone: r.phone,
+  name: r.name,
+  crmContactId: r.crm_contact_id,
+  crmConversationId: r.crm_conversation_id,
+  lastInboundAt: r.last_inbound_at,
+  freeEntryPointUntil: r.free_entry_point_until,
+  optedInAt: r.opted_in_at,
+  optedOutAt: r.opted_out_at,
+});
+
+export class ContactStore {
+  constructor(private readonly db: D1Database) {}
+
+  /** Finds or creates the contact in one statement. */
+  async ensure(connectionId: string, phone: string, name: string | null, now: number): Promise<Contact> {
+    const row = await this.db
+      .prepare(
+        `INSERT INTO contacts (id, connection_id, phone, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
+         ON CONFLICT (connection_id, phone) DO UPDATE SET name = COALESCE(excluded.name, name)
+         RETURNING *`,
+      )
+      .bind(randomId('ctc'), connectionId, phone, name, now)
+      .first<ContactRow>();
+    return toContact(row!);
+  }
+
+  async find(connectionId: string, phone: string): Promise<Contact | null> {
+    const row = await this.db
+      .prepare('SELECT * FROM contacts WHERE connection_id = ? AND phone = ?')
+      .bind(connectionId, phone)
+      .first<ContactRow>();
+    return row ? toContact(row) : null;
+  }
+
+  async get(id: string): Promise<Contact | null> {
+    const row = await this.db.prepare('SELECT * FROM contacts WHERE id = ?').bind(id).first<ContactRow>();
+    return row ? toContact(row) : null;
+  }
+
+  /**
+   * Statement that records an inbound message's effect on the window: last inbound only moves forward
+   * (an older message arriving late must not shorten the window), free entry point likewise.
+   */
+  inboundStatement(contactId: string, at: number, freeEntryPointUntil: number | null, now: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `UPDATE contacts SET last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?1),
+           free_entry_point_until = MAX(COALESCE(free_entry_point_until, 0), COALESCE(?2, 0)), updated_at = ?3
+         WHERE id = ?4`,
+      )
+      .bind(at, freeEntryPointUntil, now, contactId);
+  }
+
+  async setCrmIds(id: string, crmContactId: string | null, crmConversationId: string | null, now: number) {
+    await this.db
+      .prepare(
+        `UPDATE contacts SET crm_contact_id = COALESCE(?1, crm_contact_id),
+           crm_conversation_id = COALESCE(?2, crm_conversation_id), updated_at = ?3 WHERE id = ?4`,
+      )
+      .bind(crmContactId, crmConversationId, now, id)
+      .run();
+  }
+
+  async setOptOut(id: string, optedOutAt: number | null, now: number): Promise<void> {
+    await this.db
+      .prepare('UPDATE contacts SET opted_out_at = ?1, updated_at = ?2 WHERE id = ?3')
+      .bind(optedOutAt, now, id)
+      .run();
+  }
+
+  async setOptIn(id: string, optedInAt: number, now: number): Promise<void> {
+    await this.db
+      .prepare('UPDATE contacts SET opted_in_at = ?1, opted_out_at = NULL, updated_at = ?2 WHERE id = ?3')
+      .bind(optedInAt, now, id)
+      .run();
+  }
+}

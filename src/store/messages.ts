@@ -1,0 +1,253 @@
+// Messages in both directions. (connection, provider message id) and (connection, CRM message id) are unique,
+// so a duplicate webhook or a duplicate CRM delivery can never create a second row.
+import type { Direction, MessageContent, MessageStatus, ProviderErrorInfo, StatusTimes } from '../core/message';
+import { randomId } from '../security/encoding';
+
+export type MessageOrigin = 'customer' | 'crm' | 'app' | 'campaign';
+export type CrmSync = 'none' | 'pending' | 'done' | 'dead';
+
+export interface StoredMessage {
+  id: string;
+  connectionId: string;
+  contactId: string;
+  direction: Direction;
+  origin: MessageOrigin;
+  providerMessageId: string | null;
+  crmMessageId: string | null;
+  crmDealId: string | null;
+  type: string;
+  content: MessageContent | null;
+  status: MessageStatus;
+  statusTimes: StatusTimes;
+  error: ProviderErrorInfo | null;
+  category: string | null;
+  billable: boolean | null;
+  pricing: unknown;
+  warning: string | null;
+  campaignId: string | null;
+  crmSync: CrmSync;
+  editedAt: number | null;
+  deletedAt: number | null;
+  occurredAt: number;
+}
+
+interface MessageRow {
+  id: string;
+  connection_id: string;
+  contact_id: string;
+  direction: Direction;
+  origin: MessageOrigin;
+  provider_message_id: string | null;
+  crm_message_id: string | null;
+  crm_deal_id: string | null;
+  type: string;
+  content: string | null;
+  status: MessageStatus;
+  status_times: string;
+  error: string | null;
+  category: string | null;
+  billable: number | null;
+  pricing: string | null;
+  warning: string | null;
+  campaign_id: string | null;
+  crm_sync: CrmSync;
+  edited_at: number | null;
+  deleted_at: number | null;
+  occurred_at: number;
+}
+
+const json = <T>(value: string | null): T | null => (value === null ? null : (JSON.parse(value) as T));
+
+const toMessage = (r: MessageRow): StoredMessage => ({
+  id: r.id,
+  connectionId: r.connection_id,
+  contactId: r.contact_id,
+  direction: r.direction,
+  origin: r.origin,
+  providerMessageId: r.provider_message_id,
+  crmMessageId: r.crm_message_id,
+  crmDealId: r.crm_deal_id,
+  type: r.type,
+  content: json<MessageContent>(r.content),
+  status: r.status,
+  statusTimes: JSON.parse(r.status_times) as StatusTimes,
+  error: json<ProviderErrorInfo>(r.error),
+  category: r.category,
+  billable: r.billable === null ? null : r.billable === 1,
+  pricing: json(r.pricing),
+  warning: r.warning,
+  campaignId: r.campaign_id,
+  crmSync: r.crm_sync,
+  editedAt: r.edited_at,
+  deletedAt: r.deleted_at,
+  occurredAt: r.occurred_at,
+});
+
+export interface NewMessage {
+  connectionId: string;
+  contactId: string;
+  direction: Direction;
+  origin: MessageOrigin;
+  providerMessageId?: string | null;
+  crmMessageId?: string | null;
+  crmDealId?: string | null;
+  content: MessageContent;
+  status: MessageStatus;
+  statusTimes?: StatusTimes;
+  category?: string | null;
+  billable?: boolean | null;
+  campaignId?: string | null;
+  crmSync?: CrmSync;
+  occurredAt: number;
+}
+
+export class MessageStore {
+  constructor(private readonly db: D1Database) {}
+
+  newId(): string {
+    return randomId('msg');
+  }
+
+  /**
+   * Insert statement that does nothing on a duplicate provider or CRM id (`RETURNING id` yields no row then).
+   * Returned as a statement so callers can batch it with the contact's window update.
+   */
+  insertStatement(id: string, m: NewMessage, now: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `INSERT INTO messages (id, connection_id, contact_id, direction, origin, provider_message_id, crm_message_id,
+           crm_deal_id, type, content, status, status_times, category, billable, campaign_id, crm_sync, occurred_at,
+           created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)
+         ON CONFLICT DO NOTHING RETURNING id`,
+      )
+      .bind(
+        id,
+        m.connectionId,
+        m.contactId,
+        m.direction,
+        m.origin,
+        m.providerMessageId ?? null,
+        m.crmMessageId ?? null,
+        m.crmDealId ?? null,
+        m.content.type,
+        JSON.stringify(m.content),
+        m.status,
+        JSON.stringify(m.statusTimes ?? {}),
+        m.category ?? null,
+        m.billable === undefined || m.billable === null ? null : m.billable ? 1 : 0,
+        m.campaignId ?? null,
+        m.crmSync ?? 'none',
+        m.occurredAt,
+        now,
+      );
+  }
+
+  /** Inserts; returns the new id, or null when it duplicates an existing provider/CRM message. */
+  async insert(m: NewMessage, now: number): Promise<string | null> {
+    const id = this.newId();
+    const row = await this.insertStatement(id, m, now).first<{ id: string }>();
+    return row?.id ?? null;
+  }
+
+  async get(id: string): Promise<StoredMessage | null> {
+    const row = await this.db.prepare('SELECT * FROM messages WHERE id = ?').bind(id).first<MessageRow>();
+    return row ? toMessage(row) : null;
+  }
+
+  async findByProviderId(connectionId: string, providerMessageId: string): Promise<StoredMessage | null> {
+    const row = await this.db
+      .prepare('SELECT * FROM messages WHERE connection_id = ? AND provider_message_id = ?')
+      .bind(connectionId, providerMessageId)
+      .first<MessageRow>();
+    return row ? toMessage(row) : null;
+  }
+
+  async findByCrmId(connectionId: string, crmMessageId: string): Promise<StoredMessage | null> {
+    const row = await this.db
+      .prepare('SELECT * FROM messages WHERE connection_id = ? AND crm_message_id = ?')
+      .bind(connectionId, crmMessageId)
+      .first<MessageRow>();
+    return row ? toMessage(row) : null;
+  }
+
+  async thread(contactId: string, limit = 50): Promise<StoredMessage[]> {
+    const { results } = await this.db
+      .prepare('SELECT * FROM messages WHERE contact_id = ? ORDER BY occurred_at DESC, created_at DESC LIMIT ?')
+      .bind(contactId, limit)
+      .all<MessageRow>();
+    return results.map(toMessage).reverse();
+  }
+
+  async markSent(id: string, providerMessageId: string, statusTimes: StatusTimes, status: MessageStatus, now: number) {
+    await this.db
+      .prepare(
+        'UPDATE messages SET provider_message_id = ?1, status_times = ?2, status = ?3, updated_at = ?4 WHERE id = ?5',
+      )
+      .bind(providerMessageId, JSON.stringify(statusTimes), status, now, id)
+      .run();
+  }
+
+  /** Compare-and-swap on the status times the caller computed from, so a concurrent update is never lost. */
+  async updateStatusIfUnchanged(
+    id: string,
+    expectedTimes: StatusTimes,
+    times: StatusTimes,
+    status: MessageStatus,
+    error: ProviderErrorInfo | null,
+    extra: { pricing?: unknown; warning?: string | null; billable?: boolean | null },
+    now: number,
+  ): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE messages SET status_times = ?1, status = ?2, error = COALESCE(?3, error),
+           pricing = COALESCE(?4, pricing), warning = COALESCE(?5, warning), billable = COALESCE(?6, billable),
+           updated_at = ?7
+         WHERE id = ?8 AND status_times = ?9`,
+      )
+      .bind(
+        JSON.stringify(times),
+        status,
+        error ? JSON.stringify(error) : null,
+        extra.pricing === undefined ? null : JSON.stringify(extra.pricing),
+        extra.warning ?? null,
+        extra.billable === undefined || extra.billable === null ? null : extra.billable ? 1 : 0,
+        now,
+        id,
+        JSON.stringify(expectedTimes),
+      )
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  async setCrmSync(id: string, crmSync: CrmSync, crmMessageId: string | null, now: number): Promise<void> {
+    await this.db
+      .prepare(
+        'UPDATE messages SET crm_sync = ?1, crm_message_id = COALESCE(crm_message_id, ?2), updated_at = ?3 WHERE id = ?4',
+      )
+      .bind(crmSync, crmMessageId, now, id)
+      .run();
+  }
+
+  async applyEdit(id: string, content: MessageContent, at: number, now: number): Promise<void> {
+    await this.db
+      .prepare('UPDATE messages SET content = ?1, type = ?2, edited_at = ?3, updated_at = ?4 WHERE id = ?5')
+      .bind(JSON.stringify(content), content.type, at, now, id)
+      .run();
+  }
+
+  /** The customer deleted the message: its content is removed from our store (DESIGN.md §3.4). */
+  async applyDeletion(id: string, at: number, now: number): Promise<void> {
+    await this.db
+      .prepare('UPDATE messages SET content = NULL, deleted_at = ?1, updated_at = ?2 WHERE id = ?3')
+      .bind(at, now, id)
+      .run();
+  }
+
+  async fail(id: string, error: ProviderErrorInfo, statusTimes: StatusTimes, now: number): Promise<void> {
+    await this.db
+      .prepare("UPDATE messages SET status = 'failed', error = ?1, status_times = ?2, updated_at = ?3 WHERE id = ?4")
+      .bind(JSON.stringify(error), JSON.stringify(statusTimes), now, id)
+      .run();
+  }
+}

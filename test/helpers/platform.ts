@@ -1,0 +1,83 @@
+// Test platform: real local D1 (miniflare via wrangler's getPlatformProxy) with the migrations applied,
+// an in-memory job queue and limiter, and a clock the test moves by hand.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { getPlatformProxy } from 'wrangler';
+import { parseConfig } from '../../src/config';
+import type { Platform } from '../../src/context';
+import { MemoryJobQueue } from '../../src/platform/queue';
+import { MemorySendLimiter } from '../../src/platform/send-limiter';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Fixed test secrets: the D1 dump test greps for these to prove nothing is stored in plaintext. */
+export const TEST_SECRETS = {
+  ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+  SESSION_SECRET: 'test-session-secret-0123456789-abcdefghij',
+  META_APP_SECRET: 'meta-app-secret-test',
+  META_VERIFY_TOKEN: 'meta-verify-token-test',
+  HIGHLEVEL_CLIENT_ID: 'ghl-client-id',
+  HIGHLEVEL_CLIENT_SECRET: 'ghl-client-secret-test',
+  HIGHLEVEL_SHARED_SECRET: 'ghl-shared-secret-test',
+  PIPEDRIVE_CLIENT_ID: 'pd-client-id',
+  PIPEDRIVE_CLIENT_SECRET: 'pd-client-secret-test',
+  PIPEDRIVE_JWT_SECRET: 'pd-jwt-secret-test',
+} as const;
+
+export class TestClock {
+  constructor(public current = Date.UTC(2026, 10, 20, 12, 0, 0)) {}
+  now = (): number => this.current;
+  advance(ms: number): void {
+    this.current += ms;
+  }
+}
+
+export const HOUR = 3_600_000;
+
+export function migrationStatements(): string[] {
+  const dir = path.join(REPO_ROOT, 'migrations');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.sql'))
+    .sort()
+    .flatMap((f) =>
+      readFileSync(path.join(dir, f), 'utf8')
+        .split('\n')
+        .map((line) => line.replace(/--.*$/, ''))
+        .join('\n')
+        .split(/;\s*\n/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
+}
+
+export interface TestPlatform {
+  platform: Platform;
+  clock: TestClock;
+  queue: MemoryJobQueue;
+  limiter: MemorySendLimiter;
+  db: D1Database;
+  dispose(): Promise<void>;
+}
+
+export async function createTestPlatform(
+  options: { env?: Record<string, string>; clock?: TestClock } = {},
+): Promise<TestPlatform> {
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({
+    configPath: path.join(REPO_ROOT, 'test/helpers/wrangler.test.toml'),
+    persist: false,
+  });
+  const db = proxy.env.DB;
+  await db.batch(migrationStatements().map((sql) => db.prepare(sql)));
+  const clock = options.clock ?? new TestClock();
+  const queue = new MemoryJobQueue(clock.now);
+  const limiter = new MemorySendLimiter(clock.now);
+  const config = parseConfig({ ...TEST_SECRETS, ...options.env });
+  return {
+    platform: { config, db, queue, limiter, now: clock.now },
+    clock,
+    queue,
+    limiter,
+    db,
+    dispose: () => proxy.dispose(),
+  };
+}
