@@ -1,0 +1,152 @@
+// Meta Graph / WhatsApp errors → ProviderError kinds (issue 3). Codes from vendors/providers.md (Meta error table).
+import { isAxiosError } from 'axios';
+import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../../../src/core/errors';
+import type { ProviderErrorKind } from '../../../src/core/errors';
+import type { ProviderErrorInfo } from '../../../src/core/message';
+import { metaGraphErrorSchema } from './meta-api';
+import type { MetaErrorItem } from './meta-api';
+
+/** Which call failed: a timed-out `send` may have been delivered, so it is never blindly retried. */
+export type MetaOperation = 'send' | 'submitTemplate' | 'listTemplates' | 'testCredentials' | 'other';
+
+const TEMPLATE_MISMATCH = new Set([132000, 132001, 132005, 132007, 132012, 132015, 132016, 132068, 132069]);
+const INVALID_RECIPIENT = new Set([131026, 131021, 131030, 131045]);
+const TRANSIENT = new Set([1, 2, 131000, 131016, 133004]);
+
+// Default waits when Meta sends no Retry-After: app / WABA limits are hourly windows, throughput is per second,
+// and the pair rate limit allows about one message every 6 s to the same user (developers.facebook.com/docs/whatsapp/throughput).
+const RATE_LIMIT_DEFAULT_MS: Record<number, number> = {
+  4: 60_000,
+  80007: 60_000,
+  130429: 1_000,
+  131048: 60_000,
+  131056: 6_000,
+  131057: 10_000,
+};
+
+/** Classifies a Meta error code alone (sync responses and async `statuses[].errors[]` alike). */
+export function kindForMetaCode(code: number | undefined): ProviderErrorKind | undefined {
+  if (code === undefined) return undefined;
+  if (code === 131047) return 'template_required';
+  if (code in RATE_LIMIT_DEFAULT_MS) return 'rate_limited';
+  if (TEMPLATE_MISMATCH.has(code)) return 'template_mismatch';
+  if (INVALID_RECIPIENT.has(code)) return 'invalid_recipient';
+  if (
+    code === 0 ||
+    code === 190 ||
+    code === 102 ||
+    code === 104 ||
+    code === 10 ||
+    (code >= 200 && code <= 299)
+  ) {
+    return 'auth';
+  }
+  if (TRANSIENT.has(code)) return 'transient';
+  return undefined;
+}
+
+function humanReason(
+  kind: ProviderErrorKind,
+  details: string | undefined,
+  message: string | undefined,
+): string {
+  if (kind === 'template_required') return TEMPLATE_REQUIRED_REASON;
+  const text = details ?? message;
+  switch (kind) {
+    case 'rate_limited':
+      return `WhatsApp is limiting the sending rate${text ? `: ${text}` : ''}. The message will be retried.`;
+    case 'auth':
+      return `The Meta access token is invalid, expired or lacks permission${text ? `: ${text}` : ''}.`;
+    case 'invalid_recipient':
+      return `The recipient cannot receive WhatsApp messages${text ? `: ${text}` : ''}.`;
+    case 'template_mismatch':
+      return `The template does not match what Meta has approved${text ? `: ${text}` : ''}.`;
+    default:
+      return text ?? 'WhatsApp rejected the message.';
+  }
+}
+
+/** An async failure in a status webhook → the normalized error info stored with the message. */
+export function metaStatusErrorInfo(error: MetaErrorItem | undefined): ProviderErrorInfo {
+  const details = error?.error_data?.details;
+  const kind = kindForMetaCode(error?.code) ?? 'rejected';
+  return {
+    kind,
+    vendorCode: error?.code !== undefined ? String(error.code) : undefined,
+    vendorMessage: error?.message ?? error?.title,
+    reason: humanReason(kind, details, error?.title ?? error?.message),
+  };
+}
+
+function parseRetryAfter(value: unknown, now: number): number | undefined {
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+function isTimeout(code: string | undefined, message: string): boolean {
+  return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message);
+}
+
+// The connection was never opened, so nothing was sent: safe to retry even for a send.
+function neverConnected(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; cause?: { code?: string } } })?.cause;
+  const code = cause?.code ?? cause?.cause?.code;
+  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
+}
+
+/** Any error thrown while talking to Graph → ProviderError, keeping the vendor code, text and raw body. */
+export function mapMetaError(
+  error: unknown,
+  operation: MetaOperation = 'other',
+  now = Date.now(),
+): ProviderError {
+  if (error instanceof ProviderError) return error;
+  if (!isAxiosError(error)) {
+    const message = error instanceof Error ? error.message : String(error);
+    return new ProviderError(
+      operation === 'send' ? 'unknown_outcome' : 'transient',
+      `Meta call failed: ${message}`,
+    );
+  }
+  const response = error.response;
+  if (!response) {
+    // Timeout or network failure: for a send the request may have reached Meta (DESIGN.md §3.5: mark unknown).
+    const timedOut = isTimeout(error.code, error.message);
+    const kind: ProviderErrorKind =
+      operation === 'send' && (timedOut || !neverConnected(error)) ? 'unknown_outcome' : 'transient';
+    return new ProviderError(kind, `Meta ${timedOut ? 'timed out' : 'network error'}: ${error.message}`);
+  }
+  const status = response.status;
+  const parsed = metaGraphErrorSchema.safeParse(response.data);
+  const graph = parsed.success ? parsed.data.error : undefined;
+  const details = typeof graph?.error_data === 'object' ? graph.error_data.details : graph?.error_data;
+  const code = graph?.code;
+  const retryAfterHeader = parseRetryAfter(response.headers?.['retry-after'], now);
+
+  let kind = kindForMetaCode(code);
+  if (!kind) {
+    if (status === 429) kind = 'rate_limited';
+    else if (status === 401 || status === 403) kind = 'auth';
+    else if (status >= 500) kind = 'transient';
+    else kind = 'rejected';
+  }
+  const retryAfterMs =
+    kind === 'rate_limited'
+      ? (retryAfterHeader ?? (code !== undefined ? RATE_LIMIT_DEFAULT_MS[code] : undefined))
+      : undefined;
+  const vendorMessage = [graph?.message, details].filter(Boolean).join(' — ') || undefined;
+  return new ProviderError(
+    kind,
+    humanReason(kind, details, graph?.error_user_msg ?? graph?.message ?? `HTTP ${status}`),
+    {
+      vendorCode: code !== undefined ? String(code) : undefined,
+      vendorMessage,
+      retryAfterMs,
+      httpStatus: status,
+      raw: response.data,
+    },
+  );
+}

@@ -1,0 +1,212 @@
+// Raw Meta webhook body → normalized ProviderEvent[] (DESIGN.md §3.4, vendors/providers.md "Webhooks").
+import type { z } from 'zod';
+import { AppError } from '../../../src/core/errors';
+import type { MessageStatus } from '../../../src/core/message';
+import type { TemplateStatus } from '../../../src/core/template';
+import type { ProviderEvent } from '../types';
+import {
+  metaMessagesValueSchema,
+  metaTemplateStatusValueSchema,
+  metaWebhookEnvelopeSchema,
+} from './meta-api';
+import type { MetaInboundMessage, MetaStatus } from './meta-api';
+import { metaStatusErrorInfo } from './map-meta-error';
+import { editedContent, mapMetaInboundContent, revokedMessageId } from './map-meta-inbound-message';
+import { mapMetaTemplateStatus } from './map-meta-template';
+
+const seconds = (value: string | number | undefined): number | undefined => {
+  const n = Number(value);
+  return value !== undefined && Number.isFinite(n) ? n * 1000 : undefined;
+};
+
+function e164(waId: string): string {
+  return `+${waId.replace(/\D/g, '')}`;
+}
+
+function malformed(message: string, issues?: z.core.$ZodIssue[]): AppError {
+  return new AppError(
+    'invalid_request',
+    `Malformed Meta webhook: ${message}`,
+    issues ? { issues } : undefined,
+  );
+}
+
+function inboundEvents(
+  message: MetaInboundMessage,
+  routingKey: string,
+  profiles: Map<string, string>,
+): ProviderEvent[] {
+  const base = { routingKey, from: e164(message.from), timestamp: seconds(message.timestamp)! };
+  if (message.type === 'revoke') {
+    // Deletion by the customer (Coexistence `revoke` webhook): the original message must be removed from our store.
+    return [{ kind: 'message_deleted', ...base, providerMessageId: revokedMessageId(message) ?? message.id }];
+  }
+  if (message.type === 'edit') {
+    const { originalId, content } = editedContent(message);
+    return [{ kind: 'message_edited', ...base, providerMessageId: originalId ?? message.id, content }];
+  }
+  const context = message.context;
+  const forwarded = context?.forwarded === true || context?.frequently_forwarded === true;
+  const referral = message.referral;
+  const profileName =
+    profiles.get(message.from) ?? (profiles.size === 1 ? [...profiles.values()][0] : undefined);
+  return [
+    {
+      kind: 'inbound_message',
+      ...base,
+      providerMessageId: message.id,
+      ...(profileName ? { profileName } : {}),
+      content: mapMetaInboundContent(message),
+      // A forwarded message has a context without a replied-to id; a reply has `context.id` (Meta text webhook reference).
+      ...(context?.id ? { replyToProviderMessageId: context.id } : {}),
+      ...(forwarded ? { forwarded } : {}),
+      ...(referral
+        ? {
+            // Click-to-WhatsApp ad / Page CTA: a free entry point (DESIGN.md §3.2).
+            referral: {
+              sourceType: referral.source_type,
+              sourceId: referral.source_id,
+              sourceUrl: referral.source_url,
+              headline: referral.headline,
+              body: referral.body,
+              ctwaClid: referral.ctwa_clid,
+            },
+          }
+        : {}),
+    },
+  ];
+}
+
+const STATUS_WORDS: Record<string, MessageStatus> = {
+  sent: 'sent',
+  delivered: 'delivered',
+  read: 'read',
+  failed: 'failed',
+};
+
+function statusEvent(status: MetaStatus, routingKey: string): ProviderEvent | undefined {
+  const timestamp = seconds(status.timestamp)!;
+  if (status.status === 'deleted') {
+    // Legacy `deleted` status: the customer deleted a message they sent (DESIGN.md §3.4).
+    return {
+      kind: 'message_deleted',
+      routingKey,
+      providerMessageId: status.id,
+      from: e164(status.recipient_id ?? ''),
+      timestamp,
+    };
+  }
+  const isWarning = status.status === 'warning';
+  const mapped = isWarning ? 'sent' : STATUS_WORDS[status.status];
+  if (!mapped) return undefined; // a future status word: ignore rather than guess
+  const pricing = status.pricing;
+  const conversation = status.conversation;
+  return {
+    kind: 'status',
+    routingKey,
+    providerMessageId: status.id,
+    status: mapped,
+    timestamp,
+    ...(status.recipient_id ? { recipient: e164(status.recipient_id) } : {}),
+    ...(mapped === 'failed' ? { error: metaStatusErrorInfo(status.errors?.[0]) } : {}),
+    // `warning` (catalog item problem) is kept as a flag on an otherwise unchanged status (DESIGN.md §3.4).
+    ...(isWarning ? { warning: metaStatusErrorInfo(status.errors?.[0]).reason } : {}),
+    ...(pricing
+      ? {
+          pricing: {
+            billable: pricing.billable,
+            model: pricing.pricing_model,
+            type: pricing.type,
+            category: pricing.category,
+          },
+        }
+      : {}),
+    ...(conversation
+      ? {
+          conversation: {
+            id: conversation.id,
+            expiresAt: seconds(conversation.expiration_timestamp),
+            originType: conversation.origin?.type,
+          },
+        }
+      : {}),
+  };
+}
+
+function messagesChange(value: unknown): ProviderEvent[] {
+  const parsed = metaMessagesValueSchema.safeParse(value);
+  if (!parsed.success)
+    throw malformed('`messages` change does not have the expected shape', parsed.error.issues);
+  const v = parsed.data;
+  const routingKey = v.metadata.phone_number_id;
+  const profiles = new Map<string, string>();
+  for (const c of v.contacts ?? []) if (c.wa_id && c.profile?.name) profiles.set(c.wa_id, c.profile.name);
+  const events: ProviderEvent[] = [];
+  for (const message of v.messages ?? []) events.push(...inboundEvents(message, routingKey, profiles));
+  for (const status of v.statuses ?? []) {
+    const event = statusEvent(status, routingKey);
+    if (event) events.push(event);
+  }
+  // Value-level `errors` (no message id, e.g. an account problem) have no event kind: they are not per-message.
+  return events;
+}
+
+// FLAGGED: quality warning, the template stays sendable until Meta pauses it; REINSTATED: back to approved after a
+// pause or appeal (message_template_status_update reference). LOCKED only blocks editing: the status is unchanged.
+const TEMPLATE_EVENTS: Record<string, TemplateStatus | null> = {
+  FLAGGED: 'APPROVED',
+  REINSTATED: 'APPROVED',
+  LOCKED: null,
+};
+
+function templateChange(value: unknown, wabaId: string, time: number | undefined): ProviderEvent[] {
+  const parsed = metaTemplateStatusValueSchema.safeParse(value);
+  if (!parsed.success)
+    throw malformed('`message_template_status_update` change is not readable', parsed.error.issues);
+  const v = parsed.data;
+  const event = v.event.toUpperCase();
+  const status = event in TEMPLATE_EVENTS ? TEMPLATE_EVENTS[event] : mapMetaTemplateStatus(event);
+  if (status === null || status === undefined) return [];
+  const reasons = [
+    v.reason && v.reason !== 'NONE' ? v.reason : undefined,
+    v.rejection_info?.reason,
+    v.rejection_info?.recommendation,
+    v.other_info?.description ?? v.other_info?.title,
+    event === 'FLAGGED' ? 'Flagged for low quality: Meta pauses it if quality does not improve' : undefined,
+  ].filter((r): r is string => !!r);
+  return [
+    {
+      kind: 'template_status',
+      routingKey: wabaId,
+      providerTemplateId: String(v.message_template_id),
+      ...(v.message_template_name ? { name: v.message_template_name } : {}),
+      ...(v.message_template_language ? { language: v.message_template_language } : {}),
+      status,
+      ...(reasons.length ? { reason: reasons.join(' — ') } : {}),
+      timestamp: time !== undefined ? time * 1000 : Date.now(),
+    },
+  ];
+}
+
+/** Parses a whole webhook POST: Meta batches several `entry[]` and `changes[]` per request, all are handled. */
+export function parseMetaWebhook(rawBody: string): ProviderEvent[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(rawBody);
+  } catch {
+    throw malformed('body is not JSON');
+  }
+  const envelope = metaWebhookEnvelopeSchema.safeParse(json);
+  if (!envelope.success) throw malformed('missing `object` / `entry[].changes[]`', envelope.error.issues);
+  if (envelope.data.object !== 'whatsapp_business_account') return [];
+  const events: ProviderEvent[] = [];
+  for (const entry of envelope.data.entry) {
+    for (const change of entry.changes) {
+      if (change.field === 'messages') events.push(...messagesChange(change.value));
+      else if (change.field === 'message_template_status_update')
+        events.push(...templateChange(change.value, entry.id, entry.time));
+      // Other fields (quality, category updates, groups, account alerts) are not events of this app.
+    }
+  }
+  return events;
+}
