@@ -6,6 +6,7 @@ import addFormatsModule from 'ajv-formats';
 import { fullFormats } from 'ajv-formats/dist/formats.js';
 import { convertSchema, isObject } from './schema-convert';
 import type { ConvertContext, Json, JsonObject } from './schema-convert';
+import { formatOverrides } from './spec-loader';
 import type { LoadedSpec, SpecDoc } from './spec-loader';
 
 // ajv-formats is CommonJS; depending on the loader the plugin is the default export or its `.default`.
@@ -32,6 +33,7 @@ function createAjv(spec: LoadedSpec, mode: Mode): SpecAjv {
   addFormats(ajv);
   // Twilio types its relative resource paths (`/2010-04-01/Accounts/AC.../Messages/SM....json`) as `uri`.
   ajv.addFormat('uri', fullFormats['uri-reference']);
+  for (const [name, format] of Object.entries(formatOverrides(spec.name))) ajv.addFormat(name, format);
   for (const doc of spec.docs) {
     const ctx = contextFor(doc);
     const components = isObject(doc.doc.components) ? doc.doc.components : {};

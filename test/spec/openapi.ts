@@ -47,7 +47,7 @@ export interface ResponseOptions {
   allowUndocumentedStatus?: (status: number) => boolean;
 }
 
-interface Candidate {
+export interface Candidate {
   route: Route;
   method: string;
   op: JsonObject;

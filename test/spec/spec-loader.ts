@@ -4,6 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { isObject } from './schema-convert';
+import { applyPatches } from './spec-patches';
 import type { Json, JsonObject } from './schema-convert';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -27,6 +28,15 @@ const registry: Record<string, string[]> = {
   'pipedrive-v1': ['pipedrive/openapi-v1.yaml'],
   'pipedrive-v2': ['pipedrive/openapi-v2.yaml'],
 };
+
+/**
+ * Format overrides per spec name prefix. Pipedrive v1 types `YYYY-MM-DD HH:MM:SS` (space, no zone) values as
+ * `date-time`, and its own examples use that form.
+ */
+const lenientDateTime = /^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?$/i;
+export function formatOverrides(specName: string): Record<string, RegExp> {
+  return specName.startsWith('pipedrive') ? { 'date-time': lenientDateTime } : {};
+}
 
 /** Register (or override) a spec name; files are absolute or relative to the shared specs dir. */
 export function registerSpec(name: string, files: string[]): void {
@@ -74,6 +84,7 @@ function loadDoc(file: string): SpecDoc {
   const doc = (
     abs.endsWith('.json') ? JSON.parse(text) : parseYaml(text, { maxAliasCount: -1 })
   ) as JsonObject;
+  applyPatches(path.basename(abs), doc);
   const version = typeof doc.openapi === 'string' ? doc.openapi : '3.0.0';
   const servers = Array.isArray(doc.servers) ? doc.servers : [];
   const basePaths = new Set<string>();
