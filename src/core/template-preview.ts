@@ -43,7 +43,7 @@ export function previewTemplate(
   template: Pick<Template, 'components'> & Partial<Pick<Template, 'variables'>>,
   values: TemplateValues = {},
 ): string {
-  const variables = template.variables ?? extractVariables(template.components);
+  const variables = template.variables?.length ? template.variables : extractVariables(template.components);
   const examples = new Map(variables.map((v) => [v.id, v.example]));
   const fill = (location: 'header' | 'body') => (key: string) => {
     const id = variableId(location, key);

@@ -66,7 +66,7 @@ type Renderable = Pick<Template, 'components'> & { variables?: TemplateVariable[
 
 /** Checks values against the template's variables without rendering. Empty list = valid. */
 export function validateValues(template: Renderable, values: TemplateValues): RenderError[] {
-  const variables = template.variables ?? extractVariables(template.components);
+  const variables = template.variables?.length ? template.variables : extractVariables(template.components);
   const ids = new Set(variables.map((v) => v.id));
   const errors: RenderError[] = [];
   for (const v of variables) {
