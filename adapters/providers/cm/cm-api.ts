@@ -1,0 +1,187 @@
+// CM.com Business Messaging wire format (zod schemas and request types, nothing else).
+// CM.com publishes no OpenAPI spec (vendors/providers.md §C). Shapes come from:
+// - developers.cm.com/messaging/docs/responses-errors-json (send response, error codes),
+// - developers.cm.com/messaging/docs/incoming-status-report (status report webhook),
+// - developers.cm.com/messaging/docs/incoming-messages + whatsapp-inbound (inbound webhook),
+// - SDK cmdotcom/text-sdk-dotnet `CM.Text/BusinessMessaging/Model/*` and cmdotcom/text-sdk-php
+//   `src/CMText/RichContent/**` (request models).
+import { z } from 'zod';
+
+/** Default gateway; the legacy gw.cmtelecom.com host is only available on request (vendors/providers.md §C). */
+export const CM_GATEWAY_BASE_URL = 'https://gw.messaging.cm.com';
+export const CM_SEND_PATH = '/v1.0/message';
+
+// ---------------------------------------------------------------------------------------------
+// Send request (TypeScript types: we build it, the simulator parses it with the schema below).
+
+/** SDK MediaContent: serialized as mediaName / mediaUri / mimeType (text-sdk-php MediaContent::jsonSerialize). */
+export interface CmMediaContent {
+  mediaName: string;
+  mediaUri: string;
+  mimeType: string;
+}
+
+/** SDK MessageContext (`context.message_id`): the message a WhatsApp reply quotes. */
+export interface CmMessageContext {
+  message_id: string;
+}
+
+export type CmTemplateParameter =
+  | { type: 'text'; text: string }
+  | { type: 'payload'; payload: string }
+  | { type: 'coupon_code'; coupon_code: string }
+  | { type: 'image' | 'video' | 'document'; media: CmMediaContent };
+
+/** text-sdk-php Templates/Whatsapp/Component*: header / body / button (with sub_type and index). */
+export interface CmTemplateComponent {
+  type: 'header' | 'body' | 'button';
+  sub_type?: 'url' | 'quick_reply' | 'copy_code';
+  index?: number;
+  parameters: CmTemplateParameter[];
+}
+
+export interface CmWhatsAppTemplate {
+  namespace: string;
+  element_name: string;
+  language: { policy: 'deterministic'; code: string };
+  components: CmTemplateComponent[];
+}
+
+/** SDK WhatsAppInteractiveContent (mirrors Meta's interactive object). */
+export interface CmInteractive {
+  type: 'button' | 'list' | 'cta_url';
+  header?: { type: 'text'; text: string };
+  body: { text: string };
+  footer?: { text: string };
+  action: {
+    button?: string;
+    buttons?: { type: 'reply'; reply: { id: string; title: string } }[];
+    sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[];
+    name?: 'cta_url';
+    parameters?: { display_text: string; url: string };
+  };
+}
+
+export interface CmContact {
+  name: { formatted_name: string; first_name?: string; last_name?: string };
+  phones?: { phone: string; type?: string }[];
+  emails?: { email: string; type?: string }[];
+  org?: { company?: string };
+}
+
+/** One `richContent.conversation` part (SDK IRichMessage implementations). */
+export type CmConversationPart = (
+  | { text: string }
+  | { text?: string; media: CmMediaContent }
+  | { location: { latitude: string; longitude: string; label?: string; searchQuery?: string } }
+  | { contacts: CmContact[] }
+  | { interactive: CmInteractive }
+  | { template: { whatsapp: CmWhatsAppTemplate } }
+) & { context?: CmMessageContext };
+
+export interface CmMsg {
+  from: string;
+  to: { number: string }[];
+  body: { type: 'auto'; content: string };
+  reference: string;
+  allowedChannels: ['WhatsApp'];
+  richContent?: { conversation: CmConversationPart[] };
+}
+
+export interface CmSendRequest {
+  messages: { authentication: { producttoken: string }; msg: CmMsg[] };
+}
+
+/** Loose request schema for the simulator: checks the envelope, keeps every part as sent. */
+export const cmSendRequestSchema = z.object({
+  messages: z.object({
+    authentication: z.object({ producttoken: z.string() }).optional(),
+    msg: z.array(
+      z.looseObject({
+        from: z.string(),
+        to: z.array(z.object({ number: z.string() })),
+        body: z.object({ type: z.string().optional(), content: z.string().optional() }).optional(),
+        reference: z.string().optional(),
+        allowedChannels: z.array(z.string()).optional(),
+        richContent: z
+          .looseObject({ conversation: z.array(z.record(z.string(), z.unknown())).optional() })
+          .optional(),
+      }),
+    ),
+  }),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Send response (developers.cm.com/messaging/docs/responses-errors-json; SDK Response.HttpResponseBody).
+
+export const cmResponseMessageSchema = z.object({
+  to: z.string().nullish(),
+  status: z.string(),
+  reference: z.string().nullish(),
+  parts: z.number().nullish(),
+  messageDetails: z.string().nullish(),
+  // The dotnet SDK models it as a string, the docs show a number: accept both.
+  messageErrorCode: z.union([z.number(), z.string()]).nullish(),
+});
+
+export const cmResponseSchema = z.object({
+  details: z.string().nullish(),
+  errorCode: z.coerce.number(),
+  messages: z.array(cmResponseMessageSchema).nullish(),
+});
+
+export type CmResponse = z.infer<typeof cmResponseSchema>;
+export type CmResponseMessage = z.infer<typeof cmResponseMessageSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Status report webhook (incoming-status-report): `msg` is documented as one object; accept arrays too.
+
+const scalar = z.union([z.string(), z.number()]);
+
+export const cmStatusReportMsgSchema = z.looseObject({
+  received: z.string().nullish(),
+  to: scalar.nullish(),
+  reference: scalar.nullish(),
+  status: z.looseObject({
+    code: scalar.nullish(),
+    errorCode: scalar.nullish(),
+    errorDescription: z.string().nullish(),
+  }),
+  operator: scalar.nullish(),
+  channel: z.string().nullish(),
+});
+
+export const cmStatusReportSchema = z.object({
+  messages: z.object({
+    msg: z.union([cmStatusReportMsgSchema, z.array(cmStatusReportMsgSchema)]),
+  }),
+});
+
+export type CmStatusReportMsg = z.infer<typeof cmStatusReportMsgSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// Inbound (MO) webhook (incoming-messages, whatsapp-inbound). Inner names are partly UNCONFIRMED
+// (vendors/providers.md §C): the documented ones are typed, everything else is kept loose.
+
+export const cmInboundMediaSchema = z.looseObject({
+  mediaUri: z.string().nullish(),
+  contentType: z.string().nullish(),
+  title: z.string().nullish(),
+});
+
+export const cmInboundSchema = z.looseObject({
+  reference: scalar.nullish(),
+  from: z.looseObject({ number: scalar, name: z.string().nullish() }),
+  to: z.looseObject({ number: scalar }).nullish(),
+  message: z.looseObject({
+    text: z.string().nullish(),
+    media: cmInboundMediaSchema.nullish(),
+    custom: z.record(z.string(), z.unknown()).nullish(),
+  }),
+  groupings: z.array(z.string().nullish()).nullish(),
+  timeUtc: z.string().nullish(),
+  channel: z.string().nullish(),
+  messageContext: z.unknown().optional(),
+});
+
+export type CmInbound = z.infer<typeof cmInboundSchema>;
