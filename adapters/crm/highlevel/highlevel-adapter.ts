@@ -1,0 +1,162 @@
+// CrmAdapter for HighLevel: WhatsApp messages become SMS-type messages of our custom conversation provider
+// (docs/ConversationProviders.md). Flow per vendors/highlevel.md §2: contact upsert → conversation search or create
+// → POST /conversations/messages/inbound; statuses of HighLevel-originated messages via PUT .../status.
+import type { CrmAdapter, CrmDeliveryResult, CrmMessageRecord } from '../types';
+import { CrmHttpError } from './crm-http-error';
+import {
+  addMessageResponseSchema,
+  createConversationResponseSchema,
+  searchConversationsResponseSchema,
+  updateMessageStatusResponseSchema,
+  upsertContactResponseSchema,
+} from './highlevel-api';
+import type { AddMessageRequest, UpsertContactRequest } from './highlevel-api';
+import type { HighLevelClient } from './highlevel-client';
+import { buildStatusUpdate } from './map-highlevel-status';
+
+export interface HighLevelAdapterOptions {
+  client: HighLevelClient;
+  locationId: string;
+  /** The provider's "ID" from the marketplace app (required for an extra provider, harmless for the default one). */
+  conversationProviderId: string;
+  /** `source` written on contacts we create. */
+  contactSource?: string;
+}
+
+export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAdapter {
+  const { client, locationId, conversationProviderId } = options;
+
+  async function upsertContact(body: UpsertContactRequest) {
+    return client.request({
+      method: 'POST',
+      path: '/contacts/upsert',
+      body,
+      schema: upsertContactResponseSchema,
+    });
+  }
+
+  /** Upsert by phone only, so an agent's edits to the contact's name are never overwritten by a WhatsApp profile
+   * name; the name is written only on a contact this call just created. */
+  async function resolveContact(record: CrmMessageRecord): Promise<string> {
+    const res = await upsertContact({
+      locationId,
+      phone: record.customerPhone,
+      source: options.contactSource,
+    });
+    const name = record.customerName?.trim();
+    if (res.new && name) {
+      await upsertContact({ locationId, phone: record.customerPhone, name });
+    }
+    return res.contact.id;
+  }
+
+  async function findConversation(contactId: string): Promise<string | undefined> {
+    const res = await client.request({
+      method: 'GET',
+      path: '/conversations/search',
+      query: { locationId, contactId },
+      schema: searchConversationsResponseSchema,
+    });
+    return res.conversations.find((c) => !c.contactId || c.contactId === contactId)?.id;
+  }
+
+  async function resolveConversation(contactId: string): Promise<string> {
+    const existing = await findConversation(contactId);
+    if (existing) return existing;
+    try {
+      const created = await client.request({
+        method: 'POST',
+        path: '/conversations/',
+        body: { locationId, contactId },
+        schema: createConversationResponseSchema,
+      });
+      return created.conversation.id;
+    } catch (err) {
+      // "One conversationId is maintained per contact" (ConversationProviders.md): a concurrent delivery may have
+      // created it between our search and create; look again before failing.
+      if (err instanceof CrmHttpError && !err.retryable) {
+        const raced = await findConversation(contactId);
+        if (raced) return raced;
+      }
+      throw err;
+    }
+  }
+
+  async function addMessage(record: CrmMessageRecord, contactId: string, conversationId: string) {
+    const body: AddMessageRequest = {
+      type: 'SMS',
+      conversationProviderId,
+      contactId,
+      conversationId,
+      message: record.text,
+      attachments: record.attachments.length > 0 ? record.attachments : undefined,
+      altId: record.providerMessageId ?? record.messageId,
+      direction: record.direction,
+      date: new Date(record.occurredAt).toISOString(),
+    };
+    // The documented "add an outbound message" endpoint only takes type "Call" (conversations.json
+    // ProcessOutboundMessageBodyDto), so messages sent from our sidebar or campaigns are added through the inbound
+    // endpoint with direction "outbound", which HighLevel logs on the outbound side (highlevel-api-docs#271).
+    // POST /conversations/messages would instead re-trigger our own Delivery URL and send the message twice.
+    return client.request({
+      method: 'POST',
+      path: '/conversations/messages/inbound',
+      body,
+      schema: addMessageResponseSchema,
+    });
+  }
+
+  async function recordMessage(record: CrmMessageRecord): Promise<CrmDeliveryResult> {
+    // Already in HighLevel: a message HighLevel sent through our Delivery URL, or a retry after a recorded delivery.
+    if (record.crmMessageId) {
+      return {
+        crmMessageId: record.crmMessageId,
+        crmContactId: record.crmContactId,
+        crmConversationId: record.crmConversationId,
+      };
+    }
+    if (record.origin === 'crm') {
+      throw new CrmHttpError('A HighLevel-originated message has no HighLevel message id', {
+        reason: 'rejected',
+        retryable: false,
+      });
+    }
+    const cached = record.crmContactId && record.crmConversationId;
+    let contactId = record.crmContactId ?? (await resolveContact(record));
+    let conversationId = record.crmConversationId ?? (await resolveConversation(contactId));
+    let res;
+    try {
+      res = await addMessage(record, contactId, conversationId);
+    } catch (err) {
+      // Ids remembered from an earlier message may point at a deleted contact or conversation: resolve them afresh once.
+      if (!(cached && err instanceof CrmHttpError && !err.retryable && err.reason === 'rejected')) throw err;
+      contactId = await resolveContact(record);
+      conversationId = await resolveConversation(contactId);
+      res = await addMessage(record, contactId, conversationId);
+    }
+    return {
+      crmMessageId: res.messageId,
+      crmContactId: res.contactId ?? contactId,
+      crmConversationId: res.conversationId,
+    };
+  }
+
+  async function recordStatus(record: CrmMessageRecord): Promise<void> {
+    // Only messages HighLevel handed to our Delivery URL have a HighLevel status to move; the caller guarantees
+    // statuses only move forward (DESIGN.md §3.4).
+    if (record.origin !== 'crm' || !record.crmMessageId) return;
+    const body = buildStatusUpdate(record.status, record.error);
+    if (!body) return;
+    await client.request({
+      method: 'PUT',
+      path: `/conversations/messages/${encodeURIComponent(record.crmMessageId)}/status`,
+      body,
+      schema: updateMessageStatusResponseSchema,
+      // HighLevel answers 403 until the message has been "downstreamed" to the provider, seconds after the Delivery
+      // URL call (highlevel-api-docs#4): try again later rather than fail.
+      retryableStatuses: [403],
+    });
+  }
+
+  return { crm: 'highlevel', recordMessage, recordStatus };
+}

@@ -1,0 +1,355 @@
+// Zod schemas of HighLevel's wire format (specs/highlevel/*.json, docs/*.md) and the parsers that turn them into
+// our camelCase objects. Only the fields we rely on are required; everything else passes through untouched.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------- OAuth (oauth.json)
+
+/** GetAccessCodeSuccessfulResponseDto. `userId` is the only field the spec marks required. */
+export const tokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.number().positive(),
+  refresh_token: z.string().min(1),
+  scope: z.string().optional(),
+  userType: z.enum(['Location', 'Company']),
+  locationId: z.string().optional(),
+  companyId: z.string().optional(),
+  approvedLocations: z.array(z.string()).optional(),
+  userId: z.string().optional(),
+  planId: z.string().optional(),
+  isBulkInstallation: z.boolean().optional(),
+});
+
+/** GetLocationAccessTokenSuccessfulResponseDto: no companyId, and the spec does not promise a refresh token. */
+export const locationTokenResponseSchema = z.looseObject({
+  access_token: z.string().min(1),
+  token_type: z.string().optional(),
+  expires_in: z.number().positive(),
+  refresh_token: z.string().optional(),
+  scope: z.string().optional(),
+  locationId: z.string().optional(),
+  userId: z.string().optional(),
+  planId: z.string().optional(),
+});
+
+export type HighLevelUserType = 'Location' | 'Company';
+
+export interface HighLevelTokenSet {
+  accessToken: string;
+  refreshToken: string;
+  /** Epoch ms. */
+  expiresAt: number;
+  scopes: string[];
+  userType: HighLevelUserType;
+  locationId?: string;
+  companyId: string;
+  userId?: string;
+  approvedLocations?: string[];
+  planId?: string;
+}
+
+export interface HighLevelLocationToken {
+  accessToken: string;
+  /** Only if HighLevel sends one; otherwise renew by calling /oauth/locationToken again with the company token. */
+  refreshToken?: string;
+  expiresAt: number;
+  scopes: string[];
+  userType: 'Location';
+  locationId: string;
+  companyId: string;
+  userId?: string;
+}
+
+export function splitScopes(scope: string | undefined): string[] {
+  return (scope ?? '').split(/\s+/).filter(Boolean);
+}
+
+/** Normalizes a /oauth/token answer. `known` fills ids a refresh answer might omit (we stored them at install). */
+export function parseHighLevelTokenResponse(
+  json: unknown,
+  now: number,
+  known: { companyId?: string; locationId?: string } = {},
+): HighLevelTokenSet {
+  const t = tokenResponseSchema.parse(json);
+  const companyId = t.companyId ?? known.companyId;
+  if (!companyId) throw new Error('HighLevel token response has no companyId');
+  const locationId = t.locationId ?? (t.userType === 'Location' ? known.locationId : undefined);
+  if (t.userType === 'Location' && !locationId)
+    throw new Error('HighLevel Location token response has no locationId');
+  return {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    expiresAt: now + t.expires_in * 1000,
+    scopes: splitScopes(t.scope),
+    userType: t.userType,
+    locationId,
+    companyId,
+    userId: t.userId,
+    approvedLocations: t.approvedLocations,
+    planId: t.planId,
+  };
+}
+
+export function parseHighLevelLocationTokenResponse(
+  json: unknown,
+  now: number,
+  requested: { companyId: string; locationId: string },
+): HighLevelLocationToken {
+  const t = locationTokenResponseSchema.parse(json);
+  if (t.locationId && t.locationId !== requested.locationId) {
+    throw new Error(`HighLevel issued a token for location ${t.locationId}, not ${requested.locationId}`);
+  }
+  return {
+    accessToken: t.access_token,
+    refreshToken: t.refresh_token,
+    expiresAt: now + t.expires_in * 1000,
+    scopes: splitScopes(t.scope),
+    userType: 'Location',
+    locationId: requested.locationId,
+    companyId: requested.companyId,
+    userId: t.userId,
+  };
+}
+
+// ---------------------------------------------------------------- Contacts (contacts.json, Version 2021-07-28)
+
+/** UpsertContactDto, the subset we send. */
+export const upsertContactRequestSchema = z.object({
+  locationId: z.string().min(1),
+  phone: z.string().min(1),
+  name: z.string().optional(),
+  source: z.string().optional(),
+});
+export type UpsertContactRequest = z.infer<typeof upsertContactRequestSchema>;
+
+/** UpsertContactsSuccessfulResponseDto: `contact` is GetContectByIdSchema (sic). */
+export const upsertContactResponseSchema = z.looseObject({
+  new: z.boolean().optional(),
+  contact: z.looseObject({
+    id: z.string().min(1),
+    phone: z.string().optional(),
+    name: z.string().optional(),
+  }),
+  traceId: z.string().optional(),
+});
+
+// ---------------------------------------------------------------- Conversations (conversations.json, 2021-04-15)
+
+/** SendConversationResponseDto (GET /conversations/search). */
+export const searchConversationsResponseSchema = z.looseObject({
+  conversations: z.array(z.looseObject({ id: z.string().min(1), contactId: z.string().optional() })),
+  total: z.number().optional(),
+});
+
+/** CreateConversationDto. */
+export const createConversationRequestSchema = z.object({
+  locationId: z.string().min(1),
+  contactId: z.string().min(1),
+});
+
+/** CreateConversationSuccessResponse. */
+export const createConversationResponseSchema = z.looseObject({
+  success: z.boolean().optional(),
+  conversation: z.looseObject({ id: z.string().min(1), contactId: z.string().optional() }),
+});
+
+/** ProcessMessageBodyDto as we send it to POST /conversations/messages/inbound. The spec types `direction` as
+ * "object" but documents the values "inbound"/"outbound" (default outbound): we send the string. */
+export const addMessageRequestSchema = z.object({
+  type: z.literal('SMS'),
+  conversationProviderId: z.string().min(1),
+  contactId: z.string().min(1),
+  conversationId: z.string().min(1),
+  message: z.string(),
+  attachments: z.array(z.string()).optional(),
+  altId: z.string().optional(),
+  direction: z.enum(['inbound', 'outbound']),
+  date: z.string().optional(),
+});
+export type AddMessageRequest = z.infer<typeof addMessageRequestSchema>;
+
+/** ProcessMessageResponseDto. */
+export const addMessageResponseSchema = z.looseObject({
+  success: z.boolean().optional(),
+  conversationId: z.string().min(1),
+  messageId: z.string().min(1),
+  message: z.string().optional(),
+  contactId: z.string().optional(),
+  dateAdded: z.string().optional(),
+});
+
+export const HIGHLEVEL_MESSAGE_STATUSES = ['delivered', 'failed', 'pending', 'read'] as const;
+export type HighLevelMessageStatus = (typeof HIGHLEVEL_MESSAGE_STATUSES)[number];
+
+/** UpdateMessageStatusDto; ErrorDto needs all three of code, type, message. */
+export const updateMessageStatusRequestSchema = z.object({
+  status: z.enum(HIGHLEVEL_MESSAGE_STATUSES),
+  error: z.object({ code: z.string(), type: z.string(), message: z.string() }).optional(),
+});
+export type UpdateMessageStatusRequest = z.infer<typeof updateMessageStatusRequestSchema>;
+
+/** SendMessageResponseDto (PUT /conversations/messages/{id}/status). We do not depend on its fields. */
+export const updateMessageStatusResponseSchema = z.looseObject({
+  conversationId: z.string().optional(),
+  messageId: z.string().optional(),
+  status: z.string().optional(),
+});
+
+// ---------------------------------------------------------------- Webhooks (docs/AppInstall.md, AppUninstall.md)
+
+/** Replay-protection fields HighLevel adds to webhook bodies (docs/WebhookAuthentication.md). */
+const webhookEnvelope = {
+  timestamp: z.union([z.string(), z.number()]).optional(),
+  webhookId: z.string().optional(),
+};
+
+export const installEventSchema = z.looseObject({
+  type: z.literal('INSTALL'),
+  appId: z.string().min(1),
+  companyId: z.string().optional(),
+  locationId: z.string().optional(),
+  userId: z.string().optional(),
+  planId: z.string().optional(),
+  versionId: z.string().optional(),
+  installType: z.string().optional(),
+  companyName: z.string().optional(),
+  isWhitelabelCompany: z.boolean().optional(),
+  trial: z
+    .looseObject({
+      onTrial: z.boolean().optional(),
+      trialDuration: z.number().optional(),
+      trialStartDate: z.string().optional(),
+    })
+    .optional(),
+  ...webhookEnvelope,
+});
+
+export const uninstallEventSchema = z.looseObject({
+  type: z.literal('UNINSTALL'),
+  appId: z.string().min(1),
+  companyId: z.string().optional(),
+  locationId: z.string().optional(),
+  ...webhookEnvelope,
+});
+
+const otherEventSchema = z.looseObject({ type: z.string().min(1), ...webhookEnvelope });
+
+interface EventMeta {
+  webhookId?: string;
+  timestamp?: string | number;
+}
+
+export type HighLevelAppEvent =
+  | (EventMeta & {
+      kind: 'install';
+      appId: string;
+      /** Agency-level installs carry no locationId (docs/AppInstall.md). */
+      level: 'location' | 'agency';
+      companyId?: string;
+      locationId?: string;
+      userId?: string;
+      planId?: string;
+      versionId?: string;
+      companyName?: string;
+      onTrial?: boolean;
+    })
+  | (EventMeta & {
+      kind: 'uninstall';
+      appId: string;
+      level: 'location' | 'agency';
+      companyId?: string;
+      locationId?: string;
+    })
+  /** Any other event sent to the Default Webhook URL: acknowledged and ignored by the caller. */
+  | (EventMeta & { kind: 'other'; type: string });
+
+/** Parses a body posted to the Default Webhook URL. Throws a ZodError on a malformed INSTALL/UNINSTALL. */
+export function parseHighLevelAppEvent(json: unknown): HighLevelAppEvent {
+  const base = otherEventSchema.parse(json);
+  const meta: EventMeta = { webhookId: base.webhookId, timestamp: base.timestamp };
+  if (base.type === 'INSTALL') {
+    const e = installEventSchema.parse(json);
+    return {
+      ...meta,
+      kind: 'install',
+      appId: e.appId,
+      level: e.locationId ? 'location' : 'agency',
+      companyId: e.companyId,
+      locationId: e.locationId,
+      userId: e.userId,
+      planId: e.planId,
+      versionId: e.versionId,
+      companyName: e.companyName,
+      onTrial: e.trial?.onTrial,
+    };
+  }
+  if (base.type === 'UNINSTALL') {
+    const e = uninstallEventSchema.parse(json);
+    return {
+      ...meta,
+      kind: 'uninstall',
+      appId: e.appId,
+      level: e.locationId ? 'location' : 'agency',
+      companyId: e.companyId,
+      locationId: e.locationId,
+    };
+  }
+  return { ...meta, kind: 'other', type: base.type };
+}
+
+// ---------------------------------------------------------------- Delivery URL (docs/ProviderOutboundMessage.md)
+
+/** What HighLevel POSTs to the conversation provider's Delivery URL when a user (composer, workflow, bulk action)
+ * sends through our provider. `type` is "SMS", or "Custom" for an extra SMS provider (highlevel-api-docs#55). */
+export const outboundDeliverySchema = z.looseObject({
+  contactId: z.string().min(1),
+  locationId: z.string().min(1),
+  messageId: z.string().min(1),
+  type: z.string().min(1),
+  phone: z.string().optional(),
+  message: z.string().optional(),
+  attachments: z.array(z.string()).optional(),
+  userId: z.string().optional(),
+  conversationId: z.string().optional(),
+  conversationProviderId: z.string().optional(),
+  replyToAltId: z.string().optional(),
+  emailMessageId: z.string().optional(),
+  ...webhookEnvelope,
+});
+
+export interface HighLevelOutboundDelivery {
+  /** HighLevel's message id: the idempotency key, and the id statuses are reported against. */
+  messageId: string;
+  locationId: string;
+  contactId: string;
+  /** "SMS" | "Custom" for our provider; "Email" would mean a misconfigured provider. */
+  providerType: string;
+  /** Customer phone (E.164 per the doc example); absent only on non-SMS payloads. */
+  phone?: string;
+  text: string;
+  attachments: string[];
+  /** The HighLevel user who sent it (absent for some automations). */
+  userId?: string;
+  conversationId?: string;
+  replyToAltId?: string;
+  webhookId?: string;
+  timestamp?: string | number;
+}
+
+export function parseHighLevelOutboundDelivery(json: unknown): HighLevelOutboundDelivery {
+  const d = outboundDeliverySchema.parse(json);
+  return {
+    messageId: d.messageId,
+    locationId: d.locationId,
+    contactId: d.contactId,
+    providerType: d.type,
+    phone: d.phone || undefined,
+    text: d.message ?? '',
+    attachments: d.attachments ?? [],
+    userId: d.userId || undefined,
+    conversationId: d.conversationId,
+    replyToAltId: d.replyToAltId,
+    webhookId: d.webhookId,
+    timestamp: d.timestamp,
+  };
+}
