@@ -87,18 +87,24 @@ export function attachSpecValidation(
   const allowUndocumentedStatus = options.allowUndocumentedStatus ?? defaultAllowUndocumented;
   const skip = options.skip ?? ((_req: Request, res: Response) => res.headers.has(FAULT_HEADER));
 
-  const check = async (request: Request, response: Response, spec: string, prefix: string): Promise<void> => {
+  // By `response:mocked` the request body has been consumed, so it is read at `request:start`.
+  const requestBodies = new Map<string, Promise<RequestBody>>();
+
+  const check = async (
+    request: Request,
+    requestBody: Promise<RequestBody> | undefined,
+    response: Response,
+    spec: string,
+    prefix: string,
+  ): Promise<void> => {
     const method = request.method;
     const url = request.url;
     // A prefix with a path (`http://localhost/mock/meta`) is stripped before matching templates.
     const baseUrl = prefix;
     try {
       if (validateRequests) {
-        const body = request.body ? await request.clone().text() : undefined;
-        const contentType = request.headers.get('content-type') ?? undefined;
-        const multipart =
-          contentType?.startsWith('multipart/') && body ? await request.clone().formData() : undefined;
-        const result = validateRequest(spec, { method, url, baseUrl, contentType, body: multipart ?? body });
+        const { body, contentType } = (await requestBody) ?? { body: undefined, contentType: undefined };
+        const result = validateRequest(spec, { method, url, baseUrl, contentType, body });
         if (!result.ok) {
           recorded.push({
             spec,
@@ -135,13 +141,36 @@ export function attachSpecValidation(
     }
   };
 
-  const listener = ({ request, response }: { request: Request; response: Response }): void => {
+  const onStart = ({ request, requestId }: { request: Request; requestId: string }): void => {
+    const vendor = matchVendor(request.url, options.vendorBases);
+    if (!validateRequests || !vendor || vendor.spec === null) return;
+    requestBodies.set(requestId, readRequestBody(request.clone() as Request));
+  };
+  const onDone = ({ requestId }: { requestId: string }): void => {
+    requestBodies.delete(requestId);
+  };
+  const onMocked = ({
+    request,
+    requestId,
+    response,
+  }: {
+    request: Request;
+    requestId: string;
+    response: Response;
+  }) => {
+    const requestBody = requestBodies.get(requestId);
+    requestBodies.delete(requestId);
     const vendor = matchVendor(request.url, options.vendorBases);
     if (!vendor || vendor.spec === null || skip(request, response)) return;
-    const p = check(request, response, vendor.spec, vendor.prefix).finally(() => pending.delete(p));
+    const p = check(request, requestBody, response, vendor.spec, vendor.prefix).finally(() =>
+      pending.delete(p),
+    );
     pending.add(p);
   };
-  server.events.on('response:mocked', listener);
+  server.events.on('request:start', onStart);
+  server.events.on('response:mocked', onMocked);
+  server.events.on('request:unhandled', onDone);
+  server.events.on('response:bypass', onDone);
 
   const settled = async (): Promise<void> => {
     while (pending.size > 0) await Promise.all([...pending]);
@@ -159,9 +188,24 @@ export function attachSpecValidation(
       recorded.length = 0;
     },
     detach: () => {
-      server.events.removeListener('response:mocked', listener);
+      server.events.removeListener('request:start', onStart);
+      server.events.removeListener('response:mocked', onMocked);
+      server.events.removeListener('request:unhandled', onDone);
+      server.events.removeListener('response:bypass', onDone);
     },
   };
+}
+
+interface RequestBody {
+  body: string | FormData | undefined;
+  contentType: string | undefined;
+}
+
+async function readRequestBody(request: Request): Promise<RequestBody> {
+  const contentType = request.headers.get('content-type') ?? undefined;
+  if (!request.body) return { body: undefined, contentType };
+  if (contentType?.startsWith('multipart/')) return { body: await request.formData(), contentType };
+  return { body: await request.text(), contentType };
 }
 
 export function formatViolations(violations: SpecViolation[]): string {
