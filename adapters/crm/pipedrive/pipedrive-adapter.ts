@@ -1,0 +1,154 @@
+// CrmAdapter for Pipedrive: every WhatsApp message becomes a note on the person (and the deal it was sent from);
+// status changes rewrite that note. Plus the lookups the sidebar panel needs (DESIGN.md §1, vendors/pipedrive.md §4).
+import { AppError } from '../../../src/core/errors';
+import type { CrmAdapter, CrmDeliveryResult, CrmMessageRecord } from '../types';
+import type { PersonPhone, PersonSearchItem } from './pipedrive-api';
+import type { PipedriveClient } from './pipedrive-client';
+import { CrmHttpError } from './pipedrive-errors';
+import { renderPipedriveNote } from './render-pipedrive-note';
+
+export interface PipedriveAdapterOptions {
+  client: PipedriveClient;
+  /** Installation setting: create a person for a phone Pipedrive does not know yet. */
+  createUnknownPersons: boolean;
+}
+
+export interface PanelPhone {
+  /** Cleaned for dialing: `+` and digits only when the CRM value had a country code ("E.164-ish"). */
+  value: string;
+  /** As typed in Pipedrive. */
+  raw: string;
+  label?: string;
+  primary: boolean;
+}
+
+export interface PanelPerson {
+  personId: string;
+  name: string;
+  phones: PanelPhone[];
+}
+
+/** Pipedrive ids are integers; ours travel as strings. */
+export function toPipedriveId(value: string | number, what: string): number {
+  const n = typeof value === 'number' ? value : Number(value);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new AppError('invalid_request', `Invalid Pipedrive ${what} id: ${value}`);
+  return n;
+}
+
+const digits = (phone: string) => phone.replace(/\D/g, '');
+
+/** "+372 555-5555" → "+3725555555"; "00372…" → "+372…"; numbers without a country code stay digits only. */
+export function cleanPhone(raw: string): string {
+  const trimmed = raw.trim();
+  if (trimmed.startsWith('+')) return `+${digits(trimmed)}`;
+  if (trimmed.startsWith('00')) return `+${digits(trimmed).slice(2)}`;
+  return digits(trimmed);
+}
+
+/** Among search hits, prefer a person whose stored phone has exactly the customer's digits. */
+function pickPerson(items: PersonSearchItem[], e164: string): PersonSearchItem | undefined {
+  const target = digits(e164);
+  return items.find((i) => (i.phones ?? []).some((p) => digits(cleanPhone(p)) === target)) ?? items[0];
+}
+
+export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAdapter {
+  const { client } = options;
+
+  async function findPersonId(phone: string): Promise<number | undefined> {
+    // Persons keep phones as typed. Search the E.164 form first, then the bare digits (stored without "+").
+    const byE164 = await client.searchPersonsByPhone(phone);
+    const hit =
+      pickPerson(byE164, phone) ?? pickPerson(await client.searchPersonsByPhone(digits(phone)), phone);
+    return hit?.id;
+  }
+
+  async function resolvePersonId(record: CrmMessageRecord): Promise<number | undefined> {
+    if (record.crmContactId) return toPipedriveId(record.crmContactId, 'person');
+    const found = await findPersonId(record.customerPhone);
+    if (found !== undefined || !options.createUnknownPersons) return found;
+    const created = await client.createPerson({
+      name: record.customerName?.trim() || record.customerPhone,
+      phones: [{ value: record.customerPhone, primary: true }],
+    });
+    return created.id;
+  }
+
+  async function createNote(content: string, personId: number | undefined, dealId: number | undefined) {
+    try {
+      return await client.createNote({ content, person_id: personId, deal_id: dealId });
+    } catch (error) {
+      // A deleted deal (or a deal the token may not touch) must not lose the message: keep it on the person.
+      const refused =
+        error instanceof CrmHttpError && !error.retryable && [400, 403, 404].includes(error.httpStatus ?? 0);
+      if (refused && dealId !== undefined && personId !== undefined) {
+        return client.createNote({ content, person_id: personId });
+      }
+      throw error;
+    }
+  }
+
+  return {
+    crm: 'pipedrive',
+
+    async recordMessage(record: CrmMessageRecord): Promise<CrmDeliveryResult> {
+      const content = renderPipedriveNote(record);
+      if (record.crmMessageId) {
+        // Already delivered once (retry, or a re-render): update the same note instead of adding a duplicate.
+        await client.updateNote(toPipedriveId(record.crmMessageId, 'note'), { content });
+        return { crmMessageId: record.crmMessageId, crmContactId: record.crmContactId };
+      }
+      const dealId = record.crmDealId ? toPipedriveId(record.crmDealId, 'deal') : undefined;
+      const personId = await resolvePersonId(record);
+      // Unknown person, creation disabled, no deal: nothing in Pipedrive to attach the message to.
+      if (personId === undefined && dealId === undefined) return {};
+      // One note linked to both person and deal shows in both timelines (POST /v1/notes takes person_id + deal_id).
+      const note = await createNote(content, personId, dealId);
+      return {
+        crmMessageId: String(note.id),
+        crmContactId: personId === undefined ? undefined : String(personId),
+      };
+    },
+
+    async recordStatus(record: CrmMessageRecord): Promise<void> {
+      // No note was written (unknown person and creation disabled): nothing to update.
+      if (!record.crmMessageId) return;
+      // PUT /v1/notes/{id}; a note the agent deleted (404) stays deleted.
+      await client.updateNote(toPipedriveId(record.crmMessageId, 'note'), {
+        content: renderPipedriveNote(record),
+      });
+    },
+  };
+}
+
+function toPanelPhone(phone: PersonPhone): PanelPhone {
+  return {
+    value: cleanPhone(phone.value),
+    raw: phone.value,
+    label: phone.label ?? undefined,
+    primary: phone.primary === true,
+  };
+}
+
+/** The person shown in a panel: name and phones (primary first). null if the person no longer exists. */
+export async function getPersonPhones(
+  client: PipedriveClient,
+  personId: string | number,
+): Promise<PanelPerson | null> {
+  const person = await client.getPerson(toPipedriveId(personId, 'person'));
+  if (!person || person.is_deleted) return null;
+  const phones = (person.phones ?? [])
+    .filter((p) => digits(p.value).length > 0)
+    .map(toPanelPhone)
+    .sort((a, b) => Number(b.primary) - Number(a.primary));
+  return { personId: String(person.id), name: person.name ?? '', phones };
+}
+
+/** The person linked to a deal (panel on a deal view), or null if the deal has none or is gone. */
+export async function resolveDealPerson(
+  client: PipedriveClient,
+  dealId: string | number,
+): Promise<string | null> {
+  const deal = await client.getDeal(toPipedriveId(dealId, 'deal'));
+  return deal?.person_id ? String(deal.person_id) : null;
+}

@@ -1,0 +1,296 @@
+// HTTP client for one Pipedrive installation: `{api_domain}/api/v2` where v2 exists, `/api/v1` only for notes
+// and users/me (v1 sunsets 2026-07-31 for most endpoints; notes have no v2 yet — vendors/pipedrive.md §0).
+import axios from 'axios';
+import type { AxiosInstance, AxiosResponse } from 'axios';
+import type { z } from 'zod';
+import type { TokenSource } from '../types';
+import {
+  currentUserResponseSchema,
+  dealResponseSchema,
+  errorBodySchema,
+  noteResponseSchema,
+  personResponseSchema,
+  personSearchResponseSchema,
+} from './pipedrive-api';
+import type {
+  CreateNoteBody,
+  CreatePersonBody,
+  CurrentUserResponse,
+  Deal,
+  Note,
+  Person,
+  PersonSearchItem,
+  UpdateNoteBody,
+} from './pipedrive-api';
+import { CrmHttpError } from './pipedrive-errors';
+
+export interface PipedriveClientOptions {
+  /** The installation's `api_domain` (`https://acme.pipedrive.com`), or the simulator base in tests. */
+  apiDomain: string;
+  tokenSource: TokenSource;
+  fetch?: typeof fetch;
+  /** Injectable for tests: how to wait before a retry. */
+  sleep?: (ms: number) => Promise<void>;
+  now?: () => number;
+  /** Retries after 429 (any method) or 5xx / network errors (GET, PUT only). Default 3. */
+  maxRetries?: number;
+  /** Longest wait done inline; a longer Retry-After (daily budget exhausted) surfaces as a retryable error. Default 10 s. */
+  maxWaitMs?: number;
+  timeoutMs?: number;
+}
+
+export interface PipedriveClient {
+  readonly apiDomain: string;
+  /** GET /api/v2/persons/search?term&fields=phone&exact_match=true (cost 20; Search burst 10 per 2 s). */
+  searchPersonsByPhone(term: string): Promise<PersonSearchItem[]>;
+  /** GET /api/v2/persons/{id}; null when it does not exist (404). */
+  getPerson(id: number): Promise<Person | null>;
+  /** POST /api/v2/persons. */
+  createPerson(body: CreatePersonBody): Promise<Person>;
+  /** GET /api/v2/deals/{id}; null when it does not exist (404). */
+  getDeal(id: number): Promise<Deal | null>;
+  /** POST /api/v1/notes. */
+  createNote(body: CreateNoteBody): Promise<Note>;
+  /** PUT /api/v1/notes/{id}; null when the note was deleted (404). */
+  updateNote(id: number, body: UpdateNoteBody): Promise<Note | null>;
+  /** GET /api/v1/users/me. */
+  getCurrentUser(): Promise<CurrentUserResponse['data']>;
+}
+
+interface RequestSpec<S extends z.ZodType> {
+  method: 'GET' | 'POST' | 'PUT';
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  schema: S;
+  allow404?: boolean;
+}
+
+const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** x-ratelimit-reset: "amount of seconds before the limit resets" (RD/core-api-concepts-rate-limiting); tolerate epoch seconds. */
+export function parseRateLimitReset(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) return undefined;
+  return n > 1e9 ? Math.max(0, n * 1000 - now) : Math.max(0, n * 1000);
+}
+
+export function createPipedriveClient(options: PipedriveClientOptions): PipedriveClient {
+  const apiDomain = options.apiDomain.replace(/\/+$/, '');
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const maxRetries = options.maxRetries ?? 3;
+  const maxWaitMs = options.maxWaitMs ?? 10_000;
+  const http: AxiosInstance = axios.create({
+    baseURL: apiDomain,
+    adapter: 'fetch',
+    timeout: options.timeoutMs ?? 15_000,
+    responseType: 'text',
+    // We parse and validate ourselves, so a malformed body gets one clear error.
+    transformResponse: [(data: unknown) => data],
+    validateStatus: () => true,
+    ...(options.fetch ? { env: { fetch: options.fetch } } : {}),
+  });
+  // Burst limit is per token per rolling 2 s (OAuth 80–480 by plan): when a response says none remain,
+  // wait for the window to reset before the next call instead of collecting a 429.
+  let blockedUntil = 0;
+
+  function recordRateHeaders(res: AxiosResponse): void {
+    const remaining = Number(res.headers['x-ratelimit-remaining']);
+    if (Number.isFinite(remaining) && remaining <= 0) {
+      const reset = parseRateLimitReset(res.headers['x-ratelimit-reset'] as string | undefined, now());
+      if (reset !== undefined) blockedUntil = Math.max(blockedUntil, now() + reset);
+    }
+  }
+
+  function backoffMs(attempt: number): number {
+    return Math.min(maxWaitMs, 500 * 2 ** attempt);
+  }
+
+  async function request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S> | null> {
+    const operation = `${spec.method} ${spec.path}`;
+    const idempotent = spec.method !== 'POST';
+    const url = spec.query ? `${spec.path}?${new URLSearchParams(spec.query).toString()}` : spec.path;
+    let refreshed = false;
+    let refreshedToken: string | undefined;
+    let attempt = 0;
+    for (;;) {
+      const wait = blockedUntil - now();
+      if (wait > 0) await sleep(Math.min(wait, maxWaitMs));
+      const token = refreshedToken ?? (await options.tokenSource.get());
+      let res: AxiosResponse<string>;
+      try {
+        res = await http.request<string>({
+          method: spec.method,
+          url,
+          data: spec.body === undefined ? undefined : JSON.stringify(spec.body),
+          headers: {
+            Authorization: `Bearer ${token}`,
+            Accept: 'application/json',
+            ...(spec.body === undefined ? {} : { 'Content-Type': 'application/json' }),
+          },
+        });
+      } catch (error) {
+        if (idempotent && attempt < maxRetries) {
+          await sleep(backoffMs(attempt++));
+          continue;
+        }
+        throw new CrmHttpError(`Pipedrive ${operation} failed: ${(error as Error).message}`, {
+          retryable: true,
+          operation,
+          unknownOutcome: !idempotent,
+        });
+      }
+      recordRateHeaders(res);
+      const vendorError = parseJson(res.data);
+
+      if (res.status === 401 && !refreshed) {
+        // Access tokens expire after ~60 min; the TokenSource serializes the refresh per installation.
+        refreshed = true;
+        refreshedToken = await options.tokenSource.refresh();
+        continue;
+      }
+      if (res.status === 429) {
+        const retryAfterMs =
+          parseRetryAfter(res.headers['retry-after'] as string | undefined, now()) ??
+          parseRateLimitReset(res.headers['x-ratelimit-reset'] as string | undefined, now()) ??
+          backoffMs(attempt);
+        // A 429 is rejected before any work is done, so even a POST is safe to repeat.
+        if (attempt < maxRetries && retryAfterMs <= maxWaitMs) {
+          attempt++;
+          await sleep(retryAfterMs);
+          continue;
+        }
+        throw new CrmHttpError(`Pipedrive rate limit reached on ${operation}`, {
+          status: 429,
+          retryable: true,
+          retryAfterMs,
+          operation,
+          vendorError,
+        });
+      }
+      if (res.status >= 500) {
+        if (idempotent && attempt < maxRetries) {
+          await sleep(backoffMs(attempt++));
+          continue;
+        }
+        throw new CrmHttpError(`Pipedrive ${operation} failed with ${res.status}`, {
+          status: res.status,
+          retryable: true,
+          operation,
+          vendorError,
+          unknownOutcome: !idempotent,
+        });
+      }
+      if (res.status === 404 && spec.allow404) return null;
+      if (res.status < 200 || res.status >= 300) {
+        throw new CrmHttpError(
+          `Pipedrive ${operation} was refused (${res.status}): ${describeVendorError(vendorError)}`,
+          {
+            status: res.status,
+            retryable: false,
+            operation,
+            vendorError,
+          },
+        );
+      }
+      const parsed = spec.schema.safeParse(vendorError);
+      if (!parsed.success) {
+        const where = parsed.error.issues
+          .slice(0, 3)
+          .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
+          .join('; ');
+        throw new CrmHttpError(`Pipedrive ${operation} returned an unexpected response (${where})`, {
+          status: res.status,
+          retryable: false,
+          operation,
+          vendorError: typeof res.data === 'string' ? res.data.slice(0, 500) : res.data,
+        });
+      }
+      return parsed.data;
+    }
+  }
+
+  async function must<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
+    return (await request(spec)) as z.output<S>;
+  }
+
+  return {
+    apiDomain,
+    async searchPersonsByPhone(term) {
+      const res = await must({
+        method: 'GET',
+        path: '/api/v2/persons/search',
+        query: { term, fields: 'phone', exact_match: 'true', limit: '10' },
+        schema: personSearchResponseSchema,
+      });
+      return res.data.items.map((i) => i.item);
+    },
+    async getPerson(id) {
+      const res = await request({
+        method: 'GET',
+        path: `/api/v2/persons/${id}`,
+        schema: personResponseSchema,
+        allow404: true,
+      });
+      return res?.data ?? null;
+    },
+    async createPerson(body) {
+      return (await must({ method: 'POST', path: '/api/v2/persons', body, schema: personResponseSchema }))
+        .data;
+    },
+    async getDeal(id) {
+      const res = await request({
+        method: 'GET',
+        path: `/api/v2/deals/${id}`,
+        schema: dealResponseSchema,
+        allow404: true,
+      });
+      return res?.data ?? null;
+    },
+    async createNote(body) {
+      return (await must({ method: 'POST', path: '/api/v1/notes', body, schema: noteResponseSchema })).data;
+    },
+    async updateNote(id, body) {
+      const res = await request({
+        method: 'PUT',
+        path: `/api/v1/notes/${id}`,
+        body,
+        schema: noteResponseSchema,
+        allow404: true,
+      });
+      return res?.data ?? null;
+    },
+    async getCurrentUser() {
+      return (await must({ method: 'GET', path: '/api/v1/users/me', schema: currentUserResponseSchema }))
+        .data;
+    },
+  };
+}
+
+function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function describeVendorError(body: unknown): string {
+  const parsed = errorBodySchema.safeParse(body);
+  if (parsed.success && parsed.data.error) {
+    return parsed.data.error_info ? `${parsed.data.error} (${parsed.data.error_info})` : parsed.data.error;
+  }
+  return typeof body === 'string' ? body.slice(0, 200) : 'no error message';
+}

@@ -1,0 +1,81 @@
+// A WhatsApp message as a readable Pipedrive note (HTML). The Messaging inbox is gone since 2026-02-01, so
+// notes on the person (and deal) are where agents read the conversation (vendors/pipedrive.md §0).
+// Only tags Pipedrive's note editor keeps (p, b, i, br, a) are used.
+import type { MessageStatus } from '../../../src/core/message';
+import type { CrmMessageRecord } from '../types';
+
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+const STATUS_LABEL: Record<MessageStatus, string> = {
+  pending: '🕓 Pending',
+  sent: '✓ Sent',
+  delivered: '✓✓ Delivered',
+  read: '✓✓ Read',
+  failed: '⚠️ Failed',
+};
+
+const ORIGIN_LABEL: Record<CrmMessageRecord['origin'], string> = {
+  crm: 'from Pipedrive',
+  app: 'from the WhatsApp panel',
+  campaign: 'by a campaign',
+  customer: '',
+};
+
+/** "2026-01-02 10:00:05 UTC": ISO date and time, explicit about the zone. */
+export function formatUtc(epochMs: number): string {
+  return `${new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+function attachmentHtml(url: string): string {
+  let name = url;
+  let safe = false;
+  try {
+    const parsed = new URL(url);
+    safe = parsed.protocol === 'https:' || parsed.protocol === 'http:';
+    const last = parsed.pathname.split('/').filter(Boolean).pop();
+    if (last) name = decodeURIComponent(last);
+  } catch {
+    // not a URL (e.g. a provider media id): shown as text
+  }
+  // Only http(s) becomes a link: a `javascript:` URL from a webhook must never be clickable in the CRM.
+  return safe ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : escapeHtml(name);
+}
+
+export function renderStatusLine(record: Pick<CrmMessageRecord, 'status' | 'error'>): string {
+  let line = `Status: ${STATUS_LABEL[record.status] ?? escapeHtml(String(record.status))}`;
+  if (record.status === 'failed' && record.error) {
+    const code = record.error.vendorCode ? ` (code ${escapeHtml(record.error.vendorCode)})` : '';
+    line += ` — ${escapeHtml(record.error.reason)}${code}`;
+  }
+  return line;
+}
+
+export function renderPipedriveNote(record: CrmMessageRecord): string {
+  const who = record.customerName
+    ? `${escapeHtml(record.customerName)} (${escapeHtml(record.customerPhone)})`
+    : escapeHtml(record.customerPhone);
+  const header =
+    record.direction === 'inbound'
+      ? `⬅️ WhatsApp received from ${who}`
+      : `➡️ WhatsApp sent to ${who}${ORIGIN_LABEL[record.origin] ? ` ${ORIGIN_LABEL[record.origin]}` : ''}`;
+  const parts = [`<p><b>${header}</b></p>`];
+  if (record.text) parts.push(`<p>${escapeHtml(record.text).replace(/\r?\n/g, '<br>')}</p>`);
+  if (record.attachments.length > 0) {
+    parts.push(`<p>📎 ${record.attachments.map(attachmentHtml).join('<br>📎 ')}</p>`);
+  }
+  const meta = [formatUtc(record.occurredAt)];
+  if (record.senderPhone) {
+    meta.push(`${record.direction === 'inbound' ? 'to' : 'from'} ${escapeHtml(record.senderPhone)}`);
+  }
+  // Statuses describe our outbound messages; a customer's message has arrived by definition.
+  if (record.direction === 'outbound') meta.push(renderStatusLine(record));
+  parts.push(`<p><i>${meta.join(' · ')}</i></p>`);
+  return parts.join('');
+}
