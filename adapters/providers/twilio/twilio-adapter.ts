@@ -1,0 +1,180 @@
+// Twilio WhatsApp adapter: Messages API (api.twilio.com) + Content API (content.twilio.com) behind ProviderAdapter.
+import axios from 'axios';
+import type { AxiosInstance } from 'axios';
+import type { z } from 'zod';
+import { AppError, ProviderError } from '../../../src/core/errors';
+import type { TemplateDraft } from '../../../src/core/template';
+import { lint } from '../../../src/core/template-lint';
+import type { TwilioCredentials } from '../credentials';
+import type { ProviderAdapter, ProviderHttpConfig, SendResult, WebhookRequest } from '../types';
+import { buildTwilioContent } from './build-twilio-content';
+import { buildTwilioMessage } from './build-twilio-message';
+import { mapTwilioError } from './map-twilio-error';
+import type { TwilioOperation } from './map-twilio-error';
+import { mapTwilioApprovalStatus, mapTwilioContent } from './map-twilio-template';
+import { mapTwilioMessageStatus, mapTwilioWebhook } from './map-twilio-webhook';
+import {
+  TWILIO_CONTENT_BASE_URL,
+  accountSchema,
+  approvalCreateResponseSchema,
+  contentAndApprovalsPageSchema,
+  contentSchema,
+  messageSchema,
+} from './twilio-api';
+import { verifyTwilioSignature } from './twilio-signature';
+
+export interface TwilioAdapterOptions {
+  /** Optional: verifyWebhook needs the Auth Token, parseWebhook needs nothing. */
+  credentials?: TwilioCredentials;
+  /** baseUrl = Messages API (default TWILIO_API_BASE_URL); secondaryBaseUrl = Content API. */
+  http: ProviderHttpConfig;
+  /** Status callback URL sent with every message (our `/webhooks/twilio/:connectionId`). */
+  statusCallbackUrl?: string;
+  /** ContentAndApprovals page size (Twilio: default 50, max 1000). */
+  pageSize?: number;
+  /**
+   * Clock for webhook events: Twilio status callbacks carry no event time, so the route passes the receive time
+   * (`now: () => receivedAt`) and the status lattice orders events by it. Also used for Retry-After dates.
+   */
+  now?: () => number;
+}
+
+const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+export function createTwilioAdapter(options: TwilioAdapterOptions): ProviderAdapter {
+  const apiBase = trimSlash(options.http.baseUrl);
+  const contentBase = trimSlash(options.http.secondaryBaseUrl ?? TWILIO_CONTENT_BASE_URL);
+  const pageSize = Math.min(1000, Math.max(1, options.pageSize ?? 500));
+  const now = options.now ?? (() => Date.now());
+  let client: AxiosInstance | undefined;
+
+  function creds(): TwilioCredentials {
+    if (!options.credentials)
+      throw new ProviderError('auth', 'No Twilio credentials configured for this connection');
+    return options.credentials;
+  }
+
+  function http(): AxiosInstance {
+    const c = creds();
+    client ??= axios.create({
+      adapter: 'fetch',
+      timeout: options.http.timeoutMs,
+      auth: { username: c.accountSid, password: c.authToken },
+      headers: { Accept: 'application/json' },
+    });
+    return client;
+  }
+
+  async function call<S extends z.ZodType>(
+    operation: TwilioOperation,
+    schema: S,
+    request: { method: 'GET' | 'POST'; url: string; data?: unknown; form?: URLSearchParams },
+  ): Promise<z.infer<S>> {
+    let data: unknown;
+    try {
+      const response = await http().request({
+        method: request.method,
+        url: request.url,
+        data: request.form ? request.form.toString() : request.data,
+        headers: request.form
+          ? { 'Content-Type': 'application/x-www-form-urlencoded' }
+          : request.data !== undefined
+            ? { 'Content-Type': 'application/json' }
+            : undefined,
+      });
+      data = response.data;
+    } catch (e) {
+      throw mapTwilioError(e, operation, now());
+    }
+    const parsed = schema.safeParse(data);
+    if (!parsed.success) {
+      const where = parsed.error.issues[0]?.path.join('.') || '(root)';
+      // After a 2xx on a send the message exists even if we cannot read the answer.
+      throw new ProviderError(
+        operation === 'send' ? 'unknown_outcome' : 'rejected',
+        `Twilio response to ${request.method} ${new URL(request.url).pathname} has an unexpected shape at ${where}`,
+        { raw: data },
+      );
+    }
+    return parsed.data;
+  }
+
+  /** next_page_url is absolute on the real host: keep its path and query, use our configured base (local mode). */
+  function rebase(nextUrl: string): string {
+    const u = new URL(nextUrl);
+    return `${contentBase}${u.pathname}${u.search}`;
+  }
+
+  return {
+    provider: 'twilio',
+    capabilities: { listTemplates: true, submitTemplate: true, readReceipts: true },
+
+    async *listTemplates() {
+      let url: string | undefined = `${contentBase}/v1/ContentAndApprovals?PageSize=${pageSize}`;
+      const seen = new Set<string>();
+      while (url) {
+        if (seen.has(url)) throw new ProviderError('rejected', `Twilio paging loops back to ${url}`);
+        seen.add(url);
+        const page: z.infer<typeof contentAndApprovalsPageSchema> = await call(
+          'read',
+          contentAndApprovalsPageSchema,
+          {
+            method: 'GET',
+            url,
+          },
+        );
+        yield page.contents.map(mapTwilioContent);
+        url = page.meta.next_page_url ? rebase(page.meta.next_page_url) : undefined;
+      }
+    },
+
+    async submitTemplate(draft: TemplateDraft) {
+      const issues = lint(draft);
+      if (issues.some((i) => i.severity === 'error')) {
+        throw new AppError('invalid_request', 'Template draft fails lint', { issues });
+      }
+      const body = buildTwilioContent(draft);
+      const content = await call('read', contentSchema, {
+        method: 'POST',
+        url: `${contentBase}/v1/Content`,
+        data: body,
+      });
+      const approval = await call('read', approvalCreateResponseSchema, {
+        method: 'POST',
+        url: `${contentBase}/v1/Content/${content.sid}/ApprovalRequests/whatsapp`,
+        data: { name: draft.name, category: draft.category },
+      });
+      return { providerTemplateId: content.sid, status: mapTwilioApprovalStatus(approval.status) };
+    },
+
+    async send(message): Promise<SendResult> {
+      const c = creds();
+      const form = buildTwilioMessage(message, c, { statusCallbackUrl: options.statusCallbackUrl });
+      const url = `${apiBase}/2010-04-01/Accounts/${c.accountSid}/Messages.json`;
+      const created = await call('send', messageSchema, { method: 'POST', url, form });
+      const status = created.status ? mapTwilioMessageStatus(created.status) : undefined;
+      return { providerMessageId: created.sid, status: status === 'failed' ? 'failed' : 'pending' };
+    },
+
+    async testCredentials() {
+      const c = creds();
+      await call('read', accountSchema, {
+        method: 'GET',
+        url: `${apiBase}/2010-04-01/Accounts/${c.accountSid}.json`,
+      });
+    },
+
+    verifyWebhook(request: WebhookRequest) {
+      return verifyTwilioSignature(request, options.credentials?.authToken);
+    },
+
+    parseWebhook(request: WebhookRequest) {
+      return mapTwilioWebhook(request, now());
+    },
+
+    normalizeError(error: unknown) {
+      // Without context a timeout may have followed a send: assume the worst (unknown_outcome).
+      return mapTwilioError(error, 'send', now());
+    },
+  };
+}
