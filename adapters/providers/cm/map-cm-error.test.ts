@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { ProviderError } from '../../../src/core/errors';
+import { errorFromCmResponse, kindForCmCode, mapCmError, parseRetryAfter } from './map-cm-error';
+import { cmResponseSchema } from './cm-api';
+import mixed from './__fixtures__/response-mixed.json';
+import authFailed from './__fixtures__/response-auth-failed.json';
+
+describe('CM.com error mapping', () => {
+  it('the documented mixed response names the rejected message (304)', () => {
+    const err = errorFromCmResponse(cmResponseSchema.parse(mixed));
+    expect(err).toMatchObject({
+      kind: 'rejected',
+      vendorCode: '304',
+      vendorMessage: 'A body without content was found',
+    });
+  });
+
+  it('the documented bad-token response is auth', () => {
+    expect(errorFromCmResponse(cmResponseSchema.parse(authFailed), 400)).toMatchObject({
+      kind: 'auth',
+      vendorCode: '101',
+      httpStatus: 400,
+    });
+  });
+
+  it.each([
+    [103, '', 'auth'],
+    [303, 'Invalid recipient', 'invalid_recipient'],
+    [305, 'Template parameter mismatch', 'template_mismatch'],
+    [undefined, 'Message failed: 131047 Re-engagement message', 'template_required'],
+    [999, 'Unknown error', 'transient'],
+    [402, 'Message has been blacklisted', 'rejected'],
+  ] as const)('code %s "%s" → %s', (code, text, kind) => {
+    expect(kindForCmCode(code, text)).toBe(kind);
+  });
+
+  it('Retry-After in seconds or as an HTTP date', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
+    expect(parseRetryAfter(inTenSeconds)).toBeGreaterThan(8000);
+    expect(parseRetryAfter('soon')).toBeUndefined();
+  });
+
+  it('keeps an existing ProviderError and wraps anything else as transient', () => {
+    const original = new ProviderError('auth', 'x');
+    expect(mapCmError(original)).toBe(original);
+    expect(mapCmError(new Error('boom'))).toMatchObject({ kind: 'transient', vendorMessage: 'boom' });
+  });
+});
