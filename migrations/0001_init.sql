@@ -28,6 +28,7 @@ CREATE TABLE connections (
   label TEXT NOT NULL,
   sender_phone TEXT NOT NULL,            -- E.164
   routing_key TEXT NOT NULL,             -- Meta phone_number_id, Twilio/CM.com E.164 sender
+  provider_account_id TEXT,              -- Meta WABA id (template status webhooks are per WABA)
   credentials_enc TEXT,                  -- AES-GCM JSON, provider-specific
   webhook_token_enc TEXT,                -- CM.com URL secret
   crm_provider_id TEXT,                  -- HighLevel conversationProviderId
@@ -40,6 +41,7 @@ CREATE TABLE connections (
   UNIQUE (provider, routing_key)
 );
 CREATE INDEX connections_installation ON connections (installation_id);
+CREATE INDEX connections_account ON connections (provider, provider_account_id);
 
 CREATE TABLE templates (
   id TEXT PRIMARY KEY,
@@ -74,6 +76,7 @@ CREATE TABLE contacts (
   crm_conversation_id TEXT,
   last_inbound_at INTEGER,
   free_entry_point_until INTEGER,
+  referral_at INTEGER,                   -- Click-to-WhatsApp / Page CTA inbound not yet answered
   opted_in_at INTEGER,
   opted_out_at INTEGER,
   created_at INTEGER NOT NULL,
@@ -100,6 +103,8 @@ CREATE TABLE messages (
   pricing TEXT,                          -- JSON provider pricing from webhooks
   warning TEXT,
   campaign_id TEXT,
+  -- Outbound only: claimed before the provider call so a redelivered job can never send twice.
+  send_state TEXT CHECK (send_state IN ('queued', 'sending', 'sent', 'failed', 'unknown')),
   crm_sync TEXT NOT NULL DEFAULT 'none' CHECK (crm_sync IN ('none', 'pending', 'done', 'dead')),
   edited_at INTEGER,
   deleted_at INTEGER,

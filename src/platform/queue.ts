@@ -1,5 +1,6 @@
 // Jobs the queue consumer runs. Jobs carry ids only: state lives in D1, never secrets in a queue.
 import { z } from 'zod';
+import type { ProviderEvent } from '../../adapters/providers/types';
 
 export const jobSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('send_message'), messageId: z.string() }),
@@ -8,6 +9,13 @@ export const jobSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('crm_outbound'), installationId: z.string(), deliveryKey: z.string() }),
   z.object({ type: z.literal('campaign_send'), campaignId: z.string(), recipientId: z.string() }),
   z.object({ type: z.literal('template_sync'), connectionId: z.string() }),
+  // A provider status that arrived before our send was recorded; the event holds no secrets.
+  z.object({
+    type: z.literal('status_retry'),
+    connectionId: z.string(),
+    event: z.custom<Extract<ProviderEvent, { kind: 'status' }>>((v) => typeof v === 'object' && v !== null),
+    attempt: z.number().int(),
+  }),
 ]);
 export type Job = z.infer<typeof jobSchema>;
 

@@ -10,6 +10,7 @@ export interface Connection {
   label: string;
   senderPhone: string;
   routingKey: string;
+  providerAccountId: string | null;
   crmProviderId: string | null;
   rateLimitPerSecond: number;
   messagingTier: number | null;
@@ -26,6 +27,7 @@ interface ConnectionRow {
   label: string;
   sender_phone: string;
   routing_key: string;
+  provider_account_id: string | null;
   credentials_enc: string | null;
   webhook_token_enc: string | null;
   crm_provider_id: string | null;
@@ -43,6 +45,7 @@ const toConnection = (row: ConnectionRow): Connection => ({
   label: row.label,
   senderPhone: row.sender_phone,
   routingKey: row.routing_key,
+  providerAccountId: row.provider_account_id,
   crmProviderId: row.crm_provider_id,
   rateLimitPerSecond: row.rate_limit_per_second,
   messagingTier: row.messaging_tier,
@@ -58,6 +61,7 @@ export interface NewConnection {
   label: string;
   senderPhone: string;
   routingKey: string;
+  providerAccountId?: string | null;
   credentials: unknown;
   webhookToken?: string;
   crmProviderId?: string | null;
@@ -80,8 +84,9 @@ export class ConnectionStore {
     const row = await this.db
       .prepare(
         `INSERT INTO connections (id, installation_id, provider, label, sender_phone, routing_key, credentials_enc,
-           webhook_token_enc, crm_provider_id, rate_limit_per_second, messaging_tier, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12) RETURNING *`,
+           webhook_token_enc, crm_provider_id, rate_limit_per_second, messaging_tier, created_at, updated_at,
+           provider_account_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13) RETURNING *`,
       )
       .bind(
         id,
@@ -96,6 +101,7 @@ export class ConnectionStore {
         input.rateLimitPerSecond ?? 80,
         input.messagingTier ?? null,
         now,
+        input.providerAccountId ?? null,
       )
       .first<ConnectionRow>();
     return toConnection(row!);
@@ -174,6 +180,14 @@ export class ConnectionStore {
          ORDER BY COALESCE(templates_synced_at, 0) ASC LIMIT ?`,
       )
       .bind(limit)
+      .all<ConnectionRow>();
+    return results.map(toConnection);
+  }
+
+  async listByProviderAccount(provider: ProviderName, providerAccountId: string): Promise<Connection[]> {
+    const { results } = await this.db
+      .prepare("SELECT * FROM connections WHERE provider = ? AND provider_account_id = ? AND status = 'active'")
+      .bind(provider, providerAccountId)
       .all<ConnectionRow>();
     return results.map(toConnection);
   }

@@ -1,4 +1,5 @@
 // Contacts per connection: the window inputs (last inbound, free entry point) and opt-in / opt-out live here.
+import type { ContactWindowSummary } from '../core/window';
 import { randomId } from '../security/encoding';
 
 export interface Contact {
@@ -10,6 +11,7 @@ export interface Contact {
   crmConversationId: string | null;
   lastInboundAt: number | null;
   freeEntryPointUntil: number | null;
+  referralAt: number | null;
   optedInAt: number | null;
   optedOutAt: number | null;
 }
@@ -23,6 +25,7 @@ interface ContactRow {
   crm_conversation_id: string | null;
   last_inbound_at: number | null;
   free_entry_point_until: number | null;
+  referral_at: number | null;
   opted_in_at: number | null;
   opted_out_at: number | null;
 }
@@ -36,8 +39,15 @@ const toContact = (r: ContactRow): Contact => ({
   crmConversationId: r.crm_conversation_id,
   lastInboundAt: r.last_inbound_at,
   freeEntryPointUntil: r.free_entry_point_until,
+  referralAt: r.referral_at,
   optedInAt: r.opted_in_at,
   optedOutAt: r.opted_out_at,
+});
+
+export const windowSummaryOf = (c: Contact): ContactWindowSummary => ({
+  lastInboundAt: c.lastInboundAt || null,
+  freeEntryPointUntil: c.freeEntryPointUntil || null,
+  referralAt: c.referralAt,
 });
 
 export class ContactStore {
@@ -70,17 +80,18 @@ export class ContactStore {
   }
 
   /**
-   * Statement that records an inbound message's effect on the window: last inbound only moves forward
-   * (an older message arriving late must not shorten the window), free entry point likewise.
+   * Statement writing the window summary computed by core/window.ts. Guarded so that a late, older inbound
+   * can never move the window backwards (last inbound only moves forward).
    */
-  inboundStatement(contactId: string, at: number, freeEntryPointUntil: number | null, now: number): D1PreparedStatement {
+  windowStatement(contactId: string, summary: ContactWindowSummary, now: number): D1PreparedStatement {
     return this.db
       .prepare(
-        `UPDATE contacts SET last_inbound_at = MAX(COALESCE(last_inbound_at, 0), ?1),
-           free_entry_point_until = MAX(COALESCE(free_entry_point_until, 0), COALESCE(?2, 0)), updated_at = ?3
-         WHERE id = ?4`,
+        `UPDATE contacts SET last_inbound_at = MAX(COALESCE(last_inbound_at, 0), COALESCE(?1, 0)),
+           free_entry_point_until = MAX(COALESCE(free_entry_point_until, 0), COALESCE(?2, 0)),
+           referral_at = ?3, updated_at = ?4
+         WHERE id = ?5`,
       )
-      .bind(at, freeEntryPointUntil, now, contactId);
+      .bind(summary.lastInboundAt, summary.freeEntryPointUntil, summary.referralAt ?? null, now, contactId);
   }
 
   async setCrmIds(id: string, crmContactId: string | null, crmConversationId: string | null, now: number) {

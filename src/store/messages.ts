@@ -5,6 +5,7 @@ import { randomId } from '../security/encoding';
 
 export type MessageOrigin = 'customer' | 'crm' | 'app' | 'campaign';
 export type CrmSync = 'none' | 'pending' | 'done' | 'dead';
+export type SendState = 'queued' | 'sending' | 'sent' | 'failed' | 'unknown';
 
 export interface StoredMessage {
   id: string;
@@ -25,6 +26,7 @@ export interface StoredMessage {
   pricing: unknown;
   warning: string | null;
   campaignId: string | null;
+  sendState: SendState | null;
   crmSync: CrmSync;
   editedAt: number | null;
   deletedAt: number | null;
@@ -50,6 +52,7 @@ interface MessageRow {
   pricing: string | null;
   warning: string | null;
   campaign_id: string | null;
+  send_state: SendState | null;
   crm_sync: CrmSync;
   edited_at: number | null;
   deleted_at: number | null;
@@ -77,6 +80,7 @@ const toMessage = (r: MessageRow): StoredMessage => ({
   pricing: json(r.pricing),
   warning: r.warning,
   campaignId: r.campaign_id,
+  sendState: r.send_state,
   crmSync: r.crm_sync,
   editedAt: r.edited_at,
   deletedAt: r.deleted_at,
@@ -97,6 +101,7 @@ export interface NewMessage {
   category?: string | null;
   billable?: boolean | null;
   campaignId?: string | null;
+  sendState?: SendState | null;
   crmSync?: CrmSync;
   occurredAt: number;
 }
@@ -117,8 +122,8 @@ export class MessageStore {
       .prepare(
         `INSERT INTO messages (id, connection_id, contact_id, direction, origin, provider_message_id, crm_message_id,
            crm_deal_id, type, content, status, status_times, category, billable, campaign_id, crm_sync, occurred_at,
-           created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)
+           created_at, updated_at, send_state)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18, ?19)
          ON CONFLICT DO NOTHING RETURNING id`,
       )
       .bind(
@@ -140,6 +145,7 @@ export class MessageStore {
         m.crmSync ?? 'none',
         m.occurredAt,
         now,
+        m.sendState ?? null,
       );
   }
 
@@ -179,10 +185,40 @@ export class MessageStore {
     return results.map(toMessage).reverse();
   }
 
+  /** Claims the send (queued → sending). Only one job execution can win; a redelivery finds 'sending'. */
+  async claimSend(id: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .prepare("UPDATE messages SET send_state = 'sending', updated_at = ?1 WHERE id = ?2 AND send_state = 'queued'")
+      .bind(now, id)
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  async setSendState(id: string, sendState: SendState, now: number, error?: ProviderErrorInfo | null): Promise<void> {
+    await this.db
+      .prepare('UPDATE messages SET send_state = ?1, error = COALESCE(?2, error), updated_at = ?3 WHERE id = ?4')
+      .bind(sendState, error ? JSON.stringify(error) : null, now, id)
+      .run();
+  }
+
+  /** The contact's recent sends and receipts, oldest first, as input for the window / pricing engine. */
+  async recentLog(contactId: string, since: number) {
+    const { results } = await this.db
+      .prepare(
+        `SELECT direction, type, category, occurred_at FROM messages
+         WHERE contact_id = ? AND occurred_at >= ? AND (direction = 'inbound' OR send_state = 'sent')
+         ORDER BY occurred_at`,
+      )
+      .bind(contactId, since)
+      .all<{ direction: Direction; type: string; category: string | null; occurred_at: number }>();
+    return results;
+  }
+
   async markSent(id: string, providerMessageId: string, statusTimes: StatusTimes, status: MessageStatus, now: number) {
     await this.db
       .prepare(
-        'UPDATE messages SET provider_message_id = ?1, status_times = ?2, status = ?3, updated_at = ?4 WHERE id = ?5',
+        `UPDATE messages SET provider_message_id = ?1, status_times = ?2, status = ?3, send_state = 'sent',
+           updated_at = ?4 WHERE id = ?5`,
       )
       .bind(providerMessageId, JSON.stringify(statusTimes), status, now, id)
       .run();
@@ -246,7 +282,10 @@ export class MessageStore {
 
   async fail(id: string, error: ProviderErrorInfo, statusTimes: StatusTimes, now: number): Promise<void> {
     await this.db
-      .prepare("UPDATE messages SET status = 'failed', error = ?1, status_times = ?2, updated_at = ?3 WHERE id = ?4")
+      .prepare(
+        `UPDATE messages SET status = 'failed', send_state = CASE WHEN direction = 'outbound' THEN 'failed' END,
+           error = ?1, status_times = ?2, updated_at = ?3 WHERE id = ?4`,
+      )
       .bind(JSON.stringify(error), JSON.stringify(statusTimes), now, id)
       .run();
   }

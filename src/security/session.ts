@@ -1,0 +1,49 @@
+// Bearer sessions for the sidebar and admin pages: a short-lived HS256 JWT scoped to one installation.
+import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { z } from 'zod';
+import { AppError } from '../core/errors';
+
+export const SESSION_TTL_SECONDS = 60 * 60;
+
+export const sessionClaimsSchema = z.object({
+  installationId: z.string().min(1),
+  crm: z.enum(['highlevel', 'pipedrive']),
+  role: z.enum(['admin', 'agent']),
+  userId: z.string().optional(),
+  /** CRM context the page was opened in (HighLevel contact, Pipedrive person / deal). */
+  contactId: z.string().optional(),
+  dealId: z.string().optional(),
+});
+export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
+
+const AUDIENCE = 'wabridge-ui';
+
+export async function createSessionToken(
+  secret: string,
+  claims: SessionClaims,
+  now: number,
+  ttlSeconds = SESSION_TTL_SECONDS,
+): Promise<{ token: string; expiresAt: number }> {
+  const issuedAt = Math.floor(now / 1000);
+  const token = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setAudience(AUDIENCE)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(issuedAt + ttlSeconds)
+    .sign(new TextEncoder().encode(secret));
+  return { token, expiresAt: (issuedAt + ttlSeconds) * 1000 };
+}
+
+export async function verifySessionToken(secret: string, token: string, now: number): Promise<SessionClaims> {
+  try {
+    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+      audience: AUDIENCE,
+      algorithms: ['HS256'],
+      currentDate: new Date(now),
+    });
+    return sessionClaimsSchema.parse(payload);
+  } catch (error) {
+    const expired = error instanceof joseErrors.JWTExpired;
+    throw new AppError('unauthorized', expired ? 'Session expired: reopen the page' : 'Invalid session token');
+  }
+}

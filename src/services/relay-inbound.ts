@@ -1,0 +1,130 @@
+// Provider webhooks → our store (DESIGN.md §3.4, §6): store, dedupe, update the window, enqueue CRM delivery.
+// Each inbound message costs a constant number of D1 statements: connection lookup, contact upsert, one batch.
+import type { ProviderEvent } from '../../adapters/providers/types';
+import type { AppContext } from '../context';
+import { normalizePhone } from '../core/phone';
+import { updateSummary } from '../core/window';
+import type { Connection } from '../store/connections';
+import { windowSummaryOf } from '../store/contacts';
+import { applyStatusEvent, type StatusOutcome } from './relay-status';
+
+export type ConnectionResolver = (event: ProviderEvent) => Promise<Connection | null>;
+
+export interface IngestResult {
+  stored: number;
+  duplicates: number;
+  statuses: number;
+  ignored: number;
+}
+
+type InboundEvent = Extract<ProviderEvent, { kind: 'inbound_message' }>;
+
+// STOP-style opt-out and START-style opt-in keywords (DESIGN.md §3.5), in the seeds' languages and English.
+const OPT_OUT = /^\s*(stop|stopp|unsubscribe|cancel|end|quit|arret|arrêt|basta|disiscriviti|annulla|loobu|lõpeta)\s*[.!]?\s*$/i;
+const OPT_IN = /^\s*(start|unstop|subscribe|iscriviti|alusta)\s*[.!]?\s*$/i;
+
+export async function ingestEvents(
+  ctx: AppContext,
+  events: ProviderEvent[],
+  resolve: ConnectionResolver,
+): Promise<IngestResult> {
+  const result: IngestResult = { stored: 0, duplicates: 0, statuses: 0, ignored: 0 };
+  for (const event of events) {
+    const connection = await resolve(event);
+    if (!connection) {
+      // Unknown number: acknowledge and log, never retried forever by the provider.
+      console.warn(JSON.stringify({ level: 'warn', msg: 'webhook event for unknown connection', kind: event.kind }));
+      result.ignored++;
+      continue;
+    }
+    switch (event.kind) {
+      case 'inbound_message': {
+        const stored = await storeInbound(ctx, connection, event);
+        if (stored === 'stored') result.stored++;
+        else if (stored === 'duplicate') result.duplicates++;
+        else result.ignored++;
+        break;
+      }
+      case 'status': {
+        const outcome: StatusOutcome = await applyStatusEvent(ctx, connection, event);
+        if (outcome === 'duplicate') result.duplicates++;
+        else result.statuses++;
+        break;
+      }
+      case 'message_edited':
+      case 'message_deleted': {
+        const message = await ctx.messages.findByProviderId(connection.id, event.providerMessageId);
+        if (!message) {
+          result.ignored++;
+          break;
+        }
+        if (event.kind === 'message_edited') await ctx.messages.applyEdit(message.id, event.content, event.timestamp, ctx.now());
+        else await ctx.messages.applyDeletion(message.id, event.timestamp, ctx.now());
+        result.stored++;
+        break;
+      }
+      case 'template_status': {
+        const known = await ctx.templates.applyStatus(
+          connection.id,
+          event.providerTemplateId,
+          event.status,
+          event.reason,
+          ctx.now(),
+        );
+        // A template we have not synced yet: fetch the whole list rather than invent a partial row.
+        if (!known) await ctx.queue.send({ type: 'template_sync', connectionId: connection.id });
+        result.statuses++;
+        break;
+      }
+    }
+  }
+  return result;
+}
+
+async function storeInbound(
+  ctx: AppContext,
+  connection: Connection,
+  event: InboundEvent,
+): Promise<'stored' | 'duplicate' | 'ignored'> {
+  const phone = normalizePhone(event.from);
+  if (!phone.ok) {
+    console.warn(JSON.stringify({ level: 'warn', msg: 'inbound from an unparseable number', reason: phone.reason }));
+    return 'ignored';
+  }
+  const now = ctx.now();
+  const contact = await ctx.contacts.ensure(connection.id, phone.e164, event.profileName ?? null, now);
+  const summary = updateSummary(windowSummaryOf(contact), {
+    direction: 'inbound',
+    at: event.timestamp,
+    kind: 'free_form',
+    freeEntryPoint: event.referral !== undefined,
+  });
+  const id = ctx.messages.newId();
+  const [inserted] = await ctx.db.batch<{ id: string }>([
+    ctx.messages.insertStatement(
+      id,
+      {
+        connectionId: connection.id,
+        contactId: contact.id,
+        direction: 'inbound',
+        origin: 'customer',
+        providerMessageId: event.providerMessageId,
+        content: event.content,
+        status: 'delivered',
+        statusTimes: { delivered: event.timestamp },
+        crmSync: 'pending',
+        occurredAt: event.timestamp,
+      },
+      now,
+    ),
+    ctx.contacts.windowStatement(contact.id, summary, now),
+  ]);
+  if (!inserted?.results.length) return 'duplicate';
+
+  if (event.content.type === 'text') {
+    if (OPT_OUT.test(event.content.text)) await ctx.contacts.setOptOut(contact.id, event.timestamp, now);
+    else if (OPT_IN.test(event.content.text)) await ctx.contacts.setOptIn(contact.id, event.timestamp, now);
+  }
+  await ctx.queue.send({ type: 'crm_record_message', messageId: id });
+  return 'stored';
+}

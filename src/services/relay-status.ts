@@ -1,0 +1,55 @@
+// Provider status events → the message's per-status times, through the lattice (DESIGN.md §3.4): statuses
+// arrive late and out of order; each keeps its own time and a late `delivered` never downgrades `read`.
+import type { ProviderEvent } from '../../adapters/providers/types';
+import type { AppContext } from '../context';
+import { applyStatus, effectiveStatus } from '../core/status';
+import type { Connection } from '../store/connections';
+
+type StatusEvent = Extract<ProviderEvent, { kind: 'status' }>;
+export type StatusOutcome = 'applied' | 'duplicate' | 'deferred';
+
+/** A status for a message whose send response has not been stored yet is retried this often. */
+export const STATUS_RETRY_SECONDS = 20;
+export const STATUS_RETRY_LIMIT = 15;
+
+export async function applyStatusEvent(
+  ctx: AppContext,
+  connection: Connection,
+  event: StatusEvent,
+  attempt = 0,
+): Promise<StatusOutcome> {
+  for (let round = 0; round < 5; round++) {
+    const message = await ctx.messages.findByProviderId(connection.id, event.providerMessageId);
+    if (!message) {
+      // The webhook can beat our own write of the provider id: park it instead of dropping it.
+      if (attempt < STATUS_RETRY_LIMIT) {
+        await ctx.queue.send(
+          { type: 'status_retry', connectionId: connection.id, event, attempt: attempt + 1 },
+          { delaySeconds: STATUS_RETRY_SECONDS },
+        );
+      }
+      return 'deferred';
+    }
+    const times = applyStatus(message.statusTimes, event.status, event.timestamp);
+    // Pricing and warnings travel with a status the first time it is seen: a repeat changes nothing.
+    if (times === message.statusTimes) return 'duplicate';
+    const status = effectiveStatus(times);
+    const swapped = await ctx.messages.updateStatusIfUnchanged(
+      message.id,
+      message.statusTimes,
+      times,
+      status,
+      event.status === 'failed' ? (event.error ?? null) : null,
+      { pricing: event.pricing, warning: event.warning ?? null, billable: event.pricing?.billable ?? null },
+      ctx.now(),
+    );
+    if (!swapped) continue; // a concurrent status landed first: recompute from the newer times
+    if (status !== message.status && message.direction === 'outbound' && message.origin !== 'customer') {
+      await ctx.queue.send({ type: 'crm_record_status', messageId: message.id });
+    }
+    return 'applied';
+  }
+  return 'deferred';
+}
+
+export type { StatusEvent };

@@ -1,0 +1,122 @@
+// Queue consumer side of an outbound message: pace, send once, record the outcome (DESIGN.md §3.5, §6).
+import type { AppContext } from '../context';
+import { ProviderError } from '../core/errors';
+import type { OutboundMessage, ProviderErrorInfo } from '../core/message';
+import { applyStatus } from '../core/status';
+import type { Connection } from '../store/connections';
+import type { StoredMessage } from '../store/messages';
+import type { JobOutcome } from './job-outcome';
+import { providerAdapterFor } from './providers';
+
+/** Waits shorter than this are slept through in the consumer; longer ones go back to the queue with a delay. */
+const MAX_INLINE_WAIT_MS = 1_000;
+export const SEND_RETRY_BUDGET = 8;
+
+export function errorInfo(error: ProviderError): ProviderErrorInfo {
+  return {
+    kind: error.kind,
+    vendorCode: error.vendorCode,
+    vendorMessage: error.vendorMessage,
+    reason: error.message,
+  };
+}
+
+/** Exponential backoff with full jitter, at least the provider's Retry-After. */
+export function backoffSeconds(attempt: number, retryAfterMs = 0, random: () => number = Math.random): number {
+  const exponential = Math.min(300, 2 ** Math.min(attempt, 8));
+  return Math.max(Math.ceil(retryAfterMs / 1000), Math.ceil(exponential / 2 + (random() * exponential) / 2));
+}
+
+async function toOutbound(ctx: AppContext, connection: Connection, message: StoredMessage): Promise<OutboundMessage> {
+  const contact = (await ctx.contacts.get(message.contactId))!;
+  const content = message.content!;
+  const outbound: OutboundMessage = { reference: message.id, to: contact.phone, content };
+  if (content.type === 'template') {
+    const template = await ctx.templates.get(connection.id, content.templateId, connection.provider);
+    if (template) {
+      outbound.template = {
+        providerTemplateId: template.providerTemplateId,
+        name: template.name,
+        language: template.language,
+        namespace: template.namespace,
+        parameterFormat: template.parameterFormat,
+        variables: template.variables,
+        headerFormat: template.components.header?.format,
+        buttonTypes: template.components.buttons.map((b) => b.type),
+      };
+    }
+  }
+  return outbound;
+}
+
+async function sleep(ctx: AppContext, ms: number): Promise<void> {
+  if (ctx.platform.sleep) return ctx.platform.sleep(ms);
+  await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Sends a queued message at most once. */
+export async function runSendJob(ctx: AppContext, messageId: string, attempt: number): Promise<JobOutcome> {
+  const message = await ctx.messages.get(messageId);
+  if (!message || message.direction !== 'outbound') return { kind: 'done' };
+  if (message.sendState === 'sending') {
+    // A previous execution claimed the send and never recorded the result: it may have gone out.
+    await ctx.messages.setSendState(message.id, 'unknown', ctx.now(), {
+      kind: 'unknown_outcome',
+      reason: 'The send was interrupted after it started; it may or may not have been delivered.',
+    });
+    return { kind: 'done' };
+  }
+  if (message.sendState !== 'queued') return { kind: 'done' };
+  const { connections } = await ctx.secretStores();
+  const connection = await connections.get(message.connectionId);
+  if (!connection) return { kind: 'done' };
+
+  const waitMs = await ctx.platform.limiter.reserve(connection.id, connection.rateLimitPerSecond);
+  if (waitMs > MAX_INLINE_WAIT_MS) return { kind: 'retry', delaySeconds: Math.ceil(waitMs / 1000), countsAsAttempt: false };
+  if (waitMs > 0) await sleep(ctx, waitMs);
+
+  if (!(await ctx.messages.claimSend(message.id, ctx.now()))) return { kind: 'done' };
+  const adapter = await providerAdapterFor(ctx, connection);
+  try {
+    const result = await adapter.send(await toOutbound(ctx, connection, message));
+    const times = applyStatus(message.statusTimes, result.status, ctx.now());
+    await ctx.messages.markSent(message.id, result.providerMessageId, times, result.status, ctx.now());
+    await afterOutcome(ctx, message);
+    return { kind: 'done' };
+  } catch (raw) {
+    const error = raw instanceof ProviderError ? raw : adapter.normalizeError(raw);
+    return handleSendError(ctx, connection, message, error, attempt);
+  }
+}
+
+async function handleSendError(
+  ctx: AppContext,
+  connection: Connection,
+  message: StoredMessage,
+  error: ProviderError,
+  attempt: number,
+): Promise<JobOutcome> {
+  const now = ctx.now();
+  if (error.kind === 'unknown_outcome') {
+    // The request left and no answer came back: never resend blindly (DESIGN.md §3.5).
+    await ctx.messages.setSendState(message.id, 'unknown', now, errorInfo(error));
+    await afterOutcome(ctx, message);
+    return { kind: 'done' };
+  }
+  if (error.retryable && attempt < SEND_RETRY_BUDGET) {
+    if (error.kind === 'rate_limited') {
+      await ctx.platform.limiter.pause(connection.id, now + Math.max(error.retryAfterMs ?? 1_000, 1_000));
+    }
+    await ctx.messages.setSendState(message.id, 'queued', now);
+    return { kind: 'retry', delaySeconds: backoffSeconds(attempt, error.retryAfterMs), countsAsAttempt: true };
+  }
+  await ctx.messages.fail(message.id, errorInfo(error), applyStatus(message.statusTimes, 'failed', now), now);
+  await afterOutcome(ctx, message);
+  return { kind: 'done' };
+}
+
+/** Tell the CRM: a CRM-originated message gets its status, anything else is logged as a new message. */
+async function afterOutcome(ctx: AppContext, message: StoredMessage): Promise<void> {
+  if (message.origin === 'crm') await ctx.queue.send({ type: 'crm_record_status', messageId: message.id });
+  else await ctx.queue.send({ type: 'crm_record_message', messageId: message.id });
+}
