@@ -1,7 +1,13 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { attachSpecValidation, FAULT_HEADER, matchVendor, productionVendorBases } from './msw-validation';
+import {
+  attachSpecValidation,
+  FAULT_HEADER,
+  matchVendor,
+  OPERATION_HEADER,
+  productionVendorBases,
+} from './msw-validation';
 
 const META_BASE = 'http://meta.test';
 const server = setupServer(
@@ -11,6 +17,12 @@ const server = setupServer(
     return HttpResponse.json({ messaging_product: 'whatsapp', contacts: [], messages: [{ id: 'wamid.1' }] });
   }),
   http.get(`${META_BASE}/v23.0/:phoneId/invented_endpoint`, () => HttpResponse.json({})),
+  http.get(`${META_BASE}/v23.0/:nodeId`, ({ params }) =>
+    HttpResponse.json(
+      { id: String(params.nodeId), display_phone_number: 15550001111 },
+      { headers: { [OPERATION_HEADER]: 'getPhoneNumberById' } },
+    ),
+  ),
   http.post('https://api.twilio.com/2010-04-01/Accounts/:sid/Messages.json', () =>
     HttpResponse.json({ sid: 'SM00000000000000000000000000000001', status: 'queued' }, { status: 201 }),
   ),
@@ -64,6 +76,17 @@ describe('attachSpecValidation', () => {
     await fetch(`${META_BASE}/v23.0/123/invented_endpoint`);
     await validation.settled();
     expect(validation.violations()[0]?.errors[0]?.message).toMatch(/no operation in spec "meta"/);
+  });
+
+  it('pins ambiguous Graph node paths with the x-mock-operation header', async () => {
+    await fetch(`${META_BASE}/v23.0/106540352242922`);
+    await validation.settled();
+    const [v] = validation.violations();
+    expect(v?.operation?.operationId).toBe('getPhoneNumberById');
+    expect(v?.errors).toContainEqual({
+      path: 'response.body/display_phone_number',
+      message: 'must be string',
+    });
   });
 
   it('validates form-encoded Twilio requests', async () => {

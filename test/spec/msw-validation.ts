@@ -55,6 +55,8 @@ export const productionVendorBases: VendorBase[] = [
 ];
 
 export const FAULT_HEADER = 'x-mock-fault';
+/** Response header a simulator may set to pin the spec operation (e.g. `getPhoneNumberById`) when paths are ambiguous. */
+export const OPERATION_HEADER = 'x-mock-operation';
 
 const defaultAllowUndocumented = (status: number): boolean => status === 429 || status >= 500;
 
@@ -101,10 +103,11 @@ export function attachSpecValidation(
     const url = request.url;
     // A prefix with a path (`http://localhost/mock/meta`) is stripped before matching templates.
     const baseUrl = prefix;
+    const operationId = response.headers.get(OPERATION_HEADER) ?? undefined;
     try {
       if (validateRequests) {
         const { body, contentType } = (await requestBody) ?? { body: undefined, contentType: undefined };
-        const result = validateRequest(spec, { method, url, baseUrl, contentType, body });
+        const result = validateRequest(spec, { method, url, baseUrl, contentType, body, operationId });
         if (!result.ok) {
           recorded.push({
             spec,
@@ -121,7 +124,7 @@ export function attachSpecValidation(
       const body = status === 204 || status === 304 ? undefined : await response.clone().text();
       const result = validateResponse(
         spec,
-        { method, url, baseUrl, status, contentType, body },
+        { method, url, baseUrl, status, contentType, body, operationId },
         { allowUndocumentedStatus },
       );
       if (!result.ok) {

@@ -3,10 +3,12 @@ import { describeError, getValidator } from './ajv-cache';
 import type { Mode } from './ajv-cache';
 import { convertSchema, isObject } from './schema-convert';
 import type { Json, JsonObject } from './schema-convert';
+import { isJsonMedia, parseBody, pickMedia } from './http-body';
 import { deref, loadSpec, normalizePath } from './spec-loader';
 import type { LoadedSpec, Route } from './spec-loader';
 
 export { loadSpec, registerSpec, specNames, specsDir, repoRoot } from './spec-loader';
+export { parseBody } from './http-body';
 
 export interface SpecError {
   /** Where: `request.body/template/name`, `response.body/messages/0/id`, `request.query.term`, `url`, ... */
@@ -36,6 +38,11 @@ export interface RequestInput {
   contentType?: string;
   /** Parsed body (object), raw text, URLSearchParams, or FormData. */
   body?: unknown;
+  /**
+   * Pin the operation when templates are ambiguous (Meta's `GET /{Version}/{node-id}` matches 15 operations,
+   * and the response then passes if it fits any of them).
+   */
+  operationId?: string;
 }
 
 export interface ResponseInput extends RequestInput {
@@ -102,15 +109,25 @@ function splitUrl(url: string, baseUrl?: string): { remaining: string; basePath:
   return { remaining: normalizePath(remaining), basePath };
 }
 
-function unknownOperation(specName: string, method: string, url: string): ValidationResult {
-  const message = `no operation in spec "${specName}" for ${method.toUpperCase()} ${new URL(url, 'https://relative.invalid').pathname}`;
+function pinned(candidates: Candidate[], operationId: string | undefined): Candidate[] {
+  return operationId === undefined ? candidates : candidates.filter((c) => c.ref.operationId === operationId);
+}
+
+function unknownOperation(
+  specName: string,
+  method: string,
+  url: string,
+  operationId?: string,
+): ValidationResult {
+  const where = `${method.toUpperCase()} ${new URL(url, 'https://relative.invalid').pathname}`;
+  const message = `no operation${operationId ? ` "${operationId}"` : ''} in spec "${specName}" for ${where}`;
   return { ok: false, errors: [{ path: 'url', message }] };
 }
 
 /** Validates query parameters and body of a request our adapters (or a simulator's client) send. */
 export function validateRequest(specName: string, req: RequestInput): ValidationResult {
-  const candidates = findOperations(specName, req.method, req.url, req.baseUrl);
-  if (candidates.length === 0) return unknownOperation(specName, req.method, req.url);
+  const candidates = pinned(findOperations(specName, req.method, req.url, req.baseUrl), req.operationId);
+  if (candidates.length === 0) return unknownOperation(specName, req.method, req.url, req.operationId);
   return firstPassing(candidates, (c) => [...checkQuery(c, req.url), ...checkRequestBody(c, req)]);
 }
 
@@ -120,8 +137,8 @@ export function validateResponse(
   res: ResponseInput,
   options: ResponseOptions = {},
 ): ValidationResult {
-  const candidates = findOperations(specName, res.method, res.url, res.baseUrl);
-  if (candidates.length === 0) return unknownOperation(specName, res.method, res.url);
+  const candidates = pinned(findOperations(specName, res.method, res.url, res.baseUrl), res.operationId);
+  if (candidates.length === 0) return unknownOperation(specName, res.method, res.url, res.operationId);
   return firstPassing(candidates, (c) => checkResponse(c, res, options));
 }
 
@@ -274,63 +291,4 @@ function run(
 
 function loadSpecOf(c: Candidate): LoadedSpec {
   return loadSpec(c.ref.spec);
-}
-
-type BodyKind = 'empty' | 'json' | 'form' | 'multipart' | 'text';
-
-/** Turns whatever the caller has (object, raw text, URLSearchParams, FormData) into a value to validate. */
-export function parseBody(body: unknown, contentType?: string): { kind: BodyKind; value: unknown } {
-  const ct = (contentType ?? '').toLowerCase();
-  if (body === undefined || body === null || body === '') return { kind: 'empty', value: undefined };
-  if (body instanceof URLSearchParams) return { kind: 'form', value: entriesToObject(body) };
-  if (body instanceof FormData) return { kind: 'multipart', value: entriesToObject(body) };
-  if (typeof body !== 'string') return { kind: ct.includes('form') ? 'form' : 'json', value: body };
-  if (ct.includes('application/x-www-form-urlencoded')) {
-    return { kind: 'form', value: entriesToObject(new URLSearchParams(body)) };
-  }
-  if (ct === '' || ct.includes('json')) {
-    try {
-      return { kind: 'json', value: JSON.parse(body) as unknown };
-    } catch {
-      return { kind: 'text', value: body };
-    }
-  }
-  return { kind: 'text', value: body };
-}
-
-function entriesToObject(entries: URLSearchParams | FormData): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  entries.forEach((raw: unknown, key: string) => {
-    const value = typeof raw === 'string' ? raw : '(binary)';
-    const prev = out[key];
-    out[key] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value];
-  });
-  return out;
-}
-
-function isJsonMedia(mediaType: string): boolean {
-  return /json/i.test(mediaType) || mediaType === '*/*';
-}
-
-function pickMedia(
-  content: JsonObject,
-  contentType: string | undefined,
-  kind: BodyKind,
-): [string, Json] | undefined {
-  const entries = Object.entries(content);
-  const wanted = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  const norm = (k: string) => k.split(';')[0]?.trim().toLowerCase() ?? '';
-  const byKind: Record<BodyKind, (k: string) => boolean> = {
-    json: (k) => /json/.test(k),
-    form: (k) => k === 'application/x-www-form-urlencoded',
-    multipart: (k) => k.startsWith('multipart/'),
-    text: (k) => k.startsWith('text/'),
-    empty: () => false,
-  };
-  return (
-    entries.find(([k]) => wanted !== '' && norm(k) === wanted) ??
-    entries.find(([k]) => byKind[kind](norm(k))) ??
-    entries.find(([k]) => k === '*/*') ??
-    (entries.length === 1 && kind !== 'json' ? entries[0] : undefined)
-  );
 }
