@@ -1,0 +1,431 @@
+// msw handlers simulating HighLevel's OAuth + API v2 (also served over HTTP in local mode). Bodies follow the
+// examples in specs/highlevel/*.json; errors use HighLevel's `{statusCode, message, error?}` DTOs.
+import { http, HttpResponse } from 'msw';
+import type { DefaultBodyType, HttpHandler, StrictRequest } from 'msw';
+import { FaultInjector } from '../faults';
+import {
+  createHighLevelSigner,
+  encryptSsoPayload,
+  installPayload,
+  uninstallPayload,
+} from './highlevel-events';
+import type {
+  HighLevelSigner,
+  InstallEventInput,
+  OutboundDeliveryPayload,
+  SignedHighLevelEvent,
+  UninstallEventInput,
+} from './highlevel-events';
+import { HighLevelSimulatorState } from './highlevel-state';
+import type { SimAccessToken, SimUserType } from './highlevel-state';
+import { handleToken } from './highlevel-oauth-handlers';
+
+export interface HighLevelSimulatorOptions {
+  baseUrl?: string;
+  authorizeUrl?: string;
+  clientId: string;
+  clientSecret: string;
+  appId?: string;
+  companyId?: string;
+  locationId?: string;
+  userId?: string;
+  conversationProviderId?: string;
+  /** Default 86399 s, HighLevel's `expires_in` example. */
+  accessTokenTtlSec?: number;
+  /** Enforce the burst limit per location/company (docs/Authorization.md: 100 / 10 s); off by default. */
+  rateLimit?: { max: number; intervalMs: number };
+  now?: () => number;
+  random?: () => number;
+}
+
+export interface OutboundDeliveryInput {
+  phone: string;
+  message: string;
+  attachments?: string[];
+  userId?: string;
+  locationId?: string;
+  /** Extra SMS providers receive "Custom" (highlevel-api-docs#55). */
+  type?: string;
+  contactName?: string;
+}
+
+export interface HighLevelSimulator {
+  handlers: HttpHandler[];
+  state: HighLevelSimulatorState;
+  faults: FaultInjector;
+  publicKeyPem: string;
+  publicKeySpkiBase64: string;
+  signEvent: HighLevelSigner['signEvent'];
+  buildInstallEvent(
+    input?: Partial<InstallEventInput>,
+  ): SignedHighLevelEvent<ReturnType<typeof installPayload>>;
+  buildUninstallEvent(
+    input?: Partial<UninstallEventInput>,
+  ): SignedHighLevelEvent<ReturnType<typeof uninstallPayload>>;
+  /** A HighLevel user sends through our provider: the message is created in state (status pending) and the signed
+   * Delivery URL payload is returned for the test to POST to the app. */
+  buildOutboundDelivery(input: OutboundDeliveryInput): SignedHighLevelEvent<OutboundDeliveryPayload>;
+  encryptSsoPayload(data: unknown, sharedSecret: string): string;
+  /** Seeds an installation without the OAuth dance. */
+  seedTokens(userType?: SimUserType): { accessToken: string; refreshToken: string; expiresAt: number };
+}
+
+type MswRequest = StrictRequest<DefaultBodyType>;
+type FaultRequest = Parameters<FaultInjector['take']>[0];
+
+export function hlError(
+  status: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers?: HeadersInit,
+) {
+  const error = status === 401 ? 'Unauthorized' : status === 422 ? 'Unprocessable Entity' : undefined;
+  return HttpResponse.json(
+    { statusCode: status, message, ...(error ? { error } : {}), ...extra },
+    { status, headers },
+  );
+}
+
+const CONVERSATIONS_VERSION = '2021-04-15';
+const DEFAULT_VERSION = '2021-07-28';
+
+export function createHighLevelSimulator(options: HighLevelSimulatorOptions): HighLevelSimulator {
+  const base = (options.baseUrl ?? 'https://services.leadconnectorhq.com').replace(/\/+$/, '');
+  const authorizeUrl = options.authorizeUrl ?? 'https://marketplace.gohighlevel.com/oauth/chooselocation';
+  const now = options.now ?? (() => Date.now());
+  const state = new HighLevelSimulatorState({
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    appId: options.appId ?? 've9EPM428h8vShlRW1KT',
+    companyId: options.companyId ?? 'GNb7aIv4rQFVb9iwNl5K',
+    locationId: options.locationId ?? 'otg8dTQqGLh3Q6iQI55w',
+    userId: options.userId ?? 'MKQJ7wOVVmNOMvrnKKKK',
+    conversationProviderId: options.conversationProviderId ?? '61d6d1f9cdac7612faf80753',
+    accessTokenTtlSec: options.accessTokenTtlSec ?? 86399,
+    now,
+  });
+  const faults = new FaultInjector(options.random);
+  const signer = createHighLevelSigner();
+  const windows = new Map<string, { start: number; count: number }>();
+
+  /** Faults, Version header, bearer token, burst limit: what every API handler checks before its work. */
+  async function guard(request: MswRequest, version: string): Promise<Response | SimAccessToken> {
+    const fault = await faults.take(request.clone() as unknown as FaultRequest);
+    if (fault) return fault;
+    const auth = request.headers.get('authorization') ?? '';
+    const token = auth.startsWith('Bearer ') ? auth.slice(7) : undefined;
+    const url = new URL(request.url);
+    state.requests.push({
+      method: request.method,
+      path: url.pathname,
+      version: request.headers.get('version') ?? undefined,
+      token,
+    });
+    if (request.headers.get('version') !== version) return hlError(400, `Version header must be ${version}`);
+    const t = state.validAccessToken(token);
+    if (!t) return hlError(401, 'Invalid JWT');
+    if (options.rateLimit) {
+      const key = t.locationId ?? t.companyId;
+      const w = windows.get(key);
+      const win = w && now() - w.start < options.rateLimit.intervalMs ? w : { start: now(), count: 0 };
+      win.count++;
+      windows.set(key, win);
+      if (win.count > options.rateLimit.max) {
+        return hlError(
+          429,
+          'Too many requests',
+          {},
+          {
+            'X-RateLimit-Max': String(options.rateLimit.max),
+            'X-RateLimit-Remaining': '0',
+            'X-RateLimit-Interval-Milliseconds': String(options.rateLimit.intervalMs - (now() - win.start)),
+          },
+        );
+      }
+    }
+    return t;
+  }
+
+  const forLocation = (t: SimAccessToken, locationId: unknown) =>
+    t.userType === 'Location' && t.locationId === locationId
+      ? undefined
+      : hlError(403, 'The token does not have access to this location');
+
+  const handlers: HttpHandler[] = [
+    // Consent screen stand-in for local mode: approves at once and redirects with ?code= (and state, if given).
+    http.get(authorizeUrl, ({ request }) => {
+      const url = new URL(request.url);
+      const redirectUri = url.searchParams.get('redirect_uri');
+      if (url.searchParams.get('client_id') !== state.config.clientId || !redirectUri) {
+        return new HttpResponse('Invalid client_id or redirect_uri', { status: 400 });
+      }
+      const scopes = (url.searchParams.get('scope') ?? '').split(/\s+/).filter(Boolean);
+      const target = new URL(redirectUri);
+      target.searchParams.set('code', state.issueCode({ redirectUri, scopes }));
+      const st = url.searchParams.get('state');
+      if (st) target.searchParams.set('state', st);
+      return HttpResponse.redirect(target.toString(), 302);
+    }),
+
+    http.post(`${base}/oauth/token`, async ({ request }) => {
+      const fault = await faults.take(request.clone() as unknown as FaultRequest);
+      return fault ?? handleToken(state, await request.text(), request.headers.get('content-type'));
+    }),
+
+    http.post(`${base}/oauth/locationToken`, async ({ request }) => {
+      const t = await guard(request, DEFAULT_VERSION);
+      if (t instanceof Response) return t;
+      if (t.userType !== 'Company') return hlError(401, 'This route requires an Agency (Company) token');
+      const form = new URLSearchParams(await request.text());
+      const companyId = form.get('companyId');
+      const locationId = form.get('locationId');
+      if (!companyId || !locationId)
+        return hlError(422, 'companyId and locationId are required', {
+          message: ['companyId and locationId are required'],
+        });
+      if (companyId !== t.companyId) return hlError(400, 'companyId does not match the token');
+      const lt = state.issueLocationToken(companyId, locationId, t.userId, t.scopes);
+      return HttpResponse.json({
+        access_token: lt.token,
+        token_type: 'Bearer',
+        expires_in: state.config.accessTokenTtlSec,
+        scope: lt.scopes.join(' '),
+        locationId,
+        userId: lt.userId,
+        planId: 'l1C08ntBrFjLS0elLIYU',
+      });
+    }),
+
+    http.post(`${base}/contacts/upsert`, async ({ request }) => {
+      const t = await guard(request, DEFAULT_VERSION);
+      if (t instanceof Response) return t;
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      if (!body || typeof body.locationId !== 'string')
+        return hlError(422, 'locationId is required', { message: ['locationId should not be empty'] });
+      const denied = forLocation(t, body.locationId);
+      if (denied) return denied;
+      if (typeof body.phone !== 'string' || !body.phone) return hlError(400, 'phone or email is required');
+      const { contact, isNew } = state.upsertContact({
+        locationId: body.locationId,
+        phone: body.phone,
+        name: typeof body.name === 'string' ? body.name : undefined,
+        source: typeof body.source === 'string' ? body.source : undefined,
+      });
+      const [firstName, ...rest] = (contact.name ?? '').split(' ');
+      return HttpResponse.json({
+        new: isNew,
+        contact: {
+          id: contact.id,
+          name: contact.name ?? '',
+          locationId: contact.locationId,
+          firstName: firstName ?? '',
+          lastName: rest.join(' '),
+          phone: contact.phone,
+          source: contact.source ?? 'public api',
+          tags: [],
+          dateAdded: contact.dateAdded,
+          dateUpdated: contact.dateUpdated,
+        },
+        traceId: crypto.randomUUID(),
+      });
+    }),
+
+    http.get(`${base}/conversations/search`, async ({ request }) => {
+      const t = await guard(request, CONVERSATIONS_VERSION);
+      if (t instanceof Response) return t;
+      const q = new URL(request.url).searchParams;
+      const locationId = q.get('locationId');
+      if (!locationId) return hlError(400, 'locationId is required');
+      const denied = forLocation(t, locationId);
+      if (denied) return denied;
+      const contactId = q.get('contactId');
+      const found = [...state.conversations.values()].filter(
+        (c) => c.locationId === locationId && (!contactId || c.contactId === contactId),
+      );
+      return HttpResponse.json({
+        conversations: found.map((c) => {
+          const contact = state.contacts.get(c.contactId);
+          return {
+            id: c.id,
+            contactId: c.contactId,
+            locationId: c.locationId,
+            lastMessageBody: c.lastMessageBody,
+            lastMessageType: 'TYPE_CUSTOM_PROVIDER_SMS',
+            type: 'TYPE_PHONE',
+            unreadCount: 0,
+            fullName: contact?.name ?? '',
+            contactName: contact?.name ?? '',
+            email: '',
+            phone: contact?.phone ?? '',
+          };
+        }),
+        total: found.length,
+      });
+    }),
+
+    http.post(`${base}/conversations/`, async ({ request }) => {
+      const t = await guard(request, CONVERSATIONS_VERSION);
+      if (t instanceof Response) return t;
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      if (!body || typeof body.locationId !== 'string' || typeof body.contactId !== 'string') {
+        return hlError(400, 'locationId and contactId are required');
+      }
+      const denied = forLocation(t, body.locationId);
+      if (denied) return denied;
+      if (!state.contacts.has(body.contactId)) return hlError(400, 'Contact not found');
+      // One conversation per contact (docs/ConversationProviders.md).
+      if (state.conversationOf(body.locationId, body.contactId))
+        return hlError(400, 'Conversation already exists');
+      const c = state.createConversation(body.locationId, body.contactId);
+      return HttpResponse.json(
+        {
+          success: true,
+          conversation: {
+            id: c.id,
+            dateUpdated: c.dateUpdated,
+            dateAdded: c.dateAdded,
+            deleted: false,
+            contactId: c.contactId,
+            locationId: c.locationId,
+            lastMessageDate: c.lastMessageDate,
+          },
+        },
+        { status: 201 },
+      );
+    }),
+
+    http.post(`${base}/conversations/messages/inbound`, async ({ request }) => {
+      const t = await guard(request, CONVERSATIONS_VERSION);
+      if (t instanceof Response) return t;
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      if (!body || typeof body.type !== 'string') return hlError(400, 'type is required');
+      // highlevel-api-docs#70: without conversationProviderId a custom provider's message is silently dropped
+      // with a 201 and an empty body.
+      if (body.conversationProviderId !== state.config.conversationProviderId)
+        return new HttpResponse(null, { status: 201 });
+      const conversation =
+        typeof body.conversationId === 'string' ? state.conversations.get(body.conversationId) : undefined;
+      if (!conversation || conversation.locationId !== t.locationId)
+        return hlError(400, 'Conversation not found');
+      if (body.contactId !== undefined && body.contactId !== conversation.contactId)
+        return hlError(400, 'Contact does not match the conversation');
+      const m = state.addMessage({
+        locationId: conversation.locationId,
+        conversationId: conversation.id,
+        contactId: conversation.contactId,
+        direction: body.direction === 'inbound' ? 'inbound' : 'outbound', // the documented default is outbound
+        type: body.type,
+        message: typeof body.message === 'string' ? body.message : '',
+        attachments: Array.isArray(body.attachments) ? body.attachments.map(String) : [],
+        altId: typeof body.altId === 'string' ? body.altId : undefined,
+        conversationProviderId: body.conversationProviderId,
+        date: typeof body.date === 'string' ? body.date : undefined,
+        origin: 'api',
+      });
+      return HttpResponse.json({
+        success: true,
+        conversationId: m.conversationId,
+        messageId: m.id,
+        message: 'Message added successfully',
+        contactId: m.contactId,
+        dateAdded: m.date,
+      });
+    }),
+
+    http.put(`${base}/conversations/messages/:messageId/status`, async ({ request, params }) => {
+      const t = await guard(request, CONVERSATIONS_VERSION);
+      if (t instanceof Response) return t;
+      const m = state.messages.get(String(params.messageId));
+      if (!m || m.locationId !== t.locationId) return hlError(400, 'Message not found');
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      const status = body?.status;
+      if (status !== 'delivered' && status !== 'failed' && status !== 'pending' && status !== 'read') {
+        return hlError(400, 'status must be one of delivered, failed, pending, read');
+      }
+      const err = body?.error as Record<string, unknown> | undefined;
+      if (
+        err !== undefined &&
+        !(typeof err.code === 'string' && typeof err.type === 'string' && typeof err.message === 'string')
+      ) {
+        return hlError(400, 'error must have code, type and message');
+      }
+      m.status = status;
+      state.statusUpdates.push({ messageId: m.id, status, error: err as never, at: now() });
+      return HttpResponse.json({ conversationId: m.conversationId, messageId: m.id, status });
+    }),
+  ];
+
+  function buildOutboundDelivery(
+    input: OutboundDeliveryInput,
+  ): SignedHighLevelEvent<OutboundDeliveryPayload> {
+    const locationId = input.locationId ?? state.config.locationId;
+    const { contact } = state.upsertContact({ locationId, phone: input.phone, name: input.contactName });
+    const conversation =
+      state.conversationOf(locationId, contact.id) ?? state.createConversation(locationId, contact.id);
+    const m = state.addMessage({
+      locationId,
+      conversationId: conversation.id,
+      contactId: contact.id,
+      direction: 'outbound',
+      type: 'TYPE_CUSTOM_PROVIDER_SMS',
+      message: input.message,
+      attachments: input.attachments ?? [],
+      conversationProviderId: state.config.conversationProviderId,
+      origin: 'delivery',
+    });
+    return signer.signEvent<OutboundDeliveryPayload>({
+      contactId: contact.id,
+      locationId,
+      messageId: m.id,
+      type: input.type ?? 'SMS',
+      phone: input.phone,
+      message: input.message,
+      attachments: input.attachments ?? [],
+      userId: input.userId ?? state.config.userId,
+    });
+  }
+
+  return {
+    handlers,
+    state,
+    faults,
+    publicKeyPem: signer.publicKeyPem,
+    publicKeySpkiBase64: signer.publicKeySpkiBase64,
+    signEvent: signer.signEvent,
+    buildInstallEvent: (input = {}) =>
+      signer.signEvent(
+        installPayload(
+          {
+            appId: state.config.appId,
+            companyId: state.config.companyId,
+            locationId: 'locationId' in input ? input.locationId : state.config.locationId,
+            userId: state.config.userId,
+            ...input,
+          },
+          now(),
+        ),
+      ),
+    buildUninstallEvent: (input = {}) =>
+      signer.signEvent(
+        uninstallPayload(
+          {
+            appId: state.config.appId,
+            locationId:
+              'companyId' in input && !('locationId' in input) ? undefined : state.config.locationId,
+            ...input,
+          },
+          now(),
+        ),
+      ),
+    buildOutboundDelivery,
+    encryptSsoPayload,
+    seedTokens: (userType = 'Location') =>
+      state.issueTokens({
+        userType,
+        companyId: state.config.companyId,
+        locationId: userType === 'Location' ? state.config.locationId : undefined,
+        userId: state.config.userId,
+        scopes: [],
+      }),
+  };
+}

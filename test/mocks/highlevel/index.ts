@@ -1,0 +1,21 @@
+// HighLevel simulator: msw handlers + state + fault injection, and builders for what HighLevel sends to us.
+export { createHighLevelSimulator, hlError } from './highlevel-simulator';
+export type {
+  HighLevelSimulator,
+  HighLevelSimulatorOptions,
+  OutboundDeliveryInput,
+} from './highlevel-simulator';
+export { HighLevelSimulatorState, newHighLevelId } from './highlevel-state';
+export type {
+  SimAccessToken,
+  SimCode,
+  SimContact,
+  SimConversation,
+  SimGrant,
+  SimMessage,
+  SimRefreshToken,
+  SimStatusUpdate,
+  SimUserType,
+} from './highlevel-state';
+export { createHighLevelSigner, encryptSsoPayload, toHighLevelRequest } from './highlevel-events';
+export type { HighLevelSigner, SignedHighLevelEvent, OutboundDeliveryPayload } from './highlevel-events';
