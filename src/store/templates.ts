@@ -75,6 +75,7 @@ export interface TemplateIndexEntry {
   id: string;
   fingerprint: string;
   removed: boolean;
+  manual: boolean;
 }
 
 export interface TemplateFilter {
@@ -91,13 +92,21 @@ export class TemplateStore {
   /** One query: what the connection has now, keyed by provider template id. */
   async index(connectionId: string): Promise<Map<string, TemplateIndexEntry>> {
     const { results } = await this.db
-      .prepare('SELECT id, provider_template_id, content_hash, removed_at FROM templates WHERE connection_id = ?')
+      .prepare(
+        'SELECT id, provider_template_id, content_hash, removed_at, source FROM templates WHERE connection_id = ?',
+      )
       .bind(connectionId)
-      .all<{ id: string; provider_template_id: string; content_hash: string; removed_at: number | null }>();
+      .all<{
+        id: string;
+        provider_template_id: string;
+        content_hash: string;
+        removed_at: number | null;
+        source: Template['source'];
+      }>();
     return new Map(
       results.map((r) => [
         r.provider_template_id,
-        { id: r.id, fingerprint: r.content_hash, removed: r.removed_at !== null },
+        { id: r.id, fingerprint: r.content_hash, removed: r.removed_at !== null, manual: r.source === 'manual' },
       ]),
     );
   }

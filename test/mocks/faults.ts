@@ -44,9 +44,10 @@ export class FaultInjector {
       this.injected++;
       if (fault.delayMs) await delay(fault.delayMs);
       if (fault.networkError) return HttpResponse.error();
+      // Marked so spec validation knows this answer is an injected fault, not the simulator's own reply.
       return HttpResponse.json((fault.body ?? { error: 'injected' }) as never, {
         status: fault.status ?? 500,
-        headers: fault.headers,
+        headers: { ...fault.headers, 'x-mock-fault': '1' },
       });
     }
     return undefined;

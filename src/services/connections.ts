@@ -1,0 +1,109 @@
+// Connecting a WhatsApp number: parse credentials, test them against the provider, store them sealed.
+import { providerCredentialsSchema, type ProviderCredentials } from '../../adapters/providers/credentials';
+import { optionalSecret } from '../config';
+import type { AppContext } from '../context';
+import { AppError, ProviderError } from '../core/errors';
+import { normalizePhone } from '../core/phone';
+import { randomToken } from '../security/encoding';
+import type { Connection } from '../store/connections';
+import { providerAdapterFromCredentials, webhookUrlFor } from './providers';
+
+const SECRET_FIELDS = new Set(['accessToken', 'appSecret', 'authToken', 'productToken']);
+
+export interface NewConnectionInput {
+  label: string;
+  senderPhone: string;
+  rateLimitPerSecond?: number;
+  messagingTier?: number | null;
+  connection: ProviderCredentials;
+}
+
+function routingFor(input: ProviderCredentials): { routingKey: string; providerAccountId: string | null } {
+  switch (input.provider) {
+    case 'meta':
+      return { routingKey: input.credentials.phoneNumberId, providerAccountId: input.credentials.wabaId };
+    case 'twilio':
+      return { routingKey: input.credentials.from, providerAccountId: input.credentials.accountSid };
+    case 'cm':
+      return { routingKey: input.credentials.from, providerAccountId: null };
+  }
+}
+
+export async function createConnection(
+  ctx: AppContext,
+  installationId: string,
+  input: NewConnectionInput,
+): Promise<Connection> {
+  const phone = normalizePhone(input.senderPhone);
+  if (!phone.ok) {
+    throw new AppError('invalid_request', 'Invalid sender phone', [{ path: 'senderPhone', message: phone.reason }]);
+  }
+  const parsed = providerCredentialsSchema.parse(input.connection);
+  const adapter = providerAdapterFromCredentials(ctx, parsed.provider, parsed.credentials);
+  try {
+    await adapter.testCredentials();
+  } catch (error) {
+    const normalized = error instanceof ProviderError ? error : adapter.normalizeError(error);
+    if (normalized.kind === 'auth') {
+      throw new AppError('invalid_request', `The ${parsed.provider} credentials were rejected: ${normalized.message}`, [
+        { path: 'credentials', message: normalized.vendorMessage ?? normalized.message },
+      ]);
+    }
+    throw new AppError('provider_error', `Could not check the credentials: ${normalized.message}`);
+  }
+  const { connections } = await ctx.secretStores();
+  const routing = routingFor(parsed);
+  if (await connections.findByRoutingKey(parsed.provider, routing.routingKey)) {
+    throw new AppError('conflict', 'This WhatsApp number is already connected');
+  }
+  return connections.create(
+    {
+      installationId,
+      provider: parsed.provider,
+      label: input.label,
+      senderPhone: phone.e164,
+      routingKey: routing.routingKey,
+      providerAccountId: routing.providerAccountId,
+      credentials: parsed.credentials,
+      webhookToken: parsed.provider === 'cm' ? randomToken() : undefined,
+      rateLimitPerSecond: input.rateLimitPerSecond,
+      messagingTier: input.messagingTier,
+    },
+    ctx.now(),
+  );
+}
+
+function mask(value: string): string {
+  return value.length > 12 ? `••••${value.slice(-4)}` : '••••';
+}
+
+/** What the admin page may see: ids in clear, secrets masked; the webhook URL and verify token to paste. */
+export async function describeConnection(ctx: AppContext, connection: Connection, role: 'admin' | 'agent') {
+  const { connections } = await ctx.secretStores();
+  const base = {
+    id: connection.id,
+    provider: connection.provider,
+    label: connection.label,
+    senderPhone: connection.senderPhone,
+    status: connection.status,
+    rateLimitPerSecond: connection.rateLimitPerSecond,
+    messagingTier: connection.messagingTier,
+    templatesSyncedAt: connection.templatesSyncedAt,
+    createdAt: connection.createdAt,
+  };
+  if (role !== 'admin') return base;
+  const credentials = ((await connections.credentials(connection)) ?? {}) as Record<string, unknown>;
+  const masked = Object.fromEntries(
+    Object.entries(credentials).map(([key, value]) => [
+      key,
+      SECRET_FIELDS.has(key) && typeof value === 'string' ? mask(value) : value,
+    ]),
+  );
+  const webhookToken = connection.provider === 'cm' ? await connections.webhookToken(connection) : null;
+  return {
+    ...base,
+    credentials: masked,
+    webhookUrl: webhookUrlFor(ctx, connection, webhookToken),
+    verifyToken: connection.provider === 'meta' ? (optionalSecret(ctx.config, 'META_VERIFY_TOKEN') ?? null) : null,
+  };
+}
