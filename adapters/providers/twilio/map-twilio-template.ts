@@ -11,7 +11,7 @@ import type {
   Template,
   HeaderFormat,
 } from '../../../src/core/template';
-import { placeholderKeys } from '../../../src/core/template-variables';
+import { placeholderKeys, substitute } from '../../../src/core/template-variables';
 import { contentTypeSchemas } from './twilio-api';
 import type { KnownContentType, TwilioAction, TwilioApproval, TwilioContent } from './twilio-api';
 
@@ -108,12 +108,13 @@ interface Shape {
   extraHeader?: string;
 }
 
-function mediaHeader(media: string[] | undefined): TemplateComponents['header'] {
-  const url = media?.[0];
-  return url ? { format: mediaFormat(url), mediaExample: url } : undefined;
-}
-
-function shapeOf(type: string | undefined, raw: unknown): Shape {
+function shapeOf(type: string | undefined, raw: unknown, examples: Record<string, unknown>): Shape {
+  // A media URL may end in a placeholder (`…/highlights/{{3}}`): judge its type by the example value.
+  const mediaHeader = (media: string[] | undefined): TemplateComponents['header'] => {
+    const url = media?.[0];
+    if (!url) return undefined;
+    return { format: mediaFormat(substitute(url, (k) => String(examples[k] ?? ''))), mediaExample: url };
+  };
   const empty: Shape = { kind: 'other', components: { body: '', buttons: [] } };
   if (!type || !(type in contentTypeSchemas)) {
     const body = (raw as { body?: unknown } | null)?.body;
@@ -227,7 +228,7 @@ function withoutUndefined<T extends object>(o: T): T {
 export function mapTwilioContent(content: TwilioContent): Template {
   const approval = approvalOf(content);
   const type = pickType(content, approval);
-  const shape = shapeOf(type, type ? content.types?.[type] : undefined);
+  const shape = shapeOf(type, type ? content.types?.[type] : undefined, content.variables ?? {});
   const components = withoutUndefined(shape.components);
   if (components.header) components.header = withoutUndefined(components.header);
   const variables = variablesOf(shape, content.variables ?? {});

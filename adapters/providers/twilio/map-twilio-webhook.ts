@@ -74,8 +74,8 @@ function vendorTimestamp(p: Params): number | undefined {
   }
   const dlr = /^(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)?$/.exec(p.get('RawDlrDoneDate') ?? '');
   if (dlr) {
-    const [, yy, mo, dd, hh, mi, ss] = dlr.map(Number) as number[];
-    return Date.UTC(2000 + yy!, mo! - 1, dd!, hh!, mi!, ss ?? 0);
+    const [yy, mo, dd, hh, mi, ss] = dlr.slice(1).map((part) => Number(part ?? '0'));
+    return Date.UTC(2000 + yy!, mo! - 1, dd!, hh!, mi!, ss!);
   }
   return undefined;
 }
