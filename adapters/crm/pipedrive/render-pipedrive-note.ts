@@ -40,9 +40,9 @@ function attachmentHtml(url: string): string {
     const parsed = new URL(url);
     safe = parsed.protocol === 'https:' || parsed.protocol === 'http:';
     const last = parsed.pathname.split('/').filter(Boolean).pop();
-    if (last) name = decodeURIComponent(last);
+    if (safe && last) name = decodeURIComponent(last);
   } catch {
-    // not a URL (e.g. a provider media id): shown as text
+    // not a URL (e.g. a provider media id) or a bad escape: shown as text
   }
   // Only http(s) becomes a link: a `javascript:` URL from a webhook must never be clickable in the CRM.
   return safe ? `<a href="${escapeHtml(url)}">${escapeHtml(name)}</a>` : escapeHtml(name);

@@ -1,0 +1,33 @@
+// Public surface of the Pipedrive adapter (services and routes import from here).
+export {
+  createPipedriveAdapter,
+  getPersonPhones,
+  resolveDealPerson,
+  cleanPhone,
+  toPipedriveId,
+} from './pipedrive-adapter';
+export type { PipedriveAdapterOptions, PanelPerson, PanelPhone } from './pipedrive-adapter';
+export { createPipedriveClient, parseRetryAfter, parseRateLimitReset } from './pipedrive-client';
+export type { PipedriveClient, PipedriveClientOptions } from './pipedrive-client';
+export { CrmHttpError, isCrmHttpError } from './pipedrive-errors';
+export type { CrmHttpErrorInfo } from './pipedrive-errors';
+export {
+  PIPEDRIVE_OAUTH_BASE_URL,
+  buildPipedriveAuthorizeUrl,
+  exchangePipedriveCode,
+  refreshPipedriveToken,
+  revokePipedriveToken,
+  fetchPipedriveIdentity,
+  pipedriveBasicAuth,
+  isLoopbackHttp,
+} from './pipedrive-oauth';
+export type { PipedriveTokens, PipedriveIdentity, PipedriveOAuthClientConfig } from './pipedrive-oauth';
+export {
+  verifyPanelJwt,
+  verifyUninstallBasicAuth,
+  parseUninstallBody,
+  constantTimeEqual,
+} from './verify-pipedrive';
+export type { PanelIdentity } from './verify-pipedrive';
+export { renderPipedriveNote, renderStatusLine, escapeHtml, formatUtc } from './render-pipedrive-note';
+export type { UninstallBody } from './pipedrive-api';
