@@ -3,6 +3,7 @@ import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attachSpecValidation } from '../../../test/spec/msw-validation';
 import { createHighLevelSimulator } from '../../../test/mocks/highlevel';
+import { assertHighLevelSpecClean } from '../../../test/mocks/highlevel/spec-check';
 import { CrmHttpError } from './crm-http-error';
 import {
   buildHighLevelAuthorizeUrl,
@@ -27,7 +28,7 @@ afterEach(async () => {
   server.resetHandlers();
   sim.faults.clear();
   seen.length = 0;
-  await spec.assertNoViolations();
+  await assertHighLevelSpecClean(spec);
 });
 afterAll(() => server.close());
 

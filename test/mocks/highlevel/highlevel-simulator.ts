@@ -300,9 +300,10 @@ export function createHighLevelSimulator(options: HighLevelSimulatorOptions): Hi
       const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
       if (!body || typeof body.type !== 'string') return hlError(400, 'type is required');
       // highlevel-api-docs#70: without conversationProviderId a custom provider's message is silently dropped
-      // with a 201 and an empty body.
-      if (body.conversationProviderId !== state.config.conversationProviderId)
-        return new HttpResponse(null, { status: 201 });
+      // with a 201 and an empty body. Undocumented status: marked as a deliberate fault for the spec validator.
+      if (body.conversationProviderId !== state.config.conversationProviderId) {
+        return new HttpResponse(null, { status: 201, headers: { 'x-mock-fault': 'highlevel-api-docs#70' } });
+      }
       const conversation =
         typeof body.conversationId === 'string' ? state.conversations.get(body.conversationId) : undefined;
       if (!conversation || conversation.locationId !== t.locationId)
