@@ -4,7 +4,14 @@ import { AppError, ProviderError } from '../../../src/core/errors';
 import type { MessageContent, OutboundMessage } from '../../../src/core/message';
 import type { TemplateDraft } from '../../../src/core/template';
 import { attachSpecValidation } from '../../../test/spec/msw-validation';
-import { createTwilioSimulator, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../../../test/mocks/twilio';
+import {
+  buildTwilioInbound,
+  buildTwilioStatusFor,
+  createTwilioSimulator,
+  DEFAULT_ACCOUNT_SID,
+  DEFAULT_AUTH_TOKEN,
+  twilioWebhookRequest,
+} from '../../../test/mocks/twilio';
 import type { TwilioCredentials } from '../credentials';
 import type { ProviderAdapter } from '../types';
 import { createTwilioAdapter } from './twilio-adapter';
@@ -446,5 +453,41 @@ describe('webhooks through the adapter', () => {
     expect(bare.parseWebhook(req)).toEqual([
       { kind: 'status', providerMessageId: 'SM1', status: 'delivered', timestamp: 42 },
     ]);
+  });
+
+  it('plays a full exchange: signed inbound, send, then signed status callbacks for that message', async () => {
+    const url = 'https://app.example.com/webhooks/twilio/c1';
+    let clock = 1_000;
+    const a = adapter({ now: () => clock });
+    const inbound = await twilioWebhookRequest({
+      url,
+      authToken: DEFAULT_AUTH_TOKEN,
+      params: buildTwilioInbound({ to: credentials.from, from: CUSTOMER, body: 'Hi!' }),
+    });
+    expect(await a.verifyWebhook(inbound)).toBe(true);
+    expect(a.parseWebhook(inbound)).toMatchObject([
+      { kind: 'inbound_message', from: CUSTOMER, routingKey: credentials.from },
+    ]);
+
+    const { providerMessageId } = await a.send(message({ type: 'text', text: 'Hello back' }));
+    const sent = sim.state.message(providerMessageId)!;
+    const events = [];
+    for (const status of ['read', 'delivered', 'sent']) {
+      clock += 1_000;
+      const cb = await twilioWebhookRequest({
+        url,
+        authToken: DEFAULT_AUTH_TOKEN,
+        params: buildTwilioStatusFor(sent, status),
+      });
+      expect(await a.verifyWebhook(cb)).toBe(true);
+      expect(await a.verifyWebhook({ ...cb, rawBody: cb.rawBody.replace(status, 'failed') })).toBe(false);
+      events.push(...a.parseWebhook(cb));
+    }
+    expect(events.map((e) => [e.kind, e.kind === 'status' && e.status, e.timestamp, e.routingKey])).toEqual([
+      ['status', 'read', 2_000, credentials.from],
+      ['status', 'delivered', 3_000, credentials.from],
+      ['status', 'sent', 4_000, credentials.from],
+    ]);
+    expect(events.every((e) => e.kind === 'status' && e.providerMessageId === providerMessageId)).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ export type { SimContent, SimMessage, SimApproval } from './twilio-state';
 export {
   buildTwilioInbound,
   buildTwilioStatus,
+  buildTwilioStatusFor,
   signTwilioRequest,
   twilioWebhookRequest,
   twilioJsonWebhookRequest,

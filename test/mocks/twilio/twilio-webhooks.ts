@@ -3,6 +3,7 @@
 // The signer is written independently of the adapter's verifier so one cannot hide a bug in the other.
 import type { WebhookRequest } from '../../../adapters/providers/types';
 import { DEFAULT_ACCOUNT_SID } from './twilio-state';
+import type { SimMessage } from './twilio-state';
 
 export type TwilioParams = Record<string, string>;
 
@@ -149,6 +150,22 @@ export function buildTwilioStatus(input: TwilioStatusInput): TwilioParams {
   if (input.errorCode) p.ErrorCode = input.errorCode;
   if (input.errorMessage) p.ErrorMessage = input.errorMessage;
   return { ...p, ...input.extra };
+}
+
+/** The callback Twilio would post to `message.statusCallback` for a message the simulator accepted. */
+export function buildTwilioStatusFor(
+  message: SimMessage,
+  status: string,
+  error?: { code: string; message?: string },
+): TwilioParams {
+  return buildTwilioStatus({
+    messageSid: message.sid,
+    status,
+    from: (message.from ?? '').replace(/^whatsapp:/, ''),
+    to: message.to.replace(/^whatsapp:/, ''),
+    errorCode: error?.code,
+    errorMessage: error?.message,
+  });
 }
 
 const encoder = new TextEncoder();
