@@ -1,0 +1,3 @@
+// Meta simulator + webhook builders (tests and local mode).
+export * from './meta-simulator';
+export * from './meta-webhooks';

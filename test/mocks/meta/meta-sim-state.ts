@@ -1,0 +1,196 @@
+// State of the Meta simulator: a template store (seedable to thousands over many pages) and a send log.
+import { HttpResponse } from 'msw';
+
+export interface MetaWireComponent {
+  type: string;
+  format?: string;
+  text?: string;
+  example?: Record<string, unknown>;
+  buttons?: Record<string, unknown>[];
+  [k: string]: unknown;
+}
+
+export interface MetaWireTemplate {
+  id: string;
+  name: string;
+  language: string;
+  status: string;
+  category: string;
+  parameter_format?: string;
+  rejected_reason?: string;
+  components: MetaWireComponent[];
+}
+
+export interface SentMessage {
+  id: string;
+  /** Recipient digits as sent. */
+  to: string;
+  type: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+/** Graph error body as Meta returns it (spec `GraphAPIError`, providers.md error example). */
+export function graphError(
+  status: number,
+  code: number,
+  message: string,
+  extra: Record<string, unknown> = {},
+): Response {
+  const fbtrace_id = `Sim${Math.random().toString(36).slice(2, 12)}`;
+  return HttpResponse.json(
+    { error: { message, type: 'OAuthException', code, ...extra, fbtrace_id } },
+    { status },
+  );
+}
+
+// Shapes taken from the spec's message_templates examples and providers.md fixtures, cycled when seeding.
+const VARIANTS: ((i: number) => Omit<MetaWireTemplate, 'id' | 'name'>)[] = [
+  () => ({
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'MARKETING',
+    components: [
+      { type: 'HEADER', format: 'TEXT', text: 'Fall Sale' },
+      {
+        type: 'BODY',
+        text: 'Hi {{1}}, our Fall Sale is on! Use promo code {{2}} Get an extra 25% off!',
+        example: { body_text: [['Mark', 'FALL25']] },
+      },
+      { type: 'FOOTER', text: 'Not interested? Tap Stop Promotions' },
+      { type: 'BUTTONS', buttons: [{ type: 'QUICK_REPLY', text: 'Stop promotions' }] },
+    ],
+  }),
+  () => ({
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    components: [
+      { type: 'HEADER', format: 'TEXT', text: 'Order {{1}}', example: { header_text: ['A-1'] } },
+      {
+        type: 'BODY',
+        text: 'Thanks {{1}}! Your order number is {{2}}.',
+        example: { body_text: [['Mark', '860198']] },
+      },
+      {
+        type: 'BUTTONS',
+        buttons: [
+          { type: 'PHONE_NUMBER', text: 'Call', phone_number: '16467043595' },
+          { type: 'URL', text: 'Track', url: 'https://example.com/t?o={{1}}', example: ['860198'] },
+        ],
+      },
+    ],
+  }),
+  () => ({
+    language: 'it',
+    status: 'APPROVED',
+    category: 'UTILITY',
+    parameter_format: 'NAMED',
+    components: [
+      {
+        type: 'BODY',
+        text: 'Ciao {{first_name}}, il tuo appuntamento è il {{date}}.',
+        example: {
+          body_text_named_params: [
+            { param_name: 'first_name', example: 'Anna' },
+            { param_name: 'date', example: '3 maggio' },
+          ],
+        },
+      },
+    ],
+  }),
+  () => ({
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'MARKETING',
+    components: [
+      { type: 'HEADER', format: 'IMAGE', example: { header_handle: ['https://example.com/header.jpg'] } },
+      {
+        type: 'BODY',
+        text: 'Use code {{1}} for 10% off your next order.',
+        example: { body_text: [['SAVE10']] },
+      },
+      { type: 'BUTTONS', buttons: [{ type: 'COPY_CODE', example: 'SAVE10' }] },
+    ],
+  }),
+  (i) => ({
+    language: 'et',
+    status: i % 2 === 0 ? 'REJECTED' : 'PAUSED',
+    rejected_reason: i % 2 === 0 ? 'PROMOTIONAL' : 'NONE',
+    category: 'UTILITY',
+    components: [
+      { type: 'BODY', text: 'Tere {{1}}, teie tellimus on teel.', example: { body_text: [['Mari']] } },
+    ],
+  }),
+];
+
+export class MetaSimState {
+  templates: MetaWireTemplate[] = [];
+  sent: SentMessage[] = [];
+  sentCountByRecipient = new Map<string, number>();
+  /** Last inbound message per customer (digits), for the optional window check. */
+  lastInbound = new Map<string, number>();
+  calls = { listTemplates: 0 };
+  private templateSeq = 1_000_000_000_000;
+
+  static encodeCursor(offset: number): string {
+    return btoa(`cursor:${offset}`).replace(/=+$/, '');
+  }
+
+  static decodeCursor(cursor: string | null): number | undefined {
+    if (!cursor) return 0;
+    try {
+      const m = /^cursor:(\d+)$/.exec(atob(cursor));
+      return m ? Number(m[1]) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  nextTemplateId(): string {
+    this.templateSeq += 1;
+    return String(this.templateSeq);
+  }
+
+  addTemplate(template: Omit<MetaWireTemplate, 'id'> & { id?: string }): MetaWireTemplate {
+    const stored = { ...template, id: template.id ?? this.nextTemplateId() };
+    this.templates.push(stored);
+    return stored;
+  }
+
+  /** Seeds `count` templates cycling through realistic shapes, e.g. 6,000 for the sync ceiling. */
+  seedTemplates(count: number, make?: (i: number) => Partial<MetaWireTemplate>): MetaWireTemplate[] {
+    const added: MetaWireTemplate[] = [];
+    for (let i = 0; i < count; i++) {
+      const base = VARIANTS[i % VARIANTS.length]!(i);
+      const name = `seed_template_${String(this.templates.length + 1).padStart(6, '0')}`;
+      added.push(this.addTemplate({ ...base, name, ...make?.(i) }));
+    }
+    return added;
+  }
+
+  setTemplateStatus(id: string, status: string, rejectedReason?: string): void {
+    const t = this.templates.find((x) => x.id === id);
+    if (!t) throw new Error(`no template ${id}`);
+    t.status = status;
+    if (rejectedReason) t.rejected_reason = rejectedReason;
+  }
+
+  recordSent(message: SentMessage): void {
+    this.sent.push(message);
+    this.sentCountByRecipient.set(message.to, (this.sentCountByRecipient.get(message.to) ?? 0) + 1);
+  }
+
+  /** The customer wrote: opens the 24 h window for `enforceWindow`. */
+  customerWrote(phone: string, at = Date.now()): void {
+    this.lastInbound.set(phone.replace(/\D/g, ''), at);
+  }
+
+  reset(): void {
+    this.templates = [];
+    this.sent = [];
+    this.sentCountByRecipient.clear();
+    this.lastInbound.clear();
+    this.calls.listTemplates = 0;
+  }
+}

@@ -1,0 +1,315 @@
+// Stateful msw simulator of the Graph endpoints the Meta adapter uses. Responses follow the spec's examples and
+// Meta's real error bodies; every handler consults the FaultInjector first.
+import { http, HttpResponse } from 'msw';
+import type { HttpHandler } from 'msw';
+import { FaultInjector } from '../faults';
+import { META_WEBHOOK_DEFAULTS, metaStatus, metaStatusesWebhook, nextWamid } from './meta-webhooks';
+import { graphError, MetaSimState } from './meta-sim-state';
+import type { MetaWireTemplate } from './meta-sim-state';
+
+export { MetaSimState } from './meta-sim-state';
+export type { MetaWireTemplate, SentMessage } from './meta-sim-state';
+
+export interface MetaSimulatorOptions {
+  baseUrl?: string;
+  accessToken?: string;
+  wabaId?: string;
+  phoneNumberId?: string;
+  displayPhoneNumber?: string;
+  /** Page size when the request has no `limit` (Graph's default is 25). */
+  defaultPageSize?: number;
+  /** New templates start APPROVED instead of PENDING. */
+  autoApprove?: boolean;
+  /** Refuse free-form messages to customers who have not written in 24 h (code 131047, providers.md). */
+  enforceWindow?: boolean;
+  random?: () => number;
+}
+
+export const META_SIM_DEFAULTS = {
+  ...META_WEBHOOK_DEFAULTS,
+  accessToken: 'EAAsimulatorMetaAccessToken0001',
+} as const;
+
+const FREE_FORM = new Set([
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'reaction',
+]);
+const WINDOW_MS = 24 * 60 * 60 * 1000;
+
+async function readJson(request: Request): Promise<Record<string, unknown> | undefined> {
+  try {
+    const body: unknown = await request.json();
+    return body && typeof body === 'object' && !Array.isArray(body)
+      ? (body as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// Injected faults carry `x-mock-fault` so spec validation skips them (test/spec/msw-validation.ts).
+function markFault(response: Response): Response {
+  if (response.type === 'error') return response;
+  const headers = new Headers(response.headers);
+  headers.set('x-mock-fault', '1');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Pins the spec operation where `/{Version}/{id}` paths are ambiguous (x-mock-operation, msw-validation.ts). */
+function withOperation(response: Response, operationId: string): Response {
+  response.headers.set('x-mock-operation', operationId);
+  return response;
+}
+
+function placeholderCount(text: unknown): number {
+  return typeof text === 'string'
+    ? new Set([...text.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1])).size
+    : 0;
+}
+
+export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
+  const baseUrl = (options.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
+  const cfg = { ...META_SIM_DEFAULTS, ...options };
+  const faults = new FaultInjector(options.random);
+  const state = new MetaSimState();
+
+  // Every handler: injected fault first, then Meta's real auth error for a wrong token (spec 401 example).
+  // msw's request type and workers-types' Request differ only in typing; at runtime both are the Fetch Request.
+  async function guard(incoming: unknown): Promise<{ request: Request; early?: Response }> {
+    const request = incoming as Request;
+    const fault = await faults.take(request);
+    if (fault) return { request, early: markFault(fault) };
+    if (request.headers.get('authorization') !== `Bearer ${cfg.accessToken}`) {
+      return {
+        request,
+        early: graphError(401, 190, 'Invalid OAuth access token - Cannot parse access token', {
+          error_subcode: 463,
+        }),
+      };
+    }
+    return { request };
+  }
+
+  const unknownNode = (id: string, verb: 'get' | 'post') =>
+    graphError(
+      400,
+      100,
+      `Unsupported ${verb} request. Object with ID '${id}' does not exist, cannot be loaded due to missing permissions, or does not support this operation.`,
+      { type: 'GraphMethodException', error_subcode: 33 },
+    );
+
+  const listTemplates = http.get(
+    `${baseUrl}/:version/:wabaId/message_templates`,
+    async ({ request: incoming, params }) => {
+      const { request, early } = await guard(incoming);
+      if (early) return early;
+      if (params.wabaId !== cfg.wabaId) return unknownNode(String(params.wabaId), 'get');
+      state.calls.listTemplates++;
+      const url = new URL(request.url);
+      const limit = Math.min(
+        Math.max(Number(url.searchParams.get('limit') ?? cfg.defaultPageSize ?? 25) || 25, 1),
+        1000,
+      );
+      const filters = ['name', 'status', 'language', 'category'].map(
+        (k) => [k, url.searchParams.get(k)] as const,
+      );
+      const rows = state.templates.filter((t) =>
+        filters.every(([k, v]) => !v || String(t[k as keyof MetaWireTemplate]) === v),
+      );
+      const offset = MetaSimState.decodeCursor(url.searchParams.get('after'));
+      if (offset === undefined)
+        return graphError(400, 100, 'Invalid cursor provided', { error_subcode: 1349125 });
+      const page = rows.slice(offset, offset + limit);
+      const after = MetaSimState.encodeCursor(offset + page.length);
+      const hasMore = offset + page.length < rows.length;
+      const next = new URL(url);
+      next.searchParams.set('after', after);
+      return HttpResponse.json({
+        data: page,
+        paging: {
+          cursors: { before: MetaSimState.encodeCursor(offset), after },
+          ...(hasMore ? { next: next.toString() } : {}),
+        },
+      });
+    },
+  );
+
+  const createTemplate = http.post(
+    `${baseUrl}/:version/:wabaId/message_templates`,
+    async ({ request: incoming, params }) => {
+      const { request, early } = await guard(incoming);
+      if (early) return early;
+      if (params.wabaId !== cfg.wabaId) return unknownNode(String(params.wabaId), 'post');
+      const body = await readJson(request);
+      if (!body) return graphError(400, 100, 'Invalid JSON in request body');
+      const { name, language, category, components } = body;
+      if (typeof name !== 'string' || !/^[a-z0-9_]{1,512}$/.test(name)) {
+        return graphError(400, 100, 'Invalid parameter', {
+          error_user_title: 'Invalid template name',
+          error_user_msg: 'Template names can only contain lowercase letters, numbers and underscores.',
+        });
+      }
+      if (
+        typeof language !== 'string' ||
+        !['MARKETING', 'UTILITY', 'AUTHENTICATION'].includes(String(category)) ||
+        !Array.isArray(components)
+      ) {
+        return graphError(400, 100, 'Invalid parameter', {
+          error_user_msg: 'language, category and components are required.',
+        });
+      }
+      if (state.templates.some((t) => t.name === name && t.language === language)) {
+        // Meta: "Content in this language already exists" (subcode 2388024).
+        return graphError(400, 100, 'Invalid parameter', {
+          error_subcode: 2388024,
+          error_user_title: 'Content in this language already exists',
+        });
+      }
+      const template = state.addTemplate({
+        name,
+        language,
+        category: String(category),
+        status: cfg.autoApprove ? 'APPROVED' : 'PENDING',
+        components: components as MetaWireTemplate['components'],
+        ...(body.parameter_format ? { parameter_format: String(body.parameter_format).toUpperCase() } : {}),
+      });
+      return HttpResponse.json({ id: template.id, status: template.status, category: template.category });
+    },
+  );
+
+  const sendMessage = http.post(
+    `${baseUrl}/:version/:phoneNumberId/messages`,
+    async ({ request: incoming, params }) => {
+      const { request, early } = await guard(incoming);
+      if (early) return early;
+      if (params.phoneNumberId !== cfg.phoneNumberId)
+        return unknownNode(String(params.phoneNumberId), 'post');
+      const body = await readJson(request);
+      if (!body) return graphError(400, 100, 'Invalid JSON in request body');
+      if (body.status === 'read' && typeof body.message_id === 'string')
+        return HttpResponse.json({ success: true });
+      if (body.messaging_product !== 'whatsapp')
+        return graphError(400, 100, '(#100) The parameter messaging_product is required.');
+      const to = typeof body.to === 'string' ? body.to.replace(/^\+/, '') : '';
+      if (!/^\d{7,15}$/.test(to))
+        return graphError(400, 100, '(#100) Invalid parameter', {
+          error_data: { messaging_product: 'whatsapp', details: 'Invalid parameter: to' },
+        });
+      const type = String(body.type ?? 'text');
+      if (!FREE_FORM.has(type) && type !== 'template')
+        return graphError(
+          400,
+          100,
+          `(#100) Param type must be one of {AUDIO, CONTACTS, DOCUMENT, IMAGE, INTERACTIVE, LOCATION, REACTION, STICKER, TEMPLATE, TEXT, VIDEO}`,
+        );
+      if (type === 'template') {
+        const problem = checkTemplate(body.template);
+        if (problem) return problem;
+      } else if (cfg.enforceWindow && Date.now() - (state.lastInbound.get(to) ?? -Infinity) > WINDOW_MS) {
+        return graphError(400, 131047, '(#131047) Re-engagement message', {
+          error_data: {
+            messaging_product: 'whatsapp',
+            details:
+              'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+          },
+        });
+      }
+      const id = nextWamid();
+      state.recordSent({ id, to, type, body, at: Date.now() });
+      return HttpResponse.json({
+        messaging_product: 'whatsapp',
+        contacts: [{ input: String(body.to), wa_id: to }],
+        messages: [{ id, message_status: 'accepted' }],
+      });
+    },
+  );
+
+  function checkTemplate(raw: unknown): Response | undefined {
+    const t = (raw ?? {}) as {
+      name?: string;
+      language?: { code?: string };
+      components?: { type?: string; parameters?: unknown[] }[];
+    };
+    const stored = state.templates.find((x) => x.name === t.name && x.language === t.language?.code);
+    if (!stored) {
+      return graphError(404, 132001, '(#132001) Template name does not exist in the translation', {
+        error_data: {
+          messaging_product: 'whatsapp',
+          details: `template name (${t.name}) does not exist in ${t.language?.code}`,
+        },
+      });
+    }
+    if (stored.status === 'PAUSED') return graphError(400, 132015, '(#132015) Template is Paused');
+    if (stored.status === 'DISABLED') return graphError(400, 132016, '(#132016) Template is Disabled');
+    if (stored.status !== 'APPROVED')
+      return graphError(400, 132001, '(#132001) Template name does not exist in the translation');
+    const expected = placeholderCount(stored.components.find((c) => c.type.toUpperCase() === 'BODY')?.text);
+    const given = t.components?.find((c) => c.type === 'body')?.parameters?.length ?? 0;
+    if (expected !== given) {
+      return graphError(
+        400,
+        132000,
+        '(#132000) Number of parameters does not match the expected number of params',
+        {
+          error_data: {
+            messaging_product: 'whatsapp',
+            details: `body: number of localizable_params (${given}) does not match the expected number of params (${expected})`,
+          },
+        },
+      );
+    }
+    return undefined;
+  }
+
+  const getNode = http.get(`${baseUrl}/:version/:nodeId`, async ({ request: incoming, params }) => {
+    const { request, early } = await guard(incoming);
+    if (early) return early;
+    if (params.nodeId === cfg.phoneNumberId) {
+      return withOperation(
+        HttpResponse.json({
+          id: cfg.phoneNumberId,
+          display_phone_number: `+${cfg.displayPhoneNumber}`,
+          verified_name: 'wabridge simulator',
+          quality_rating: 'GREEN',
+        }),
+        'getPhoneNumberById',
+      );
+    }
+    if (params.nodeId === cfg.wabaId) {
+      return withOperation(
+        HttpResponse.json({ id: cfg.wabaId, name: 'wabridge simulator WABA' }),
+        'getWhatsAppBusinessAccountDetails',
+      );
+    }
+    return unknownNode(String(params.nodeId), 'get');
+  });
+
+  const handlers: HttpHandler[] = [listTemplates, createTemplate, sendMessage, getNode];
+
+  /** Status webhook for a message the simulator accepted, as Meta would deliver it. */
+  function statusWebhook(
+    messageId: string,
+    status: 'sent' | 'delivered' | 'read' | 'failed',
+    extra: { errors?: Record<string, unknown>[]; timestampMs?: number } = {},
+  ) {
+    const sent = state.sent.find((m) => m.id === messageId);
+    if (!sent) throw new Error(`simulator never sent ${messageId}`);
+    const callback =
+      typeof sent.body.biz_opaque_callback_data === 'string' ? sent.body.biz_opaque_callback_data : undefined;
+    return metaStatusesWebhook(cfg, [
+      metaStatus({ id: messageId, status, recipient: sent.to, bizOpaqueCallbackData: callback, ...extra }),
+    ]);
+  }
+
+  return { handlers, state, faults, config: cfg, baseUrl, statusWebhook };
+}
+
+export type MetaSimulator = ReturnType<typeof createMetaSimulator>;
