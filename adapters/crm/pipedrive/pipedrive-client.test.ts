@@ -92,7 +92,7 @@ describe('Pipedrive client', () => {
     });
     ctx.sim.seedPerson({ name: 'A' });
     expect((await client.getPerson(1))?.id).toBe(1);
-    expect(sleeps[0]).toBe(1000);
+    expect(sleeps).toEqual([1000]);
   });
 
   it('surfaces a long Retry-After (daily budget exhausted) as a retryable error without waiting', async () => {

@@ -127,6 +127,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
     for (;;) {
       const wait = blockedUntil - now();
       if (wait > 0) await sleep(Math.min(wait, maxWaitMs));
+      blockedUntil = 0;
       const token = refreshedToken ?? (await options.tokenSource.get());
       let res: AxiosResponse<string>;
       try {
@@ -169,6 +170,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
         if (attempt < maxRetries && retryAfterMs <= maxWaitMs) {
           attempt++;
           await sleep(retryAfterMs);
+          blockedUntil = 0; // that wait covered the window reset too
           continue;
         }
         throw new CrmHttpError(`Pipedrive rate limit reached on ${operation}`, {
