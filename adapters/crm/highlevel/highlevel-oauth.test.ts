@@ -20,7 +20,11 @@ const NOW = Date.UTC(2026, 0, 1);
 const sim = createHighLevelSimulator({ ...creds, now: () => NOW });
 const server = setupServer(...sim.handlers);
 const spec = attachSpecValidation(server, { vendorBases: [{ baseUrl: API, spec: 'highlevel' }] });
-const seen: Request[] = [];
+// msw hands out DOM requests (the Workers types declare their own Request): keep only what the tests read.
+const seen: {
+  headers: { get(name: string): string | null; has(name: string): boolean };
+  text(): Promise<string>;
+}[] = [];
 server.events.on('request:start', ({ request }) => void seen.push(request.clone()));
 
 beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
