@@ -256,6 +256,11 @@ describe('errors', () => {
     });
     expect(await rejection(bad.testCredentials())).toMatchObject({ kind: 'auth' });
     await expect(adapter().testCredentials()).resolves.toBeUndefined();
+    sim.faults.add({ status: 200, body: { sid: DEFAULT_ACCOUNT_SID, status: 'suspended' } });
+    expect(await rejection(adapter().testCredentials())).toMatchObject({
+      kind: 'auth',
+      message: expect.stringMatching(/suspended/),
+    });
   });
 
   it('429 with Retry-After → rate_limited with retryAfterMs', async () => {

@@ -158,10 +158,16 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): ProviderAdap
 
     async testCredentials() {
       const c = creds();
-      await call('read', accountSchema, {
+      const account = await call('read', accountSchema, {
         method: 'GET',
         url: `${apiBase}/2010-04-01/Accounts/${c.accountSid}.json`,
       });
+      // Valid credentials of a suspended or closed account still cannot send (account_enum_status in the spec).
+      if (account.status && account.status !== 'active') {
+        throw new ProviderError('auth', `Twilio account ${account.sid} is ${account.status}`, {
+          raw: account,
+        });
+      }
     },
 
     verifyWebhook(request: WebhookRequest) {
