@@ -1,6 +1,6 @@
 // Zod schemas of the Graph API wire format we rely on (specs/meta/business-messaging-api_v23.0.yaml).
 // Objects are loose: Meta adds fields over time, and only the fields we read are checked.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Default Graph host; config (META_GRAPH_BASE_URL) overrides it for tests and local mode. */
 export const META_GRAPH_BASE_URL = 'https://graph.facebook.com';

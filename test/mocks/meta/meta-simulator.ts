@@ -5,6 +5,7 @@ import type { HttpHandler } from 'msw';
 import { FaultInjector } from '../faults';
 import { META_WEBHOOK_DEFAULTS, metaStatus, metaStatusesWebhook, nextWamid } from './meta-webhooks';
 import { graphError, MetaSimState } from './meta-sim-state';
+import { checkTemplate, markFault, readJson, withOperation } from './meta-sim-checks';
 import type { MetaWireTemplate } from './meta-sim-state';
 
 export { MetaSimState } from './meta-sim-state';
@@ -43,37 +44,6 @@ const FREE_FORM = new Set([
   'reaction',
 ]);
 const WINDOW_MS = 24 * 60 * 60 * 1000;
-
-async function readJson(request: Request): Promise<Record<string, unknown> | undefined> {
-  try {
-    const body: unknown = await request.json();
-    return body && typeof body === 'object' && !Array.isArray(body)
-      ? (body as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-// Injected faults carry `x-mock-fault` so spec validation skips them (test/spec/msw-validation.ts).
-function markFault(response: Response): Response {
-  if (response.type === 'error') return response;
-  const headers = new Headers(response.headers);
-  headers.set('x-mock-fault', '1');
-  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-}
-
-/** Pins the spec operation where `/{Version}/{id}` paths are ambiguous (x-mock-operation, msw-validation.ts). */
-function withOperation(response: Response, operationId: string): Response {
-  response.headers.set('x-mock-operation', operationId);
-  return response;
-}
-
-function placeholderCount(text: unknown): number {
-  return typeof text === 'string'
-    ? new Set([...text.matchAll(/\{\{\s*([A-Za-z0-9_]+)\s*\}\}/g)].map((m) => m[1])).size
-    : 0;
-}
 
 export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
   const baseUrl = (options.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
@@ -211,7 +181,7 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
           `(#100) Param type must be one of {AUDIO, CONTACTS, DOCUMENT, IMAGE, INTERACTIVE, LOCATION, REACTION, STICKER, TEMPLATE, TEXT, VIDEO}`,
         );
       if (type === 'template') {
-        const problem = checkTemplate(body.template);
+        const problem = checkTemplate(state, body.template);
         if (problem) return problem;
       } else if (cfg.enforceWindow && Date.now() - (state.lastInbound.get(to) ?? -Infinity) > WINDOW_MS) {
         return graphError(400, 131047, '(#131047) Re-engagement message', {
@@ -232,45 +202,8 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
     },
   );
 
-  function checkTemplate(raw: unknown): Response | undefined {
-    const t = (raw ?? {}) as {
-      name?: string;
-      language?: { code?: string };
-      components?: { type?: string; parameters?: unknown[] }[];
-    };
-    const stored = state.templates.find((x) => x.name === t.name && x.language === t.language?.code);
-    if (!stored) {
-      return graphError(404, 132001, '(#132001) Template name does not exist in the translation', {
-        error_data: {
-          messaging_product: 'whatsapp',
-          details: `template name (${t.name}) does not exist in ${t.language?.code}`,
-        },
-      });
-    }
-    if (stored.status === 'PAUSED') return graphError(400, 132015, '(#132015) Template is Paused');
-    if (stored.status === 'DISABLED') return graphError(400, 132016, '(#132016) Template is Disabled');
-    if (stored.status !== 'APPROVED')
-      return graphError(400, 132001, '(#132001) Template name does not exist in the translation');
-    const expected = placeholderCount(stored.components.find((c) => c.type.toUpperCase() === 'BODY')?.text);
-    const given = t.components?.find((c) => c.type === 'body')?.parameters?.length ?? 0;
-    if (expected !== given) {
-      return graphError(
-        400,
-        132000,
-        '(#132000) Number of parameters does not match the expected number of params',
-        {
-          error_data: {
-            messaging_product: 'whatsapp',
-            details: `body: number of localizable_params (${given}) does not match the expected number of params (${expected})`,
-          },
-        },
-      );
-    }
-    return undefined;
-  }
-
   const getNode = http.get(`${baseUrl}/:version/:nodeId`, async ({ request: incoming, params }) => {
-    const { request, early } = await guard(incoming);
+    const { early } = await guard(incoming);
     if (early) return early;
     if (params.nodeId === cfg.phoneNumberId) {
       return withOperation(
