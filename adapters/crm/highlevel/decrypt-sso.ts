@@ -5,7 +5,7 @@
 // imported to keep the Worker bundle small.
 import AES from 'crypto-js/aes';
 import Utf8 from 'crypto-js/enc-utf8';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../../src/core/errors';
 
 /** Decrypted user context; `activeLocation` only in a sub-account (location) context. */

@@ -1,6 +1,6 @@
 // Zod schemas of HighLevel's wire format (specs/highlevel/*.json, docs/*.md) and the parsers that turn them into
 // our camelCase objects. Only the fields we rely on are required; everything else passes through untouched.
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ---------------------------------------------------------------- OAuth (oauth.json)
 

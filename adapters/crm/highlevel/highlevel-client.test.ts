@@ -1,7 +1,7 @@
 import { http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { createHighLevelSimulator } from '../../../test/mocks/highlevel';
 import { assertHighLevelSpecClean } from '../../../test/mocks/highlevel/spec-check';
 import { attachSpecValidation } from '../../../test/spec/msw-validation';

@@ -1,5 +1,6 @@
 // HighLevel simulator: msw handlers + state + fault injection, and builders for what HighLevel sends to us.
-export { createHighLevelSimulator, hlError } from './highlevel-simulator';
+export { createHighLevelSimulator } from './highlevel-simulator';
+export { hlError } from './hl-error';
 export type {
   HighLevelSimulator,
   HighLevelSimulatorOptions,

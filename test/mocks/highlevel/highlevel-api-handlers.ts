@@ -1,0 +1,185 @@
+// Contacts and conversations endpoints of the simulator (contacts.json, conversations.json). Every handler first
+// runs the simulator's guard (faults, Version header, bearer token, burst limit).
+import { http, HttpResponse } from 'msw';
+import type { DefaultBodyType, HttpHandler, StrictRequest } from 'msw';
+import type { HighLevelSimulatorState, SimAccessToken } from './highlevel-state';
+import { hlError } from './hl-error';
+
+type MswRequest = StrictRequest<DefaultBodyType>;
+
+export interface ApiHandlerContext {
+  base: string;
+  state: HighLevelSimulatorState;
+  guard(request: MswRequest, version: string): Promise<Response | SimAccessToken>;
+}
+
+const CONVERSATIONS_VERSION = '2021-04-15';
+const DEFAULT_VERSION = '2021-07-28';
+
+export function apiHandlers({ base, state, guard }: ApiHandlerContext): HttpHandler[] {
+  const forLocation = (t: SimAccessToken, locationId: unknown) =>
+    t.userType === 'Location' && t.locationId === locationId
+      ? undefined
+      : hlError(403, 'The token does not have access to this location');
+
+  return [
+    http.post(`${base}/contacts/upsert`, async ({ request }) => {
+      const t = await guard(request, DEFAULT_VERSION);
+      if (t instanceof Response) return t;
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      if (!body || typeof body.locationId !== 'string')
+        return hlError(422, 'locationId is required', { message: ['locationId should not be empty'] });
+      const denied = forLocation(t, body.locationId);
+      if (denied) return denied;
+      if (typeof body.phone !== 'string' || !body.phone) return hlError(400, 'phone or email is required');
+      const { contact, isNew } = state.upsertContact({
+        locationId: body.locationId,
+        phone: body.phone,
+        name: typeof body.name === 'string' ? body.name : undefined,
+        source: typeof body.source === 'string' ? body.source : undefined,
+      });
+      const [firstName, ...rest] = (contact.name ?? '').split(' ');
+      return HttpResponse.json({
+        new: isNew,
+        contact: {
+          id: contact.id,
+          name: contact.name ?? '',
+          locationId: contact.locationId,
+          firstName: firstName ?? '',
+          lastName: rest.join(' '),
+          phone: contact.phone,
+          source: contact.source ?? 'public api',
+          tags: [],
+          dateAdded: contact.dateAdded,
+          dateUpdated: contact.dateUpdated,
+        },
+        traceId: crypto.randomUUID(),
+      });
+    }),
+
+    http.get(`${base}/conversations/search`, async ({ request }) => {
+      const t = await guard(request, CONVERSATIONS_VERSION);
+      if (t instanceof Response) return t;
+      const q = new URL(request.url).searchParams;
+      const locationId = q.get('locationId');
+      if (!locationId) return hlError(400, 'locationId is required');
+      const denied = forLocation(t, locationId);
+      if (denied) return denied;
+      const contactId = q.get('contactId');
+      const found = [...state.conversations.values()].filter(
+        (c) => c.locationId === locationId && (!contactId || c.contactId === contactId),
+      );
+      return HttpResponse.json({
+        conversations: found.map((c) => {
+          const contact = state.contacts.get(c.contactId);
+          return {
+            id: c.id,
+            contactId: c.contactId,
+            locationId: c.locationId,
+            lastMessageBody: c.lastMessageBody,
+            lastMessageType: 'TYPE_CUSTOM_PROVIDER_SMS',
+            type: 'TYPE_PHONE',
+            unreadCount: 0,
+            fullName: contact?.name ?? '',
+            contactName: contact?.name ?? '',
+            email: '',
+            phone: contact?.phone ?? '',
+          };
+        }),
+        total: found.length,
+      });
+    }),
+
+    http.post(`${base}/conversations/`, async ({ request }) => {
+      const t = await guard(request, CONVERSATIONS_VERSION);
+      if (t instanceof Response) return t;
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      if (!body || typeof body.locationId !== 'string' || typeof body.contactId !== 'string') {
+        return hlError(400, 'locationId and contactId are required');
+      }
+      const denied = forLocation(t, body.locationId);
+      if (denied) return denied;
+      if (!state.contacts.has(body.contactId)) return hlError(400, 'Contact not found');
+      // One conversation per contact (docs/ConversationProviders.md).
+      if (state.conversationOf(body.locationId, body.contactId))
+        return hlError(400, 'Conversation already exists');
+      const c = state.createConversation(body.locationId, body.contactId);
+      return HttpResponse.json(
+        {
+          success: true,
+          conversation: {
+            id: c.id,
+            dateUpdated: c.dateUpdated,
+            dateAdded: c.dateAdded,
+            deleted: false,
+            contactId: c.contactId,
+            locationId: c.locationId,
+            lastMessageDate: c.lastMessageDate,
+          },
+        },
+        { status: 201 },
+      );
+    }),
+
+    http.post(`${base}/conversations/messages/inbound`, async ({ request }) => {
+      const t = await guard(request, CONVERSATIONS_VERSION);
+      if (t instanceof Response) return t;
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      if (!body || typeof body.type !== 'string') return hlError(400, 'type is required');
+      // highlevel-api-docs#70: without conversationProviderId a custom provider's message is silently dropped
+      // with a 201 and an empty body. Undocumented status: marked as a deliberate fault for the spec validator.
+      if (body.conversationProviderId !== state.config.conversationProviderId) {
+        return new HttpResponse(null, { status: 201, headers: { 'x-mock-fault': 'highlevel-api-docs#70' } });
+      }
+      const conversation =
+        typeof body.conversationId === 'string' ? state.conversations.get(body.conversationId) : undefined;
+      if (!conversation || conversation.locationId !== t.locationId)
+        return hlError(400, 'Conversation not found');
+      if (body.contactId !== undefined && body.contactId !== conversation.contactId)
+        return hlError(400, 'Contact does not match the conversation');
+      const m = state.addMessage({
+        locationId: conversation.locationId,
+        conversationId: conversation.id,
+        contactId: conversation.contactId,
+        direction: body.direction === 'inbound' ? 'inbound' : 'outbound', // the documented default is outbound
+        type: body.type,
+        message: typeof body.message === 'string' ? body.message : '',
+        attachments: Array.isArray(body.attachments) ? body.attachments.map(String) : [],
+        altId: typeof body.altId === 'string' ? body.altId : undefined,
+        conversationProviderId: body.conversationProviderId,
+        date: typeof body.date === 'string' ? body.date : undefined,
+        origin: 'api',
+      });
+      return HttpResponse.json({
+        success: true,
+        conversationId: m.conversationId,
+        messageId: m.id,
+        message: 'Message added successfully',
+        contactId: m.contactId,
+        dateAdded: m.date,
+      });
+    }),
+
+    http.put(`${base}/conversations/messages/:messageId/status`, async ({ request, params }) => {
+      const t = await guard(request, CONVERSATIONS_VERSION);
+      if (t instanceof Response) return t;
+      const m = state.messages.get(String(params.messageId));
+      if (!m || m.locationId !== t.locationId) return hlError(400, 'Message not found');
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      const status = body?.status;
+      if (status !== 'delivered' && status !== 'failed' && status !== 'pending' && status !== 'read') {
+        return hlError(400, 'status must be one of delivered, failed, pending, read');
+      }
+      const err = body?.error as Record<string, unknown> | undefined;
+      if (
+        err !== undefined &&
+        !(typeof err.code === 'string' && typeof err.type === 'string' && typeof err.message === 'string')
+      ) {
+        return hlError(400, 'error must have code, type and message');
+      }
+      m.status = status;
+      state.statusUpdates.push({ messageId: m.id, status, error: err as never, at: state.now });
+      return HttpResponse.json({ conversationId: m.conversationId, messageId: m.id, status });
+    }),
+  ];
+}
