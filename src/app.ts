@@ -8,8 +8,14 @@ import { errorResponse, handleError } from './http/errors';
 import { CloudflareJobQueue } from './platform/queue';
 import { DurableSendLimiter } from './platform/send-limiter';
 import type { Env } from './env';
+import { apiRoutes } from './routes/api';
+import { webhookRoutes } from './routes/webhooks';
+import type { SessionClaims } from './security/session';
 
-export type AppEnv = { Bindings: Env; Variables: { ctx: AppContext; requestId: string } };
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { ctx: AppContext; requestId: string; session: SessionClaims };
+};
 
 export interface CreateAppOptions {
   /** Fixed platform (tests, benches). Without it the platform is built from the Worker bindings. */
@@ -39,6 +45,8 @@ export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
 
   app.get('/healthz', (c) => c.json({ ok: true }));
 
+  app.route('/webhooks', webhookRoutes);
+  app.route('/api', apiRoutes);
   options.mount?.(app);
 
   app.notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));

@@ -1,6 +1,6 @@
 // Bindings, vars and secrets parsed once with zod. A missing or malformed secret is reported by name
 // at the first request that needs it (requireSecret), not as a stack trace at startup.
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from './core/errors';
 
 const url = z.url({ protocol: /^https?$/ });

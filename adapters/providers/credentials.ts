@@ -1,5 +1,5 @@
 // Per-connection provider credentials, parsed with zod at the API boundary and after decryption.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const metaCredentialsSchema = z.object({
   accessToken: z.string().min(10),

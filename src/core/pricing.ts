@@ -1,7 +1,7 @@
 // Send classification and cost estimate (DESIGN.md §3.2, seed 000, vendors/providers.md "Pricing").
 // CBP (until 2025-06-30): a charge per conversation opened. PMP (since 2025-07-01): a charge per delivered
 // marketing / authentication template, and per utility template outside the CSW; service is free; all free in FEP.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TemplateCategory } from './template';
 import { conversationOpenedBy, pricingModelAt, replay, windowFromSummary } from './window';
 import type { ConversationCategory, LogEntry, PricingModel, ProposedSend } from './window';

@@ -1,8 +1,8 @@
 // The one error envelope of DESIGN.md §4: {"error":{"code","message","details"?}}.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { z } from 'zod';
-import { AppError, ERROR_CODES, type ErrorCode } from '../core/errors';
+import * as z from 'zod';
+import { AppError, ERROR_CODES, ProviderError, apiCodeForProviderError, type ErrorCode } from '../core/errors';
 
 export function errorResponse(c: Context, code: ErrorCode, message: string, details?: unknown): Response {
   const body: { error: { code: ErrorCode; message: string; details?: unknown; requestId?: string } } = {
@@ -24,6 +24,15 @@ export function zodDetails(error: z.ZodError): { path: string; message: string }
 
 export function handleError(err: unknown, c: Context): Response {
   if (err instanceof AppError) return errorResponse(c, err.code, err.message, err.details);
+  if (err instanceof ProviderError) {
+    // The vendor's own code and text are kept for display; never the raw response (it may echo credentials).
+    return errorResponse(c, apiCodeForProviderError(err.kind), err.message, {
+      kind: err.kind,
+      vendorCode: err.vendorCode,
+      vendorMessage: err.vendorMessage,
+      retryAfterMs: err.retryAfterMs,
+    });
+  }
   if (err instanceof z.ZodError) return errorResponse(c, 'invalid_request', 'Invalid request', zodDetails(err));
   // Unexpected: log the class and message only (messages we build never carry secrets), answer 500.
   const requestId = c.get('requestId' as never) as string | undefined;

@@ -1,5 +1,5 @@
 // Jobs the queue consumer runs. Jobs carry ids only: state lives in D1, never secrets in a queue.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ProviderEvent } from '../../adapters/providers/types';
 
 export const jobSchema = z.discriminatedUnion('type', [

@@ -1,6 +1,6 @@
 // Bearer sessions for the sidebar and admin pages: a short-lived HS256 JWT scoped to one installation.
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../core/errors';
 
 export const SESSION_TTL_SECONDS = 60 * 60;

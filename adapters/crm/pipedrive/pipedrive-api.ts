@@ -2,7 +2,7 @@
 // Shapes from /work/shared/specs/pipedrive/openapi-v1.yaml and openapi-v2.yaml; only the fields we read.
 // Pipedrive answers `null` for many "optional" fields the spec types as plain strings/integers, so
 // optional reads are `.nullish()`.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** POST https://oauth.pipedrive.com/oauth/token (spec v1 `/oauth/token`, GetTokensResponse). */
 export const tokenResponseSchema = z.object({

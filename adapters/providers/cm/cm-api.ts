@@ -5,7 +5,7 @@
 // - developers.cm.com/messaging/docs/incoming-messages + whatsapp-inbound (inbound webhook),
 // - SDK cmdotcom/text-sdk-dotnet `CM.Text/BusinessMessaging/Model/*` and cmdotcom/text-sdk-php
 //   `src/CMText/RichContent/**` (request models).
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Default gateway; the legacy gw.cmtelecom.com host is only available on request (vendors/providers.md §C). */
 export const CM_GATEWAY_BASE_URL = 'https://gw.messaging.cm.com';

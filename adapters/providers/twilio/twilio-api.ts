@@ -1,7 +1,7 @@
 // Zod schemas of Twilio's wire format (Messages API 2010-04-01 and Content API v1), nothing else.
 // Shapes follow /work/shared/specs/twilio/twilio_api_v2010.json and twilio_content_v1.json.
 // Objects are non-strict on purpose: Twilio adds fields without notice and we must not break on them.
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Default vendor hosts, exported for config (TWILIO_API_BASE_URL, TWILIO_CONTENT_BASE_URL). */
 export const TWILIO_API_BASE_URL = 'https://api.twilio.com';

@@ -1,0 +1,50 @@
+// Worker entry: fetch (Hono app), queue (sends, CRM deliveries, retries), scheduled (template sync).
+import { createApp, platformFromEnv } from './app';
+import { AppContext } from './context';
+import type { Env } from './env';
+import { jobSchema, type Job } from './platform/queue';
+import { deadLetter, runJob } from './services/jobs';
+import { syncStaleConnections } from './services/template-sync';
+
+export { SendLimiterObject } from './platform/send-limiter-object';
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+    const ctx = new AppContext(platformFromEnv(env));
+    const deadLetterQueue = batch.queue.endsWith('-dlq');
+    for (const message of batch.messages) {
+      const parsed = jobSchema.safeParse(message.body);
+      if (!parsed.success) {
+        console.error(JSON.stringify({ level: 'error', msg: 'malformed job dropped', queue: batch.queue }));
+        message.ack();
+        continue;
+      }
+      const job: Job = parsed.data;
+      if (deadLetterQueue) {
+        await deadLetter(ctx, job, 'Queue retries exhausted', message.attempts);
+        message.ack();
+        continue;
+      }
+      try {
+        const outcome = await runJob(ctx, job, message.attempts - 1);
+        if (outcome.kind === 'retry') message.retry({ delaySeconds: Math.min(outcome.delaySeconds, 43_200) });
+        else {
+          if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, message.attempts);
+          message.ack();
+        }
+      } catch (error) {
+        // Unexpected failure: let the queue retry it (and dead-letter after max_retries).
+        console.error(JSON.stringify({ level: 'error', msg: 'job failed', type: job.type, error: String(error) }));
+        message.retry({ delaySeconds: 30 });
+      }
+    }
+  },
+
+  async scheduled(_controller: ScheduledController, env: Env, executionCtx: ExecutionContext): Promise<void> {
+    executionCtx.waitUntil(syncStaleConnections(new AppContext(platformFromEnv(env))));
+  },
+} satisfies ExportedHandler<Env>;

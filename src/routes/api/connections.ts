@@ -1,0 +1,62 @@
+// /api/connections: connect, list (masked), test, delete a WhatsApp number.
+import { Hono } from 'hono';
+import * as z from 'zod';
+import { providerCredentialsSchema } from '../../../adapters/providers/credentials';
+import type { AppEnv } from '../../app';
+import { AppError } from '../../core/errors';
+import { jsonBody, paramsWith } from '../../http/body';
+import { createConnection, describeConnection } from '../../services/connections';
+import { providerAdapterFor } from '../../services/providers';
+import { requireSession, scopedConnection } from './auth';
+
+const createSchema = z.intersection(
+  z.object({
+    label: z.string().trim().min(1).max(80),
+    senderPhone: z.string().min(5).max(32),
+    rateLimitPerSecond: z.number().int().min(1).max(1000).optional(),
+    messagingTier: z.number().int().positive().nullable().optional(),
+  }),
+  providerCredentialsSchema,
+);
+const idParams = z.object({ id: z.string().min(1).max(64) });
+
+export const connectionsRoutes = new Hono<AppEnv>()
+  .get('/', requireSession(), async (c) => {
+    const ctx = c.get('ctx');
+    const session = c.get('session');
+    const { connections } = await ctx.secretStores();
+    const list = await connections.listForInstallation(session.installationId);
+    return c.json({ connections: await Promise.all(list.map((x) => describeConnection(ctx, x, session.role))) });
+  })
+  .post('/', requireSession('admin'), async (c) => {
+    const ctx = c.get('ctx');
+    const body = await jsonBody(c, createSchema, ctx.config.MAX_BODY_BYTES);
+    const connection = await createConnection(ctx, c.get('session').installationId, {
+      label: body.label,
+      senderPhone: body.senderPhone,
+      rateLimitPerSecond: body.rateLimitPerSecond,
+      messagingTier: body.messagingTier,
+      connection: { provider: body.provider, credentials: body.credentials } as z.infer<typeof providerCredentialsSchema>,
+    });
+    return c.json({ connection: await describeConnection(ctx, connection, 'admin') }, 201);
+  })
+  .post('/:id/test', requireSession('admin'), async (c) => {
+    const { id } = paramsWith(c, idParams);
+    const connection = await scopedConnection(c, id);
+    const adapter = await providerAdapterFor(c.get('ctx'), connection);
+    try {
+      await adapter.testCredentials();
+      return c.json({ ok: true });
+    } catch (error) {
+      const normalized = adapter.normalizeError(error);
+      return c.json({ ok: false, kind: normalized.kind, message: normalized.message });
+    }
+  })
+  .delete('/:id', requireSession('admin'), async (c) => {
+    const { id } = paramsWith(c, idParams);
+    const { connections } = await c.get('ctx').secretStores();
+    if (!(await connections.delete(c.get('session').installationId, id))) {
+      throw new AppError('not_found', 'Connection not found');
+    }
+    return c.body(null, 204);
+  });

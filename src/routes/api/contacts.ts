@@ -1,0 +1,93 @@
+// /api/contacts/:phone/window and /messages, /api/messages: what the sidebar reads and sends.
+import { Hono } from 'hono';
+import * as z from 'zod';
+import type { AppEnv } from '../../app';
+import { AppError } from '../../core/errors';
+import { normalizePhone } from '../../core/phone';
+import { describeContent } from '../../core/readable';
+import { computeWindow, EMPTY_SUMMARY, windowFromSummary } from '../../core/window';
+import { windowSummaryOf } from '../../store/contacts';
+import { jsonBody, paramsWith, queryWith } from '../../http/body';
+import type { StoredMessage } from '../../store/messages';
+import { contactLog, queueOutbound } from '../../services/relay-outbound';
+import { requireSession, scopedConnection } from './auth';
+import { sendSchema } from './schemas';
+
+const phoneParams = z.object({ phone: z.string().min(3).max(40) });
+const connectionQuery = z.object({
+  connectionId: z.string().max(64).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+function parsePhone(raw: string, path: string): string {
+  const result = normalizePhone(decodeURIComponent(raw));
+  if (!result.ok) throw new AppError('invalid_request', 'Invalid phone number', [{ path, message: result.reason }]);
+  return result.e164;
+}
+
+/** The message as the page shows it: readable text, ticks, failure reason; no provider internals. */
+export function presentMessage(m: StoredMessage) {
+  return {
+    id: m.id,
+    direction: m.direction,
+    origin: m.origin,
+    type: m.type,
+    text: m.deletedAt ? 'This message was deleted' : m.content ? describeContent(m.content) : '',
+    content: m.deletedAt ? null : m.content,
+    status: m.status,
+    statusTimes: m.statusTimes,
+    sendState: m.sendState,
+    error: m.error ? { kind: m.error.kind, reason: m.error.reason, vendorCode: m.error.vendorCode } : null,
+    category: m.category,
+    billable: m.billable,
+    providerMessageId: m.providerMessageId,
+    occurredAt: m.occurredAt,
+    editedAt: m.editedAt,
+  };
+}
+
+export const contactsRoutes = new Hono<AppEnv>()
+  .get('/:phone/window', requireSession(), async (c) => {
+    const ctx = c.get('ctx');
+    const phone = parsePhone(paramsWith(c, phoneParams).phone, 'phone');
+    const connection = await scopedConnection(c, queryWith(c, connectionQuery).connectionId);
+    const contact = await ctx.contacts.find(connection.id, phone);
+    // Window state from the contact row (it remembers inbound older than the log horizon);
+    // open conversations from the recent log.
+    const window = windowFromSummary(contact ? windowSummaryOf(contact) : EMPTY_SUMMARY, ctx.now());
+    const { openConversations } = computeWindow(contact ? await contactLog(ctx, contact) : [], ctx.now());
+    return c.json({
+      phone,
+      connectionId: connection.id,
+      now: ctx.now(),
+      ...window,
+      openConversations,
+      optedOut: contact?.optedOutAt != null,
+      name: contact?.name ?? null,
+    });
+  })
+  .get('/:phone/messages', requireSession(), async (c) => {
+    const ctx = c.get('ctx');
+    const phone = parsePhone(paramsWith(c, phoneParams).phone, 'phone');
+    const query = queryWith(c, connectionQuery);
+    const connection = await scopedConnection(c, query.connectionId);
+    const contact = await ctx.contacts.find(connection.id, phone);
+    const messages = contact ? await ctx.messages.thread(contact.id, query.limit) : [];
+    return c.json({ phone, connectionId: connection.id, messages: messages.map(presentMessage) });
+  });
+
+export const messagesRoutes = new Hono<AppEnv>().post('/', requireSession(), async (c) => {
+  const ctx = c.get('ctx');
+  const body = await jsonBody(c, sendSchema, ctx.config.MAX_BODY_BYTES);
+  const connection = await scopedConnection(c, body.connectionId);
+  const to = parsePhone(body.to, 'to');
+  const message = await queueOutbound(ctx, {
+    connection,
+    to,
+    content: body.content as Parameters<typeof queueOutbound>[1]['content'],
+    origin: 'app',
+    crmDealId: body.crmDealId,
+    customerName: body.customerName,
+  });
+  return c.json({ message: presentMessage(message) }, 202);
+});

@@ -1,0 +1,17 @@
+// /api: the pages' JSON API (DESIGN.md §4).
+import { Hono } from 'hono';
+import type { AppEnv } from '../../app';
+import { connectionsRoutes } from './connections';
+import { contactsRoutes, messagesRoutes } from './contacts';
+import { templatesRoutes } from './templates';
+import { requireSession } from './auth';
+
+export const apiRoutes = new Hono<AppEnv>()
+  .route('/connections', connectionsRoutes)
+  .route('/templates', templatesRoutes)
+  .route('/contacts', contactsRoutes)
+  .route('/messages', messagesRoutes)
+  .get('/dead-letters', requireSession('admin'), async (c) => {
+    const ctx = c.get('ctx');
+    return c.json({ deadLetters: await ctx.events.listDeadLetters(c.get('session').installationId) });
+  });

@@ -1,0 +1,76 @@
+// /api/templates: list / filter, sync, lint, submit for approval, register a CM.com template by hand.
+import { Hono } from 'hono';
+import * as z from 'zod';
+import { buildManualCmTemplate } from '../../../adapters/providers/cm/map-cm-template';
+import type { AppEnv } from '../../app';
+import { AppError } from '../../core/errors';
+import { lintTemplate } from '../../core/template-lint';
+import { TEMPLATE_CATEGORIES, type TemplateDraft } from '../../core/template';
+import { jsonBody, queryWith } from '../../http/body';
+import { providerAdapterFor } from '../../services/providers';
+import { syncTemplates } from '../../services/template-sync';
+import { requireSession, scopedConnection } from './auth';
+import { componentsSchema, draftSchema, templateStatusSchema } from './schemas';
+
+const listQuery = z.object({
+  connectionId: z.string().max(64).optional(),
+  status: templateStatusSchema.optional(),
+  language: z.string().max(16).optional(),
+});
+const connectionBody = z.object({ connectionId: z.string().max(64).optional() });
+const submitBody = z.object({ connectionId: z.string().max(64).optional(), draft: draftSchema });
+const manualBody = z.object({
+  connectionId: z.string().max(64).optional(),
+  namespace: z.string().min(1).max(128),
+  elementName: z.string().min(1).max(512),
+  language: z.string().min(2).max(16),
+  category: z.enum(TEMPLATE_CATEGORIES),
+  body: z.string().min(1).max(1024),
+  header: componentsSchema.shape.header,
+  footer: z.string().max(60).optional(),
+});
+
+export const templatesRoutes = new Hono<AppEnv>()
+  .get('/', requireSession(), async (c) => {
+    const query = queryWith(c, listQuery);
+    const connection = await scopedConnection(c, query.connectionId);
+    // Agents only ever see APPROVED templates (DESIGN.md §3.3); admins see everything with reasons.
+    const status = c.get('session').role === 'agent' ? 'APPROVED' : query.status;
+    const templates = await c
+      .get('ctx')
+      .templates.list(connection.id, connection.provider, { status, language: query.language });
+    return c.json({ connectionId: connection.id, templatesSyncedAt: connection.templatesSyncedAt, templates });
+  })
+  .post('/sync', requireSession('admin'), async (c) => {
+    const ctx = c.get('ctx');
+    const body = await jsonBody(c, connectionBody, ctx.config.MAX_BODY_BYTES);
+    const connection = await scopedConnection(c, body.connectionId);
+    return c.json(await syncTemplates(ctx, connection));
+  })
+  .post('/lint', requireSession(), async (c) => {
+    const body = await jsonBody(c, z.object({ draft: draftSchema }), c.get('ctx').config.MAX_BODY_BYTES);
+    return c.json({ issues: lintTemplate(body.draft as TemplateDraft) });
+  })
+  .post('/', requireSession('admin'), async (c) => {
+    const ctx = c.get('ctx');
+    const body = await jsonBody(c, submitBody, ctx.config.MAX_BODY_BYTES);
+    const connection = await scopedConnection(c, body.connectionId);
+    const adapter = await providerAdapterFor(ctx, connection);
+    if (!adapter.capabilities.submitTemplate) {
+      throw new AppError('conflict', `${connection.provider} templates are submitted in the provider's console`);
+    }
+    const result = await adapter.submitTemplate(body.draft as TemplateDraft);
+    return c.json(result, 201);
+  })
+  .post('/manual', requireSession('admin'), async (c) => {
+    const ctx = c.get('ctx');
+    const body = await jsonBody(c, manualBody, ctx.config.MAX_BODY_BYTES);
+    const connection = await scopedConnection(c, body.connectionId);
+    if (connection.provider !== 'cm') {
+      throw new AppError('conflict', 'Only CM.com templates are registered by hand; sync the others');
+    }
+    const template = buildManualCmTemplate({ ...body, header: body.header });
+    await ctx.templates.insertManual(connection.id, template, ctx.now());
+    const stored = await ctx.templates.findByProviderId(connection.id, template.providerTemplateId, 'cm');
+    return c.json({ template: stored }, 201);
+  });

@@ -1,0 +1,150 @@
+// CRM adapters per installation, and the queue jobs that record messages and statuses in the CRM.
+// A CRM outage delays, never drops: retryable failures go back to the queue with backoff (DESIGN.md §6).
+import { createHighLevelAdapter } from '../../adapters/crm/highlevel/highlevel-adapter';
+import { createHighLevelClient } from '../../adapters/crm/highlevel/highlevel-client';
+import { refreshHighLevelToken } from '../../adapters/crm/highlevel/highlevel-oauth';
+import { createPipedriveAdapter } from '../../adapters/crm/pipedrive/pipedrive-adapter';
+import { createPipedriveClient } from '../../adapters/crm/pipedrive/pipedrive-client';
+import { refreshPipedriveToken } from '../../adapters/crm/pipedrive/pipedrive-oauth';
+import type { CrmAdapter, CrmMessageRecord } from '../../adapters/crm/types';
+import { requireSecret } from '../config';
+import type { AppContext } from '../context';
+import { AppError } from '../core/errors';
+import { describeContent } from '../core/readable';
+import type { Connection } from '../store/connections';
+import type { Installation } from '../store/installations';
+import type { StoredMessage } from '../store/messages';
+import { installationTokenSource, type TokenRefresher } from './crm-tokens';
+import type { JobOutcome } from './job-outcome';
+import { backoffSeconds } from './send-job';
+
+export const CRM_RETRY_BUDGET = 12;
+
+function refresherFor(ctx: AppContext, installation: Installation): TokenRefresher {
+  const config = ctx.config;
+  if (installation.crm === 'highlevel') {
+    return async (inst, refreshToken) =>
+      refreshHighLevelToken({
+        tokenUrl: `${config.HIGHLEVEL_API_BASE_URL.replace(/\/+$/, '')}/oauth/token`,
+        clientId: requireSecret(config, 'HIGHLEVEL_CLIENT_ID'),
+        clientSecret: requireSecret(config, 'HIGHLEVEL_CLIENT_SECRET'),
+        refreshToken,
+        userType: inst.accountType === 'company' ? 'Company' : 'Location',
+        companyId: inst.companyId ?? undefined,
+        locationId: inst.accountType === 'location' ? inst.accountId : undefined,
+        now: () => ctx.now(),
+      });
+  }
+  return async (_inst, refreshToken) =>
+    refreshPipedriveToken({
+      oauthBaseUrl: config.PIPEDRIVE_OAUTH_BASE_URL,
+      clientId: requireSecret(config, 'PIPEDRIVE_CLIENT_ID'),
+      clientSecret: requireSecret(config, 'PIPEDRIVE_CLIENT_SECRET'),
+      refreshToken,
+      now: () => ctx.now(),
+    });
+}
+
+export function crmAdapterFor(ctx: AppContext, installation: Installation, connection: Connection | null): CrmAdapter {
+  const tokenSource = installationTokenSource(ctx, installation.id, refresherFor(ctx, installation));
+  const sleep = ctx.platform.sleep;
+  if (installation.crm === 'highlevel') {
+    return createHighLevelAdapter({
+      client: createHighLevelClient({ tokenSource, baseUrl: ctx.config.HIGHLEVEL_API_BASE_URL, sleep }),
+      locationId: installation.accountId,
+      conversationProviderId:
+        connection?.crmProviderId ?? installation.settings.conversationProviderId ?? '',
+    });
+  }
+  if (!installation.apiDomain) throw new AppError('crm_error', 'Pipedrive installation has no api_domain');
+  return createPipedriveAdapter({
+    client: createPipedriveClient({ apiDomain: installation.apiDomain, tokenSource, sleep, now: () => ctx.now() }),
+    createUnknownPersons: installation.settings.createUnknownPersons ?? true,
+  });
+}
+
+interface Loaded {
+  message: StoredMessage;
+  connection: Connection;
+  installation: Installation;
+  record: CrmMessageRecord;
+}
+
+async function load(ctx: AppContext, messageId: string): Promise<Loaded | null> {
+  const message = await ctx.messages.get(messageId);
+  if (!message) return null;
+  const { connections, installations } = await ctx.secretStores();
+  const connection = await connections.get(message.connectionId);
+  const installation = connection ? await installations.get(connection.installationId) : null;
+  const contact = await ctx.contacts.get(message.contactId);
+  if (!connection || !installation || installation.status !== 'active' || !contact) return null;
+  const attachments = message.content?.type === 'media' && message.content.url ? [message.content.url] : [];
+  const record: CrmMessageRecord = {
+    messageId: message.id,
+    direction: message.direction,
+    customerPhone: contact.phone,
+    customerName: contact.name ?? undefined,
+    text: message.deletedAt ? 'The customer deleted this message' : message.content ? describeContent(message.content) : '',
+    attachments,
+    providerMessageId: message.providerMessageId ?? undefined,
+    occurredAt: message.occurredAt,
+    status: message.status,
+    error: message.error ?? undefined,
+    origin: message.origin,
+    crmMessageId: message.crmMessageId ?? undefined,
+    crmContactId: contact.crmContactId ?? undefined,
+    crmConversationId: contact.crmConversationId ?? undefined,
+    crmDealId: message.crmDealId ?? undefined,
+    senderPhone: connection.senderPhone,
+  };
+  return { message, connection, installation, record };
+}
+
+function failureOutcome(error: unknown, attempt: number): JobOutcome {
+  const details = error instanceof AppError ? (error.details as { retryable?: boolean } | undefined) : undefined;
+  const retryable = !(error instanceof AppError) || details?.retryable !== false;
+  const reason = error instanceof Error ? error.message : 'CRM call failed';
+  if (retryable && attempt < CRM_RETRY_BUDGET) {
+    const retryAfterMs = (details as { retryAfterMs?: number } | undefined)?.retryAfterMs;
+    return { kind: 'retry', delaySeconds: backoffSeconds(attempt, retryAfterMs), countsAsAttempt: true, reason };
+  }
+  return { kind: 'dead', reason };
+}
+
+/** Records a message in the CRM once (inbound, or sent from our UI / a campaign). */
+export async function runCrmRecordMessage(ctx: AppContext, messageId: string, attempt: number): Promise<JobOutcome> {
+  const loaded = await load(ctx, messageId);
+  if (!loaded || loaded.message.crmSync === 'done') return { kind: 'done' };
+  // A crm-originated message already exists in the CRM: only its status is reported.
+  if (loaded.message.origin === 'crm') return { kind: 'done' };
+  try {
+    const adapter = crmAdapterFor(ctx, loaded.installation, loaded.connection);
+    const result = await adapter.recordMessage(loaded.record);
+    const now = ctx.now();
+    await ctx.messages.setCrmSync(messageId, 'done', result.crmMessageId ?? null, now);
+    if (result.crmContactId || result.crmConversationId) {
+      await ctx.contacts.setCrmIds(loaded.message.contactId, result.crmContactId ?? null, result.crmConversationId ?? null, now);
+    }
+    return { kind: 'done' };
+  } catch (error) {
+    return failureOutcome(error, attempt);
+  }
+}
+
+/** Reports the message's current effective status to the CRM (monotonic: the store applied the lattice). */
+export async function runCrmRecordStatus(ctx: AppContext, messageId: string, attempt: number): Promise<JobOutcome> {
+  const loaded = await load(ctx, messageId);
+  if (!loaded) return { kind: 'done' };
+  const { message, record } = loaded;
+  if (!message.crmMessageId) {
+    // Not in the CRM yet: the record job will write it with its current status.
+    return message.crmSync === 'pending' ? { kind: 'retry', delaySeconds: 5, countsAsAttempt: true } : { kind: 'done' };
+  }
+  if (message.sendState === 'unknown' && record.status === 'pending') return { kind: 'done' };
+  try {
+    await crmAdapterFor(ctx, loaded.installation, loaded.connection).recordStatus(record);
+    return { kind: 'done' };
+  } catch (error) {
+    return failureOutcome(error, attempt);
+  }
+}

@@ -1,0 +1,89 @@
+// The queue consumer's dispatcher: one handler per job type, one retry policy (DESIGN.md §6).
+import type { AppContext } from '../context';
+import type { Job } from '../platform/queue';
+import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
+import type { JobOutcome } from './job-outcome';
+import { providerAdapterFor } from './providers';
+import { applyStatusEvent } from './relay-status';
+import { runSendJob } from './send-job';
+import { syncTemplates } from './template-sync';
+
+export type JobHandler = (ctx: AppContext, job: Job, attempt: number) => Promise<JobOutcome>;
+
+/** Handlers registered by feature modules (HighLevel delivery, campaigns) without editing this switch. */
+const extraHandlers = new Map<Job['type'], JobHandler>();
+export function registerJobHandler(type: Job['type'], handler: JobHandler): void {
+  extraHandlers.set(type, handler);
+}
+
+export async function runJob(ctx: AppContext, job: Job, attempt: number): Promise<JobOutcome> {
+  const extra = extraHandlers.get(job.type);
+  if (extra) return extra(ctx, job, attempt);
+  switch (job.type) {
+    case 'send_message':
+      return runSendJob(ctx, job.messageId, attempt);
+    case 'crm_record_message':
+      return runCrmRecordMessage(ctx, job.messageId, attempt);
+    case 'crm_record_status':
+      return runCrmRecordStatus(ctx, job.messageId, attempt);
+    case 'status_retry': {
+      const { connections } = await ctx.secretStores();
+      const connection = await connections.get(job.connectionId);
+      if (connection) await applyStatusEvent(ctx, connection, job.event, job.attempt);
+      return { kind: 'done' };
+    }
+    case 'template_sync': {
+      const { connections } = await ctx.secretStores();
+      const connection = await connections.get(job.connectionId);
+      if (!connection || connection.provider === 'cm') return { kind: 'done' };
+      try {
+        await syncTemplates(ctx, connection);
+        return { kind: 'done' };
+      } catch (error) {
+        const adapter = await providerAdapterFor(ctx, connection);
+        const normalized = adapter.normalizeError(error);
+        return normalized.retryable && attempt < 5
+          ? { kind: 'retry', delaySeconds: 60 * (attempt + 1), countsAsAttempt: true, reason: normalized.message }
+          : { kind: 'dead', reason: normalized.message };
+      }
+    }
+    default:
+      return { kind: 'dead', reason: `No handler for job ${job.type}` };
+  }
+}
+
+/** Records a job that exhausted its retries where the admin page can show it. */
+export async function deadLetter(ctx: AppContext, job: Job, reason: string, attempts: number): Promise<void> {
+  let installationId: string | null = null;
+  if ('messageId' in job) {
+    const message = await ctx.messages.get(job.messageId);
+    if (message) {
+      const { connections } = await ctx.secretStores();
+      installationId = (await connections.get(message.connectionId))?.installationId ?? null;
+      if (job.type.startsWith('crm_')) await ctx.messages.setCrmSync(message.id, 'dead', null, ctx.now());
+    }
+  } else if ('installationId' in job) installationId = job.installationId;
+  await ctx.events.addDeadLetter(installationId, job.type, job, reason, attempts, ctx.now());
+  console.error(JSON.stringify({ level: 'error', msg: 'job dead-lettered', type: job.type, reason }));
+}
+
+/** Runs every due job of an in-memory queue until none is due (tests, benches, local tools). */
+export async function drainMemoryQueue(
+  ctx: AppContext,
+  queue: { takeDue(): { job: Job; attempts: number }[]; retry(job: Job, attempts: number, delay: number): void },
+  maxRounds = 1000,
+): Promise<number> {
+  let ran = 0;
+  for (let round = 0; round < maxRounds; round++) {
+    const due = queue.takeDue();
+    if (!due.length) break;
+    for (const { job, attempts } of due) {
+      ran++;
+      const outcome = await runJob(ctx, job, attempts);
+      if (outcome.kind === 'retry') queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
+      else if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempts + 1);
+    }
+  }
+  return ran;
+}
+
