@@ -170,7 +170,7 @@ describe('Meta webhook builders', () => {
   // send schema (TextMessage instead of TextMessage_2, …), so even the spec's own webhook examples fail it.
   // Instead, each builder's message must have exactly the shape of the spec's example of that type.
   it('build inbound messages shaped exactly like the spec examples of each type', () => {
-    const examples = specExamples as Record<
+    const examples = specExamples as unknown as Record<
       string,
       { entry: { changes: { value: { messages: Record<string, unknown>[] } }[] }[] }
     >;
