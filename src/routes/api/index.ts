@@ -5,8 +5,10 @@ import { connectionsRoutes } from './connections';
 import { contactsRoutes, messagesRoutes } from './contacts';
 import { templatesRoutes } from './templates';
 import { requireSession } from './auth';
+import { sessionRoutes } from './session';
 
 export const apiRoutes = new Hono<AppEnv>()
+  .route('/session', sessionRoutes)
   .route('/connections', connectionsRoutes)
   .route('/templates', templatesRoutes)
   .route('/contacts', contactsRoutes)

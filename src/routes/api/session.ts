@@ -1,0 +1,74 @@
+// POST /api/session: CRM context → short-lived bearer session scoped to one installation (DESIGN.md §4, §6).
+// HighLevel: the custom page's SSO payload (AES under the Shared Secret). Pipedrive: the panel's signed JWT.
+import { Hono } from 'hono';
+import * as z from 'zod';
+import { decryptHighLevelSso } from '../../../adapters/crm/highlevel/decrypt-sso';
+import { verifyPanelJwt } from '../../../adapters/crm/pipedrive/verify-pipedrive';
+import type { AppEnv } from '../../app';
+import { optionalSecret, requireSecret } from '../../config';
+import { AppError } from '../../core/errors';
+import { jsonBody } from '../../http/body';
+import { createSessionToken, type SessionClaims } from '../../security/session';
+import type { AppContext } from '../../context';
+
+const bodySchema = z.discriminatedUnion('crm', [
+  z.object({
+    crm: z.literal('highlevel'),
+    ssoPayload: z.string().min(1).max(16_384),
+    contactId: z.string().max(128).optional(),
+  }),
+  z.object({
+    crm: z.literal('pipedrive'),
+    token: z.string().min(1).max(8_192),
+    personId: z.string().max(32).optional(),
+    dealId: z.string().max(32).optional(),
+    /** Pipedrive shows the app settings page to company admins only. */
+    surface: z.enum(['panel', 'settings']).default('panel'),
+  }),
+]);
+
+async function installationFor(ctx: AppContext, crm: 'highlevel' | 'pipedrive', accountIds: string[]) {
+  const { installations } = await ctx.secretStores();
+  for (const accountId of accountIds) {
+    const installation = await installations.findByAccount(crm, accountId);
+    if (installation?.status === 'active') return installation;
+  }
+  throw new AppError('forbidden', 'wabridge is not installed for this account: install it from the marketplace');
+}
+
+export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
+  const ctx = c.get('ctx');
+  const body = await jsonBody(c, bodySchema, 64 * 1024);
+  let claims: SessionClaims;
+  if (body.crm === 'highlevel') {
+    const user = decryptHighLevelSso(body.ssoPayload, requireSecret(ctx.config, 'HIGHLEVEL_SHARED_SECRET'));
+    // A location context uses the location's install; an agency-level user falls back to the company install.
+    const installation = await installationFor(
+      ctx,
+      'highlevel',
+      [user.activeLocation, user.companyId].filter((x): x is string => !!x),
+    );
+    claims = {
+      installationId: installation.id,
+      crm: 'highlevel',
+      role: user.role === 'admin' ? 'admin' : 'agent',
+      userId: user.userId,
+      contactId: body.contactId,
+    };
+  } else {
+    const secret =
+      optionalSecret(ctx.config, 'PIPEDRIVE_JWT_SECRET') ?? requireSecret(ctx.config, 'PIPEDRIVE_CLIENT_SECRET');
+    const identity = await verifyPanelJwt(body.token, secret, ctx.now());
+    const installation = await installationFor(ctx, 'pipedrive', [identity.companyId]);
+    claims = {
+      installationId: installation.id,
+      crm: 'pipedrive',
+      role: body.surface === 'settings' ? 'admin' : 'agent',
+      userId: identity.userId,
+      contactId: body.personId,
+      dealId: body.dealId,
+    };
+  }
+  const session = await createSessionToken(requireSecret(ctx.config, 'SESSION_SECRET'), claims, ctx.now());
+  return c.json({ token: session.token, expiresAt: session.expiresAt, role: claims.role, crm: claims.crm });
+});
