@@ -1,0 +1,79 @@
+// `npm run dev`: local mode on a fresh clone, offline, without credentials (DESIGN.md §5).
+// Ports: APP_PORT (8787), SIM_PORT (8789), INSPECTOR_PORT (9229). LOG_SIMULATOR=1 logs every simulator call.
+import { startLocalMode } from './local-mode/index';
+import type { LocalMode } from './local-mode/index';
+
+const envPort = (name: string, fallback: number): number => {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) {
+    console.error(`${name} must be a port number, got "${raw}"`);
+    process.exit(2);
+  }
+  return value;
+};
+
+function banner(mode: LocalMode): string {
+  const { urls, seed } = mode;
+  const sim = urls.simulator;
+  const c = seed.highlevel.connections;
+  const curl = (path: string, body: unknown) =>
+    `  curl -s -X POST ${sim}${path} -H 'content-type: application/json' -d '${JSON.stringify(body)}'`;
+  return [
+    '',
+    '──────────────── wabridge local mode ────────────────',
+    `App            ${urls.app}   (health: ${urls.app}/healthz)`,
+    `Admin page     ${urls.admin}`,
+    `Sidebar        ${urls.sidebar}`,
+    `Pipedrive panel ${urls.pipedrivePanel}`,
+    `Simulator      ${sim}   (state: ${sim}/_sim/state)`,
+    '',
+    `Demo HighLevel location "${seed.highlevel.installation.name}" (${seed.highlevel.installation.id})`,
+    `  Meta ${c.meta.senderPhone} · Twilio ${c.twilio.senderPhone} · CM.com ${c.cm.senderPhone}`,
+    `Demo Pipedrive company "${seed.pipedrive.installation.name}" (Twilio ${seed.pipedrive.connection.senderPhone})`,
+    'Customers: Giulia +393471234567 (window open), Alex +14155550123 (closes in ~10 min), Mari +37251234567 (closed)',
+    '',
+    'Play the customer (provider: meta | twilio | cm):',
+    curl('/_sim/inbound', { provider: 'meta', from: '+37251234567', text: 'Tere, I am back!' }),
+    curl('/_sim/inbound', {
+      provider: 'twilio',
+      from: '+4915112345678',
+      text: 'Hi from an ad',
+      referral: true,
+    }),
+    curl('/_sim/reaction', { provider: 'meta', from: '+393471234567', emoji: '❤️' }),
+    curl('/_sim/status', { provider: 'meta', status: 'read' }),
+    curl('/_sim/highlevel/outbound', { phone: '+393471234567', message: 'Sent from the HighLevel composer' }),
+    '',
+    'Sessions last 12 h; restart `npm run dev` for fresh links. Ctrl-C stops everything.',
+    '─────────────────────────────────────────────────────',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const mode = await startLocalMode({
+    appPort: envPort('APP_PORT', 8787),
+    simPort: envPort('SIM_PORT', 8789),
+    inspectorPort: envPort('INSPECTOR_PORT', 9229),
+    stdio: 'inherit',
+    logSimulatorRequests: process.env.LOG_SIMULATOR === '1',
+    log: (line) => console.log(`[local-mode] ${line}`),
+  });
+  console.log(banner(mode));
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n[local-mode] ${signal}: stopping wrangler dev and the simulator…`);
+    void mode.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error('[local-mode] failed to start:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});

@@ -1,0 +1,254 @@
+// Seeds the demo into the same local D1 that `wrangler dev` uses (getPlatformProxy over the persisted state),
+// through our own stores and services, sealed under the same ENCRYPTION_KEY. Idempotent: a re-run refreshes
+// tokens (the simulators are new each run) and windows, and adds nothing twice.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { getPlatformProxy } from 'wrangler';
+import { parseConfig } from '../../src/config';
+import { AppContext } from '../../src/context';
+import { updateSummary } from '../../src/core/window';
+import { MemoryJobQueue } from '../../src/platform/queue';
+import { MemorySendLimiter } from '../../src/platform/send-limiter';
+import { createConnection } from '../../src/services/connections';
+import type { NewConnectionInput } from '../../src/services/connections';
+import type { Connection } from '../../src/store/connections';
+import type { Installation } from '../../src/store/installations';
+import { windowSummaryOf } from '../../src/store/contacts';
+import type { ProviderName } from '../../src/core/template';
+import type { VendorSimulators } from '../../test/mocks/index';
+import {
+  DEMO_CUSTOMERS,
+  DEMO_HIGHLEVEL_NAME,
+  DEMO_PIPEDRIVE_NAME,
+  demoCmTemplate,
+  demoConnectionInputs,
+  demoPipedriveConnectionInput,
+} from './demo';
+import type { DemoCrmIds } from './demo';
+import { REPO_ROOT } from './wrangler';
+
+export interface DemoConnection {
+  id: string;
+  provider: ProviderName;
+  senderPhone: string;
+  /** CM.com: the secret in the webhook URL. */
+  webhookToken: string | null;
+}
+
+export interface DemoSeed {
+  highlevel: { installation: Installation; connections: Record<ProviderName, DemoConnection> };
+  pipedrive: { installation: Installation; connection: DemoConnection };
+  crmIds: DemoCrmIds;
+}
+
+export interface SeedOptions {
+  persistTo: string;
+  vars: Record<string, string>;
+  sims: VendorSimulators;
+  crmIds: DemoCrmIds;
+  pipedriveCompanyId: number;
+  now?: number;
+}
+
+const HOUR = 3_600_000;
+
+/**
+ * A config with only wrangler.toml's D1 binding: local D1 is stored by database id, so this opens the database
+ * `wrangler dev` uses, without the Durable Object / queue warnings the full config prints outside wrangler dev.
+ */
+function d1OnlyConfig(persistTo: string): string {
+  const main = readFileSync(path.join(REPO_ROOT, 'wrangler.toml'), 'utf8');
+  const block = /\[\[d1_databases\]\][^[]*/.exec(main)?.[0];
+  if (!block) return path.join(REPO_ROOT, 'wrangler.toml');
+  const file = path.join(persistTo, 'seed.wrangler.toml');
+  writeFileSync(file, `name = "wabridge-seed"\ncompatibility_date = "2025-09-01"\n\n${block.trim()}\n`);
+  return file;
+}
+
+export async function seedDemo(options: SeedOptions): Promise<DemoSeed> {
+  const proxy = await getPlatformProxy<{ DB: D1Database }>({
+    configPath: d1OnlyConfig(options.persistTo),
+    persist: { path: path.join(options.persistTo, 'v3') },
+    remoteBindings: false,
+  });
+  try {
+    const now = options.now ?? Date.now();
+    const ctx = new AppContext({
+      config: parseConfig(options.vars),
+      db: proxy.env.DB,
+      queue: new MemoryJobQueue(),
+      limiter: new MemorySendLimiter(),
+      now: () => now,
+    });
+    return await seedWith(ctx, options, now);
+  } finally {
+    await proxy.dispose();
+  }
+}
+
+async function seedWith(ctx: AppContext, options: SeedOptions, now: number): Promise<DemoSeed> {
+  const { sims, crmIds } = options;
+  const { installations } = await ctx.secretStores();
+  const hl = sims.highlevel.state.config;
+  // Fresh tokens every run: the simulators (and the tokens they know) live only as long as this process.
+  const hlTokens = sims.highlevel.seedTokens('Location');
+  const highlevel = await installations.upsert(
+    {
+      crm: 'highlevel',
+      accountId: hl.locationId,
+      accountType: 'location',
+      companyId: hl.companyId,
+      name: DEMO_HIGHLEVEL_NAME,
+      tokens: { accessToken: hlTokens.accessToken, refreshToken: hlTokens.refreshToken },
+      tokenExpiresAt: hlTokens.expiresAt,
+      scopes: ['conversations.write', 'conversations/message.write', 'contacts.write', 'contacts.readonly'],
+    },
+    now,
+  );
+  await installations.updateSettings(
+    highlevel.id,
+    { ...highlevel.settings, conversationProviderId: hl.conversationProviderId },
+    now,
+  );
+
+  const pdTokens = sims.pipedrive.issueTokens();
+  const pipedrive = await installations.upsert(
+    {
+      crm: 'pipedrive',
+      accountId: String(options.pipedriveCompanyId),
+      accountType: 'company',
+      name: DEMO_PIPEDRIVE_NAME,
+      apiDomain: pdTokens.apiDomain,
+      tokens: { accessToken: pdTokens.accessToken, refreshToken: pdTokens.refreshToken },
+      tokenExpiresAt: pdTokens.expiresAt,
+      scopes: ['base', 'contacts:full', 'deals:read'],
+    },
+    now,
+  );
+
+  const connections = {} as Record<ProviderName, DemoConnection>;
+  for (const input of demoConnectionInputs(sims)) {
+    const connection = await ensureConnection(ctx, highlevel.id, input, hl.conversationProviderId, now);
+    connections[connection.provider] = connection;
+    await seedConversations(ctx, connection, now, (key) => ({
+      contactId: crmIds[key]?.highlevelContactId ?? null,
+      conversationId: crmIds[key]?.highlevelConversationId ?? null,
+    }));
+  }
+  await ctx.templates.insertManual(connections.cm.id, demoCmTemplate(), now);
+
+  const pdConnection = await ensureConnection(ctx, pipedrive.id, demoPipedriveConnectionInput(), null, now);
+  await seedConversations(ctx, pdConnection, now, (key) => ({
+    contactId: crmIds[key] ? String(crmIds[key].pipedrivePersonId) : null,
+    conversationId: null,
+  }));
+
+  return {
+    highlevel: { installation: highlevel, connections },
+    pipedrive: { installation: pipedrive, connection: pdConnection },
+    crmIds,
+  };
+}
+
+/** The installation's connection for this number, created through the same service as the admin page. */
+async function ensureConnection(
+  ctx: AppContext,
+  installationId: string,
+  input: NewConnectionInput,
+  crmProviderId: string | null,
+  now: number,
+): Promise<DemoConnection> {
+  const { connections } = await ctx.secretStores();
+  const existing = await connections.listForInstallation(installationId);
+  let connection = existing.find(
+    (c) => c.provider === input.connection.provider && c.senderPhone === input.senderPhone,
+  );
+  if (connection && !(await readable(ctx, connection))) {
+    // Sealed under an ENCRYPTION_KEY that is gone (.dev.vars was deleted): start this number over.
+    await connections.delete(installationId, connection.id);
+    connection = undefined;
+  }
+  connection ??= await createConnection(ctx, installationId, input);
+  if (crmProviderId && connection.crmProviderId !== crmProviderId) {
+    await connections.setCrmProviderId(connection.id, crmProviderId, now);
+  }
+  return {
+    id: connection.id,
+    provider: connection.provider,
+    senderPhone: connection.senderPhone,
+    webhookToken: connection.provider === 'cm' ? await connections.webhookToken(connection) : null,
+  };
+}
+
+async function readable(ctx: AppContext, connection: Connection): Promise<boolean> {
+  const { connections } = await ctx.secretStores();
+  try {
+    return (await connections.credentials(connection)) !== null;
+  } catch {
+    return false;
+  }
+}
+
+/** One inbound message per demo customer (fixed ids: never twice) and an answered thread for the open one. */
+async function seedConversations(
+  ctx: AppContext,
+  connection: DemoConnection,
+  now: number,
+  crmRecord: (customerKey: string) => { contactId: string | null; conversationId: string | null },
+) {
+  for (const customer of DEMO_CUSTOMERS) {
+    const contact = await ctx.contacts.ensure(connection.id, customer.phone, customer.name, now);
+    // The CRM's contact id changes with every simulator run: point our contact at this run's record.
+    const record = crmRecord(customer.key);
+    await ctx.contacts.setCrmIds(contact.id, record.contactId, record.conversationId, now);
+    const at = now - customer.wroteAgoMs;
+    const summary = updateSummary(windowSummaryOf(contact), {
+      direction: 'inbound',
+      at,
+      kind: 'free_form',
+      freeEntryPoint: false,
+    });
+    await ctx.db.batch([
+      ctx.messages.insertStatement(
+        ctx.messages.newId(),
+        {
+          connectionId: connection.id,
+          contactId: contact.id,
+          direction: 'inbound',
+          origin: 'customer',
+          providerMessageId: `demo-${connection.provider}-${customer.key}-in`,
+          content: { type: 'text', text: customer.text },
+          status: 'delivered',
+          statusTimes: { delivered: at },
+          crmSync: 'done',
+          occurredAt: at,
+        },
+        now,
+      ),
+      ctx.contacts.windowStatement(contact.id, summary, now),
+    ]);
+    if (customer.key !== 'open') continue;
+    const replyAt = at + 10 * 60_000;
+    await ctx.messages.insert(
+      {
+        connectionId: connection.id,
+        contactId: contact.id,
+        direction: 'outbound',
+        origin: 'app',
+        providerMessageId: `demo-${connection.provider}-${customer.key}-out`,
+        content: { type: 'text', text: 'Certo! Giovedì alle 10:00 va bene?' },
+        status: 'read',
+        statusTimes: {
+          pending: replyAt,
+          sent: replyAt + 1_000,
+          delivered: replyAt + 2_000,
+          read: replyAt + HOUR / 6,
+        },
+        sendState: 'sent',
+        crmSync: 'done',
+        occurredAt: replyAt,
+      },
+      now,
+    );
+  }
+}

@@ -1,0 +1,150 @@
+// Runs wrangler as a child process: D1 migrations on the local SQLite, then `wrangler dev` on loopback.
+// Prompt-free and quiet offline: no telemetry, no confirmation, no interactive dev session (wrangler's own
+// update check gives up by itself after a short timeout).
+import { spawn } from 'node:child_process';
+import type { ChildProcess, StdioOptions } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
+const WRANGLER_BIN = path.join(REPO_ROOT, 'node_modules/wrangler/bin/wrangler.js');
+
+function wranglerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    WRANGLER_SEND_METRICS: 'false',
+    // `d1 migrations apply` asks for confirmation unless it believes it runs non-interactively.
+    CI: 'true',
+    ...extra,
+  };
+}
+
+/** Output lines of a child, for error messages when it fails while its output was not shown. */
+function collect(child: ChildProcess): () => string {
+  const lines: string[] = [];
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n'));
+    if (lines.length > 200) lines.splice(0, lines.length - 200);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  return () => lines.join('\n').trim();
+}
+
+export interface WranglerCommon {
+  /** wrangler's --persist-to (the directory that holds v3/). */
+  persistTo: string;
+  /** `inherit` shows wrangler's own output (npm run dev); `pipe` keeps it quiet (tests) but reports it on failure. */
+  stdio: 'inherit' | 'pipe';
+}
+
+/** `wrangler d1 migrations apply DB --local`: idempotent, records what ran in d1_migrations. */
+export async function applyMigrations(options: WranglerCommon): Promise<void> {
+  const stdio: StdioOptions = options.stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : 'pipe';
+  const child = spawn(
+    process.execPath,
+    [WRANGLER_BIN, 'd1', 'migrations', 'apply', 'DB', '--local', '--persist-to', options.persistTo],
+    { cwd: REPO_ROOT, env: wranglerEnv(), stdio },
+  );
+  const output = collect(child);
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', resolve);
+  });
+  if (code !== 0) throw new Error(`wrangler d1 migrations apply failed (exit ${code})\n${output()}`);
+}
+
+export interface WranglerDevOptions extends WranglerCommon {
+  host: string;
+  port: number;
+  inspectorPort: number;
+  /** Vars file passed with --env-file (replaces .dev.vars); without it wrangler reads .dev.vars. */
+  envFile?: string;
+  /** Worker entry overriding wrangler.toml's `main`. */
+  entry?: string;
+}
+
+export interface WranglerDev {
+  child: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export function startWranglerDev(options: WranglerDevOptions): WranglerDev {
+  const args = [
+    WRANGLER_BIN,
+    'dev',
+    ...(options.entry ? [options.entry] : []),
+    '--local',
+    '--ip',
+    options.host,
+    '--port',
+    String(options.port),
+    '--inspector-ip',
+    options.host,
+    '--inspector-port',
+    String(options.inspectorPort),
+    '--persist-to',
+    options.persistTo,
+    '--show-interactive-dev-session=false',
+    ...(options.envFile ? ['--env-file', options.envFile] : []),
+  ];
+  // Own process group: stop() ends wrangler and the workerd it started, and nothing else.
+  const child = spawn(process.execPath, args, {
+    cwd: REPO_ROOT,
+    env: wranglerEnv({ CI: 'false' }),
+    stdio: options.stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : 'pipe',
+    detached: true,
+  });
+  const output = collect(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = (sig: NodeJS.Signals) => {
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, sig);
+    } catch {
+      // The group is already gone.
+    }
+  };
+  return {
+    child,
+    output,
+    async stop() {
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), 5_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/** Polls `url` until it answers 200, the child exits, or the time is up. */
+export async function waitForHealthy(url: string, dev: WranglerDev, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (dev.child.exitCode !== null || dev.child.signalCode !== null) {
+      throw new Error(`wrangler dev exited (${dev.child.exitCode ?? dev.child.signalCode})\n${dev.output()}`);
+    }
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      if (res.ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`${url} did not answer within ${timeoutMs} ms\n${dev.output()}`);
+}
+
+/** A port that was free a moment ago on `host` (for tests that run next to a developer's npm run dev). */
+export async function freePort(host = '127.0.0.1'): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, host, () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
