@@ -9,6 +9,7 @@ import { CloudflareJobQueue } from './platform/queue';
 import { DurableSendLimiter } from './platform/send-limiter';
 import type { Env } from './env';
 import { apiRoutes } from './routes/api';
+import { pipedriveOAuthRoutes } from './routes/oauth-pipedrive';
 import { webhookRoutes } from './routes/webhooks';
 import type { SessionClaims } from './security/session';
 
@@ -47,6 +48,7 @@ export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
 
   app.route('/webhooks', webhookRoutes);
   app.route('/api', apiRoutes);
+  app.route('/oauth/pipedrive', pipedriveOAuthRoutes);
   options.mount?.(app);
 
   app.notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));

@@ -6,6 +6,7 @@ import { contactsRoutes, messagesRoutes } from './contacts';
 import { templatesRoutes } from './templates';
 import { requireSession } from './auth';
 import { sessionRoutes } from './session';
+import { pipedrivePanelRoutes } from './pipedrive-panel';
 
 export const apiRoutes = new Hono<AppEnv>()
   .route('/session', sessionRoutes)
@@ -13,6 +14,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .route('/templates', templatesRoutes)
   .route('/contacts', contactsRoutes)
   .route('/messages', messagesRoutes)
+  .route('/', pipedrivePanelRoutes)
   .get('/dead-letters', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');
     return c.json({ deadLetters: await ctx.events.listDeadLetters(c.get('session').installationId) });

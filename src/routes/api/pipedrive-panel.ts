@@ -1,0 +1,50 @@
+// Panel API for the Pipedrive custom panel (person and deal views) and installation settings.
+// GET /api/crm/person?personId= | ?dealId=   GET /api/settings   PUT /api/settings (admins)
+import { Hono, type Context } from 'hono';
+import * as z from 'zod';
+import type { AppEnv } from '../../app';
+import { AppError } from '../../core/errors';
+import { jsonBody, queryWith } from '../../http/body';
+import {
+  effectiveSettings,
+  loadPanelContext,
+  updateInstallationSettings,
+} from '../../services/pipedrive-panel';
+import type { Installation } from '../../store/installations';
+import { requireSession } from './auth';
+
+const pipedriveId = z.string().regex(/^[1-9]\d{0,15}$/, 'a Pipedrive id (positive integer)');
+const personQuery = z.object({ personId: pipedriveId.optional(), dealId: pipedriveId.optional() });
+const settingsBody = z.strictObject({ createUnknownPersons: z.boolean().optional() });
+
+/** The session's installation (requireSession already checked it is active). */
+async function sessionInstallation(c: Context<AppEnv>): Promise<Installation> {
+  const { installations } = await c.get('ctx').secretStores();
+  const installation = await installations.get(c.get('session').installationId);
+  if (!installation) throw new AppError('unauthorized', 'The app is not installed for this account any more');
+  return installation;
+}
+
+export const pipedrivePanelRoutes = new Hono<AppEnv>()
+  .get('/crm/person', requireSession(), async (c) => {
+    const session = c.get('session');
+    const query = queryWith(c, personQuery);
+    // Without ids in the query, the record the panel was opened on (given at POST /api/session).
+    const target =
+      query.personId || query.dealId ? query : { personId: session.contactId, dealId: session.dealId };
+    if (!target.personId && !target.dealId) {
+      throw new AppError('invalid_request', 'Give personId or dealId', [
+        { path: 'personId', message: 'required' },
+      ]);
+    }
+    const installation = await sessionInstallation(c);
+    return c.json(await loadPanelContext(c.get('ctx'), installation, target));
+  })
+  .get('/settings', requireSession(), async (c) => c.json(effectiveSettings(await sessionInstallation(c))))
+  .put('/settings', requireSession('admin'), async (c) => {
+    const ctx = c.get('ctx');
+    const patch = await jsonBody(c, settingsBody, 4 * 1024);
+    const installation = await sessionInstallation(c);
+    const settings = await updateInstallationSettings(ctx, installation, patch);
+    return c.json(effectiveSettings({ ...installation, settings }));
+  });
