@@ -56,7 +56,29 @@ export interface TestPlatform {
   queue: MemoryJobQueue;
   limiter: MemorySendLimiter;
   db: D1Database;
+  /** A value that must never be stored in plaintext (OAuth tokens, vendor credentials) — checked at dispose. */
+  trackSecret(value: string): void;
+  /** Every table's rows as one JSON string. */
+  dump(): Promise<string>;
+  /** Asserts no tracked secret (and no TEST_SECRETS value) is in the D1 dump, then shuts miniflare down. */
   dispose(): Promise<void>;
+}
+
+/** Secrets every test platform checks for; vendor simulators' fixed credentials are added by seeds. */
+const ALWAYS_SECRET = Object.entries(TEST_SECRETS)
+  .filter(([name]) => !name.endsWith('_CLIENT_ID'))
+  .map(([, value]) => value);
+
+export async function dumpDatabase(db: D1Database): Promise<string> {
+  const { results: tables } = await db
+    .prepare(
+      "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+    )
+    .all<{ name: string }>();
+  let dump = '';
+  for (const { name } of tables)
+    dump += JSON.stringify((await db.prepare(`SELECT * FROM "${name}"`).all()).results);
+  return dump;
 }
 
 export async function createTestPlatform(
@@ -72,12 +94,28 @@ export async function createTestPlatform(
   const queue = new MemoryJobQueue(clock.now);
   const limiter = new MemorySendLimiter(clock.now);
   const config = parseConfig({ ...TEST_SECRETS, ...options.env });
+  const tracked = new Set<string>();
   return {
     platform: { config, db, queue, limiter, now: clock.now },
     clock,
     queue,
     limiter,
     db,
-    dispose: () => proxy.dispose(),
+    trackSecret: (value: string) => void tracked.add(value),
+    dump: () => dumpDatabase(db),
+    dispose: async () => {
+      try {
+        const dump = await dumpDatabase(db);
+        const leaked = [...tracked, ...ALWAYS_SECRET].filter(
+          (secret) => secret.length >= 8 && dump.includes(secret),
+        );
+        if (leaked.length)
+          throw new Error(
+            `Plaintext secret(s) found in D1: ${leaked.map((s) => s.slice(0, 6) + '…').join(', ')}`,
+          );
+      } finally {
+        await proxy.dispose();
+      }
+    },
   };
 }
