@@ -9,6 +9,8 @@ import { CloudflareJobQueue } from './platform/queue';
 import { DurableSendLimiter } from './platform/send-limiter';
 import type { Env } from './env';
 import { apiRoutes } from './routes/api';
+import { highLevelCrmRoutes } from './routes/crm-highlevel';
+import { highLevelOAuthRoutes } from './routes/oauth-highlevel';
 import { pipedriveOAuthRoutes } from './routes/oauth-pipedrive';
 import { webhookRoutes } from './routes/webhooks';
 import type { SessionClaims } from './security/session';
@@ -49,9 +51,13 @@ export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
   app.route('/webhooks', webhookRoutes);
   app.route('/api', apiRoutes);
   app.route('/oauth/pipedrive', pipedriveOAuthRoutes);
+  app.route('/oauth/highlevel', highLevelOAuthRoutes);
+  app.route('/crm/highlevel', highLevelCrmRoutes);
   options.mount?.(app);
 
-  app.notFound((c) => errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`));
+  app.notFound((c) =>
+    errorResponse(c, 'not_found', `No route for ${c.req.method} ${new URL(c.req.url).pathname}`),
+  );
   app.onError(handleError);
   return app;
 }

@@ -14,6 +14,8 @@ const varsSchema = z.object({
   CM_GATEWAY_BASE_URL: url.default('https://gw.messaging.cm.com'),
   HIGHLEVEL_API_BASE_URL: url.default('https://services.leadconnectorhq.com'),
   HIGHLEVEL_AUTHORIZE_URL: url.default('https://marketplace.gohighlevel.com/oauth/chooselocation'),
+  /** The conversation provider's ID from the marketplace app (Modules → Conversation Providers). */
+  HIGHLEVEL_CONVERSATION_PROVIDER_ID: z.string().min(1).optional(),
   PIPEDRIVE_OAUTH_BASE_URL: url.default('https://oauth.pipedrive.com'),
   PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(1_000_000),
@@ -26,15 +28,13 @@ const varsSchema = z.object({
     .transform((v) => v === 'true'),
 });
 
-const base64Key32 = z
-  .string()
-  .refine((v) => {
-    try {
-      return atob(v).length === 32;
-    } catch {
-      return false;
-    }
-  }, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)');
+const base64Key32 = z.string().refine((v) => {
+  try {
+    return atob(v).length === 32;
+  } catch {
+    return false;
+  }
+}, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)');
 
 /** Secrets: each validated on its own so one bad value does not hide the others. */
 const secretSchemas = {
@@ -70,7 +70,10 @@ export function parseConfig(env: Record<string, unknown>): Config {
   const parsed = varsSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new AppError('not_configured', `Configuration var ${String(issue?.path[0])} is invalid: ${issue?.message}`);
+    throw new AppError(
+      'not_configured',
+      `Configuration var ${String(issue?.path[0])} is invalid: ${issue?.message}`,
+    );
   }
   const secrets: Config['secrets'] = {};
   const invalidSecrets: Config['invalidSecrets'] = {};

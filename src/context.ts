@@ -65,7 +65,10 @@ export class AppContext {
   async secretStores(): Promise<{ installations: InstallationStore; connections: ConnectionStore }> {
     if (!this.stores) {
       const box = await this.box();
-      this.stores = { installations: new InstallationStore(this.db, box), connections: new ConnectionStore(this.db, box) };
+      this.stores = {
+        installations: new InstallationStore(this.db, box),
+        connections: new ConnectionStore(this.db, box),
+      };
     }
     return this.stores;
   }

@@ -38,7 +38,9 @@ export default {
         }
       } catch (error) {
         // Unexpected failure: let the queue retry it (and dead-letter after max_retries).
-        console.error(JSON.stringify({ level: 'error', msg: 'job failed', type: job.type, error: String(error) }));
+        console.error(
+          JSON.stringify({ level: 'error', msg: 'job failed', type: job.type, error: String(error) }),
+        );
         message.retry({ delaySeconds: 30 });
       }
     }

@@ -75,7 +75,11 @@ export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
   }
 }
 
-export async function jsonBody<S extends z.ZodType>(c: Context, schema: S, maxBytes: number): Promise<z.output<S>> {
+export async function jsonBody<S extends z.ZodType>(
+  c: Context,
+  schema: S,
+  maxBytes: number,
+): Promise<z.output<S>> {
   return parseWith(schema, await readJson(c, maxBytes));
 }
 

@@ -2,7 +2,13 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import * as z from 'zod';
-import { AppError, ERROR_CODES, ProviderError, apiCodeForProviderError, type ErrorCode } from '../core/errors';
+import {
+  AppError,
+  ERROR_CODES,
+  ProviderError,
+  apiCodeForProviderError,
+  type ErrorCode,
+} from '../core/errors';
 
 export function errorResponse(c: Context, code: ErrorCode, message: string, details?: unknown): Response {
   const body: { error: { code: ErrorCode; message: string; details?: unknown; requestId?: string } } = {
@@ -33,11 +39,16 @@ export function handleError(err: unknown, c: Context): Response {
       retryAfterMs: err.retryAfterMs,
     });
   }
-  if (err instanceof z.ZodError) return errorResponse(c, 'invalid_request', 'Invalid request', zodDetails(err));
+  if (err instanceof z.ZodError)
+    return errorResponse(c, 'invalid_request', 'Invalid request', zodDetails(err));
   // Unexpected: log the class and message only (messages we build never carry secrets), answer 500.
   const requestId = c.get('requestId' as never) as string | undefined;
   console.error(
-    JSON.stringify({ level: 'error', requestId, error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown' }),
+    JSON.stringify({
+      level: 'error',
+      requestId,
+      error: err instanceof Error ? `${err.name}: ${err.message}` : 'unknown',
+    }),
   );
   return errorResponse(c, 'internal', 'Internal error');
 }

@@ -16,4 +16,3 @@ export class SendLimiterObject extends DurableObject {
     this.bucket = pause(this.bucket ?? initialBucket(now, 1), now, until);
   }
 }
-

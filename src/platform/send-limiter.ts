@@ -14,7 +14,11 @@ export class MemorySendLimiter implements SendLimiter {
   constructor(private readonly now: () => number = Date.now) {}
   async reserve(senderKey: string, ratePerSecond: number): Promise<number> {
     const now = this.now();
-    const result = reserve(this.buckets.get(senderKey) ?? initialBucket(now, ratePerSecond), now, ratePerSecond);
+    const result = reserve(
+      this.buckets.get(senderKey) ?? initialBucket(now, ratePerSecond),
+      now,
+      ratePerSecond,
+    );
     this.buckets.set(senderKey, result.state);
     return result.waitMs;
   }

@@ -29,10 +29,17 @@ export function reserve(state: BucketState, now: number, ratePerSecond: number):
   const tokens = refilled - 1;
   const rateWait = tokens >= 0 ? 0 : Math.ceil((-tokens * 1000) / ratePerSecond);
   const pauseWait = Math.max(0, state.pausedUntil - now);
-  return { state: { tokens, updatedAt: now, pausedUntil: state.pausedUntil }, waitMs: Math.max(rateWait, pauseWait) };
+  return {
+    state: { tokens, updatedAt: now, pausedUntil: state.pausedUntil },
+    waitMs: Math.max(rateWait, pauseWait),
+  };
 }
 
 /** The provider pushed back: no sends until `until`, and the bucket restarts empty. */
 export function pause(state: BucketState, now: number, until: number): BucketState {
-  return { tokens: Math.min(state.tokens, 0), updatedAt: now, pausedUntil: Math.max(state.pausedUntil, until) };
+  return {
+    tokens: Math.min(state.tokens, 0),
+    updatedAt: now,
+    pausedUntil: Math.max(state.pausedUntil, until),
+  };
 }

@@ -24,7 +24,8 @@ function publicUrl(c: Context<AppEnv>): string {
 }
 
 async function verifyOrReject(adapter: ProviderAdapter, request: WebhookRequest): Promise<void> {
-  if (!(await adapter.verifyWebhook(request))) throw new AppError('unauthorized', 'Invalid webhook signature');
+  if (!(await adapter.verifyWebhook(request)))
+    throw new AppError('unauthorized', 'Invalid webhook signature');
 }
 
 export const webhookRoutes = new Hono<AppEnv>()
@@ -61,7 +62,8 @@ export const webhookRoutes = new Hono<AppEnv>()
     const { connections } = await ctx.secretStores();
     const connection = await connections.get(connectionId);
     // Unknown connection and bad signature look the same from outside: 401, nothing stored.
-    if (!connection || connection.provider !== 'twilio') throw new AppError('unauthorized', 'Invalid webhook signature');
+    if (!connection || connection.provider !== 'twilio')
+      throw new AppError('unauthorized', 'Invalid webhook signature');
     const adapter = await providerAdapterFor(ctx, connection);
     const request = await webhookRequest(c, publicUrl(c));
     await verifyOrReject(adapter, request);
@@ -77,11 +79,11 @@ export const webhookRoutes = new Hono<AppEnv>()
     const { connectionId } = paramsWith(c, connectionParams.extend({ token: z.string().min(1).max(128) }));
     const { connections } = await ctx.secretStores();
     const connection = await connections.get(connectionId);
-    if (!connection || connection.provider !== 'cm') throw new AppError('unauthorized', 'Invalid webhook token');
+    if (!connection || connection.provider !== 'cm')
+      throw new AppError('unauthorized', 'Invalid webhook token');
     const adapter = await providerAdapterFor(ctx, connection);
     const request = await webhookRequest(c, publicUrl(c));
     await verifyOrReject(adapter, request);
     const result = await ingestEvents(ctx, adapter.parseWebhook(request), async () => connection);
     return c.json({ ok: true, ...result });
   });
-

@@ -44,6 +44,9 @@ export async function verifySessionToken(secret: string, token: string, now: num
     return sessionClaimsSchema.parse(payload);
   } catch (error) {
     const expired = error instanceof joseErrors.JWTExpired;
-    throw new AppError('unauthorized', expired ? 'Session expired: reopen the page' : 'Invalid session token');
+    throw new AppError(
+      'unauthorized',
+      expired ? 'Session expired: reopen the page' : 'Invalid session token',
+    );
   }
 }

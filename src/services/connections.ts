@@ -36,7 +36,9 @@ export async function createConnection(
 ): Promise<Connection> {
   const phone = normalizePhone(input.senderPhone);
   if (!phone.ok) {
-    throw new AppError('invalid_request', 'Invalid sender phone', [{ path: 'senderPhone', message: phone.reason }]);
+    throw new AppError('invalid_request', 'Invalid sender phone', [
+      { path: 'senderPhone', message: phone.reason },
+    ]);
   }
   const parsed = providerCredentialsSchema.parse(input.connection);
   const adapter = providerAdapterFromCredentials(ctx, parsed.provider, parsed.credentials);
@@ -45,9 +47,11 @@ export async function createConnection(
   } catch (error) {
     const normalized = error instanceof ProviderError ? error : adapter.normalizeError(error);
     if (normalized.kind === 'auth') {
-      throw new AppError('invalid_request', `The ${parsed.provider} credentials were rejected: ${normalized.message}`, [
-        { path: 'credentials', message: normalized.vendorMessage ?? normalized.message },
-      ]);
+      throw new AppError(
+        'invalid_request',
+        `The ${parsed.provider} credentials were rejected: ${normalized.message}`,
+        [{ path: 'credentials', message: normalized.vendorMessage ?? normalized.message }],
+      );
     }
     throw new AppError('provider_error', `Could not check the credentials: ${normalized.message}`);
   }
@@ -104,6 +108,7 @@ export async function describeConnection(ctx: AppContext, connection: Connection
     ...base,
     credentials: masked,
     webhookUrl: webhookUrlFor(ctx, connection, webhookToken),
-    verifyToken: connection.provider === 'meta' ? (optionalSecret(ctx.config, 'META_VERIFY_TOKEN') ?? null) : null,
+    verifyToken:
+      connection.provider === 'meta' ? (optionalSecret(ctx.config, 'META_VERIFY_TOKEN') ?? null) : null,
   };
 }

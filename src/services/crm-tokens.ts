@@ -29,7 +29,9 @@ export function installationTokenSource(
     const installation = await installations.get(installationId);
     const tokens = installation ? await installations.tokens(installation) : null;
     if (!installation || installation.status !== 'active' || !tokens) {
-      throw new AppError('crm_error', 'The app is not installed for this CRM account any more', { retryable: false });
+      throw new AppError('crm_error', 'The app is not installed for this CRM account any more', {
+        retryable: false,
+      });
     }
     return { installation, tokens };
   }
@@ -55,7 +57,8 @@ export function installationTokenSource(
           throw error;
         }
       }
-      if (ctx.now() > deadline) throw new AppError('crm_error', 'Token refresh timed out', { retryable: true });
+      if (ctx.now() > deadline)
+        throw new AppError('crm_error', 'Token refresh timed out', { retryable: true });
       await new Promise((resolve) => setTimeout(resolve, WAIT_STEP_MS));
     }
   }

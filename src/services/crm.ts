@@ -15,6 +15,7 @@ import type { Connection } from '../store/connections';
 import type { Installation } from '../store/installations';
 import type { StoredMessage } from '../store/messages';
 import { installationTokenSource, type TokenRefresher } from './crm-tokens';
+import { highLevelLocationRefresher } from './highlevel-install';
 import type { JobOutcome } from './job-outcome';
 import { backoffSeconds } from './send-job';
 
@@ -22,6 +23,8 @@ export const CRM_RETRY_BUDGET = 12;
 
 function refresherFor(ctx: AppContext, installation: Installation): TokenRefresher {
   const config = ctx.config;
+  if (installation.crm === 'highlevel' && installation.settings.viaCompany)
+    return highLevelLocationRefresher(ctx);
   if (installation.crm === 'highlevel') {
     return async (inst, refreshToken) =>
       refreshHighLevelToken({
@@ -45,7 +48,11 @@ function refresherFor(ctx: AppContext, installation: Installation): TokenRefresh
     });
 }
 
-export function crmAdapterFor(ctx: AppContext, installation: Installation, connection: Connection | null): CrmAdapter {
+export function crmAdapterFor(
+  ctx: AppContext,
+  installation: Installation,
+  connection: Connection | null,
+): CrmAdapter {
   const tokenSource = installationTokenSource(ctx, installation.id, refresherFor(ctx, installation));
   const sleep = ctx.platform.sleep;
   if (installation.crm === 'highlevel') {
@@ -53,12 +60,20 @@ export function crmAdapterFor(ctx: AppContext, installation: Installation, conne
       client: createHighLevelClient({ tokenSource, baseUrl: ctx.config.HIGHLEVEL_API_BASE_URL, sleep }),
       locationId: installation.accountId,
       conversationProviderId:
-        connection?.crmProviderId ?? installation.settings.conversationProviderId ?? '',
+        connection?.crmProviderId ??
+        installation.settings.conversationProviderId ??
+        ctx.config.HIGHLEVEL_CONVERSATION_PROVIDER_ID ??
+        '',
     });
   }
   if (!installation.apiDomain) throw new AppError('crm_error', 'Pipedrive installation has no api_domain');
   return createPipedriveAdapter({
-    client: createPipedriveClient({ apiDomain: installation.apiDomain, tokenSource, sleep, now: () => ctx.now() }),
+    client: createPipedriveClient({
+      apiDomain: installation.apiDomain,
+      tokenSource,
+      sleep,
+      now: () => ctx.now(),
+    }),
     createUnknownPersons: installation.settings.createUnknownPersons ?? true,
   });
 }
@@ -84,7 +99,11 @@ async function load(ctx: AppContext, messageId: string): Promise<Loaded | null> 
     direction: message.direction,
     customerPhone: contact.phone,
     customerName: contact.name ?? undefined,
-    text: message.deletedAt ? 'The customer deleted this message' : message.content ? describeContent(message.content) : '',
+    text: message.deletedAt
+      ? 'The customer deleted this message'
+      : message.content
+        ? describeContent(message.content)
+        : '',
     attachments,
     providerMessageId: message.providerMessageId ?? undefined,
     occurredAt: message.occurredAt,
@@ -101,18 +120,28 @@ async function load(ctx: AppContext, messageId: string): Promise<Loaded | null> 
 }
 
 function failureOutcome(error: unknown, attempt: number): JobOutcome {
-  const details = error instanceof AppError ? (error.details as { retryable?: boolean } | undefined) : undefined;
+  const details =
+    error instanceof AppError ? (error.details as { retryable?: boolean } | undefined) : undefined;
   const retryable = !(error instanceof AppError) || details?.retryable !== false;
   const reason = error instanceof Error ? error.message : 'CRM call failed';
   if (retryable && attempt < CRM_RETRY_BUDGET) {
     const retryAfterMs = (details as { retryAfterMs?: number } | undefined)?.retryAfterMs;
-    return { kind: 'retry', delaySeconds: backoffSeconds(attempt, retryAfterMs), countsAsAttempt: true, reason };
+    return {
+      kind: 'retry',
+      delaySeconds: backoffSeconds(attempt, retryAfterMs),
+      countsAsAttempt: true,
+      reason,
+    };
   }
   return { kind: 'dead', reason };
 }
 
 /** Records a message in the CRM once (inbound, or sent from our UI / a campaign). */
-export async function runCrmRecordMessage(ctx: AppContext, messageId: string, attempt: number): Promise<JobOutcome> {
+export async function runCrmRecordMessage(
+  ctx: AppContext,
+  messageId: string,
+  attempt: number,
+): Promise<JobOutcome> {
   const loaded = await load(ctx, messageId);
   if (!loaded || loaded.message.crmSync === 'done') return { kind: 'done' };
   // A crm-originated message already exists in the CRM: only its status is reported.
@@ -123,7 +152,12 @@ export async function runCrmRecordMessage(ctx: AppContext, messageId: string, at
     const now = ctx.now();
     await ctx.messages.setCrmSync(messageId, 'done', result.crmMessageId ?? null, now);
     if (result.crmContactId || result.crmConversationId) {
-      await ctx.contacts.setCrmIds(loaded.message.contactId, result.crmContactId ?? null, result.crmConversationId ?? null, now);
+      await ctx.contacts.setCrmIds(
+        loaded.message.contactId,
+        result.crmContactId ?? null,
+        result.crmConversationId ?? null,
+        now,
+      );
     }
     return { kind: 'done' };
   } catch (error) {
@@ -132,13 +166,19 @@ export async function runCrmRecordMessage(ctx: AppContext, messageId: string, at
 }
 
 /** Reports the message's current effective status to the CRM (monotonic: the store applied the lattice). */
-export async function runCrmRecordStatus(ctx: AppContext, messageId: string, attempt: number): Promise<JobOutcome> {
+export async function runCrmRecordStatus(
+  ctx: AppContext,
+  messageId: string,
+  attempt: number,
+): Promise<JobOutcome> {
   const loaded = await load(ctx, messageId);
   if (!loaded) return { kind: 'done' };
   const { message, record } = loaded;
   if (!message.crmMessageId) {
     // Not in the CRM yet: the record job will write it with its current status.
-    return message.crmSync === 'pending' ? { kind: 'retry', delaySeconds: 5, countsAsAttempt: true } : { kind: 'done' };
+    return message.crmSync === 'pending'
+      ? { kind: 'retry', delaySeconds: 5, countsAsAttempt: true }
+      : { kind: 'done' };
   }
   if (message.sendState === 'unknown' && record.status === 'pending') return { kind: 'done' };
   try {

@@ -2,6 +2,7 @@
 import type { AppContext } from '../context';
 import type { Job } from '../platform/queue';
 import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
+import { runHighLevelDelivery } from './highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
 import { providerAdapterFor } from './providers';
 import { applyStatusEvent } from './relay-status';
@@ -26,6 +27,8 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       return runCrmRecordMessage(ctx, job.messageId, attempt);
     case 'crm_record_status':
       return runCrmRecordStatus(ctx, job.messageId, attempt);
+    case 'crm_outbound':
+      return runHighLevelDelivery(ctx, job, attempt);
     case 'status_retry': {
       const { connections } = await ctx.secretStores();
       const connection = await connections.get(job.connectionId);
@@ -43,7 +46,12 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
         const adapter = await providerAdapterFor(ctx, connection);
         const normalized = adapter.normalizeError(error);
         return normalized.retryable && attempt < 5
-          ? { kind: 'retry', delaySeconds: 60 * (attempt + 1), countsAsAttempt: true, reason: normalized.message }
+          ? {
+              kind: 'retry',
+              delaySeconds: 60 * (attempt + 1),
+              countsAsAttempt: true,
+              reason: normalized.message,
+            }
           : { kind: 'dead', reason: normalized.message };
       }
     }
@@ -70,7 +78,10 @@ export async function deadLetter(ctx: AppContext, job: Job, reason: string, atte
 /** Runs every due job of an in-memory queue until none is due (tests, benches, local tools). */
 export async function drainMemoryQueue(
   ctx: AppContext,
-  queue: { takeDue(): { job: Job; attempts: number }[]; retry(job: Job, attempts: number, delay: number): void },
+  queue: {
+    takeDue(): { job: Job; attempts: number }[];
+    retry(job: Job, attempts: number, delay: number): void;
+  },
   maxRounds = 1000,
 ): Promise<number> {
   let ran = 0;
@@ -80,10 +91,10 @@ export async function drainMemoryQueue(
     for (const { job, attempts } of due) {
       ran++;
       const outcome = await runJob(ctx, job, attempts);
-      if (outcome.kind === 'retry') queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
+      if (outcome.kind === 'retry')
+        queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
       else if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempts + 1);
     }
   }
   return ran;
 }
-

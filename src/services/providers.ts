@@ -37,9 +37,15 @@ export function bareProviderAdapter(ctx: AppContext, provider: ProviderName): Pr
         appSecret: optionalSecret(ctx.config, 'META_APP_SECRET'),
       });
     case 'twilio':
-      return createTwilioAdapter({ http: { ...http, baseUrl: ctx.config.TWILIO_API_BASE_URL }, now: () => ctx.now() });
+      return createTwilioAdapter({
+        http: { ...http, baseUrl: ctx.config.TWILIO_API_BASE_URL },
+        now: () => ctx.now(),
+      });
     case 'cm':
-      return createCmAdapter({ http: { ...http, baseUrl: ctx.config.CM_GATEWAY_BASE_URL }, now: () => ctx.now() });
+      return createCmAdapter({
+        http: { ...http, baseUrl: ctx.config.CM_GATEWAY_BASE_URL },
+        now: () => ctx.now(),
+      });
   }
 }
 
@@ -84,7 +90,10 @@ export async function providerAdapterFor(ctx: AppContext, connection: Connection
   const { connections } = await ctx.secretStores();
   const credentials = await connections.credentials(connection);
   if (!credentials) {
-    throw new AppError('conflict', 'This connection has no credentials (the app was uninstalled or they were removed)');
+    throw new AppError(
+      'conflict',
+      'This connection has no credentials (the app was uninstalled or they were removed)',
+    );
   }
   const webhookToken = connection.provider === 'cm' ? await connections.webhookToken(connection) : null;
   return providerAdapterFromCredentials(ctx, connection.provider, credentials, { connection, webhookToken });

@@ -20,7 +20,8 @@ export interface IngestResult {
 type InboundEvent = Extract<ProviderEvent, { kind: 'inbound_message' }>;
 
 // STOP-style opt-out and START-style opt-in keywords (DESIGN.md §3.5), in the seeds' languages and English.
-const OPT_OUT = /^\s*(stop|stopp|unsubscribe|cancel|end|quit|arret|arrêt|basta|disiscriviti|annulla|loobu|lõpeta)\s*[.!]?\s*$/i;
+const OPT_OUT =
+  /^\s*(stop|stopp|unsubscribe|cancel|end|quit|arret|arrêt|basta|disiscriviti|annulla|loobu|lõpeta)\s*[.!]?\s*$/i;
 const OPT_IN = /^\s*(start|unstop|subscribe|iscriviti|alusta)\s*[.!]?\s*$/i;
 
 export async function ingestEvents(
@@ -33,7 +34,9 @@ export async function ingestEvents(
     const connection = await resolve(event);
     if (!connection) {
       // Unknown number: acknowledge and log, never retried forever by the provider.
-      console.warn(JSON.stringify({ level: 'warn', msg: 'webhook event for unknown connection', kind: event.kind }));
+      console.warn(
+        JSON.stringify({ level: 'warn', msg: 'webhook event for unknown connection', kind: event.kind }),
+      );
       result.ignored++;
       continue;
     }
@@ -58,7 +61,8 @@ export async function ingestEvents(
           result.ignored++;
           break;
         }
-        if (event.kind === 'message_edited') await ctx.messages.applyEdit(message.id, event.content, event.timestamp, ctx.now());
+        if (event.kind === 'message_edited')
+          await ctx.messages.applyEdit(message.id, event.content, event.timestamp, ctx.now());
         else await ctx.messages.applyDeletion(message.id, event.timestamp, ctx.now());
         result.stored++;
         break;
@@ -88,7 +92,9 @@ async function storeInbound(
 ): Promise<'stored' | 'duplicate' | 'ignored'> {
   const phone = normalizePhone(event.from);
   if (!phone.ok) {
-    console.warn(JSON.stringify({ level: 'warn', msg: 'inbound from an unparseable number', reason: phone.reason }));
+    console.warn(
+      JSON.stringify({ level: 'warn', msg: 'inbound from an unparseable number', reason: phone.reason }),
+    );
     return 'ignored';
   }
   const now = ctx.now();

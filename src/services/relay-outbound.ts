@@ -39,10 +39,14 @@ export async function sendableTemplate(ctx: AppContext, connection: Connection, 
   const template = await ctx.templates.get(connection.id, templateId, connection.provider);
   if (!template || template.removedAt) throw new AppError('not_found', 'Template not found');
   if (template.status !== 'APPROVED') {
-    throw new AppError('conflict', `Template ${template.name} is ${template.status}, only APPROVED templates can be sent`, {
-      status: template.status,
-      rejectionReason: template.rejectionReason,
-    });
+    throw new AppError(
+      'conflict',
+      `Template ${template.name} is ${template.status}, only APPROVED templates can be sent`,
+      {
+        status: template.status,
+        rejectionReason: template.rejectionReason,
+      },
+    );
   }
   return template;
 }
@@ -53,12 +57,15 @@ export function prepareTemplateContent(
   content: Extract<MessageContent, { type: 'template' }>,
 ): Extract<MessageContent, { type: 'template' }> {
   const rendered = render(template, content.values);
-  if (!rendered.ok) throw new AppError('invalid_request', 'Template values do not match the template', rendered.errors);
+  if (!rendered.ok)
+    throw new AppError('invalid_request', 'Template values do not match the template', rendered.errors);
   const header = template.components.header;
   if (header && header.format !== 'TEXT' && header.format !== 'LOCATION' && !content.headerMediaUrl) {
-    throw new AppError('invalid_request', `Template ${template.name} needs a ${header.format.toLowerCase()} header URL`, [
-      { path: 'content.headerMediaUrl', message: 'required for a media header' },
-    ]);
+    throw new AppError(
+      'invalid_request',
+      `Template ${template.name} needs a ${header.format.toLowerCase()} header URL`,
+      [{ path: 'content.headerMediaUrl', message: 'required for a media header' }],
+    );
   }
   return {
     ...content,
@@ -101,30 +108,34 @@ export async function queueOutbound(ctx: AppContext, request: OutboundRequest): 
     now,
   );
   const id = ctx.messages.newId();
-  const inserted = await ctx.messages.insertStatement(
-    id,
-    {
-      connectionId: connection.id,
-      contactId: contact.id,
-      direction: 'outbound',
-      origin: request.origin,
-      crmMessageId: request.crmMessageId ?? null,
-      crmDealId: request.crmDealId ?? null,
-      campaignId: request.campaignId ?? null,
-      content,
-      status: 'pending',
-      statusTimes: {},
-      category: classification.category,
-      billable: classification.billable,
-      sendState: 'queued',
-      crmSync: request.origin === 'crm' ? 'none' : 'pending',
-      occurredAt: now,
-    },
-    now,
-  ).first<{ id: string }>();
+  const inserted = await ctx.messages
+    .insertStatement(
+      id,
+      {
+        connectionId: connection.id,
+        contactId: contact.id,
+        direction: 'outbound',
+        origin: request.origin,
+        crmMessageId: request.crmMessageId ?? null,
+        crmDealId: request.crmDealId ?? null,
+        campaignId: request.campaignId ?? null,
+        content,
+        status: 'pending',
+        statusTimes: {},
+        category: classification.category,
+        billable: classification.billable,
+        sendState: 'queued',
+        crmSync: request.origin === 'crm' ? 'none' : 'pending',
+        occurredAt: now,
+      },
+      now,
+    )
+    .first<{ id: string }>();
   if (!inserted) {
     // Lost a race with the same CRM message id: the first one wins, nothing is sent twice.
-    const existing = request.crmMessageId ? await ctx.messages.findByCrmId(connection.id, request.crmMessageId) : null;
+    const existing = request.crmMessageId
+      ? await ctx.messages.findByCrmId(connection.id, request.crmMessageId)
+      : null;
     if (existing) return existing;
     throw new AppError('conflict', 'Message already exists');
   }

@@ -22,12 +22,20 @@ export function errorInfo(error: ProviderError): ProviderErrorInfo {
 }
 
 /** Exponential backoff with full jitter, at least the provider's Retry-After. */
-export function backoffSeconds(attempt: number, retryAfterMs = 0, random: () => number = Math.random): number {
+export function backoffSeconds(
+  attempt: number,
+  retryAfterMs = 0,
+  random: () => number = Math.random,
+): number {
   const exponential = Math.min(300, 2 ** Math.min(attempt, 8));
   return Math.max(Math.ceil(retryAfterMs / 1000), Math.ceil(exponential / 2 + (random() * exponential) / 2));
 }
 
-async function toOutbound(ctx: AppContext, connection: Connection, message: StoredMessage): Promise<OutboundMessage> {
+async function toOutbound(
+  ctx: AppContext,
+  connection: Connection,
+  message: StoredMessage,
+): Promise<OutboundMessage> {
   const contact = (await ctx.contacts.get(message.contactId))!;
   const content = message.content!;
   const outbound: OutboundMessage = { reference: message.id, to: contact.phone, content };
@@ -72,7 +80,8 @@ export async function runSendJob(ctx: AppContext, messageId: string, attempt: nu
   if (!connection) return { kind: 'done' };
 
   const waitMs = await ctx.platform.limiter.reserve(connection.id, connection.rateLimitPerSecond);
-  if (waitMs > MAX_INLINE_WAIT_MS) return { kind: 'retry', delaySeconds: Math.ceil(waitMs / 1000), countsAsAttempt: false };
+  if (waitMs > MAX_INLINE_WAIT_MS)
+    return { kind: 'retry', delaySeconds: Math.ceil(waitMs / 1000), countsAsAttempt: false };
   if (waitMs > 0) await sleep(ctx, waitMs);
 
   if (!(await ctx.messages.claimSend(message.id, ctx.now()))) return { kind: 'done' };
@@ -108,7 +117,11 @@ async function handleSendError(
       await ctx.platform.limiter.pause(connection.id, now + Math.max(error.retryAfterMs ?? 1_000, 1_000));
     }
     await ctx.messages.setSendState(message.id, 'queued', now);
-    return { kind: 'retry', delaySeconds: backoffSeconds(attempt, error.retryAfterMs), countsAsAttempt: true };
+    return {
+      kind: 'retry',
+      delaySeconds: backoffSeconds(attempt, error.retryAfterMs),
+      countsAsAttempt: true,
+    };
   }
   await ctx.messages.fail(message.id, errorInfo(error), applyStatus(message.statusTimes, 'failed', now), now);
   await afterOutcome(ctx, message);

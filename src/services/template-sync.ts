@@ -24,7 +24,8 @@ export async function syncTemplates(ctx: AppContext, connection: Connection): Pr
   }
   const listed = new Map<string, Template>();
   try {
-    for await (const page of adapter.listTemplates()) for (const t of page) listed.set(t.providerTemplateId, t);
+    for await (const page of adapter.listTemplates())
+      for (const t of page) listed.set(t.providerTemplateId, t);
   } catch (error) {
     throw adapter.normalizeError(error);
   }

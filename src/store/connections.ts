@@ -108,7 +108,10 @@ export class ConnectionStore {
   }
 
   async get(id: string): Promise<Connection | null> {
-    const row = await this.db.prepare('SELECT * FROM connections WHERE id = ?').bind(id).first<ConnectionRow>();
+    const row = await this.db
+      .prepare('SELECT * FROM connections WHERE id = ?')
+      .bind(id)
+      .first<ConnectionRow>();
     return row ? toConnection(row) : null;
   }
 
@@ -169,7 +172,10 @@ export class ConnectionStore {
   }
 
   async markTemplatesSynced(id: string, now: number): Promise<void> {
-    await this.db.prepare('UPDATE connections SET templates_synced_at = ?1 WHERE id = ?2').bind(now, id).run();
+    await this.db
+      .prepare('UPDATE connections SET templates_synced_at = ?1 WHERE id = ?2')
+      .bind(now, id)
+      .run();
   }
 
   /** Active connections whose templates are stalest first (cron sync), bounded per run. */
@@ -186,7 +192,9 @@ export class ConnectionStore {
 
   async listByProviderAccount(provider: ProviderName, providerAccountId: string): Promise<Connection[]> {
     const { results } = await this.db
-      .prepare("SELECT * FROM connections WHERE provider = ? AND provider_account_id = ? AND status = 'active'")
+      .prepare(
+        "SELECT * FROM connections WHERE provider = ? AND provider_account_id = ? AND status = 'active'",
+      )
       .bind(provider, providerAccountId)
       .all<ConnectionRow>();
     return results.map(toConnection);

@@ -6,7 +6,9 @@ export class EventStore {
 
   /** Statement claiming an event key; `meta.changes === 0` means it was seen before (duplicate). */
   claimStatement(key: string, now: number): D1PreparedStatement {
-    return this.db.prepare('INSERT OR IGNORE INTO processed_events (key, received_at) VALUES (?, ?)').bind(key, now);
+    return this.db
+      .prepare('INSERT OR IGNORE INTO processed_events (key, received_at) VALUES (?, ?)')
+      .bind(key, now);
   }
 
   /** True the first time a key is seen, false for duplicates. */
@@ -58,7 +60,14 @@ export class EventStore {
         'SELECT id, job_type, job, error, attempts, created_at FROM dead_letters WHERE installation_id = ? ORDER BY created_at DESC LIMIT ?',
       )
       .bind(installationId, limit)
-      .all<{ id: string; job_type: string; job: string; error: string; attempts: number; created_at: number }>();
+      .all<{
+        id: string;
+        job_type: string;
+        job: string;
+        error: string;
+        attempts: number;
+        created_at: number;
+      }>();
     return results.map((r) => ({
       id: r.id,
       jobType: r.job_type,
@@ -71,13 +80,18 @@ export class EventStore {
 
   async addOptOut(installationId: string, phone: string, reason: string, now: number): Promise<void> {
     await this.db
-      .prepare('INSERT OR IGNORE INTO opt_outs (installation_id, phone, reason, created_at) VALUES (?, ?, ?, ?)')
+      .prepare(
+        'INSERT OR IGNORE INTO opt_outs (installation_id, phone, reason, created_at) VALUES (?, ?, ?, ?)',
+      )
       .bind(installationId, phone, reason, now)
       .run();
   }
 
   async removeOptOut(installationId: string, phone: string): Promise<void> {
-    await this.db.prepare('DELETE FROM opt_outs WHERE installation_id = ? AND phone = ?').bind(installationId, phone).run();
+    await this.db
+      .prepare('DELETE FROM opt_outs WHERE installation_id = ? AND phone = ?')
+      .bind(installationId, phone)
+      .run();
   }
 
   async optedOutPhones(installationId: string): Promise<Set<string>> {

@@ -31,6 +31,8 @@ export interface InstallationSettings {
   createUnknownPersons?: boolean;
   /** HighLevel: conversation provider id registered for this location. */
   conversationProviderId?: string;
+  /** HighLevel: a location whose token is minted from the agency install (/oauth/locationToken, no refresh token). */
+  viaCompany?: boolean;
 }
 
 interface InstallationRow {
@@ -87,7 +89,10 @@ export class InstallationStore {
 
   /** Install or re-install: a re-install of the same CRM account keeps its id, connections and history. */
   async upsert(input: UpsertInstallation, now: number): Promise<Installation> {
-    const tokensEnc = await this.box.encryptJson(input.tokens, `installation:${input.crm}:${input.accountId}`);
+    const tokensEnc = await this.box.encryptJson(
+      input.tokens,
+      `installation:${input.crm}:${input.accountId}`,
+    );
     const row = await this.db
       .prepare(
         `INSERT INTO installations (id, crm, account_id, account_type, company_id, name, api_domain, tokens_enc,
@@ -118,7 +123,10 @@ export class InstallationStore {
   }
 
   async get(id: string): Promise<Installation | null> {
-    const row = await this.db.prepare('SELECT * FROM installations WHERE id = ?').bind(id).first<InstallationRow>();
+    const row = await this.db
+      .prepare('SELECT * FROM installations WHERE id = ?')
+      .bind(id)
+      .first<InstallationRow>();
     return row ? toInstallation(row) : null;
   }
 
@@ -146,7 +154,12 @@ export class InstallationStore {
    * Claims the refresh lease (compare-and-swap): true for exactly one caller while the lease runs.
    * HighLevel rotates refresh tokens, so two concurrent refreshes would lose the installation.
    */
-  async claimRefreshLease(id: string, expectedVersion: number, now: number, leaseMs: number): Promise<boolean> {
+  async claimRefreshLease(
+    id: string,
+    expectedVersion: number,
+    now: number,
+    leaseMs: number,
+  ): Promise<boolean> {
     const result = await this.db
       .prepare(
         `UPDATE installations SET refresh_lease_until = ?1
@@ -163,7 +176,10 @@ export class InstallationStore {
     expiresAt: number,
     now: number,
   ): Promise<void> {
-    const sealed = await this.box.encryptJson(tokens, `installation:${installation.crm}:${installation.accountId}`);
+    const sealed = await this.box.encryptJson(
+      tokens,
+      `installation:${installation.crm}:${installation.accountId}`,
+    );
     await this.db
       .prepare(
         `UPDATE installations SET tokens_enc = ?1, token_expires_at = ?2, token_version = token_version + 1,

@@ -1,6 +1,12 @@
 // Messages in both directions. (connection, provider message id) and (connection, CRM message id) are unique,
 // so a duplicate webhook or a duplicate CRM delivery can never create a second row.
-import type { Direction, MessageContent, MessageStatus, ProviderErrorInfo, StatusTimes } from '../core/message';
+import type {
+  Direction,
+  MessageContent,
+  MessageStatus,
+  ProviderErrorInfo,
+  StatusTimes,
+} from '../core/message';
 import { randomId } from '../security/encoding';
 
 export type MessageOrigin = 'customer' | 'crm' | 'app' | 'campaign';
@@ -179,7 +185,9 @@ export class MessageStore {
 
   async thread(contactId: string, limit = 50): Promise<StoredMessage[]> {
     const { results } = await this.db
-      .prepare('SELECT * FROM messages WHERE contact_id = ? ORDER BY occurred_at DESC, created_at DESC LIMIT ?')
+      .prepare(
+        'SELECT * FROM messages WHERE contact_id = ? ORDER BY occurred_at DESC, created_at DESC LIMIT ?',
+      )
       .bind(contactId, limit)
       .all<MessageRow>();
     return results.map(toMessage).reverse();
@@ -188,15 +196,24 @@ export class MessageStore {
   /** Claims the send (queued → sending). Only one job execution can win; a redelivery finds 'sending'. */
   async claimSend(id: string, now: number): Promise<boolean> {
     const result = await this.db
-      .prepare("UPDATE messages SET send_state = 'sending', updated_at = ?1 WHERE id = ?2 AND send_state = 'queued'")
+      .prepare(
+        "UPDATE messages SET send_state = 'sending', updated_at = ?1 WHERE id = ?2 AND send_state = 'queued'",
+      )
       .bind(now, id)
       .run();
     return result.meta.changes === 1;
   }
 
-  async setSendState(id: string, sendState: SendState, now: number, error?: ProviderErrorInfo | null): Promise<void> {
+  async setSendState(
+    id: string,
+    sendState: SendState,
+    now: number,
+    error?: ProviderErrorInfo | null,
+  ): Promise<void> {
     await this.db
-      .prepare('UPDATE messages SET send_state = ?1, error = COALESCE(?2, error), updated_at = ?3 WHERE id = ?4')
+      .prepare(
+        'UPDATE messages SET send_state = ?1, error = COALESCE(?2, error), updated_at = ?3 WHERE id = ?4',
+      )
       .bind(sendState, error ? JSON.stringify(error) : null, now, id)
       .run();
   }
@@ -214,7 +231,13 @@ export class MessageStore {
     return results;
   }
 
-  async markSent(id: string, providerMessageId: string, statusTimes: StatusTimes, status: MessageStatus, now: number) {
+  async markSent(
+    id: string,
+    providerMessageId: string,
+    statusTimes: StatusTimes,
+    status: MessageStatus,
+    now: number,
+  ) {
     await this.db
       .prepare(
         `UPDATE messages SET provider_message_id = ?1, status_times = ?2, status = ?3, send_state = 'sent',

@@ -31,7 +31,6 @@ interface TemplateRow {
   updated_at: number;
 }
 
-
 function toTemplate(row: TemplateRow, provider: Template['provider']): StoredTemplate {
   return {
     id: row.id,
@@ -106,7 +105,12 @@ export class TemplateStore {
     return new Map(
       results.map((r) => [
         r.provider_template_id,
-        { id: r.id, fingerprint: r.content_hash, removed: r.removed_at !== null, manual: r.source === 'manual' },
+        {
+          id: r.id,
+          fingerprint: r.content_hash,
+          removed: r.removed_at !== null,
+          manual: r.source === 'manual',
+        },
       ]),
     );
   }
@@ -148,7 +152,9 @@ export class TemplateStore {
   /** Upserts in batches of BATCH_ROWS statements: one round trip per batch. */
   async upsertMany(connectionId: string, templates: Template[], now: number): Promise<void> {
     for (let i = 0; i < templates.length; i += BATCH_ROWS) {
-      await this.db.batch(templates.slice(i, i + BATCH_ROWS).map((t) => this.upsertStatement(connectionId, t, now)));
+      await this.db.batch(
+        templates.slice(i, i + BATCH_ROWS).map((t) => this.upsertStatement(connectionId, t, now)),
+      );
     }
   }
 
@@ -162,7 +168,8 @@ export class TemplateStore {
         )
         .bind(now, connectionId, pid),
     );
-    for (let i = 0; i < statements.length; i += BATCH_ROWS) await this.db.batch(statements.slice(i, i + BATCH_ROWS));
+    for (let i = 0; i < statements.length; i += BATCH_ROWS)
+      await this.db.batch(statements.slice(i, i + BATCH_ROWS));
   }
 
   async list(
@@ -188,7 +195,11 @@ export class TemplateStore {
     return results.map((row) => toTemplate(row, provider));
   }
 
-  async get(connectionId: string, id: string, provider: Template['provider']): Promise<StoredTemplate | null> {
+  async get(
+    connectionId: string,
+    id: string,
+    provider: Template['provider'],
+  ): Promise<StoredTemplate | null> {
     const row = await this.db
       .prepare('SELECT * FROM templates WHERE id = ? AND connection_id = ?')
       .bind(id, connectionId)

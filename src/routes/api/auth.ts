@@ -13,7 +13,11 @@ export const requireSession = (role?: 'admin') =>
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) throw new AppError('unauthorized', 'Missing bearer session: open the page from the CRM');
     const ctx = c.get('ctx');
-    const session = await verifySessionToken(requireSecret(ctx.config, 'SESSION_SECRET'), match[1]!, ctx.now());
+    const session = await verifySessionToken(
+      requireSecret(ctx.config, 'SESSION_SECRET'),
+      match[1]!,
+      ctx.now(),
+    );
     const { installations } = await ctx.secretStores();
     const installation = await installations.get(session.installationId);
     if (!installation || installation.status !== 'active') {
@@ -33,7 +37,10 @@ export async function scopedConnection(c: Context<AppEnv>, connectionId?: string
     ? await connections.getForInstallation(installationId, connectionId)
     : await connections.firstForInstallation(installationId);
   if (!connection) {
-    throw new AppError('not_found', connectionId ? 'Connection not found' : 'No WhatsApp number is connected yet');
+    throw new AppError(
+      'not_found',
+      connectionId ? 'Connection not found' : 'No WhatsApp number is connected yet',
+    );
   }
   return connection;
 }

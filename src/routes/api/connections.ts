@@ -26,7 +26,9 @@ export const connectionsRoutes = new Hono<AppEnv>()
     const session = c.get('session');
     const { connections } = await ctx.secretStores();
     const list = await connections.listForInstallation(session.installationId);
-    return c.json({ connections: await Promise.all(list.map((x) => describeConnection(ctx, x, session.role))) });
+    return c.json({
+      connections: await Promise.all(list.map((x) => describeConnection(ctx, x, session.role))),
+    });
   })
   .post('/', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');
@@ -36,7 +38,9 @@ export const connectionsRoutes = new Hono<AppEnv>()
       senderPhone: body.senderPhone,
       rateLimitPerSecond: body.rateLimitPerSecond,
       messagingTier: body.messagingTier,
-      connection: { provider: body.provider, credentials: body.credentials } as z.infer<typeof providerCredentialsSchema>,
+      connection: { provider: body.provider, credentials: body.credentials } as z.infer<
+        typeof providerCredentialsSchema
+      >,
     });
     return c.json({ connection: await describeConnection(ctx, connection, 'admin') }, 201);
   })

@@ -21,7 +21,8 @@ const connectionQuery = z.object({
 
 function parsePhone(raw: string, path: string): string {
   const result = normalizePhone(decodeURIComponent(raw));
-  if (!result.ok) throw new AppError('invalid_request', 'Invalid phone number', [{ path, message: result.reason }]);
+  if (!result.ok)
+    throw new AppError('invalid_request', 'Invalid phone number', [{ path, message: result.reason }]);
   return result.e164;
 }
 

@@ -6,7 +6,12 @@ const text = (max: number) => z.string().max(max);
 
 export const buttonSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('QUICK_REPLY'), text: text(200), payload: text(256).optional() }),
-  z.object({ type: z.literal('URL'), text: text(200), url: z.string().max(2000), examples: z.array(text(2000)).optional() }),
+  z.object({
+    type: z.literal('URL'),
+    text: text(200),
+    url: z.string().max(2000),
+    examples: z.array(text(2000)).optional(),
+  }),
   z.object({ type: z.literal('PHONE_NUMBER'), text: text(200), phoneNumber: text(32) }),
   z.object({ type: z.literal('COPY_CODE'), text: text(200), example: text(64).optional() }),
   z.object({ type: z.literal('OTP'), text: text(200), otpType: text(32).optional() }),
@@ -42,7 +47,11 @@ export const templateStatusSchema = z.enum(TEMPLATE_STATUSES);
 const e164ish = z.string().min(5).max(32);
 
 export const contentSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('text'), text: z.string().min(1).max(4096), previewUrl: z.boolean().optional() }),
+  z.object({
+    type: z.literal('text'),
+    text: z.string().min(1).max(4096),
+    previewUrl: z.boolean().optional(),
+  }),
   z.object({
     type: z.literal('media'),
     mediaType: z.enum(['image', 'video', 'audio', 'document', 'sticker']),

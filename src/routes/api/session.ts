@@ -33,7 +33,10 @@ async function installationFor(ctx: AppContext, crm: 'highlevel' | 'pipedrive', 
     const installation = await installations.findByAccount(crm, accountId);
     if (installation?.status === 'active') return installation;
   }
-  throw new AppError('forbidden', 'wabridge is not installed for this account: install it from the marketplace');
+  throw new AppError(
+    'forbidden',
+    'wabridge is not installed for this account: install it from the marketplace',
+  );
 }
 
 export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
@@ -57,7 +60,8 @@ export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
     };
   } else {
     const secret =
-      optionalSecret(ctx.config, 'PIPEDRIVE_JWT_SECRET') ?? requireSecret(ctx.config, 'PIPEDRIVE_CLIENT_SECRET');
+      optionalSecret(ctx.config, 'PIPEDRIVE_JWT_SECRET') ??
+      requireSecret(ctx.config, 'PIPEDRIVE_CLIENT_SECRET');
     const identity = await verifyPanelJwt(body.token, secret, ctx.now());
     const installation = await installationFor(ctx, 'pipedrive', [identity.companyId]);
     claims = {

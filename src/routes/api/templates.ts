@@ -39,7 +39,11 @@ export const templatesRoutes = new Hono<AppEnv>()
     const templates = await c
       .get('ctx')
       .templates.list(connection.id, connection.provider, { status, language: query.language });
-    return c.json({ connectionId: connection.id, templatesSyncedAt: connection.templatesSyncedAt, templates });
+    return c.json({
+      connectionId: connection.id,
+      templatesSyncedAt: connection.templatesSyncedAt,
+      templates,
+    });
   })
   .post('/sync', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');
@@ -57,7 +61,10 @@ export const templatesRoutes = new Hono<AppEnv>()
     const connection = await scopedConnection(c, body.connectionId);
     const adapter = await providerAdapterFor(ctx, connection);
     if (!adapter.capabilities.submitTemplate) {
-      throw new AppError('conflict', `${connection.provider} templates are submitted in the provider's console`);
+      throw new AppError(
+        'conflict',
+        `${connection.provider} templates are submitted in the provider's console`,
+      );
     }
     const result = await adapter.submitTemplate(body.draft as TemplateDraft);
     return c.json(result, 201);
