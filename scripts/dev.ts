@@ -62,15 +62,24 @@ async function main(): Promise<void> {
     log: (line) => console.log(`[local-mode] ${line}`),
   });
   console.log(banner(mode));
+  // wrangler (imported for getPlatformProxy) exits on SIGINT/SIGTERM at once; stop our children first, then let
+  // its own cleanup run.
+  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  const inherited = new Map(signals.map((sig) => [sig, process.listeners(sig)]));
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n[local-mode] ${signal}: stopping wrangler dev and the simulator…`);
-    void mode.stop().then(() => process.exit(0));
+    void mode.stop().finally(() => {
+      for (const listener of inherited.get(signal as (typeof signals)[number]) ?? []) listener(signal);
+      process.exit(0);
+    });
   };
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  for (const sig of signals) {
+    process.removeAllListeners(sig);
+    process.on(sig, shutdown);
+  }
 }
 
 main().catch((error: unknown) => {

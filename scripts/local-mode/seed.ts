@@ -66,6 +66,8 @@ function d1OnlyConfig(persistTo: string): string {
 }
 
 export async function seedDemo(options: SeedOptions): Promise<DemoSeed> {
+  // getPlatformProxy runs miniflare in this process: keep it from fetching a Request.cf sample (offline).
+  process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
   const proxy = await getPlatformProxy<{ DB: D1Database }>({
     configPath: d1OnlyConfig(options.persistTo),
     persist: { path: path.join(options.persistTo, 'v3') },

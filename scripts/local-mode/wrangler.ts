@@ -1,6 +1,5 @@
 // Runs wrangler as a child process: D1 migrations on the local SQLite, then `wrangler dev` on loopback.
-// Prompt-free and quiet offline: no telemetry, no confirmation, no interactive dev session (wrangler's own
-// update check gives up by itself after a short timeout).
+// Prompt-free and offline: no telemetry, no version check, no confirmation, no interactive dev session.
 import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -13,8 +12,12 @@ function wranglerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
     ...process.env,
     WRANGLER_SEND_METRICS: 'false',
+    // The banner looks up the latest wrangler version on npm: skipped, local mode stays offline.
+    WRANGLER_HIDE_BANNER: 'true',
     // `d1 migrations apply` asks for confirmation unless it believes it runs non-interactively.
     CI: 'true',
+    // Miniflare downloads a Request.cf sample from workers.cloudflare.com; local mode stays offline.
+    CLOUDFLARE_CF_FETCH_ENABLED: 'false',
     ...extra,
   };
 }
@@ -89,27 +92,26 @@ export function startWranglerDev(options: WranglerDevOptions): WranglerDev {
     '--show-interactive-dev-session=false',
     ...(options.envFile ? ['--env-file', options.envFile] : []),
   ];
-  // Own process group: stop() ends wrangler and the workerd it started, and nothing else.
+  // Same process group as us: if whoever started us ends the group (a terminal's Ctrl-C, a CI runner), wrangler
+  // goes too. wrangler ends its workerd itself on SIGTERM.
   const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: wranglerEnv({ CI: 'false' }),
     stdio: options.stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : 'pipe',
-    detached: true,
   });
   const output = collect(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signal = (sig: NodeJS.Signals) => {
-    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
-    try {
-      process.kill(-child.pid, sig);
-    } catch {
-      // The group is already gone.
-    }
+    if (child.exitCode === null && child.signalCode === null) child.kill(sig);
   };
+  // Whatever ends this process (an uncaught error, process.exit in a signal handler), wrangler must not outlive it.
+  const onExit = () => signal('SIGTERM');
+  process.once('exit', onExit);
   return {
     child,
     output,
     async stop() {
+      process.off('exit', onExit);
       signal('SIGTERM');
       const timer = setTimeout(() => signal('SIGKILL'), 5_000);
       await exited;

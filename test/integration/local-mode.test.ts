@@ -1,0 +1,157 @@
+// Local mode end to end (DESIGN.md §5): wrangler dev (workerd + local D1) with every vendor base URL on the
+// loopback simulator, the demo seeded, and the customer played through /_sim. Runs on free ports in a temporary
+// state directory, so it never touches a developer's .dev.vars or .wrangler/state.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startLocalMode } from '../../scripts/local-mode/index';
+import type { LocalMode } from '../../scripts/local-mode/index';
+
+let mode: LocalMode;
+let stateDir: string;
+let adminToken: string;
+
+beforeAll(async () => {
+  stateDir = mkdtempSync(path.join(tmpdir(), 'wabridge-local-mode-'));
+  mode = await startLocalMode({
+    appPort: 0,
+    simPort: 0,
+    inspectorPort: 0,
+    persistTo: stateDir,
+    isolated: true,
+    stdio: 'pipe',
+  });
+  adminToken = await mode.session({
+    installationId: mode.seed.highlevel.installation.id,
+    crm: 'highlevel',
+    role: 'admin',
+  });
+}, 90_000);
+
+afterAll(async () => {
+  await mode?.stop();
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+});
+
+async function api<T = Record<string, unknown>>(method: string, route: string, body?: unknown) {
+  const res = await fetch(`${mode.urls.app}${route}`, {
+    method,
+    headers: { authorization: `Bearer ${adminToken}`, 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+async function sim<T = Record<string, unknown>>(route: string, body?: unknown) {
+  const res = await fetch(`${mode.urls.simulator}${route}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'content-type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as T };
+}
+
+/** Polls until `check` returns a value (the queue consumer runs asynchronously in wrangler dev). */
+async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+type Message = { text: string; direction: string; status: string; providerMessageId: string | null };
+const messagesOf = async (phone: string, connectionId: string) =>
+  (
+    await api<{ messages: Message[] }>(
+      'GET',
+      `/api/contacts/${encodeURIComponent(phone)}/messages?connectionId=${connectionId}`,
+    )
+  ).body.messages;
+
+describe('local mode', () => {
+  it('serves /healthz from wrangler dev on loopback', async () => {
+    expect(mode.urls.app).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    const res = await fetch(`${mode.urls.app}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it('points every vendor base URL at the loopback simulator', () => {
+    for (const key of Object.keys(mode.vars).filter((k) => k.endsWith('_BASE_URL') || k.endsWith('_URL'))) {
+      expect(mode.vars[key], key).toMatch(/^http:\/\/127\.0\.0\.1:\d+/);
+    }
+  });
+
+  it('has the demo HighLevel installation with one connection per provider', async () => {
+    const { status, body } = await api<{ connections: { provider: string; senderPhone: string }[] }>(
+      'GET',
+      '/api/connections',
+    );
+    expect(status).toBe(200);
+    expect(body.connections.map((c) => c.provider).sort()).toEqual(['cm', 'meta', 'twilio']);
+  });
+
+  it('seeds one open and one closed window', async () => {
+    const meta = mode.seed.highlevel.connections.meta.id;
+    const window = async (phone: string) =>
+      (
+        await api<{ state: string }>(
+          'GET',
+          `/api/contacts/${encodeURIComponent(phone)}/window?connectionId=${meta}`,
+        )
+      ).body.state;
+    expect(await window('+393471234567')).toBe('open');
+    expect(await window('+37251234567')).toBe('closed');
+  });
+
+  it.each(['meta', 'twilio', 'cm'] as const)(
+    'relays a customer message played through /_sim/inbound (%s) into the app',
+    async (provider) => {
+      const phone = '+4915112345678';
+      const text = `Hallo from ${provider}`;
+      const { status, body } = await sim<{ delivered: { status: number } }>('/_sim/inbound', {
+        provider,
+        from: phone,
+        text,
+      });
+      expect(status).toBe(200);
+      // The app verified the vendor's signature (or CM.com's URL token) and acknowledged.
+      expect(body.delivered.status).toBe(200);
+      const connectionId = mode.seed.highlevel.connections[provider].id;
+      const messages = await messagesOf(phone, connectionId);
+      expect(messages.some((m) => m.direction === 'inbound' && m.text === text)).toBe(true);
+    },
+  );
+
+  it('sends through the Meta simulator and moves the ticks on a simulated status', async () => {
+    const meta = mode.seed.highlevel.connections.meta.id;
+    const phone = '+393471234567';
+    const sent = await api('POST', '/api/messages', {
+      connectionId: meta,
+      to: phone,
+      content: { type: 'text', text: 'Certo, a giovedì!' },
+    });
+    expect(sent.status).toBe(202);
+    const providerMessageId = await eventually(async () => {
+      const m = (await messagesOf(phone, meta)).find((x) => x.text === 'Certo, a giovedì!');
+      return m?.providerMessageId ?? undefined;
+    });
+    const status = await sim<{ delivered: { status: number } }>('/_sim/status', {
+      provider: 'meta',
+      providerMessageId,
+      status: 'read',
+    });
+    expect(status.body.delivered.status).toBe(200);
+    const read = await eventually(async () => {
+      const m = (await messagesOf(phone, meta)).find((x) => x.providerMessageId === providerMessageId);
+      return m?.status === 'read' ? m : undefined;
+    });
+    expect(read.status).toBe('read');
+    const state = await sim<{ sent: { meta: number } }>('/_sim/state');
+    expect(state.body.sent.meta).toBeGreaterThanOrEqual(1);
+  });
+});
