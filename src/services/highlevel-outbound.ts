@@ -1,0 +1,269 @@
+// HighLevel's conversation provider Delivery URL (DESIGN.md §1, §3.1, §3.5): an agent reply, a workflow SMS or a bulk
+// action's burst. The route verifies, stores and enqueues; the queue job applies the window engine. Nothing here calls
+// the WhatsApp provider: sends go through the same queue and per-sender limiter as every other message.
+import { isCrmHttpError, parseHighLevelOutboundDelivery } from '../../adapters/crm/highlevel';
+import type { AppContext } from '../context';
+import { AppError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
+import type { MediaType, MessageContent, ProviderErrorInfo } from '../core/message';
+import { normalizePhone } from '../core/phone';
+import { matchTemplate } from '../core/template-match';
+import type { Job } from '../platform/queue';
+import type { Connection } from '../store/connections';
+import { HighLevelDeliveryStore, type StoredDelivery } from '../store/highlevel-deliveries';
+import type { Installation } from '../store/installations';
+import type { StoredTemplate } from '../store/templates';
+import { crmAdapterFor } from './crm';
+import { verifyHighLevelCall, releaseHighLevelCall, type HighLevelCall } from './highlevel-verify';
+import type { JobOutcome } from './job-outcome';
+import { queueOutbound } from './relay-outbound';
+import { backoffSeconds } from './send-job';
+
+export type DeliveryAck = { status: 'queued' | 'duplicate' } | { status: 'ignored'; reason: string };
+
+/** POST /crm/highlevel/outbound: verify (401, nothing stored), store once per messageId, enqueue, acknowledge. */
+export async function acceptHighLevelDelivery(ctx: AppContext, call: HighLevelCall): Promise<DeliveryAck> {
+  const verified = await verifyHighLevelCall(ctx, call, { kind: 'delivery', timestampRequired: false });
+  try {
+    const delivery = parseHighLevelOutboundDelivery(verified.body);
+    const { installations } = await ctx.secretStores();
+    const installation = await installations.findByAccount('highlevel', delivery.locationId);
+    if (!installation || installation.status !== 'active') {
+      // Signed by HighLevel but for a location without our app: nothing to send, nobody to report to.
+      console.warn(
+        JSON.stringify({ level: 'warn', msg: 'HighLevel delivery for a location without an install' }),
+      );
+      return { status: 'ignored', reason: 'not_installed' };
+    }
+    const store = new HighLevelDeliveryStore(ctx.db);
+    const id = await store.insert(
+      installation.id,
+      delivery.messageId,
+      {
+        phone: delivery.phone ?? '',
+        text: delivery.text,
+        attachments: delivery.attachments,
+        crmContactId: delivery.contactId,
+        userId: delivery.userId,
+      },
+      ctx.now(),
+    );
+    // Same messageId again (HighLevel retrying a slow answer): acknowledged, nothing sent twice (DESIGN.md §6).
+    if (!id) return { status: 'duplicate' };
+    await ctx.queue.send({ type: 'crm_outbound', installationId: installation.id, deliveryKey: id });
+    return { status: 'queued' };
+  } catch (error) {
+    await releaseHighLevelCall(ctx, verified);
+    throw error;
+  }
+}
+
+const DELIVERY_RETRY_BUDGET = 8;
+
+type CrmOutboundJob = Extract<Job, { type: 'crm_outbound' }>;
+
+/** Queue job: window engine → free-form, matched template, or a failure reported back to HighLevel. */
+export async function runHighLevelDelivery(
+  ctx: AppContext,
+  job: CrmOutboundJob,
+  attempt: number,
+): Promise<JobOutcome> {
+  const store = new HighLevelDeliveryStore(ctx.db);
+  const delivery = await store.get(job.deliveryKey);
+  if (!delivery || delivery.state === 'done' || delivery.installationId !== job.installationId)
+    return { kind: 'done' };
+  const { installations } = await ctx.secretStores();
+  const installation = await installations.get(delivery.installationId);
+  if (!installation || installation.status !== 'active') {
+    await store.finish(delivery.id, 'failed:not_installed', ctx.now());
+    return { kind: 'done' };
+  }
+  try {
+    const outcome = await deliver(ctx, installation, delivery);
+    await store.finish(delivery.id, outcome, ctx.now());
+    return { kind: 'done' };
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : 'HighLevel delivery failed';
+    const retryable = !(error instanceof AppError) || (isCrmHttpError(error) && error.retryable);
+    if (retryable && attempt < DELIVERY_RETRY_BUDGET) {
+      const retryAfterMs = isCrmHttpError(error) ? error.retryAfterMs : undefined;
+      return {
+        kind: 'retry',
+        delaySeconds: backoffSeconds(attempt, retryAfterMs),
+        countsAsAttempt: true,
+        reason,
+      };
+    }
+    return { kind: 'dead', reason };
+  }
+}
+
+async function deliver(
+  ctx: AppContext,
+  installation: Installation,
+  delivery: StoredDelivery,
+): Promise<string> {
+  const connection = await connectionFor(ctx, installation);
+  if (!connection) {
+    await reportWithoutConnection(ctx, installation, delivery, {
+      kind: 'rejected',
+      reason: 'No WhatsApp number is connected to this location yet: connect one in the WhatsApp admin page.',
+    });
+    return 'failed:no_connection';
+  }
+  // A redelivered job after the row was written: the first run already decided.
+  if (await ctx.messages.findByCrmId(connection.id, delivery.crmMessageId)) return 'already_handled';
+  const phone = normalizePhone(delivery.payload.phone);
+  if (!phone.ok) {
+    await reportWithoutConnection(ctx, installation, delivery, {
+      kind: 'invalid_recipient',
+      reason: `The contact has no valid WhatsApp number (${phone.reason}).`,
+    });
+    return 'failed:invalid_recipient';
+  }
+  const [first, ...rest] = contentsOf(delivery);
+  const base = { connection, to: phone.e164, origin: 'crm' as const };
+  try {
+    await queueOutbound(ctx, { ...base, content: first!, crmMessageId: delivery.crmMessageId });
+  } catch (error) {
+    if (!(error instanceof AppError) || error.code !== 'template_required') throw error;
+    // HighLevel's composer only sends text: outside the window, a text that is an approved template's body with its
+    // placeholders filled goes out as that template (DESIGN.md §1). Anything else fails back with the reason.
+    const template =
+      rest.length === 0 && first?.type === 'text' ? await matchApproved(ctx, connection, first.text) : null;
+    if (!template) {
+      await recordFailure(ctx, connection, phone.e164, delivery, {
+        kind: 'template_required',
+        reason: TEMPLATE_REQUIRED_REASON,
+      });
+      return 'failed:template_required';
+    }
+    await queueOutbound(ctx, { ...base, content: template, crmMessageId: delivery.crmMessageId });
+    return `template:${template.templateName}`;
+  }
+  // Further attachments go as their own media messages; HighLevel tracks the status of the first one (its message).
+  for (const content of rest) await queueOutbound(ctx, { ...base, content });
+  return 'sent';
+}
+
+/** The location's WhatsApp number: the first active connection with credentials (one number per location today). */
+async function connectionFor(ctx: AppContext, installation: Installation): Promise<Connection | null> {
+  const { connections } = await ctx.secretStores();
+  const list = await connections.listForInstallation(installation.id);
+  return list.find((c) => c.status === 'active' && c.hasCredentials) ?? null;
+}
+
+async function matchApproved(
+  ctx: AppContext,
+  connection: Connection,
+  text: string,
+): Promise<Extract<MessageContent, { type: 'template' }> | null> {
+  const approved = await ctx.templates.list(connection.id, connection.provider, { status: 'APPROVED' });
+  const match = matchTemplate(text, approved);
+  if (!match) return null;
+  const template = match.template as StoredTemplate;
+  return {
+    type: 'template',
+    templateId: template.id,
+    templateName: template.name,
+    language: template.language,
+    values: match.values,
+  };
+}
+
+const MEDIA_BY_EXTENSION: [RegExp, MediaType][] = [
+  [/\.(jpe?g|png)$/i, 'image'],
+  [/\.webp$/i, 'sticker'],
+  [/\.(mp4|3gpp?)$/i, 'video'],
+  [/\.(mp3|ogg|opus|amr|aac|m4a)$/i, 'audio'],
+];
+
+/** HighLevel sends attachments as bare URLs: the extension decides the WhatsApp media type, document otherwise. */
+export function mediaTypeOf(url: string): MediaType {
+  const path = (() => {
+    try {
+      return new URL(url).pathname;
+    } catch {
+      return url;
+    }
+  })();
+  return MEDIA_BY_EXTENSION.find(([re]) => re.test(path))?.[1] ?? 'document';
+}
+
+/** Text only → one text message; attachments → one media message each, the text as the first one's caption. */
+function contentsOf(delivery: StoredDelivery): MessageContent[] {
+  const { text, attachments } = delivery.payload;
+  if (attachments.length === 0) return [{ type: 'text', text }];
+  return attachments.map((url, i) => {
+    const mediaType = mediaTypeOf(url);
+    const filename =
+      mediaType === 'document' ? decodeURIComponent(url.split(/[?#]/)[0]!.split('/').pop() ?? '') : '';
+    return {
+      type: 'media',
+      mediaType,
+      url,
+      ...(i === 0 && text && mediaType !== 'sticker' && mediaType !== 'audio' ? { caption: text } : {}),
+      ...(filename ? { filename } : {}),
+    };
+  });
+}
+
+/** Stores the refused message (the sidebar shows it) and lets crm_record_status fail it in HighLevel with retries. */
+async function recordFailure(
+  ctx: AppContext,
+  connection: Connection,
+  phone: string,
+  delivery: StoredDelivery,
+  error: ProviderErrorInfo,
+): Promise<void> {
+  const now = ctx.now();
+  const contact = await ctx.contacts.ensure(connection.id, phone, null, now);
+  const id = ctx.messages.newId();
+  const { text, attachments } = delivery.payload;
+  const inserted = await ctx.messages
+    .insertStatement(
+      id,
+      {
+        connectionId: connection.id,
+        contactId: contact.id,
+        direction: 'outbound',
+        origin: 'crm',
+        crmMessageId: delivery.crmMessageId,
+        content: { type: 'text', text: [text, ...attachments].filter(Boolean).join('\n') },
+        status: 'failed',
+        statusTimes: { failed: now },
+        sendState: 'failed',
+        crmSync: 'none',
+        occurredAt: now,
+      },
+      now,
+    )
+    .first<{ id: string }>();
+  const messageId = inserted
+    ? id
+    : (await ctx.messages.findByCrmId(connection.id, delivery.crmMessageId))?.id;
+  if (!messageId) return;
+  if (inserted) await ctx.messages.fail(messageId, error, { failed: now }, now);
+  await ctx.queue.send({ type: 'crm_record_status', messageId });
+}
+
+/** No connection (or no number) means no message row: the failure goes to HighLevel directly; errors retry the job. */
+async function reportWithoutConnection(
+  ctx: AppContext,
+  installation: Installation,
+  delivery: StoredDelivery,
+  error: ProviderErrorInfo,
+): Promise<void> {
+  await crmAdapterFor(ctx, installation, null).recordStatus({
+    messageId: delivery.id,
+    direction: 'outbound',
+    customerPhone: delivery.payload.phone,
+    text: delivery.payload.text,
+    attachments: delivery.payload.attachments,
+    occurredAt: delivery.createdAt,
+    status: 'failed',
+    error,
+    origin: 'crm',
+    crmMessageId: delivery.crmMessageId,
+    crmContactId: delivery.payload.crmContactId,
+  });
+}
