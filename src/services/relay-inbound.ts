@@ -123,7 +123,8 @@ async function storeInbound(
       },
       now,
     ),
-    ctx.contacts.windowStatement(contact.id, summary, now),
+    // Guarded by the insert: a redelivery (Twilio's carries no time of its own) must not move the window.
+    ctx.contacts.windowStatement(contact.id, summary, now, id),
   ]);
   if (!inserted?.results.length) return 'duplicate';
 

@@ -81,17 +81,30 @@ export class ContactStore {
 
   /**
    * Statement writing the window summary computed by core/window.ts. Guarded so that a late, older inbound
-   * can never move the window backwards (last inbound only moves forward).
+   * can never move the window backwards (last inbound only moves forward). With `onlyIfMessageId` (batched after
+   * that message's insert) it applies only when the insert happened, so a redelivered webhook changes nothing.
    */
-  windowStatement(contactId: string, summary: ContactWindowSummary, now: number): D1PreparedStatement {
+  windowStatement(
+    contactId: string,
+    summary: ContactWindowSummary,
+    now: number,
+    onlyIfMessageId?: string,
+  ): D1PreparedStatement {
     return this.db
       .prepare(
         `UPDATE contacts SET last_inbound_at = MAX(COALESCE(last_inbound_at, 0), COALESCE(?1, 0)),
            free_entry_point_until = MAX(COALESCE(free_entry_point_until, 0), COALESCE(?2, 0)),
            referral_at = ?3, updated_at = ?4
-         WHERE id = ?5`,
+         WHERE id = ?5 AND (?6 IS NULL OR EXISTS (SELECT 1 FROM messages WHERE id = ?6))`,
       )
-      .bind(summary.lastInboundAt, summary.freeEntryPointUntil, summary.referralAt ?? null, now, contactId);
+      .bind(
+        summary.lastInboundAt,
+        summary.freeEntryPointUntil,
+        summary.referralAt ?? null,
+        now,
+        contactId,
+        onlyIfMessageId ?? null,
+      );
   }
 
   async setCrmIds(id: string, crmContactId: string | null, crmConversationId: string | null, now: number) {

@@ -1,0 +1,307 @@
+// The whole app over real local D1 with every vendor answered by its simulator, for integration tests of the
+// provider side (webhooks, template sync, send errors). One platform per test file; `reset()` between tests.
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
+import type { Hono } from 'hono';
+import { createApp, type AppEnv } from '../../src/app';
+import { AppContext } from '../../src/context';
+import type { Job } from '../../src/platform/queue';
+import { runJob, deadLetter } from '../../src/services/jobs';
+import { createSessionToken } from '../../src/security/session';
+import type { Connection } from '../../src/store/connections';
+import type { Installation } from '../../src/store/installations';
+import { countingD1, type D1Counter } from '../helpers/counting-d1';
+import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
+import { createMetaSimulator, META_SIM_DEFAULTS, signMetaWebhook } from '../mocks/meta';
+import {
+  createTwilioSimulator,
+  DEFAULT_ACCOUNT_SID,
+  DEFAULT_AUTH_TOKEN,
+  signTwilioRequest,
+} from '../mocks/twilio';
+import type { TwilioParams } from '../mocks/twilio';
+import { createCmSimulator, CM_SIM_PRODUCT_TOKEN } from '../mocks/cm';
+import { createHighLevelSimulator } from '../mocks/highlevel';
+import { attachSpecValidation, formatViolations } from '../spec/msw-validation';
+import { isKnownMetaSpecGap } from '../mocks/meta/harness';
+
+export const APP_BASE = 'https://wabridge.test';
+export const BASES = {
+  meta: 'https://graph.meta.test',
+  twilioApi: 'https://api.twilio.test',
+  twilioContent: 'https://content.twilio.test',
+  cm: 'https://gw.cm.test',
+  highlevel: 'https://services.highlevel.test',
+} as const;
+
+/** Our WhatsApp numbers per provider. */
+export const SENDERS = { meta: '+15550783881', twilio: '+14155238886', cm: '+31201234567' } as const;
+export const CM_WEBHOOK_TOKEN = 'cm-webhook-token-0123456789abcdef';
+export type ProviderKey = keyof typeof SENDERS;
+
+export interface AppHarness {
+  readonly t: TestPlatform;
+  readonly app: Hono<AppEnv>;
+  readonly ctx: AppContext;
+  readonly counter: D1Counter;
+  readonly installation: Installation;
+  readonly connections: Record<ProviderKey, Connection>;
+  readonly sims: {
+    meta: ReturnType<typeof createMetaSimulator>;
+    twilio: ReturnType<typeof createTwilioSimulator>;
+    cm: ReturnType<typeof createCmSimulator>;
+    highlevel: ReturnType<typeof createHighLevelSimulator>;
+  };
+  api(method: string, path: string, body?: unknown): Promise<Response>;
+  postMeta(payload: unknown, options?: { signature?: string | null }): Promise<Response>;
+  postTwilio(
+    params: TwilioParams,
+    options?: { signWith?: string | null; connectionId?: string },
+  ): Promise<Response>;
+  postCm(body: unknown, options?: { token?: string; connectionId?: string }): Promise<Response>;
+  /** Runs due queued jobs of the given types (all types when omitted) until none is due; others stay queued. */
+  runJobs(types?: Job['type'][]): Promise<Job[]>;
+  /** Every row of a table, ordered by id: compare dumps to prove a call changed nothing. */
+  rows(table: string): Promise<Record<string, unknown>[]>;
+  count(table: string): Promise<number>;
+  /** Vendor traffic so far validates against the vendor specs (Meta / Twilio / HighLevel). */
+  assertSpecValid(): Promise<void>;
+  reset(): Promise<void>;
+}
+
+export interface AppHarnessOptions {
+  /** The simulators refuse free-form sends outside the window (Meta 131047, Twilio 63016). */
+  enforceWindow?: boolean;
+}
+
+export function useAppHarness(options: AppHarnessOptions = {}): AppHarness {
+  const sims = {
+    meta: createMetaSimulator({ baseUrl: BASES.meta, enforceWindow: options.enforceWindow }),
+    twilio: createTwilioSimulator({
+      baseUrl: BASES.twilioApi,
+      contentBaseUrl: BASES.twilioContent,
+      enforceWindow: options.enforceWindow,
+    }),
+    cm: createCmSimulator({ baseUrl: BASES.cm }),
+    highlevel: createHighLevelSimulator({
+      baseUrl: BASES.highlevel,
+      clientId: TEST_SECRETS.HIGHLEVEL_CLIENT_ID,
+      clientSecret: TEST_SECRETS.HIGHLEVEL_CLIENT_SECRET,
+    }),
+  };
+  const server = setupServer(
+    ...sims.meta.handlers,
+    ...sims.twilio.handlers,
+    ...sims.cm.handlers,
+    ...sims.highlevel.handlers,
+  );
+  const validation = attachSpecValidation(server, {
+    vendorBases: [
+      { baseUrl: BASES.meta, spec: 'meta' },
+      { baseUrl: BASES.twilioApi, spec: 'twilio' },
+      { baseUrl: BASES.twilioContent, spec: 'twilio' },
+      { baseUrl: BASES.cm, spec: null },
+    ],
+    // Meta and Twilio document no error bodies for these operations (see the simulators' harnesses).
+    allowUndocumentedStatus: (status) => status >= 400,
+  });
+  const h = { sims } as { -readonly [K in keyof AppHarness]: AppHarness[K] };
+
+  beforeAll(async () => {
+    server.listen({ onUnhandledRequest: 'error' });
+    const t = await createTestPlatform({
+      env: {
+        APP_BASE_URL: APP_BASE,
+        META_GRAPH_BASE_URL: BASES.meta,
+        TWILIO_API_BASE_URL: BASES.twilioApi,
+        TWILIO_CONTENT_BASE_URL: BASES.twilioContent,
+        CM_GATEWAY_BASE_URL: BASES.cm,
+        HIGHLEVEL_API_BASE_URL: BASES.highlevel,
+        PROVIDER_TIMEOUT_MS: '500',
+      },
+    });
+    const { db, counter } = countingD1(t.db);
+    t.platform = { ...t.platform, db };
+    h.t = t;
+    h.counter = counter;
+    h.ctx = new AppContext(t.platform);
+    h.app = createApp({ platform: t.platform });
+    const { installations, connections } = await h.ctx.secretStores();
+    const tokens = sims.highlevel.seedTokens();
+    h.installation = await installations.upsert(
+      {
+        crm: 'highlevel',
+        accountId: sims.highlevel.state.config.locationId,
+        accountType: 'location',
+        companyId: sims.highlevel.state.config.companyId,
+        tokens: { accessToken: tokens.accessToken, refreshToken: tokens.refreshToken },
+        tokenExpiresAt: t.clock.now() + 20 * 3_600_000,
+        scopes: ['conversations.write'],
+      },
+      t.clock.now(),
+    );
+    const base = {
+      installationId: h.installation.id,
+      crmProviderId: sims.highlevel.state.config.conversationProviderId,
+    };
+    h.connections = {
+      meta: await connections.create(
+        {
+          ...base,
+          provider: 'meta',
+          label: 'Meta',
+          senderPhone: SENDERS.meta,
+          routingKey: META_SIM_DEFAULTS.phoneNumberId,
+          providerAccountId: META_SIM_DEFAULTS.wabaId,
+          credentials: {
+            accessToken: META_SIM_DEFAULTS.accessToken,
+            wabaId: META_SIM_DEFAULTS.wabaId,
+            phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
+            apiVersion: 'v23.0',
+          },
+        },
+        t.clock.now(),
+      ),
+      twilio: await connections.create(
+        {
+          ...base,
+          provider: 'twilio',
+          label: 'Twilio',
+          senderPhone: SENDERS.twilio,
+          routingKey: SENDERS.twilio,
+          providerAccountId: DEFAULT_ACCOUNT_SID,
+          credentials: {
+            accountSid: DEFAULT_ACCOUNT_SID,
+            authToken: DEFAULT_AUTH_TOKEN,
+            from: SENDERS.twilio,
+          },
+        },
+        t.clock.now(),
+      ),
+      cm: await connections.create(
+        {
+          ...base,
+          provider: 'cm',
+          label: 'CM.com',
+          senderPhone: SENDERS.cm,
+          routingKey: SENDERS.cm,
+          credentials: { productToken: CM_SIM_PRODUCT_TOKEN, from: SENDERS.cm },
+          webhookToken: CM_WEBHOOK_TOKEN,
+        },
+        t.clock.now(),
+      ),
+    };
+  });
+
+  afterAll(async () => {
+    validation.detach();
+    server.close();
+    await h.t?.dispose();
+  });
+
+  beforeEach(async () => {
+    await h.reset();
+  });
+
+  h.reset = async () => {
+    sims.meta.state.reset();
+    sims.twilio.state.reset();
+    sims.cm.state.sent.length = 0;
+    sims.cm.state.templates.clear();
+    for (const sim of Object.values(sims)) sim.faults.clear();
+    const db = h.t.db;
+    await db.batch(
+      ['messages', 'contacts', 'templates', 'processed_events', 'dead_letters'].map((t) =>
+        db.prepare(`DELETE FROM ${t}`),
+      ),
+    );
+    h.t.queue.pending.length = 0;
+    validation.reset();
+    h.counter.reset();
+  };
+
+  h.api = async (method, path, body) => {
+    const { token } = await createSessionToken(
+      TEST_SECRETS.SESSION_SECRET,
+      { installationId: h.installation.id, crm: 'highlevel', role: 'admin' },
+      h.t.clock.now(),
+    );
+    return h.app.request(path, {
+      method,
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  };
+
+  h.postMeta = async (payload, options = {}) => {
+    const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
+    const signature =
+      options.signature === undefined
+        ? await signMetaWebhook(raw, TEST_SECRETS.META_APP_SECRET)
+        : options.signature;
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (signature !== null) headers['x-hub-signature-256'] = signature;
+    return h.app.request(`${APP_BASE}/webhooks/meta`, { method: 'POST', headers, body: raw });
+  };
+
+  h.postTwilio = async (params, options = {}) => {
+    const url = `${APP_BASE}/webhooks/twilio/${options.connectionId ?? h.connections.twilio.id}`;
+    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+    const signWith = options.signWith === undefined ? DEFAULT_AUTH_TOKEN : options.signWith;
+    if (signWith !== null) headers['x-twilio-signature'] = await signTwilioRequest(signWith, url, params);
+    return h.app.request(url, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
+  };
+
+  h.postCm = async (body, options = {}) => {
+    const url = `${APP_BASE}/webhooks/cm/${options.connectionId ?? h.connections.cm.id}/${options.token ?? CM_WEBHOOK_TOKEN}`;
+    return h.app.request(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: typeof body === 'string' ? body : JSON.stringify(body),
+    });
+  };
+
+  h.runJobs = async (types) => {
+    const ran: Job[] = [];
+    const queue = h.t.queue;
+    for (let round = 0; round < 100; round++) {
+      const due = queue.takeDue();
+      const mine = due.filter((d) => !types || types.includes(d.job.type));
+      // Jobs of other types go back untouched (e.g. CRM delivery when a test is about the provider side).
+      for (const other of due.filter((d) => !mine.includes(d))) queue.retry(other.job, other.attempts, 0);
+      if (!mine.length) break;
+      for (const { job, attempts } of mine) {
+        ran.push(job);
+        const outcome = await runJob(h.ctx, job, attempts);
+        if (outcome.kind === 'retry')
+          queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
+        else if (outcome.kind === 'dead') await deadLetter(h.ctx, job, outcome.reason, attempts + 1);
+      }
+    }
+    return ran;
+  };
+
+  h.rows = async (table) => {
+    const { results } = await h.t.db
+      .prepare(`SELECT * FROM ${table} ORDER BY id`)
+      .all<Record<string, unknown>>();
+    return results;
+  };
+
+  h.count = async (table) => {
+    const row = await h.t.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>();
+    return row?.n ?? 0;
+  };
+
+  h.assertSpecValid = async () => {
+    await validation.settled();
+    const real = validation.violations().filter((v) => !isKnownMetaSpecGap(v));
+    validation.reset();
+    if (real.length) throw new Error(`vendor spec violations:\n${formatViolations(real)}`);
+  };
+
+  return h as AppHarness;
+}
