@@ -13,6 +13,7 @@ import { highLevelCrmRoutes } from './routes/crm-highlevel';
 import { highLevelOAuthRoutes } from './routes/oauth-highlevel';
 import { pipedriveOAuthRoutes } from './routes/oauth-pipedrive';
 import { webhookRoutes } from './routes/webhooks';
+import { uiRoutes } from './routes/ui';
 import type { SessionClaims } from './security/session';
 
 export type AppEnv = {
@@ -50,6 +51,7 @@ export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
 
   app.route('/webhooks', webhookRoutes);
   app.route('/api', apiRoutes);
+  app.route('/ui', uiRoutes);
   app.route('/oauth/pipedrive', pipedriveOAuthRoutes);
   app.route('/oauth/highlevel', highLevelOAuthRoutes);
   app.route('/crm/highlevel', highLevelCrmRoutes);

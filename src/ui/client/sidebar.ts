@@ -1,0 +1,345 @@
+// The composer sidebar (DESIGN.md §1, issue 6): window badge with a live countdown, the thread with ticks,
+// free text only while the window is open, otherwise the approved-template picker.
+import { api, ApiError, describeError } from './api';
+import { announce, byId, clear, debounce, h } from './dom';
+import {
+  formatTime,
+  freeEntryPointText,
+  ticks,
+  windowBadge,
+  type MessageStatus,
+  type WindowView,
+} from './format';
+import { startSession, type PageSession } from './session';
+import { renderTemplateForm, type ListedTemplate, type TemplateFormState } from './template-form';
+import { exposePageApi } from './page-api';
+
+interface Connection {
+  id: string;
+  label: string;
+  senderPhone: string;
+  provider: string;
+}
+interface WindowAnswer extends WindowView {
+  phone: string;
+  now: number;
+  name: string | null;
+  optedOut: boolean;
+}
+interface Message {
+  id: string;
+  direction: 'inbound' | 'outbound';
+  text: string;
+  status: MessageStatus;
+  error: { reason: string } | null;
+  occurredAt: number;
+}
+
+const POLL_MS = 3_000;
+const state = {
+  session: null as PageSession | null,
+  connectionId: '',
+  phone: '',
+  contactName: null as string | null,
+  window: null as WindowAnswer | null,
+  clockOffset: 0,
+  templates: [] as ListedTemplate[],
+  templatesFor: '',
+  form: null as TemplateFormState | null,
+  lastThread: '',
+};
+
+const now = () => Date.now() + state.clockOffset;
+const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
+
+function renderBadge(): void {
+  const w = state.window;
+  const badge = byId('window-badge');
+  if (!w) {
+    badge.hidden = true;
+    return;
+  }
+  const { tone, text } = windowBadge(w, now());
+  badge.hidden = false;
+  badge.dataset.tone = tone;
+  badge.textContent = `Window ${text}`;
+  const fep = freeEntryPointText(w, now());
+  byId('fep-badge').hidden = !fep;
+  byId('fep-badge').textContent = fep ?? '';
+  const open = tone === 'open';
+  const text$ = byId<HTMLTextAreaElement>('message-text');
+  if (text$.disabled === open || byId('composer').dataset.state !== tone) applyComposer(open, tone);
+}
+
+/** Free text only while the window is open; otherwise point at the template picker, not a dead end. */
+function applyComposer(open: boolean, tone: string): void {
+  byId('composer').dataset.state = tone;
+  const textarea = byId<HTMLTextAreaElement>('message-text');
+  textarea.disabled = !open;
+  byId<HTMLButtonElement>('send-text').disabled = !open;
+  byId('composer-hint').textContent = open
+    ? 'The customer wrote in the last 24 hours: you can reply freely.'
+    : 'Free text cannot reach this customer now. Pick an approved template below.';
+  if (!open) void showPicker(false);
+}
+
+function renderThread(messages: Message[]): void {
+  const key = JSON.stringify(messages.map((m) => [m.id, m.status, m.text]));
+  if (key === state.lastThread) return;
+  state.lastThread = key;
+  const list = byId('thread');
+  const items = messages
+    .slice()
+    .sort((a, b) => a.occurredAt - b.occurredAt)
+    .map((m) => {
+      const t = ticks(m.status);
+      const meta = h(
+        'span',
+        { class: 'meta' },
+        h('time', { datetime: new Date(m.occurredAt).toISOString() }, formatTime(m.occurredAt, now())),
+        m.direction === 'outbound' &&
+          h('span', { class: `ticks ticks-${m.status}`, title: t.label, 'aria-label': t.label }, t.symbol),
+      );
+      return h(
+        'li',
+        { class: `msg msg-${m.direction}`, 'data-status': m.status },
+        h('span', { class: 'sr-only' }, m.direction === 'inbound' ? 'Customer: ' : 'You: '),
+        h('span', { class: 'text' }, m.text),
+        meta,
+        m.status === 'failed' &&
+          h('span', { class: 'fail-reason' }, `Not delivered: ${m.error?.reason ?? 'unknown reason'}`),
+      );
+    });
+  clear(
+    list,
+    ...(items.length ? items : [h('li', { class: 'empty' }, 'No messages with this customer yet.')]),
+  );
+  list.scrollTop = list.scrollHeight;
+}
+
+async function refresh(): Promise<void> {
+  if (!state.phone || !state.connectionId) return;
+  const phone = encodeURIComponent(state.phone);
+  const query = q({ connectionId: state.connectionId });
+  const [w, thread] = await Promise.all([
+    api<WindowAnswer>(`/api/contacts/${phone}/window?${query}`),
+    api<{ messages: Message[] }>(`/api/contacts/${phone}/messages?${query}&limit=30`),
+  ]);
+  state.clockOffset = w.now - Date.now();
+  state.window = w;
+  state.contactName = w.name ?? state.contactName;
+  byId('contact-name').textContent = state.contactName
+    ? `${state.contactName} · ${w.phone ?? state.phone}`
+    : state.phone;
+  renderBadge();
+  renderThread(thread.messages);
+}
+
+async function loadTemplates(): Promise<void> {
+  if (state.templatesFor === state.connectionId) return;
+  const answer = await api<{ templates: ListedTemplate[] }>(
+    `/api/templates?${q({ connectionId: state.connectionId, status: 'APPROVED' })}`,
+  );
+  // The API gives agents APPROVED only; an admin using the sidebar gets the same list.
+  state.templates = answer.templates.filter((t) => t.status === 'APPROVED');
+  state.templatesFor = state.connectionId;
+  const languages = [...new Set(state.templates.map((t) => t.language))].sort();
+  const select = byId<HTMLSelectElement>('template-language');
+  clear(
+    select,
+    h('option', { value: '' }, 'All languages'),
+    ...languages.map((l) => h('option', { value: l }, l)),
+  );
+  renderTemplateList();
+}
+
+function renderTemplateList(): void {
+  const search = byId<HTMLInputElement>('template-search').value.trim().toLowerCase();
+  const language = byId<HTMLSelectElement>('template-language').value;
+  const category = byId<HTMLSelectElement>('template-category').value;
+  const matches = state.templates.filter(
+    (t) =>
+      (!language || t.language === language) &&
+      (!category || t.category === category) &&
+      (!search || t.name.toLowerCase().includes(search) || t.components.body.toLowerCase().includes(search)),
+  );
+  const list = byId('template-list');
+  clear(
+    list,
+    ...(matches.length
+      ? matches.map((t) =>
+          h(
+            'li',
+            {},
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'template-choice',
+                'data-template': t.name,
+                onclick: () => chooseTemplate(t),
+              },
+              h('span', { class: 'name' }, t.name),
+              h('span', { class: 'tags' }, `${t.language} · ${t.category.toLowerCase()}`),
+              h('span', { class: 'snippet' }, t.components.body.slice(0, 90)),
+            ),
+          ),
+        )
+      : [
+          h(
+            'li',
+            { class: 'empty' },
+            state.templates.length
+              ? 'No template matches.'
+              : 'No approved templates yet: ask an admin to sync them.',
+          ),
+        ]),
+  );
+  byId('template-count').textContent = `${matches.length} of ${state.templates.length} approved templates`;
+}
+
+function chooseTemplate(t: ListedTemplate): void {
+  byId('template-form').hidden = false;
+  byId('template-choices').hidden = true;
+  byId('template-title').textContent = `${t.name} (${t.language})`;
+  state.form = renderTemplateForm(t, state.contactName, (s) => {
+    state.form = s;
+    byId<HTMLButtonElement>('send-template').disabled = !s.valid;
+  });
+  (byId('variables').querySelector('input') ?? byId('send-template')).focus();
+}
+
+function backToList(): void {
+  byId('template-form').hidden = true;
+  byId('template-choices').hidden = false;
+  state.form = null;
+  byId('template-search').focus();
+}
+
+async function showPicker(focus = true): Promise<void> {
+  byId('picker').hidden = false;
+  byId<HTMLButtonElement>('open-templates').setAttribute('aria-expanded', 'true');
+  try {
+    await loadTemplates();
+  } catch (error) {
+    announce(describeError(error), 'error');
+  }
+  if (focus) byId('template-search').focus();
+}
+
+async function send(content: unknown, button: HTMLButtonElement): Promise<boolean> {
+  button.disabled = true;
+  try {
+    await api('/api/messages', {
+      method: 'POST',
+      body: {
+        connectionId: state.connectionId,
+        to: state.phone,
+        content,
+        customerName: state.contactName ?? undefined,
+      },
+    });
+    announce('Sent. The ticks update as WhatsApp reports delivery.', 'ok');
+    await refresh();
+    return true;
+  } catch (error) {
+    announce(describeError(error), 'error');
+    if (error instanceof ApiError && error.code === 'template_required') await refresh().catch(() => {});
+    return false;
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function contactFromCrm(session: PageSession): Promise<void> {
+  if (session.crm !== 'pipedrive' || !(session.contactId || session.dealId)) return;
+  const query = session.contactId ? q({ personId: session.contactId }) : q({ dealId: session.dealId! });
+  try {
+    const person = await api<{
+      name?: string;
+      phones?: string[];
+      person?: { name?: string; phones?: string[] };
+    }>(`/api/crm/person?${query}`);
+    const p = person.person ?? person;
+    state.contactName = p.name ?? null;
+    if (!state.phone && p.phones?.[0]) state.phone = p.phones[0];
+  } catch {
+    // No panel endpoint or no phone on the person: the agent types the number.
+  }
+}
+
+function wire(): void {
+  byId('contact-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    state.phone = byId<HTMLInputElement>('phone').value.trim();
+    state.connectionId = byId<HTMLSelectElement>('connection').value;
+    state.lastThread = '';
+    refresh().catch((error) => announce(describeError(error), 'error'));
+  });
+  byId('connection').addEventListener('change', () =>
+    byId('contact-form').dispatchEvent(new Event('submit', { cancelable: true })),
+  );
+  byId('composer').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const textarea = byId<HTMLTextAreaElement>('message-text');
+    const text = textarea.value.trim();
+    if (!text) return announce('Write a message first.', 'error');
+    if (await send({ type: 'text', text }, byId<HTMLButtonElement>('send-text'))) textarea.value = '';
+  });
+  byId('open-templates').addEventListener('click', () => void showPicker());
+  const relist = debounce(renderTemplateList, 120);
+  byId('template-search').addEventListener('input', relist);
+  byId('template-language').addEventListener('change', renderTemplateList);
+  byId('template-category').addEventListener('change', renderTemplateList);
+  byId('cancel-template').addEventListener('click', backToList);
+  byId('template-form').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = state.form;
+    if (!form?.valid) return;
+    const ok = await send(
+      {
+        type: 'template',
+        templateId: form.template.id,
+        values: form.values,
+        ...(form.headerMediaUrl ? { headerMediaUrl: form.headerMediaUrl } : {}),
+      },
+      byId<HTMLButtonElement>('send-template'),
+    );
+    if (ok) backToList();
+    else byId<HTMLButtonElement>('send-template').disabled = !state.form?.valid;
+  });
+}
+
+async function main(): Promise<void> {
+  wire();
+  announce('Connecting…');
+  try {
+    state.session = await startSession({ devMode: document.body.dataset.dev === 'true', surface: 'panel' });
+    exposePageApi(state.session);
+    const { connections } = await api<{ connections: Connection[] }>('/api/connections');
+    if (connections.length === 0)
+      return announce('No WhatsApp number is connected yet: ask an admin to connect one.', 'error');
+    const select = byId<HTMLSelectElement>('connection');
+    clear(select, ...connections.map((c) => h('option', { value: c.id }, `${c.label} (${c.senderPhone})`)));
+    const wanted = new URL(location.href).searchParams.get('connectionId');
+    state.connectionId = connections.some((c) => c.id === wanted) ? wanted! : connections[0]!.id;
+    select.value = state.connectionId;
+    state.phone = new URL(location.href).searchParams.get('phone') ?? '';
+    await contactFromCrm(state.session);
+    byId<HTMLInputElement>('phone').value = state.phone;
+    announce('');
+    if (!state.phone) {
+      announce('Enter the customer’s WhatsApp number.');
+      byId('phone').focus();
+    } else await refresh();
+  } catch (error) {
+    announce(error instanceof ApiError ? describeError(error) : (error as Error).message, 'error');
+    return;
+  }
+  setInterval(renderBadge, 1_000);
+  setInterval(() => {
+    if (document.visibilityState === 'visible') refresh().catch(() => {});
+  }, POLL_MS);
+}
+
+void main();
