@@ -14,6 +14,12 @@ import { createTwilioSimulator, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '
 import type { TwilioSimulator, TwilioSimulatorOptions } from './twilio';
 
 export { CM_SIM_PRODUCT_TOKEN, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, META_SIM_DEFAULTS };
+// Each vendor's webhook builders and signers (play the customer / the CRM), one namespace per vendor.
+export * as metaMock from './meta';
+export * as twilioMock from './twilio';
+export * as cmMock from './cm';
+export * as highlevelMock from './highlevel';
+export * as pipedriveMock from './pipedrive/simulator';
 
 /** Where each simulator answers. Names match the config vars in src/config.ts (see `vendorEnvVars`). */
 export interface VendorBases {
