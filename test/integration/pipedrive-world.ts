@@ -32,6 +32,7 @@ export interface World {
   app: ReturnType<typeof createApp>;
   ctx: AppContext;
   validation: SpecValidation;
+  server: ReturnType<typeof setupServer>;
   drain(): Promise<number>;
   /** JSON request to the app; `token` becomes a bearer session. */
   call(method: string, path: string, init?: { token?: string; body?: unknown }): Promise<Response>;
@@ -75,6 +76,7 @@ export function usePipedriveWorld(): { get(): World } {
       app,
       ctx,
       validation,
+      server,
       drain: () => drainMemoryQueue(ctx, t.queue),
       call: async (method, path, init = {}) =>
         app.request(path, {
