@@ -17,7 +17,15 @@ export function SidebarPage(props: { devMode: boolean; assetVersion: string }) {
           <div class="grid">
             <div>
               <label for="phone">Customer WhatsApp number</label>
-              <input id="phone" name="phone" type="tel" autocomplete="off" placeholder="+39 347 123 4567" />
+              <input
+                id="phone"
+                name="phone"
+                type="tel"
+                autocomplete="off"
+                placeholder="+39 347 123 4567"
+                list="phone-options"
+              />
+              <datalist id="phone-options"></datalist>
             </div>
             <div>
               <label for="connection">From our number</label>

@@ -43,6 +43,7 @@ const state = {
   contactName: null as string | null,
   window: null as WindowAnswer | null,
   clockOffset: 0,
+  clockMeasured: false,
   templates: [] as ListedTemplate[],
   templatesFor: '',
   form: null as TemplateFormState | null,
@@ -125,7 +126,11 @@ async function refresh(): Promise<void> {
     api<WindowAnswer>(`/api/contacts/${phone}/window?${query}`),
     api<{ messages: Message[] }>(`/api/contacts/${phone}/messages?${query}&limit=30`),
   ]);
-  state.clockOffset = w.now - Date.now();
+  // Measured once: the countdown then runs on the browser's clock, whatever the polling does.
+  if (!state.clockMeasured) {
+    state.clockOffset = w.now - Date.now();
+    state.clockMeasured = true;
+  }
   state.window = w;
   state.contactName = w.name ?? state.contactName;
   byId('contact-name').textContent = state.contactName
@@ -251,20 +256,26 @@ async function send(content: unknown, button: HTMLButtonElement): Promise<boolea
   }
 }
 
+interface PanelContext {
+  state: string;
+  message: string;
+  person: { name: string; phones: { e164: string | null }[] } | null;
+  defaultPhone: string | null;
+}
+
+/** Pipedrive panel: the person (or the deal's person) the panel is open on gives the name and the phones. */
 async function contactFromCrm(session: PageSession): Promise<void> {
   if (session.crm !== 'pipedrive' || !(session.contactId || session.dealId)) return;
-  const query = session.contactId ? q({ personId: session.contactId }) : q({ dealId: session.dealId! });
   try {
-    const person = await api<{
-      name?: string;
-      phones?: string[];
-      person?: { name?: string; phones?: string[] };
-    }>(`/api/crm/person?${query}`);
-    const p = person.person ?? person;
-    state.contactName = p.name ?? null;
-    if (!state.phone && p.phones?.[0]) state.phone = p.phones[0];
-  } catch {
-    // No panel endpoint or no phone on the person: the agent types the number.
+    const context = await api<PanelContext>('/api/crm/person');
+    state.contactName = context.person?.name ?? null;
+    if (!state.phone && context.defaultPhone) state.phone = context.defaultPhone;
+    const phones = (context.person?.phones ?? []).map((p) => p.e164).filter((p): p is string => !!p);
+    clear(byId('phone-options'), ...phones.map((p) => h('option', { value: p })));
+    if (context.state !== 'ready') announce(context.message);
+  } catch (error) {
+    // The agent can still type the number.
+    announce(describeError(error), 'error');
   }
 }
 
@@ -325,9 +336,9 @@ async function main(): Promise<void> {
     state.connectionId = connections.some((c) => c.id === wanted) ? wanted! : connections[0]!.id;
     select.value = state.connectionId;
     state.phone = new URL(location.href).searchParams.get('phone') ?? '';
+    announce('');
     await contactFromCrm(state.session);
     byId<HTMLInputElement>('phone').value = state.phone;
-    announce('');
     if (!state.phone) {
       announce('Enter the customer’s WhatsApp number.');
       byId('phone').focus();
