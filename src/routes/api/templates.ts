@@ -18,6 +18,8 @@ const listQuery = z.object({
   language: z.string().max(16).optional(),
 });
 const connectionBody = z.object({ connectionId: z.string().max(64).optional() });
+// Lint takes unfinished drafts (the builder lints as the admin types): a missing language is a finding, not a 400.
+const lintBody = z.object({ draft: draftSchema.extend({ language: z.string().max(16) }) });
 const submitBody = z.object({ connectionId: z.string().max(64).optional(), draft: draftSchema });
 const manualBody = z.object({
   connectionId: z.string().max(64).optional(),
@@ -52,7 +54,7 @@ export const templatesRoutes = new Hono<AppEnv>()
     return c.json(await syncTemplates(ctx, connection));
   })
   .post('/lint', requireSession(), async (c) => {
-    const body = await jsonBody(c, z.object({ draft: draftSchema }), c.get('ctx').config.MAX_BODY_BYTES);
+    const body = await jsonBody(c, lintBody, c.get('ctx').config.MAX_BODY_BYTES);
     return c.json({ issues: lintTemplate(body.draft as TemplateDraft) });
   })
   .post('/', requireSession('admin'), async (c) => {

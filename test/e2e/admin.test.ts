@@ -1,0 +1,141 @@
+// The admin page in headless chromium against local mode: connections, template sync with a rejected
+// template's reason, the template builder's lint findings as you type, submission, CM.com registration.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserUnavailable, startHarness } from './harness';
+import type { Harness } from './harness';
+import { waitFor } from './helpers';
+import type { Page } from 'playwright-core';
+
+const unavailable = await browserUnavailable();
+if (unavailable) console.warn(`[e2e] admin suite skipped: ${unavailable}`);
+
+describe.skipIf(!!unavailable)(
+  `admin page in chromium${unavailable ? ` (skipped: ${unavailable})` : ''}`,
+  () => {
+    let h: Harness;
+    let page: Page;
+    beforeAll(async () => {
+      h = await startHarness();
+      page = await h.newPage({ width: 1100, height: 900 });
+      await page.goto(h.mode.urls.admin);
+      await waitFor(
+        async () => (await page.locator('#connection-list article').count()) === 3,
+        'the connections',
+      );
+    }, 120_000);
+    afterAll(async () => h?.stop());
+
+    it('lists the connections with the webhook URL and verify token to paste, and tests credentials', async () => {
+      const meta = page.locator(`[data-connection="${h.mode.seed.highlevel.connections.meta.id}"]`);
+      expect(
+        await meta.getByLabel('Webhook URL (paste in the provider console)', { exact: true }).inputValue(),
+      ).toBe(`${h.mode.urls.app}/webhooks/meta`);
+      expect(await meta.getByLabel('Verify token', { exact: true }).inputValue()).toBe(
+        h.mode.vars.META_VERIFY_TOKEN,
+      );
+      await meta.getByRole('button', { name: 'Test' }).click();
+      await waitFor(
+        async () => (await meta.locator('.result').textContent()) === 'The credentials work.',
+        'the test',
+      );
+      // The access token itself never reaches the page.
+      expect(await page.content()).not.toContain(h.mode.sims.meta.config.accessToken);
+    });
+
+    it('syncs templates and shows a rejected template with its reason', async () => {
+      await page.selectOption('#templates-connection', h.mode.seed.highlevel.connections.meta.id);
+      await page.click('#sync-now');
+      const summary = page.locator('#sync-summary');
+      await waitFor(async () => (await summary.textContent())?.startsWith('Sync done'), 'the sync summary');
+      expect(await summary.textContent()).toBe('Sync done: 6 added, 0 updated, 0 removed, 0 unchanged.');
+      const rejected = page.locator('tr[data-template="tellimus_teel"]');
+      await rejected.waitFor();
+      expect(await rejected.locator('td').allTextContents()).toEqual([
+        'tellimus_teel',
+        'et',
+        'utility',
+        'rejected',
+        'PROMOTIONAL',
+        'just now',
+      ]);
+      expect(await page.locator('#templates-body tr').count()).toBe(6);
+      await h.screenshot(page, 'admin-templates-synced');
+
+      await page.selectOption('#templates-status', 'APPROVED');
+      await waitFor(
+        async () => (await page.locator('#templates-body tr').count()) === 5,
+        'the status filter',
+      );
+      await page.selectOption('#templates-status', '');
+    });
+
+    it('shows lint findings as you type and submits a clean draft for approval', async () => {
+      const codes = () =>
+        page.locator('#lint-findings li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
+      await page.locator('#tpl-name').pressSequentially('Spring Sale', { delay: 20 });
+      await waitFor(async () => (await codes()).includes('name_invalid'), 'the name finding');
+      expect(await page.locator('#submit-template').isDisabled()).toBe(true);
+
+      await page.fill('#tpl-name', 'spring_sale');
+      await page.fill('#tpl-language', 'en_US');
+      await page.locator('#tpl-body').pressSequentially('{{1}} {{2}}', { delay: 20 });
+      await waitFor(async () => (await codes()).includes('variable_at_start'), 'the body findings');
+      const found = await codes();
+      expect(found).toEqual(
+        expect.arrayContaining([
+          'variable_at_start',
+          'variable_at_end',
+          'variables_adjacent',
+          'example_missing',
+        ]),
+      );
+      expect(found).not.toContain('name_invalid');
+      await h.screenshot(page, 'admin-builder-lint');
+
+      await page.fill('#tpl-body', 'Hi {{1}}, our *spring sale* starts today. Reply STOP to opt out.');
+      await page.locator('#tpl-examples input').first().waitFor();
+      await page.getByLabel('Example for body.1').fill('Anna');
+      await waitFor(
+        async () => (await page.locator('#lint-summary').textContent())?.startsWith('No problems'),
+        'a clean draft',
+      );
+      expect(await page.locator('#submit-template').isDisabled()).toBe(false);
+      await page.click('#submit-template');
+      await waitFor(
+        async () => (await page.locator('#submit-result').textContent())?.startsWith('Submitted'),
+        'the submission',
+      );
+      expect(h.mode.sims.meta.state.templates.some((t) => t.name === 'spring_sale')).toBe(true);
+      await h.screenshot(page, 'admin-builder-submitted');
+    });
+
+    it('registers a CM.com template by hand', async () => {
+      await page.fill('#manual-namespace', 'c0ffee00_demo_4109_a8b6_577bf0ec778a');
+      await page.fill('#manual-element', 'pickup_ready');
+      await page.fill('#manual-language', 'en');
+      await page.selectOption('#manual-category', 'UTILITY');
+      await page.fill('#manual-body', 'Hi {{1}}, your parcel {{2}} is ready.');
+      await page.click('#manual-template button[type="submit"]');
+      await waitFor(
+        async () => (await page.locator('#manual-result').textContent())?.startsWith('Registered'),
+        'the registration',
+      );
+      expect(await page.locator('#manual-result').textContent()).toBe(
+        'Registered pickup_ready: agents can send it now.',
+      );
+    });
+
+    it('renders in dark mode and at panel width without overflowing', async () => {
+      const dark = await h.newPage({ width: 360, height: 800 }, { colorScheme: 'dark' });
+      await dark.goto(h.mode.urls.admin);
+      await waitFor(
+        async () => (await dark.locator('#connection-list article').count()) === 3,
+        'the connections',
+      );
+      const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      expect(bg).toBe('rgb(17, 24, 39)');
+      expect(await dark.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      await h.screenshot(dark, 'admin-dark-360');
+    });
+  },
+);
