@@ -1,0 +1,187 @@
+// POST /api/session and the bearer it hands out (issue 6 item 1): HighLevel SSO payloads and Pipedrive panel
+// JWTs are verified; forged ones answer 401, an account without the app 403; the session is checked on every call.
+import { SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/app';
+import { createSessionToken } from '../../src/security/session';
+import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
+import { seedInstallation, type Seeded } from '../helpers/seed';
+import { encryptSsoPayload } from '../mocks/highlevel/highlevel-events';
+
+let t: TestPlatform;
+let hl: Seeded;
+let pd: Seeded;
+let app: ReturnType<typeof createApp>;
+
+beforeAll(async () => {
+  t = await createTestPlatform();
+  hl = await seedInstallation(t.platform, { crm: 'highlevel', accountId: 'loc-1111' });
+  pd = await seedInstallation(t.platform, { crm: 'pipedrive', accountId: '2222' });
+  app = createApp({ platform: t.platform });
+});
+afterAll(async () => t.dispose());
+
+const post = (body: unknown) =>
+  app.request('/api/session', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+
+async function expectError(res: Response, status: number, code: string) {
+  expect(res.status).toBe(status);
+  const body = (await res.json()) as { error: { code: string; message: string } };
+  expect(body.error.code).toBe(code);
+  expect(body.error.message).toBeTruthy();
+  return body.error;
+}
+
+const user = (overrides: Record<string, unknown> = {}) => ({
+  userId: 'u-1',
+  companyId: 'company-1',
+  role: 'admin',
+  type: 'agency',
+  activeLocation: 'loc-1111',
+  ...overrides,
+});
+
+const pipedriveJwt = (secret: string, claims: Record<string, unknown> = {}, expiresIn = 300) =>
+  new SignJWT({ userId: 7, companyId: 2222, ...claims })
+    .setProtectedHeader({ alg: 'HS256' })
+    .setIssuedAt(Math.floor(t.clock.now() / 1000))
+    .setExpirationTime(Math.floor(t.clock.now() / 1000) + expiresIn)
+    .sign(new TextEncoder().encode(secret));
+
+describe('HighLevel SSO', () => {
+  it('exchanges a genuine payload for an installation-scoped bearer with the user role', async () => {
+    const res = await post({
+      crm: 'highlevel',
+      ssoPayload: encryptSsoPayload(user(), TEST_SECRETS.HIGHLEVEL_SHARED_SECRET),
+    });
+    expect(res.status).toBe(200);
+    const session = (await res.json()) as { token: string; role: string; crm: string; expiresAt: number };
+    expect(session).toMatchObject({ role: 'admin', crm: 'highlevel' });
+    expect(session.expiresAt).toBe(t.clock.now() + 3_600_000);
+    const list = await app.request('/api/connections', {
+      headers: { authorization: `Bearer ${session.token}` },
+    });
+    expect(list.status).toBe(200);
+    const { connections } = (await list.json()) as { connections: { id: string }[] };
+    expect(connections.map((c) => c.id).sort()).toEqual(
+      Object.values(hl.connections)
+        .map((c) => c.id)
+        .sort(),
+    );
+
+    const agent = await post({
+      crm: 'highlevel',
+      ssoPayload: encryptSsoPayload(user({ role: 'user' }), TEST_SECRETS.HIGHLEVEL_SHARED_SECRET),
+    });
+    expect(((await agent.json()) as { role: string }).role).toBe('agent');
+  });
+
+  it('answers 401 to a payload encrypted under another secret, tampered, not CryptoJS, or without a user', async () => {
+    const forged = encryptSsoPayload(user(), 'not-the-shared-secret');
+    await expectError(await post({ crm: 'highlevel', ssoPayload: forged }), 401, 'unauthorized');
+    const genuine = encryptSsoPayload(user(), TEST_SECRETS.HIGHLEVEL_SHARED_SECRET);
+    const tampered = genuine.slice(0, 20) + (genuine[20] === 'A' ? 'B' : 'A') + genuine.slice(21);
+    await expectError(await post({ crm: 'highlevel', ssoPayload: tampered }), 401, 'unauthorized');
+    await expectError(
+      await post({ crm: 'highlevel', ssoPayload: btoa('{"userId":"u"}') }),
+      401,
+      'unauthorized',
+    );
+    const noUser = encryptSsoPayload({ hello: 'world' }, TEST_SECRETS.HIGHLEVEL_SHARED_SECRET);
+    await expectError(await post({ crm: 'highlevel', ssoPayload: noUser }), 401, 'unauthorized');
+  });
+
+  it('answers 403 for a location that has not installed the app', async () => {
+    const other = encryptSsoPayload(
+      user({ activeLocation: 'loc-unknown', companyId: 'company-unknown' }),
+      TEST_SECRETS.HIGHLEVEL_SHARED_SECRET,
+    );
+    await expectError(await post({ crm: 'highlevel', ssoPayload: other }), 403, 'forbidden');
+  });
+});
+
+describe('Pipedrive panel JWT', () => {
+  it('exchanges a genuine JWT for an agent session on the panel, admin on the settings page', async () => {
+    const token = await pipedriveJwt(TEST_SECRETS.PIPEDRIVE_JWT_SECRET);
+    const panel = await post({ crm: 'pipedrive', token, personId: '42' });
+    expect(panel.status).toBe(200);
+    expect(await panel.json()).toMatchObject({ role: 'agent', crm: 'pipedrive' });
+    const settings = await post({ crm: 'pipedrive', token, surface: 'settings' });
+    expect(await settings.json()).toMatchObject({ role: 'admin' });
+  });
+
+  it('answers 401 to a JWT signed with another secret, expired, or with alg none', async () => {
+    await expectError(
+      await post({ crm: 'pipedrive', token: await pipedriveJwt('someone-elses-secret') }),
+      401,
+      'unauthorized',
+    );
+    const expired = await pipedriveJwt(TEST_SECRETS.PIPEDRIVE_JWT_SECRET, {}, -600);
+    await expectError(await post({ crm: 'pipedrive', token: expired }), 401, 'unauthorized');
+    const payload = Buffer.from(JSON.stringify({ userId: 7, companyId: 2222, exp: 9e9 })).toString(
+      'base64url',
+    );
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${payload}.`;
+    await expectError(await post({ crm: 'pipedrive', token: none }), 401, 'unauthorized');
+  });
+});
+
+describe('the bearer session on every /api call', () => {
+  it('refuses a missing, forged, tampered, expired or foreign-audience bearer with 401', async () => {
+    const genuine = await hl.token('admin');
+    const [h, p, s] = genuine.split('.');
+    const forged = (
+      await createSessionToken(
+        'another-session-secret-0123456789-abcdef',
+        { installationId: hl.installation.id, crm: 'highlevel', role: 'admin' },
+        t.clock.now(),
+      )
+    ).token;
+    const expired = (
+      await createSessionToken(
+        TEST_SECRETS.SESSION_SECRET,
+        { installationId: hl.installation.id, crm: 'highlevel', role: 'admin' },
+        t.clock.now() - 2 * 3_600_000,
+      )
+    ).token;
+    // A Pipedrive-style JWT signed with the session secret but without our audience.
+    const foreign = await new SignJWT({ installationId: hl.installation.id, crm: 'highlevel', role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setExpirationTime(Math.floor(t.clock.now() / 1000) + 600)
+      .sign(new TextEncoder().encode(TEST_SECRETS.SESSION_SECRET));
+    const elevated = Buffer.from(
+      JSON.stringify({
+        ...JSON.parse(Buffer.from(p!, 'base64url').toString()),
+        installationId: pd.installation.id,
+      }),
+    ).toString('base64url');
+    for (const header of [
+      undefined,
+      'Bearer',
+      `Basic ${genuine}`,
+      `Bearer ${forged}`,
+      `Bearer ${expired}`,
+      `Bearer ${foreign}`,
+      `Bearer ${h}.${elevated}.${s}`,
+    ]) {
+      const res = await app.request('/api/connections', { headers: header ? { authorization: header } : {} });
+      await expectError(res, 401, 'unauthorized');
+    }
+  });
+
+  it('refuses the session of an installation that was uninstalled since', async () => {
+    const gone = await seedInstallation(t.platform, { crm: 'highlevel', accountId: 'loc-3333' });
+    const token = await gone.token('admin');
+    const { installations } = await gone.ctx.secretStores();
+    await installations.uninstall(gone.installation.id, t.clock.now());
+    await expectError(
+      await app.request('/api/connections', { headers: { authorization: `Bearer ${token}` } }),
+      401,
+      'unauthorized',
+    );
+  });
+});
