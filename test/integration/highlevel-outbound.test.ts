@@ -51,7 +51,7 @@ describe('Delivery URL → WhatsApp', () => {
     expect(sentCount(w, 'meta')).toBe(10);
     const recipients = w.sims.meta.state.sent.map((m) => m.to);
     expect(new Set(recipients).size).toBe(10);
-  }, 90_000); // 20 webhooks and 10 deliveries through real local D1: slow on a loaded machine
+  }, 90_000); // 10 webhooks and 10 deliveries through real local D1: slow on a loaded machine
 
   it('sends attachments as media messages, the text as the first caption', async () => {
     const number = (await installed())!;
