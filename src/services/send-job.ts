@@ -1,6 +1,6 @@
 // Queue consumer side of an outbound message: pace, send once, record the outcome (DESIGN.md §3.5, §6).
 import type { AppContext } from '../context';
-import { ProviderError } from '../core/errors';
+import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
 import type { OutboundMessage, ProviderErrorInfo } from '../core/message';
 import { applyStatus } from '../core/status';
 import type { Connection } from '../store/connections';
@@ -17,7 +17,8 @@ export function errorInfo(error: ProviderError): ProviderErrorInfo {
     kind: error.kind,
     vendorCode: error.vendorCode,
     vendorMessage: error.vendorMessage,
-    reason: error.message,
+    // One wording for "outside the window" whatever the vendor or path (DESIGN.md §3.4): the CRM and sidebar show it.
+    reason: error.kind === 'template_required' ? TEMPLATE_REQUIRED_REASON : error.message,
   };
 }
 

@@ -85,6 +85,17 @@ export interface TemplateFilter {
 
 const BATCH_ROWS = 100;
 
+const UPSERT_SQL = `INSERT INTO templates (id, connection_id, provider_template_id, name, language, category, status,
+     rejection_reason, parameter_format, kind, source, namespace, components, variables, content_hash,
+     removed_at, synced_at, created_at, updated_at)
+   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, ?16, ?16, ?16)
+   ON CONFLICT (connection_id, provider_template_id) DO UPDATE SET name = excluded.name,
+     language = excluded.language, category = excluded.category, status = excluded.status,
+     rejection_reason = excluded.rejection_reason, parameter_format = excluded.parameter_format,
+     kind = excluded.kind, source = excluded.source, namespace = excluded.namespace,
+     components = excluded.components, variables = excluded.variables, content_hash = excluded.content_hash,
+     removed_at = NULL, synced_at = excluded.synced_at, updated_at = excluded.updated_at`;
+
 export class TemplateStore {
   constructor(private readonly db: D1Database) {}
 
@@ -115,59 +126,52 @@ export class TemplateStore {
     );
   }
 
-  private upsertStatement(connectionId: string, t: Template, now: number): D1PreparedStatement {
-    return this.db
-      .prepare(
-        `INSERT INTO templates (id, connection_id, provider_template_id, name, language, category, status,
-           rejection_reason, parameter_format, kind, source, namespace, components, variables, content_hash,
-           removed_at, synced_at, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, NULL, ?16, ?16, ?16)
-         ON CONFLICT (connection_id, provider_template_id) DO UPDATE SET name = excluded.name,
-           language = excluded.language, category = excluded.category, status = excluded.status,
-           rejection_reason = excluded.rejection_reason, parameter_format = excluded.parameter_format,
-           kind = excluded.kind, source = excluded.source, namespace = excluded.namespace,
-           components = excluded.components, variables = excluded.variables, content_hash = excluded.content_hash,
-           removed_at = NULL, synced_at = excluded.synced_at, updated_at = excluded.updated_at`,
-      )
-      .bind(
-        randomId('tpl'),
-        connectionId,
-        t.providerTemplateId,
-        t.name,
-        t.language,
-        t.category,
-        t.status,
-        t.rejectionReason ?? null,
-        t.parameterFormat,
-        t.kind,
-        t.source,
-        t.namespace ?? null,
-        JSON.stringify(t.components),
-        JSON.stringify(t.variables),
-        templateFingerprint(t),
-        now,
-      );
+  private upsertStatement(
+    connectionId: string,
+    t: Template,
+    now: number,
+    prepared?: D1PreparedStatement,
+  ): D1PreparedStatement {
+    // One prepared statement, bound once per row: preparing per row costs a round trip to the D1 proxy in tests.
+    return (prepared ?? this.db.prepare(UPSERT_SQL)).bind(
+      randomId('tpl'),
+      connectionId,
+      t.providerTemplateId,
+      t.name,
+      t.language,
+      t.category,
+      t.status,
+      t.rejectionReason ?? null,
+      t.parameterFormat,
+      t.kind,
+      t.source,
+      t.namespace ?? null,
+      JSON.stringify(t.components),
+      JSON.stringify(t.variables),
+      templateFingerprint(t),
+      now,
+    );
   }
 
   /** Upserts in batches of BATCH_ROWS statements: one round trip per batch. */
   async upsertMany(connectionId: string, templates: Template[], now: number): Promise<void> {
+    if (!templates.length) return;
+    const prepared = this.db.prepare(UPSERT_SQL);
     for (let i = 0; i < templates.length; i += BATCH_ROWS) {
       await this.db.batch(
-        templates.slice(i, i + BATCH_ROWS).map((t) => this.upsertStatement(connectionId, t, now)),
+        templates.slice(i, i + BATCH_ROWS).map((t) => this.upsertStatement(connectionId, t, now, prepared)),
       );
     }
   }
 
   /** Marks synced templates the provider no longer lists as removed (kept for the history of sent messages). */
   async markRemoved(connectionId: string, providerTemplateIds: string[], now: number): Promise<void> {
-    const statements = providerTemplateIds.map((pid) =>
-      this.db
-        .prepare(
-          `UPDATE templates SET removed_at = ?1, updated_at = ?1
-           WHERE connection_id = ?2 AND provider_template_id = ?3 AND removed_at IS NULL AND source = 'synced'`,
-        )
-        .bind(now, connectionId, pid),
+    if (!providerTemplateIds.length) return;
+    const prepared = this.db.prepare(
+      `UPDATE templates SET removed_at = ?1, updated_at = ?1
+       WHERE connection_id = ?2 AND provider_template_id = ?3 AND removed_at IS NULL AND source = 'synced'`,
     );
+    const statements = providerTemplateIds.map((pid) => prepared.bind(now, connectionId, pid));
     for (let i = 0; i < statements.length; i += BATCH_ROWS)
       await this.db.batch(statements.slice(i, i + BATCH_ROWS));
   }

@@ -120,6 +120,14 @@ export function useAppHarness(options: AppHarnessOptions = {}): AppHarness {
         PROVIDER_TIMEOUT_MS: '500',
       },
     });
+    // The D1 dump at dispose must not hold any vendor credential in plaintext either.
+    for (const secret of [
+      META_SIM_DEFAULTS.accessToken,
+      DEFAULT_AUTH_TOKEN,
+      CM_SIM_PRODUCT_TOKEN,
+      CM_WEBHOOK_TOKEN,
+    ])
+      t.trackSecret(secret);
     const { db, counter } = countingD1(t.db);
     t.platform = { ...t.platform, db };
     h.t = t;

@@ -85,7 +85,7 @@ describe.each([
     expect(large.trips - small.trips).toBeLessThanOrEqual(Math.ceil(5_400 / 100) + 2);
     expect(large.trips / small.trips).toBeLessThan(6_000 / 600);
     await h.assertSpecValid();
-  });
+  }, 240_000);
 
   it('reports added, updated, removed and unchanged on a second sync, keeping removed ones for history', async () => {
     const first = seed(250);
@@ -118,7 +118,7 @@ describe.each([
     expect(listed.templates).toHaveLength(254);
     expect(listed.templates.some((t) => removed.includes(t.providerTemplateId))).toBe(false);
     await h.assertSpecValid();
-  });
+  }, 60_000);
 
   it('leaves the previous set intact when the provider fails mid-sync (page 30)', async () => {
     const first = seed(provider === 'meta' ? 3_500 : 1_500);
@@ -149,7 +149,7 @@ describe.each([
     // The next sync, with the provider back, applies everything.
     const retried = await sync(connectionId());
     expect(retried.body).toMatchObject({ added: 25, updated: 20, removed: 10 });
-  });
+  }, 240_000);
 });
 
 describe('Meta message_template_status_update webhook', () => {
