@@ -1,5 +1,7 @@
 // The composer sidebar in headless chromium against local mode (wrangler dev + simulators), at 320 px.
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SIM_CRM_CLIENTS } from '../mocks/index';
 import { browserUnavailable, startHarness } from './harness';
 import type { Harness } from './harness';
 import { simulate, sidebarFor, syncMetaTemplates, waitFor } from './helpers';
@@ -146,6 +148,71 @@ describe.skipIf(!!unavailable)(
       expect(await page.locator('#message-text').isDisabled()).toBe(true);
       expect(await page.locator('#picker').isVisible()).toBe(true);
       await h.screenshot(page, 'sidebar-countdown-closed-320');
+    });
+
+    it('as a Pipedrive panel: SDK handshake within 10 s, heights within 100–750 px, the person from the panel context', async () => {
+      const secret = h.mode.vars.PIPEDRIVE_JWT_SECRET ?? h.mode.vars.PIPEDRIVE_CLIENT_SECRET!;
+      const now = Math.floor(Date.now() / 1000);
+      const jwt = await new SignJWT({ userId: 1, companyId: SIM_CRM_CLIENTS.pipedrive.companyId })
+        .setProtectedHeader({ alg: 'HS256' })
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(new TextEncoder().encode(secret));
+      const personId = h.mode.seed.crmIds.open!.pipedrivePersonId;
+      const src = `${h.mode.urls.app}/ui/sidebar?${new URLSearchParams({ resource: 'person', view: 'details', selectedIds: String(personId), id: 'panel-e2e', userId: '1', companyId: String(SIM_CRM_CLIENTS.pipedrive.companyId), token: jwt })}`;
+      const page = await h.newPage({ width: 400, height: 900 });
+      // The parent plays Pipedrive: it answers the SDK's commands on the transferred port and applies the height.
+      await page.setContent(`<!doctype html><body style="margin:0"><script>
+      window.commands = [];
+      const started = performance.now();
+      addEventListener('message', (e) => {
+        const m = e.data;
+        if (!m || !m.payload || m.payload.type !== 'command') return;
+        window.commands.push({ at: performance.now() - started, id: m.id, command: m.payload.command, args: m.payload.args });
+        const height = m.payload.command === 'initialize' ? m.payload.args.size.height : m.payload.args.height;
+        if (height) document.querySelector('iframe').style.height = height + 'px';
+        e.ports[0].postMessage({ data: null });
+      });
+    </script><iframe title="wabridge" src="${src}" style="width:320px;height:100px;border:0"></iframe></body>`);
+      const commands = () =>
+        page.evaluate(
+          () =>
+            (
+              window as unknown as {
+                commands: {
+                  at: number;
+                  id: string;
+                  command: string;
+                  args: { height?: number; size?: { height: number } };
+                }[];
+              }
+            ).commands,
+        );
+      const init = await waitFor(
+        async () => (await commands()).find((c) => c.command === 'initialize'),
+        'the SDK initialize',
+        10_000,
+      );
+      expect(init.at).toBeLessThan(10_000);
+      expect(init.id).toBe('panel-e2e');
+      const panel = page.frameLocator('iframe');
+      await waitFor(
+        async () => (await panel.locator('#window-badge').textContent())?.includes('open'),
+        'the panel badge',
+      );
+      expect(await panel.locator('#contact-name').textContent()).toBe(`Giulia Bianchi · ${GIULIA}`);
+      await waitFor(
+        async () => (await commands()).some((c) => c.command === 'resize'),
+        'a resize to the content',
+      );
+      const heights = (await commands()).map((c) => c.args.size?.height ?? c.args.height!);
+      for (const height of heights) {
+        expect(height).toBeGreaterThanOrEqual(100);
+        expect(height).toBeLessThanOrEqual(750);
+      }
+      // The token left the panel's address bar once exchanged.
+      expect(await panel.locator('body').evaluate(() => location.search)).not.toContain('token=');
+      await h.screenshot(page, 'pipedrive-panel');
     });
 
     it('never shows a credential or token in the page or the logs', async () => {
