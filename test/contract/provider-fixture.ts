@@ -1,0 +1,65 @@
+// The shape every provider's contract fixture exports, so one suite (provider-contract.test.ts) runs unchanged over
+// Meta, Twilio and CM.com against their simulators.
+import type { HttpHandler } from 'msw';
+import type { ProviderAdapter, ProviderEvent, WebhookRequest } from '../../adapters/providers/types';
+import type { ProviderErrorKind } from '../../src/core/errors';
+import type { MessageContent, OutboundMessage } from '../../src/core/message';
+import type { ProviderName } from '../../src/core/template';
+import type { FaultInjector } from '../mocks/faults';
+import type { SpecViolation, VendorBase } from '../spec/msw-validation';
+
+/** Every class a send can fail with except `rejected` (the catch-all). */
+export type ContractErrorKind = Exclude<ProviderErrorKind, 'rejected'>;
+
+export interface ErrorCase {
+  /** Sets the simulator up (a fault with the vendor's own error body, or real simulator state). */
+  arrange?(): void;
+  /** The message to send (default: the fixture's plain text). */
+  message?(): OutboundMessage;
+  /** Send with credentials the simulator refuses. */
+  badCredentials?: boolean;
+  /** The vendor code the normalized error must keep. */
+  vendorCode?: string;
+  /** For rate_limited: the wait the vendor asked for. */
+  retryAfterMs?: number;
+}
+
+export interface InboundCase {
+  name: string;
+  request(): Promise<WebhookRequest>;
+  kind: ProviderEvent['kind'];
+  contentType?: MessageContent['type'];
+  /** Further fields the normalized event must carry. */
+  expect?: Record<string, unknown>;
+}
+
+export interface ProviderContractFixture {
+  provider: ProviderName;
+  handlers: HttpHandler[];
+  faults: FaultInjector;
+  /** Spec per vendor base (CM.com: `spec: null`, it publishes none). */
+  specBases: VendorBase[];
+  /** Documented vendor-spec gaps, reported rather than hidden (see test/spec/spec-patches.ts). */
+  knownSpecGap?(violation: SpecViolation): boolean;
+  /** Fresh simulator state before each test. */
+  reset(): void;
+  adapter(options?: { badCredentials?: boolean; timeoutMs?: number }): ProviderAdapter;
+  /** Messages the simulator accepted so far. */
+  sentCount(): number;
+  sends: { name: string; message(): OutboundMessage }[];
+  errors: Record<ContractErrorKind, ErrorCase>;
+  listing: { supported: true; seed(count: number): void; pageSize: number } | { supported: false };
+  inbound: InboundCase[];
+  status(): Promise<{ request: WebhookRequest; providerMessageId: string; status: 'delivered' }>;
+  /** The same kind of webhook with a forged proof of origin. */
+  forged(): Promise<WebhookRequest>;
+}
+
+export const CONTRACT_CUSTOMER = '+16505551234';
+export const NEVER_WROTE = '+16505559876';
+
+export const text = (to = CONTRACT_CUSTOMER, body = 'Hello from the contract suite'): OutboundMessage => ({
+  reference: 'contractref001',
+  to,
+  content: { type: 'text', text: body },
+});
