@@ -1,6 +1,5 @@
 // CM.com contract fixture: the adapter against the CM.com gateway simulator, its webhooks, its errors.
 // CM.com publishes no OpenAPI spec and has no template list API (templates are registered by the admin).
-import { expect } from 'vitest';
 import { createCmAdapter } from '../../adapters/providers/cm/cm-adapter';
 import type { OutboundMessage } from '../../src/core/message';
 import {
