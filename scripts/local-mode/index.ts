@@ -90,9 +90,6 @@ export async function startLocalMode(options: LocalModeOptions = {}): Promise<Lo
     const simOrigin = `http://${host}:${simPort}`;
 
     const sims = createVendorSimulators({ bases: localVendorBases(simOrigin), meta: DEMO_META_OPTIONS });
-    // Twilio's simulator numbers message SIDs from 1 in every process; continuing from the clock keeps a SID of
-    // this run from colliding with one the local database stored in an earlier run (unique per connection).
-    Object.assign(sims.twilio.state, { messageSeq: Date.now() });
     const crmIds = seedSimulators(sims);
 
     const runScoped = {

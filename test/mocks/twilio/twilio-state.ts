@@ -97,6 +97,10 @@ export class TwilioSimulatorState {
   private readonly messagesBySid = new Map<string, SimMessage>();
   private contentSeq = 0;
   private messageSeq = 0;
+  /** Per-simulator random prefix: message SIDs stay unique across restarts of local mode (stored per connection). */
+  private readonly sidPrefix = Array.from(crypto.getRandomValues(new Uint8Array(4)), (b) =>
+    b.toString(16).padStart(2, '0'),
+  ).join('');
 
   constructor(
     readonly accountSid: string,
@@ -109,7 +113,7 @@ export class TwilioSimulatorState {
   }
 
   nextMessageSid(): string {
-    return `SM${hex32(++this.messageSeq)}`;
+    return `SM${this.sidPrefix}${(++this.messageSeq).toString(16).padStart(24, '0')}`;
   }
 
   isoNow(): string {
