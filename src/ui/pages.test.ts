@@ -22,9 +22,13 @@ describe('client bundles', () => {
     expect(await buildClientBundles()).toEqual(bundle);
   });
 
-  it('stay within 30 KB gzipped in total', () => {
+  it('stay within 30 KB gzipped in total, with every other script the pages load (campaigns)', async () => {
+    const served: Record<string, string> = { ...bundle };
+    // Scripts other issues mount on the pages count against the same budget once the Worker serves them.
+    const campaigns = await app.request('/ui/campaigns.js');
+    if (campaigns.status === 200) served.campaigns = await campaigns.text();
     const sizes = Object.fromEntries(
-      Object.entries(bundle).map(([name, code]) => [name, gzipSync(code).length]),
+      Object.entries(served).map(([name, code]) => [name, gzipSync(code).length]),
     );
     const total = Object.values(sizes).reduce((a, b) => a + b, 0);
     console.info(`client JS gzipped: ${JSON.stringify(sizes)}, total ${total} bytes`);

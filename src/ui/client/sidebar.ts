@@ -1,7 +1,7 @@
 // The composer sidebar (DESIGN.md §1, issue 6): window badge with a live countdown, the thread with ticks,
 // free text only while the window is open, otherwise the approved-template picker.
 import { api, ApiError, describeError } from './api';
-import { announce, byId, clear, debounce, h } from './dom';
+import { announce, byId, clear, h } from './dom';
 import {
   formatTime,
   freeEntryPointText,
@@ -11,7 +11,7 @@ import {
   type WindowView,
 } from './format';
 import { startSession, type PageSession } from './session';
-import { renderTemplateForm, type ListedTemplate, type TemplateFormState } from './template-form';
+import { showPicker, wirePicker } from './picker';
 import { exposePageApi } from './page-api';
 
 interface Connection {
@@ -44,9 +44,6 @@ const state = {
   window: null as WindowAnswer | null,
   clockOffset: 0,
   clockMeasured: false,
-  templates: [] as ListedTemplate[],
-  templatesFor: '',
-  form: null as TemplateFormState | null,
   lastThread: '',
 };
 
@@ -140,98 +137,6 @@ async function refresh(): Promise<void> {
   renderThread(thread.messages);
 }
 
-async function loadTemplates(): Promise<void> {
-  if (state.templatesFor === state.connectionId) return;
-  const answer = await api<{ templates: ListedTemplate[] }>(
-    `/api/templates?${q({ connectionId: state.connectionId, status: 'APPROVED' })}`,
-  );
-  // The API gives agents APPROVED only; an admin using the sidebar gets the same list.
-  state.templates = answer.templates.filter((t) => t.status === 'APPROVED');
-  state.templatesFor = state.connectionId;
-  const languages = [...new Set(state.templates.map((t) => t.language))].sort();
-  const select = byId<HTMLSelectElement>('template-language');
-  clear(
-    select,
-    h('option', { value: '' }, 'All languages'),
-    ...languages.map((l) => h('option', { value: l }, l)),
-  );
-  renderTemplateList();
-}
-
-function renderTemplateList(): void {
-  const search = byId<HTMLInputElement>('template-search').value.trim().toLowerCase();
-  const language = byId<HTMLSelectElement>('template-language').value;
-  const category = byId<HTMLSelectElement>('template-category').value;
-  const matches = state.templates.filter(
-    (t) =>
-      (!language || t.language === language) &&
-      (!category || t.category === category) &&
-      (!search || t.name.toLowerCase().includes(search) || t.components.body.toLowerCase().includes(search)),
-  );
-  const list = byId('template-list');
-  clear(
-    list,
-    ...(matches.length
-      ? matches.map((t) =>
-          h(
-            'li',
-            {},
-            h(
-              'button',
-              {
-                type: 'button',
-                class: 'template-choice',
-                'data-template': t.name,
-                onclick: () => chooseTemplate(t),
-              },
-              h('span', { class: 'name' }, t.name),
-              h('span', { class: 'tags' }, `${t.language} · ${t.category.toLowerCase()}`),
-              h('span', { class: 'snippet' }, t.components.body.slice(0, 90)),
-            ),
-          ),
-        )
-      : [
-          h(
-            'li',
-            { class: 'empty' },
-            state.templates.length
-              ? 'No template matches.'
-              : 'No approved templates yet: ask an admin to sync them.',
-          ),
-        ]),
-  );
-  byId('template-count').textContent = `${matches.length} of ${state.templates.length} approved templates`;
-}
-
-function chooseTemplate(t: ListedTemplate): void {
-  byId('template-form').hidden = false;
-  byId('template-choices').hidden = true;
-  byId('template-title').textContent = `${t.name} (${t.language})`;
-  state.form = renderTemplateForm(t, state.contactName, (s) => {
-    state.form = s;
-    byId<HTMLButtonElement>('send-template').disabled = !s.valid;
-  });
-  (byId('variables').querySelector('input') ?? byId('send-template')).focus();
-}
-
-function backToList(): void {
-  byId('template-form').hidden = true;
-  byId('template-choices').hidden = false;
-  state.form = null;
-  byId('template-search').focus();
-}
-
-async function showPicker(focus = true): Promise<void> {
-  byId('picker').hidden = false;
-  byId<HTMLButtonElement>('open-templates').setAttribute('aria-expanded', 'true');
-  try {
-    await loadTemplates();
-  } catch (error) {
-    announce(describeError(error), 'error');
-  }
-  if (focus) byId('template-search').focus();
-}
-
 async function send(content: unknown, button: HTMLButtonElement): Promise<boolean> {
   button.disabled = true;
   try {
@@ -286,6 +191,7 @@ function wire(): void {
     state.connectionId = byId<HTMLSelectElement>('connection').value;
     state.lastThread = '';
     refresh().catch((error) => announce(describeError(error), 'error'));
+    if (!byId('picker').hidden) void showPicker(false);
   });
   byId('connection').addEventListener('change', () =>
     byId('contact-form').dispatchEvent(new Event('submit', { cancelable: true })),
@@ -297,27 +203,10 @@ function wire(): void {
     if (!text) return announce('Write a message first.', 'error');
     if (await send({ type: 'text', text }, byId<HTMLButtonElement>('send-text'))) textarea.value = '';
   });
-  byId('open-templates').addEventListener('click', () => void showPicker());
-  const relist = debounce(renderTemplateList, 120);
-  byId('template-search').addEventListener('input', relist);
-  byId('template-language').addEventListener('change', renderTemplateList);
-  byId('template-category').addEventListener('change', renderTemplateList);
-  byId('cancel-template').addEventListener('click', backToList);
-  byId('template-form').addEventListener('submit', async (e) => {
-    e.preventDefault();
-    const form = state.form;
-    if (!form?.valid) return;
-    const ok = await send(
-      {
-        type: 'template',
-        templateId: form.template.id,
-        values: form.values,
-        ...(form.headerMediaUrl ? { headerMediaUrl: form.headerMediaUrl } : {}),
-      },
-      byId<HTMLButtonElement>('send-template'),
-    );
-    if (ok) backToList();
-    else byId<HTMLButtonElement>('send-template').disabled = !state.form?.valid;
+  wirePicker({
+    connectionId: () => state.connectionId,
+    contactName: () => state.contactName,
+    send,
   });
 }
 

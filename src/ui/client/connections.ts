@@ -1,0 +1,162 @@
+// The connections section of the admin page: each number with the webhook URL (and Meta verify token) to paste
+// into the provider console, test and remove; and the form that connects a new number.
+import { api, describeError } from './api';
+import { announce, byId, clear, h } from './dom';
+import { formatAgo } from './format';
+
+export interface AdminConnection {
+  id: string;
+  provider: 'meta' | 'twilio' | 'cm';
+  label: string;
+  senderPhone: string;
+  status: string;
+  templatesSyncedAt: number | null;
+  credentials?: Record<string, unknown>;
+  webhookUrl?: string;
+  verifyToken?: string | null;
+}
+const PROVIDER_NAMES = { meta: 'Meta Cloud API', twilio: 'Twilio', cm: 'CM.com' } as const;
+
+export const ago = (at: number | null) => (at ? formatAgo(Date.now() - at) : 'never');
+
+/** Called after a number is added or removed: the page reloads what depends on the list. */
+let onChanged: () => Promise<void> = async () => {};
+
+function copyField(id: string, label: string, value: string): HTMLElement {
+  const input = h('input', {
+    id,
+    type: 'text',
+    readonly: true,
+    value,
+    class: 'copy-value',
+  }) as HTMLInputElement;
+  return h(
+    'div',
+    { class: 'field copy' },
+    h('label', { for: id }, label),
+    h(
+      'div',
+      { class: 'row' },
+      input,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          'aria-label': `Copy ${label}`,
+          onclick: () => {
+            input.select();
+            void navigator.clipboard?.writeText(value).then(() => announce(`${label} copied.`, 'ok'));
+          },
+        },
+        'Copy',
+      ),
+    ),
+  );
+}
+
+export function renderConnections(connections: AdminConnection[]): void {
+  const list = byId('connection-list');
+  if (connections.length === 0) {
+    clear(list, h('p', { class: 'empty' }, 'No WhatsApp number yet: add one below.'));
+    return;
+  }
+  clear(
+    list,
+    ...connections.map((c, i) => {
+      const result = h('p', { class: 'result', id: `conn-${i}-result`, role: 'status' });
+      return h(
+        'article',
+        { class: 'card', 'data-connection': c.id },
+        h('h3', {}, `${c.label} · ${PROVIDER_NAMES[c.provider]} · ${c.senderPhone}`),
+        c.webhookUrl
+          ? copyField(`conn-${i}-webhook`, 'Webhook URL (paste in the provider console)', c.webhookUrl)
+          : null,
+        c.verifyToken ? copyField(`conn-${i}-verify`, 'Verify token', c.verifyToken) : null,
+        h('p', { class: 'hint' }, `Templates synced ${ago(c.templatesSyncedAt)}.`),
+        h(
+          'div',
+          { class: 'row' },
+          h(
+            'button',
+            { type: 'button', class: 'secondary', onclick: () => void testConnection(c, result) },
+            'Test',
+          ),
+          h('button', { type: 'button', class: 'danger', onclick: () => void removeConnection(c) }, 'Remove'),
+        ),
+        result,
+      );
+    }),
+  );
+}
+
+async function testConnection(c: AdminConnection, out: HTMLElement): Promise<void> {
+  out.textContent = 'Testing…';
+  try {
+    const r = await api<{ ok: boolean; message?: string }>(`/api/connections/${c.id}/test`, {
+      method: 'POST',
+    });
+    out.textContent = r.ok
+      ? 'The credentials work.'
+      : `The provider refused: ${r.message ?? 'unknown reason'}`;
+    out.dataset.tone = r.ok ? 'ok' : 'error';
+  } catch (error) {
+    out.textContent = describeError(error);
+    out.dataset.tone = 'error';
+  }
+}
+
+async function removeConnection(c: AdminConnection): Promise<void> {
+  if (!confirm(`Remove ${c.label} (${c.senderPhone})? Messages to and from this number stop.`)) return;
+  try {
+    await api(`/api/connections/${c.id}`, { method: 'DELETE' });
+    announce(`${c.label} removed.`, 'ok');
+    await onChanged();
+  } catch (error) {
+    announce(describeError(error), 'error');
+  }
+}
+
+export function wireConnections(changed: () => Promise<void>): void {
+  onChanged = changed;
+  const provider = byId<HTMLSelectElement>('new-provider');
+  const showFields = () => {
+    for (const p of ['meta', 'twilio', 'cm']) {
+      const set = byId<HTMLFieldSetElement>(`fields-${p}`);
+      set.hidden = p !== provider.value;
+      set.disabled = p !== provider.value;
+    }
+  };
+  provider.addEventListener('change', showFields);
+  showFields();
+  byId<HTMLFormElement>('add-connection').addEventListener('submit', async (e) => {
+    e.preventDefault();
+    const form = e.target as HTMLFormElement;
+    const data = new FormData(form);
+    const credentials: Record<string, string> = {};
+    for (const [key, value] of data) {
+      if (key.startsWith('cred.') && String(value).trim()) credentials[key.slice(5)] = String(value).trim();
+    }
+    const out = byId('add-result');
+    out.textContent = 'Checking the credentials with the provider…';
+    try {
+      await api('/api/connections', {
+        method: 'POST',
+        body: {
+          label: String(data.get('label') ?? '').trim(),
+          senderPhone: String(data.get('senderPhone') ?? '').trim(),
+          provider: provider.value,
+          credentials,
+        },
+      });
+      form.reset();
+      showFields();
+      out.textContent = 'Connected. Paste the webhook URL above into the provider console.';
+      out.dataset.tone = 'ok';
+      await onChanged();
+    } catch (error) {
+      out.textContent = describeError(error);
+      out.dataset.tone = 'error';
+    }
+  });
+}
