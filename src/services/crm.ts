@@ -11,6 +11,7 @@ import { requireSecret } from '../config';
 import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
 import { describeContent } from '../core/readable';
+import { statusRank } from '../core/status';
 import type { Connection } from '../store/connections';
 import type { Installation } from '../store/installations';
 import type { StoredMessage } from '../store/messages';
@@ -181,10 +182,15 @@ export async function runCrmRecordStatus(
       : { kind: 'done' };
   }
   if (message.sendState === 'unknown' && record.status === 'pending') return { kind: 'done' };
+  // Monotonic towards the CRM: a job holding an older status than one already reported does nothing.
+  const rank = statusRank(record.status);
+  const previous = await ctx.messages.claimCrmStatus(message.id, rank);
+  if (previous === undefined) return { kind: 'done' };
   try {
     await crmAdapterFor(ctx, loaded.installation, loaded.connection).recordStatus(record);
     return { kind: 'done' };
   } catch (error) {
+    await ctx.messages.releaseCrmStatus(message.id, rank, previous);
     return failureOutcome(error, attempt);
   }
 }

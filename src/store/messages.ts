@@ -279,6 +279,33 @@ export class MessageStore {
     return result.meta.changes === 1;
   }
 
+  /**
+   * Claims the right to report a status of rank `rank` to the CRM: succeeds only if nothing of equal or higher
+   * rank was reported (or claimed) before. Returns the previous rank for a rollback, or undefined if refused.
+   */
+  async claimCrmStatus(id: string, rank: number): Promise<number | null | undefined> {
+    const row = await this.db
+      .prepare('SELECT crm_status_rank FROM messages WHERE id = ?')
+      .bind(id)
+      .first<{ crm_status_rank: number | null }>();
+    if (!row) return undefined;
+    const previous = row.crm_status_rank;
+    if (previous !== null && previous >= rank) return undefined;
+    const result = await this.db
+      .prepare('UPDATE messages SET crm_status_rank = ?1 WHERE id = ?2 AND crm_status_rank IS ?3')
+      .bind(rank, id, previous)
+      .run();
+    return result.meta.changes === 1 ? previous : undefined;
+  }
+
+  /** Gives a claimed rank back after the CRM call failed, unless a higher claim came in meanwhile. */
+  async releaseCrmStatus(id: string, rank: number, previous: number | null): Promise<void> {
+    await this.db
+      .prepare('UPDATE messages SET crm_status_rank = ?1 WHERE id = ?2 AND crm_status_rank = ?3')
+      .bind(previous, id, rank)
+      .run();
+  }
+
   async setCrmSync(id: string, crmSync: CrmSync, crmMessageId: string | null, now: number): Promise<void> {
     await this.db
       .prepare(
