@@ -23,7 +23,6 @@ import type { TwilioParams } from '../mocks/twilio';
 import { createCmSimulator, CM_SIM_PRODUCT_TOKEN } from '../mocks/cm';
 import { createHighLevelSimulator } from '../mocks/highlevel';
 import { attachSpecValidation, formatViolations } from '../spec/msw-validation';
-import { isKnownMetaSpecGap } from '../mocks/meta/harness';
 
 export const APP_BASE = 'https://wabridge.test';
 export const BASES = {
@@ -306,7 +305,7 @@ export function useAppHarness(options: AppHarnessOptions = {}): AppHarness {
 
   h.assertSpecValid = async () => {
     await validation.settled();
-    const real = validation.violations().filter((v) => !isKnownMetaSpecGap(v));
+    const real = validation.violations();
     validation.reset();
     if (real.length) throw new Error(`vendor spec violations:\n${formatViolations(real)}`);
   };

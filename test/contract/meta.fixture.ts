@@ -4,7 +4,6 @@ import { createMetaAdapter } from '../../adapters/providers/meta/meta-adapter';
 import { metaTemplateSchema } from '../../adapters/providers/meta/meta-api';
 import { mapMetaTemplate } from '../../adapters/providers/meta/map-meta-template';
 import type { OutboundMessage } from '../../src/core/message';
-import { isKnownMetaSpecGap } from '../mocks/meta/harness';
 import {
   createMetaSimulator,
   META_SIM_DEFAULTS,
@@ -61,7 +60,6 @@ export const metaFixture: ProviderContractFixture = {
   handlers: sim.handlers,
   faults: sim.faults,
   specBases: [{ baseUrl: BASE, spec: 'meta' }],
-  knownSpecGap: isKnownMetaSpecGap,
   reset() {
     sim.state.reset();
     sim.faults.clear();

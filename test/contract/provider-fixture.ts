@@ -6,7 +6,7 @@ import type { ProviderErrorKind } from '../../src/core/errors';
 import type { MessageContent, OutboundMessage } from '../../src/core/message';
 import type { ProviderName } from '../../src/core/template';
 import type { FaultInjector } from '../mocks/faults';
-import type { SpecViolation, VendorBase } from '../spec/msw-validation';
+import type { VendorBase } from '../spec/msw-validation';
 
 /** Every class a send can fail with except `rejected` (the catch-all). */
 export type ContractErrorKind = Exclude<ProviderErrorKind, 'rejected'>;
@@ -39,8 +39,6 @@ export interface ProviderContractFixture {
   faults: FaultInjector;
   /** Spec per vendor base (CM.com: `spec: null`, it publishes none). */
   specBases: VendorBase[];
-  /** Documented vendor-spec gaps, reported rather than hidden (see test/spec/spec-patches.ts). */
-  knownSpecGap?(violation: SpecViolation): boolean;
   /** Fresh simulator state before each test. */
   reset(): void;
   adapter(options?: { badCredentials?: boolean; timeoutMs?: number }): ProviderAdapter;

@@ -48,6 +48,114 @@ export const specPatches: SpecPatch[] = [
       node.type = ['number', 'string'];
     },
   })),
+  // --- Gaps the adapter and simulator authors reported (issue 3): documented by the vendor, missing from the spec.
+  {
+    file: 'business-messaging-api_v23.0.yaml',
+    pointer: '/components/schemas/BaseMessageProperties/properties',
+    why:
+      'biz_opaque_callback_data (string ≤ 512, echoed in status webhooks) is documented for every message type ' +
+      '(developers.facebook.com/docs/whatsapp/cloud-api/reference/messages) but the spec has it only for calls',
+    apply: (node) => {
+      node.biz_opaque_callback_data = { type: 'string', maxLength: 512 };
+    },
+  },
+  {
+    file: 'business-messaging-api_v23.0.yaml',
+    pointer: '/components/schemas/InteractiveObject/properties/type',
+    why: "interactive 'cta_url' messages are documented (guides/interactive-cta-url-messages) but not in the type enum",
+    apply: (node) => {
+      if (Array.isArray(node.enum) && !node.enum.includes('cta_url')) node.enum.push('cta_url');
+    },
+  },
+  {
+    file: 'business-messaging-api_v23.0.yaml',
+    pointer: '/components/schemas/ActionObject',
+    why: "the cta_url action ({name: 'cta_url', parameters: {display_text, url}}) is missing from ActionObject.oneOf",
+    apply: (node) => {
+      if (!Array.isArray(node.oneOf)) return;
+      node.oneOf.push({
+        type: 'object',
+        required: ['name', 'parameters'],
+        properties: {
+          name: { type: 'string', enum: ['cta_url'] },
+          parameters: {
+            type: 'object',
+            required: ['display_text', 'url'],
+            properties: { display_text: { type: 'string', maxLength: 20 }, url: { type: 'string' } },
+          },
+        },
+      });
+    },
+  },
+  ...[
+    '/components/schemas/TemplateComponent/properties/sub_type',
+    '/components/schemas/ButtonComponent/allOf/1/properties/sub_type',
+  ].map((pointer): SpecPatch => ({
+    file: 'business-messaging-api_v23.0.yaml',
+    pointer,
+    why: "template button sub_type 'copy_code' (coupon code templates) is documented but missing from the enum",
+    apply: (node) => {
+      if (Array.isArray(node.enum) && !node.enum.includes('copy_code')) node.enum.push('copy_code');
+    },
+  })),
+  ...[
+    '/paths/~1{Version}~1{Phone-Number-ID}~1messages/post/responses',
+    '/paths/~1{Version}~1{WABA-ID}~1message_templates/get/responses',
+    '/paths/~1{Version}~1{WABA-ID}~1message_templates/post/responses',
+  ].map((pointer): SpecPatch => ({
+    file: 'business-messaging-api_v23.0.yaml',
+    pointer,
+    why:
+      'only 200 is documented, though Graph answers 400/401/403/404 with the same GraphAPIError body the spec ' +
+      'documents for getPhoneNumberById (error example in vendors/providers.md): error bodies are validated too',
+    apply: (node) => {
+      for (const status of ['400', '401', '403', '404']) {
+        node[status] ??= {
+          description: 'Graph API error',
+          content: { 'application/json': { schema: { $ref: '#/components/schemas/GraphAPIError' } } },
+        };
+      }
+    },
+  })),
+  {
+    file: 'conversations.json',
+    pointer: '/paths/~1conversations~1search/get/parameters/8/schema',
+    why:
+      'startAfterDate\'s schema says "type": "any", which is not a JSON Schema type (Ajv refuses it); the ' +
+      "parameter's own anyOf says a number (the sort value of the last document) or an array of numbers",
+    apply: (node) => {
+      if (node.type === 'any') delete node.type;
+    },
+  },
+  {
+    file: 'conversations.json',
+    pointer: '/components/schemas/ProcessMessageBodyDto/properties/direction',
+    why:
+      'direction is typed "object" although its default ("outbound"), its example (["outbound","inbound"]) and the ' +
+      'docs use the strings "inbound" / "outbound"',
+    apply: (node) => {
+      node.type = 'string';
+      node.enum = ['outbound', 'inbound'];
+    },
+  },
+  {
+    file: 'openapi-v2.yaml',
+    pointer: '/paths/~1persons/post/requestBody/content/application~1json/schema',
+    why:
+      "addPerson marks 'title' required, but persons have no title (a copy from deals): the docs require only " +
+      "'name'; phone and email 'label' are typed boolean while the docs and every example use strings (work, mobile)",
+    apply: (node) => {
+      if (Array.isArray(node.required)) node.required = node.required.filter((r) => r !== 'title');
+      const props = node.properties as Record<
+        string,
+        { items?: { properties?: Record<string, JsonObject> } }
+      >;
+      for (const list of ['emails', 'phones']) {
+        const label = props[list]?.items?.properties?.label;
+        if (label) label.type = 'string';
+      }
+    },
+  },
 ];
 
 export function applyPatches(docId: string, doc: JsonObject): void {

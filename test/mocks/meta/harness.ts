@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { setupServer } from 'msw/node';
 import { attachSpecValidation, formatViolations } from '../../spec/msw-validation';
-import type { SpecViolation } from '../../spec/msw-validation';
 import { createMetaAdapter } from '../../../adapters/providers/meta/meta-adapter';
 import type { MetaAdapterOptions } from '../../../adapters/providers/meta/meta-adapter';
 import type { MetaCredentials } from '../../../adapters/providers/credentials';
@@ -24,34 +23,12 @@ export function metaTestCredentials(overrides: Partial<MetaCredentials> = {}): M
   };
 }
 
-/**
- * What Meta documents for `POST /{ver}/{phone}/messages` but the v23 spec leaves out, reported instead of hidden:
- * - `biz_opaque_callback_data` (echoed in status webhooks; the spec has it only for calls);
- * - interactive `cta_url` messages (missing from the interactive `type` enum; every other oneOf error follows);
- * - template button `sub_type: copy_code` (coupon code parameter of copy-code templates).
- * Everything else in those exchanges is still validated.
- */
-export function isKnownMetaSpecGap(v: SpecViolation): boolean {
-  if (v.phase !== 'request' || v.operation?.operationId !== 'sendMessage') return false;
-  const ctaUrl = v.errors.some(
-    (e) => e.path === 'request.body/interactive/type' && /allowed values/.test(e.message),
-  );
-  return v.errors.every(
-    (e) =>
-      /unevaluated property 'biz_opaque_callback_data'/.test(e.message) ||
-      (ctaUrl && e.path.startsWith('request.body/interactive')) ||
-      (/^request\.body\/template\/components\/\d+\/sub_type$/.test(e.path) &&
-        /allowed values/.test(e.message)),
-  );
-}
-
 /** Registers beforeAll/afterEach/afterAll hooks; call at the top of a test file. */
 export function useMetaSimulator(options: MetaSimulatorOptions = {}) {
   const sim = createMetaSimulator({ baseUrl: META_TEST_BASE, ...options });
   const server = setupServer(...sim.handlers);
-  // The spec documents only 200 for sendMessage and message_templates, though Graph answers errors there too
-  // (providers.md error example). Undocumented 4xx/5xx are let through; where the spec does document errors
-  // (getPhoneNumberById: 400/401/403/404 GraphAPIError) the simulator's error bodies are still validated.
+  // Graph error bodies are documented (GraphAPIError, patched onto sendMessage / message_templates in
+  // test/spec/spec-patches.ts) for 400/401/403/404 and validated; other undocumented 4xx/5xx are let through.
   const validation = attachSpecValidation(server, {
     vendorBases: [{ baseUrl: META_TEST_BASE, spec: 'meta' }],
     allowUndocumentedStatus: (status) => status >= 400,
@@ -78,10 +55,10 @@ export function useMetaSimulator(options: MetaSimulatorOptions = {}) {
     });
   }
 
-  /** Every exchange so far validates against the Meta spec, except the documented gaps above. */
+  /** Every exchange so far validates against the Meta spec (its documented gaps are patched in test/spec/spec-patches.ts). */
   async function assertSpecValid() {
     await validation.settled();
-    const violations = validation.violations().filter((v) => !isKnownMetaSpecGap(v));
+    const violations = validation.violations();
     validation.reset();
     if (violations.length) throw new Error(`Meta spec violations:\n${formatViolations(violations)}`);
   }
