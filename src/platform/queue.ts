@@ -7,7 +7,8 @@ export const jobSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('crm_record_message'), messageId: z.string() }),
   z.object({ type: z.literal('crm_record_status'), messageId: z.string() }),
   z.object({ type: z.literal('crm_outbound'), installationId: z.string(), deliveryKey: z.string() }),
-  z.object({ type: z.literal('campaign_send'), campaignId: z.string(), recipientId: z.string() }),
+  // One slice of a campaign's due recipients; `generation` retires a job chain after pause / resume.
+  z.object({ type: z.literal('campaign_send'), campaignId: z.string(), generation: z.number().int() }),
   z.object({ type: z.literal('template_sync'), connectionId: z.string() }),
   // A provider status that arrived before our send was recorded; the event holds no secrets.
   z.object({

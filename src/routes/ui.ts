@@ -5,6 +5,7 @@ import type { Context, Next } from 'hono';
 import type { AppEnv } from '../app';
 import { AppError } from '../core/errors';
 import { AdminPage } from '../ui/admin-page';
+import { campaignsUiRoutes } from '../ui/campaigns-route';
 import { ASSETS, ASSET_VERSION } from '../ui/assets';
 import { SidebarPage } from '../ui/sidebar-page';
 
@@ -31,6 +32,7 @@ const page = async (c: Context<AppEnv>, body: { toString(): string | Promise<str
   c.html(`<!doctype html>${await body.toString()}`);
 
 export const uiRoutes = new Hono<AppEnv>()
+  .route('/', campaignsUiRoutes)
   .get('/sidebar', pageHeaders, (c) =>
     page(c, SidebarPage({ devMode: c.get('ctx').config.DEV_MODE, assetVersion: ASSET_VERSION })),
   )

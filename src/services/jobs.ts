@@ -1,6 +1,7 @@
 // The queue consumer's dispatcher: one handler per job type, one retry policy (DESIGN.md §6).
 import type { AppContext } from '../context';
 import type { Job } from '../platform/queue';
+import { runCampaignSend } from './campaign-runner';
 import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
 import { runHighLevelDelivery } from './highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
@@ -27,6 +28,8 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       return runCrmRecordMessage(ctx, job.messageId, attempt);
     case 'crm_record_status':
       return runCrmRecordStatus(ctx, job.messageId, attempt);
+    case 'campaign_send':
+      return runCampaignSend(ctx, job);
     case 'crm_outbound':
       return runHighLevelDelivery(ctx, job, attempt);
     case 'status_retry': {
@@ -56,7 +59,7 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       }
     }
     default:
-      return { kind: 'dead', reason: `No handler for job ${job.type}` };
+      return { kind: 'dead', reason: `No handler for job ${(job as Job).type}` };
   }
 }
 

@@ -1,6 +1,7 @@
 // /api: the pages' JSON API (DESIGN.md §4).
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app';
+import { campaignsRoutes } from './campaigns';
 import { connectionsRoutes } from './connections';
 import { contactsRoutes, messagesRoutes } from './contacts';
 import { templatesRoutes } from './templates';
@@ -14,6 +15,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .route('/templates', templatesRoutes)
   .route('/contacts', contactsRoutes)
   .route('/messages', messagesRoutes)
+  .route('/campaigns', campaignsRoutes)
   .route('/', pipedrivePanelRoutes)
   .get('/dead-letters', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');

@@ -1,0 +1,266 @@
+// Campaign preflight (issue 7, DESIGN.md §3.5): before anything is sent, say who will get the template, who will
+// not and why, what it should cost, and whether the sender's messaging tier has room.
+import type { AppContext } from '../context';
+import { normalizePhone } from '../core/phone';
+import {
+  estimateCost,
+  classifySend,
+  rateCardSchema,
+  type CostEstimate,
+  type RateCard,
+} from '../core/pricing';
+import { validateValues } from '../core/template-render';
+import { FREE_ENTRY_POINT_MS, WINDOW_MS, type LogEntry } from '../core/window';
+import type { TemplateCategory } from '../core/template';
+import { CampaignStore, type LogRow, type NewRecipient, type OverTierPolicy } from '../store/campaigns';
+import type { Connection } from '../store/connections';
+import type { StoredTemplate } from '../store/templates';
+import type { RecipientInput } from './campaign-csv';
+
+/** Illustrative per-message rates (USD) used when PRICING_RATE_CARD is not configured; set it for real figures. */
+export const DEFAULT_RATE_CARD: RateCard = {
+  currency: 'USD',
+  perMessage: { MARKETING: 0.025, UTILITY: 0.004, AUTHENTICATION: 0.0135, SERVICE: 0 },
+};
+
+export function rateCard(ctx: AppContext): RateCard {
+  const raw = ctx.config.PRICING_RATE_CARD;
+  if (!raw) return DEFAULT_RATE_CARD;
+  try {
+    return rateCardSchema.parse(JSON.parse(raw));
+  } catch {
+    // A broken rate card must not block campaigns; the estimate says which card it used.
+    return DEFAULT_RATE_CARD;
+  }
+}
+
+const LIST_LIMIT = 100;
+
+export interface Preflight {
+  template: { id: string; name: string; language: string; category: TemplateCategory };
+  rows: number;
+  /** Unique valid E.164 numbers (after merging duplicates). */
+  valid: number;
+  /** Recipients that will be sent to. */
+  sendable: number;
+  duplicates: number;
+  invalid: { count: number; rows: { row: number; input: string; reason: string }[] };
+  optedOut: { count: number; phones: string[] };
+  missingVariables: { count: number; rows: { row: number; phone: string; missing: string[] }[] };
+  unusedColumns: string[];
+  estimate: CostEstimate;
+  tier: {
+    limit: number | null;
+    usedLast24h: number;
+    room: number | null;
+    /** Recipients that count against the tier (customers not already written to in the last 24 h). */
+    newCustomers: number;
+    fits: boolean;
+    policy: OverTierPolicy;
+    /** Days the campaign is spread over (1 when it fits). */
+    days: number;
+  };
+  startAt: number;
+}
+
+export interface PreflightResult {
+  preflight: Preflight;
+  recipients: NewRecipient[];
+}
+
+const toLog = (rows: readonly LogRow[]): Map<string, LogEntry[]> => {
+  const byContact = new Map<string, LogEntry[]>();
+  for (const r of rows) {
+    const list = byContact.get(r.contact_id) ?? [];
+    list.push({
+      direction: r.direction,
+      at: r.occurred_at,
+      kind: r.type === 'template' ? 'template' : 'free_form',
+      category: (r.category as TemplateCategory | null) ?? undefined,
+    });
+    byContact.set(r.contact_id, list);
+  }
+  return byContact;
+};
+
+export async function preflightCampaign(
+  ctx: AppContext,
+  input: {
+    connection: Connection;
+    template: StoredTemplate;
+    recipients: readonly RecipientInput[];
+    unusedColumns: string[];
+    startAt: number;
+    policy: OverTierPolicy;
+    defaultCountry?: string;
+  },
+): Promise<PreflightResult> {
+  const { connection, template } = input;
+  const store = new CampaignStore(ctx.db);
+  const now = ctx.now();
+  const invalid: Preflight['invalid'] = { count: 0, rows: [] };
+  const missing: Preflight['missingVariables'] = { count: 0, rows: [] };
+  const seen = new Set<string>();
+  let duplicates = 0;
+  const out: NewRecipient[] = [];
+
+  for (const r of input.recipients) {
+    const phone = normalizePhone(r.phone, input.defaultCountry);
+    if (!phone.ok) {
+      invalid.count++;
+      if (invalid.rows.length < LIST_LIMIT)
+        invalid.rows.push({ row: r.row, input: r.phone, reason: phone.reason });
+      out.push({
+        seq: r.row,
+        phone: `invalid:${r.row}`,
+        input: r.phone,
+        name: r.name,
+        variables: r.values,
+        state: 'skipped',
+        reason: `invalid_phone: ${phone.reason}`,
+        sendAfter: null,
+      });
+      continue;
+    }
+    // Duplicates are merged into the first row that named the number.
+    if (seen.has(phone.e164)) {
+      duplicates++;
+      continue;
+    }
+    seen.add(phone.e164);
+    const problems = validateValues(template, r.values).filter((e) => e.code !== 'unexpected_value');
+    if (problems.length) {
+      missing.count++;
+      const ids = problems.map((p) => p.variable);
+      if (missing.rows.length < LIST_LIMIT)
+        missing.rows.push({ row: r.row, phone: phone.e164, missing: ids });
+      out.push({
+        seq: r.row,
+        phone: phone.e164,
+        input: r.phone,
+        name: r.name,
+        variables: r.values,
+        state: 'skipped',
+        reason: `missing_variables: ${problems.map((p) => `${p.variable} (${p.code})`).join(', ')}`,
+        sendAfter: null,
+      });
+      continue;
+    }
+    out.push({
+      seq: r.row,
+      phone: phone.e164,
+      input: r.phone,
+      name: r.name,
+      variables: pickTemplateValues(template, r.values),
+      state: 'pending',
+      reason: null,
+      sendAfter: input.startAt,
+    });
+  }
+
+  // Opt-outs: STOP-style inbound keywords (contacts.opted_out_at) and the admin's list (opt_outs).
+  const phones = out.filter((r) => r.state === 'pending').map((r) => r.phone);
+  const contacts = await store.findContacts(connection.id, phones);
+  const adminList = await store.optOutList(connection.installationId);
+  const byPhone = new Map(contacts.map((c) => [c.phone, c]));
+  const optedOut: Preflight['optedOut'] = { count: 0, phones: [] };
+  for (const r of out) {
+    if (r.state !== 'pending') continue;
+    const contact = byPhone.get(r.phone);
+    const source = adminList.has(r.phone)
+      ? 'admin list'
+      : contact?.opted_out_at
+        ? 'customer asked to stop'
+        : null;
+    if (!source) continue;
+    r.state = 'skipped';
+    r.reason = `opted_out: ${source}`;
+    r.sendAfter = null;
+    optedOut.count++;
+    if (optedOut.phones.length < LIST_LIMIT) optedOut.phones.push(r.phone);
+  }
+
+  const sendable = out.filter((r) => r.state === 'pending');
+  const logs = toLog(
+    await store.recentLogs(
+      sendable.flatMap((r) => byPhone.get(r.phone)?.id ?? []),
+      now - FREE_ENTRY_POINT_MS - WINDOW_MS,
+    ),
+  );
+  const estimate = estimateCost(
+    sendable.map((r) => {
+      const contactId = byPhone.get(r.phone)?.id;
+      return classifySend(
+        (contactId && logs.get(contactId)) || [],
+        { kind: 'template', category: template.category },
+        now,
+      );
+    }),
+    rateCard(ctx),
+  );
+
+  const tier = await planTier(store, connection, sendable, input.startAt, input.policy, now);
+  return {
+    preflight: {
+      template: {
+        id: template.id,
+        name: template.name,
+        language: template.language,
+        category: template.category,
+      },
+      rows: input.recipients.length,
+      valid: seen.size,
+      sendable: sendable.length,
+      duplicates,
+      invalid,
+      optedOut,
+      missingVariables: missing,
+      unusedColumns: input.unusedColumns,
+      estimate,
+      tier,
+      startAt: input.startAt,
+    },
+    recipients: out,
+  };
+}
+
+/** Keeps the values the template uses (extra columns are reported as unused, not sent). */
+function pickTemplateValues(
+  template: StoredTemplate,
+  values: Record<string, string>,
+): Record<string, string> {
+  const ids = new Set(template.variables.map((v) => v.id));
+  return Object.fromEntries(Object.entries(values).filter(([id]) => ids.has(id)));
+}
+
+/**
+ * Messaging tier: unique customers per rolling 24 h. Customers already written to in the window do not count
+ * again. Over the limit, `spread` moves the overflow to the following days (one tier's worth per day),
+ * `refuse` leaves the plan as is and reports `fits: false` (the caller refuses).
+ */
+async function planTier(
+  store: CampaignStore,
+  connection: Connection,
+  sendable: NewRecipient[],
+  startAt: number,
+  policy: OverTierPolicy,
+  now: number,
+): Promise<Preflight['tier']> {
+  const limit = connection.messagingTier;
+  if (limit === null) {
+    return { limit, usedLast24h: 0, room: null, newCustomers: sendable.length, fits: true, policy, days: 1 };
+  }
+  const recent = await store.recentCustomers(connection.id, now - WINDOW_MS);
+  const room = Math.max(0, limit - recent.size);
+  const fresh = sendable.filter((r) => !recent.has(r.phone));
+  const fits = fresh.length <= room;
+  let days = 1;
+  if (!fits && policy === 'spread') {
+    fresh.forEach((r, i) => {
+      const day = i < room ? 0 : 1 + Math.floor((i - room) / limit);
+      r.sendAfter = startAt + day * WINDOW_MS;
+      days = Math.max(days, day + 1);
+    });
+  }
+  return { limit, usedLast24h: recent.size, room, newCustomers: fresh.length, fits, policy, days };
+}

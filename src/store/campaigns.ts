@@ -1,0 +1,579 @@
+// Campaigns and their recipients. A campaign moves thousands of rows, so every write here is a bulk statement
+// over a JSON array (`json_each`, one bound parameter for hundreds of rows): a slice of recipients costs a
+// handful of D1 round trips, never one per recipient (DESIGN.md §3.5, §8).
+import { randomId } from '../security/encoding';
+
+export type CampaignStatus = 'scheduled' | 'running' | 'paused' | 'cancelled' | 'completed';
+export type OverTierPolicy = 'spread' | 'refuse';
+/** Pipeline state of one recipient. `claimed`: taken by a job, nothing sent; `sending`: the request may have left. */
+export type RecipientState =
+  'pending' | 'claimed' | 'sending' | 'sent' | 'failed' | 'unknown' | 'skipped' | 'cancelled';
+
+export interface Campaign {
+  id: string;
+  installationId: string;
+  connectionId: string;
+  templateId: string;
+  name: string;
+  status: CampaignStatus;
+  statusReason: string | null;
+  startAt: number | null;
+  overTierPolicy: OverTierPolicy;
+  preflight: unknown;
+  generation: number;
+  headerMediaUrl: string | null;
+  startedAt: number | null;
+  finishedAt: number | null;
+  createdAt: number;
+}
+
+interface CampaignRow {
+  id: string;
+  installation_id: string;
+  connection_id: string;
+  template_id: string;
+  name: string;
+  status: CampaignStatus;
+  status_reason: string | null;
+  start_at: number | null;
+  over_tier_policy: OverTierPolicy;
+  preflight: string;
+  generation: number;
+  header_media_url: string | null;
+  started_at: number | null;
+  finished_at: number | null;
+  created_at: number;
+}
+
+const toCampaign = (r: CampaignRow): Campaign => ({
+  id: r.id,
+  installationId: r.installation_id,
+  connectionId: r.connection_id,
+  templateId: r.template_id,
+  name: r.name,
+  status: r.status,
+  statusReason: r.status_reason,
+  startAt: r.start_at,
+  overTierPolicy: r.over_tier_policy,
+  preflight: JSON.parse(r.preflight) as unknown,
+  generation: r.generation,
+  headerMediaUrl: r.header_media_url,
+  startedAt: r.started_at,
+  finishedAt: r.finished_at,
+  createdAt: r.created_at,
+});
+
+export interface NewRecipient {
+  seq: number;
+  phone: string;
+  input: string;
+  name: string | null;
+  variables: Record<string, string>;
+  state: 'pending' | 'skipped';
+  reason: string | null;
+  sendAfter: number | null;
+}
+
+export interface ClaimedRecipient {
+  id: string;
+  phone: string;
+  name: string | null;
+  variables: Record<string, string>;
+  messageId: string;
+  attempts: number;
+}
+
+export interface RecipientReport {
+  seq: number;
+  phone: string;
+  input: string | null;
+  state: string;
+  reason: string | null;
+  attempts: number;
+  messageId: string | null;
+  providerMessageId: string | null;
+  updatedAt: number;
+}
+
+/** One send's result, written in bulk to the message and its recipient. */
+export interface SendOutcome {
+  recipientId: string;
+  messageId: string;
+  recipientState: 'pending' | 'sent' | 'failed' | 'unknown';
+  sendState: 'queued' | 'sent' | 'failed' | 'unknown';
+  status: string | null;
+  statusTimes: string | null;
+  providerMessageId: string | null;
+  error: string | null;
+  reason: string | null;
+  sendAfter: number | null;
+  /** 1 when the provider was called (attempts count provider calls, not claims). */
+  attempted: 0 | 1;
+}
+
+/** Rows of a campaign message, inserted for a slice just before it is sent. */
+export interface NewCampaignMessage {
+  id: string;
+  contactId: string;
+  content: string;
+  category: string;
+  billable: number;
+}
+
+const ROWS_PER_STATEMENT = 500;
+const chunks = <T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] => {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+};
+const FINAL_OR_WAITING = "('pending', 'claimed', 'sending')";
+
+export class CampaignStore {
+  constructor(private readonly db: D1Database) {}
+
+  async create(
+    input: {
+      installationId: string;
+      connectionId: string;
+      templateId: string;
+      name: string;
+      status: CampaignStatus;
+      startAt: number | null;
+      overTierPolicy: OverTierPolicy;
+      preflight: unknown;
+      headerMediaUrl: string | null;
+    },
+    recipients: readonly NewRecipient[],
+    now: number,
+  ): Promise<Campaign> {
+    const id = randomId('cmp');
+    const insertCampaign = this.db
+      .prepare(
+        `INSERT INTO campaigns (id, installation_id, connection_id, template_id, name, status, start_at, over_tier_policy,
+           preflight, header_media_url, generation, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11)`,
+      )
+      .bind(
+        id,
+        input.installationId,
+        input.connectionId,
+        input.templateId,
+        input.name,
+        input.status,
+        input.startAt,
+        input.overTierPolicy,
+        JSON.stringify(input.preflight),
+        input.headerMediaUrl,
+        now,
+      );
+    // The message id is reserved with the recipient: a re-run of the same slice inserts the same message row
+    // (ON CONFLICT DO NOTHING), so a recipient can never get a second message.
+    const rows = recipients.map((r) => ({ ...r, id: randomId('rcp'), messageId: randomId('msg') }));
+    const inserts = chunks(rows).map((chunk) =>
+      this.db
+        .prepare(
+          `INSERT INTO campaign_recipients (id, campaign_id, seq, phone, input, name, variables, state, reason,
+             message_id, send_after, updated_at)
+           SELECT json_extract(value, '$.id'), ?1, json_extract(value, '$.seq'), json_extract(value, '$.phone'),
+             json_extract(value, '$.input'), json_extract(value, '$.name'), json(json_extract(value, '$.variables')),
+             json_extract(value, '$.state'), json_extract(value, '$.reason'),
+             CASE WHEN json_extract(value, '$.state') = 'pending' THEN json_extract(value, '$.messageId') END,
+             json_extract(value, '$.sendAfter'), ?2
+           FROM json_each(?3)`,
+        )
+        .bind(id, now, JSON.stringify(chunk)),
+    );
+    // One batch = one transaction: a campaign is created with all of its recipients or not at all.
+    await this.db.batch([insertCampaign, ...inserts]);
+    return (await this.get(id))!;
+  }
+
+  async get(id: string): Promise<Campaign | null> {
+    const row = await this.db.prepare('SELECT * FROM campaigns WHERE id = ?').bind(id).first<CampaignRow>();
+    return row ? toCampaign(row) : null;
+  }
+
+  async getForInstallation(installationId: string, id: string): Promise<Campaign | null> {
+    const row = await this.db
+      .prepare('SELECT * FROM campaigns WHERE id = ? AND installation_id = ?')
+      .bind(id, installationId)
+      .first<CampaignRow>();
+    return row ? toCampaign(row) : null;
+  }
+
+  async list(installationId: string, limit = 50): Promise<Campaign[]> {
+    const { results } = await this.db
+      .prepare('SELECT * FROM campaigns WHERE installation_id = ? ORDER BY created_at DESC LIMIT ?')
+      .bind(installationId, limit)
+      .all<CampaignRow>();
+    return results.map(toCampaign);
+  }
+
+  /** Status change guarded by the expected current statuses; a new generation retires the old job chain. */
+  async transition(
+    id: string,
+    from: readonly CampaignStatus[],
+    to: CampaignStatus,
+    now: number,
+    extra: { newGeneration?: boolean; reason?: string | null } = {},
+  ): Promise<Campaign | null> {
+    const row = await this.db
+      .prepare(
+        `UPDATE campaigns SET status = ?1, generation = generation + ?2, status_reason = ?3,
+           started_at = CASE WHEN ?1 = 'running' THEN COALESCE(started_at, ?4) ELSE started_at END,
+           finished_at = CASE WHEN ?1 IN ('cancelled', 'completed') THEN ?4 ELSE finished_at END, updated_at = ?4
+         WHERE id = ?5 AND status IN (SELECT value FROM json_each(?6)) RETURNING *`,
+      )
+      .bind(to, extra.newGeneration ? 1 : 0, extra.reason ?? null, now, id, JSON.stringify(from))
+      .first<CampaignRow>();
+    return row ? toCampaign(row) : null;
+  }
+
+  /**
+   * Claims the next due recipients (pending → claimed) in upload order. One UPDATE … RETURNING is atomic in
+   * D1, so two jobs never claim the same recipient. Leases left by a job that died are recovered first:
+   * `claimed` rows never left and go back to pending; `sending` rows may have left and become `unknown`.
+   */
+  async claimDue(
+    campaignId: string,
+    now: number,
+    limit: number,
+    leaseMs: number,
+  ): Promise<ClaimedRecipient[]> {
+    const stale = now - leaseMs;
+    const [, , , claimed] = await this.db.batch([
+      this.db
+        .prepare(
+          `UPDATE messages SET send_state = 'unknown', updated_at = ?1 WHERE send_state = 'sending' AND id IN
+             (SELECT message_id FROM campaign_recipients WHERE campaign_id = ?2 AND state = 'sending' AND updated_at < ?3)`,
+        )
+        .bind(now, campaignId, stale),
+      this.db
+        .prepare(
+          `UPDATE campaign_recipients SET state = 'unknown', updated_at = ?1,
+             reason = 'The send was interrupted after it started; it may or may not have been delivered.'
+           WHERE campaign_id = ?2 AND state = 'sending' AND updated_at < ?3`,
+        )
+        .bind(now, campaignId, stale),
+      this.db
+        .prepare(
+          `UPDATE campaign_recipients SET state = 'pending', updated_at = ?1
+           WHERE campaign_id = ?2 AND state = 'claimed' AND updated_at < ?3`,
+        )
+        .bind(now, campaignId, stale),
+      this.db
+        .prepare(
+          `UPDATE campaign_recipients SET state = 'claimed', updated_at = ?1
+           WHERE id IN (SELECT id FROM campaign_recipients WHERE campaign_id = ?2 AND state = 'pending'
+                          AND send_after <= ?1 ORDER BY send_after, seq LIMIT ?3)
+             AND state = 'pending'
+           RETURNING id, phone, name, variables, message_id, attempts`,
+        )
+        .bind(now, campaignId, limit),
+    ]);
+    type Row = {
+      id: string;
+      phone: string;
+      name: string | null;
+      variables: string;
+      message_id: string;
+      attempts: number;
+    };
+    return (claimed!.results as Row[]).map((r) => ({
+      id: r.id,
+      phone: r.phone,
+      name: r.name,
+      variables: JSON.parse(r.variables) as Record<string, string>,
+      messageId: r.message_id,
+      attempts: r.attempts,
+    }));
+  }
+
+  /** When the next pending recipient becomes due (null: nothing left to send). */
+  async nextDueAt(campaignId: string): Promise<number | null> {
+    const row = await this.db
+      .prepare(
+        "SELECT MIN(COALESCE(send_after, 0)) AS due, COUNT(*) AS n FROM campaign_recipients WHERE campaign_id = ? AND state = 'pending'",
+      )
+      .bind(campaignId)
+      .first<{ due: number | null; n: number }>();
+    return row && row.n > 0 ? (row.due ?? 0) : null;
+  }
+
+  /** Contacts of a slice: created when missing, then read back with their window and opt-out fields. */
+  async ensureContacts(
+    installationId: string,
+    connectionId: string,
+    people: { phone: string; name: string | null }[],
+    now: number,
+  ) {
+    const rows = people.map((p) => ({ ...p, id: randomId('ctc') }));
+    const [, read] = await this.db.batch([
+      this.db
+        .prepare(
+          `INSERT INTO contacts (id, connection_id, phone, name, created_at, updated_at)
+           SELECT json_extract(value, '$.id'), ?1, json_extract(value, '$.phone'), json_extract(value, '$.name'), ?2, ?2
+           FROM json_each(?3) WHERE true ON CONFLICT (connection_id, phone) DO NOTHING`,
+        )
+        .bind(connectionId, now, JSON.stringify(rows)),
+      this.db
+        .prepare(
+          `SELECT id, phone, last_inbound_at, free_entry_point_until, referral_at, opted_out_at,
+             EXISTS (SELECT 1 FROM opt_outs o WHERE o.installation_id = ?3 AND o.phone = contacts.phone) AS listed
+           FROM contacts
+           WHERE connection_id = ?1 AND phone IN (SELECT json_extract(value, '$.phone') FROM json_each(?2))`,
+        )
+        .bind(connectionId, JSON.stringify(rows), installationId),
+    ]);
+    return read!.results as (ContactFacts & { listed: number })[];
+  }
+
+  /** Existing contacts among phones (preflight: nothing is created). */
+  async findContacts(connectionId: string, phones: readonly string[]): Promise<ContactFacts[]> {
+    const out: ContactFacts[] = [];
+    for (const chunk of chunks(phones, 2_000)) {
+      const { results } = await this.db
+        .prepare(
+          `SELECT id, phone, last_inbound_at, free_entry_point_until, referral_at, opted_out_at FROM contacts
+           WHERE connection_id = ?1 AND phone IN (SELECT value FROM json_each(?2))`,
+        )
+        .bind(connectionId, JSON.stringify(chunk))
+        .all<ContactFacts>();
+      out.push(...results);
+    }
+    return out;
+  }
+
+  /** The window / pricing log of many contacts at once (same rows as MessageStore.recentLog). */
+  async recentLogs(contactIds: readonly string[], since: number): Promise<LogRow[]> {
+    const out: LogRow[] = [];
+    for (const chunk of chunks(contactIds, 2_000)) {
+      const { results } = await this.db
+        .prepare(
+          `SELECT contact_id, direction, type, category, occurred_at FROM messages
+           WHERE contact_id IN (SELECT value FROM json_each(?1)) AND occurred_at >= ?2
+             AND (direction = 'inbound' OR send_state = 'sent') ORDER BY occurred_at`,
+        )
+        .bind(JSON.stringify(chunk), since)
+        .all<LogRow>();
+      out.push(...results);
+    }
+    return out;
+  }
+
+  /** Unique customers this sender wrote to in the window (the messaging tier counts them), with their phones. */
+  async recentCustomers(connectionId: string, since: number): Promise<Set<string>> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT DISTINCT c.phone FROM messages m JOIN contacts c ON c.id = m.contact_id
+         WHERE m.connection_id = ?1 AND m.direction = 'outbound' AND m.occurred_at >= ?2
+           AND m.send_state IN ('sending', 'sent', 'unknown')`,
+      )
+      .bind(connectionId, since)
+      .all<{ phone: string }>();
+    return new Set(results.map((r) => r.phone));
+  }
+
+  /** Admin opt-out list of the installation. */
+  async optOutList(installationId: string): Promise<Set<string>> {
+    const { results } = await this.db
+      .prepare('SELECT phone FROM opt_outs WHERE installation_id = ?')
+      .bind(installationId)
+      .all<{ phone: string }>();
+    return new Set(results.map((r) => r.phone));
+  }
+
+  /**
+   * Writes the slice's messages (ignored when they exist from an earlier attempt) and marks them `sending`
+   * before any provider call. Returns the ids this execution may send: a message another execution already
+   * moved past `queued` is not sent again.
+   */
+  async startSending(
+    campaignId: string,
+    connectionId: string,
+    messages: readonly NewCampaignMessage[],
+    skipped: readonly { recipientId: string; reason: string }[],
+    now: number,
+  ): Promise<Set<string>> {
+    const ids = JSON.stringify(messages.map((m) => m.id));
+    const results = await this.db.batch([
+      this.db
+        .prepare(
+          `INSERT INTO messages (id, connection_id, contact_id, direction, origin, type, content, status, status_times,
+             category, billable, campaign_id, crm_sync, send_state, occurred_at, created_at, updated_at)
+           SELECT json_extract(value, '$.id'), ?1, json_extract(value, '$.contactId'), 'outbound', 'campaign', 'template',
+             json_extract(value, '$.content'), 'pending', '{}', json_extract(value, '$.category'),
+             json_extract(value, '$.billable'), ?2, 'pending', 'queued', ?3, ?3, ?3
+           FROM json_each(?4) WHERE true ON CONFLICT DO NOTHING`,
+        )
+        .bind(connectionId, campaignId, now, JSON.stringify(messages)),
+      this.db
+        .prepare(
+          `UPDATE messages SET send_state = 'sending', occurred_at = ?1, updated_at = ?1
+           WHERE id IN (SELECT value FROM json_each(?2)) AND send_state = 'queued' RETURNING id`,
+        )
+        .bind(now, ids),
+      this.db
+        .prepare(
+          `UPDATE campaign_recipients SET state = 'sending', updated_at = ?1
+           WHERE campaign_id = ?2 AND message_id IN (SELECT value FROM json_each(?3)) AND state = 'claimed'`,
+        )
+        .bind(now, campaignId, ids),
+      this.db
+        .prepare(
+          `UPDATE campaign_recipients SET state = 'skipped', reason = json_extract(o.value, '$.reason'), updated_at = ?1
+           FROM json_each(?2) AS o WHERE campaign_recipients.id = json_extract(o.value, '$.recipientId')`,
+        )
+        .bind(now, JSON.stringify(skipped)),
+    ]);
+    return new Set((results[1]!.results as { id: string }[]).map((r) => r.id));
+  }
+
+  /** Result of each send, after the provider answered: message and recipient in one transaction. */
+  async writeOutcomes(campaignId: string, outcomes: readonly SendOutcome[], now: number): Promise<void> {
+    if (!outcomes.length) return;
+    const json = JSON.stringify(outcomes);
+    await this.db.batch([
+      // Both updates walk the JSON and look each row up by primary key (`+campaign_id` keeps the planner from
+      // scanning the whole campaign through its index instead).
+      this.db
+        .prepare(
+          `UPDATE messages SET send_state = json_extract(o.value, '$.sendState'),
+             status = COALESCE(json_extract(o.value, '$.status'), status),
+             status_times = COALESCE(json_extract(o.value, '$.statusTimes'), status_times),
+             provider_message_id = COALESCE(json_extract(o.value, '$.providerMessageId'), provider_message_id),
+             error = COALESCE(json_extract(o.value, '$.error'), error), updated_at = ?1
+           FROM json_each(?2) AS o WHERE messages.id = json_extract(o.value, '$.messageId')`,
+        )
+        .bind(now, json),
+      this.db
+        .prepare(
+          `UPDATE campaign_recipients SET state = json_extract(o.value, '$.recipientState'),
+             reason = json_extract(o.value, '$.reason'), send_after = COALESCE(json_extract(o.value, '$.sendAfter'), send_after),
+             attempts = attempts + json_extract(o.value, '$.attempted'), updated_at = ?1
+           FROM json_each(?2) AS o WHERE campaign_recipients.id = json_extract(o.value, '$.recipientId')
+             AND +campaign_recipients.campaign_id = ?3`,
+        )
+        .bind(now, json, campaignId),
+    ]);
+  }
+
+  /** Finishes a running campaign once no recipient is waiting or in flight. */
+  async completeIfDone(campaignId: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE campaigns SET status = 'completed', finished_at = ?1, updated_at = ?1
+         WHERE id = ?2 AND status = 'running' AND NOT EXISTS
+           (SELECT 1 FROM campaign_recipients WHERE campaign_id = ?2 AND state IN ${FINAL_OR_WAITING})`,
+      )
+      .bind(now, campaignId)
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  /** Cancel: pending recipients are dropped; a message kept from a retried attempt that never left is deleted. */
+  async cancelPending(campaignId: string, now: number): Promise<void> {
+    await this.db.batch([
+      this.db
+        .prepare(
+          `DELETE FROM messages WHERE send_state = 'queued' AND id IN
+             (SELECT message_id FROM campaign_recipients WHERE campaign_id = ?1 AND state = 'pending')`,
+        )
+        .bind(campaignId),
+      this.db
+        .prepare(
+          `UPDATE campaign_recipients SET state = 'cancelled', reason = 'Campaign cancelled', updated_at = ?1
+           WHERE campaign_id = ?2 AND state = 'pending'`,
+        )
+        .bind(now, campaignId),
+    ]);
+  }
+
+  /** Counts per reported state; delivered / read / failed after sending come from the message's status. */
+  async progress(campaignId: string) {
+    const { results } = await this.db
+      .prepare(
+        `SELECT CASE WHEN r.state IN ${FINAL_OR_WAITING} THEN 'queued'
+                     WHEN r.state = 'sent' AND m.status IN ('delivered', 'read', 'failed') THEN m.status
+                     ELSE r.state END AS state,
+                COUNT(*) AS n
+         FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id AND r.state = 'sent'
+         WHERE r.campaign_id = ? GROUP BY 1`,
+      )
+      .bind(campaignId)
+      .all<{ state: string; n: number }>();
+    return results;
+  }
+
+  /** Provider-reported pricing of the campaign's messages (status webhooks), per category. */
+  async reportedPricing(campaignId: string) {
+    const { results } = await this.db
+      .prepare(
+        `SELECT UPPER(COALESCE(json_extract(pricing, '$.category'), category)) AS category,
+                SUM(CASE WHEN json_extract(pricing, '$.billable') IN (1, 'true') THEN 1 ELSE 0 END) AS billable,
+                COUNT(*) AS reported
+         FROM messages WHERE campaign_id = ? AND pricing IS NOT NULL GROUP BY 1`,
+      )
+      .bind(campaignId)
+      .all<{ category: string | null; billable: number; reported: number }>();
+    return results;
+  }
+
+  async recipients(
+    campaignId: string,
+    options: { limit: number; offset: number },
+  ): Promise<RecipientReport[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT r.seq, r.phone, r.input, r.attempts, r.message_id, r.updated_at, m.provider_message_id,
+                CASE WHEN r.state IN ('claimed', 'sending') THEN 'queued'
+                     WHEN r.state = 'pending' THEN 'queued'
+                     WHEN r.state = 'sent' AND m.status IN ('delivered', 'read', 'failed') THEN m.status
+                     ELSE r.state END AS state,
+                CASE WHEN r.state = 'sent' AND m.status = 'failed' THEN json_extract(m.error, '$.reason')
+                     ELSE r.reason END AS reason
+         FROM campaign_recipients r LEFT JOIN messages m ON m.id = r.message_id
+         WHERE r.campaign_id = ?1 ORDER BY r.seq LIMIT ?2 OFFSET ?3`,
+      )
+      .bind(campaignId, options.limit, options.offset)
+      .all<{
+        seq: number;
+        phone: string;
+        input: string | null;
+        attempts: number;
+        message_id: string | null;
+        updated_at: number;
+        provider_message_id: string | null;
+        state: string;
+        reason: string | null;
+      }>();
+    return results.map((r) => ({
+      seq: r.seq,
+      phone: r.phone,
+      input: r.input,
+      state: r.state,
+      reason: r.reason,
+      attempts: r.attempts,
+      messageId: r.state === 'skipped' || r.state === 'cancelled' ? null : r.message_id,
+      providerMessageId: r.provider_message_id,
+      updatedAt: r.updated_at,
+    }));
+  }
+}
+
+export interface ContactFacts {
+  id: string;
+  phone: string;
+  last_inbound_at: number | null;
+  free_entry_point_until: number | null;
+  referral_at: number | null;
+  opted_out_at: number | null;
+}
+
+export interface LogRow {
+  contact_id: string;
+  direction: 'inbound' | 'outbound';
+  type: string;
+  category: string | null;
+  occurred_at: number;
+}
