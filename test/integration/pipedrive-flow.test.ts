@@ -4,17 +4,19 @@ import { describe, expect, it } from 'vitest';
 import type { ProviderName } from '../../src/core/template';
 import {
   adminSession,
-  connectProvider,
-  customerWrites,
   installPipedrive,
   panelJwt,
   pipedriveSession,
-  providerReports,
   row,
-  sentKinds,
   usePipedriveWorld,
-  type WireStatus,
 } from './pipedrive-world';
+import {
+  connectProvider,
+  customerWrites,
+  providerReports,
+  sentKinds,
+  type WireStatus,
+} from './pipedrive-provider-side';
 
 const world = usePipedriveWorld();
 const CUSTOMER = '+37251234567';

@@ -8,7 +8,6 @@ import {
   adminSession,
   APP_BASE,
   COMPANY_ID,
-  connectProvider,
   installPipedrive,
   panelJwt,
   pipedriveSession,
@@ -16,6 +15,7 @@ import {
   usePipedriveWorld,
   type World,
 } from './pipedrive-world';
+import { connectProvider } from './pipedrive-provider-side';
 
 const world = usePipedriveWorld();
 const CALLBACK = '/oauth/pipedrive/callback';
