@@ -112,10 +112,13 @@ export function recipientsFromList(
   return { recipients, unusedColumns: [...unused] };
 }
 
+// A cell a spreadsheet would evaluate; `+` followed by a digit is a phone number and is left alone.
+const FORMULA = /^([=@\t\r]|[+-](?![\d\s]))/;
+
 /** One CSV line for the recipients download (RFC 4180 quoting, formula-looking cells defused for spreadsheets). */
 export function csvLine(cells: readonly (string | number | null)[]): string {
   return Papa.unparse([cells.map((c) => (c === null ? '' : String(c)))], {
-    escapeFormulae: true,
+    escapeFormulae: FORMULA,
     newline: '\r\n',
   });
 }

@@ -98,6 +98,10 @@ export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promis
   }
 
   const rate = connection.rateLimitPerSecond;
+  // The first send's slot is reserved before claiming: while the provider has us on hold (429 / Retry-After),
+  // the chain waits instead of claiming recipients only to hand them back.
+  const firstWait = await ctx.platform.limiter.reserve(connection.id, rate);
+  if (firstWait > MAX_INLINE_WAIT_MS) return continueChain(ctx, job, firstWait);
   const size = campaignTuning.slice(rate, campaignTuning.chains(rate));
   const claimed = await store.claimDue(campaign.id, ctx.now(), size, CAMPAIGN_LEASE_MS);
   if (!claimed.length) {
@@ -113,7 +117,7 @@ export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promis
   }
 
   const adapter = await providerAdapterFor(ctx, connection);
-  const slice: SliceContext = { store, campaign, connection, template, adapter, halt: null };
+  const slice: SliceContext = { store, campaign, connection, template, adapter, halt: null, firstWait };
   const outcomes = await sendSlice(ctx, slice, claimed);
   await store.writeOutcomes(campaign.id, outcomes, ctx.now());
   if (slice.halt) {
@@ -137,6 +141,8 @@ interface SliceContext {
   adapter: ProviderAdapter;
   /** Set when the provider refused the sender itself (auth): the campaign pauses with this reason. */
   halt: string | null;
+  /** The wait of the slot reserved before claiming, used by the slice's first send. */
+  firstWait: number | null;
 }
 
 interface Prepared {
@@ -218,7 +224,9 @@ async function sendSlice(
         outcomes.push(release(p.recipient, releaseAt ?? ctx.now()));
         continue;
       }
-      const wait = await ctx.platform.limiter.reserve(s.connection.id, s.connection.rateLimitPerSecond);
+      let wait = s.firstWait;
+      s.firstWait = null;
+      wait ??= await ctx.platform.limiter.reserve(s.connection.id, s.connection.rateLimitPerSecond);
       if (wait > MAX_INLINE_WAIT_MS) {
         // The provider asked us to back off for a while: hand the rest of the slice back, untouched.
         releaseAt = ctx.now() + wait;
