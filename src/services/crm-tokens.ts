@@ -73,14 +73,22 @@ export function installationTokenSource(
     return pending;
   }
 
+  // The token version this source last handed out: a 401 refreshes from that version, so parallel 401s for
+  // the same stale token end in one refresh rather than one per caller.
+  let servedVersion: number | undefined;
   return {
     async get() {
       const { installation, tokens } = await load();
       const expiresAt = installation.tokenExpiresAt ?? 0;
-      if (expiresAt - REFRESH_MARGIN_MS > ctx.now()) return tokens.accessToken;
+      if (expiresAt - REFRESH_MARGIN_MS > ctx.now()) {
+        servedVersion = installation.tokenVersion;
+        return tokens.accessToken;
+      }
+      servedVersion = undefined; // the refreshed token's version is read again on a later 401
       return refreshOnce(installation.tokenVersion);
     },
     async refresh() {
+      if (servedVersion !== undefined) return refreshOnce(servedVersion);
       const { installation } = await load();
       return refreshOnce(installation.tokenVersion);
     },

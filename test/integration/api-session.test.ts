@@ -7,19 +7,41 @@ import { createSessionToken } from '../../src/security/session';
 import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
 import { seedInstallation, type Seeded } from '../helpers/seed';
 import { encryptSsoPayload } from '../mocks/highlevel/highlevel-events';
+import { setupServer } from 'msw/node';
+import { createPipedriveSimulator } from '../mocks/pipedrive/simulator';
 
 let t: TestPlatform;
 let hl: Seeded;
 let pd: Seeded;
 let app: ReturnType<typeof createApp>;
+// The settings page's admin check asks Pipedrive who the user is (the panel JWT does not say).
+const pipedrive = createPipedriveSimulator({
+  clientId: TEST_SECRETS.PIPEDRIVE_CLIENT_ID,
+  clientSecret: TEST_SECRETS.PIPEDRIVE_CLIENT_SECRET,
+  companyId: 2222,
+  userId: 7,
+});
+const server = setupServer(...pipedrive.handlers);
 
 beforeAll(async () => {
+  server.listen({ onUnhandledRequest: 'error' });
   t = await createTestPlatform();
   hl = await seedInstallation(t.platform, { crm: 'highlevel', accountId: 'loc-1111' });
   pd = await seedInstallation(t.platform, { crm: 'pipedrive', accountId: '2222' });
   app = createApp({ platform: t.platform });
+  // The seeded installation's access token, known to the simulator.
+  pipedrive.state.accessTokens.set('crm-access-2222', {
+    token: 'crm-access-2222',
+    expiresAt: Date.now() + 3_600_000,
+    refreshToken: 'crm-refresh-2222',
+  });
+  pipedrive.state.refreshTokens.add('crm-refresh-2222');
+  pipedrive.state.users.set(8, { name: 'Agent', admin: false });
 });
-afterAll(async () => t.dispose());
+afterAll(async () => {
+  server.close();
+  await t.dispose();
+});
 
 const post = (body: unknown) =>
   app.request('/api/session', {
@@ -112,6 +134,24 @@ describe('Pipedrive panel JWT', () => {
     expect(await panel.json()).toMatchObject({ role: 'agent', crm: 'pipedrive' });
     const settings = await post({ crm: 'pipedrive', token, surface: 'settings' });
     expect(await settings.json()).toMatchObject({ role: 'admin' });
+  });
+
+  it('refuses an admin session to a user Pipedrive does not list as a company admin', async () => {
+    const agentJwt = await pipedriveJwt(TEST_SECRETS.PIPEDRIVE_JWT_SECRET, { userId: 8 });
+    await expectError(
+      await post({ crm: 'pipedrive', token: agentJwt, surface: 'settings' }),
+      403,
+      'forbidden',
+    );
+    const stranger = await pipedriveJwt(TEST_SECRETS.PIPEDRIVE_JWT_SECRET, { userId: 99 });
+    await expectError(
+      await post({ crm: 'pipedrive', token: stranger, surface: 'settings' }),
+      403,
+      'forbidden',
+    );
+    // The panel itself stays open to agents.
+    const panel = await post({ crm: 'pipedrive', token: agentJwt });
+    expect(await panel.json()).toMatchObject({ role: 'agent' });
   });
 
   it('answers 401 to a JWT signed with another secret, expired, or with alg none', async () => {

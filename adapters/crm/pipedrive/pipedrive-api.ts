@@ -109,6 +109,26 @@ export const currentUserResponseSchema = z.object({
 });
 export type CurrentUserResponse = z.infer<typeof currentUserResponseSchema>;
 
+/** v1 GET /users/{id}: only what we rely on — whether the user administers the company (spec `UserAccess`). */
+export const userResponseSchema = z.object({
+  success: z.boolean(),
+  data: z.object({
+    id: z.number().int(),
+    name: z.string().nullish(),
+    active_flag: z.boolean().optional(),
+    access: z.array(z.object({ app: z.string(), admin: z.boolean().optional() })).default([]),
+  }),
+});
+export type PipedriveUser = z.infer<typeof userResponseSchema>['data'];
+
+/** A company admin: admin of the global app (or of account settings), per the spec's UserAccess entries. */
+export function isPipedriveAdmin(user: PipedriveUser): boolean {
+  return (
+    user.active_flag !== false &&
+    user.access.some((a) => a.admin === true && (a.app === 'global' || a.app === 'account_settings'))
+  );
+}
+
 /** Pipedrive error envelope: `{success:false, error, error_info?, errorCode?}` (spec `unathorizedResponse` et al.). */
 export const errorBodySchema = z.object({
   success: z.literal(false).optional(),

@@ -11,6 +11,7 @@ import {
   noteResponseSchema,
   personResponseSchema,
   personSearchResponseSchema,
+  userResponseSchema,
 } from './pipedrive-api';
 import type {
   CreateNoteBody,
@@ -20,6 +21,7 @@ import type {
   Note,
   Person,
   PersonSearchItem,
+  PipedriveUser,
   UpdateNoteBody,
 } from './pipedrive-api';
 import { CrmHttpError } from './pipedrive-errors';
@@ -55,6 +57,8 @@ export interface PipedriveClient {
   updateNote(id: number, body: UpdateNoteBody): Promise<Note | null>;
   /** GET /api/v1/users/me. */
   getCurrentUser(): Promise<CurrentUserResponse['data']>;
+  /** GET /api/v1/users/{id} (no v2 equivalent); null when the user does not exist. */
+  getUser(id: number): Promise<PipedriveUser | null>;
 }
 
 interface RequestSpec<S extends z.ZodType> {
@@ -276,6 +280,15 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
     async getCurrentUser() {
       return (await must({ method: 'GET', path: '/api/v1/users/me', schema: currentUserResponseSchema }))
         .data;
+    },
+    async getUser(id) {
+      const res = await request({
+        method: 'GET',
+        path: `/api/v1/users/${encodeURIComponent(String(id))}`,
+        schema: userResponseSchema,
+        allow404: true,
+      });
+      return res?.data ?? null;
     },
   };
 }

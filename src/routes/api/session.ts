@@ -10,6 +10,9 @@ import { AppError } from '../../core/errors';
 import { jsonBody } from '../../http/body';
 import { createSessionToken, type SessionClaims } from '../../security/session';
 import type { AppContext } from '../../context';
+import { isPipedriveAdmin } from '../../../adapters/crm/pipedrive/pipedrive-api';
+import { pipedriveClientFor } from '../../services/pipedrive-panel';
+import type { Installation } from '../../store/installations';
 
 const bodySchema = z.discriminatedUnion('crm', [
   z.object({
@@ -22,7 +25,7 @@ const bodySchema = z.discriminatedUnion('crm', [
     token: z.string().min(1).max(8_192),
     personId: z.string().max(32).optional(),
     dealId: z.string().max(32).optional(),
-    /** Pipedrive shows the app settings page to company admins only. */
+    /** The settings page asks for an admin session; the user's admin flag is checked with Pipedrive. */
     surface: z.enum(['panel', 'settings']).default('panel'),
   }),
 ]);
@@ -37,6 +40,11 @@ async function installationFor(ctx: AppContext, crm: 'highlevel' | 'pipedrive', 
     'forbidden',
     'wabridge is not installed for this account: install it from the marketplace',
   );
+}
+
+async function isCompanyAdmin(ctx: AppContext, installation: Installation, userId: string): Promise<boolean> {
+  const user = await pipedriveClientFor(ctx, installation).getUser(Number(userId));
+  return user !== null && isPipedriveAdmin(user);
 }
 
 export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
@@ -64,10 +72,15 @@ export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
       requireSecret(ctx.config, 'PIPEDRIVE_CLIENT_SECRET');
     const identity = await verifyPanelJwt(body.token, secret, ctx.now());
     const installation = await installationFor(ctx, 'pipedrive', [identity.companyId]);
+    // The panel JWT does not say whether the user is an admin: ask Pipedrive, never trust the page.
+    const role = body.surface === 'settings' && (await isCompanyAdmin(ctx, installation, identity.userId));
+    if (body.surface === 'settings' && !role) {
+      throw new AppError('forbidden', 'Only Pipedrive company admins can open the wabridge settings');
+    }
     claims = {
       installationId: installation.id,
       crm: 'pipedrive',
-      role: body.surface === 'settings' ? 'admin' : 'agent',
+      role: role ? 'admin' : 'agent',
       userId: identity.userId,
       contactId: body.personId,
       dealId: body.dealId,

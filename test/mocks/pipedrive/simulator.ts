@@ -61,6 +61,8 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions) {
   const userId = options.userId ?? 1;
   const scope = options.scope ?? 'base,contacts:full,deals:read';
   const state = new PipedriveState(now);
+  // The installing user administers the company; tests add agents with state.users.set(id, {admin: false}).
+  state.users.set(userId, { name: 'Me', admin: true });
   const faults = new FaultInjector();
   const windows = new Map<string, { start: number; count: number }>();
   // msw hands DOM Requests; the shared FaultInjector is typed with the Workers Request (same object at runtime).
@@ -332,6 +334,32 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions) {
           },
         }),
       ),
+    ),
+    http.get(
+      `${apiDomain}/api/v1/users/:id`,
+      api(({ params }) => {
+        const id = Number(params.id);
+        const user = state.users.get(id);
+        if (!user) {
+          return HttpResponse.json(
+            { success: false, error: 'User not found', errorCode: 404 },
+            { status: 404 },
+          );
+        }
+        return HttpResponse.json({
+          success: true,
+          data: {
+            id,
+            name: user.name,
+            email: `user${id}@pipedrive.com`,
+            has_created_company: false,
+            access: [{ app: 'global', admin: user.admin }],
+            active_flag: true,
+            is_you: false,
+            is_deleted: false,
+          },
+        });
+      }),
     ),
   ];
 

@@ -69,6 +69,8 @@ export class PipedriveState {
     revocations: 0,
     unauthorized: 0,
   };
+  /** Company users by id; `admin` is the global-app admin flag of the spec's UserAccess. */
+  users = new Map<number, { name: string; admin: boolean }>();
   private nextId = { person: 1, deal: 1, note: 1 };
   private tokenSeq = 0;
 
