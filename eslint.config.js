@@ -18,7 +18,17 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: ['hono', 'hono/*', 'axios', '../store/*', '../services/*', '../../adapters/*', 'wrangler'] },
+        {
+          patterns: [
+            'hono',
+            'hono/*',
+            'axios',
+            '../store/*',
+            '../services/*',
+            '../../adapters/*',
+            'wrangler',
+          ],
+        },
       ],
     },
   },

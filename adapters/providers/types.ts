@@ -1,5 +1,10 @@
 // The one interface every WhatsApp provider implements (DESIGN.md §2). Vendor field names stay below this line.
-import type { OutboundMessage, MessageContent, MessageStatus, ProviderErrorInfo } from '../../src/core/message';
+import type {
+  OutboundMessage,
+  MessageContent,
+  MessageStatus,
+  ProviderErrorInfo,
+} from '../../src/core/message';
 import type { ProviderName, Template, TemplateDraft, TemplateStatus } from '../../src/core/template';
 import type { ProviderError } from '../../src/core/errors';
 

@@ -28,7 +28,14 @@ describe('HTTP shell', () => {
       .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
       .all<{ name: string }>();
     expect(results.map((r) => r.name)).toEqual(
-      expect.arrayContaining(['installations', 'connections', 'templates', 'contacts', 'messages', 'processed_events']),
+      expect.arrayContaining([
+        'installations',
+        'connections',
+        'templates',
+        'contacts',
+        'messages',
+        'processed_events',
+      ]),
     );
   });
 });
