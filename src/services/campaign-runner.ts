@@ -50,7 +50,11 @@ export function campaignBackoffMs(
 async function sleep(ctx: AppContext, ms: number): Promise<void> {
   if (ms <= 0) return;
   if (ctx.platform.sleep) return ctx.platform.sleep(ms);
-  await new Promise((resolve) => setTimeout(resolve, ms));
+  // Timers can fire early by the length of a busy event-loop turn (they count from the loop's cached time);
+  // a send before its slot would exceed the provider's cap, so wait out the remainder.
+  const until = ctx.now() + ms;
+  for (let left = ms; left > 0; left = until - ctx.now())
+    await new Promise((resolve) => setTimeout(resolve, left));
 }
 
 /** Starts `chains` job chains for the campaign's current generation (batched enqueue). */

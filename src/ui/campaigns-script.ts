@@ -117,11 +117,15 @@ export const CAMPAIGNS_SCRIPT = String.raw`(() => {
     } catch (e) { say(status, errorText(e), 'error'); start.disabled = false; }
   });
 
+  let loading = 0;
   async function loadTemplates() {
-    template.replaceChildren();
-    if (!connection.value) return;
+    const mine = ++loading;
+    if (!connection.value) return template.replaceChildren();
     const data = await api('/api/templates?status=APPROVED&connectionId=' + encodeURIComponent(connection.value));
-    for (const t of data.templates) template.append(el('option', { value: t.id, text: t.name + ' (' + t.language + ', ' + String(t.category).toLowerCase() + ')' }));
+    // Only the latest request fills the list (a change while the first list loads must not mix the two).
+    if (mine !== loading) return;
+    template.replaceChildren(...data.templates.map((t) => el('option', { value: t.id,
+      text: t.name + ' (' + t.language + ', ' + String(t.category).toLowerCase() + ')' })));
   }
   connection.addEventListener('change', () => void loadTemplates().catch((e) => say(status, errorText(e), 'error')));
 
