@@ -106,6 +106,7 @@ export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promis
   // the chain waits instead of claiming recipients only to hand them back.
   const firstWait = await ctx.platform.limiter.reserve(connection.id, rate);
   if (firstWait > MAX_INLINE_WAIT_MS) return continueChain(ctx, job, firstWait);
+  const adapter = await providerAdapterFor(ctx, connection);
   const size = campaignTuning.slice(rate, campaignTuning.chains(rate));
   const claimed = await store.claimDue(campaign.id, ctx.now(), size, CAMPAIGN_LEASE_MS);
   if (!claimed.length) {
@@ -120,10 +121,36 @@ export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promis
     return continueChain(ctx, job, 0);
   }
 
-  const adapter = await providerAdapterFor(ctx, connection);
-  const slice: SliceContext = { store, campaign, connection, template, adapter, halt: null, firstWait };
-  const outcomes = await sendSlice(ctx, slice, claimed);
-  await store.writeOutcomes(campaign.id, outcomes, ctx.now());
+  const slice: SliceContext = {
+    store,
+    campaign,
+    connection,
+    template,
+    adapter,
+    halt: null,
+    firstWait,
+    started: false,
+  };
+  let outcomes: SendOutcome[];
+  try {
+    outcomes = await sendSlice(ctx, slice, claimed);
+  } catch (error) {
+    // Nothing left before the slice was marked `sending` (D1 hiccup): hand the recipients back, let the queue retry.
+    if (!slice.started)
+      await store
+        .releaseClaimed(
+          claimed.map((r) => r.id),
+          ctx.now(),
+        )
+        .catch(() => undefined);
+    throw error;
+  }
+  try {
+    await store.writeOutcomes(campaign.id, outcomes, ctx.now());
+  } catch {
+    // The write is idempotent (absolute values by primary key): one more try before the lease has to recover.
+    await store.writeOutcomes(campaign.id, outcomes, ctx.now());
+  }
   if (slice.halt) {
     // Every recipient would fail the same way (credentials revoked): stop instead of failing them all.
     await store.transition(campaign.id, ['running'], 'paused', ctx.now(), { reason: slice.halt });
@@ -147,6 +174,8 @@ interface SliceContext {
   halt: string | null;
   /** The wait of the slot reserved before claiming, used by the slice's first send. */
   firstWait: number | null;
+  /** Set once the slice's messages are `sending`: from then on a failure is left to the lease recovery. */
+  started: boolean;
 }
 
 interface Prepared {
@@ -215,6 +244,7 @@ async function sendSlice(
     prepared.push({ recipient, content });
   }
   const sendable = await s.store.startSending(s.campaign.id, s.connection.id, messages, skipped, now);
+  s.started = true;
   const outcomes: SendOutcome[] = [];
   // A message another execution already moved past `queued` is never sent again: report what it recorded.
   for (const p of prepared) {

@@ -289,6 +289,17 @@ export class CampaignStore {
     }));
   }
 
+  /** Hands claimed recipients back untouched (the job failed before any of them was sent). */
+  async releaseClaimed(recipientIds: readonly string[], now: number): Promise<void> {
+    await this.db
+      .prepare(
+        `UPDATE campaign_recipients SET state = 'pending', updated_at = ?1
+         WHERE id IN (SELECT value FROM json_each(?2)) AND state = 'claimed'`,
+      )
+      .bind(now, JSON.stringify(recipientIds))
+      .run();
+  }
+
   /** When the next pending recipient becomes due (null: nothing left to send). */
   async nextDueAt(campaignId: string): Promise<number | null> {
     const row = await this.db
