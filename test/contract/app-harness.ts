@@ -7,18 +7,14 @@ import { createApp, type AppEnv } from '../../src/app';
 import { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
 import { runJob, deadLetter } from '../../src/services/jobs';
-import { createSessionToken } from '../../src/security/session';
 import type { Connection } from '../../src/store/connections';
 import type { Installation } from '../../src/store/installations';
 import { countingD1, type D1Counter } from '../helpers/counting-d1';
 import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
-import { createMetaSimulator, META_SIM_DEFAULTS, signMetaWebhook } from '../mocks/meta';
-import {
-  createTwilioSimulator,
-  DEFAULT_ACCOUNT_SID,
-  DEFAULT_AUTH_TOKEN,
-  signTwilioRequest,
-} from '../mocks/twilio';
+import { postCmWebhook, postMetaWebhook, postTwilioWebhook } from '../helpers/provider-side';
+import { adminSessionToken, callApp, countRows } from '../helpers/world';
+import { createMetaSimulator, META_SIM_DEFAULTS } from '../mocks/meta';
+import { createTwilioSimulator, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../mocks/twilio';
 import type { TwilioParams } from '../mocks/twilio';
 import { createCmSimulator, CM_SIM_PRODUCT_TOKEN } from '../mocks/cm';
 import { createHighLevelSimulator } from '../mocks/highlevel';
@@ -227,49 +223,29 @@ export function useAppHarness(options: AppHarnessOptions = {}): AppHarness {
     h.counter.reset();
   };
 
-  h.api = async (method, path, body) => {
-    const { token } = await createSessionToken(
-      TEST_SECRETS.SESSION_SECRET,
-      { installationId: h.installation.id, crm: 'highlevel', role: 'admin' },
-      h.t.clock.now(),
+  h.api = async (method, path, body) =>
+    callApp(h.app, method, path, {
+      token: await adminSessionToken(h.t.clock.now(), h.installation.id, 'highlevel'),
+      body,
+    });
+
+  h.postMeta = (payload, options = {}) =>
+    postMetaWebhook(h.app, payload, { url: `${APP_BASE}/webhooks/meta`, signature: options.signature });
+
+  h.postTwilio = (params, options = {}) =>
+    postTwilioWebhook(
+      h.app,
+      `${APP_BASE}/webhooks/twilio/${options.connectionId ?? h.connections.twilio.id}`,
+      params,
+      { signWith: options.signWith },
     );
-    return h.app.request(path, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  };
 
-  h.postMeta = async (payload, options = {}) => {
-    const raw = typeof payload === 'string' ? payload : JSON.stringify(payload);
-    const signature =
-      options.signature === undefined
-        ? await signMetaWebhook(raw, TEST_SECRETS.META_APP_SECRET)
-        : options.signature;
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (signature !== null) headers['x-hub-signature-256'] = signature;
-    return h.app.request(`${APP_BASE}/webhooks/meta`, { method: 'POST', headers, body: raw });
-  };
-
-  h.postTwilio = async (params, options = {}) => {
-    const url = `${APP_BASE}/webhooks/twilio/${options.connectionId ?? h.connections.twilio.id}`;
-    const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-    const signWith = options.signWith === undefined ? DEFAULT_AUTH_TOKEN : options.signWith;
-    if (signWith !== null) headers['x-twilio-signature'] = await signTwilioRequest(signWith, url, params);
-    return h.app.request(url, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
-  };
-
-  h.postCm = async (body, options = {}) => {
-    const url = `${APP_BASE}/webhooks/cm/${options.connectionId ?? h.connections.cm.id}/${options.token ?? CM_WEBHOOK_TOKEN}`;
-    return h.app.request(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: typeof body === 'string' ? body : JSON.stringify(body),
-    });
-  };
+  h.postCm = (body, options = {}) =>
+    postCmWebhook(
+      h.app,
+      `${APP_BASE}/webhooks/cm/${options.connectionId ?? h.connections.cm.id}/${options.token ?? CM_WEBHOOK_TOKEN}`,
+      body,
+    );
 
   h.runJobs = async (types) => {
     const ran: Job[] = [];
@@ -298,10 +274,7 @@ export function useAppHarness(options: AppHarnessOptions = {}): AppHarness {
     return results;
   };
 
-  h.count = async (table) => {
-    const row = await h.t.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>();
-    return row?.n ?? 0;
-  };
+  h.count = (table) => countRows(h.t.db, table);
 
   h.assertSpecValid = async () => {
     await validation.settled();

@@ -13,8 +13,7 @@ import {
 } from '../mocks/meta';
 import { buildTwilioInbound, buildTwilioStatus, newMessageSid } from '../mocks/twilio';
 import { buildCmInbound, buildCmStatusReport } from '../mocks/cm';
-
-export type WireStatus = 'sent' | 'delivered' | 'read' | 'failed';
+import { CM_STATUS, postCmWebhook, type WireStatus } from '../helpers/provider-side';
 
 export interface WireError {
   /** Vendor code as the vendor writes it (Meta 131047, Twilio 63016). */
@@ -39,13 +38,6 @@ export interface ProviderWire {
   /** Whether the vendor's status carries its own time (Twilio's callbacks do not: we stamp them on receipt). */
   statusHasVendorTime: boolean;
 }
-
-const CM_STATUS: Record<WireStatus, string> = {
-  sent: 'Sent',
-  delivered: 'Delivered',
-  read: 'Read',
-  failed: 'Failed',
-};
 
 export function providerWire(h: AppHarness, provider: ProviderKey): ProviderWire {
   switch (provider) {
@@ -130,11 +122,11 @@ export function providerWire(h: AppHarness, provider: ProviderKey): ProviderWire
             ? h.postCm(inboundBody(from, text, Date.now(), crypto.randomUUID()), {
                 token: 'wrong-token-0123456789abcdef',
               })
-            : h.app.request(`${APP_BASE}/webhooks/cm/${h.connections.cm.id}/`, {
-                method: 'POST',
-                headers: { 'content-type': 'application/json' },
-                body: JSON.stringify(inboundBody(from, text, Date.now(), crypto.randomUUID())),
-              }),
+            : postCmWebhook(
+                h.app,
+                `${APP_BASE}/webhooks/cm/${h.connections.cm.id}/`,
+                inboundBody(from, text, Date.now(), crypto.randomUUID()),
+              ),
       };
     }
   }

@@ -1,90 +1,71 @@
-// Shared world of the HighLevel acceptance tests: the app over real local D1, every vendor simulator behind msw
-// (unhandled requests fail), HighLevel traffic checked against HighLevel's OpenAPI files, and helpers that play
-// HighLevel (install, Delivery URL calls) and the admin; highlevel-provider-side.ts plays customer and provider.
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, expect } from 'vitest';
-import { createApp } from '../../src/app';
-import { AppContext } from '../../src/context';
+// World of the HighLevel acceptance tests: the shared app world (test/helpers/world.ts) with HighLevel traffic
+// checked against HighLevel's OpenAPI files, and helpers that play HighLevel (install, Delivery URL calls) and the
+// admin. The customer and the WhatsApp providers are played by test/helpers/provider-side.ts, re-exported here.
+import { afterEach } from 'vitest';
+import type { ProviderName } from '../../src/core/template';
 import { drainMemoryQueue } from '../../src/services/jobs';
-import { createSessionToken } from '../../src/security/session';
-import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
-import { createVendorSimulators, type VendorSimulators } from '../mocks/index';
 import type { SignedHighLevelEvent } from '../mocks/highlevel';
 import { assertHighLevelSpecClean } from '../mocks/highlevel/spec-check';
-import { attachSpecValidation, type SpecValidation } from '../spec/msw-validation';
+import { connectNumber, type ConnectedNumber } from '../helpers/provider-side';
+import {
+  adminSessionToken,
+  countRows as countTableRows,
+  createAppWorld,
+  installCrm,
+  useVendorServer,
+  type AppWorld,
+} from '../helpers/world';
 
-import { APP_BASE } from './highlevel-provider-side';
-
-export * from './highlevel-provider-side';
+export * from '../helpers/provider-side';
+export { APP_BASE } from '../helpers/world';
 export const PROVIDER_ID = 'wabridgeProvider0001';
+export const TEMPLATE_BODY = 'Hi {{1}}, your order {{2}} has shipped.';
 
-export interface World {
-  t: TestPlatform;
-  sims: VendorSimulators;
-  app: ReturnType<typeof createApp>;
-  ctx: AppContext;
+export interface World extends AppWorld {
   /** Runs queued jobs, moving the clock to each retry, until the queue is empty (or `maxMs` of test time passed). */
   settle(maxMs?: number): Promise<void>;
-  call(method: string, path: string, init?: { token?: string; body?: unknown }): Promise<Response>;
   post(path: string, event: SignedHighLevelEvent): Promise<Response>;
 }
 
-const server = setupServer();
-let validation: SpecValidation;
+let vendors: ReturnType<typeof useVendorServer> | undefined;
 
 /** msw + spec validation for the whole file; every world checks its HighLevel traffic after each test. */
-export function useHighLevelServer(): { validation(): SpecValidation } {
-  beforeAll(() => {
-    server.listen({ onUnhandledRequest: 'error' });
-    validation = attachSpecValidation(server, {
-      vendorBases: [{ baseUrl: 'https://services.leadconnectorhq.com', spec: 'highlevel' }],
-    });
+export function useHighLevelServer(): ReturnType<typeof useVendorServer> {
+  vendors = useVendorServer({
+    vendorBases: [{ baseUrl: 'https://services.leadconnectorhq.com', spec: 'highlevel' }],
   });
+  const { validation } = vendors;
   afterEach(async () => {
-    await assertHighLevelSpecClean(validation);
+    await assertHighLevelSpecClean(validation());
   });
-  afterAll(() => server.close());
-  return { validation: () => validation };
+  return vendors;
 }
 
 export async function createWorld(
   options: { rateLimit?: { max: number; intervalMs: number } } = {},
 ): Promise<World> {
-  const t = await createTestPlatform({ env: { APP_BASE_URL: APP_BASE } });
-  const sims = createVendorSimulators({
-    highlevel: { conversationProviderId: PROVIDER_ID, now: t.clock.now, rateLimit: options.rateLimit },
-    twilio: { now: t.clock.now },
-    cm: { now: t.clock.now },
-  });
-  // The simulator signs with its own key: configure it the way an operator overrides HighLevel's published key.
-  t.platform.config = {
-    ...t.platform.config,
-    HIGHLEVEL_CONVERSATION_PROVIDER_ID: PROVIDER_ID,
-    secrets: {
-      ...t.platform.config.secrets,
-      HIGHLEVEL_WEBHOOK_PUBLIC_KEY: sims.highlevel.publicKeySpkiBase64,
+  if (!vendors) throw new Error('call useHighLevelServer() first');
+  const w = await createAppWorld(vendors.server, {
+    sims: (t) => ({
+      highlevel: { conversationProviderId: PROVIDER_ID, now: t.clock.now, rateLimit: options.rateLimit },
+      twilio: { now: t.clock.now },
+      cm: { now: t.clock.now },
+    }),
+    // The simulator signs with its own key: configure it the way an operator overrides HighLevel's published key.
+    configure(t, sims) {
+      t.platform.config = {
+        ...t.platform.config,
+        HIGHLEVEL_CONVERSATION_PROVIDER_ID: PROVIDER_ID,
+        secrets: {
+          ...t.platform.config.secrets,
+          HIGHLEVEL_WEBHOOK_PUBLIC_KEY: sims.highlevel.publicKeySpkiBase64,
+        },
+      };
     },
-  };
-  // Inline backoffs of the HTTP clients must not cost wall time; queue delays follow the test clock.
-  t.platform.sleep = async () => {};
-  server.resetHandlers(...sims.handlers);
-  const app = createApp({ platform: t.platform });
-  const ctx = new AppContext(t.platform);
-  const call: World['call'] = async (method, path, init = {}) =>
-    app.request(path, {
-      method,
-      headers: {
-        ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-        ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: init.body === undefined ? undefined : JSON.stringify(init.body),
-    });
+  });
+  const { t, app, ctx } = w;
   return {
-    t,
-    sims,
-    app,
-    ctx,
-    call,
+    ...w,
     post: async (path, event) =>
       app.request(path, { method: 'POST', headers: event.headers, body: event.body }),
     async settle(maxMs = 48 * 3_600_000) {
@@ -100,15 +81,14 @@ export async function createWorld(
   };
 }
 
+/** The admin connects a number of `provider` with the approved UTILITY template `order_shipped`. */
+export function connectProvider(w: World, admin: string, provider: ProviderName): Promise<ConnectedNumber> {
+  return connectNumber(w, admin, provider, { name: 'order_shipped', body: TEMPLATE_BODY });
+}
+
 /** Marketplace install: our /start → HighLevel's chooser (simulated) → our callback. Returns the callback answer. */
-export async function installHighLevel(w: World): Promise<Response> {
-  const start = await w.app.request('/oauth/highlevel/start');
-  expect(start.status).toBe(302);
-  const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
-  expect(consent.status).toBe(302);
-  const callback = new URL(consent.headers.get('location')!);
-  expect(callback.origin + callback.pathname).toBe(`${APP_BASE}/oauth/highlevel/callback`);
-  return w.app.request(callback.pathname + callback.search);
+export function installHighLevel(w: World): Promise<Response> {
+  return installCrm(w, 'highlevel');
 }
 
 export async function installationOf(w: World, accountId = w.sims.highlevel.state.config.locationId) {
@@ -116,12 +96,10 @@ export async function installationOf(w: World, accountId = w.sims.highlevel.stat
   return installations.findByAccount('highlevel', accountId);
 }
 
-export async function adminToken(w: World, installationId: string): Promise<string> {
-  const claims = { installationId, crm: 'highlevel' as const, role: 'admin' as const };
-  return (await createSessionToken(TEST_SECRETS.SESSION_SECRET, claims, w.t.clock.now())).token;
+export function adminToken(w: World, installationId: string): Promise<string> {
+  return adminSessionToken(w.t.clock.now(), installationId, 'highlevel');
 }
 
-export async function countRows(w: World, table: string): Promise<number> {
-  const row = await w.t.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>();
-  return row?.n ?? 0;
+export function countRows(w: World, table: string): Promise<number> {
+  return countTableRows(w.t.db, table);
 }

@@ -4,19 +4,17 @@ import { describe, expect, it } from 'vitest';
 import type { ProviderName } from '../../src/core/template';
 import {
   adminSession,
+  connectProvider,
+  customerWrites,
   installPipedrive,
   panelJwt,
   pipedriveSession,
-  row,
-  usePipedriveWorld,
-} from './pipedrive-world';
-import {
-  connectProvider,
-  customerWrites,
   providerReports,
+  row,
   sentKinds,
+  usePipedriveWorld,
   type WireStatus,
-} from './pipedrive-provider-side';
+} from './pipedrive-world';
 
 const world = usePipedriveWorld();
 const CUSTOMER = '+37251234567';

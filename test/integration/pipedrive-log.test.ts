@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import {
   adminSession,
+  connectProvider,
+  customerWrites,
   installPipedrive,
   panelJwt,
   pipedriveSession,
@@ -10,7 +12,6 @@ import {
   usePipedriveWorld,
   type World,
 } from './pipedrive-world';
-import { connectProvider, customerWrites } from './pipedrive-provider-side';
 
 const world = usePipedriveWorld();
 const MINUTE = 60_000;

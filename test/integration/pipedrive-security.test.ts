@@ -8,6 +8,7 @@ import {
   adminSession,
   APP_BASE,
   COMPANY_ID,
+  connectProvider,
   installPipedrive,
   panelJwt,
   pipedriveSession,
@@ -15,7 +16,6 @@ import {
   usePipedriveWorld,
   type World,
 } from './pipedrive-world';
-import { connectProvider } from './pipedrive-provider-side';
 
 const world = usePipedriveWorld();
 const CALLBACK = '/oauth/pipedrive/callback';

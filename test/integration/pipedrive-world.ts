@@ -1,73 +1,36 @@
-// Shared world of the Pipedrive acceptance tests: the app over real local D1, every vendor simulator behind msw
-// (unhandled requests fail), Pipedrive traffic checked against Pipedrive's own OpenAPI files, and helpers that
-// play Pipedrive (install, panel JWT) and open sessions. The provider side lives in pipedrive-provider-side.ts.
-import { setupServer } from 'msw/node';
-import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
-import { createApp } from '../../src/app';
-import { AppContext } from '../../src/context';
+// World of the Pipedrive acceptance tests: the shared app world (test/helpers/world.ts) with the simulators
+// enforcing the 24 h window, Pipedrive traffic checked against Pipedrive's own OpenAPI files, and helpers that play
+// Pipedrive (install, panel JWT) and open sessions. The customer and the WhatsApp providers are played by
+// test/helpers/provider-side.ts, re-exported here.
+import { beforeEach, afterEach, expect } from 'vitest';
+import type { ProviderName } from '../../src/core/template';
 import { drainMemoryQueue } from '../../src/services/jobs';
-import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
+import { TEST_SECRETS } from '../helpers/platform';
+import { connectNumber, SENDER, type ConnectedNumber } from '../helpers/provider-side';
+import { createAppWorld, installCrm, useVendorServer, type AppWorld } from '../helpers/world';
 import { isKnownSpecDefect } from '../mocks/pipedrive/harness';
-import { createVendorSimulators, type VendorSimulators } from '../mocks/index';
-import { attachSpecValidation, type SpecValidation, type SpecViolation } from '../spec/msw-validation';
+import type { SetupServer } from 'msw/node';
+import type { SpecValidation, SpecViolation } from '../spec/msw-validation';
 import { validateRequest } from '../spec/openapi';
 
+export * from '../helpers/provider-side';
+export { APP_BASE } from '../helpers/world';
 export const COMPANY_ID = 54235233;
-export const APP_BASE = 'http://127.0.0.1:8787';
-/** Our WhatsApp numbers, one per provider. */
-export const SENDER = { meta: '+14155550100', twilio: '+14155550101', cm: '+14155550102' } as const;
 type Json = Record<string, unknown>;
 
-export interface World {
-  t: TestPlatform;
-  sims: VendorSimulators;
-  app: ReturnType<typeof createApp>;
-  ctx: AppContext;
+export interface World extends AppWorld {
   validation: SpecValidation;
-  server: ReturnType<typeof setupServer>;
+  server: SetupServer;
   drain(): Promise<number>;
-  /** JSON request to the app; `token` becomes a bearer session. */
-  call(method: string, path: string, init?: { token?: string; body?: unknown }): Promise<Response>;
 }
 
 /** Registers beforeAll/beforeEach/afterEach hooks; the world is rebuilt (fresh D1, fresh simulators) per test. */
 export function usePipedriveWorld(): { get(): World } {
-  const server = setupServer();
   let world: World | undefined;
-  let validation: SpecValidation;
   const oauthViolations: SpecViolation[] = [];
   const oauthChecks = new Set<Promise<void>>();
-  beforeAll(() => {
-    server.listen({ onUnhandledRequest: 'error' });
-    // The OAuth operations declare their own server (oauth.pipedrive.com), which the validator does not map:
-    // our token requests are checked by re-basing them onto the v1 document's server.
-    server.events.on('request:start', ({ request }) => {
-      if (!request.url.startsWith('https://oauth.pipedrive.com/oauth/token')) return;
-      const check = request
-        .clone()
-        .text()
-        .then((body) => {
-          const url = `https://api.pipedrive.com/v1${new URL(request.url).pathname}`;
-          const result = validateRequest('pipedrive-v1', {
-            method: 'POST',
-            url,
-            contentType: request.headers.get('content-type') ?? undefined,
-            body,
-          });
-          if (!result.ok) {
-            oauthViolations.push({
-              spec: 'pipedrive-v1',
-              phase: 'request',
-              method: 'POST',
-              url,
-              errors: result.errors,
-            });
-          }
-        })
-        .finally(() => oauthChecks.delete(check));
-      oauthChecks.add(check);
-    });
-    validation = attachSpecValidation(server, {
+  const vendors = useVendorServer(
+    {
       vendorBases: [
         // Pipedrive serves v1 at {api_domain}/api/v1 while the v1 spec's server is /v1.
         { baseUrl: 'https://acme.pipedrive.com/api/v1', spec: 'pipedrive-v1' },
@@ -77,42 +40,53 @@ export function usePipedriveWorld(): { get(): World } {
       // Pipedrive's error envelope (400/401/403/404) is documented once in its docs, not per operation.
       allowUndocumentedStatus: (status) =>
         status === 429 || status >= 500 || [400, 401, 403, 404].includes(status),
-    });
-  });
+    },
+    // The OAuth operations declare their own server (oauth.pipedrive.com), which the validator does not map:
+    // our token requests are checked by re-basing them onto the v1 document's server.
+    (server) =>
+      server.events.on('request:start', ({ request }) => {
+        if (!request.url.startsWith('https://oauth.pipedrive.com/oauth/token')) return;
+        const check = request
+          .clone()
+          .text()
+          .then((body) => {
+            const url = `https://api.pipedrive.com/v1${new URL(request.url).pathname}`;
+            const result = validateRequest('pipedrive-v1', {
+              method: 'POST',
+              url,
+              contentType: request.headers.get('content-type') ?? undefined,
+              body,
+            });
+            if (!result.ok) {
+              oauthViolations.push({
+                spec: 'pipedrive-v1',
+                phase: 'request',
+                method: 'POST',
+                url,
+                errors: result.errors,
+              });
+            }
+          })
+          .finally(() => oauthChecks.delete(check));
+        oauthChecks.add(check);
+      }),
+  );
+  const { server } = vendors;
   beforeEach(async () => {
-    const t = await createTestPlatform({ env: { APP_BASE_URL: APP_BASE } });
-    // Inline backoffs of the HTTP clients must not cost wall time; queue delays follow the test clock.
-    t.platform.sleep = async () => {};
-    const sims = createVendorSimulators({
-      meta: { enforceWindow: true, displayPhoneNumber: SENDER.meta.slice(1) },
-      twilio: { enforceWindow: true },
-      pipedrive: { now: t.clock.now, companyId: COMPANY_ID },
-    });
-    server.resetHandlers(...sims.handlers);
+    const validation = vendors.validation();
     validation.reset();
     oauthViolations.length = 0;
-    const app = createApp({ platform: t.platform });
-    const ctx = new AppContext(t.platform);
-    world = {
-      t,
-      sims,
-      app,
-      ctx,
-      validation,
-      server,
-      drain: () => drainMemoryQueue(ctx, t.queue),
-      call: async (method, path, init = {}) =>
-        app.request(path, {
-          method,
-          headers: {
-            ...(init.token ? { authorization: `Bearer ${init.token}` } : {}),
-            ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          body: init.body === undefined ? undefined : JSON.stringify(init.body),
-        }),
-    };
+    const w = await createAppWorld(server, {
+      sims: (t) => ({
+        meta: { enforceWindow: true, displayPhoneNumber: SENDER.meta.slice(1) },
+        twilio: { enforceWindow: true },
+        pipedrive: { now: t.clock.now, companyId: COMPANY_ID },
+      }),
+    });
+    world = { ...w, validation, server, drain: () => drainMemoryQueue(w.ctx, w.t.queue) };
   });
   afterEach(async () => {
+    const validation = vendors.validation();
     await validation.settled();
     while (oauthChecks.size > 0) await Promise.all([...oauthChecks]);
     const real = [...validation.violations(), ...oauthViolations].filter((v) => !isKnownSpecDefect(v));
@@ -120,7 +94,6 @@ export function usePipedriveWorld(): { get(): World } {
     await world?.t.dispose();
     world = undefined;
   });
-  afterAll(() => server.close());
   return {
     get() {
       if (!world) throw new Error('world used outside a test');
@@ -130,14 +103,27 @@ export function usePipedriveWorld(): { get(): World } {
 }
 
 /** Marketplace install: our /start → Pipedrive's consent (simulated) → our callback. Returns the callback answer. */
-export async function installPipedrive(w: World): Promise<Response> {
-  const start = await w.app.request('/oauth/pipedrive/start');
-  expect(start.status).toBe(302);
-  const consent = await fetch(start.headers.get('location')!, { redirect: 'manual' });
-  expect(consent.status).toBe(302);
-  const callback = new URL(consent.headers.get('location')!);
-  expect(callback.origin + callback.pathname).toBe(`${APP_BASE}/oauth/pipedrive/callback`);
-  return w.app.request(callback.pathname + callback.search);
+export function installPipedrive(w: World): Promise<Response> {
+  return installCrm(w, 'pipedrive');
+}
+
+/** The admin connects a number of `provider` with the approved UTILITY template `order_ready`. */
+export async function connectProvider(
+  w: World,
+  admin: string,
+  provider: ProviderName,
+): Promise<ConnectedNumber & { templateId: string }> {
+  const number = await connectNumber(w, admin, provider, {
+    name: 'order_ready',
+    body: 'Hi {{1}}, your order {{2}} is ready for pickup.',
+  });
+  const list = await w.call('GET', `/api/templates?connectionId=${number.connectionId}&status=APPROVED`, {
+    token: admin,
+  });
+  const templates = ((await list.json()) as { templates: Json[] }).templates;
+  const template = templates.find((x) => x.name === 'order_ready');
+  expect(template, `approved template on ${provider}`).toBeDefined();
+  return { ...number, templateId: String(template!.id) };
 }
 
 /** A panel JWT as Pipedrive signs it under the app's JWT secret. */
