@@ -199,28 +199,32 @@ export class TemplateStore {
     return results.map((row) => toTemplate(row, provider));
   }
 
-  async get(
-    connectionId: string,
-    id: string,
+  private async one(
+    where: string,
+    binds: unknown[],
     provider: Template['provider'],
   ): Promise<StoredTemplate | null> {
     const row = await this.db
-      .prepare('SELECT * FROM templates WHERE id = ? AND connection_id = ?')
-      .bind(id, connectionId)
+      .prepare(`SELECT * FROM templates WHERE ${where}`)
+      .bind(...binds)
       .first<TemplateRow>();
     return row ? toTemplate(row, provider) : null;
   }
 
-  async findByProviderId(
+  get(connectionId: string, id: string, provider: Template['provider']): Promise<StoredTemplate | null> {
+    return this.one('id = ? AND connection_id = ?', [id, connectionId], provider);
+  }
+
+  findByProviderId(
     connectionId: string,
     providerTemplateId: string,
     provider: Template['provider'],
   ): Promise<StoredTemplate | null> {
-    const row = await this.db
-      .prepare('SELECT * FROM templates WHERE connection_id = ? AND provider_template_id = ?')
-      .bind(connectionId, providerTemplateId)
-      .first<TemplateRow>();
-    return row ? toTemplate(row, provider) : null;
+    return this.one(
+      'connection_id = ? AND provider_template_id = ?',
+      [connectionId, providerTemplateId],
+      provider,
+    );
   }
 
   /** Incremental update from a template status webhook. Returns false when the template is unknown. */

@@ -4,14 +4,9 @@
 import type { MessageStatus } from '../../../src/core/message';
 import type { CrmMessageRecord } from '../types';
 
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+// The same escaping as the WhatsApp preview: one implementation for every HTML we render.
+export { escapeHtml } from '../../../src/core/template-preview';
+import { escapeHtml } from '../../../src/core/template-preview';
 
 const STATUS_LABEL: Record<MessageStatus, string> = {
   pending: '🕓 Pending',

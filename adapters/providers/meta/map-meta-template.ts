@@ -9,21 +9,14 @@ import type {
   TemplateKind,
   TemplateStatus,
 } from '../../../src/core/template';
+import { TEMPLATE_STATUSES } from '../../../src/core/template';
 import { extractVariables, placeholderKeys } from '../../../src/core/template-variables';
 import type { MetaTemplate, MetaTemplateButton, MetaTemplateComponent } from './meta-api';
 
-const STATUSES: readonly TemplateStatus[] = [
-  'APPROVED',
-  'PENDING',
-  'REJECTED',
-  'PAUSED',
-  'DISABLED',
-  'IN_APPEAL',
-  'ARCHIVED',
-  'DELETED',
-  'PENDING_DELETION',
-  'LIMIT_EXCEEDED',
-];
+// Meta's own status words are our model's, except the two we add for other providers (vendors/providers.md).
+const STATUSES: readonly TemplateStatus[] = TEMPLATE_STATUSES.filter(
+  (s) => s !== 'UNSUBMITTED' && s !== 'UNKNOWN',
+);
 
 export function mapMetaTemplateStatus(status: string | undefined): TemplateStatus {
   const upper = (status ?? '').toUpperCase() as TemplateStatus;
