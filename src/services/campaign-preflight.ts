@@ -12,7 +12,8 @@ import {
 import { validateValues } from '../core/template-render';
 import { FREE_ENTRY_POINT_MS, WINDOW_MS, type LogEntry } from '../core/window';
 import type { TemplateCategory } from '../core/template';
-import { CampaignStore, type LogRow, type NewRecipient, type OverTierPolicy } from '../store/campaigns';
+import { CampaignAudienceStore } from '../store/campaign-audience';
+import type { LogRow, NewRecipient, OverTierPolicy } from '../store/campaigns';
 import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
 import type { RecipientInput } from './campaign-csv';
@@ -96,7 +97,7 @@ export async function preflightCampaign(
   },
 ): Promise<PreflightResult> {
   const { connection, template } = input;
-  const store = new CampaignStore(ctx.db);
+  const store = new CampaignAudienceStore(ctx.db);
   const now = ctx.now();
   const invalid: Preflight['invalid'] = { count: 0, rows: [] };
   const missing: Preflight['missingVariables'] = { count: 0, rows: [] };
@@ -239,7 +240,7 @@ function pickTemplateValues(
  * `refuse` leaves the plan as is and reports `fits: false` (the caller refuses).
  */
 async function planTier(
-  store: CampaignStore,
+  store: CampaignAudienceStore,
   connection: Connection,
   sendable: NewRecipient[],
   startAt: number,

@@ -12,6 +12,8 @@ import { classifySend } from '../core/pricing';
 import { applyStatus } from '../core/status';
 import { FREE_ENTRY_POINT_MS, WINDOW_MS } from '../core/window';
 import type { Job } from '../platform/queue';
+import { CampaignAudienceStore } from '../store/campaign-audience';
+import { CampaignSendStore } from '../store/campaign-sends';
 import { CampaignStore, type Campaign, type ClaimedRecipient, type SendOutcome } from '../store/campaigns';
 import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
@@ -78,6 +80,7 @@ async function continueChain(ctx: AppContext, job: CampaignJob, delayMs: number)
 
 export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promise<JobOutcome> {
   const store = new CampaignStore(ctx.db);
+  const sends = new CampaignSendStore(ctx.db);
   let campaign = await store.get(job.campaignId);
   if (!campaign || campaign.generation !== job.generation) return { kind: 'done' };
   if (campaign.status === 'scheduled') {
@@ -108,9 +111,9 @@ export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promis
   if (firstWait > MAX_INLINE_WAIT_MS) return continueChain(ctx, job, firstWait);
   const adapter = await providerAdapterFor(ctx, connection);
   const size = campaignTuning.slice(rate, campaignTuning.chains(rate));
-  const claimed = await store.claimDue(campaign.id, ctx.now(), size, CAMPAIGN_LEASE_MS);
+  const claimed = await sends.claimDue(campaign.id, ctx.now(), size, CAMPAIGN_LEASE_MS);
   if (!claimed.length) {
-    const due = await store.nextDueAt(campaign.id);
+    const due = await sends.nextDueAt(campaign.id);
     if (due === null) {
       await store.completeIfDone(campaign.id, ctx.now());
       return { kind: 'done' };
@@ -123,6 +126,8 @@ export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promis
 
   const slice: SliceContext = {
     store,
+    sends,
+    audience: new CampaignAudienceStore(ctx.db),
     campaign,
     connection,
     template,
@@ -137,7 +142,7 @@ export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promis
   } catch (error) {
     // Nothing left before the slice was marked `sending` (D1 hiccup): hand the recipients back, let the queue retry.
     if (!slice.started)
-      await store
+      await sends
         .releaseClaimed(
           claimed.map((r) => r.id),
           ctx.now(),
@@ -146,10 +151,10 @@ export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promis
     throw error;
   }
   try {
-    await store.writeOutcomes(campaign.id, outcomes, ctx.now());
+    await sends.writeOutcomes(campaign.id, outcomes, ctx.now());
   } catch {
     // The write is idempotent (absolute values by primary key): one more try before the lease has to recover.
-    await store.writeOutcomes(campaign.id, outcomes, ctx.now());
+    await sends.writeOutcomes(campaign.id, outcomes, ctx.now());
   }
   if (slice.halt) {
     // Every recipient would fail the same way (credentials revoked): stop instead of failing them all.
@@ -166,6 +171,8 @@ export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promis
 
 interface SliceContext {
   store: CampaignStore;
+  sends: CampaignSendStore;
+  audience: CampaignAudienceStore;
   campaign: Campaign;
   connection: Connection;
   template: StoredTemplate;
@@ -190,14 +197,14 @@ async function sendSlice(
   claimed: ClaimedRecipient[],
 ): Promise<SendOutcome[]> {
   const now = ctx.now();
-  const contacts = await s.store.ensureContacts(
+  const contacts = await s.audience.ensureContacts(
     s.campaign.installationId,
     s.connection.id,
     claimed.map((r) => ({ phone: r.phone, name: r.name })),
     now,
   );
   const byPhone = new Map(contacts.map((c) => [c.phone, c]));
-  const logs = await s.store.recentLogs(
+  const logs = await s.audience.recentLogs(
     contacts.map((c) => c.id),
     now - FREE_ENTRY_POINT_MS - WINDOW_MS,
   );
@@ -243,7 +250,7 @@ async function sendSlice(
     });
     prepared.push({ recipient, content });
   }
-  const sendable = await s.store.startSending(s.campaign.id, s.connection.id, messages, skipped, now);
+  const sendable = await s.sends.startSending(s.campaign.id, s.connection.id, messages, skipped, now);
   s.started = true;
   const outcomes: SendOutcome[] = [];
   // A message another execution already moved past `queued` is never sent again: report what it recorded.
