@@ -52,7 +52,10 @@ export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const body = await jsonBody(c, bodySchema, 64 * 1024);
   let claims: SessionClaims;
   if (body.crm === 'highlevel') {
-    const user = decryptHighLevelSso(body.ssoPayload, requireSecret(ctx.config, 'HIGHLEVEL_SHARED_SECRET'));
+    const user = await decryptHighLevelSso(
+      body.ssoPayload,
+      requireSecret(ctx.config, 'HIGHLEVEL_SHARED_SECRET'),
+    );
     // A location context uses the location's install; an agency-level user falls back to the company install.
     const installation = await installationFor(
       ctx,

@@ -170,8 +170,8 @@ describe('events HighLevel sends to us', () => {
     expect(sim.state.messages.get(d.payload.messageId)!.status).toBe('delivered');
   });
 
-  it('SSO payloads decrypt with the shared secret', () => {
+  it('SSO payloads decrypt with the shared secret', async () => {
     const data = { userId: 'u', companyId: 'c', role: 'admin', type: 'location', activeLocation: 'L' };
-    expect(decryptHighLevelSso(sim.encryptSsoPayload(data, 'shh'), 'shh')).toMatchObject(data);
+    expect(await decryptHighLevelSso(sim.encryptSsoPayload(data, 'shh'), 'shh')).toMatchObject(data);
   });
 });
