@@ -48,6 +48,8 @@ export class ProviderError extends Error {
   readonly vendorCode?: string;
   readonly vendorMessage?: string;
   readonly retryAfterMs?: number;
+  /** For `rate_limited`: whether the whole sender must slow down, or only sends to this one recipient. */
+  readonly rateLimitScope?: 'sender' | 'recipient';
   readonly httpStatus?: number;
   /** The vendor's raw error body, kept for display and debugging (never contains our secrets). */
   readonly raw?: unknown;
@@ -58,6 +60,7 @@ export class ProviderError extends Error {
       vendorCode?: string;
       vendorMessage?: string;
       retryAfterMs?: number;
+      rateLimitScope?: 'sender' | 'recipient';
       httpStatus?: number;
       raw?: unknown;
     } = {},
@@ -68,6 +71,7 @@ export class ProviderError extends Error {
     this.vendorCode = extra.vendorCode;
     this.vendorMessage = extra.vendorMessage;
     this.retryAfterMs = extra.retryAfterMs;
+    this.rateLimitScope = extra.rateLimitScope ?? (kind === 'rate_limited' ? 'sender' : undefined);
     this.httpStatus = extra.httpStatus;
     this.raw = extra.raw;
   }

@@ -351,7 +351,7 @@ async function sendOne(ctx: AppContext, s: SliceContext, p: Prepared): Promise<S
       return { ...release(recipient, now), error: info, reason: error.message, attempted: 1 };
     }
     if (error.retryable && recipient.attempts + 1 < SEND_RETRY_BUDGET) {
-      if (error.kind === 'rate_limited') {
+      if (error.kind === 'rate_limited' && error.rateLimitScope !== 'recipient') {
         await ctx.platform.limiter.pause(s.connection.id, now + (error.retryAfterMs ?? 1_000));
       }
       const sendAfter = now + campaignBackoffMs(recipient.attempts, error.retryAfterMs);

@@ -114,7 +114,7 @@ async function handleSendError(
     return { kind: 'done' };
   }
   if (error.retryable && attempt < SEND_RETRY_BUDGET) {
-    if (error.kind === 'rate_limited') {
+    if (error.kind === 'rate_limited' && error.rateLimitScope !== 'recipient') {
       await ctx.platform.limiter.pause(connection.id, now + Math.max(error.retryAfterMs ?? 1_000, 1_000));
     }
     await ctx.messages.setSendState(message.id, 'queued', now);

@@ -80,6 +80,9 @@ describe('mapMetaError', () => {
     });
     expect(mapMetaError(graph(130429))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 1000 });
     expect(mapMetaError(graph(131056))).toMatchObject({ kind: 'rate_limited', retryAfterMs: 6000 });
+    // The pair limit concerns one customer; throughput limits the whole sender.
+    expect(mapMetaError(graph(131056)).rateLimitScope).toBe('recipient');
+    expect(mapMetaError(graph(130429)).rateLimitScope).toBe('sender');
   });
 
   it('classifies HTTP statuses when the code says nothing', () => {

@@ -145,6 +145,8 @@ export function mapMetaError(
       vendorCode: code !== undefined ? String(code) : undefined,
       vendorMessage,
       retryAfterMs,
+      // 131056 is the pair rate limit (one business–customer pair): only that recipient must wait.
+      rateLimitScope: code === 131056 ? 'recipient' : undefined,
       httpStatus: status,
       raw: response.data,
     },
