@@ -32,7 +32,7 @@ export function platformFromEnv(env: Env): Platform {
   return {
     config: parseConfig(env as unknown as Record<string, unknown>),
     db: env.DB,
-    queue: new CloudflareJobQueue(env.JOBS),
+    queue: new CloudflareJobQueue(env.JOBS, env.CRM_JOBS),
     limiter: new DurableSendLimiter(env.SEND_LIMITER),
     now: Date.now,
   };

@@ -4,6 +4,8 @@ import type { Job } from './platform/queue';
 export interface Env {
   DB: D1Database;
   JOBS: Queue<Job>;
+  /** CRM deliveries; optional so an older deployment without the binding keeps working on JOBS. */
+  CRM_JOBS?: Queue<Job>;
   SEND_LIMITER: DurableObjectNamespace;
   [key: string]: unknown;
 }

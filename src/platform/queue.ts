@@ -25,18 +25,34 @@ export interface JobQueue {
   sendBatch(jobs: Job[], options?: { delaySeconds?: number }): Promise<void>;
 }
 
-/** Cloudflare Queues producer. */
+/** Jobs that talk to the CRM: they get their own queue so they never hold up provider sends. */
+export const isCrmJob = (job: Job): boolean =>
+  job.type === 'crm_record_message' || job.type === 'crm_record_status';
+
+/** Cloudflare Queues producer: provider work on `sends`, CRM deliveries on `crm` (when bound). */
 export class CloudflareJobQueue implements JobQueue {
-  constructor(private readonly queue: Queue<Job>) {}
+  constructor(
+    private readonly sends: Queue<Job>,
+    private readonly crm: Queue<Job> = sends,
+  ) {}
+  private queueFor(job: Job): Queue<Job> {
+    return isCrmJob(job) ? this.crm : this.sends;
+  }
   async send(job: Job, options?: { delaySeconds?: number }): Promise<void> {
-    await this.queue.send(job, options?.delaySeconds ? { delaySeconds: options.delaySeconds } : undefined);
+    await this.queueFor(job).send(
+      job,
+      options?.delaySeconds ? { delaySeconds: options.delaySeconds } : undefined,
+    );
   }
   async sendBatch(jobs: Job[], options?: { delaySeconds?: number }): Promise<void> {
-    // Queues accept at most 100 messages per batch.
-    for (let i = 0; i < jobs.length; i += 100) {
-      await this.queue.sendBatch(
-        jobs.slice(i, i + 100).map((body) => ({ body, delaySeconds: options?.delaySeconds })),
-      );
+    for (const queue of new Set(jobs.map((job) => this.queueFor(job)))) {
+      const mine = jobs.filter((job) => this.queueFor(job) === queue);
+      // Queues accept at most 100 messages per batch.
+      for (let i = 0; i < mine.length; i += 100) {
+        await queue.sendBatch(
+          mine.slice(i, i + 100).map((body) => ({ body, delaySeconds: options?.delaySeconds })),
+        );
+      }
     }
   }
 }
