@@ -10,40 +10,58 @@ export { SendLimiterObject } from './platform/send-limiter-object';
 
 const app = createApp();
 
+const JOB_CONCURRENCY = 6;
+
+async function handleMessage(
+  ctx: AppContext,
+  message: Message<unknown>,
+  queue: string,
+  deadLetterQueue: boolean,
+): Promise<void> {
+  const parsed = jobSchema.safeParse(message.body);
+  if (!parsed.success) {
+    console.error(JSON.stringify({ level: 'error', msg: 'malformed job dropped', queue }));
+    message.ack();
+    return;
+  }
+  const job: Job = parsed.data;
+  if (deadLetterQueue) {
+    await deadLetter(ctx, job, 'Queue retries exhausted', message.attempts);
+    message.ack();
+    return;
+  }
+  try {
+    const outcome = await runJob(ctx, job, message.attempts - 1);
+    if (outcome.kind === 'retry') message.retry({ delaySeconds: Math.min(outcome.delaySeconds, 43_200) });
+    else {
+      if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, message.attempts);
+      message.ack();
+    }
+  } catch (error) {
+    // Unexpected failure: let the queue retry it (and dead-letter after max_retries).
+    console.error(
+      JSON.stringify({ level: 'error', msg: 'job failed', type: job.type, error: String(error) }),
+    );
+    message.retry({ delaySeconds: 30 });
+  }
+}
+
 export default {
   fetch: app.fetch,
 
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     const ctx = new AppContext(platformFromEnv(env));
     const deadLetterQueue = batch.queue.endsWith('-dlq');
-    for (const message of batch.messages) {
-      const parsed = jobSchema.safeParse(message.body);
-      if (!parsed.success) {
-        console.error(JSON.stringify({ level: 'error', msg: 'malformed job dropped', queue: batch.queue }));
-        message.ack();
-        continue;
+    // A batch's jobs are independent (each claims its own rows), so a few run side by side: one slow CRM call
+    // or a campaign chain pacing its sends does not hold up the rest of the batch. Bounded like a Worker's
+    // simultaneous outbound connections (6), which is also what keeps local mode within its file descriptors.
+    const pending = [...batch.messages];
+    const lane = async () => {
+      for (let message = pending.shift(); message; message = pending.shift()) {
+        await handleMessage(ctx, message, batch.queue, deadLetterQueue);
       }
-      const job: Job = parsed.data;
-      if (deadLetterQueue) {
-        await deadLetter(ctx, job, 'Queue retries exhausted', message.attempts);
-        message.ack();
-        continue;
-      }
-      try {
-        const outcome = await runJob(ctx, job, message.attempts - 1);
-        if (outcome.kind === 'retry') message.retry({ delaySeconds: Math.min(outcome.delaySeconds, 43_200) });
-        else {
-          if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, message.attempts);
-          message.ack();
-        }
-      } catch (error) {
-        // Unexpected failure: let the queue retry it (and dead-letter after max_retries).
-        console.error(
-          JSON.stringify({ level: 'error', msg: 'job failed', type: job.type, error: String(error) }),
-        );
-        message.retry({ delaySeconds: 30 });
-      }
-    }
+    };
+    await Promise.all(Array.from({ length: Math.min(JOB_CONCURRENCY, pending.length) }, lane));
   },
 
   async scheduled(_controller: ScheduledController, env: Env, executionCtx: ExecutionContext): Promise<void> {
