@@ -118,7 +118,7 @@ export async function benchCampaignLocalMode(n = N, cap = CAP, reps = REPS) {
     appPort: 0,
     simPort: 0,
     inspectorPort: 0,
-    stdio: process.env.BENCH_DEBUG ? "inherit" : "pipe",
+    stdio: process.env.BENCH_DEBUG ? 'inherit' : 'pipe',
   });
   try {
     const meta = local.seed.highlevel.connections.meta;
