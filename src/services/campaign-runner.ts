@@ -166,6 +166,9 @@ export async function runCampaignSend(ctx: AppContext, job: CampaignJob): Promis
   if (finished.length) {
     await ctx.queue.sendBatch(finished.map((o) => ({ type: 'crm_record_message', messageId: o.messageId })));
   }
+  // A short slice means the campaign ran dry: complete it now rather than one queue hop later, so the admin
+  // sees `completed` as soon as the last outcome lands (completeIfDone checks that nothing is left in flight).
+  if (claimed.length < size && (await store.completeIfDone(campaign.id, ctx.now()))) return { kind: 'done' };
   return continueChain(ctx, job, 0);
 }
 

@@ -72,7 +72,11 @@ describe.skipIf(!!unavailable)(
         60_000,
       );
       expect(await bar.getAttribute('value')).toBe('100');
-      expect(await row.getAttribute('data-status')).toBe('completed');
+      await waitFor(
+        async () => (await row.getAttribute('data-status')) === 'completed',
+        'the campaign marked completed',
+        15_000,
+      );
       expect(await row.locator('.hint').textContent()).toContain(`sent ${RECIPIENTS}`);
       await h.screenshot(page, 'admin-campaign-complete');
 
