@@ -6,6 +6,7 @@
 // - SDK cmdotcom/text-sdk-dotnet `CM.Text/BusinessMessaging/Model/*` and cmdotcom/text-sdk-php
 //   `src/CMText/RichContent/**` (request models).
 import * as z from 'zod';
+import type { WhatsAppInteractive } from '../whatsapp-interactive';
 
 /** Default gateway; the legacy gw.cmtelecom.com host is only available on request (vendors/providers.md §C). */
 export const CM_GATEWAY_BASE_URL = 'https://gw.messaging.cm.com';
@@ -47,20 +48,8 @@ export interface CmWhatsAppTemplate {
   components: CmTemplateComponent[];
 }
 
-/** SDK WhatsAppInteractiveContent (mirrors Meta's interactive object). */
-export interface CmInteractive {
-  type: 'button' | 'list' | 'cta_url';
-  header?: { type: 'text'; text: string };
-  body: { text: string };
-  footer?: { text: string };
-  action: {
-    button?: string;
-    buttons?: { type: 'reply'; reply: { id: string; title: string } }[];
-    sections?: { title?: string; rows: { id: string; title: string; description?: string }[] }[];
-    name?: 'cta_url';
-    parameters?: { display_text: string; url: string };
-  };
-}
+/** SDK WhatsAppInteractiveContent: WhatsApp's own interactive object, as Meta's Cloud API sends it. */
+export type CmInteractive = WhatsAppInteractive;
 
 export interface CmContact {
   name: { formatted_name: string; first_name?: string; last_name?: string };

@@ -5,6 +5,7 @@ import type { CmConversationPart, CmMsg } from './cm-api';
 import { cmMediaContent } from './convert-to-cm-media';
 import { toCmRecipient, toCmSender } from './cm-number';
 import { toCmWhatsAppTemplate } from './map-cm-template';
+import { toWhatsAppInteractive } from '../whatsapp-interactive';
 
 export function toCmMsg(message: OutboundMessage, opts: { from: string; reference: string }): CmMsg {
   const part = conversationPart(message);
@@ -60,37 +61,9 @@ function conversationPart(message: OutboundMessage): CmConversationPart {
         })),
       };
     case 'interactive_buttons':
-      return {
-        interactive: {
-          type: 'button',
-          ...(content.header ? { header: { type: 'text', text: content.header } } : {}),
-          body: { text: content.body },
-          ...(content.footer ? { footer: { text: content.footer } } : {}),
-          action: {
-            buttons: content.buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })),
-          },
-        },
-      };
     case 'interactive_list':
-      return {
-        interactive: {
-          type: 'list',
-          ...(content.header ? { header: { type: 'text', text: content.header } } : {}),
-          body: { text: content.body },
-          ...(content.footer ? { footer: { text: content.footer } } : {}),
-          action: { button: content.buttonText, sections: content.sections },
-        },
-      };
     case 'cta_url':
-      // Not modelled in the SDKs; CM's interactive object mirrors Meta's, whose CTA URL shape is this
-      // (UNCONFIRMED against CM.com: the SDK comments point to Meta's interactive-messages guide).
-      return {
-        interactive: {
-          type: 'cta_url',
-          body: { text: content.body },
-          action: { name: 'cta_url', parameters: { display_text: content.buttonText, url: content.url } },
-        },
-      };
+      return { interactive: toWhatsAppInteractive(content) };
     case 'template': {
       if (!message.template) {
         throw new ProviderError(

@@ -2,6 +2,7 @@
 import { AppError } from '../../../src/core/errors';
 import type { MessageContent, OutboundMessage } from '../../../src/core/message';
 import { isE164, toDigits } from '../../../src/core/phone';
+import { toWhatsAppInteractive } from '../whatsapp-interactive';
 
 type Json = Record<string, unknown>;
 type TemplateRef = NonNullable<OutboundMessage['template']>;
@@ -189,39 +190,9 @@ function contentBody(message: OutboundMessage): Json {
         })),
       };
     case 'interactive_buttons':
-      return {
-        type: 'interactive',
-        interactive: {
-          type: 'button',
-          ...(content.header ? { header: { type: 'text', text: content.header } } : {}),
-          body: { text: content.body },
-          ...(content.footer ? { footer: { text: content.footer } } : {}),
-          action: {
-            buttons: content.buttons.map((b) => ({ type: 'reply', reply: { id: b.id, title: b.title } })),
-          },
-        },
-      };
     case 'interactive_list':
-      return {
-        type: 'interactive',
-        interactive: {
-          type: 'list',
-          ...(content.header ? { header: { type: 'text', text: content.header } } : {}),
-          body: { text: content.body },
-          ...(content.footer ? { footer: { text: content.footer } } : {}),
-          action: { button: content.buttonText, sections: content.sections },
-        },
-      };
     case 'cta_url':
-      // `cta_url` is documented by Meta (interactive CTA URL messages) but missing from the v23 spec's enum.
-      return {
-        type: 'interactive',
-        interactive: {
-          type: 'cta_url',
-          body: { text: content.body },
-          action: { name: 'cta_url', parameters: { display_text: content.buttonText, url: content.url } },
-        },
-      };
+      return { type: 'interactive', interactive: toWhatsAppInteractive(content) };
     case 'reaction':
       return {
         type: 'reaction',
