@@ -10,7 +10,7 @@ export { SendLimiterObject } from './platform/send-limiter-object';
 
 const app = createApp();
 
-const JOB_CONCURRENCY = 6;
+const JOB_CONCURRENCY = 16;
 
 async function handleMessage(
   ctx: AppContext,
@@ -52,9 +52,9 @@ export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     const ctx = new AppContext(platformFromEnv(env));
     const deadLetterQueue = batch.queue.endsWith('-dlq');
-    // A batch's jobs are independent (each claims its own rows), so a few run side by side: one slow CRM call
-    // or a campaign chain pacing its sends does not hold up the rest of the batch. Bounded like a Worker's
-    // simultaneous outbound connections (6), which is also what keeps local mode within its file descriptors.
+    // A batch's jobs are independent (each claims its own rows), so several run side by side: one slow CRM call
+    // or a campaign chain pacing its sends does not hold up the rest of the batch. Bounded: all 50 at once ran
+    // local mode out of file descriptors (docs/BENCHMARKS.md); 16 measured as well as 32.
     const pending = [...batch.messages];
     const lane = async () => {
       for (let message = pending.shift(); message; message = pending.shift()) {
