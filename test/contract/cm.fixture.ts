@@ -11,7 +11,7 @@ import {
   createCmSimulator,
   type CmInboundKind,
 } from '../mocks/cm';
-import { CONTRACT_CUSTOMER, text, type ProviderContractFixture } from './provider-fixture';
+import { CONTRACT_CUSTOMER, text, type ProviderContractFixture, commonSends } from './provider-fixture';
 
 const BASE = 'https://gw.cm.contract.test';
 const OUR_NUMBER = '+31201234567';
@@ -86,21 +86,7 @@ export const cmFixture: ProviderContractFixture = {
     }),
   sentCount: () => sim.state.sent.length,
   sends: [
-    { name: 'text', message: () => text() },
-    {
-      name: 'image',
-      message: () => ({
-        ...text(),
-        content: { type: 'media', mediaType: 'image', url: 'https://example.com/a.jpg', caption: 'Receipt' },
-      }),
-    },
-    {
-      name: 'location',
-      message: () => ({
-        ...text(),
-        content: { type: 'location', latitude: 45.46, longitude: 9.19, name: 'Duomo' },
-      }),
-    },
+    ...commonSends(),
     { name: 'template (richContent template.whatsapp)', message: () => templateMessage(1) },
   ],
   errors: {

@@ -14,7 +14,13 @@ import {
   metaWebhookRequest,
   type InboundBase,
 } from '../mocks/meta';
-import { CONTRACT_CUSTOMER, NEVER_WROTE, text, type ProviderContractFixture } from './provider-fixture';
+import {
+  CONTRACT_CUSTOMER,
+  NEVER_WROTE,
+  text,
+  type ProviderContractFixture,
+  commonSends,
+} from './provider-fixture';
 
 const BASE = 'https://graph.contract.test';
 const APP_SECRET = 'meta-contract-app-secret';
@@ -79,21 +85,7 @@ export const metaFixture: ProviderContractFixture = {
     }),
   sentCount: () => sim.state.sent.length,
   sends: [
-    { name: 'text', message: () => text() },
-    {
-      name: 'image',
-      message: () => ({
-        ...text(),
-        content: { type: 'media', mediaType: 'image', url: 'https://example.com/a.jpg', caption: 'Receipt' },
-      }),
-    },
-    {
-      name: 'location',
-      message: () => ({
-        ...text(),
-        content: { type: 'location', latitude: 45.46, longitude: 9.19, name: 'Duomo' },
-      }),
-    },
+    ...commonSends(),
     {
       name: 'reaction',
       message: () => ({

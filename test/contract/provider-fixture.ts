@@ -61,3 +61,22 @@ export const text = (to = CONTRACT_CUSTOMER, body = 'Hello from the contract sui
   to,
   content: { type: 'text', text: body },
 });
+
+/** The send cases every WhatsApp provider supports: text, an image with a caption, a location. */
+export const commonSends = (): ProviderContractFixture['sends'] => [
+  { name: 'text', message: () => text() },
+  {
+    name: 'image',
+    message: () => ({
+      ...text(),
+      content: { type: 'media', mediaType: 'image', url: 'https://example.com/a.jpg', caption: 'Receipt' },
+    }),
+  },
+  {
+    name: 'location',
+    message: () => ({
+      ...text(),
+      content: { type: 'location', latitude: 45.46, longitude: 9.19, name: 'Duomo' },
+    }),
+  },
+];

@@ -11,7 +11,13 @@ import {
   twilioWebhookRequest,
   type TwilioInboundInput,
 } from '../mocks/twilio';
-import { CONTRACT_CUSTOMER, NEVER_WROTE, text, type ProviderContractFixture } from './provider-fixture';
+import {
+  CONTRACT_CUSTOMER,
+  NEVER_WROTE,
+  text,
+  type ProviderContractFixture,
+  commonSends,
+} from './provider-fixture';
 
 const API = 'https://api.twilio.contract.test';
 const CONTENT = 'https://content.twilio.contract.test';
@@ -83,14 +89,7 @@ export const twilioFixture: ProviderContractFixture = {
     }),
   sentCount: () => sim.state.messages.length,
   sends: [
-    { name: 'text', message: () => text() },
-    {
-      name: 'image',
-      message: () => ({
-        ...text(),
-        content: { type: 'media', mediaType: 'image', url: 'https://example.com/a.jpg', caption: 'Receipt' },
-      }),
-    },
+    ...commonSends(),
     {
       name: 'document',
       message: () => ({
@@ -101,13 +100,6 @@ export const twilioFixture: ProviderContractFixture = {
           url: 'https://example.com/a.pdf',
           filename: 'a.pdf',
         },
-      }),
-    },
-    {
-      name: 'location',
-      message: () => ({
-        ...text(),
-        content: { type: 'location', latitude: 45.46, longitude: 9.19, name: 'Duomo' },
       }),
     },
     { name: 'template (ContentSid + ContentVariables)', message: () => templateMessage() },
