@@ -1,6 +1,7 @@
 // HighLevel Marketplace OAuth (docs/Authorization.md, oauth.json) through oauth4webapi. HighLevel publishes no
 // discovery document, so the AuthorizationServer is built from the configured URLs.
 import * as oauth from 'oauth4webapi';
+import { isLoopbackHttp } from '../loopback';
 import { CrmHttpError, vendorMessageOf } from './crm-http-error';
 import { parseHighLevelLocationTokenResponse, parseHighLevelTokenResponse } from './highlevel-api';
 import type { HighLevelLocationToken, HighLevelTokenSet, HighLevelUserType } from './highlevel-api';
@@ -32,12 +33,6 @@ export function buildHighLevelAuthorizeUrl(input: AuthorizeUrlInput): string {
   if (input.loginWindowOpenMode) url.searchParams.set('loginWindowOpenMode', input.loginWindowOpenMode);
   // URLSearchParams writes spaces as "+"; the documented template has plain spaces, so send %20.
   return url.toString().replace(/\+/g, '%20');
-}
-
-/** Plain http is allowed only against the loopback simulator (local mode, tests). */
-export function isLoopbackHttp(url: string): boolean {
-  const u = new URL(url);
-  return u.protocol === 'http:' && u.hostname === '127.0.0.1';
 }
 
 function authorizationServer(tokenUrl: string): oauth.AuthorizationServer {
@@ -286,3 +281,5 @@ function toCrmError(err: unknown, operation: string): CrmHttpError {
     operation,
   });
 }
+
+export { isLoopbackHttp };

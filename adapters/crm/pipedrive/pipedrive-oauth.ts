@@ -1,6 +1,7 @@
 // Pipedrive Marketplace OAuth 2.0 through oauth4webapi (RD/marketplace-oauth-authorization, vendors/pipedrive.md §1).
 // Pipedrive publishes no discovery document, so the AuthorizationServer is built by hand.
 import * as oauth from 'oauth4webapi';
+import { isLoopbackHttp } from '../loopback';
 import { AppError } from '../../../src/core/errors';
 import { tokenResponseSchema } from './pipedrive-api';
 import { createPipedriveClient } from './pipedrive-client';
@@ -47,15 +48,6 @@ function authorizationServer(oauthBaseUrl: string | undefined): oauth.Authorizat
     token_endpoint: `${base}/oauth/token`,
     revocation_endpoint: `${base}/oauth/revoke`,
   };
-}
-
-/** Plain http is allowed only towards the loopback simulator (tests, local mode), never a real host. */
-export function isLoopbackHttp(url: string): boolean {
-  const u = new URL(url);
-  return (
-    u.protocol === 'http:' &&
-    (u.hostname === '127.0.0.1' || u.hostname === 'localhost' || u.hostname === '[::1]')
-  );
 }
 
 /**
@@ -266,3 +258,5 @@ export async function fetchPipedriveIdentity(
     companyDomain: me.company_domain ?? undefined,
   };
 }
+
+export { isLoopbackHttp };
