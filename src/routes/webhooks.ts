@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { verifyMetaSubscription } from '../../adapters/providers/meta/meta-signature';
 import type { ProviderAdapter, WebhookRequest } from '../../adapters/providers/types';
 import type { AppEnv } from '../app';
+import type { Connection } from '../store/connections';
 import { requireSecret } from '../config';
 import { AppError } from '../core/errors';
 import { paramsWith, readRawBody } from '../http/body';
@@ -46,13 +47,22 @@ export const webhookRoutes = new Hono<AppEnv>()
     const events = adapter.parseWebhook(request);
     const { connections } = await ctx.secretStores();
     // Meta routes by phone_number_id (messages, statuses) or WABA id (template updates).
+    // Meta batches many events for the same number into one POST: look each routing key up once.
+    const resolved = new Map<string, Promise<Connection | null>>();
+    const lookup = (key: string, find: () => Promise<Connection | null>) => {
+      if (!resolved.has(key)) resolved.set(key, find());
+      return resolved.get(key)!;
+    };
     const result = await ingestEvents(ctx, events, async (event) => {
-      if (!event.routingKey) return null;
+      const routingKey = event.routingKey;
+      if (!routingKey) return null;
       if (event.kind === 'template_status') {
-        const [first] = await connections.listByProviderAccount('meta', event.routingKey);
-        return first ?? null;
+        return lookup(`waba:${routingKey}`, async () => {
+          const [first] = await connections.listByProviderAccount('meta', routingKey);
+          return first ?? null;
+        });
       }
-      return connections.findByRoutingKey('meta', event.routingKey);
+      return lookup(`phone:${routingKey}`, () => connections.findByRoutingKey('meta', routingKey));
     });
     return c.json({ ok: true, ...result });
   })
