@@ -61,7 +61,6 @@ async function measure(
     persistTo,
     appPort: 0,
     simPort: 0,
-    inspectorPort: 0,
     stdio: 'pipe',
     ...(entry ? { entry } : {}),
   });

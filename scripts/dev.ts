@@ -1,5 +1,5 @@
 // `npm run dev`: local mode on a fresh clone, offline, without credentials (DESIGN.md §5).
-// Ports: APP_PORT (8787), SIM_PORT (8789), INSPECTOR_PORT (9229). LOG_SIMULATOR=1 logs every simulator call.
+// Ports: APP_PORT (8787), SIM_PORT (8789); INSPECTOR_PORT (e.g. 9229) attaches wrangler's DevTools inspector. LOG_SIMULATOR=1 logs every simulator call.
 import { startLocalMode } from './local-mode/index';
 import type { LocalMode } from './local-mode/index';
 
@@ -56,7 +56,9 @@ async function main(): Promise<void> {
   const mode = await startLocalMode({
     appPort: envPort('APP_PORT', 8787),
     simPort: envPort('SIM_PORT', 8789),
-    inspectorPort: envPort('INSPECTOR_PORT', 9229),
+    // DevTools only on request: wrangler's inspector proxy costs a loopback round trip per outbound fetch.
+    ...(process.env.INSPECTOR_PORT ? { inspectorPort: envPort('INSPECTOR_PORT', 9229) } : {}),
+    watch: true,
     stdio: 'inherit',
     logSimulatorRequests: process.env.LOG_SIMULATOR === '1',
     log: (line) => console.log(`[local-mode] ${line}`),

@@ -28,8 +28,10 @@ export interface LocalModeOptions {
   appPort?: number;
   /** Simulator port; 0 = a free one. Default 8789. */
   simPort?: number;
-  /** Devtools inspector port; 0 = a free one. Default 9229. */
+  /** DevTools inspector port; 0 = a free one. Default: no inspector (scripts/local-mode/worker-host.ts says why). */
   inspectorPort?: number;
+  /** Rebuild and reload the Worker when its sources change (npm run dev). */
+  watch?: boolean;
   /**
    * Where local D1 lives (wrangler --persist-to). Default `.wrangler/state`, shared with `wrangler dev` and
    * `npm run db:migrate:local`. Tests pass a temporary directory.
@@ -85,7 +87,8 @@ export async function startLocalMode(options: LocalModeOptions = {}): Promise<Lo
   try {
     const appPort = await port(options.appPort, 8787, host);
     const simPort = await port(options.simPort, 8789, host);
-    const inspectorPort = await port(options.inspectorPort, 9229, host);
+    const inspectorPort =
+      options.inspectorPort === undefined ? undefined : await port(options.inspectorPort, 9229, host);
     const appOrigin = `http://${host}:${appPort}`;
     const simOrigin = `http://${host}:${simPort}`;
 
@@ -140,7 +143,8 @@ export async function startLocalMode(options: LocalModeOptions = {}): Promise<Lo
     const dev: WranglerDev = startWranglerDev({
       host,
       port: appPort,
-      inspectorPort,
+      ...(inspectorPort === undefined ? {} : { inspectorPort }),
+      ...(options.watch ? { watch: true } : {}),
       persistTo,
       stdio,
       ...(envFile ? { envFile } : {}),

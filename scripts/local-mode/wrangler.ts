@@ -1,12 +1,15 @@
-// Runs wrangler as a child process: D1 migrations on the local SQLite, then `wrangler dev` on loopback.
+// Runs wrangler in child processes: D1 migrations on the local SQLite, then the Worker under wrangler's dev engine
+// (worker-host.ts) on loopback.
 // Prompt-free and offline: no telemetry, no version check, no confirmation, no interactive dev session.
 import { spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import type { WorkerHostOptions } from './worker-host';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 const WRANGLER_BIN = path.join(REPO_ROOT, 'node_modules/wrangler/bin/wrangler.js');
+const WORKER_HOST = path.join(REPO_ROOT, 'scripts/local-mode/worker-host.ts');
 
 function wranglerEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
   return {
@@ -60,11 +63,14 @@ export async function applyMigrations(options: WranglerCommon): Promise<void> {
 export interface WranglerDevOptions extends WranglerCommon {
   host: string;
   port: number;
-  inspectorPort: number;
-  /** Vars file passed with --env-file (replaces .dev.vars); without it wrangler reads .dev.vars. */
+  /** DevTools inspector port; absent = no inspector (see worker-host.ts for why that is the default). */
+  inspectorPort?: number;
+  /** Vars file (replaces .dev.vars); without it wrangler reads .dev.vars. */
   envFile?: string;
   /** Worker entry overriding wrangler.toml's `main`. */
   entry?: string;
+  /** Rebuild and reload on source changes. */
+  watch?: boolean;
 }
 
 export interface WranglerDev {
@@ -73,38 +79,31 @@ export interface WranglerDev {
   stop(): Promise<void>;
 }
 
+/** The Worker under wrangler's dev engine, in a child process (scripts/local-mode/worker-host.ts). */
 export function startWranglerDev(options: WranglerDevOptions): WranglerDev {
-  const args = [
-    WRANGLER_BIN,
-    'dev',
-    ...(options.entry ? [options.entry] : []),
-    '--local',
-    '--ip',
-    options.host,
-    '--port',
-    String(options.port),
-    '--inspector-ip',
-    options.host,
-    '--inspector-port',
-    String(options.inspectorPort),
-    '--persist-to',
-    options.persistTo,
-    '--show-interactive-dev-session=false',
-    ...(options.envFile ? ['--env-file', options.envFile] : []),
-  ];
-  // Same process group as us: if whoever started us ends the group (a terminal's Ctrl-C, a CI runner), wrangler
-  // goes too. wrangler ends its workerd itself on SIGTERM.
-  const child = spawn(process.execPath, args, {
+  const hostOptions: WorkerHostOptions = {
+    repoRoot: REPO_ROOT,
+    host: options.host,
+    port: options.port,
+    persistTo: options.persistTo,
+    watch: options.watch ?? false,
+    ...(options.inspectorPort === undefined ? {} : { inspectorPort: options.inspectorPort }),
+    ...(options.envFile ? { envFile: options.envFile } : {}),
+    ...(options.entry ? { entry: options.entry } : {}),
+  };
+  // Same process group as us: if whoever started us ends the group (a terminal's Ctrl-C, a CI runner), the host
+  // goes too; it disposes its workerd on SIGTERM/SIGINT, and when our end of its stdin closes.
+  const child = spawn(process.execPath, ['--import', 'tsx', WORKER_HOST], {
     cwd: REPO_ROOT,
-    env: wranglerEnv({ CI: 'false' }),
-    stdio: options.stdio === 'inherit' ? ['ignore', 'inherit', 'inherit'] : 'pipe',
+    env: wranglerEnv({ CI: 'false', WABRIDGE_WORKER_HOST: JSON.stringify(hostOptions) }),
+    stdio: options.stdio === 'inherit' ? ['pipe', 'inherit', 'inherit'] : 'pipe',
   });
   const output = collect(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const signal = (sig: NodeJS.Signals) => {
     if (child.exitCode === null && child.signalCode === null) child.kill(sig);
   };
-  // Whatever ends this process (an uncaught error, process.exit in a signal handler), wrangler must not outlive it.
+  // Whatever ends this process (an uncaught error, process.exit in a signal handler), the host must not outlive it.
   const onExit = () => signal('SIGTERM');
   process.once('exit', onExit);
   return {

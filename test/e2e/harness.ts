@@ -64,7 +64,6 @@ export async function startHarness(): Promise<Harness> {
   const mode = await startLocalMode({
     appPort: 0,
     simPort: 0,
-    inspectorPort: 0,
     isolated: true,
     persistTo,
     stdio: 'pipe',

@@ -17,7 +17,6 @@ beforeAll(async () => {
   mode = await startLocalMode({
     appPort: 0,
     simPort: 0,
-    inspectorPort: 0,
     persistTo: stateDir,
     isolated: true,
     stdio: 'pipe',
