@@ -1,4 +1,5 @@
 // createApp(): the one place where routes and middleware are composed (DESIGN.md §2, STYLE.md).
+import './zod-locale';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';

@@ -1,4 +1,5 @@
 // Worker entry: fetch (Hono app), queue (sends, CRM deliveries, retries), scheduled (template sync).
+import './zod-locale';
 import { createApp, platformFromEnv } from './app';
 import { AppContext } from './context';
 import type { Env } from './env';

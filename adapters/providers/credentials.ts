@@ -1,33 +1,29 @@
 // Per-connection provider credentials, parsed with zod at the API boundary and after decryption.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 export const metaCredentialsSchema = z.object({
-  accessToken: z.string().min(10),
-  wabaId: z.string().regex(/^\d+$/, 'WhatsApp Business Account id is numeric'),
-  phoneNumberId: z.string().regex(/^\d+$/, 'phone number id is numeric'),
+  accessToken: z.string().check(z.minLength(10)),
+  wabaId: z.string().check(z.regex(/^\d+$/, 'WhatsApp Business Account id is numeric')),
+  phoneNumberId: z.string().check(z.regex(/^\d+$/, 'phone number id is numeric')),
   /** Optional per-connection app secret; defaults to META_APP_SECRET. */
-  appSecret: z.string().min(8).optional(),
-  apiVersion: z
-    .string()
-    .regex(/^v\d+\.\d+$/)
-    .default('v23.0'),
+  appSecret: z.optional(z.string().check(z.minLength(8))),
+  apiVersion: z._default(z.string().check(z.regex(/^v\d+\.\d+$/)), 'v23.0'),
 });
 
 export const twilioCredentialsSchema = z.object({
-  accountSid: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'Account SID starts with AC and has 32 hex digits'),
-  authToken: z.string().min(16),
-  /** WhatsApp sender in E.164 (without the `whatsapp:` prefix). */
-  from: z.string().regex(/^\+[1-9]\d{6,14}$/),
-  messagingServiceSid: z
+  accountSid: z
     .string()
-    .regex(/^MG[0-9a-fA-F]{32}$/)
-    .optional(),
+    .check(z.regex(/^AC[0-9a-fA-F]{32}$/, 'Account SID starts with AC and has 32 hex digits')),
+  authToken: z.string().check(z.minLength(16)),
+  /** WhatsApp sender in E.164 (without the `whatsapp:` prefix). */
+  from: z.string().check(z.regex(/^\+[1-9]\d{6,14}$/)),
+  messagingServiceSid: z.optional(z.string().check(z.regex(/^MG[0-9a-fA-F]{32}$/))),
 });
 
 export const cmCredentialsSchema = z.object({
   productToken: z.uuid(),
   /** Sender number in E.164. */
-  from: z.string().regex(/^\+[1-9]\d{6,14}$/),
+  from: z.string().check(z.regex(/^\+[1-9]\d{6,14}$/)),
 });
 
 export type MetaCredentials = z.infer<typeof metaCredentialsSchema>;

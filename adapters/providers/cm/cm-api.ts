@@ -5,7 +5,7 @@
 // - developers.cm.com/messaging/docs/incoming-messages + whatsapp-inbound (inbound webhook),
 // - SDK cmdotcom/text-sdk-dotnet `CM.Text/BusinessMessaging/Model/*` and cmdotcom/text-sdk-php
 //   `src/CMText/RichContent/**` (request models).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { WhatsAppInteractive } from '../whatsapp-interactive';
 
 /** Default gateway; the legacy gw.cmtelecom.com host is only available on request (vendors/providers.md §C). */
@@ -84,17 +84,17 @@ export interface CmSendRequest {
 /** Loose request schema for the simulator: checks the envelope, keeps every part as sent. */
 export const cmSendRequestSchema = z.object({
   messages: z.object({
-    authentication: z.object({ producttoken: z.string() }).optional(),
+    authentication: z.optional(z.object({ producttoken: z.string() })),
     msg: z.array(
       z.looseObject({
         from: z.string(),
         to: z.array(z.object({ number: z.string() })),
-        body: z.object({ type: z.string().optional(), content: z.string().optional() }).optional(),
-        reference: z.string().optional(),
-        allowedChannels: z.array(z.string()).optional(),
-        richContent: z
-          .looseObject({ conversation: z.array(z.record(z.string(), z.unknown())).optional() })
-          .optional(),
+        body: z.optional(z.object({ type: z.optional(z.string()), content: z.optional(z.string()) })),
+        reference: z.optional(z.string()),
+        allowedChannels: z.optional(z.array(z.string())),
+        richContent: z.optional(
+          z.looseObject({ conversation: z.optional(z.array(z.record(z.string(), z.unknown()))) }),
+        ),
       }),
     ),
   }),
@@ -104,19 +104,19 @@ export const cmSendRequestSchema = z.object({
 // Send response (developers.cm.com/messaging/docs/responses-errors-json; SDK Response.HttpResponseBody).
 
 export const cmResponseMessageSchema = z.object({
-  to: z.string().nullish(),
+  to: z.nullish(z.string()),
   status: z.string(),
-  reference: z.string().nullish(),
-  parts: z.number().nullish(),
-  messageDetails: z.string().nullish(),
+  reference: z.nullish(z.string()),
+  parts: z.nullish(z.number()),
+  messageDetails: z.nullish(z.string()),
   // The dotnet SDK models it as a string, the docs show a number: accept both.
-  messageErrorCode: z.union([z.number(), z.string()]).nullish(),
+  messageErrorCode: z.nullish(z.union([z.number(), z.string()])),
 });
 
 export const cmResponseSchema = z.object({
-  details: z.string().nullish(),
+  details: z.nullish(z.string()),
   errorCode: z.coerce.number(),
-  messages: z.array(cmResponseMessageSchema).nullish(),
+  messages: z.nullish(z.array(cmResponseMessageSchema)),
 });
 
 export type CmResponse = z.infer<typeof cmResponseSchema>;
@@ -128,16 +128,16 @@ export type CmResponseMessage = z.infer<typeof cmResponseMessageSchema>;
 const scalar = z.union([z.string(), z.number()]);
 
 export const cmStatusReportMsgSchema = z.looseObject({
-  received: z.string().nullish(),
-  to: scalar.nullish(),
-  reference: scalar.nullish(),
+  received: z.nullish(z.string()),
+  to: z.nullish(scalar),
+  reference: z.nullish(scalar),
   status: z.looseObject({
-    code: scalar.nullish(),
-    errorCode: scalar.nullish(),
-    errorDescription: z.string().nullish(),
+    code: z.nullish(scalar),
+    errorCode: z.nullish(scalar),
+    errorDescription: z.nullish(z.string()),
   }),
-  operator: scalar.nullish(),
-  channel: z.string().nullish(),
+  operator: z.nullish(scalar),
+  channel: z.nullish(z.string()),
 });
 
 export const cmStatusReportSchema = z.object({
@@ -153,24 +153,24 @@ export type CmStatusReportMsg = z.infer<typeof cmStatusReportMsgSchema>;
 // (vendors/providers.md §C): the documented ones are typed, everything else is kept loose.
 
 export const cmInboundMediaSchema = z.looseObject({
-  mediaUri: z.string().nullish(),
-  contentType: z.string().nullish(),
-  title: z.string().nullish(),
+  mediaUri: z.nullish(z.string()),
+  contentType: z.nullish(z.string()),
+  title: z.nullish(z.string()),
 });
 
 export const cmInboundSchema = z.looseObject({
-  reference: scalar.nullish(),
-  from: z.looseObject({ number: scalar, name: z.string().nullish() }),
-  to: z.looseObject({ number: scalar }).nullish(),
+  reference: z.nullish(scalar),
+  from: z.looseObject({ number: scalar, name: z.nullish(z.string()) }),
+  to: z.nullish(z.looseObject({ number: scalar })),
   message: z.looseObject({
-    text: z.string().nullish(),
-    media: cmInboundMediaSchema.nullish(),
-    custom: z.record(z.string(), z.unknown()).nullish(),
+    text: z.nullish(z.string()),
+    media: z.nullish(cmInboundMediaSchema),
+    custom: z.nullish(z.record(z.string(), z.unknown())),
   }),
-  groupings: z.array(z.string().nullish()).nullish(),
-  timeUtc: z.string().nullish(),
-  channel: z.string().nullish(),
-  messageContext: z.unknown().optional(),
+  groupings: z.nullish(z.array(z.nullish(z.string()))),
+  timeUtc: z.nullish(z.string()),
+  channel: z.nullish(z.string()),
+  messageContext: z.optional(z.unknown()),
 });
 
 export type CmInbound = z.infer<typeof cmInboundSchema>;

@@ -1,5 +1,5 @@
 // Raw Meta webhook body → normalized ProviderEvent[] (DESIGN.md §3.4, vendors/providers.md "Webhooks").
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AppError } from '../../../src/core/errors';
 import type { MessageStatus } from '../../../src/core/message';
 import type { TemplateStatus } from '../../../src/core/template';

@@ -1,7 +1,7 @@
 // Meta WhatsApp Cloud API adapter: Graph calls with axios (fetch adapter, Workers-safe), every response parsed with zod.
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AppError, ProviderError } from '../../../src/core/errors';
 import type { OutboundMessage } from '../../../src/core/message';
 import type { Template, TemplateDraft, TemplateStatus } from '../../../src/core/template';
@@ -42,7 +42,7 @@ export interface MetaAdapterOptions {
 const TEMPLATE_FIELDS =
   'id,name,language,status,category,previous_category,parameter_format,components,rejected_reason,quality_score';
 
-function parseOrThrow<T extends z.ZodType>(
+function parseOrThrow<T extends z.ZodMiniType>(
   schema: T,
   data: unknown,
   operation: MetaOperation,

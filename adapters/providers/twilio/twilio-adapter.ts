@@ -1,7 +1,7 @@
 // Twilio WhatsApp adapter: Messages API (api.twilio.com) + Content API (content.twilio.com) behind ProviderAdapter.
 import axios from 'axios';
 import type { AxiosInstance } from 'axios';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import { AppError, ProviderError } from '../../../src/core/errors';
 import type { TemplateDraft } from '../../../src/core/template';
 import { lint } from '../../../src/core/template-lint';
@@ -65,7 +65,7 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): ProviderAdap
     return client;
   }
 
-  async function call<S extends z.ZodType>(
+  async function call<S extends z.ZodMiniType>(
     operation: TwilioOperation,
     schema: S,
     request: { method: 'GET' | 'POST'; url: string; data?: unknown; form?: URLSearchParams },
