@@ -1,7 +1,7 @@
 // The one error envelope of DESIGN.md §4: {"error":{"code","message","details"?}}.
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import * as z from 'zod';
+import { $ZodError } from 'zod/v4/core';
 import {
   AppError,
   ERROR_CODES,
@@ -21,7 +21,7 @@ export function errorResponse(c: Context, code: ErrorCode, message: string, deta
 }
 
 /** zod issues → a list naming each field path. */
-export function zodDetails(error: z.ZodError): { path: string; message: string }[] {
+export function zodDetails(error: $ZodError): { path: string; message: string }[] {
   return error.issues.map((issue) => ({
     path: issue.path.map(String).join('.') || '(root)',
     message: issue.message,
@@ -39,7 +39,8 @@ export function handleError(err: unknown, c: Context): Response {
       retryAfterMs: err.retryAfterMs,
     });
   }
-  if (err instanceof z.ZodError)
+  // $ZodError, not the classic ZodError: zod/mini's parse() throws the core class (classic errors are one too).
+  if (err instanceof $ZodError)
     return errorResponse(c, 'invalid_request', 'Invalid request', zodDetails(err));
   // Unexpected: log the class and message only (messages we build never carry secrets), answer 500.
   const requestId = c.get('requestId' as never) as string | undefined;

@@ -5,18 +5,18 @@
 // Implemented with WebCrypto AES-CBC plus MD5 from @noble/hashes (WebCrypto has no MD5) instead of crypto-js, which
 // cost ~19 KB of Worker bundle; crypto-js stays a devDependency so the test simulator proves the formats interoperate.
 import { md5 } from '@noble/hashes/legacy.js';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '../../../src/core/errors';
 
 /** Decrypted user context; `activeLocation` only in a sub-account (location) context. */
 export const ssoUserSchema = z.looseObject({
-  userId: z.string().min(1),
-  companyId: z.string().min(1),
-  role: z.string().min(1),
-  type: z.string().min(1),
-  activeLocation: z.string().min(1).optional(),
-  userName: z.string().optional(),
-  email: z.string().optional(),
+  userId: z.string().check(z.minLength(1)),
+  companyId: z.string().check(z.minLength(1)),
+  role: z.string().check(z.minLength(1)),
+  type: z.string().check(z.minLength(1)),
+  activeLocation: z.optional(z.string().check(z.minLength(1))),
+  userName: z.optional(z.string()),
+  email: z.optional(z.string()),
 });
 
 export interface HighLevelSsoUser {

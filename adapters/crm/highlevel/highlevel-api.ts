@@ -1,35 +1,35 @@
 // Zod schemas of HighLevel's wire format (specs/highlevel/*.json, docs/*.md) and the parsers that turn them into
 // our camelCase objects. Only the fields we rely on are required; everything else passes through untouched.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 // ---------------------------------------------------------------- OAuth (oauth.json)
 
 /** GetAccessCodeSuccessfulResponseDto. `userId` is the only field the spec marks required. */
 export const tokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.number().positive(),
-  refresh_token: z.string().min(1),
-  scope: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.optional(z.string()),
+  expires_in: z.number().check(z.positive()),
+  refresh_token: z.string().check(z.minLength(1)),
+  scope: z.optional(z.string()),
   userType: z.enum(['Location', 'Company']),
-  locationId: z.string().optional(),
-  companyId: z.string().optional(),
-  approvedLocations: z.array(z.string()).optional(),
-  userId: z.string().optional(),
-  planId: z.string().optional(),
-  isBulkInstallation: z.boolean().optional(),
+  locationId: z.optional(z.string()),
+  companyId: z.optional(z.string()),
+  approvedLocations: z.optional(z.array(z.string())),
+  userId: z.optional(z.string()),
+  planId: z.optional(z.string()),
+  isBulkInstallation: z.optional(z.boolean()),
 });
 
 /** GetLocationAccessTokenSuccessfulResponseDto: no companyId, and the spec does not promise a refresh token. */
 export const locationTokenResponseSchema = z.looseObject({
-  access_token: z.string().min(1),
-  token_type: z.string().optional(),
-  expires_in: z.number().positive(),
-  refresh_token: z.string().optional(),
-  scope: z.string().optional(),
-  locationId: z.string().optional(),
-  userId: z.string().optional(),
-  planId: z.string().optional(),
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.optional(z.string()),
+  expires_in: z.number().check(z.positive()),
+  refresh_token: z.optional(z.string()),
+  scope: z.optional(z.string()),
+  locationId: z.optional(z.string()),
+  userId: z.optional(z.string()),
+  planId: z.optional(z.string()),
 });
 
 export type HighLevelUserType = 'Location' | 'Company';
@@ -115,67 +115,69 @@ export function parseHighLevelLocationTokenResponse(
 
 /** UpsertContactDto, the subset we send. */
 export const upsertContactRequestSchema = z.object({
-  locationId: z.string().min(1),
-  phone: z.string().min(1),
-  name: z.string().optional(),
-  source: z.string().optional(),
+  locationId: z.string().check(z.minLength(1)),
+  phone: z.string().check(z.minLength(1)),
+  name: z.optional(z.string()),
+  source: z.optional(z.string()),
 });
 export type UpsertContactRequest = z.infer<typeof upsertContactRequestSchema>;
 
 /** UpsertContactsSuccessfulResponseDto: `contact` is GetContectByIdSchema (sic). */
 export const upsertContactResponseSchema = z.looseObject({
-  new: z.boolean().optional(),
+  new: z.optional(z.boolean()),
   contact: z.looseObject({
-    id: z.string().min(1),
-    phone: z.string().optional(),
-    name: z.string().optional(),
+    id: z.string().check(z.minLength(1)),
+    phone: z.optional(z.string()),
+    name: z.optional(z.string()),
   }),
-  traceId: z.string().optional(),
+  traceId: z.optional(z.string()),
 });
 
 // ---------------------------------------------------------------- Conversations (conversations.json, 2021-04-15)
 
 /** SendConversationResponseDto (GET /conversations/search). */
 export const searchConversationsResponseSchema = z.looseObject({
-  conversations: z.array(z.looseObject({ id: z.string().min(1), contactId: z.string().optional() })),
-  total: z.number().optional(),
+  conversations: z.array(
+    z.looseObject({ id: z.string().check(z.minLength(1)), contactId: z.optional(z.string()) }),
+  ),
+  total: z.optional(z.number()),
 });
 
 /** CreateConversationDto. */
 export const createConversationRequestSchema = z.object({
-  locationId: z.string().min(1),
-  contactId: z.string().min(1),
+  locationId: z.string().check(z.minLength(1)),
+  contactId: z.string().check(z.minLength(1)),
 });
 
 /** CreateConversationSuccessResponse. */
 export const createConversationResponseSchema = z.looseObject({
-  success: z.boolean().optional(),
-  conversation: z.looseObject({ id: z.string().min(1), contactId: z.string().optional() }),
+  success: z.optional(z.boolean()),
+  conversation: z.looseObject({ id: z.string().check(z.minLength(1)), contactId: z.optional(z.string()) }),
 });
 
 /** ProcessMessageBodyDto as we send it to POST /conversations/messages/inbound. The spec types `direction` as
  * "object" but documents the values "inbound"/"outbound" (default outbound): we send the string. */
 export const addMessageRequestSchema = z.object({
   type: z.literal('SMS'),
-  conversationProviderId: z.string().min(1),
-  contactId: z.string().min(1),
-  conversationId: z.string().min(1),
+  conversationProviderId: z.string().check(z.minLength(1)),
+  contactId: z.string().check(z.minLength(1)),
+  conversationId: z.string().check(z.minLength(1)),
   message: z.string(),
-  attachments: z.array(z.string()).optional(),
-  altId: z.string().optional(),
+  attachments: z.optional(z.array(z.string())),
+  altId: z.optional(z.string()),
   direction: z.enum(['inbound', 'outbound']),
-  date: z.string().optional(),
+  date: z.optional(z.string()),
 });
 export type AddMessageRequest = z.infer<typeof addMessageRequestSchema>;
 
 /** ProcessMessageResponseDto. */
 export const addMessageResponseSchema = z.looseObject({
-  success: z.boolean().optional(),
-  conversationId: z.string().min(1),
-  messageId: z.string().min(1),
-  message: z.string().optional(),
-  contactId: z.string().optional(),
-  dateAdded: z.string().optional(),
+  success: z.optional(z.boolean()),
+  conversationId: z.string().check(z.minLength(1)),
+  messageId: z.string().check(z.minLength(1)),
+  message: z.optional(z.string()),
+  contactId: z.optional(z.string()),
+  dateAdded: z.optional(z.string()),
 });
 
 export const HIGHLEVEL_MESSAGE_STATUSES = ['delivered', 'failed', 'pending', 'read'] as const;
@@ -184,55 +186,55 @@ export type HighLevelMessageStatus = (typeof HIGHLEVEL_MESSAGE_STATUSES)[number]
 /** UpdateMessageStatusDto; ErrorDto needs all three of code, type, message. */
 export const updateMessageStatusRequestSchema = z.object({
   status: z.enum(HIGHLEVEL_MESSAGE_STATUSES),
-  error: z.object({ code: z.string(), type: z.string(), message: z.string() }).optional(),
+  error: z.optional(z.object({ code: z.string(), type: z.string(), message: z.string() })),
 });
 export type UpdateMessageStatusRequest = z.infer<typeof updateMessageStatusRequestSchema>;
 
 /** SendMessageResponseDto (PUT /conversations/messages/{id}/status). We do not depend on its fields. */
 export const updateMessageStatusResponseSchema = z.looseObject({
-  conversationId: z.string().optional(),
-  messageId: z.string().optional(),
-  status: z.string().optional(),
+  conversationId: z.optional(z.string()),
+  messageId: z.optional(z.string()),
+  status: z.optional(z.string()),
 });
 
 // ---------------------------------------------------------------- Webhooks (docs/AppInstall.md, AppUninstall.md)
 
 /** Replay-protection fields HighLevel adds to webhook bodies (docs/WebhookAuthentication.md). */
 const webhookEnvelope = {
-  timestamp: z.union([z.string(), z.number()]).optional(),
-  webhookId: z.string().optional(),
+  timestamp: z.optional(z.union([z.string(), z.number()])),
+  webhookId: z.optional(z.string()),
 };
 
 export const installEventSchema = z.looseObject({
   type: z.literal('INSTALL'),
-  appId: z.string().min(1),
-  companyId: z.string().optional(),
-  locationId: z.string().optional(),
-  userId: z.string().optional(),
-  planId: z.string().optional(),
-  versionId: z.string().optional(),
-  installType: z.string().optional(),
-  companyName: z.string().optional(),
-  isWhitelabelCompany: z.boolean().optional(),
-  trial: z
-    .looseObject({
-      onTrial: z.boolean().optional(),
-      trialDuration: z.number().optional(),
-      trialStartDate: z.string().optional(),
-    })
-    .optional(),
+  appId: z.string().check(z.minLength(1)),
+  companyId: z.optional(z.string()),
+  locationId: z.optional(z.string()),
+  userId: z.optional(z.string()),
+  planId: z.optional(z.string()),
+  versionId: z.optional(z.string()),
+  installType: z.optional(z.string()),
+  companyName: z.optional(z.string()),
+  isWhitelabelCompany: z.optional(z.boolean()),
+  trial: z.optional(
+    z.looseObject({
+      onTrial: z.optional(z.boolean()),
+      trialDuration: z.optional(z.number()),
+      trialStartDate: z.optional(z.string()),
+    }),
+  ),
   ...webhookEnvelope,
 });
 
 export const uninstallEventSchema = z.looseObject({
   type: z.literal('UNINSTALL'),
-  appId: z.string().min(1),
-  companyId: z.string().optional(),
-  locationId: z.string().optional(),
+  appId: z.string().check(z.minLength(1)),
+  companyId: z.optional(z.string()),
+  locationId: z.optional(z.string()),
   ...webhookEnvelope,
 });
 
-const otherEventSchema = z.looseObject({ type: z.string().min(1), ...webhookEnvelope });
+const otherEventSchema = z.looseObject({ type: z.string().check(z.minLength(1)), ...webhookEnvelope });
 
 interface EventMeta {
   webhookId?: string;
@@ -302,18 +304,18 @@ export function parseHighLevelAppEvent(json: unknown): HighLevelAppEvent {
 /** What HighLevel POSTs to the conversation provider's Delivery URL when a user (composer, workflow, bulk action)
  * sends through our provider. `type` is "SMS", or "Custom" for an extra SMS provider (highlevel-api-docs#55). */
 export const outboundDeliverySchema = z.looseObject({
-  contactId: z.string().min(1),
-  locationId: z.string().min(1),
-  messageId: z.string().min(1),
-  type: z.string().min(1),
-  phone: z.string().optional(),
-  message: z.string().optional(),
-  attachments: z.array(z.string()).optional(),
-  userId: z.string().optional(),
-  conversationId: z.string().optional(),
-  conversationProviderId: z.string().optional(),
-  replyToAltId: z.string().optional(),
-  emailMessageId: z.string().optional(),
+  contactId: z.string().check(z.minLength(1)),
+  locationId: z.string().check(z.minLength(1)),
+  messageId: z.string().check(z.minLength(1)),
+  type: z.string().check(z.minLength(1)),
+  phone: z.optional(z.string()),
+  message: z.optional(z.string()),
+  attachments: z.optional(z.array(z.string())),
+  userId: z.optional(z.string()),
+  conversationId: z.optional(z.string()),
+  conversationProviderId: z.optional(z.string()),
+  replyToAltId: z.optional(z.string()),
+  emailMessageId: z.optional(z.string()),
   ...webhookEnvelope,
 });
 

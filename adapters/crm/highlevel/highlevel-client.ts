@@ -2,7 +2,7 @@
 // each endpoint family requires, one refresh on 401, bounded waits on 429, and every failure as a CrmHttpError.
 import axios, { isAxiosError } from 'axios';
 import type { AxiosResponse } from 'axios';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { TokenSource } from '../types';
 import { CrmHttpError, vendorMessageOf } from './crm-http-error';
 import type { CrmFailureReason } from './crm-http-error';
@@ -36,7 +36,7 @@ export interface HighLevelRequest<T> {
   query?: Record<string, string | undefined>;
   body?: unknown;
   /** Response schema: a 2xx with another shape is a `malformed_response`. */
-  schema: z.ZodType<T>;
+  schema: z.ZodMiniType<T>;
   /** Extra statuses that mean "try again later" for this endpoint (e.g. 403 on status updates). */
   retryableStatuses?: number[];
 }

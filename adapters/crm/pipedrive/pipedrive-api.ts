@@ -2,16 +2,16 @@
 // Shapes from /work/shared/specs/pipedrive/openapi-v1.yaml and openapi-v2.yaml; only the fields we read.
 // Pipedrive answers `null` for many "optional" fields the spec types as plain strings/integers, so
 // optional reads are `.nullish()`.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 
 /** POST https://oauth.pipedrive.com/oauth/token (spec v1 `/oauth/token`, GetTokensResponse). */
 export const tokenResponseSchema = z.object({
-  access_token: z.string().min(1),
+  access_token: z.string().check(z.minLength(1)),
   token_type: z.string(),
-  refresh_token: z.string().min(1),
+  refresh_token: z.string().check(z.minLength(1)),
   // Comma list, e.g. "base,deals:full" (vendors/pipedrive.md §1).
-  scope: z.string().default(''),
-  expires_in: z.number().int().positive(),
+  scope: z._default(z.string(), ''),
+  expires_in: z.number().check(z.int()).check(z.positive()),
   // Always sent since 2020-06-01 (DEV changelog "new parameter in oauth/token responses").
   api_domain: z.url(),
 });
@@ -20,17 +20,17 @@ export type TokenResponse = z.infer<typeof tokenResponseSchema>;
 /** A phone entry of a v2 person (GET/POST /api/v2/persons): label is work|home|mobile|other. */
 export const personPhoneSchema = z.object({
   value: z.string(),
-  primary: z.boolean().nullish(),
-  label: z.string().nullish(),
+  primary: z.nullish(z.boolean()),
+  label: z.nullish(z.string()),
 });
 export type PersonPhone = z.infer<typeof personPhoneSchema>;
 
 /** v2 person (UpsertPersonResponse.data). */
 export const personSchema = z.object({
-  id: z.number().int(),
-  name: z.string().nullish(),
-  phones: z.array(personPhoneSchema).nullish(),
-  is_deleted: z.boolean().nullish(),
+  id: z.number().check(z.int()),
+  name: z.nullish(z.string()),
+  phones: z.nullish(z.array(personPhoneSchema)),
+  is_deleted: z.nullish(z.boolean()),
 });
 export type Person = z.infer<typeof personSchema>;
 
@@ -42,17 +42,17 @@ export const personSearchResponseSchema = z.object({
   data: z.object({
     items: z.array(
       z.object({
-        result_score: z.number().nullish(),
+        result_score: z.nullish(z.number()),
         item: z.object({
-          id: z.number().int(),
-          type: z.string().nullish(),
-          name: z.string().nullish(),
-          phones: z.array(z.string()).nullish(),
+          id: z.number().check(z.int()),
+          type: z.nullish(z.string()),
+          name: z.nullish(z.string()),
+          phones: z.nullish(z.array(z.string())),
         }),
       }),
     ),
   }),
-  additional_data: z.object({ next_cursor: z.string().nullish() }).nullish(),
+  additional_data: z.nullish(z.object({ next_cursor: z.nullish(z.string()) })),
 });
 export type PersonSearchResponse = z.infer<typeof personSearchResponseSchema>;
 export type PersonSearchItem = PersonSearchResponse['data']['items'][number]['item'];
@@ -65,21 +65,21 @@ export interface CreatePersonBody {
 
 /** v2 deal (UpsertDealResponse.data): we only need the linked person. */
 export const dealSchema = z.object({
-  id: z.number().int(),
-  title: z.string().nullish(),
-  person_id: z.number().int().nullish(),
+  id: z.number().check(z.int()),
+  title: z.nullish(z.string()),
+  person_id: z.nullish(z.number().check(z.int())),
 });
 export type Deal = z.infer<typeof dealSchema>;
 export const dealResponseSchema = z.object({ success: z.boolean(), data: dealSchema });
 
 /** v1 note (UpsertNoteResponse.data). Notes have no v2 endpoint yet, so they stay on /api/v1/notes. */
 export const noteSchema = z.object({
-  id: z.number().int(),
-  content: z.string().nullish(),
-  person_id: z.number().int().nullish(),
-  deal_id: z.number().int().nullish(),
-  add_time: z.string().nullish(),
-  update_time: z.string().nullish(),
+  id: z.number().check(z.int()),
+  content: z.nullish(z.string()),
+  person_id: z.nullish(z.number().check(z.int())),
+  deal_id: z.nullish(z.number().check(z.int())),
+  add_time: z.nullish(z.string()),
+  update_time: z.nullish(z.string()),
 });
 export type Note = z.infer<typeof noteSchema>;
 export const noteResponseSchema = z.object({ success: z.boolean(), data: noteSchema });
@@ -99,12 +99,12 @@ export interface UpdateNoteBody {
 export const currentUserResponseSchema = z.object({
   success: z.boolean(),
   data: z.object({
-    id: z.number().int(),
-    name: z.string().nullish(),
-    email: z.string().nullish(),
-    company_id: z.number().int(),
-    company_name: z.string().nullish(),
-    company_domain: z.string().nullish(),
+    id: z.number().check(z.int()),
+    name: z.nullish(z.string()),
+    email: z.nullish(z.string()),
+    company_id: z.number().check(z.int()),
+    company_name: z.nullish(z.string()),
+    company_domain: z.nullish(z.string()),
   }),
 });
 export type CurrentUserResponse = z.infer<typeof currentUserResponseSchema>;
@@ -113,10 +113,10 @@ export type CurrentUserResponse = z.infer<typeof currentUserResponseSchema>;
 export const userResponseSchema = z.object({
   success: z.boolean(),
   data: z.object({
-    id: z.number().int(),
-    name: z.string().nullish(),
-    active_flag: z.boolean().optional(),
-    access: z.array(z.object({ app: z.string(), admin: z.boolean().optional() })).default([]),
+    id: z.number().check(z.int()),
+    name: z.nullish(z.string()),
+    active_flag: z.optional(z.boolean()),
+    access: z._default(z.array(z.object({ app: z.string(), admin: z.optional(z.boolean()) })), []),
   }),
 });
 export type PipedriveUser = z.infer<typeof userResponseSchema>['data'];
@@ -131,26 +131,38 @@ export function isPipedriveAdmin(user: PipedriveUser): boolean {
 
 /** Pipedrive error envelope: `{success:false, error, error_info?, errorCode?}` (spec `unathorizedResponse` et al.). */
 export const errorBodySchema = z.object({
-  success: z.literal(false).optional(),
-  error: z.string().optional(),
-  error_info: z.string().nullish(),
-  errorCode: z.union([z.number(), z.string()]).nullish(),
+  success: z.optional(z.literal(false)),
+  error: z.optional(z.string()),
+  error_info: z.nullish(z.string()),
+  errorCode: z.nullish(z.union([z.number(), z.string()])),
 });
 
 /** The JWT Pipedrive signs for custom UI extensions (iframe `token` query / SDK GET_SIGNED_TOKEN). */
 export const panelJwtClaimsSchema = z.object({
   // Claim names from ONLYOFFICE/onlyoffice-pipedrive PipedriveTokenContext (official docs do not list them).
-  userId: z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String),
-  companyId: z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String),
-  iat: z.number().optional(),
+  userId: z.pipe(
+    z.union([z.number().check(z.int()), z.string().check(z.regex(/^\d+$/))]),
+    z.transform(String),
+  ),
+  companyId: z.pipe(
+    z.union([z.number().check(z.int()), z.string().check(z.regex(/^\d+$/))]),
+    z.transform(String),
+  ),
+  iat: z.optional(z.number()),
   exp: z.number(),
 });
 
 /** Uninstall: DELETE to the callback URL with this JSON (RD/app-uninstallation). */
 export const uninstallBodySchema = z.object({
-  client_id: z.string().min(1),
-  company_id: z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String),
-  user_id: z.union([z.number().int(), z.string().regex(/^\d+$/)]).transform(String),
-  timestamp: z.union([z.string(), z.number()]).transform(String).optional(),
+  client_id: z.string().check(z.minLength(1)),
+  company_id: z.pipe(
+    z.union([z.number().check(z.int()), z.string().check(z.regex(/^\d+$/))]),
+    z.transform(String),
+  ),
+  user_id: z.pipe(
+    z.union([z.number().check(z.int()), z.string().check(z.regex(/^\d+$/))]),
+    z.transform(String),
+  ),
+  timestamp: z.optional(z.pipe(z.union([z.string(), z.number()]), z.transform(String))),
 });
 export type UninstallBody = z.output<typeof uninstallBodySchema>;

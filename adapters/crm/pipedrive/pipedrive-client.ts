@@ -2,7 +2,7 @@
 // and users/me (v1 sunsets 2026-07-31 for most endpoints; notes have no v2 yet — vendors/pipedrive.md §0).
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { TokenSource } from '../types';
 import {
   currentUserResponseSchema,
@@ -61,7 +61,7 @@ export interface PipedriveClient {
   getUser(id: number): Promise<PipedriveUser | null>;
 }
 
-interface RequestSpec<S extends z.ZodType> {
+interface RequestSpec<S extends z.ZodMiniType> {
   method: 'GET' | 'POST' | 'PUT';
   path: string;
   query?: Record<string, string>;
@@ -121,7 +121,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
     return Math.min(maxWaitMs, 500 * 2 ** attempt);
   }
 
-  async function request<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S> | null> {
+  async function request<S extends z.ZodMiniType>(spec: RequestSpec<S>): Promise<z.output<S> | null> {
     const operation = `${spec.method} ${spec.path}`;
     const idempotent = spec.method !== 'POST';
     const url = spec.query ? `${spec.path}?${new URLSearchParams(spec.query).toString()}` : spec.path;
@@ -227,7 +227,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
     }
   }
 
-  async function must<S extends z.ZodType>(spec: RequestSpec<S>): Promise<z.output<S>> {
+  async function must<S extends z.ZodMiniType>(spec: RequestSpec<S>): Promise<z.output<S>> {
     return (await request(spec)) as z.output<S>;
   }
 
