@@ -1,8 +1,9 @@
 // Campaigns API (issue 7): CSV and JSON recipients, preflight, tier policy, pause / resume / cancel mid-flight,
 // progress with delivered / read and webhook pricing, per-recipient CSV, tenant isolation and bad input.
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value, typed loosely on purpose */
 import { createSessionToken } from '../../src/security/session';
+import { campaignTuning } from '../../src/services/campaign-runner';
 import { runJob } from '../../src/services/jobs';
 import { syncTemplates } from '../../src/services/template-sync';
 import { useAppHarness } from '../contract/app-harness';
@@ -10,9 +11,15 @@ import { TEST_SECRETS } from '../helpers/platform';
 
 const h = useAppHarness();
 
+const slicesPerInvocation = campaignTuning.slicesPerInvocation;
 beforeAll(() => {
   // Limiter waits move the test clock instead of sleeping.
   h.t.platform.sleep = async (ms) => h.t.clock.advance(ms);
+  // One slice per job, so the tests can act between slices; the last test runs chains as deployed.
+  campaignTuning.slicesPerInvocation = 1;
+});
+afterAll(() => {
+  campaignTuning.slicesPerInvocation = slicesPerInvocation;
 });
 
 afterEach(async () => {
@@ -246,5 +253,39 @@ describe('running a campaign', () => {
     expect(lines.filter((l) => l.includes(',cancelled,Campaign cancelled,'))).toHaveLength(100);
     const page = (await (await h.api('GET', `/api/campaigns/${id}/recipients?limit=2`)).json()) as any;
     expect(page.recipients[0]).toMatchObject({ seq: 1, phone: list[0], state: expect.any(String) });
+  });
+
+  it('stops a chain that runs many slices per invocation within one slice of a pause', async () => {
+    campaignTuning.slicesPerInvocation = slicesPerInvocation;
+    try {
+      const templateId = await approvedTemplate();
+      const { json } = await create({ templateId, csv: csv(phones(600, 1000).map((p) => `${p},A,B`)) });
+      const id = json.campaign.id as string;
+      // The admin presses pause while the chain is sending its second slice.
+      let pausing: Promise<Response> | undefined;
+      h.sims.meta.faults.add({
+        match: () => {
+          if (h.sims.meta.state.sent.length >= 60) pausing ??= h.api('POST', `/api/campaigns/${id}/pause`);
+          return false;
+        },
+        times: Number.POSITIVE_INFINITY,
+      });
+      expect(await runSlices(1)).toBe(1);
+      expect((await pausing)?.status).toBe(200);
+      const sent = h.sims.meta.state.sent.length;
+      // Whole slices of 40 only, and the pause seen at the start of the next slice (or the one after, if the
+      // pause's write lost the race with that slice's read).
+      expect(sent % 40).toBe(0);
+      expect(sent).toBeGreaterThanOrEqual(80);
+      expect(sent).toBeLessThanOrEqual(120);
+      await drain();
+      expect(h.sims.meta.state.sent.length).toBe(sent);
+      const after = (await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any;
+      expect(after.campaign.status).toBe('paused');
+      expect(after.progress.counts).toMatchObject({ sent, queued: 600 - sent });
+    } finally {
+      campaignTuning.slicesPerInvocation = 1;
+      h.sims.meta.faults.clear();
+    }
   });
 });

@@ -1,0 +1,49 @@
+// Campaign pacing knobs shared by the chain runner (campaign-runner.ts) and the slice sender (campaign-slice.ts):
+// parallelism, retry backoff, and a sleep that never wakes before the slot it waits for.
+import type { AppContext } from '../context';
+
+/** A job that died mid-slice leaves leases; after this long another job recovers them (Workers' max wall time). */
+export const CAMPAIGN_LEASE_MS = 15 * 60_000;
+/** Waits up to this long happen inside the invocation; longer ones go back to the queue with a delay. */
+export const MAX_INLINE_WAIT_MS = 1_000;
+/** Cloudflare Queues accept delays up to 12 h; longer waits (tier spread over days) hop several times. */
+export const MAX_QUEUE_DELAY_S = 43_200;
+
+/**
+ * Parallelism. A Worker invocation keeps at most 6 outbound connections open, so a sender at R msg/s needs
+ * about R/20 chains when the provider answers in ~300 ms. Benches in one Node process tune this down.
+ */
+export const campaignTuning = {
+  chains: (rate: number) => Math.min(50, Math.max(1, Math.ceil(rate / 20))),
+  /** Recipients per job: about two seconds of the chain's share, bounded so a crash strands few. */
+  slice: (rate: number, chains: number) => Math.min(100, Math.max(10, Math.ceil((2 * rate) / chains))),
+  concurrency: 6,
+  /**
+   * A chain invocation sends slice after slice while it has time left, re-reading the campaign between slices (so
+   * pause and cancel still land within one slice), instead of one slice per queue hop: a hop costs up to the
+   * queue's batch timeout, which at 1,000 msg/s is a second of the chain's share each time.
+   */
+  invocationMs: 20_000,
+  /** Bound on slices per invocation, whatever the clock says (tests run on fake clocks). */
+  slicesPerInvocation: 50,
+};
+
+/** Retry delay in ms: exponential with full jitter from 250 ms, never before the provider's Retry-After. */
+export function campaignBackoffMs(
+  attempt: number,
+  retryAfterMs = 0,
+  random: () => number = Math.random,
+): number {
+  const cap = Math.min(60_000, 250 * 2 ** Math.min(attempt, 10));
+  return Math.max(retryAfterMs, Math.ceil(cap / 2 + (random() * cap) / 2));
+}
+
+export async function sleep(ctx: AppContext, ms: number): Promise<void> {
+  if (ms <= 0) return;
+  if (ctx.platform.sleep) return ctx.platform.sleep(ms);
+  // Timers can fire early by the length of a busy event-loop turn (they count from the loop's cached time);
+  // a send before its slot would exceed the provider's cap, so wait out the remainder.
+  const until = ctx.now() + ms;
+  for (let left = ms; left > 0; left = until - ctx.now())
+    await new Promise((resolve) => setTimeout(resolve, left));
+}
