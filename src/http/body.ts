@@ -1,6 +1,6 @@
 // Request body readers: size limit, strict UTF-8, content type, zod. Bad input is always a 4xx envelope.
 import type { Context } from 'hono';
-import type { z } from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '../core/errors';
 import { zodDetails } from './errors';
 
@@ -59,8 +59,9 @@ export function requireContentType(c: Context, expected: string): void {
   }
 }
 
-export function parseWith<S extends z.ZodType>(schema: S, value: unknown, what = 'body'): z.output<S> {
-  const result = schema.safeParse(value);
+export function parseWith<S extends z.core.$ZodType>(schema: S, value: unknown, what = 'body'): z.output<S> {
+  // The function form takes any zod schema (zod/mini or classic): core schemas have no methods.
+  const result = z.safeParse(schema, value);
   if (!result.success) throw new AppError('invalid_request', `Invalid ${what}`, zodDetails(result.error));
   return result.data;
 }
@@ -75,7 +76,7 @@ export async function readJson(c: Context, maxBytes: number): Promise<unknown> {
   }
 }
 
-export async function jsonBody<S extends z.ZodType>(
+export async function jsonBody<S extends z.core.$ZodType>(
   c: Context,
   schema: S,
   maxBytes: number,
@@ -90,10 +91,10 @@ export async function formBody(c: Context, maxBytes: number): Promise<Record<str
   return Object.fromEntries(new URLSearchParams(text));
 }
 
-export function queryWith<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+export function queryWith<S extends z.core.$ZodType>(c: Context, schema: S): z.output<S> {
   return parseWith(schema, c.req.query(), 'query');
 }
 
-export function paramsWith<S extends z.ZodType>(c: Context, schema: S): z.output<S> {
+export function paramsWith<S extends z.core.$ZodType>(c: Context, schema: S): z.output<S> {
   return parseWith(schema, c.req.param(), 'path');
 }

@@ -1,16 +1,16 @@
 // /oauth/highlevel: Marketplace install (authorize → callback). Thin: parse, call the install service, answer.
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app';
 import { AppError } from '../core/errors';
 import { queryWith } from '../http/body';
 import { completeHighLevelInstall, startHighLevelInstall } from '../services/highlevel-install';
 
 const callbackQuery = z.object({
-  code: z.string().min(1).max(2048).optional(),
+  code: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(2048))),
   // Absent when the install starts from the marketplace listing (see completeHighLevelInstall).
-  state: z.string().min(1).max(512).optional(),
-  error: z.string().max(200).optional(),
+  state: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(512))),
+  error: z.optional(z.string().check(z.maxLength(200))),
 });
 
 export const highLevelOAuthRoutes = new Hono<AppEnv>()

@@ -1,7 +1,7 @@
 // /oauth/pipedrive: Marketplace install (authorize → callback) and uninstall (DELETE on the callback URL).
 // Thin: parse, call the install service, answer (DESIGN.md §4).
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../app';
 import { queryWith, readRawBody } from '../http/body';
 import {
@@ -11,10 +11,10 @@ import {
 } from '../services/pipedrive-install';
 
 const callbackQuery = z.object({
-  code: z.string().min(1).max(2048).optional(),
-  state: z.string().min(1).max(512).optional(),
+  code: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(2048))),
+  state: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(512))),
   // `?error=user_denied` when the user cancels on the consent screen (RD/marketplace-oauth-authorization).
-  error: z.string().max(200).optional(),
+  error: z.optional(z.string().check(z.maxLength(200))),
 });
 
 /** The uninstall body is four small fields; anything bigger is not Pipedrive. */

@@ -1,6 +1,6 @@
 // Provider webhooks: verify first (401, nothing stored), then store + enqueue, answer 200 fast (DESIGN.md §6).
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { verifyMetaSubscription } from '../../adapters/providers/meta/meta-signature';
 import type { ProviderAdapter, WebhookRequest } from '../../adapters/providers/types';
 import type { AppEnv } from '../app';
@@ -11,7 +11,7 @@ import { paramsWith, readRawBody } from '../http/body';
 import { bareProviderAdapter, providerAdapterFor } from '../services/providers';
 import { ingestEvents } from '../services/relay-inbound';
 
-const connectionParams = z.object({ connectionId: z.string().min(1).max(64) });
+const connectionParams = z.object({ connectionId: z.string().check(z.minLength(1)).check(z.maxLength(64)) });
 
 async function webhookRequest(c: Context<AppEnv>, publicUrl: string): Promise<WebhookRequest> {
   const rawBody = await readRawBody(c, c.get('ctx').config.MAX_BODY_BYTES);
@@ -86,7 +86,10 @@ export const webhookRoutes = new Hono<AppEnv>()
   })
   .post('/cm/:connectionId/:token', async (c) => {
     const ctx = c.get('ctx');
-    const { connectionId } = paramsWith(c, connectionParams.extend({ token: z.string().min(1).max(128) }));
+    const { connectionId } = paramsWith(
+      c,
+      z.extend(connectionParams, { token: z.string().check(z.minLength(1)).check(z.maxLength(128)) }),
+    );
     const { connections } = await ctx.secretStores();
     const connection = await connections.get(connectionId);
     if (!connection || connection.provider !== 'cm')

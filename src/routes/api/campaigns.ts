@@ -1,6 +1,6 @@
 // /api/campaigns (issue 7, DESIGN.md §4): thin — parse, call the campaign service, answer.
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app';
 import { AppError } from '../../core/errors';
 import { jsonBody, paramsWith, parseWith, queryWith, readRawBody } from '../../http/body';
@@ -16,40 +16,44 @@ import {
 } from '../../services/campaigns';
 import { requireSession, scopedConnection } from './auth';
 
-const variables = z.record(z.string().max(200), z.string().max(1024));
+const variables = z.record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(1024)));
 const boolish = z.union([
   z.boolean(),
-  z.enum(['true', 'false', '1', '0', 'on']).transform((v) => v !== 'false' && v !== '0'),
+  z.pipe(
+    z.enum(['true', 'false', '1', '0', 'on']),
+    z.transform((v) => v !== 'false' && v !== '0'),
+  ),
 ]);
 // Epoch ms, or an ISO date-time with offset.
 const startAt = z.union([
-  z.number().int().nonnegative(),
-  z.iso.datetime({ offset: true }).transform((v) => Date.parse(v)),
+  z.number().check(z.int()).check(z.nonnegative()),
+  z.pipe(
+    z.iso.datetime({ offset: true }),
+    z.transform((v) => Date.parse(v)),
+  ),
 ]);
 
 const createSchema = z.object({
-  connectionId: z.string().max(64).optional(),
-  templateId: z.string().min(1).max(64),
-  name: z.string().max(200).optional(),
-  csv: z.string().optional(),
-  recipients: z
-    .array(
-      z.object({
-        phone: z.string().max(64),
-        name: z.string().max(200).optional(),
-        variables: variables.optional(),
-      }),
-    )
-    .max(100_000)
-    .optional(),
-  startAt: startAt.optional(),
-  overTierPolicy: z.enum(['spread', 'refuse']).default('refuse'),
-  dryRun: boolish.default(false),
-  defaultCountry: z
-    .string()
-    .regex(/^[A-Za-z]{2}$/)
-    .optional(),
-  headerMediaUrl: z.url({ protocol: /^https?$/ }).optional(),
+  connectionId: z.optional(z.string().check(z.maxLength(64))),
+  templateId: z.string().check(z.minLength(1)).check(z.maxLength(64)),
+  name: z.optional(z.string().check(z.maxLength(200))),
+  csv: z.optional(z.string()),
+  recipients: z.optional(
+    z
+      .array(
+        z.object({
+          phone: z.string().check(z.maxLength(64)),
+          name: z.optional(z.string().check(z.maxLength(200))),
+          variables: z.optional(variables),
+        }),
+      )
+      .check(z.maxLength(100_000)),
+  ),
+  startAt: z.optional(startAt),
+  overTierPolicy: z._default(z.enum(['spread', 'refuse']), 'refuse'),
+  dryRun: z._default(boolish, false),
+  defaultCountry: z.optional(z.string().check(z.regex(/^[A-Za-z]{2}$/))),
+  headerMediaUrl: z.optional(z.url({ protocol: /^https?$/ })),
 });
 
 /** multipart/form-data (a CSV file in `file`, the other fields as text) or JSON. */
@@ -78,11 +82,11 @@ async function readCreate(c: Context<AppEnv>) {
   return parseWith(createSchema, fields);
 }
 
-const idParams = z.object({ id: z.string().min(1).max(64) });
+const idParams = z.object({ id: z.string().check(z.minLength(1)).check(z.maxLength(64)) });
 const recipientsQuery = z.object({
-  format: z.enum(['json', 'csv']).default('json'),
-  limit: z.coerce.number().int().min(1).max(1000).default(100),
-  offset: z.coerce.number().int().min(0).default(0),
+  format: z._default(z.enum(['json', 'csv']), 'json'),
+  limit: z._default(z.coerce.number().check(z.int()).check(z.gte(1)).check(z.lte(1000)), 100),
+  offset: z._default(z.coerce.number().check(z.int()).check(z.gte(0)), 0),
 });
 
 export const campaignsRoutes = new Hono<AppEnv>()

@@ -1,6 +1,6 @@
 // /api/connections: connect, list (masked), test, delete a WhatsApp number.
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { providerCredentialsSchema } from '../../../adapters/providers/credentials';
 import type { AppEnv } from '../../app';
 import { AppError } from '../../core/errors';
@@ -11,14 +11,14 @@ import { requireSession, scopedConnection } from './auth';
 
 const createSchema = z.intersection(
   z.object({
-    label: z.string().trim().min(1).max(80),
-    senderPhone: z.string().min(5).max(32),
-    rateLimitPerSecond: z.number().int().min(1).max(1000).optional(),
-    messagingTier: z.number().int().positive().nullable().optional(),
+    label: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(80)),
+    senderPhone: z.string().check(z.minLength(5)).check(z.maxLength(32)),
+    rateLimitPerSecond: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(1000))),
+    messagingTier: z.optional(z.nullable(z.number().check(z.int()).check(z.positive()))),
   }),
   providerCredentialsSchema,
 );
-const idParams = z.object({ id: z.string().min(1).max(64) });
+const idParams = z.object({ id: z.string().check(z.minLength(1)).check(z.maxLength(64)) });
 
 export const connectionsRoutes = new Hono<AppEnv>()
   .get('/', requireSession(), async (c) => {

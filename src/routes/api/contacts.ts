@@ -1,6 +1,6 @@
 // /api/contacts/:phone/window and /messages, /api/messages: what the sidebar reads and sends.
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app';
 import { AppError } from '../../core/errors';
 import { normalizePhone } from '../../core/phone';
@@ -13,10 +13,10 @@ import { contactLog, queueOutbound } from '../../services/relay-outbound';
 import { requireSession, scopedConnection } from './auth';
 import { sendSchema } from './schemas';
 
-const phoneParams = z.object({ phone: z.string().min(3).max(40) });
+const phoneParams = z.object({ phone: z.string().check(z.minLength(3)).check(z.maxLength(40)) });
 const connectionQuery = z.object({
-  connectionId: z.string().max(64).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  connectionId: z.optional(z.string().check(z.maxLength(64))),
+  limit: z._default(z.coerce.number().check(z.int()).check(z.gte(1)).check(z.lte(200)), 50),
 });
 
 function parsePhone(raw: string, path: string): string {

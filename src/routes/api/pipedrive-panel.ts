@@ -1,7 +1,7 @@
 // Panel API for the Pipedrive custom panel (person and deal views) and installation settings.
 // GET /api/crm/person?personId= | ?dealId=   GET /api/settings   PUT /api/settings (admins)
 import { Hono, type Context } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { AppEnv } from '../../app';
 import { AppError } from '../../core/errors';
 import { jsonBody, queryWith } from '../../http/body';
@@ -13,9 +13,9 @@ import {
 import type { Installation } from '../../store/installations';
 import { requireSession } from './auth';
 
-const pipedriveId = z.string().regex(/^[1-9]\d{0,15}$/, 'a Pipedrive id (positive integer)');
-const personQuery = z.object({ personId: pipedriveId.optional(), dealId: pipedriveId.optional() });
-const settingsBody = z.strictObject({ createUnknownPersons: z.boolean().optional() });
+const pipedriveId = z.string().check(z.regex(/^[1-9]\d{0,15}$/, 'a Pipedrive id (positive integer)'));
+const personQuery = z.object({ personId: z.optional(pipedriveId), dealId: z.optional(pipedriveId) });
+const settingsBody = z.strictObject({ createUnknownPersons: z.optional(z.boolean()) });
 
 /** The session's installation (requireSession already checked it is active). */
 async function sessionInstallation(c: Context<AppEnv>): Promise<Installation> {

@@ -1,88 +1,88 @@
 // zod schemas of our own API bodies (the public surface of DESIGN.md §4).
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from '../../core/template';
 
-const text = (max: number) => z.string().max(max);
+const text = (max: number) => z.string().check(z.maxLength(max));
 
 export const buttonSchema = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('QUICK_REPLY'), text: text(200), payload: text(256).optional() }),
+  z.object({ type: z.literal('QUICK_REPLY'), text: text(200), payload: z.optional(text(256)) }),
   z.object({
     type: z.literal('URL'),
     text: text(200),
-    url: z.string().max(2000),
-    examples: z.array(text(2000)).optional(),
+    url: z.string().check(z.maxLength(2000)),
+    examples: z.optional(z.array(text(2000))),
   }),
   z.object({ type: z.literal('PHONE_NUMBER'), text: text(200), phoneNumber: text(32) }),
-  z.object({ type: z.literal('COPY_CODE'), text: text(200), example: text(64).optional() }),
-  z.object({ type: z.literal('OTP'), text: text(200), otpType: text(32).optional() }),
-  z.object({ type: z.literal('FLOW'), text: text(200), flowId: text(64).optional() }),
+  z.object({ type: z.literal('COPY_CODE'), text: text(200), example: z.optional(text(64)) }),
+  z.object({ type: z.literal('OTP'), text: text(200), otpType: z.optional(text(32)) }),
+  z.object({ type: z.literal('FLOW'), text: text(200), flowId: z.optional(text(64)) }),
 ]);
 
 export const componentsSchema = z.object({
-  header: z
-    .object({
+  header: z.optional(
+    z.object({
       format: z.enum(['TEXT', 'IMAGE', 'VIDEO', 'DOCUMENT', 'LOCATION']),
-      text: text(2000).optional(),
-      examples: z.array(text(2000)).optional(),
-      mediaExample: text(2000).optional(),
-    })
-    .optional(),
+      text: z.optional(text(2000)),
+      examples: z.optional(z.array(text(2000))),
+      mediaExample: z.optional(text(2000)),
+    }),
+  ),
   body: text(10_000),
-  footer: text(2000).optional(),
-  buttons: z.array(buttonSchema).max(50).default([]),
+  footer: z.optional(text(2000)),
+  buttons: z._default(z.array(buttonSchema).check(z.maxLength(50)), []),
 });
 
 export const draftSchema = z.object({
   name: text(1000),
-  language: z.string().min(2).max(16),
+  language: z.string().check(z.minLength(2)).check(z.maxLength(16)),
   category: z.enum(TEMPLATE_CATEGORIES),
-  parameterFormat: z.enum(['POSITIONAL', 'NAMED']).default('POSITIONAL'),
+  parameterFormat: z._default(z.enum(['POSITIONAL', 'NAMED']), 'POSITIONAL'),
   components: componentsSchema,
-  examples: z.record(z.string().max(200), text(2000)).default({}),
-  allowCategoryChange: z.boolean().optional(),
+  examples: z._default(z.record(z.string().check(z.maxLength(200)), text(2000)), {}),
+  allowCategoryChange: z.optional(z.boolean()),
 });
 
 export const templateStatusSchema = z.enum(TEMPLATE_STATUSES);
 
-const e164ish = z.string().min(5).max(32);
+const e164ish = z.string().check(z.minLength(5)).check(z.maxLength(32));
 
 export const contentSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('text'),
-    text: z.string().min(1).max(4096),
-    previewUrl: z.boolean().optional(),
+    text: z.string().check(z.minLength(1)).check(z.maxLength(4096)),
+    previewUrl: z.optional(z.boolean()),
   }),
   z.object({
     type: z.literal('media'),
     mediaType: z.enum(['image', 'video', 'audio', 'document', 'sticker']),
     url: z.url({ protocol: /^https?$/ }),
-    caption: z.string().max(1024).optional(),
-    filename: z.string().max(240).optional(),
+    caption: z.optional(z.string().check(z.maxLength(1024))),
+    filename: z.optional(z.string().check(z.maxLength(240))),
   }),
   z.object({
     type: z.literal('location'),
-    latitude: z.number().min(-90).max(90),
-    longitude: z.number().min(-180).max(180),
-    name: z.string().max(1000).optional(),
-    address: z.string().max(1000).optional(),
+    latitude: z.number().check(z.gte(-90)).check(z.lte(90)),
+    longitude: z.number().check(z.gte(-180)).check(z.lte(180)),
+    name: z.optional(z.string().check(z.maxLength(1000))),
+    address: z.optional(z.string().check(z.maxLength(1000))),
   }),
   z.object({
     type: z.literal('template'),
-    templateId: z.string().min(1).max(64),
-    values: z.record(z.string().max(200), z.string().max(1024)).default({}),
-    headerMediaUrl: z.url({ protocol: /^https?$/ }).optional(),
+    templateId: z.string().check(z.minLength(1)).check(z.maxLength(64)),
+    values: z._default(z.record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(1024))), {}),
+    headerMediaUrl: z.optional(z.url({ protocol: /^https?$/ })),
   }),
   z.object({
     type: z.literal('reaction'),
-    emoji: z.string().max(16),
-    targetProviderMessageId: z.string().min(1).max(256),
+    emoji: z.string().check(z.maxLength(16)),
+    targetProviderMessageId: z.string().check(z.minLength(1)).check(z.maxLength(256)),
   }),
 ]);
 
 export const sendSchema = z.object({
-  connectionId: z.string().max(64).optional(),
+  connectionId: z.optional(z.string().check(z.maxLength(64))),
   to: e164ish,
   content: contentSchema,
-  crmDealId: z.string().max(64).optional(),
-  customerName: z.string().max(200).optional(),
+  crmDealId: z.optional(z.string().check(z.maxLength(64))),
+  customerName: z.optional(z.string().check(z.maxLength(200))),
 });

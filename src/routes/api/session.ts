@@ -1,7 +1,7 @@
 // POST /api/session: CRM context → short-lived bearer session scoped to one installation (DESIGN.md §4, §6).
 // HighLevel: the custom page's SSO payload (AES under the Shared Secret). Pipedrive: the panel's signed JWT.
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { decryptHighLevelSso } from '../../../adapters/crm/highlevel/decrypt-sso';
 import { verifyPanelJwt } from '../../../adapters/crm/pipedrive/verify-pipedrive';
 import type { AppEnv } from '../../app';
@@ -17,16 +17,16 @@ import type { Installation } from '../../store/installations';
 const bodySchema = z.discriminatedUnion('crm', [
   z.object({
     crm: z.literal('highlevel'),
-    ssoPayload: z.string().min(1).max(16_384),
-    contactId: z.string().max(128).optional(),
+    ssoPayload: z.string().check(z.minLength(1)).check(z.maxLength(16_384)),
+    contactId: z.optional(z.string().check(z.maxLength(128))),
   }),
   z.object({
     crm: z.literal('pipedrive'),
-    token: z.string().min(1).max(8_192),
-    personId: z.string().max(32).optional(),
-    dealId: z.string().max(32).optional(),
+    token: z.string().check(z.minLength(1)).check(z.maxLength(8_192)),
+    personId: z.optional(z.string().check(z.maxLength(32))),
+    dealId: z.optional(z.string().check(z.maxLength(32))),
     /** The settings page asks for an admin session; the user's admin flag is checked with Pipedrive. */
-    surface: z.enum(['panel', 'settings']).default('panel'),
+    surface: z._default(z.enum(['panel', 'settings']), 'panel'),
   }),
 ]);
 

@@ -1,6 +1,6 @@
 // /api/templates: list / filter, sync, lint, submit for approval, register a CM.com template by hand.
 import { Hono } from 'hono';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { buildManualCmTemplate } from '../../../adapters/providers/cm/map-cm-template';
 import type { AppEnv } from '../../app';
 import { AppError } from '../../core/errors';
@@ -13,23 +13,26 @@ import { requireSession, scopedConnection } from './auth';
 import { componentsSchema, draftSchema, templateStatusSchema } from './schemas';
 
 const listQuery = z.object({
-  connectionId: z.string().max(64).optional(),
-  status: templateStatusSchema.optional(),
-  language: z.string().max(16).optional(),
+  connectionId: z.optional(z.string().check(z.maxLength(64))),
+  status: z.optional(templateStatusSchema),
+  language: z.optional(z.string().check(z.maxLength(16))),
 });
-const connectionBody = z.object({ connectionId: z.string().max(64).optional() });
+const connectionBody = z.object({ connectionId: z.optional(z.string().check(z.maxLength(64))) });
 // Lint takes unfinished drafts (the builder lints as the admin types): a missing language is a finding, not a 400.
-const lintBody = z.object({ draft: draftSchema.extend({ language: z.string().max(16) }) });
-const submitBody = z.object({ connectionId: z.string().max(64).optional(), draft: draftSchema });
+const lintBody = z.object({ draft: z.extend(draftSchema, { language: z.string().check(z.maxLength(16)) }) });
+const submitBody = z.object({
+  connectionId: z.optional(z.string().check(z.maxLength(64))),
+  draft: draftSchema,
+});
 const manualBody = z.object({
-  connectionId: z.string().max(64).optional(),
-  namespace: z.string().min(1).max(128),
-  elementName: z.string().min(1).max(512),
-  language: z.string().min(2).max(16),
+  connectionId: z.optional(z.string().check(z.maxLength(64))),
+  namespace: z.string().check(z.minLength(1)).check(z.maxLength(128)),
+  elementName: z.string().check(z.minLength(1)).check(z.maxLength(512)),
+  language: z.string().check(z.minLength(2)).check(z.maxLength(16)),
   category: z.enum(TEMPLATE_CATEGORIES),
-  body: z.string().min(1).max(1024),
+  body: z.string().check(z.minLength(1)).check(z.maxLength(1024)),
   header: componentsSchema.shape.header,
-  footer: z.string().max(60).optional(),
+  footer: z.optional(z.string().check(z.maxLength(60))),
 });
 
 export const templatesRoutes = new Hono<AppEnv>()
