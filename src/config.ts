@@ -1,55 +1,63 @@
 // Bindings, vars and secrets parsed once with zod. A missing or malformed secret is reported by name
 // at the first request that needs it (requireSecret), not as a stack trace at startup.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from './core/errors';
 
 const url = z.url({ protocol: /^https?$/ });
 
 /** Non-secret vars with defaults: the real vendors, so production needs no configuration for them. */
 const varsSchema = z.object({
-  APP_BASE_URL: url.default('http://127.0.0.1:8787'),
-  META_GRAPH_BASE_URL: url.default('https://graph.facebook.com'),
-  TWILIO_API_BASE_URL: url.default('https://api.twilio.com'),
-  TWILIO_CONTENT_BASE_URL: url.default('https://content.twilio.com'),
-  CM_GATEWAY_BASE_URL: url.default('https://gw.messaging.cm.com'),
-  HIGHLEVEL_API_BASE_URL: url.default('https://services.leadconnectorhq.com'),
-  HIGHLEVEL_AUTHORIZE_URL: url.default('https://marketplace.gohighlevel.com/oauth/chooselocation'),
+  APP_BASE_URL: z._default(url, 'http://127.0.0.1:8787'),
+  META_GRAPH_BASE_URL: z._default(url, 'https://graph.facebook.com'),
+  TWILIO_API_BASE_URL: z._default(url, 'https://api.twilio.com'),
+  TWILIO_CONTENT_BASE_URL: z._default(url, 'https://content.twilio.com'),
+  CM_GATEWAY_BASE_URL: z._default(url, 'https://gw.messaging.cm.com'),
+  HIGHLEVEL_API_BASE_URL: z._default(url, 'https://services.leadconnectorhq.com'),
+  HIGHLEVEL_AUTHORIZE_URL: z._default(url, 'https://marketplace.gohighlevel.com/oauth/chooselocation'),
   /** The conversation provider's ID from the marketplace app (Modules → Conversation Providers). */
-  HIGHLEVEL_CONVERSATION_PROVIDER_ID: z.string().min(1).optional(),
-  PIPEDRIVE_OAUTH_BASE_URL: url.default('https://oauth.pipedrive.com'),
-  PROVIDER_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-  MAX_BODY_BYTES: z.coerce.number().int().min(1024).max(10_000_000).default(1_000_000),
+  HIGHLEVEL_CONVERSATION_PROVIDER_ID: z.optional(z.string().check(z.minLength(1))),
+  PIPEDRIVE_OAUTH_BASE_URL: z._default(url, 'https://oauth.pipedrive.com'),
+  PROVIDER_TIMEOUT_MS: z._default(
+    z.coerce.number().check(z.int()).check(z.gte(100)).check(z.lte(60_000)),
+    10_000,
+  ),
+  MAX_BODY_BYTES: z._default(
+    z.coerce.number().check(z.int()).check(z.gte(1024)).check(z.lte(10_000_000)),
+    1_000_000,
+  ),
   /** JSON rate card for cost estimates: {currency, perMessage:{MARKETING, UTILITY, AUTHENTICATION, SERVICE}}. */
-  PRICING_RATE_CARD: z.string().optional(),
-  PRICING_MODEL: z.enum(['PMP', 'CBP']).default('PMP'),
-  DEV_MODE: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  PRICING_RATE_CARD: z.optional(z.string()),
+  PRICING_MODEL: z._default(z.enum(['PMP', 'CBP']), 'PMP'),
+  DEV_MODE: z.pipe(
+    z._default(z.enum(['true', 'false']), 'false'),
+    z.transform((v) => v === 'true'),
+  ),
 });
 
-const base64Key32 = z.string().refine((v) => {
-  try {
-    return atob(v).length === 32;
-  } catch {
-    return false;
-  }
-}, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)');
+const base64Key32 = z.string().check(
+  z.refine((v) => {
+    try {
+      return atob(v).length === 32;
+    } catch {
+      return false;
+    }
+  }, 'must be 32 random bytes, base64-encoded (openssl rand -base64 32)'),
+);
 
 /** Secrets: each validated on its own so one bad value does not hide the others. */
 const secretSchemas = {
   ENCRYPTION_KEY: base64Key32,
-  SESSION_SECRET: z.string().min(32, 'must be at least 32 characters'),
-  META_APP_SECRET: z.string().min(8),
-  META_VERIFY_TOKEN: z.string().min(8),
-  HIGHLEVEL_CLIENT_ID: z.string().min(1),
-  HIGHLEVEL_CLIENT_SECRET: z.string().min(1),
-  HIGHLEVEL_SHARED_SECRET: z.string().min(8),
+  SESSION_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
+  META_APP_SECRET: z.string().check(z.minLength(8)),
+  META_VERIFY_TOKEN: z.string().check(z.minLength(8)),
+  HIGHLEVEL_CLIENT_ID: z.string().check(z.minLength(1)),
+  HIGHLEVEL_CLIENT_SECRET: z.string().check(z.minLength(1)),
+  HIGHLEVEL_SHARED_SECRET: z.string().check(z.minLength(8)),
   /** Optional override of HighLevel's published Ed25519 webhook key (PEM or base64 SPKI). */
-  HIGHLEVEL_WEBHOOK_PUBLIC_KEY: z.string().min(32),
-  PIPEDRIVE_CLIENT_ID: z.string().min(1),
-  PIPEDRIVE_CLIENT_SECRET: z.string().min(1),
-  PIPEDRIVE_JWT_SECRET: z.string().min(8),
+  HIGHLEVEL_WEBHOOK_PUBLIC_KEY: z.string().check(z.minLength(32)),
+  PIPEDRIVE_CLIENT_ID: z.string().check(z.minLength(1)),
+  PIPEDRIVE_CLIENT_SECRET: z.string().check(z.minLength(1)),
+  PIPEDRIVE_JWT_SECRET: z.string().check(z.minLength(8)),
 } as const;
 
 export type SecretName = keyof typeof secretSchemas;

@@ -1,7 +1,7 @@
 // Send classification and cost estimate (DESIGN.md §3.2, seed 000, vendors/providers.md "Pricing").
 // CBP (until 2025-06-30): a charge per conversation opened. PMP (since 2025-07-01): a charge per delivered
 // marketing / authentication template, and per utility template outside the CSW; service is free; all free in FEP.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { TemplateCategory } from './template';
 import { conversationOpenedBy, pricingModelAt, replay, windowFromSummary } from './window';
 import type { ConversationCategory, LogEntry, PricingModel, ProposedSend } from './window';
@@ -50,12 +50,12 @@ export function classifySend(log: readonly LogEntry[], send: ProposedSend, now: 
 }
 
 export const rateCardSchema = z.object({
-  currency: z.string().regex(/^[A-Z]{3}$/),
+  currency: z.string().check(z.regex(/^[A-Z]{3}$/)),
   perMessage: z.object({
-    MARKETING: z.number().nonnegative(),
-    UTILITY: z.number().nonnegative(),
-    AUTHENTICATION: z.number().nonnegative(),
-    SERVICE: z.number().nonnegative(),
+    MARKETING: z.number().check(z.nonnegative()),
+    UTILITY: z.number().check(z.nonnegative()),
+    AUTHENTICATION: z.number().check(z.nonnegative()),
+    SERVICE: z.number().check(z.nonnegative()),
   }),
 });
 /** Rates per billable message (PMP) or per opened conversation (CBP), from config. */

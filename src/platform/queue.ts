@@ -1,5 +1,5 @@
 // Jobs the queue consumer runs. Jobs carry ids only: state lives in D1, never secrets in a queue.
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import type { ProviderEvent } from '../../adapters/providers/types';
 
 export const jobSchema = z.discriminatedUnion('type', [
@@ -8,14 +8,18 @@ export const jobSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('crm_record_status'), messageId: z.string() }),
   z.object({ type: z.literal('crm_outbound'), installationId: z.string(), deliveryKey: z.string() }),
   // One slice of a campaign's due recipients; `generation` retires a job chain after pause / resume.
-  z.object({ type: z.literal('campaign_send'), campaignId: z.string(), generation: z.number().int() }),
+  z.object({
+    type: z.literal('campaign_send'),
+    campaignId: z.string(),
+    generation: z.number().check(z.int()),
+  }),
   z.object({ type: z.literal('template_sync'), connectionId: z.string() }),
   // A provider status that arrived before our send was recorded; the event holds no secrets.
   z.object({
     type: z.literal('status_retry'),
     connectionId: z.string(),
     event: z.custom<Extract<ProviderEvent, { kind: 'status' }>>((v) => typeof v === 'object' && v !== null),
-    attempt: z.number().int(),
+    attempt: z.number().check(z.int()),
   }),
 ]);
 export type Job = z.infer<typeof jobSchema>;

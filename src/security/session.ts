@@ -1,18 +1,18 @@
 // Bearer sessions for the sidebar and admin pages: a short-lived HS256 JWT scoped to one installation.
 import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
-import * as z from 'zod';
+import * as z from 'zod/mini';
 import { AppError } from '../core/errors';
 
 export const SESSION_TTL_SECONDS = 60 * 60;
 
 export const sessionClaimsSchema = z.object({
-  installationId: z.string().min(1),
+  installationId: z.string().check(z.minLength(1)),
   crm: z.enum(['highlevel', 'pipedrive']),
   role: z.enum(['admin', 'agent']),
-  userId: z.string().optional(),
+  userId: z.optional(z.string()),
   /** CRM context the page was opened in (HighLevel contact, Pipedrive person / deal). */
-  contactId: z.string().optional(),
-  dealId: z.string().optional(),
+  contactId: z.optional(z.string()),
+  dealId: z.optional(z.string()),
 });
 export type SessionClaims = z.infer<typeof sessionClaimsSchema>;
 
