@@ -17,14 +17,8 @@ const varsSchema = z.object({
   /** The conversation provider's ID from the marketplace app (Modules → Conversation Providers). */
   HIGHLEVEL_CONVERSATION_PROVIDER_ID: z.optional(z.string().check(z.minLength(1))),
   PIPEDRIVE_OAUTH_BASE_URL: z._default(url, 'https://oauth.pipedrive.com'),
-  PROVIDER_TIMEOUT_MS: z._default(
-    z.coerce.number().check(z.int()).check(z.gte(100)).check(z.lte(60_000)),
-    10_000,
-  ),
-  MAX_BODY_BYTES: z._default(
-    z.coerce.number().check(z.int()).check(z.gte(1024)).check(z.lte(10_000_000)),
-    1_000_000,
-  ),
+  PROVIDER_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(60_000)), 10_000),
+  MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024), z.lte(10_000_000)), 1_000_000),
   /** JSON rate card for cost estimates: {currency, perMessage:{MARKETING, UTILITY, AUTHENTICATION, SERVICE}}. */
   PRICING_RATE_CARD: z.optional(z.string()),
   PRICING_MODEL: z._default(z.enum(['PMP', 'CBP']), 'PMP'),

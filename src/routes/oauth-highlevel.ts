@@ -7,9 +7,9 @@ import { queryWith } from '../http/body';
 import { completeHighLevelInstall, startHighLevelInstall } from '../services/highlevel-install';
 
 const callbackQuery = z.object({
-  code: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(2048))),
+  code: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
   // Absent when the install starts from the marketplace listing (see completeHighLevelInstall).
-  state: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(512))),
+  state: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
   error: z.optional(z.string().check(z.maxLength(200))),
 });
 

@@ -11,8 +11,8 @@ import {
 } from '../services/pipedrive-install';
 
 const callbackQuery = z.object({
-  code: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(2048))),
-  state: z.optional(z.string().check(z.minLength(1)).check(z.maxLength(512))),
+  code: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),
+  state: z.optional(z.string().check(z.minLength(1), z.maxLength(512))),
   // `?error=user_denied` when the user cancels on the consent screen (RD/marketplace-oauth-authorization).
   error: z.optional(z.string().check(z.maxLength(200))),
 });

@@ -11,7 +11,7 @@ import { paramsWith, readRawBody } from '../http/body';
 import { bareProviderAdapter, providerAdapterFor } from '../services/providers';
 import { ingestEvents } from '../services/relay-inbound';
 
-const connectionParams = z.object({ connectionId: z.string().check(z.minLength(1)).check(z.maxLength(64)) });
+const connectionParams = z.object({ connectionId: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 async function webhookRequest(c: Context<AppEnv>, publicUrl: string): Promise<WebhookRequest> {
   const rawBody = await readRawBody(c, c.get('ctx').config.MAX_BODY_BYTES);
@@ -88,7 +88,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     const ctx = c.get('ctx');
     const { connectionId } = paramsWith(
       c,
-      z.extend(connectionParams, { token: z.string().check(z.minLength(1)).check(z.maxLength(128)) }),
+      z.extend(connectionParams, { token: z.string().check(z.minLength(1), z.maxLength(128)) }),
     );
     const { connections } = await ctx.secretStores();
     const connection = await connections.get(connectionId);

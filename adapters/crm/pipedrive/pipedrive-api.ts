@@ -11,7 +11,7 @@ export const tokenResponseSchema = z.object({
   refresh_token: z.string().check(z.minLength(1)),
   // Comma list, e.g. "base,deals:full" (vendors/pipedrive.md §1).
   scope: z._default(z.string(), ''),
-  expires_in: z.number().check(z.int()).check(z.positive()),
+  expires_in: z.number().check(z.int(), z.positive()),
   // Always sent since 2020-06-01 (DEV changelog "new parameter in oauth/token responses").
   api_domain: z.url(),
 });

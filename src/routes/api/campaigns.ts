@@ -26,7 +26,7 @@ const boolish = z.union([
 ]);
 // Epoch ms, or an ISO date-time with offset.
 const startAt = z.union([
-  z.number().check(z.int()).check(z.nonnegative()),
+  z.number().check(z.int(), z.nonnegative()),
   z.pipe(
     z.iso.datetime({ offset: true }),
     z.transform((v) => Date.parse(v)),
@@ -35,7 +35,7 @@ const startAt = z.union([
 
 const createSchema = z.object({
   connectionId: z.optional(z.string().check(z.maxLength(64))),
-  templateId: z.string().check(z.minLength(1)).check(z.maxLength(64)),
+  templateId: z.string().check(z.minLength(1), z.maxLength(64)),
   name: z.optional(z.string().check(z.maxLength(200))),
   csv: z.optional(z.string()),
   recipients: z.optional(
@@ -82,11 +82,11 @@ async function readCreate(c: Context<AppEnv>) {
   return parseWith(createSchema, fields);
 }
 
-const idParams = z.object({ id: z.string().check(z.minLength(1)).check(z.maxLength(64)) });
+const idParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 const recipientsQuery = z.object({
   format: z._default(z.enum(['json', 'csv']), 'json'),
-  limit: z._default(z.coerce.number().check(z.int()).check(z.gte(1)).check(z.lte(1000)), 100),
-  offset: z._default(z.coerce.number().check(z.int()).check(z.gte(0)), 0),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(1000)), 100),
+  offset: z._default(z.coerce.number().check(z.int(), z.gte(0)), 0),
 });
 
 export const campaignsRoutes = new Hono<AppEnv>()

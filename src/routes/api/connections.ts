@@ -11,14 +11,14 @@ import { requireSession, scopedConnection } from './auth';
 
 const createSchema = z.intersection(
   z.object({
-    label: z.string().check(z.trim()).check(z.minLength(1)).check(z.maxLength(80)),
-    senderPhone: z.string().check(z.minLength(5)).check(z.maxLength(32)),
-    rateLimitPerSecond: z.optional(z.number().check(z.int()).check(z.gte(1)).check(z.lte(1000))),
-    messagingTier: z.optional(z.nullable(z.number().check(z.int()).check(z.positive()))),
+    label: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+    senderPhone: z.string().check(z.minLength(5), z.maxLength(32)),
+    rateLimitPerSecond: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
+    messagingTier: z.optional(z.nullable(z.number().check(z.int(), z.positive()))),
   }),
   providerCredentialsSchema,
 );
-const idParams = z.object({ id: z.string().check(z.minLength(1)).check(z.maxLength(64)) });
+const idParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 export const connectionsRoutes = new Hono<AppEnv>()
   .get('/', requireSession(), async (c) => {

@@ -13,10 +13,10 @@ import { contactLog, queueOutbound } from '../../services/relay-outbound';
 import { requireSession, scopedConnection } from './auth';
 import { sendSchema } from './schemas';
 
-const phoneParams = z.object({ phone: z.string().check(z.minLength(3)).check(z.maxLength(40)) });
+const phoneParams = z.object({ phone: z.string().check(z.minLength(3), z.maxLength(40)) });
 const connectionQuery = z.object({
   connectionId: z.optional(z.string().check(z.maxLength(64))),
-  limit: z._default(z.coerce.number().check(z.int()).check(z.gte(1)).check(z.lte(200)), 50),
+  limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
 });
 
 function parsePhone(raw: string, path: string): string {

@@ -34,7 +34,7 @@ export const componentsSchema = z.object({
 
 export const draftSchema = z.object({
   name: text(1000),
-  language: z.string().check(z.minLength(2)).check(z.maxLength(16)),
+  language: z.string().check(z.minLength(2), z.maxLength(16)),
   category: z.enum(TEMPLATE_CATEGORIES),
   parameterFormat: z._default(z.enum(['POSITIONAL', 'NAMED']), 'POSITIONAL'),
   components: componentsSchema,
@@ -44,12 +44,12 @@ export const draftSchema = z.object({
 
 export const templateStatusSchema = z.enum(TEMPLATE_STATUSES);
 
-const e164ish = z.string().check(z.minLength(5)).check(z.maxLength(32));
+const e164ish = z.string().check(z.minLength(5), z.maxLength(32));
 
 export const contentSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('text'),
-    text: z.string().check(z.minLength(1)).check(z.maxLength(4096)),
+    text: z.string().check(z.minLength(1), z.maxLength(4096)),
     previewUrl: z.optional(z.boolean()),
   }),
   z.object({
@@ -61,21 +61,21 @@ export const contentSchema = z.discriminatedUnion('type', [
   }),
   z.object({
     type: z.literal('location'),
-    latitude: z.number().check(z.gte(-90)).check(z.lte(90)),
-    longitude: z.number().check(z.gte(-180)).check(z.lte(180)),
+    latitude: z.number().check(z.gte(-90), z.lte(90)),
+    longitude: z.number().check(z.gte(-180), z.lte(180)),
     name: z.optional(z.string().check(z.maxLength(1000))),
     address: z.optional(z.string().check(z.maxLength(1000))),
   }),
   z.object({
     type: z.literal('template'),
-    templateId: z.string().check(z.minLength(1)).check(z.maxLength(64)),
+    templateId: z.string().check(z.minLength(1), z.maxLength(64)),
     values: z._default(z.record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(1024))), {}),
     headerMediaUrl: z.optional(z.url({ protocol: /^https?$/ })),
   }),
   z.object({
     type: z.literal('reaction'),
     emoji: z.string().check(z.maxLength(16)),
-    targetProviderMessageId: z.string().check(z.minLength(1)).check(z.maxLength(256)),
+    targetProviderMessageId: z.string().check(z.minLength(1), z.maxLength(256)),
   }),
 ]);
 

@@ -17,12 +17,12 @@ import type { Installation } from '../../store/installations';
 const bodySchema = z.discriminatedUnion('crm', [
   z.object({
     crm: z.literal('highlevel'),
-    ssoPayload: z.string().check(z.minLength(1)).check(z.maxLength(16_384)),
+    ssoPayload: z.string().check(z.minLength(1), z.maxLength(16_384)),
     contactId: z.optional(z.string().check(z.maxLength(128))),
   }),
   z.object({
     crm: z.literal('pipedrive'),
-    token: z.string().check(z.minLength(1)).check(z.maxLength(8_192)),
+    token: z.string().check(z.minLength(1), z.maxLength(8_192)),
     personId: z.optional(z.string().check(z.maxLength(32))),
     dealId: z.optional(z.string().check(z.maxLength(32))),
     /** The settings page asks for an admin session; the user's admin flag is checked with Pipedrive. */

@@ -26,11 +26,11 @@ const submitBody = z.object({
 });
 const manualBody = z.object({
   connectionId: z.optional(z.string().check(z.maxLength(64))),
-  namespace: z.string().check(z.minLength(1)).check(z.maxLength(128)),
-  elementName: z.string().check(z.minLength(1)).check(z.maxLength(512)),
-  language: z.string().check(z.minLength(2)).check(z.maxLength(16)),
+  namespace: z.string().check(z.minLength(1), z.maxLength(128)),
+  elementName: z.string().check(z.minLength(1), z.maxLength(512)),
+  language: z.string().check(z.minLength(2), z.maxLength(16)),
   category: z.enum(TEMPLATE_CATEGORIES),
-  body: z.string().check(z.minLength(1)).check(z.maxLength(1024)),
+  body: z.string().check(z.minLength(1), z.maxLength(1024)),
   header: componentsSchema.shape.header,
   footer: z.optional(z.string().check(z.maxLength(60))),
 });
