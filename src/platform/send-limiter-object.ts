@@ -1,6 +1,13 @@
 // The Durable Object behind DurableSendLimiter. Separate file: 'cloudflare:workers' exists only in workerd.
 import { DurableObject } from 'cloudflare:workers';
-import { initialBucket, pause, reserve, type BucketState } from './token-bucket';
+import {
+  initialBucket,
+  pause,
+  reserve,
+  reserveWithin,
+  type BucketShape,
+  type BucketState,
+} from './token-bucket';
 
 /** Durable Object: state in memory, the DO's single-threaded execution serializes reservations. */
 export class SendLimiterObject extends DurableObject {
@@ -14,5 +21,22 @@ export class SendLimiterObject extends DurableObject {
   async pause(until: number): Promise<void> {
     const now = Date.now();
     this.bucket = pause(this.bucket ?? initialBucket(now, 1), now, until);
+  }
+  /** CRM pacing: a bucket with its own burst; a long wait takes nothing (see token-bucket.ts `reserveWithin`). */
+  async reserveWithin(
+    shape: BucketShape,
+    maxWaitMs: number,
+    spacingTokens?: number,
+  ): Promise<{ granted: boolean; waitMs: number }> {
+    const now = Date.now();
+    const result = reserveWithin(
+      this.bucket ?? initialBucket(now, shape.burst),
+      now,
+      shape,
+      maxWaitMs,
+      spacingTokens,
+    );
+    this.bucket = result.state;
+    return { granted: result.granted, waitMs: result.waitMs };
   }
 }

@@ -1,12 +1,39 @@
 // Per-sender pacing (DESIGN.md §3.5): one Durable Object per sender number holds its token bucket, so every
 // Worker isolate and queue consumer shares one pace. MemorySendLimiter is the same logic in-process.
-import { initialBucket, pause, reserve, type BucketState } from './token-bucket';
+// CRM accounts are paced by the same machinery under `crm:<crm>:<account>` keys (services/crm-pacing.ts);
+// sender keys are connection ids, so the two never meet.
+import {
+  initialBucket,
+  pause,
+  reserve,
+  reserveWithin,
+  type BucketShape,
+  type BucketState,
+} from './token-bucket';
+
+export type { BucketShape } from './token-bucket';
+
+export interface BoundedSlot {
+  /** true: a slot was taken, go after `waitMs`. false: nothing was taken, try again in `waitMs`. */
+  granted: boolean;
+  waitMs: number;
+}
 
 export interface SendLimiter {
   /** Reserves a send slot for the sender; resolves with how many ms to wait before sending. */
   reserve(senderKey: string, ratePerSecond: number): Promise<number>;
   /** The provider answered 429 / throughput error: hold the sender back until `until` (epoch ms). */
   pause(senderKey: string, until: number): Promise<void>;
+  /**
+   * Takes a slot of a `shape` bucket only if the wait is at most `maxWaitMs`; otherwise takes nothing and says
+   * when to come back (turned-away callers are spaced `spacingTokens` apart).
+   */
+  reserveWithin(
+    key: string,
+    shape: BucketShape,
+    maxWaitMs: number,
+    spacingTokens?: number,
+  ): Promise<BoundedSlot>;
 }
 
 export class MemorySendLimiter implements SendLimiter {
@@ -26,11 +53,24 @@ export class MemorySendLimiter implements SendLimiter {
     const now = this.now();
     this.buckets.set(senderKey, pause(this.buckets.get(senderKey) ?? initialBucket(now, 1), now, until));
   }
+  async reserveWithin(
+    key: string,
+    shape: BucketShape,
+    maxWaitMs: number,
+    spacingTokens?: number,
+  ): Promise<BoundedSlot> {
+    const now = this.now();
+    const bucket = this.buckets.get(key) ?? initialBucket(now, shape.burst);
+    const result = reserveWithin(bucket, now, shape, maxWaitMs, spacingTokens);
+    this.buckets.set(key, result.state);
+    return { granted: result.granted, waitMs: result.waitMs };
+  }
 }
 
 interface LimiterStub {
   reserve(ratePerSecond: number): Promise<number>;
   pause(until: number): Promise<void>;
+  reserveWithin(shape: BucketShape, maxWaitMs: number, spacingTokens?: number): Promise<BoundedSlot>;
 }
 
 export class DurableSendLimiter implements SendLimiter {
@@ -43,5 +83,13 @@ export class DurableSendLimiter implements SendLimiter {
   }
   pause(senderKey: string, until: number): Promise<void> {
     return this.stub(senderKey).pause(until);
+  }
+  reserveWithin(
+    key: string,
+    shape: BucketShape,
+    maxWaitMs: number,
+    spacingTokens?: number,
+  ): Promise<BoundedSlot> {
+    return this.stub(key).reserveWithin(shape, maxWaitMs, spacingTokens);
   }
 }
