@@ -3,7 +3,7 @@ import './zod-locale';
 import { createApp, platformFromEnv } from './app';
 import { AppContext } from './context';
 import type { Env } from './env';
-import { jobSchema, type Job } from './platform/queue';
+import { jobSchema, priorAttemptsOf, type Job } from './platform/queue';
 import { deadLetter, runJob } from './services/jobs';
 import { syncStaleConnections } from './services/template-sync';
 
@@ -11,7 +11,8 @@ export { SendLimiterObject } from './platform/send-limiter-object';
 
 const app = createApp();
 
-const JOB_CONCURRENCY = 16;
+/** Jobs of one batch run side by side, up to this many (wrangler.toml's max_batch_size is 50: all of them). */
+const JOB_CONCURRENCY = 50;
 
 async function handleMessage(
   ctx: AppContext,
@@ -26,16 +27,22 @@ async function handleMessage(
     return;
   }
   const job: Job = parsed.data;
+  const attempt = priorAttemptsOf(message.body) + message.attempts - 1;
   if (deadLetterQueue) {
-    await deadLetter(ctx, job, 'Queue retries exhausted', message.attempts);
+    await deadLetter(ctx, job, 'Queue retries exhausted', attempt + 1);
     message.ack();
     return;
   }
   try {
-    const outcome = await runJob(ctx, job, message.attempts - 1);
-    if (outcome.kind === 'retry') message.retry({ delaySeconds: Math.min(outcome.delaySeconds, 43_200) });
+    const outcome = await runJob(ctx, job, attempt);
+    const delaySeconds = outcome.kind === 'retry' ? Math.min(outcome.delaySeconds, 43_200) : 0;
+    if (outcome.kind === 'retry' && !outcome.countsAsAttempt) {
+      // A pacing delay is not a failure: a fresh message keeps the queue's max_retries for real failures.
+      await ctx.queue.send(job, { delaySeconds, priorAttempts: attempt });
+      message.ack();
+    } else if (outcome.kind === 'retry') message.retry({ delaySeconds });
     else {
-      if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, message.attempts);
+      if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempt + 1);
       message.ack();
     }
   } catch (error) {
@@ -53,9 +60,9 @@ export default {
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
     const ctx = new AppContext(platformFromEnv(env));
     const deadLetterQueue = batch.queue.endsWith('-dlq');
-    // A batch's jobs are independent (each claims its own rows), so several run side by side: one slow CRM call
-    // or a campaign chain pacing its sends does not hold up the rest of the batch. Bounded: all 50 at once ran
-    // local mode out of file descriptors (docs/BENCHMARKS.md); 16 measured as well as 32.
+    // A batch's jobs are independent (each claims its own rows), so they run side by side: one slow CRM call
+    // does not hold up the rest of the batch, and every campaign chain in the batch paces its own sends (a chain
+    // runs for up to campaignTuning.invocationMs, so chains left waiting for a lane would idle the sender).
     const pending = [...batch.messages];
     const lane = async () => {
       for (let message = pending.shift(); message; message = pending.shift()) {

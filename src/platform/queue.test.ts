@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CloudflareJobQueue, type Job } from './queue';
+import { CloudflareJobQueue, MemoryJobQueue, priorAttemptsOf, type Job } from './queue';
 
 function fakeQueue() {
   const sent: { body: Job; delaySeconds?: number }[] = [];
@@ -40,5 +40,24 @@ describe('CloudflareJobQueue', () => {
     await queue.send({ type: 'crm_record_status', messageId: 'msg_2' });
     await queue.send({ type: 'send_message', messageId: 'msg_2' });
     expect(sends.sent).toHaveLength(2);
+  });
+
+  it('a re-enqueued pacing delay carries the attempts already used, which the consumer reads back', async () => {
+    const crm = fakeQueue();
+    const queue = new CloudflareJobQueue(fakeQueue().queue, crm.queue);
+    await queue.send(
+      { type: 'crm_record_message', messageId: 'msg_3' },
+      { delaySeconds: 40, priorAttempts: 4 },
+    );
+    expect(crm.sent[0]).toEqual({
+      body: { type: 'crm_record_message', messageId: 'msg_3', priorAttempts: 4 },
+      delaySeconds: 40,
+    });
+    expect(priorAttemptsOf(crm.sent[0]!.body)).toBe(4);
+    expect(priorAttemptsOf({ type: 'send_message', messageId: 'm' })).toBe(0);
+    expect(priorAttemptsOf({ priorAttempts: 'many' })).toBe(0);
+    const memory = new MemoryJobQueue(() => 0);
+    await memory.send({ type: 'send_message', messageId: 'm' }, { priorAttempts: 2 });
+    expect(memory.pending[0]).toMatchObject({ attempts: 2 });
   });
 });

@@ -24,9 +24,23 @@ export const jobSchema = z.discriminatedUnion('type', [
 ]);
 export type Job = z.infer<typeof jobSchema>;
 
+export interface EnqueueOptions {
+  delaySeconds?: number;
+  /** Failed attempts a re-enqueued job already used: a pacing delay goes out as a fresh message (Cloudflare's
+   * `message.retry` would spend the queue's max_retries), and this keeps the job's retry budget where it was. */
+  priorAttempts?: number;
+}
+
 export interface JobQueue {
-  send(job: Job, options?: { delaySeconds?: number }): Promise<void>;
+  send(job: Job, options?: EnqueueOptions): Promise<void>;
   sendBatch(jobs: Job[], options?: { delaySeconds?: number }): Promise<void>;
+}
+
+/** The `priorAttempts` a message body carries next to its job (jobSchema strips it from the parsed job). */
+export function priorAttemptsOf(body: unknown): number {
+  const value =
+    typeof body === 'object' && body !== null ? (body as { priorAttempts?: unknown }).priorAttempts : 0;
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : 0;
 }
 
 /** Jobs that talk to the CRM: they get their own queue so they never hold up provider sends. */
@@ -42,9 +56,12 @@ export class CloudflareJobQueue implements JobQueue {
   private queueFor(job: Job): Queue<Job> {
     return isCrmJob(job) ? this.crm : this.sends;
   }
-  async send(job: Job, options?: { delaySeconds?: number }): Promise<void> {
+  async send(job: Job, options?: EnqueueOptions): Promise<void> {
+    const body: Job & { priorAttempts?: number } = options?.priorAttempts
+      ? { ...job, priorAttempts: options.priorAttempts }
+      : job;
     await this.queueFor(job).send(
-      job,
+      body,
       options?.delaySeconds ? { delaySeconds: options.delaySeconds } : undefined,
     );
   }
@@ -68,8 +85,12 @@ export class CloudflareJobQueue implements JobQueue {
 export class MemoryJobQueue implements JobQueue {
   readonly pending: { job: Job; notBefore: number; attempts: number }[] = [];
   constructor(private readonly now: () => number = Date.now) {}
-  async send(job: Job, options?: { delaySeconds?: number }): Promise<void> {
-    this.pending.push({ job, notBefore: this.now() + (options?.delaySeconds ?? 0) * 1000, attempts: 0 });
+  async send(job: Job, options?: EnqueueOptions): Promise<void> {
+    this.pending.push({
+      job,
+      notBefore: this.now() + (options?.delaySeconds ?? 0) * 1000,
+      attempts: options?.priorAttempts ?? 0,
+    });
   }
   async sendBatch(jobs: Job[], options?: { delaySeconds?: number }): Promise<void> {
     for (const job of jobs) await this.send(job, options);
