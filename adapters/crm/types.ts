@@ -49,3 +49,20 @@ export interface CrmAdapter {
   /** Reflects a status change of a message already recorded (HighLevel status PUT / Pipedrive note update). */
   recordStatus(record: CrmMessageRecord): Promise<void>;
 }
+
+/** A CRM's documented burst limit expressed as a bucket: `burst` requests at once, then `ratePerSecond`. */
+export interface CrmRate {
+  ratePerSecond: number;
+  burst: number;
+}
+
+/**
+ * Optional hook a caller gives a CRM client to pace every HTTP request (the adapter never knows how). `lanes` name
+ * the limits a request counts against (keys of the adapter's exported rate table).
+ */
+export interface CrmRequestPacer {
+  /** Before each request (retries included): resolves when it may go, or throws to abandon it unsent. */
+  beforeRequest(request: { lanes: readonly string[]; write: boolean }): Promise<void>;
+  /** The CRM answered 429: hold those lanes back for `waitMs`. The client does not sleep itself then. */
+  rateLimited(lanes: readonly string[], waitMs: number): Promise<void>;
+}

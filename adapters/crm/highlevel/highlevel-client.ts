@@ -3,7 +3,7 @@
 import axios, { isAxiosError } from 'axios';
 import type { AxiosResponse } from 'axios';
 import type * as z from 'zod/mini';
-import type { TokenSource } from '../types';
+import type { CrmRate, CrmRequestPacer, TokenSource } from '../types';
 import { CrmHttpError, vendorMessageOf } from './crm-http-error';
 import type { CrmFailureReason } from './crm-http-error';
 import { HIGHLEVEL_API_BASE_URL } from './highlevel-oauth';
@@ -12,6 +12,15 @@ import { HIGHLEVEL_API_BASE_URL } from './highlevel-oauth';
  * (the `Version` header enums in specs/highlevel/conversations.json and contacts.json). */
 export const HIGHLEVEL_VERSION_CONVERSATIONS = '2021-04-15';
 export const HIGHLEVEL_VERSION_DEFAULT = '2021-07-28';
+
+/** Pacing lanes (vendors/highlevel.md §6): 100 requests / 10 s per app per location (or company). A bucket allows at
+ * most `burst + 10 s × rate` in any 10 s, so 12 + 80 = 92: headroom for the calls made outside jobs (install,
+ * sidebar). "Rate 10/s, burst 100" would let 190 through in one 10 s window. */
+export const HIGHLEVEL_RATES = { location: { ratePerSecond: 8, burst: 12 } } satisfies Record<
+  string,
+  CrmRate
+>;
+const PACED_LANES = ['location'] as const;
 
 export function highLevelVersionFor(path: string): string {
   return path.startsWith('/conversations') ? HIGHLEVEL_VERSION_CONVERSATIONS : HIGHLEVEL_VERSION_DEFAULT;
@@ -28,6 +37,8 @@ export interface HighLevelClientOptions {
   maxBackoffMs?: number;
   /** Per-request timeout (default 20 s). */
   timeoutMs?: number;
+  /** Paces every request through the caller's shared limiter; on 429 it waits instead of `sleep`. */
+  pacer?: CrmRequestPacer;
 }
 
 export interface HighLevelRequest<T> {
@@ -96,6 +107,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
     let refreshed = false;
     let rateLimited = 0;
     for (;;) {
+      await options.pacer?.beforeRequest({ lanes: PACED_LANES, write: req.method !== 'GET' });
       const res = await send(req as HighLevelRequest<unknown>, token, operation);
       const status = res.status;
       const body = parseBody(res.data);
@@ -122,9 +134,10 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
       }
       if (status === 429) {
         const wait = rateLimitWait(res.headers, rateLimited, maxBackoffMs);
+        await options.pacer?.rateLimited(PACED_LANES, wait.ms);
         if (wait.retry && rateLimited < maxRateLimitRetries) {
           rateLimited++;
-          await sleep(wait.ms);
+          if (!options.pacer) await sleep(wait.ms);
           continue;
         }
         throw failure(operation, status, body.json ?? res.data, 'rate_limited', true, wait.ms);

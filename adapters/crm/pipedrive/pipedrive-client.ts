@@ -3,7 +3,7 @@
 import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type * as z from 'zod/mini';
-import type { TokenSource } from '../types';
+import type { CrmRate, CrmRequestPacer, TokenSource } from '../types';
 import {
   currentUserResponseSchema,
   dealResponseSchema,
@@ -39,7 +39,18 @@ export interface PipedriveClientOptions {
   /** Longest wait done inline; a longer Retry-After (daily budget exhausted) surfaces as a retryable error. Default 10 s. */
   maxWaitMs?: number;
   timeoutMs?: number;
+  /** Paces every request through the caller's shared limiter; on 429 it waits instead of `sleep`. */
+  pacer?: CrmRequestPacer;
 }
+
+/** Pacing lanes (vendors/pipedrive.md §6), per rolling 2 s: OAuth tokens 80 on the lowest plan, Search 10. A bucket
+ * allows at most `burst + 2 s × rate` in any 2 s: 5 + 70 = 75 of 80, and 1 + 8 = 9 of 10 searches. */
+export const PIPEDRIVE_RATES = {
+  token: { ratePerSecond: 35, burst: 5 },
+  search: { ratePerSecond: 4, burst: 1 },
+} satisfies Record<string, CrmRate>;
+const lanesOf = (path: string): readonly (keyof typeof PIPEDRIVE_RATES)[] =>
+  path.endsWith('/search') ? ['search', 'token'] : ['token'];
 
 export interface PipedriveClient {
   readonly apiDomain: string;
@@ -128,7 +139,9 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
     let refreshed = false;
     let refreshedToken: string | undefined;
     let attempt = 0;
+    const lanes = lanesOf(spec.path);
     for (;;) {
+      await options.pacer?.beforeRequest({ lanes, write: spec.method !== 'GET' });
       const wait = blockedUntil - now();
       if (wait > 0) await sleep(Math.min(wait, maxWaitMs));
       blockedUntil = 0;
@@ -170,10 +183,11 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
           parseRetryAfter(res.headers['retry-after'] as string | undefined, now()) ??
           parseRateLimitReset(res.headers['x-ratelimit-reset'] as string | undefined, now()) ??
           backoffMs(attempt);
+        await options.pacer?.rateLimited(lanes, retryAfterMs);
         // A 429 is rejected before any work is done, so even a POST is safe to repeat.
         if (attempt < maxRetries && retryAfterMs <= maxWaitMs) {
           attempt++;
-          await sleep(retryAfterMs);
+          if (!options.pacer) await sleep(retryAfterMs);
           blockedUntil = 0; // that wait covered the window reset too
           continue;
         }
