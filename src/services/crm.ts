@@ -15,6 +15,7 @@ import { statusRank } from '../core/status';
 import type { Connection } from '../store/connections';
 import type { Installation } from '../store/installations';
 import type { StoredMessage } from '../store/messages';
+import { crmPacer, pacedOutcome } from './crm-pacing';
 import { installationTokenSource, type TokenRefresher } from './crm-tokens';
 import { highLevelLocationRefresher } from './highlevel-install';
 import type { JobOutcome } from './job-outcome';
@@ -56,9 +57,16 @@ export function crmAdapterFor(
 ): CrmAdapter {
   const tokenSource = installationTokenSource(ctx, installation.id, refresherFor(ctx, installation));
   const sleep = ctx.platform.sleep;
+  // Jobs are the only callers: every request they make is paced per CRM account (services/crm-pacing.ts).
+  const pacer = crmPacer(ctx, installation);
   if (installation.crm === 'highlevel') {
     return createHighLevelAdapter({
-      client: createHighLevelClient({ tokenSource, baseUrl: ctx.config.HIGHLEVEL_API_BASE_URL, sleep }),
+      client: createHighLevelClient({
+        tokenSource,
+        baseUrl: ctx.config.HIGHLEVEL_API_BASE_URL,
+        sleep,
+        pacer,
+      }),
       locationId: installation.accountId,
       conversationProviderId:
         connection?.crmProviderId ??
@@ -74,6 +82,7 @@ export function crmAdapterFor(
       tokenSource,
       sleep,
       now: () => ctx.now(),
+      pacer,
     }),
     createUnknownPersons: installation.settings.createUnknownPersons ?? true,
   });
@@ -121,6 +130,8 @@ async function load(ctx: AppContext, messageId: string): Promise<Loaded | null> 
 }
 
 function failureOutcome(error: unknown, attempt: number): JobOutcome {
+  const paced = pacedOutcome(error);
+  if (paced) return paced;
   const details =
     error instanceof AppError ? (error.details as { retryable?: boolean } | undefined) : undefined;
   const retryable = !(error instanceof AppError) || details?.retryable !== false;

@@ -13,6 +13,7 @@ import { HighLevelDeliveryStore, type StoredDelivery } from '../store/highlevel-
 import type { Installation } from '../store/installations';
 import type { StoredTemplate } from '../store/templates';
 import { crmAdapterFor } from './crm';
+import { pacedOutcome } from './crm-pacing';
 import { verifyHighLevelCall, releaseHighLevelCall, type HighLevelCall } from './highlevel-verify';
 import type { JobOutcome } from './job-outcome';
 import { queueOutbound } from './relay-outbound';
@@ -82,6 +83,8 @@ export async function runHighLevelDelivery(
     await store.finish(delivery.id, outcome, ctx.now());
     return { kind: 'done' };
   } catch (error) {
+    const paced = pacedOutcome(error);
+    if (paced) return paced;
     const reason = error instanceof Error ? error.message : 'HighLevel delivery failed';
     const retryable = !(error instanceof AppError) || (isCrmHttpError(error) && error.retryable);
     if (retryable && attempt < DELIVERY_RETRY_BUDGET) {
