@@ -25,7 +25,8 @@ export interface World extends AppWorld {
 }
 
 /** Registers beforeAll/beforeEach/afterEach hooks; the world is rebuilt (fresh D1, fresh simulators) per test. */
-export function usePipedriveWorld(): { get(): World } {
+/** `burstLimit`: the simulator enforces Pipedrive's per-token burst (requests per rolling 2 s). */
+export function usePipedriveWorld(options: { burstLimit?: number } = {}): { get(): World } {
   let world: World | undefined;
   const oauthViolations: SpecViolation[] = [];
   const oauthChecks = new Set<Promise<void>>();
@@ -80,7 +81,7 @@ export function usePipedriveWorld(): { get(): World } {
       sims: (t) => ({
         meta: { enforceWindow: true, displayPhoneNumber: SENDER.meta.slice(1) },
         twilio: { enforceWindow: true },
-        pipedrive: { now: t.clock.now, companyId: COMPANY_ID },
+        pipedrive: { now: t.clock.now, companyId: COMPANY_ID, burstLimit: options.burstLimit },
       }),
     });
     world = { ...w, validation, server, drain: () => drainMemoryQueue(w.ctx, w.t.queue) };
