@@ -13,6 +13,25 @@ export default tseslint.config(
     },
   },
   {
+    // Worker code uses zod/mini, which tree-shakes: one runtime import of classic 'zod' bundles all of it.
+    files: ['src/**/*.ts', 'adapters/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'zod',
+              message: "Use import * as z from 'zod/mini' (classic zod is not tree-shakeable).",
+              allowTypeImports: true,
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // src/core is pure: no I/O, no framework, no adapters (DESIGN.md §2)
     files: ['src/core/**/*.ts'],
     rules: {
