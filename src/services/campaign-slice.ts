@@ -30,6 +30,11 @@ export interface SliceContext {
   firstWait: number | null;
   /** Set once the slice's messages are `sending`: from then on a failure is left to the lease recovery. */
   started: boolean;
+  /**
+   * Until when the provider told this sender to hold (a throughput 429 in this slice). Slots the slice's workers
+   * reserved before it are not used: those recipients go back to the queue for after the hold.
+   */
+  holdUntil?: number;
 }
 
 interface Prepared {
@@ -106,10 +111,11 @@ export async function sendSlice(
   }
   const queue = prepared.filter((p) => sendable.has(p.recipient.messageId));
   let releaseAt: number | null = null;
+  const held = () => (s.holdUntil !== undefined && ctx.now() < s.holdUntil ? s.holdUntil : null);
   const worker = async () => {
     for (let p = queue.shift(); p; p = queue.shift()) {
-      if (releaseAt !== null || s.halt !== null) {
-        outcomes.push(release(p.recipient, releaseAt ?? ctx.now()));
+      if (releaseAt !== null || s.halt !== null || held() !== null) {
+        outcomes.push(release(p.recipient, releaseAt ?? held() ?? ctx.now()));
         continue;
       }
       let wait = s.firstWait;
@@ -122,6 +128,12 @@ export async function sendSlice(
         continue;
       }
       await sleep(ctx, wait);
+      // A 429 may have arrived while this worker waited for its slot.
+      const holdUntil = held();
+      if (holdUntil !== null) {
+        outcomes.push(release(p.recipient, holdUntil));
+        continue;
+      }
       outcomes.push(await sendOne(ctx, s, p));
     }
   };
@@ -199,7 +211,9 @@ async function sendOne(ctx: AppContext, s: SliceContext, p: Prepared): Promise<S
     }
     if (error.retryable && recipient.attempts + 1 < SEND_RETRY_BUDGET) {
       if (error.kind === 'rate_limited' && error.rateLimitScope !== 'recipient') {
-        await ctx.platform.limiter.pause(s.connection.id, now + (error.retryAfterMs ?? 1_000));
+        const until = now + (error.retryAfterMs ?? 1_000);
+        s.holdUntil = Math.max(s.holdUntil ?? 0, until);
+        await ctx.platform.limiter.pause(s.connection.id, until);
       }
       const sendAfter = now + campaignBackoffMs(recipient.attempts, error.retryAfterMs);
       return {

@@ -288,4 +288,46 @@ describe('running a campaign', () => {
       h.sims.meta.faults.clear();
     }
   });
+
+  it('after a throughput 429 the slice holds its remaining sends until Retry-After, slots reserved before included', async () => {
+    const templateId = await approvedTemplate();
+    // 200 recipients: past the bucket's first second (80 sends), every worker waits for a reserved slot.
+    const { json } = await create({ templateId, csv: csv(phones(200, 3000).map((p) => `${p},A,B`)) });
+    const id = json.campaign.id as string;
+    const sendTimes: number[] = [];
+    let limitedAt: number | undefined;
+    h.sims.meta.faults.add({
+      match: (request) => {
+        if (request.method !== 'POST' || !request.url.endsWith('/messages')) return false;
+        sendTimes.push(h.t.clock.now());
+        if (sendTimes.length !== 100) return false;
+        limitedAt = h.t.clock.now();
+        return true;
+      },
+      times: Number.POSITIVE_INFINITY,
+      status: 429,
+      headers: { 'retry-after': '5' },
+      body: { error: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429 } },
+    });
+    // Slot waits take a little real time too, so the 429's answer lands while the other workers wait for theirs.
+    const fakeSleep = h.t.platform.sleep;
+    h.t.platform.sleep = async (ms) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      h.t.clock.advance(ms);
+    };
+    try {
+      await drain();
+    } finally {
+      h.t.platform.sleep = fakeSleep;
+      h.sims.meta.faults.clear();
+    }
+    expect(limitedAt).toBeDefined();
+    const duringHold = sendTimes.slice(100).filter((t) => t > limitedAt! && t < limitedAt! + 5_000);
+    expect(duringHold).toEqual([]);
+    // Every recipient sent exactly once in the end, the limited one included.
+    expect(h.sims.meta.state.sent).toHaveLength(200);
+    expect(Math.max(...h.sims.meta.state.sentCountByRecipient.values())).toBe(1);
+    const final = (await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any;
+    expect(final.campaign.status).toBe('completed');
+  });
 });
