@@ -31,15 +31,17 @@ const THROUGHPUT_ERROR = {
 const isSend = (request: Request) =>
   request.method === 'POST' && new URL(request.url).pathname.endsWith('/messages');
 
+const freshStats = (): CapStats => ({
+  requests: 0,
+  capRejections: 0,
+  injected: 0,
+  firstAt: 0,
+  lastAt: 0,
+  withinCapAt: [],
+});
+
 export function installCap(local: LocalMode, cap: number) {
-  const stats: CapStats = {
-    requests: 0,
-    capRejections: 0,
-    injected: 0,
-    firstAt: 0,
-    lastAt: 0,
-    withinCapAt: [],
-  };
+  const stats = freshStats();
   const faults = local.sims.meta.faults;
   let tokens = cap;
   let updatedAt = performance.now();
@@ -65,14 +67,7 @@ export function installCap(local: LocalMode, cap: number) {
     stats,
     /** Fresh bucket, counters and send log; `injected` faults go after the cap for this run. */
     reset(injected?: InjectedFaults) {
-      Object.assign(stats, {
-        requests: 0,
-        capRejections: 0,
-        injected: 0,
-        firstAt: 0,
-        lastAt: 0,
-        withinCapAt: [],
-      });
+      Object.assign(stats, freshStats());
       tokens = cap;
       updatedAt = performance.now();
       local.sims.meta.state.sent = [];
