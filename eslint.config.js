@@ -2,7 +2,8 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', '.wrangler', 'coverage', 'test-artifacts', 'docs'] },
+  // public/: minified static assets built by scripts/build-ui.ts.
+  { ignores: ['node_modules', 'dist', '.wrangler', 'coverage', 'test-artifacts', 'docs', 'public'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

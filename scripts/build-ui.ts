@@ -1,41 +1,74 @@
-// Bundles the pages' client scripts (src/ui/client/*.ts, which reuse src/core for preview and validation) into
-// src/ui/client-bundle.json, served as static strings by the Worker (src/routes/ui.ts). Run after editing
-// src/ui/client: `node --import tsx scripts/build-ui.ts`. A test fails when the JSON is stale.
-import { writeFileSync } from 'node:fs';
+// Builds the pages' static assets into public/ui/assets, served by Workers Static Assets (wrangler.toml
+// [assets]) so none of them weighs on the Worker bundle: the client scripts (src/ui/client/*.ts, which reuse
+// src/core for preview and validation), the campaigns section's script and the stylesheet. File names carry a
+// content hash (immutable, cached for a year by public/_headers: a deploy never mixes versions); the Worker
+// imports only src/ui/asset-manifest.json (name → URL). Run after editing src/ui/client, styles.ts or
+// campaigns-script.ts: `node --import tsx scripts/build-ui.ts`. A test fails when the committed files are stale.
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, transform } from 'esbuild';
+import { CAMPAIGNS_SCRIPT } from '../src/ui/campaigns-script';
+import { STYLES } from '../src/ui/styles';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const CLIENT_ENTRIES = ['sidebar', 'admin'] as const;
-export const BUNDLE_FILE = path.join(ROOT, 'src/ui/client-bundle.json');
+export const ASSETS_DIR = path.join(ROOT, 'public/ui/assets');
+export const MANIFEST_FILE = path.join(ROOT, 'src/ui/asset-manifest.json');
+const URL_PREFIX = '/ui/assets/';
 
-export async function buildClientBundles(): Promise<Record<(typeof CLIENT_ENTRIES)[number], string>> {
-  const out = {} as Record<(typeof CLIENT_ENTRIES)[number], string>;
-  for (const name of CLIENT_ENTRIES) {
-    const result = await build({
-      entryPoints: [path.join(ROOT, `src/ui/client/${name}.ts`)],
-      bundle: true,
-      write: false,
-      format: 'iife',
-      minify: true,
-      target: 'es2020',
-      charset: 'utf8',
-      legalComments: 'none',
-      logLevel: 'silent',
-    });
-    out[name] = result.outputFiles[0]!.text;
-  }
-  return out;
+const MINIFY = { minify: true, target: 'es2020', charset: 'utf8', legalComments: 'none' } as const;
+
+export interface UiAssets {
+  /** Hashed file name → contents. */
+  files: Record<string, string>;
+  /** Logical name (`sidebar.js`) → URL of its hashed file. */
+  manifest: Record<string, string>;
 }
 
-export function serializeBundles(bundles: Record<string, string>): string {
-  return `${JSON.stringify(bundles, null, 2)}\n`;
+async function bundleClient(name: string): Promise<string> {
+  const result = await build({
+    ...MINIFY,
+    entryPoints: [path.join(ROOT, `src/ui/client/${name}.ts`)],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0]!.text;
+}
+
+/** Every asset by logical name, built in memory. */
+export async function buildUiAssets(): Promise<UiAssets> {
+  const sources: Record<string, string> = {};
+  for (const name of CLIENT_ENTRIES) sources[`${name}.js`] = await bundleClient(name);
+  sources['campaigns.js'] = (await transform(CAMPAIGNS_SCRIPT, { ...MINIFY, loader: 'js' })).code;
+  sources['ui.css'] = STYLES.trim() + '\n';
+  const assets: UiAssets = { files: {}, manifest: {} };
+  for (const [name, body] of Object.entries(sources)) {
+    const hash = createHash('sha256').update(body).digest('hex').slice(0, 12);
+    const file = name.replace(/\.(\w+)$/, `.${hash}.$1`);
+    assets.files[file] = body;
+    assets.manifest[name] = `${URL_PREFIX}${file}`;
+  }
+  return assets;
+}
+
+export const serializeManifest = (manifest: Record<string, string>) =>
+  `${JSON.stringify(manifest, null, 2)}\n`;
+
+/** Writes the files into `assetsDir`, removing any other file there (stale hashes), and the manifest. */
+export function writeUiAssets(assets: UiAssets, assetsDir: string, manifestFile: string): void {
+  mkdirSync(assetsDir, { recursive: true });
+  for (const file of readdirSync(assetsDir)) if (!(file in assets.files)) rmSync(path.join(assetsDir, file));
+  for (const [file, body] of Object.entries(assets.files)) writeFileSync(path.join(assetsDir, file), body);
+  writeFileSync(manifestFile, serializeManifest(assets.manifest));
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const bundles = await buildClientBundles();
-  writeFileSync(BUNDLE_FILE, serializeBundles(bundles));
-  for (const [name, code] of Object.entries(bundles))
-    console.log(`${name}.js ${(code.length / 1024).toFixed(1)} KB`);
+  const assets = await buildUiAssets();
+  writeUiAssets(assets, ASSETS_DIR, MANIFEST_FILE);
+  for (const [file, body] of Object.entries(assets.files))
+    console.log(`${path.relative(ROOT, path.join(ASSETS_DIR, file))} ${(body.length / 1024).toFixed(1)} KB`);
 }

@@ -1,12 +1,10 @@
-// /ui: the sidebar and admin pages (server-rendered Hono JSX) and their static assets. The pages carry no
-// tenant data: the script gets a session from the CRM context and reads everything through /api.
+// /ui: the sidebar and admin pages (server-rendered Hono JSX). Their scripts and stylesheet are static assets
+// (public/ui/assets, wrangler.toml [assets]), never served by the Worker. The pages carry no tenant data: the
+// script gets a session from the CRM context and reads everything through /api.
 import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import type { AppEnv } from '../app';
-import { AppError } from '../core/errors';
 import { AdminPage } from '../ui/admin-page';
-import { campaignsUiRoutes } from '../ui/campaigns-route';
-import { ASSETS, ASSET_VERSION } from '../ui/assets';
 import { SidebarPage } from '../ui/sidebar-page';
 
 // No inline script anywhere, so scripts are 'self' only. Framing stays allowed: both CRMs embed these pages,
@@ -32,22 +30,5 @@ const page = async (c: Context<AppEnv>, body: { toString(): string | Promise<str
   c.html(`<!doctype html>${await body.toString()}`);
 
 export const uiRoutes = new Hono<AppEnv>()
-  .route('/', campaignsUiRoutes)
-  .get('/sidebar', pageHeaders, (c) =>
-    page(c, SidebarPage({ devMode: c.get('ctx').config.DEV_MODE, assetVersion: ASSET_VERSION })),
-  )
-  .get('/admin', pageHeaders, (c) =>
-    page(c, AdminPage({ devMode: c.get('ctx').config.DEV_MODE, assetVersion: ASSET_VERSION })),
-  )
-  .get('/assets/:name', (c) => {
-    const asset = ASSETS[c.req.param('name')];
-    if (!asset) throw new AppError('not_found', 'No such asset');
-    c.header('Content-Type', asset.type);
-    // Versioned URLs (?v=hash) may be cached; a bare URL is revalidated.
-    c.header(
-      'Cache-Control',
-      c.req.query('v') === ASSET_VERSION ? 'public, max-age=31536000, immutable' : 'no-cache',
-    );
-    c.header('X-Content-Type-Options', 'nosniff');
-    return c.body(asset.body);
-  });
+  .get('/sidebar', pageHeaders, (c) => page(c, SidebarPage({ devMode: c.get('ctx').config.DEV_MODE })))
+  .get('/admin', pageHeaders, (c) => page(c, AdminPage({ devMode: c.get('ctx').config.DEV_MODE })));

@@ -1,6 +1,7 @@
 // /ui/admin markup: connections, templates (sync, table, builder, CM.com registration), dead letters and the
 // campaigns mount point. client/admin.ts fills it through the API once the admin session is known.
 import { TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from '../core/template';
+import { assetUrl } from './assets';
 import { Layout } from './layout';
 
 const categories = TEMPLATE_CATEGORIES.map((c) => <option value={c}>{c.toLowerCase()}</option>);
@@ -187,9 +188,9 @@ function ManualCm() {
   );
 }
 
-export function AdminPage(props: { devMode: boolean; assetVersion: string }) {
+export function AdminPage(props: { devMode: boolean }) {
   return (
-    <Layout title="wabridge — admin" script="admin" devMode={props.devMode} assetVersion={props.assetVersion}>
+    <Layout title="wabridge — admin" script="admin" devMode={props.devMode}>
       <main>
         <h1>WhatsApp for your CRM</h1>
         <p id="status" class="status" role="status" aria-live="polite" hidden></p>
@@ -242,7 +243,7 @@ export function AdminPage(props: { devMode: boolean; assetVersion: string }) {
           id="campaigns"
           class="panel"
           aria-labelledby="campaigns-title"
-          data-script="/ui/campaigns.js"
+          data-script={assetUrl('campaigns.js')}
           hidden
         >
           <h2 id="campaigns-title">Campaigns</h2>

@@ -1,5 +1,6 @@
-// The admin page's campaigns section (issue 7 item 4), served as /ui/campaigns.js and loaded by client/admin.ts
-// into #campaigns-root. Plain browser JS over `window.wabridge.api` (the page's session-bound client): pick a
+// The admin page's campaigns section (issue 7 item 4), built by scripts/build-ui.ts into a static asset
+// (public/ui/assets/campaigns.<hash>.js, never in the Worker bundle) and loaded by client/admin.ts into
+// #campaigns-root. Plain browser JS over `window.wabridge.api` (the page's session-bound client): pick a
 // number and an approved template, choose a CSV, see the preflight, start, and watch the progress bar.
 // No inline handlers or HTML strings from data: every node is built with textContent (CSP script-src 'self').
 export const CAMPAIGNS_SCRIPT = String.raw`(() => {

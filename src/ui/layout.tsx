@@ -1,11 +1,11 @@
 // Page shell shared by the sidebar and the admin page: no inline script, one stylesheet, one deferred script.
 import type { Child } from 'hono/jsx';
+import { assetUrl } from './assets';
 
 export interface LayoutProps {
   title: string;
-  script: string;
+  script: 'sidebar' | 'admin';
   devMode: boolean;
-  assetVersion: string;
   children?: Child;
 }
 
@@ -17,8 +17,8 @@ export function Layout(props: LayoutProps) {
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <meta name="referrer" content="no-referrer" />
         <title>{props.title}</title>
-        <link rel="stylesheet" href={`/ui/assets/ui.css?v=${props.assetVersion}`} />
-        <script src={`/ui/assets/${props.script}.js?v=${props.assetVersion}`} defer></script>
+        <link rel="stylesheet" href={assetUrl('ui.css')} />
+        <script src={assetUrl(`${props.script}.js`)} defer></script>
       </head>
       <body data-dev={props.devMode ? 'true' : 'false'}>{props.children}</body>
     </html>

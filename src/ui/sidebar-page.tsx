@@ -3,14 +3,9 @@
 import { TEMPLATE_CATEGORIES } from '../core/template';
 import { Layout } from './layout';
 
-export function SidebarPage(props: { devMode: boolean; assetVersion: string }) {
+export function SidebarPage(props: { devMode: boolean }) {
   return (
-    <Layout
-      title="WhatsApp — wabridge"
-      script="sidebar"
-      devMode={props.devMode}
-      assetVersion={props.assetVersion}
-    >
+    <Layout title="WhatsApp — wabridge" script="sidebar" devMode={props.devMode}>
       <main class="sidebar">
         <p id="status" class="status" role="status" aria-live="polite" hidden></p>
         <form id="contact-form" aria-label="Customer">

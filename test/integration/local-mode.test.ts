@@ -1,12 +1,13 @@
 // Local mode end to end (DESIGN.md §5): wrangler dev (workerd + local D1) with every vendor base URL on the
 // loopback simulator, the demo seeded, and the customer played through /_sim. Runs on free ports in a temporary
 // state directory, so it never touches a developer's .dev.vars or .wrangler/state.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalMode } from '../../scripts/local-mode/index';
 import type { LocalMode } from '../../scripts/local-mode/index';
+import { REPO_ROOT } from '../helpers/platform';
 
 let mode: LocalMode;
 let stateDir: string;
@@ -77,6 +78,24 @@ describe('local mode', () => {
     const res = await fetch(`${mode.urls.app}/healthz`);
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it('serves the pages’ scripts as static assets (public/, cached for a year) and the rest from the Worker', async () => {
+    const html = await (await fetch(`${mode.urls.app}/ui/sidebar`)).text();
+    const src = /<script src="([^"]+)"/.exec(html)?.[1] ?? '';
+    expect(src).toMatch(/^\/ui\/assets\/sidebar\.[0-9a-f]{12}\.js$/);
+    const res = await fetch(`${mode.urls.app}${src}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('javascript');
+    expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(await res.text()).toBe(readFileSync(path.join(REPO_ROOT, 'public', src), 'utf8'));
+    // No file matches: the Worker answers (its not_found envelope), and _headers itself is never served.
+    for (const route of ['/ui/assets/evil.js', '/_headers']) {
+      const missing = await fetch(`${mode.urls.app}${route}`);
+      expect(missing.status, route).toBe(404);
+      expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
+    }
   });
 
   it('points every vendor base URL at the loopback simulator', () => {

@@ -158,7 +158,7 @@ async function loadDeadLetters(): Promise<void> {
   );
 }
 
-/** The campaigns section (another issue) ships its own script; load it when the Worker serves one. */
+/** The campaigns section (another issue) ships its own script; load it when it is served. */
 async function mountCampaigns(): Promise<void> {
   const section = byId('campaigns');
   const src = section.dataset.script;
