@@ -136,7 +136,7 @@ describe('secrets stay out of pages, answers and logs', () => {
     await call('GET', '/api/connections', { token: 'forged.bearer.token' });
     await call('GET', '/ui/admin');
     await call('GET', '/ui/sidebar');
-    await call('GET', '/ui/assets/admin.js');
+    await call('GET', '/healthz');
 
     const secrets = {
       ...TEST_SECRETS,
