@@ -9,7 +9,7 @@ const manifest = JSON.parse(
 ) as {
   oauth: { redirectUrl: string; installUrl: string; scopes: string[]; pkce: boolean };
   webhooks: { defaultWebhookUrl: string; events: string[] };
-  conversationProvider: { type: string; deliveryUrl: string; providerIdEnv: string };
+  conversationProvider: { type: string; deliveryUrl: string; providerIdEnv: string; logo: string };
 };
 
 describe('HighLevel manifest', () => {
@@ -31,7 +31,7 @@ describe('HighLevel manifest', () => {
   });
 
   it('names a logo that the static assets serve (public/), as a PNG', () => {
-    const logo = String(manifest.conversationProvider.logo);
+    const logo = manifest.conversationProvider.logo;
     expect(logo).toMatch(/^\$\{APP_BASE_URL\}\/ui\/static\/[\w-]+\.png$/);
     const file = readFileSync(new URL(`../../public${logo.replace('${APP_BASE_URL}', '')}`, import.meta.url));
     expect([...file.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
