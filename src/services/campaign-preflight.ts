@@ -53,8 +53,10 @@ export interface Preflight {
   tier: {
     limit: number | null;
     usedLast24h: number;
+    /** Customers the sender's other live campaigns will write to within the window (not already in usedLast24h). */
+    scheduledByOtherCampaigns: number;
     room: number | null;
-    /** Recipients that count against the tier (customers not already written to in the last 24 h). */
+    /** Recipients that count against the tier (customers neither written to in the last 24 h nor scheduled). */
     newCustomers: number;
     fits: boolean;
     policy: OverTierPolicy;
@@ -235,8 +237,8 @@ function pickTemplateValues(
 }
 
 /**
- * Messaging tier: unique customers per rolling 24 h. Customers already written to in the window do not count
- * again. Over the limit, `spread` moves the overflow to the following days (one tier's worth per day),
+ * Messaging tier: unique customers per rolling 24 h. Customers already written to in the window, or that another
+ * live campaign of this sender will write to within the window after `startAt`, use room; they do not count again. Over the limit, `spread` moves the overflow to the following days (one tier's worth per day),
  * `refuse` leaves the plan as is and reports `fits: false` (the caller refuses).
  */
 async function planTier(
@@ -249,11 +251,24 @@ async function planTier(
 ): Promise<Preflight['tier']> {
   const limit = connection.messagingTier;
   if (limit === null) {
-    return { limit, usedLast24h: 0, room: null, newCustomers: sendable.length, fits: true, policy, days: 1 };
+    return {
+      limit,
+      usedLast24h: 0,
+      scheduledByOtherCampaigns: 0,
+      room: null,
+      newCustomers: sendable.length,
+      fits: true,
+      policy,
+      days: 1,
+    };
   }
-  const recent = await store.recentCustomers(connection.id, now - WINDOW_MS);
-  const room = Math.max(0, limit - recent.size);
-  const fresh = sendable.filter((r) => !recent.has(r.phone));
+  const [recent, scheduled] = await Promise.all([
+    store.recentCustomers(connection.id, now - WINDOW_MS),
+    store.scheduledCustomers(connection.id, startAt + WINDOW_MS),
+  ]);
+  const committed = new Set([...recent, ...scheduled]);
+  const room = Math.max(0, limit - committed.size);
+  const fresh = sendable.filter((r) => !committed.has(r.phone));
   const fits = fresh.length <= room;
   let days = 1;
   if (!fits && policy === 'spread') {
@@ -263,5 +278,15 @@ async function planTier(
       days = Math.max(days, day + 1);
     });
   }
-  return { limit, usedLast24h: recent.size, room, newCustomers: fresh.length, fits, policy, days };
+  const scheduledByOtherCampaigns = committed.size - recent.size;
+  return {
+    limit,
+    usedLast24h: recent.size,
+    scheduledByOtherCampaigns,
+    room,
+    newCustomers: fresh.length,
+    fits,
+    policy,
+    days,
+  };
 }

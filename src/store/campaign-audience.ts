@@ -81,6 +81,23 @@ export class CampaignAudienceStore {
     return new Set(results.map((r) => r.phone));
   }
 
+  /**
+   * Customers this sender's other live campaigns (scheduled, running, paused) will write to before `before`: their
+   * recipients still pending. The tier counts them as used, or two campaigns created back to back would each see
+   * the whole room.
+   */
+  async scheduledCustomers(connectionId: string, before: number): Promise<Set<string>> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT DISTINCT r.phone FROM campaigns c JOIN campaign_recipients r ON r.campaign_id = c.id
+         WHERE c.connection_id = ?1 AND c.status IN ('scheduled', 'running', 'paused')
+           AND r.state = 'pending' AND COALESCE(r.send_after, c.start_at, 0) < ?2`,
+      )
+      .bind(connectionId, before)
+      .all<{ phone: string }>();
+    return new Set(results.map((r) => r.phone));
+  }
+
   /** Admin opt-out list of the installation. */
   async optOutList(installationId: string): Promise<Set<string>> {
     const { results } = await this.db

@@ -159,6 +159,47 @@ describe('POST /api/campaigns', () => {
     ]);
   });
 
+  it('counts the customers another live campaign of the sender has scheduled against the tier', async () => {
+    const templateId = await approvedTemplate();
+    await h.t.db
+      .prepare('UPDATE connections SET messaging_tier = 250 WHERE id = ?')
+      .bind(h.connections.meta.id)
+      .run();
+    // Campaign A takes 200 of the 250 (created, nothing sent yet: its chains have not run).
+    const first = phones(200, 5000);
+    const a = await create({ templateId, csv: csv(first.map((p) => `${p},A,B`)) });
+    expect(a.res.status).toBe(201);
+    expect(a.json.preflight.tier).toMatchObject({ usedLast24h: 0, scheduledByOtherCampaigns: 0, room: 250 });
+
+    // Campaign B with 100 new customers: only 50 left, refused; nothing created.
+    const fresh = phones(100, 6000);
+    const b = await create({ templateId, csv: csv(fresh.map((p) => `${p},A,B`)), overTierPolicy: 'refuse' });
+    expect(b.res.status).toBe(409);
+    expect(b.json.error.details.preflight.tier).toMatchObject({
+      scheduledByOtherCampaigns: 200,
+      room: 50,
+      newCustomers: 100,
+      fits: false,
+    });
+    expect(await h.count('campaigns')).toBe(1);
+
+    // The same 200 customers again plus 40 new ones fits: a customer counts once per window.
+    const c = await create({
+      templateId,
+      csv: csv([...first, ...phones(40, 7000)].map((p) => `${p},A,B`)),
+      overTierPolicy: 'refuse',
+    });
+    expect(c.res.status).toBe(201);
+    expect(c.json.preflight.tier).toMatchObject({ room: 50, newCustomers: 40, fits: true });
+
+    // A cancelled campaign frees its room.
+    expect((await h.api('POST', `/api/campaigns/${a.json.campaign.id}/cancel`)).status).toBe(200);
+    expect((await h.api('POST', `/api/campaigns/${c.json.campaign.id}/cancel`)).status).toBe(200);
+    const d = await create({ templateId, csv: csv(fresh.map((p) => `${p},A,B`)), overTierPolicy: 'refuse' });
+    expect(d.res.status).toBe(201);
+    expect(d.json.preflight.tier).toMatchObject({ scheduledByOtherCampaigns: 0, room: 250 });
+  });
+
   it('rejects bad input with field errors and another tenant gets 404', async () => {
     const templateId = await approvedTemplate();
     expect((await create({ templateId })).res.status).toBe(400); // neither csv nor recipients
