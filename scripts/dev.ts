@@ -72,7 +72,7 @@ async function main(): Promise<void> {
   const shutdown = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`\n[local-mode] ${signal}: stopping wrangler dev and the simulator…`);
+    console.log(`\n[local-mode] ${signal}: stopping the Worker and the simulator…`);
     void mode.stop().finally(() => {
       for (const listener of inherited.get(signal as (typeof signals)[number]) ?? []) listener(signal);
       process.exit(0);

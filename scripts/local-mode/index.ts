@@ -1,5 +1,6 @@
-// Local mode (DESIGN.md §5): vendor simulators over HTTP on loopback, D1 migrations, a seeded demo, and
-// `wrangler dev` with every vendor base URL pointed at the simulators. No network, no real credentials.
+// Local mode (DESIGN.md §5): vendor simulators over HTTP on loopback, D1 migrations, a seeded demo, and the Worker
+// under wrangler's dev engine (worker-host.ts) with every vendor base URL pointed at the simulators. No network, no
+// real credentials.
 // `npm run dev` (scripts/dev.ts) and tests (test/integration/local-mode.test.ts, browser tests) both start it here.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,7 @@ import type { WranglerDev } from './wrangler';
 
 export interface LocalModeOptions {
   host?: string;
-  /** App (wrangler dev) port; 0 = a free one. Default 8787. */
+  /** App (Worker) port; 0 = a free one. Default 8787. */
   appPort?: number;
   /** Simulator port; 0 = a free one. Default 8789. */
   simPort?: number;
@@ -139,7 +140,7 @@ export async function startLocalMode(options: LocalModeOptions = {}): Promise<Lo
       control.connections.push({ ...c, crm: 'highlevel' });
     control.connections.push({ ...seed.pipedrive.connection, crm: 'pipedrive' });
 
-    log('Starting wrangler dev…');
+    log("Starting the Worker (wrangler's dev engine)…");
     const dev: WranglerDev = startWranglerDev({
       host,
       port: appPort,

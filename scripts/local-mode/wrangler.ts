@@ -124,7 +124,9 @@ export async function waitForHealthy(url: string, dev: WranglerDev, timeoutMs = 
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (dev.child.exitCode !== null || dev.child.signalCode !== null) {
-      throw new Error(`wrangler dev exited (${dev.child.exitCode ?? dev.child.signalCode})\n${dev.output()}`);
+      throw new Error(
+        `the Worker host exited (${dev.child.exitCode ?? dev.child.signalCode})\n${dev.output()}`,
+      );
     }
     try {
       const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
