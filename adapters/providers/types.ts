@@ -108,6 +108,19 @@ export interface SendResult {
   status: MessageStatus;
 }
 
+/** Provider media a customer sent (Meta: a media id from the webhook; valid ~30 days on Meta's side). */
+export interface ProviderMediaRef {
+  mediaId: string;
+}
+
+/** Media bytes as a stream, to be piped straight to the client (never buffered whole: documents reach 100 MB). */
+export interface ProviderMedia {
+  body: ReadableStream<Uint8Array>;
+  contentType: string;
+  contentLength?: number;
+  filename?: string;
+}
+
 export interface ProviderAdapter {
   readonly provider: ProviderName;
   readonly capabilities: ProviderCapabilities;
@@ -122,6 +135,11 @@ export interface ProviderAdapter {
   verifyWebhook(request: WebhookRequest): Promise<boolean>;
   /** Normalized events. Throws AppError('invalid_request') for a body that is not the vendor's shape. */
   parseWebhook(request: WebhookRequest): ProviderEvent[];
+  /**
+   * Downloads inbound media by reference, fresh on every call (Meta's download URLs expire after ~5 minutes).
+   * Absent where the provider hands out public URLs instead (Twilio, CM.com). Failures → ProviderError.
+   */
+  fetchMedia?(ref: ProviderMediaRef): Promise<ProviderMedia>;
   /** Any thrown vendor/HTTP error → ProviderError with vendor code and text kept. */
   normalizeError(error: unknown): ProviderError;
 }

@@ -12,6 +12,7 @@ import { createPipedriveClient } from '../../adapters/crm/pipedrive/pipedrive-cl
 import type { CrmMessageRecord } from '../../adapters/crm/types';
 import type { SpecViolation } from '../spec/msw-validation';
 import { attachSpecValidation, formatViolations } from '../spec/msw-validation';
+import { META_SAMPLE_MEDIA } from '../mocks/meta';
 import { metaFixture } from './meta.fixture';
 import { twilioFixture } from './twilio.fixture';
 import { createHighLevelSimulator } from '../mocks/highlevel';
@@ -77,7 +78,7 @@ afterAll(() => {
 });
 
 describe('every simulator handler answers what the vendor spec says', () => {
-  it('Meta: list templates, create template, send, phone number and WABA nodes', async () => {
+  it('Meta: list templates, create template, send, phone number and WABA nodes, media URL and download', async () => {
     metaFixture.reset();
     if (metaFixture.listing.supported) metaFixture.listing.seed(60);
     const adapter = metaFixture.adapter();
@@ -97,14 +98,23 @@ describe('every simulator handler answers what the vendor spec says', () => {
         headers: { authorization: 'Bearer EAAsimulatorMetaAccessToken0001' },
       });
       expect(waba.status).toBe(200);
+      // Inbound media: the id resolves to a short-lived URL, the URL (same Bearer token) to the bytes.
+      const media = await adapter.fetchMedia!({ mediaId: META_SAMPLE_MEDIA.image.id });
+      expect(new Uint8Array(await new Response(media.body).arrayBuffer())).toEqual(
+        META_SAMPLE_MEDIA.image.bytes,
+      );
     });
     expect(violations, formatViolations(violations)).toEqual([]);
-    expect(new Set(operations.map((o) => o.replace(/\d{6,}/g, ':id')))).toEqual(
+    const normalized = operations.map((o) =>
+      o.replace(/whatsapp_media_\w+/, ':media-url').replace(/\d{6,}/g, ':id'),
+    );
+    expect(new Set(normalized)).toEqual(
       new Set([
         'GET /v23.0/:id/message_templates',
         'POST /v23.0/:id/message_templates',
         'POST /v23.0/:id/messages',
         'GET /v23.0/:id',
+        'GET /v23.0/:media-url',
       ]),
     );
   });

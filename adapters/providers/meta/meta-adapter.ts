@@ -11,10 +11,13 @@ import type {
   ProviderAdapter,
   ProviderEvent,
   ProviderHttpConfig,
+  ProviderMedia,
+  ProviderMediaRef,
   SendResult,
   WebhookRequest,
 } from '../types';
 import { convertToMetaMessage } from './convert-to-meta-message';
+import { fetchMetaMedia } from './fetch-meta-media';
 import { convertToMetaTemplateCreate } from './convert-to-meta-template';
 import { mapMetaError } from './map-meta-error';
 import type { MetaOperation } from './map-meta-error';
@@ -161,6 +164,13 @@ export function createMetaAdapter(options: MetaAdapterOptions): ProviderAdapter 
     submitTemplate,
     send,
     testCredentials,
+    fetchMedia(ref: ProviderMediaRef): Promise<ProviderMedia> {
+      const { client, creds } = graph();
+      return fetchMetaMedia(
+        { client, version, phoneNumberId: creds.phoneNumberId, timeoutMs: http.timeoutMs },
+        ref,
+      );
+    },
     verifyWebhook(request: WebhookRequest): Promise<boolean> {
       return verifyMetaSignature(
         request.rawBody,

@@ -99,6 +99,19 @@ export const metaSendResponseSchema = z.looseObject({
 
 export const metaPhoneNumberSchema = z.looseObject({ id: z.string() });
 
+// ---- media -----------------------------------------------------------------------------------
+
+// spec `retrieveMediaUrl` (GET /{Version}/{Media-ID}): `url` is a short-lived download link (~5 minutes) that
+// needs the same Bearer token; `file_size` is a string in the spec's example, a number in some responses.
+export const metaMediaUrlSchema = z.looseObject({
+  url: z.url({ protocol: /^https?$/ }),
+  mime_type: z.optional(z.string()),
+  sha256: z.optional(z.string()),
+  file_size: z.optional(z.union([z.string(), z.number()])),
+  id: z.optional(z.string()),
+  messaging_product: z.optional(z.string()),
+});
+
 // ---- webhooks --------------------------------------------------------------------------------
 
 export const metaWebhookEnvelopeSchema = z.looseObject({

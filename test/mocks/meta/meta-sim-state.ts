@@ -1,5 +1,6 @@
 // State of the Meta simulator: a template store (seedable to thousands over many pages) and a send log.
 import { HttpResponse } from 'msw';
+import { META_SAMPLE_MEDIA } from './meta-sample-media';
 
 export interface MetaWireComponent {
   type: string;
@@ -19,6 +20,12 @@ export interface MetaWireTemplate {
   parameter_format?: string;
   rejected_reason?: string;
   components: MetaWireComponent[];
+}
+
+/** Media a customer "sent": served by id (metadata) and by a short-lived download URL (bytes). */
+export interface SimMedia {
+  bytes: Uint8Array<ArrayBuffer>;
+  mimeType: string;
 }
 
 export interface SentMessage {
@@ -130,8 +137,30 @@ export class MetaSimState {
   sentCountByRecipient = new Map<string, number>();
   /** Last inbound message per customer (digits), for the optional window check. */
   lastInbound = new Map<string, number>();
-  calls = { listTemplates: 0 };
+  calls = { listTemplates: 0, mediaInfo: 0, mediaDownload: 0 };
+  /** Media by id; starts with one sample per kind (meta-sample-media.ts). */
+  media = new Map<string, SimMedia>();
+  /** Download URL token → media id and expiry (Meta: ~5 minutes). */
+  downloads = new Map<string, { mediaId: string; expiresAt: number }>();
   private templateSeq = 1_000_000_000_000;
+  private mediaSeq = 2_000_000_000_000_000;
+
+  constructor() {
+    this.seedSampleMedia();
+  }
+
+  private seedSampleMedia(): void {
+    for (const sample of Object.values(META_SAMPLE_MEDIA))
+      this.media.set(sample.id, { bytes: sample.bytes, mimeType: sample.mimeType });
+  }
+
+  /** Registers bytes the customer sends; returns the media id to put in an inbound webhook. */
+  addMedia(bytes: Uint8Array<ArrayBuffer>, mimeType: string, id?: string): string {
+    this.mediaSeq += 1;
+    const mediaId = id ?? String(this.mediaSeq);
+    this.media.set(mediaId, { bytes, mimeType });
+    return mediaId;
+  }
 
   static encodeCursor(offset: number): string {
     return btoa(`cursor:${offset}`).replace(/=+$/, '');
@@ -191,6 +220,9 @@ export class MetaSimState {
     this.sent = [];
     this.sentCountByRecipient.clear();
     this.lastInbound.clear();
-    this.calls.listTemplates = 0;
+    Object.assign(this.calls, { listTemplates: 0, mediaInfo: 0, mediaDownload: 0 });
+    this.media.clear();
+    this.downloads.clear();
+    this.seedSampleMedia();
   }
 }

@@ -6,10 +6,12 @@ import { FaultInjector } from '../faults';
 import { META_WEBHOOK_DEFAULTS, metaStatus, metaStatusesWebhook, nextWamid } from './meta-webhooks';
 import { graphError, MetaSimState } from './meta-sim-state';
 import { checkTemplate, markFault, readJson, withOperation } from './meta-sim-checks';
+import { createMetaMediaHandlers } from './meta-sim-media';
 import type { MetaWireTemplate } from './meta-sim-state';
 
 export { MetaSimState } from './meta-sim-state';
-export type { MetaWireTemplate, SentMessage } from './meta-sim-state';
+export type { MetaWireTemplate, SentMessage, SimMedia } from './meta-sim-state';
+export { META_SAMPLE_MEDIA } from './meta-sample-media';
 
 export interface MetaSimulatorOptions {
   baseUrl?: string;
@@ -24,6 +26,8 @@ export interface MetaSimulatorOptions {
   /** Refuse free-form messages to customers who have not written in 24 h (code 131047, providers.md). */
   enforceWindow?: boolean;
   random?: () => number;
+  /** Clock of the media download URLs' 5-minute expiry. */
+  now?: () => number;
 }
 
 export const META_SIM_DEFAULTS = {
@@ -225,7 +229,15 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
     return unknownNode(String(params.nodeId), 'get');
   });
 
-  const handlers: HttpHandler[] = [listTemplates, createTemplate, sendMessage, getNode];
+  // Media ids and download URLs share getNode's path shape: their handler goes first and falls through otherwise.
+  const media = createMetaMediaHandlers({
+    baseUrl,
+    phoneNumberId: cfg.phoneNumberId,
+    state,
+    guard,
+    now: options.now,
+  });
+  const handlers: HttpHandler[] = [listTemplates, createTemplate, sendMessage, ...media, getNode];
 
   /** Status webhook for a message the simulator accepted, as Meta would deliver it. */
   function statusWebhook(

@@ -1,6 +1,7 @@
 // Builders for the webhooks Meta sends (shapes from the spec's /whatsapp/webhooks examples and Meta's webhook
 // references), plus signing like Meta does, so tests and local mode can "play the customer".
 import type { WebhookRequest } from '../../../adapters/providers/types';
+import { META_SAMPLE_MEDIA, type SampleMediaKind } from './meta-sample-media';
 
 type Json = Record<string, unknown>;
 
@@ -48,14 +49,16 @@ function message(base: InboundBase, type: string, payload: Json): Json {
   };
 }
 
+// Each kind defaults to the simulator's sample media id of that kind, so the app can download what it was sent;
+// pass `{ id }` (from MetaSimState.addMedia) for other bytes.
 const media =
-  (kind: string) =>
+  (kind: SampleMediaKind) =>
   (base: InboundBase, extra: Json = {}) =>
     message(base, kind, {
       [kind]: {
-        mime_type: extra.mime_type ?? 'image/jpeg',
+        mime_type: extra.mime_type ?? META_SAMPLE_MEDIA[kind].mimeType,
         sha256: 'SfInY0gGKTsJlUWbwxC1k+FAD0FZHvzwfpvO0zX0GUI=',
-        id: '1003383421387256',
+        id: META_SAMPLE_MEDIA[kind].id,
         ...extra,
       },
     });
