@@ -11,6 +11,7 @@ import { DurableSendLimiter } from './platform/send-limiter';
 import type { Env } from './env';
 import { apiRoutes } from './routes/api';
 import { highLevelCrmRoutes } from './routes/crm-highlevel';
+import { mediaRoutes } from './routes/media';
 import { highLevelOAuthRoutes } from './routes/oauth-highlevel';
 import { pipedriveOAuthRoutes } from './routes/oauth-pipedrive';
 import { webhookRoutes } from './routes/webhooks';
@@ -56,6 +57,7 @@ export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
   app.route('/oauth/pipedrive', pipedriveOAuthRoutes);
   app.route('/oauth/highlevel', highLevelOAuthRoutes);
   app.route('/crm/highlevel', highLevelCrmRoutes);
+  app.route('/media', mediaRoutes);
   options.mount?.(app);
 
   app.notFound((c) =>

@@ -18,6 +18,7 @@ import type { StoredMessage } from '../store/messages';
 import { crmPacer, pacedOutcome } from './crm-pacing';
 import { installationTokenSource, type TokenRefresher } from './crm-tokens';
 import { highLevelLocationRefresher } from './highlevel-install';
+import { crmAttachmentUrl } from './media';
 import type { JobOutcome } from './job-outcome';
 import { backoffSeconds } from './send-job';
 
@@ -103,7 +104,8 @@ async function load(ctx: AppContext, messageId: string): Promise<Loaded | null> 
   const installation = connection ? await installations.get(connection.installationId) : null;
   const contact = await ctx.contacts.get(message.contactId);
   if (!connection || !installation || installation.status !== 'active' || !contact) return null;
-  const attachments = message.content?.type === 'media' && message.content.url ? [message.content.url] : [];
+  const attachment = await crmAttachmentUrl(ctx, connection, message.content, message.occurredAt);
+  const attachments = attachment ? [attachment] : [];
   const record: CrmMessageRecord = {
     messageId: message.id,
     direction: message.direction,
