@@ -43,7 +43,8 @@ export function platformFromEnv(env: Env): Platform {
 export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: 'X-Request-Id' }));
-  app.use(secureHeaders({ xFrameOptions: false, contentSecurityPolicy: undefined }));
+  // overwrite: false lets a route choose its own value (the /media route allows cross-origin embedding by the CRMs).
+  app.use(secureHeaders({ xFrameOptions: false, contentSecurityPolicy: undefined, overwrite: false }));
   app.use(async (c, next) => {
     c.set('ctx', new AppContext(options.platform ?? platformFromEnv(c.env)));
     await next();

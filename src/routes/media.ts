@@ -36,6 +36,8 @@ export const mediaRoutes = new Hono<AppEnv>().get('/:token/:name?', async (c) =>
     'Content-Type': media.contentType,
     'Cache-Control': 'private, max-age=3600',
     'X-Content-Type-Options': 'nosniff',
+    // The CRMs' web apps show the picture from their own origin (<img src> of our link).
+    'Cross-Origin-Resource-Policy': 'cross-origin',
     'Content-Disposition': contentDisposition(inline ? 'inline' : 'attachment', media.filename),
   });
   if (!inline) headers.set('Content-Security-Policy', "default-src 'none'; sandbox");

@@ -84,6 +84,7 @@ describe('valid links', () => {
     expect(res.headers.get('cache-control')).toBe('private, max-age=3600');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(res.headers.get('content-disposition')).toBe('inline');
+    expect(res.headers.get('cross-origin-resource-policy')).toBe('cross-origin');
     expect(sim.state.calls).toMatchObject({ mediaInfo: 1, mediaDownload: 1 });
   });
 
