@@ -1,4 +1,4 @@
-// Local mode end to end (DESIGN.md §5): wrangler dev (workerd + local D1) with every vendor base URL on the
+// Local mode end to end (DESIGN.md §5): the Worker under wrangler's dev engine (workerd + local D1) with every vendor base URL on the
 // loopback simulator, the demo seeded, and the customer played through /_sim. Runs on free ports in a temporary
 // state directory, so it never touches a developer's .dev.vars or .wrangler/state.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -7,7 +7,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalMode } from '../../scripts/local-mode/index';
 import type { LocalMode } from '../../scripts/local-mode/index';
+import { createMediaToken } from '../../src/security/media-link';
 import { REPO_ROOT } from '../helpers/platform';
+import { META_SAMPLE_MEDIA } from '../mocks/meta/meta-sample-media';
 
 let mode: LocalMode;
 let stateDir: string;
@@ -171,5 +173,23 @@ describe('local mode', () => {
     expect(read.status).toBe('read');
     const state = await sim<{ sent: { meta: number } }>('/_sim/state');
     expect(state.body.sent.meta).toBeGreaterThanOrEqual(1);
+  });
+
+  it('streams a signed Meta media link through workerd (the bytes the simulator holds, the type, inline)', async () => {
+    const meta = mode.seed.highlevel.connections.meta;
+    const sample = META_SAMPLE_MEDIA.document;
+    const token = await createMediaToken(
+      mode.vars.SESSION_SECRET!,
+      { connectionId: meta.id, mediaId: sample.id, filename: 'receipt.pdf' },
+      Date.now() + 3_600_000,
+    );
+    const res = await fetch(`${mode.urls.app}/media/${token}/receipt.pdf`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('content-disposition')).toContain('inline; filename="receipt.pdf"');
+    expect(Buffer.from(await res.arrayBuffer()).equals(Buffer.from(sample.bytes))).toBe(true);
+    const forged = await fetch(`${mode.urls.app}/media/${token.slice(0, -2)}xx/receipt.pdf`);
+    expect(forged.status).toBe(401);
+    expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
 });
