@@ -99,6 +99,7 @@ export interface ProviderCapabilities {
   /** false for CM.com: templates are registered by the admin, not listed. */
   listTemplates: boolean;
   submitTemplate: boolean;
+  /** The provider reports when the customer read our messages (status `read`). */
   readReceipts: boolean;
 }
 
@@ -140,6 +141,11 @@ export interface ProviderAdapter {
    * Absent where the provider hands out public URLs instead (Twilio, CM.com). Failures → ProviderError.
    */
   fetchMedia?(ref: ProviderMediaRef): Promise<ProviderMedia>;
+  /**
+   * Shows the customer blue ticks: marks their message (and every earlier one) as read by the business. Absent
+   * where the provider has no such API for WhatsApp (Twilio, CM.com). Failures → ProviderError.
+   */
+  markRead?(providerMessageId: string): Promise<void>;
   /** Any thrown vendor/HTTP error → ProviderError with vendor code and text kept. */
   normalizeError(error: unknown): ProviderError;
 }

@@ -26,6 +26,7 @@ import { parseMetaWebhook } from './map-meta-webhook';
 import {
   META_DEFAULT_API_VERSION,
   metaCreateTemplateResponseSchema,
+  metaMarkReadResponseSchema,
   metaPhoneNumberSchema,
   metaSendResponseSchema,
   metaTemplateListSchema,
@@ -147,6 +148,24 @@ export function createMetaAdapter(options: MetaAdapterOptions): ProviderAdapter 
     });
   }
 
+  async function markRead(providerMessageId: string): Promise<void> {
+    const { client, creds } = graph();
+    await call('markRead', async () => {
+      const response = await client.post(`/${version}/${creds.phoneNumberId}/messages`, {
+        messaging_product: 'whatsapp',
+        status: 'read',
+        message_id: providerMessageId,
+      });
+      const answer = parseOrThrow(
+        metaMarkReadResponseSchema,
+        response.data,
+        'markRead',
+        'read receipt answer',
+      );
+      if (!answer.success) throw new ProviderError('rejected', 'Meta did not mark the message as read');
+    });
+  }
+
   async function testCredentials(): Promise<void> {
     const { client, creds } = graph();
     await call('testCredentials', async () => {
@@ -164,6 +183,7 @@ export function createMetaAdapter(options: MetaAdapterOptions): ProviderAdapter 
     submitTemplate,
     send,
     testCredentials,
+    markRead,
     fetchMedia(ref: ProviderMediaRef): Promise<ProviderMedia> {
       const { client, creds } = graph();
       return fetchMetaMedia(

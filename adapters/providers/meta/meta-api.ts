@@ -99,6 +99,10 @@ export const metaSendResponseSchema = z.looseObject({
 
 export const metaPhoneNumberSchema = z.looseObject({ id: z.string() });
 
+// Mark-as-read on the same /messages endpoint (spec example "Send typing indicator and read receipt"): the
+// request is {messaging_product, status: "read", message_id}, the answer only `{"success": true}`.
+export const metaMarkReadResponseSchema = z.looseObject({ success: z.boolean() });
+
 // ---- media -----------------------------------------------------------------------------------
 
 // spec `retrieveMediaUrl` (GET /{Version}/{Media-ID}): `url` is a short-lived download link (~5 minutes) that
