@@ -279,4 +279,9 @@ export const metaFixture: ProviderContractFixture = {
     return { request, providerMessageId: 'wamid.CONTRACT1', status: 'delivered' };
   },
   forged: () => signed(metaInbound.text(from, 'forged'), 'not-the-app-secret'),
+  deliveredInboundId() {
+    const message = metaInbound.text(from, 'Any news?');
+    sim.state.recordInbound([message]);
+    return String(message.id);
+  },
 };

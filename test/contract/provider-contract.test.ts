@@ -91,6 +91,23 @@ describe.each([metaFixture, twilioFixture, cmFixture])(
       });
     });
 
+    describe('read receipts', () => {
+      const deliveredInboundId = fixture.deliveredInboundId;
+      if (deliveredInboundId) {
+        it('marks a delivered customer message read, and refuses an id it never delivered', async () => {
+          const adapter = fixture.adapter();
+          await expect(adapter.markRead!(deliveredInboundId())).resolves.toBeUndefined();
+          const error = await failure(adapter.markRead!('wamid.NEVER_DELIVERED_TO_US'));
+          expect(error.kind).toBe('rejected');
+          expect(fixture.sentCount()).toBe(0);
+        });
+      } else {
+        it('has no read receipt API: the capability is absent', () => {
+          expect(fixture.adapter().markRead).toBeUndefined();
+        });
+      }
+    });
+
     describe('templates', () => {
       if (fixture.listing.supported) {
         const listing = fixture.listing;

@@ -51,6 +51,8 @@ export interface ProviderContractFixture {
   status(): Promise<{ request: WebhookRequest; providerMessageId: string; status: 'delivered' }>;
   /** The same kind of webhook with a forged proof of origin. */
   forged(): Promise<WebhookRequest>;
+  /** Id of a customer message the simulator delivered to us; absent where the provider cannot mark messages read. */
+  deliveredInboundId?(): string;
 }
 
 export const CONTRACT_CUSTOMER = '+16505551234';

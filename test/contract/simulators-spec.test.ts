@@ -78,7 +78,7 @@ afterAll(() => {
 });
 
 describe('every simulator handler answers what the vendor spec says', () => {
-  it('Meta: list templates, create template, send, phone number and WABA nodes, media URL and download', async () => {
+  it('Meta: list templates, create template, send, read receipt, phone number and WABA nodes, media URL and download', async () => {
     metaFixture.reset();
     if (metaFixture.listing.supported) metaFixture.listing.seed(60);
     const adapter = metaFixture.adapter();
@@ -103,6 +103,8 @@ describe('every simulator handler answers what the vendor spec says', () => {
       expect(new Uint8Array(await new Response(media.body).arrayBuffer())).toEqual(
         META_SAMPLE_MEDIA.image.bytes,
       );
+      // Read receipt: same /messages operation, a customer message the simulator delivered.
+      await adapter.markRead!(metaFixture.deliveredInboundId!());
     });
     expect(violations, formatViolations(violations)).toEqual([]);
     const normalized = operations.map((o) =>

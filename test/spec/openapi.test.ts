@@ -66,6 +66,18 @@ describe('Meta', () => {
     }
   });
 
+  it("validates the spec's read receipt example (patched) and rejects a receipt without message_id", () => {
+    const name = 'Send typing indicator and read receipt';
+    const body = specExample('meta', { method: 'POST', url: META, status: 'request', name });
+    expect(paths(validateRequest('meta', { method: 'POST', url: META, body }))).toEqual([]);
+    const bad = validateRequest('meta', {
+      method: 'POST',
+      url: META,
+      body: { messaging_product: 'whatsapp', status: 'read' },
+    });
+    expect(paths(bad)).toContain("request.body: must have required property 'message_id'");
+  });
+
   it('dispatches on the discriminator and reports the intended branch', () => {
     const body = { messaging_product: 'whatsapp', to: '15550001111', type: 'text', txt: { body: 'hi' } };
     const r = validateRequest('meta', { method: 'POST', url: META, body });

@@ -98,6 +98,36 @@ export const specPatches: SpecPatch[] = [
       if (Array.isArray(node.enum) && !node.enum.includes('copy_code')) node.enum.push('copy_code');
     },
   })),
+  {
+    file: 'business-messaging-api_v23.0.yaml',
+    pointer:
+      '/paths/~1{Version}~1{Phone-Number-ID}~1messages/post/requestBody/content/application~1json/schema',
+    why:
+      "the endpoint also takes read receipts ({messaging_product, status: 'read', message_id, typing_indicator?}: " +
+      "the spec's own example 'Send typing indicator and read receipt', answered {success: true}), which the " +
+      'Message schema refuses (type and to required): a body with `status` is checked as a read receipt instead',
+    apply: (node) => {
+      const message = node.$ref;
+      delete node.$ref;
+      node.if = { type: 'object', required: ['status'] };
+      node.then = {
+        type: 'object',
+        required: ['messaging_product', 'status', 'message_id'],
+        additionalProperties: false,
+        properties: {
+          messaging_product: { type: 'string', enum: ['whatsapp'] },
+          status: { type: 'string', enum: ['read'] },
+          message_id: { type: 'string', minLength: 1 },
+          typing_indicator: {
+            type: 'object',
+            required: ['type'],
+            properties: { type: { type: 'string', enum: ['text'] } },
+          },
+        },
+      };
+      node.else = { $ref: message ?? '#/components/schemas/Message' };
+    },
+  },
   ...[
     '/paths/~1{Version}~1{Phone-Number-ID}~1messages/post/responses',
     '/paths/~1{Version}~1{WABA-ID}~1message_templates/get/responses',

@@ -28,6 +28,12 @@ export interface SimMedia {
   mimeType: string;
 }
 
+/** A read receipt the business sent for a customer's message. */
+export interface ReadReceipt {
+  messageId: string;
+  at: number;
+}
+
 export interface SentMessage {
   id: string;
   /** Recipient digits as sent. */
@@ -137,6 +143,10 @@ export class MetaSimState {
   sentCountByRecipient = new Map<string, number>();
   /** Last inbound message per customer (digits), for the optional window check. */
   lastInbound = new Map<string, number>();
+  /** Customer messages delivered to the business by webhook (wamid → sender digits): the ids it may mark read. */
+  inbound = new Map<string, string>();
+  /** Read receipts the business sent, in order. */
+  reads: ReadReceipt[] = [];
   calls = { listTemplates: 0, mediaInfo: 0, mediaDownload: 0 };
   /** Media by id; starts with one sample per kind (meta-sample-media.ts). */
   media = new Map<string, SimMedia>();
@@ -215,9 +225,20 @@ export class MetaSimState {
     this.lastInbound.set(phone.replace(/\D/g, ''), at);
   }
 
+  /** The customer's messages were delivered to the business (webhook `messages[]` items): opens their window too. */
+  recordInbound(messages: readonly Record<string, unknown>[], at = Date.now()): void {
+    for (const m of messages) {
+      const from = String(m.from);
+      this.inbound.set(String(m.id), from);
+      this.customerWrote(from, at);
+    }
+  }
+
   reset(): void {
     this.templates = [];
     this.sent = [];
+    this.inbound.clear();
+    this.reads = [];
     this.sentCountByRecipient.clear();
     this.lastInbound.clear();
     Object.assign(this.calls, { listTemplates: 0, mediaInfo: 0, mediaDownload: 0 });

@@ -3,14 +3,21 @@
 import { http, HttpResponse } from 'msw';
 import type { HttpHandler } from 'msw';
 import { FaultInjector } from '../faults';
-import { META_WEBHOOK_DEFAULTS, metaStatus, metaStatusesWebhook, nextWamid } from './meta-webhooks';
+import {
+  META_WEBHOOK_DEFAULTS,
+  metaMessagesWebhook,
+  metaStatus,
+  metaStatusesWebhook,
+  nextWamid,
+} from './meta-webhooks';
 import { graphError, MetaSimState } from './meta-sim-state';
 import { checkTemplate, markFault, readJson, withOperation } from './meta-sim-checks';
 import { createMetaMediaHandlers } from './meta-sim-media';
+import { answerReadReceipt, isReadReceipt } from './meta-sim-read';
 import type { MetaWireTemplate } from './meta-sim-state';
 
 export { MetaSimState } from './meta-sim-state';
-export type { MetaWireTemplate, SentMessage, SimMedia } from './meta-sim-state';
+export type { MetaWireTemplate, ReadReceipt, SentMessage, SimMedia } from './meta-sim-state';
 export { META_SAMPLE_MEDIA } from './meta-sample-media';
 
 export interface MetaSimulatorOptions {
@@ -168,10 +175,9 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
         return unknownNode(String(params.phoneNumberId), 'post');
       const body = await readJson(request);
       if (!body) return graphError(400, 100, 'Invalid JSON in request body');
-      if (body.status === 'read' && typeof body.message_id === 'string')
-        return HttpResponse.json({ success: true });
       if (body.messaging_product !== 'whatsapp')
         return graphError(400, 100, '(#100) The parameter messaging_product is required.');
+      if (isReadReceipt(body)) return answerReadReceipt(state, body, Date.now());
       const to = typeof body.to === 'string' ? body.to.replace(/^\+/, '') : '';
       if (!/^\d{7,15}$/.test(to))
         return graphError(400, 100, '(#100) Invalid parameter', {
@@ -254,7 +260,13 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
     ]);
   }
 
-  return { handlers, state, faults, config: cfg, baseUrl, statusWebhook };
+  /** A `messages` webhook of the customer's messages, remembered as delivered so the business may mark them read. */
+  function inboundWebhook(messages: Record<string, unknown>[], profileName?: string) {
+    state.recordInbound(messages);
+    return metaMessagesWebhook(cfg, messages, profileName);
+  }
+
+  return { handlers, state, faults, config: cfg, baseUrl, statusWebhook, inboundWebhook };
 }
 
 export type MetaSimulator = ReturnType<typeof createMetaSimulator>;
