@@ -15,6 +15,12 @@ export interface Fault {
   networkError?: boolean;
   /** Random failure probability per request instead of a fixed count (0..1); `times` is ignored. */
   probability?: number;
+  /**
+   * "Store then fail": the real handler runs first (its effects stay), then this fault answers instead — the
+   * vendor did the work but the answer was lost (5xx, `delayMs` past the client's timeout, `networkError`).
+   * Only simulators that call `take(request, 'after')` honour it (Pipedrive).
+   */
+  afterHandler?: boolean;
 }
 
 export class FaultInjector {
@@ -31,9 +37,13 @@ export class FaultInjector {
     this.faults = [];
   }
 
-  /** Returns a response to answer with, or undefined to let the real handler run. */
-  async take(request: Request): Promise<Response | undefined> {
+  /**
+   * Returns a response to answer with, or undefined to let the real handler run (`before`) or its answer stand
+   * (`after`, called once the handler has run).
+   */
+  async take(request: Request, phase: 'before' | 'after' = 'before'): Promise<Response | undefined> {
     for (const fault of this.faults) {
+      if ((fault.afterHandler === true) !== (phase === 'after')) continue;
       if (fault.match && !fault.match(request)) continue;
       if (fault.probability !== undefined) {
         if (this.random() >= fault.probability) continue;

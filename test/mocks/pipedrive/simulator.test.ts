@@ -70,4 +70,26 @@ describe('Pipedrive simulator', () => {
     expect(ctx.sim.state.counters).toMatchObject({ notesCreated: 1, notesUpdated: 1 });
     expect(ctx.sim.state.notes.get(data.id)?.history).toEqual(['one', 'two']);
   });
+
+  it('"store then fail" faults let the handler act, then replace its answer', async () => {
+    const { accessToken } = ctx.sim.issueTokens();
+    const p = ctx.sim.seedPerson({ name: 'A' });
+    const headers = { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' };
+    ctx.sim.faults.add({ afterHandler: true, status: 502, match: (r) => r.method === 'POST' });
+    const res = await fetch(`${API}/api/v1/notes`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ content: 'kept', person_id: p.id }),
+    });
+    expect(res.status).toBe(502);
+    const list = await fetch(`${API}/api/v1/notes?person_id=${p.id}&sort=add_time%20DESC&limit=5`, {
+      headers,
+    });
+    expect(await list.json()).toMatchObject({
+      success: true,
+      data: [{ content: 'kept', person_id: p.id }],
+      additional_data: { pagination: { start: 0, limit: 5, more_items_in_collection: false } },
+    });
+    expect(ctx.sim.state.counters).toMatchObject({ notesCreated: 1, noteLists: 1 });
+  });
 });

@@ -4,7 +4,9 @@ import { http, HttpResponse } from 'msw';
 import type { DefaultBodyType, HttpHandler, PathParams, StrictRequest } from 'msw';
 import { SignJWT } from 'jose';
 import { FaultInjector } from '../faults';
-import { PipedriveState, dealWire, noteWire, personWire, phoneKey } from './state';
+import { noteHandlers } from './note-handlers';
+import { PipedriveState, dealWire, personWire, phoneKey } from './state';
+import { badRequest, notFound } from './vendor-errors';
 
 export interface PipedriveSimulatorOptions {
   oauthBaseUrl?: string;
@@ -25,28 +27,6 @@ export interface PipedriveSimulatorOptions {
 
 type MswRequest = StrictRequest<DefaultBodyType>;
 
-const notFound = (what: string) =>
-  HttpResponse.json(
-    {
-      success: false,
-      error: `${what} not found`,
-      error_info: 'Please check developers.pipedrive.com for more information about Pipedrive API.',
-      data: null,
-      additional_data: null,
-    },
-    { status: 404 },
-  );
-const badRequest = (error: string) =>
-  HttpResponse.json(
-    {
-      success: false,
-      error,
-      error_info: 'Please check developers.pipedrive.com for more information about Pipedrive API.',
-      data: null,
-      additional_data: null,
-    },
-    { status: 400 },
-  );
 const oauthError = (status: number, error: string, description: string) =>
   HttpResponse.json(
     { success: false, error, error_description: description, message: description },
@@ -113,7 +93,10 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions) {
     return headers;
   }
 
-  /** Wraps an API handler: faults first, then auth/rate gate, then the handler with rate headers attached. */
+  /**
+   * Wraps an API handler: faults first, then auth/rate gate, then the handler with rate headers attached, then
+   * "store then fail" faults (the handler's work stays done, its answer is replaced).
+   */
   function api(handler: (args: { request: MswRequest; params: PathParams }) => Promise<Response> | Response) {
     return async ({ request, params }: { request: MswRequest; params: PathParams }) => {
       const injected = await takeFault(request);
@@ -121,6 +104,8 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions) {
       const gated = gate(request);
       if (gated instanceof Response) return gated;
       const response = await handler({ request, params });
+      const lost = await faults.take(request as unknown as Request, 'after');
+      if (lost) return lost;
       for (const [k, v] of Object.entries(gated)) response.headers.set(k, v);
       return response;
     };
@@ -258,44 +243,7 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions) {
       }),
     ),
 
-    http.post(
-      `${apiDomain}/api/v1/notes`,
-      api(async ({ request }) => {
-        const body = (await request
-          .clone()
-          .json()
-          .catch(() => null)) as { content?: unknown; person_id?: number; deal_id?: number } | null;
-        if (!body || typeof body.content !== 'string' || body.content === '')
-          return badRequest('Note content is required');
-        if (body.person_id === undefined && body.deal_id === undefined)
-          return badRequest('Note must be linked to a deal, person, organization, lead or project');
-        if (body.person_id !== undefined && !state.persons.has(body.person_id))
-          return badRequest('Person not found');
-        if (body.deal_id !== undefined && !state.deals.has(body.deal_id)) return badRequest('Deal not found');
-        const note = state.addNote({ content: body.content, personId: body.person_id, dealId: body.deal_id });
-        state.counters.notesCreated++;
-        return HttpResponse.json({ success: true, data: noteWire(note, state, userId) });
-      }),
-    ),
-
-    http.put(
-      `${apiDomain}/api/v1/notes/:id`,
-      api(async ({ request, params }) => {
-        const note = state.notes.get(id(params.id));
-        if (!note) return notFound('Note');
-        const body = (await request
-          .clone()
-          .json()
-          .catch(() => null)) as { content?: unknown } | null;
-        if (body && typeof body.content === 'string' && body.content !== '') {
-          note.content = body.content;
-          note.history.push(body.content);
-        }
-        note.update_time = state.v1Time();
-        state.counters.notesUpdated++;
-        return HttpResponse.json({ success: true, data: noteWire(note, state, userId) });
-      }),
-    ),
+    ...noteHandlers({ apiDomain, state, userId, api }),
 
     http.get(
       `${apiDomain}/api/v1/users/me`,

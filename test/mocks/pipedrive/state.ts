@@ -44,6 +44,8 @@ export interface SimCounters {
   personsCreated: number;
   notesCreated: number;
   notesUpdated: number;
+  /** GET /v1/notes calls (the message log reading back after a lost answer). */
+  noteLists: number;
   codeExchanges: number;
   tokenRefreshes: number;
   revocations: number;
@@ -64,6 +66,7 @@ export class PipedriveState {
     personsCreated: 0,
     notesCreated: 0,
     notesUpdated: 0,
+    noteLists: 0,
     codeExchanges: 0,
     tokenRefreshes: 0,
     revocations: 0,
