@@ -83,6 +83,35 @@ export const noteSchema = z.object({
 });
 export type Note = z.infer<typeof noteSchema>;
 export const noteResponseSchema = z.object({ success: z.boolean(), data: noteSchema });
+/** GET /api/v1/notes (GetNotesResponse): one page of notes plus offset pagination. */
+export const notesPageResponseSchema = z.object({
+  success: z.boolean(),
+  data: z.nullish(z.array(noteSchema)),
+  additional_data: z.nullish(
+    z.object({
+      pagination: z.nullish(
+        z.object({
+          more_items_in_collection: z.nullish(z.boolean()),
+          next_start: z.nullish(z.number().check(z.int())),
+        }),
+      ),
+    }),
+  ),
+});
+
+/** Which notes to list: by person or deal, newest first, `limit` from `start`. */
+export interface NotesQuery {
+  personId?: number;
+  dealId?: number;
+  start?: number;
+  limit: number;
+}
+
+export interface NotesPage {
+  notes: Note[];
+  /** Offset of the next page; undefined on the last one. */
+  nextStart?: number;
+}
 
 /** POST /api/v1/notes body (content is HTML; Pipedrive sanitizes it). */
 export interface CreateNoteBody {

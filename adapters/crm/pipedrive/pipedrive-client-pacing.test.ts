@@ -56,6 +56,13 @@ describe('Pipedrive client pacing hook', () => {
     expect(ctx.sim.state.counters.notesCreated).toBe(1);
   });
 
+  it('reading notes back is a plain read on the token lane (not a search)', async () => {
+    const { client, calls } = setup();
+    const p = ctx.sim.seedPerson({ name: 'A' });
+    await client.listNotes({ personId: p.id, limit: 25 });
+    expect(calls).toEqual([{ lanes: ['token'], write: false }]);
+  });
+
   it('a refused request is never sent', async () => {
     const { client } = setup(true);
     const before = ctx.sim.state.counters.apiRequests;

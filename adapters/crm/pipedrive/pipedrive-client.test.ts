@@ -149,6 +149,47 @@ describe('Pipedrive client', () => {
     expect(ctx.sim.faults.injected).toBe(1);
   });
 
+  it('a POST whose connection was refused never reached Pipedrive; a timed-out one may have', async () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED 10.0.0.1:443'), { code: 'ECONNREFUSED' });
+    const unreachable = createPipedriveClient({
+      apiDomain: API,
+      tokenSource: ctx.tokenSource(),
+      fetch: async () => {
+        throw new TypeError('fetch failed', { cause: refused });
+      },
+    });
+    const notSent = await failure(unreachable.createNote({ content: 'x', person_id: 1 }));
+    expect(notSent.retryable).toBe(true);
+    expect(notSent.info.unknownOutcome).toBe(false);
+
+    const p = ctx.sim.seedPerson({ name: 'A' });
+    const slow = createPipedriveClient({ apiDomain: API, tokenSource: ctx.tokenSource(), timeoutMs: 50 });
+    ctx.sim.faults.add({ match: isNotes, afterHandler: true, delayMs: 300, status: 200 });
+    const lost = await failure(slow.createNote({ content: 'x', person_id: p.id }));
+    expect(lost.info.unknownOutcome).toBe(true);
+    expect(ctx.sim.state.notesFor({ personId: p.id })).toHaveLength(1); // stored, answer lost
+  });
+
+  it("lists a person's or a deal's notes newest first, one page at a time", async () => {
+    const { client } = setup();
+    const p = ctx.sim.seedPerson({ name: 'A' });
+    const d = ctx.sim.seedDeal({ title: 'D', personId: p.id });
+    for (const content of ['one', 'two', 'three']) await client.createNote({ content, person_id: p.id });
+    await client.createNote({ content: 'on deal', person_id: p.id, deal_id: d.id });
+    ctx.sim.seedPerson({ name: 'B' });
+    await client.createNote({ content: 'other person', person_id: 2 });
+
+    const first = await client.listNotes({ personId: p.id, limit: 3 });
+    expect(first.notes.map((n) => n.content)).toEqual(['on deal', 'three', 'two']);
+    expect(first.nextStart).toBe(3);
+    const last = await client.listNotes({ personId: p.id, start: first.nextStart, limit: 3 });
+    expect(last.notes.map((n) => n.content)).toEqual(['one']);
+    expect(last.nextStart).toBeUndefined();
+    expect((await client.listNotes({ dealId: d.id, limit: 3 })).notes.map((n) => n.content)).toEqual([
+      'on deal',
+    ]);
+  });
+
   it('retries a GET after a network error', async () => {
     const { client } = setup();
     ctx.sim.seedPerson({ name: 'A' });

@@ -7,8 +7,8 @@ import type { CrmRate, CrmRequestPacer, TokenSource } from '../types';
 import {
   currentUserResponseSchema,
   dealResponseSchema,
-  errorBodySchema,
   noteResponseSchema,
+  notesPageResponseSchema,
   personResponseSchema,
   personSearchResponseSchema,
   userResponseSchema,
@@ -19,12 +19,23 @@ import type {
   CurrentUserResponse,
   Deal,
   Note,
+  NotesPage,
+  NotesQuery,
   Person,
   PersonSearchItem,
   PipedriveUser,
   UpdateNoteBody,
 } from './pipedrive-api';
 import { CrmHttpError } from './pipedrive-errors';
+import {
+  describeVendorError,
+  mayHaveArrived,
+  parseJson,
+  parseRateLimitReset,
+  parseRetryAfter,
+} from './pipedrive-http-signals';
+
+export { parseRateLimitReset, parseRetryAfter };
 
 export interface PipedriveClientOptions {
   /** The installation's `api_domain` (`https://acme.pipedrive.com`), or the simulator base in tests. */
@@ -66,6 +77,8 @@ export interface PipedriveClient {
   createNote(body: CreateNoteBody): Promise<Note>;
   /** PUT /api/v1/notes/{id}; null when the note was deleted (404). */
   updateNote(id: number, body: UpdateNoteBody): Promise<Note | null>;
+  /** GET /api/v1/notes?person_id|deal_id, newest first (cost 20): one page, and where the next one starts. */
+  listNotes(query: NotesQuery): Promise<NotesPage>;
   /** GET /api/v1/users/me. */
   getCurrentUser(): Promise<CurrentUserResponse['data']>;
   /** GET /api/v1/users/{id} (no v2 equivalent); null when the user does not exist. */
@@ -82,23 +95,6 @@ interface RequestSpec<S extends z.ZodMiniType> {
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
-/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
-/** x-ratelimit-reset: "amount of seconds before the limit resets" (RD/core-api-concepts-rate-limiting); tolerate epoch seconds. */
-export function parseRateLimitReset(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n)) return undefined;
-  return n > 1e9 ? Math.max(0, n * 1000 - now) : Math.max(0, n * 1000);
-}
 
 export function createPipedriveClient(options: PipedriveClientOptions): PipedriveClient {
   const apiDomain = options.apiDomain.replace(/\/+$/, '');
@@ -166,7 +162,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
         throw new CrmHttpError(`Pipedrive ${operation} failed: ${(error as Error).message}`, {
           retryable: true,
           operation,
-          unknownOutcome: !idempotent,
+          unknownOutcome: !idempotent && mayHaveArrived(error),
         });
       }
       recordRateHeaders(res);
@@ -291,6 +287,27 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
       });
       return res?.data ?? null;
     },
+    async listNotes(query) {
+      const params: Record<string, string> = {
+        // Newest first: a note written moments ago is on the first page.
+        sort: 'add_time DESC, id DESC',
+        start: String(query.start ?? 0),
+        limit: String(query.limit),
+      };
+      if (query.personId !== undefined) params.person_id = String(query.personId);
+      if (query.dealId !== undefined) params.deal_id = String(query.dealId);
+      const res = await must({
+        method: 'GET',
+        path: '/api/v1/notes',
+        query: params,
+        schema: notesPageResponseSchema,
+      });
+      const pagination = res.additional_data?.pagination;
+      return {
+        notes: res.data ?? [],
+        nextStart: pagination?.more_items_in_collection ? (pagination.next_start ?? undefined) : undefined,
+      };
+    },
     async getCurrentUser() {
       return (await must({ method: 'GET', path: '/api/v1/users/me', schema: currentUserResponseSchema }))
         .data;
@@ -305,21 +322,4 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
       return res?.data ?? null;
     },
   };
-}
-
-function parseJson(text: unknown): unknown {
-  if (typeof text !== 'string') return text;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return text;
-  }
-}
-
-function describeVendorError(body: unknown): string {
-  const parsed = errorBodySchema.safeParse(body);
-  if (parsed.success && parsed.data.error) {
-    return parsed.data.error_info ? `${parsed.data.error} (${parsed.data.error_info})` : parsed.data.error;
-  }
-  return typeof body === 'string' ? body.slice(0, 200) : 'no error message';
 }

@@ -1,0 +1,55 @@
+// What a Pipedrive answer (or its absence) tells the client: how long to wait, what the vendor said, and whether
+// a request that got no answer may still have been carried out.
+import { errorBodySchema } from './pipedrive-api';
+
+/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
+export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(value);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+
+/** x-ratelimit-reset: "amount of seconds before the limit resets" (RD/core-api-concepts-rate-limiting); tolerate epoch seconds. */
+export function parseRateLimitReset(value: string | null | undefined, now: number): number | undefined {
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n)) return undefined;
+  return n > 1e9 ? Math.max(0, n * 1000 - now) : Math.max(0, n * 1000);
+}
+
+export function parseJson(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export function describeVendorError(body: unknown): string {
+  const parsed = errorBodySchema.safeParse(body);
+  if (parsed.success && parsed.data.error) {
+    return parsed.data.error_info ? `${parsed.data.error} (${parsed.data.error_info})` : parsed.data.error;
+  }
+  return typeof body === 'string' ? body.slice(0, 200) : 'no error message';
+}
+
+/** Failures that happen before a connection exists (Node/undici codes): the request never reached Pipedrive. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether a request that failed without an HTTP answer can have reached Pipedrive. Only a refused connection or
+ * a failed DNS lookup proves it did not; a timeout, a reset or an unnamed runtime error (workerd names none) may
+ * have happened after Pipedrive acted on it.
+ */
+export function mayHaveArrived(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return false;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return true;
+}
