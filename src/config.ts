@@ -18,6 +18,8 @@ const varsSchema = z.object({
   HIGHLEVEL_CONVERSATION_PROVIDER_ID: z.optional(z.string().check(z.minLength(1))),
   PIPEDRIVE_OAUTH_BASE_URL: z._default(url, 'https://oauth.pipedrive.com'),
   PROVIDER_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(60_000)), 10_000),
+  /** Per request to a CRM API (Pipedrive); a write that times out is looked for before it is written again. */
+  CRM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(60_000)), 15_000),
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024), z.lte(10_000_000)), 1_000_000),
   /** JSON rate card for cost estimates: {currency, perMessage:{MARKETING, UTILITY, AUTHENTICATION, SERVICE}}. */
   PRICING_RATE_CARD: z.optional(z.string()),

@@ -34,6 +34,11 @@ export interface CrmMessageRecord {
   crmDealId?: string;
   /** Our WhatsApp sender number (E.164), for display. */
   senderPhone?: string;
+  /**
+   * Set when an earlier attempt to record this message lost its answer (5xx, timeout) at this time (epoch ms):
+   * the CRM may already hold it, so the adapter looks before writing again.
+   */
+  crmWriteUncertainSince?: number;
 }
 
 export interface CrmDeliveryResult {

@@ -83,6 +83,7 @@ export function crmAdapterFor(
       tokenSource,
       sleep,
       now: () => ctx.now(),
+      timeoutMs: ctx.config.CRM_TIMEOUT_MS,
       pacer,
     }),
     createUnknownPersons: installation.settings.createUnknownPersons ?? true,
@@ -127,6 +128,7 @@ async function load(ctx: AppContext, messageId: string): Promise<Loaded | null> 
     crmConversationId: contact.crmConversationId ?? undefined,
     crmDealId: message.crmDealId ?? undefined,
     senderPhone: connection.senderPhone,
+    crmWriteUncertainSince: message.crmWriteUncertainAt ?? undefined,
   };
   return { message, connection, installation, record };
 }
@@ -160,6 +162,7 @@ export async function runCrmRecordMessage(
   if (!loaded || loaded.message.crmSync === 'done') return { kind: 'done' };
   // A crm-originated message already exists in the CRM: only its status is reported.
   if (loaded.message.origin === 'crm') return { kind: 'done' };
+  const startedAt = ctx.now();
   try {
     const adapter = crmAdapterFor(ctx, loaded.installation, loaded.connection);
     const result = await adapter.recordMessage(loaded.record);
@@ -175,8 +178,17 @@ export async function runCrmRecordMessage(
     }
     return { kind: 'done' };
   } catch (error) {
+    // The write may have happened although its answer was lost: the next attempt looks before writing again.
+    if (mayHaveWritten(error)) await ctx.messages.markCrmWriteUncertain(messageId, startedAt);
     return failureOutcome(error, attempt);
   }
+}
+
+function mayHaveWritten(error: unknown): boolean {
+  return (
+    error instanceof AppError &&
+    (error.details as { unknownOutcome?: boolean } | undefined)?.unknownOutcome === true
+  );
 }
 
 /** Reports the message's current effective status to the CRM (monotonic: the store applied the lattice). */

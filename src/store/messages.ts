@@ -34,6 +34,8 @@ export interface StoredMessage {
   campaignId: string | null;
   sendState: SendState | null;
   crmSync: CrmSync;
+  /** First CRM write of this message whose answer was lost (epoch ms): the CRM may already hold it. */
+  crmWriteUncertainAt: number | null;
   editedAt: number | null;
   deletedAt: number | null;
   occurredAt: number;
@@ -60,6 +62,7 @@ interface MessageRow {
   campaign_id: string | null;
   send_state: SendState | null;
   crm_sync: CrmSync;
+  crm_write_uncertain_at: number | null;
   edited_at: number | null;
   deleted_at: number | null;
   occurred_at: number;
@@ -88,6 +91,7 @@ const toMessage = (r: MessageRow): StoredMessage => ({
   campaignId: r.campaign_id,
   sendState: r.send_state,
   crmSync: r.crm_sync,
+  crmWriteUncertainAt: r.crm_write_uncertain_at ?? null,
   editedAt: r.edited_at,
   deletedAt: r.deleted_at,
   occurredAt: r.occurred_at,
@@ -312,6 +316,16 @@ export class MessageStore {
         'UPDATE messages SET crm_sync = ?1, crm_message_id = COALESCE(crm_message_id, ?2), updated_at = ?3 WHERE id = ?4',
       )
       .bind(crmSync, crmMessageId, now, id)
+      .run();
+  }
+
+  /** An attempt to record the message in the CRM lost its answer at `at`; the earliest such time is kept. */
+  async markCrmWriteUncertain(id: string, at: number): Promise<void> {
+    await this.db
+      .prepare(
+        'UPDATE messages SET crm_write_uncertain_at = COALESCE(crm_write_uncertain_at, ?1) WHERE id = ?2',
+      )
+      .bind(at, id)
       .run();
   }
 

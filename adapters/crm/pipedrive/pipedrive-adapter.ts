@@ -4,6 +4,7 @@ import { AppError } from '../../../src/core/errors';
 import type { CrmAdapter, CrmDeliveryResult, CrmMessageRecord } from '../types';
 import type { PersonPhone, PersonSearchItem } from './pipedrive-api';
 import type { PipedriveClient } from './pipedrive-client';
+import { findLoggedNote } from './find-logged-note';
 import { CrmHttpError } from './pipedrive-errors';
 import { renderPipedriveNote } from './render-pipedrive-note';
 
@@ -102,12 +103,20 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
       const personId = await resolvePersonId(record);
       // Unknown person, creation disabled, no deal: nothing in Pipedrive to attach the message to.
       if (personId === undefined && dealId === undefined) return {};
+      const crmContactId = personId === undefined ? undefined : String(personId);
+      if (record.crmWriteUncertainSince !== undefined) {
+        // An earlier POST lost its answer: Pipedrive may hold the note already. Only an absent note is posted.
+        const where = { personId, dealId };
+        const logged = await findLoggedNote(client, where, record.messageId, record.crmWriteUncertainSince);
+        if (logged) {
+          // Written before this status was known: bring it up to date (a deleted note stays deleted).
+          await client.updateNote(logged.id, { content });
+          return { crmMessageId: String(logged.id), crmContactId };
+        }
+      }
       // One note linked to both person and deal shows in both timelines (POST /v1/notes takes person_id + deal_id).
       const note = await createNote(content, personId, dealId);
-      return {
-        crmMessageId: String(note.id),
-        crmContactId: personId === undefined ? undefined : String(personId),
-      };
+      return { crmMessageId: String(note.id), crmContactId };
     },
 
     async recordStatus(record: CrmMessageRecord): Promise<void> {

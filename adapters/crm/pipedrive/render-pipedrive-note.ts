@@ -3,6 +3,7 @@
 // Only tags Pipedrive's note editor keeps (p, b, i, br, a) are used.
 import type { MessageStatus } from '../../../src/core/message';
 import type { CrmMessageRecord } from '../types';
+import { noteRef } from './find-logged-note';
 
 // The same escaping as the WhatsApp preview: one implementation for every HTML we render.
 export { escapeHtml } from '../../../src/core/template-preview';
@@ -71,6 +72,8 @@ export function renderPipedriveNote(record: CrmMessageRecord): string {
   }
   // Statuses describe our outbound messages; a customer's message has arrived by definition.
   if (record.direction === 'outbound') meta.push(renderStatusLine(record));
+  // Our message id, as plain text: how a retry recognises a note whose first POST lost its answer.
+  meta.push(escapeHtml(noteRef(record.messageId)));
   parts.push(`<p><i>${meta.join(' · ')}</i></p>`);
   return parts.join('');
 }
