@@ -227,7 +227,7 @@ describe('every simulator handler answers what the vendor spec says', () => {
     );
   });
 
-  it('Pipedrive: person search / get / create, deal, note create / update, users/me', async () => {
+  it('Pipedrive: person search / get / create, deal, note create / update / list, users/me', async () => {
     const tokens = pd.issueTokens();
     const client = createPipedriveClient({
       apiDomain: PD,
@@ -252,6 +252,10 @@ describe('every simulator handler answers what the vendor spec says', () => {
       expect(await client.getDeal(deal.id)).not.toBeNull();
       const note = await client.createNote({ content: 'first', person_id: person!.id, deal_id: deal.id });
       await client.updateNote(note.id, { content: 'second' });
+      // Read back newest first, as the message log does after a POST lost its answer.
+      const page = await client.listNotes({ personId: person!.id, limit: 1 });
+      expect(page.notes.map((n) => n.id)).toEqual([note.id]);
+      expect(page.nextStart).toBe(1);
       await client.getCurrentUser();
     });
     expect(violations, formatViolations(violations)).toEqual([]);
@@ -263,6 +267,7 @@ describe('every simulator handler answers what the vendor spec says', () => {
         'GET /api/v2/deals/:id',
         'POST /api/v1/notes',
         'PUT /api/v1/notes/:id',
+        'GET /api/v1/notes',
         'GET /api/v1/users/me',
       ]),
     );
