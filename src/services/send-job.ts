@@ -6,6 +6,7 @@ import { applyStatus } from '../core/status';
 import type { Connection } from '../store/connections';
 import type { StoredMessage } from '../store/messages';
 import type { JobOutcome } from './job-outcome';
+import { markCustomerMessagesRead } from './mark-read';
 import { providerAdapterFor } from './providers';
 
 /** Waits shorter than this are slept through in the consumer; longer ones go back to the queue with a delay. */
@@ -92,6 +93,8 @@ export async function runSendJob(ctx: AppContext, messageId: string, attempt: nu
     const times = applyStatus(message.statusTimes, result.status, ctx.now());
     await ctx.messages.markSent(message.id, result.providerMessageId, times, result.status, ctx.now());
     await afterOutcome(ctx, message);
+    // Only after the outcome is recorded: the read receipt can neither delay nor fail the reply.
+    await markCustomerMessagesRead(ctx, adapter, message);
     return { kind: 'done' };
   } catch (raw) {
     const error = raw instanceof ProviderError ? raw : adapter.normalizeError(raw);

@@ -117,6 +117,27 @@ export class ContactStore {
       .run();
   }
 
+  /**
+   * Claims marking the contact's latest inbound message (not deleted by the customer) read at the provider and
+   * returns its provider id, or null when there is none or it is the one marked last: two replies sent at once, or
+   * a second reply without new inbound, never mark the same message twice.
+   */
+  async claimReadMark(id: string, now: number): Promise<string | null> {
+    const row = await this.db
+      .prepare(
+        `UPDATE contacts SET read_marked_message_id = latest.provider_message_id, updated_at = ?2
+         FROM (SELECT provider_message_id FROM messages
+               WHERE contact_id = ?1 AND direction = 'inbound' AND provider_message_id IS NOT NULL
+                 AND deleted_at IS NULL
+               ORDER BY occurred_at DESC, created_at DESC LIMIT 1) AS latest
+         WHERE contacts.id = ?1 AND contacts.read_marked_message_id IS NOT latest.provider_message_id
+         RETURNING read_marked_message_id`,
+      )
+      .bind(id, now)
+      .first<{ read_marked_message_id: string }>();
+    return row?.read_marked_message_id ?? null;
+  }
+
   async setOptOut(id: string, optedOutAt: number | null, now: number): Promise<void> {
     await this.db
       .prepare('UPDATE contacts SET opted_out_at = ?1, updated_at = ?2 WHERE id = ?3')

@@ -44,11 +44,17 @@ export function providerWire(h: AppHarness, provider: ProviderKey): ProviderWire
     case 'meta': {
       const inboundPayload = (from: string, text: string, atMs: number, id: string) =>
         metaMessagesWebhook({}, [metaInbound.text({ from, id, timestampMs: atMs }, text)]);
+      // What Meta really delivered: the simulator accepts read receipts for these ids only.
+      const delivered = (from: string, text: string, atMs: number, id: string) => {
+        const payload = inboundPayload(from, text, atMs, id);
+        h.sims.meta.state.recordInbound([{ id, from: from.replace(/\D/g, '') }]);
+        return payload;
+      };
       return {
         provider,
         statusHasVendorTime: true,
         async inbound(from, text, atMs, id = `wamid.IN${Math.random().toString(36).slice(2)}`) {
-          return { res: await h.postMeta(inboundPayload(from, text, atMs, id)), id };
+          return { res: await h.postMeta(delivered(from, text, atMs, id)), id };
         },
         status: (id, to, status, atMs, error) =>
           h.postMeta(

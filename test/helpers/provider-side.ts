@@ -5,7 +5,7 @@ import { expect } from 'vitest';
 import type { ProviderName } from '../../src/core/template';
 import { buildCmInbound, buildCmStatusReport } from '../mocks/cm';
 import { CM_SIM_PRODUCT_TOKEN, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../mocks/index';
-import { metaInbound, metaMessagesWebhook, signMetaWebhook } from '../mocks/meta';
+import { metaInbound, signMetaWebhook } from '../mocks/meta';
 import {
   buildTwilioInbound,
   buildTwilioStatusFor,
@@ -172,10 +172,10 @@ export async function customerWrites(
   const at = w.t.clock.now();
   switch (number.provider) {
     case 'meta':
-      w.sims.meta.state.customerWrote(from);
+      // Remembered by the simulator as delivered (opens its window; the business may mark it read).
       return postMetaWebhook(
         w.app,
-        metaMessagesWebhook(w.sims.meta.config, [metaInbound.text({ from, timestampMs: at }, text)], name),
+        w.sims.meta.inboundWebhook([metaInbound.text({ from, timestampMs: at }, text)], name),
       );
     case 'twilio': {
       w.sims.twilio.state.openSession(from);

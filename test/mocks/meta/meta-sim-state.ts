@@ -225,13 +225,9 @@ export class MetaSimState {
     this.lastInbound.set(phone.replace(/\D/g, ''), at);
   }
 
-  /** The customer's messages were delivered to the business (webhook `messages[]` items): opens their window too. */
-  recordInbound(messages: readonly Record<string, unknown>[], at = Date.now()): void {
-    for (const m of messages) {
-      const from = String(m.from);
-      this.inbound.set(String(m.id), from);
-      this.customerWrote(from, at);
-    }
+  /** The customer's messages were delivered to the business (webhook `messages[]` items): it may mark them read. */
+  recordInbound(messages: readonly Record<string, unknown>[]): void {
+    for (const m of messages) this.inbound.set(String(m.id), String(m.from));
   }
 
   reset(): void {

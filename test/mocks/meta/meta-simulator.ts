@@ -260,9 +260,13 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
     ]);
   }
 
-  /** A `messages` webhook of the customer's messages, remembered as delivered so the business may mark them read. */
+  /**
+   * A `messages` webhook of the customer's messages, remembered as delivered (the business may mark them read);
+   * each sender's 24 h window opens.
+   */
   function inboundWebhook(messages: Record<string, unknown>[], profileName?: string) {
     state.recordInbound(messages);
+    for (const m of messages) state.customerWrote(String(m.from));
     return metaMessagesWebhook(cfg, messages, profileName);
   }
 
