@@ -2,6 +2,19 @@
 // over a JSON array (`json_each`, one bound parameter for hundreds of rows): a slice of recipients costs a
 // handful of D1 round trips, never one per recipient (DESIGN.md §3.5, §8).
 import { randomId } from '../security/encoding';
+import { chunks, type NewRecipient, type RecipientReport } from './campaign-rows';
+
+export {
+  chunks,
+  ROWS_PER_STATEMENT,
+  type ClaimedRecipient,
+  type ContactFacts,
+  type LogRow,
+  type NewCampaignMessage,
+  type NewRecipient,
+  type RecipientReport,
+  type SendOutcome,
+} from './campaign-rows';
 
 export type CampaignStatus = 'scheduled' | 'running' | 'paused' | 'cancelled' | 'completed';
 export type OverTierPolicy = 'spread' | 'refuse';
@@ -63,69 +76,6 @@ const toCampaign = (r: CampaignRow): Campaign => ({
   createdAt: r.created_at,
 });
 
-export interface NewRecipient {
-  seq: number;
-  phone: string;
-  input: string;
-  name: string | null;
-  variables: Record<string, string>;
-  state: 'pending' | 'skipped';
-  reason: string | null;
-  sendAfter: number | null;
-}
-
-export interface ClaimedRecipient {
-  id: string;
-  phone: string;
-  name: string | null;
-  variables: Record<string, string>;
-  messageId: string;
-  attempts: number;
-}
-
-export interface RecipientReport {
-  seq: number;
-  phone: string;
-  input: string | null;
-  state: string;
-  reason: string | null;
-  attempts: number;
-  messageId: string | null;
-  providerMessageId: string | null;
-  updatedAt: number;
-}
-
-/** One send's result, written in bulk to the message and its recipient. */
-export interface SendOutcome {
-  recipientId: string;
-  messageId: string;
-  recipientState: 'pending' | 'sent' | 'failed' | 'unknown';
-  sendState: 'queued' | 'sent' | 'failed' | 'unknown';
-  status: string | null;
-  statusTimes: string | null;
-  providerMessageId: string | null;
-  error: string | null;
-  reason: string | null;
-  sendAfter: number | null;
-  /** 1 when the provider was called (attempts count provider calls, not claims). */
-  attempted: 0 | 1;
-}
-
-/** Rows of a campaign message, inserted for a slice just before it is sent. */
-export interface NewCampaignMessage {
-  id: string;
-  contactId: string;
-  content: string;
-  category: string;
-  billable: number;
-}
-
-export const ROWS_PER_STATEMENT = 500;
-export const chunks = <T>(items: readonly T[], size = ROWS_PER_STATEMENT): T[][] => {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
-  return out;
-};
 export const FINAL_OR_WAITING = "('pending', 'claimed', 'sending')";
 
 export class CampaignStore {
@@ -330,21 +280,4 @@ export class CampaignStore {
       updatedAt: r.updated_at,
     }));
   }
-}
-
-export interface ContactFacts {
-  id: string;
-  phone: string;
-  last_inbound_at: number | null;
-  free_entry_point_until: number | null;
-  referral_at: number | null;
-  opted_out_at: number | null;
-}
-
-export interface LogRow {
-  contact_id: string;
-  direction: 'inbound' | 'outbound';
-  type: string;
-  category: string | null;
-  occurred_at: number;
 }

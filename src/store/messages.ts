@@ -9,112 +9,16 @@ import type {
 } from '../core/message';
 import { randomId } from '../security/encoding';
 
-export type MessageOrigin = 'customer' | 'crm' | 'app' | 'campaign';
-export type CrmSync = 'none' | 'pending' | 'done' | 'dead';
-export type SendState = 'queued' | 'sending' | 'sent' | 'failed' | 'unknown';
+import {
+  toMessage,
+  type CrmSync,
+  type MessageRow,
+  type NewMessage,
+  type SendState,
+  type StoredMessage,
+} from './message-row';
 
-export interface StoredMessage {
-  id: string;
-  connectionId: string;
-  contactId: string;
-  direction: Direction;
-  origin: MessageOrigin;
-  providerMessageId: string | null;
-  crmMessageId: string | null;
-  crmDealId: string | null;
-  type: string;
-  content: MessageContent | null;
-  status: MessageStatus;
-  statusTimes: StatusTimes;
-  error: ProviderErrorInfo | null;
-  category: string | null;
-  billable: boolean | null;
-  pricing: unknown;
-  warning: string | null;
-  campaignId: string | null;
-  sendState: SendState | null;
-  crmSync: CrmSync;
-  /** First CRM write of this message whose answer was lost (epoch ms): the CRM may already hold it. */
-  crmWriteUncertainAt: number | null;
-  editedAt: number | null;
-  deletedAt: number | null;
-  occurredAt: number;
-}
-
-interface MessageRow {
-  id: string;
-  connection_id: string;
-  contact_id: string;
-  direction: Direction;
-  origin: MessageOrigin;
-  provider_message_id: string | null;
-  crm_message_id: string | null;
-  crm_deal_id: string | null;
-  type: string;
-  content: string | null;
-  status: MessageStatus;
-  status_times: string;
-  error: string | null;
-  category: string | null;
-  billable: number | null;
-  pricing: string | null;
-  warning: string | null;
-  campaign_id: string | null;
-  send_state: SendState | null;
-  crm_sync: CrmSync;
-  crm_write_uncertain_at: number | null;
-  edited_at: number | null;
-  deleted_at: number | null;
-  occurred_at: number;
-}
-
-const json = <T>(value: string | null): T | null => (value === null ? null : (JSON.parse(value) as T));
-
-const toMessage = (r: MessageRow): StoredMessage => ({
-  id: r.id,
-  connectionId: r.connection_id,
-  contactId: r.contact_id,
-  direction: r.direction,
-  origin: r.origin,
-  providerMessageId: r.provider_message_id,
-  crmMessageId: r.crm_message_id,
-  crmDealId: r.crm_deal_id,
-  type: r.type,
-  content: json<MessageContent>(r.content),
-  status: r.status,
-  statusTimes: JSON.parse(r.status_times) as StatusTimes,
-  error: json<ProviderErrorInfo>(r.error),
-  category: r.category,
-  billable: r.billable === null ? null : r.billable === 1,
-  pricing: json(r.pricing),
-  warning: r.warning,
-  campaignId: r.campaign_id,
-  sendState: r.send_state,
-  crmSync: r.crm_sync,
-  crmWriteUncertainAt: r.crm_write_uncertain_at ?? null,
-  editedAt: r.edited_at,
-  deletedAt: r.deleted_at,
-  occurredAt: r.occurred_at,
-});
-
-export interface NewMessage {
-  connectionId: string;
-  contactId: string;
-  direction: Direction;
-  origin: MessageOrigin;
-  providerMessageId?: string | null;
-  crmMessageId?: string | null;
-  crmDealId?: string | null;
-  content: MessageContent;
-  status: MessageStatus;
-  statusTimes?: StatusTimes;
-  category?: string | null;
-  billable?: boolean | null;
-  campaignId?: string | null;
-  sendState?: SendState | null;
-  crmSync?: CrmSync;
-  occurredAt: number;
-}
+export type { CrmSync, MessageOrigin, NewMessage, SendState, StoredMessage } from './message-row';
 
 export class MessageStore {
   constructor(private readonly db: D1Database) {}
