@@ -50,6 +50,18 @@ export class AppContext {
   now(): number {
     return this.platform.now();
   }
+  /**
+   * Waits for a paced slot (limiter waits of sends, campaigns and CRM calls). Tests inject `platform.sleep` to move
+   * their clock. Timers can fire early by the length of a busy event-loop turn (they count from the loop's cached
+   * time); a send before its slot would exceed the provider's cap, so the remainder is waited out.
+   */
+  async sleep(ms: number): Promise<void> {
+    if (ms <= 0) return;
+    if (this.platform.sleep) return this.platform.sleep(ms);
+    const until = this.now() + ms;
+    for (let left = ms; left > 0; left = until - this.now())
+      await new Promise((resolve) => setTimeout(resolve, left));
+  }
 
   async box(): Promise<SecretBox> {
     const key = requireSecret(this.config, 'ENCRYPTION_KEY');

@@ -1,6 +1,5 @@
 // Campaign pacing knobs shared by the chain runner (campaign-runner.ts) and the slice sender (campaign-slice.ts):
-// parallelism, retry backoff, and a sleep that never wakes before the slot it waits for.
-import type { AppContext } from '../context';
+// parallelism and retry backoff (the slot waits themselves: AppContext.sleep).
 
 /** A job that died mid-slice leaves leases; after this long another job recovers them (Workers' max wall time). */
 export const CAMPAIGN_LEASE_MS = 15 * 60_000;
@@ -36,14 +35,4 @@ export function campaignBackoffMs(
 ): number {
   const cap = Math.min(60_000, 250 * 2 ** Math.min(attempt, 10));
   return Math.max(retryAfterMs, Math.ceil(cap / 2 + (random() * cap) / 2));
-}
-
-export async function sleep(ctx: AppContext, ms: number): Promise<void> {
-  if (ms <= 0) return;
-  if (ctx.platform.sleep) return ctx.platform.sleep(ms);
-  // Timers can fire early by the length of a busy event-loop turn (they count from the loop's cached time);
-  // a send before its slot would exceed the provider's cap, so wait out the remainder.
-  const until = ctx.now() + ms;
-  for (let left = ms; left > 0; left = until - ctx.now())
-    await new Promise((resolve) => setTimeout(resolve, left));
 }

@@ -13,13 +13,7 @@ import { CampaignSendStore } from '../store/campaign-sends';
 import { CampaignStore, type Campaign, type SendOutcome } from '../store/campaigns';
 import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
-import {
-  CAMPAIGN_LEASE_MS,
-  campaignTuning,
-  MAX_INLINE_WAIT_MS,
-  MAX_QUEUE_DELAY_S,
-  sleep,
-} from './campaign-pacing';
+import { CAMPAIGN_LEASE_MS, campaignTuning, MAX_INLINE_WAIT_MS, MAX_QUEUE_DELAY_S } from './campaign-pacing';
 import { sendSlice, type SliceContext } from './campaign-slice';
 import type { JobOutcome } from './job-outcome';
 import { providerAdapterFor } from './providers';
@@ -100,7 +94,7 @@ async function runCampaignStep(ctx: AppContext, job: CampaignJob): Promise<JobOu
     const wait = due - ctx.now();
     if (wait > MAX_INLINE_WAIT_MS) return continueChain(ctx, job, wait);
     // Retries due within a second (backoff after a 5xx): wait here rather than a queue hop away.
-    await sleep(ctx, wait);
+    await ctx.sleep(wait);
     return 'next';
   }
 

@@ -12,7 +12,7 @@ import type { CampaignSendStore } from '../store/campaign-sends';
 import type { Campaign, CampaignStore, ClaimedRecipient, SendOutcome } from '../store/campaigns';
 import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
-import { campaignBackoffMs, campaignTuning, MAX_INLINE_WAIT_MS, sleep } from './campaign-pacing';
+import { campaignBackoffMs, campaignTuning, MAX_INLINE_WAIT_MS } from './campaign-pacing';
 import { prepareTemplateContent } from './relay-outbound';
 import { errorInfo, SEND_RETRY_BUDGET } from './send-job';
 
@@ -127,7 +127,7 @@ export async function sendSlice(
         outcomes.push(release(p.recipient, releaseAt));
         continue;
       }
-      await sleep(ctx, wait);
+      await ctx.sleep(wait);
       // A 429 may have arrived while this worker waited for its slot.
       const holdUntil = held();
       if (holdUntil !== null) {

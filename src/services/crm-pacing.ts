@@ -32,11 +32,6 @@ export function crmPaceKey(installation: Installation): string {
     : `crm:pipedrive:${installation.companyId ?? installation.id}`;
 }
 
-async function sleep(ctx: AppContext, ms: number): Promise<void> {
-  if (ctx.platform.sleep) return ctx.platform.sleep(ms);
-  await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /**
  * One pacer per job run. Before the job's first write a long wait abandons the request unsent
  * (`CrmPacingDeferral`); after it, the job waits its turn, because redoing the job could repeat that write.
@@ -65,7 +60,7 @@ export function crmPacer(ctx: AppContext, installation: Installation): CrmReques
         if (!slot.granted) throw new CrmPacingDeferral(slot.waitMs);
         waitMs = Math.max(waitMs, slot.waitMs);
       }
-      if (waitMs > 0) await sleep(ctx, waitMs);
+      if (waitMs > 0) await ctx.sleep(waitMs);
       sentWrite = write;
     },
     async rateLimited(lanes, waitMs) {

@@ -59,11 +59,6 @@ async function toOutbound(
   return outbound;
 }
 
-async function sleep(ctx: AppContext, ms: number): Promise<void> {
-  if (ctx.platform.sleep) return ctx.platform.sleep(ms);
-  await new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 /** Sends a queued message at most once. */
 export async function runSendJob(ctx: AppContext, messageId: string, attempt: number): Promise<JobOutcome> {
   const message = await ctx.messages.get(messageId);
@@ -84,7 +79,7 @@ export async function runSendJob(ctx: AppContext, messageId: string, attempt: nu
   const waitMs = await ctx.platform.limiter.reserve(connection.id, connection.rateLimitPerSecond);
   if (waitMs > MAX_INLINE_WAIT_MS)
     return { kind: 'retry', delaySeconds: Math.ceil(waitMs / 1000), countsAsAttempt: false };
-  if (waitMs > 0) await sleep(ctx, waitMs);
+  if (waitMs > 0) await ctx.sleep(waitMs);
 
   if (!(await ctx.messages.claimSend(message.id, ctx.now()))) return { kind: 'done' };
   const adapter = await providerAdapterFor(ctx, connection);
