@@ -59,14 +59,14 @@ export async function verifyHighLevelSignature(
       : new Uint8Array(input.rawBody);
   const ghl = header(input.headers, ED25519_SIGNATURE_HEADER);
   if (ghl) {
-    const key = await importKey(input.ed25519PublicKey ?? HIGHLEVEL_ED25519_PUBLIC_KEY_PEM, 'ed25519');
-    if (await verify(key, { name: 'Ed25519' }, ghl, body)) return 'ed25519';
+    const key = input.ed25519PublicKey ?? HIGHLEVEL_ED25519_PUBLIC_KEY_PEM;
+    if (await verify(key, 'ed25519', ghl, body)) return 'ed25519';
     throw unauthorized('Invalid X-GHL-Signature');
   }
   const wh = header(input.headers, RSA_SIGNATURE_HEADER);
   if (wh && input.allowLegacyRsa) {
-    const key = await importKey(input.rsaPublicKey ?? HIGHLEVEL_RSA_PUBLIC_KEY_PEM, 'rsa');
-    if (await verify(key, { name: 'RSASSA-PKCS1-v1_5' }, wh, body)) return 'rsa-sha256';
+    if (await verify(input.rsaPublicKey ?? HIGHLEVEL_RSA_PUBLIC_KEY_PEM, 'rsa', wh, body))
+      return 'rsa-sha256';
     throw unauthorized('Invalid X-WH-Signature');
   }
   throw unauthorized('Missing X-GHL-Signature');
@@ -141,15 +141,45 @@ function header(headers: VerifySignatureInput['headers'], name: string): string 
   return undefined;
 }
 
+/** Ed25519 signatures are 64 bytes (RFC 8032 §5.1.6). */
+const ED25519_SIGNATURE_BYTES = 64;
+
+/**
+ * Never throws: bad base64, a wrong length or anything WebCrypto refuses is simply `false` (→ 401). workerd's
+ * Ed25519 verify throws "Invalid Ed25519 signature length" where Node returns false (issue 17 finding 4), so the
+ * length is checked first and any other throw is caught as well. A key that cannot be imported (a misconfigured
+ * HIGHLEVEL_WEBHOOK_PUBLIC_KEY) verifies nothing either; it is logged, because then every call is refused.
+ */
 async function verify(
-  key: CryptoKey,
-  algorithm: AlgorithmIdentifier,
+  keyText: string,
+  kind: 'ed25519' | 'rsa',
   signatureB64: string,
   body: Uint8Array<ArrayBuffer>,
 ): Promise<boolean> {
   const signature = decodeBase64(signatureB64);
   if (!signature) return false;
-  return crypto.subtle.verify(algorithm, key, signature, body);
+  if (kind === 'ed25519' && signature.length !== ED25519_SIGNATURE_BYTES) return false;
+  let key: CryptoKey;
+  try {
+    key = await importKey(keyText, kind);
+  } catch (error) {
+    console.error(
+      JSON.stringify({
+        level: 'error',
+        event: 'highlevel_webhook_key_unusable',
+        kind,
+        error: error instanceof Error ? error.message : 'unknown',
+      }),
+    );
+    return false;
+  }
+  const algorithm: AlgorithmIdentifier =
+    kind === 'ed25519' ? { name: 'Ed25519' } : { name: 'RSASSA-PKCS1-v1_5' };
+  try {
+    return await crypto.subtle.verify(algorithm, key, signature, body);
+  } catch {
+    return false;
+  }
 }
 
 // Imported keys are cached per isolate: importKey costs more than the verification itself.

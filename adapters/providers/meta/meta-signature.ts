@@ -22,14 +22,19 @@ export async function verifyMetaSignature(
   const match = /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim());
   const signature = match ? hexToBytes(match[1]!) : undefined;
   if (!signature) return false;
-  const key = await crypto.subtle.importKey(
-    'raw',
-    encoder.encode(appSecret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['verify'],
-  );
-  return crypto.subtle.verify('HMAC', key, signature, encoder.encode(rawBody));
+  // Anything WebCrypto refuses is a failed check, never a throw (workerd and Node differ in what they throw on).
+  try {
+    const key = await crypto.subtle.importKey(
+      'raw',
+      encoder.encode(appSecret),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['verify'],
+    );
+    return await crypto.subtle.verify('HMAC', key, signature, encoder.encode(rawBody));
+  } catch {
+    return false;
+  }
 }
 
 /** Hex HMAC-SHA256 as Meta computes it; used by the simulator and tests to sign payloads. */
