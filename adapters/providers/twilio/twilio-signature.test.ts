@@ -115,4 +115,22 @@ describe('verifyTwilioSignature', () => {
     const changed = { ...signed, rawBody: signed.rawBody.replace('delivered', 'read') };
     expect(await verifyTwilioSignature(changed, VECTOR.token)).toBe(false);
   });
+
+  it('refuses a JSON body whose URL carries no bodySHA256 (the signature would cover only the URL)', async () => {
+    const url = 'https://app.example.com/webhooks/twilio/c1';
+    const urlOnly = await signTwilioRequest(VECTOR.token, url, {});
+    const forged = (type: string): WebhookRequest => ({
+      url,
+      method: 'POST',
+      headers: new Headers({ 'content-type': type, 'x-twilio-signature': urlOnly }),
+      rawBody: JSON.stringify({ MessageSid: 'SM1', From: 'whatsapp:+15550001', Body: 'forged' }),
+    });
+    expect(await verifyTwilioSignature(forged('application/json'), VECTOR.token)).toBe(false);
+    expect(await verifyTwilioSignature(forged('application/json; charset=utf-8'), VECTOR.token)).toBe(false);
+    // A header naming both types is parsed as JSON by the mapper, so it needs bodySHA256 too.
+    expect(
+      await verifyTwilioSignature(forged('application/x-www-form-urlencoded, application/json'), VECTOR.token),
+    ).toBe(false);
+    expect(await verifyTwilioSignature(forged('text/plain'), VECTOR.token)).toBe(false);
+  });
 });

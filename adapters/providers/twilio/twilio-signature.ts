@@ -60,9 +60,14 @@ function constantTimeEqual(a: string, b: string): boolean {
   return diff === 0;
 }
 
+/** Same precedence as the mapper (map-twilio-webhook.ts): JSON wins when a header names both. */
+function isJsonBody(request: WebhookRequest): boolean {
+  return (request.headers.get('content-type') ?? '').includes('application/json');
+}
+
 function isFormBody(request: WebhookRequest): boolean {
   const type = request.headers.get('content-type') ?? '';
-  return type === '' || type.includes('application/x-www-form-urlencoded');
+  return !isJsonBody(request) && (type === '' || type.includes('application/x-www-form-urlencoded'));
 }
 
 /** Never throws for bad input: a missing header, bad base64 or wrong signature all give false. */
@@ -85,6 +90,11 @@ export async function verifyTwilioSignature(
   if (bodyHash !== null) {
     // JSON (non-form) bodies: the URL carries bodySHA256=<hex sha256(body)> and only the URL is signed.
     if (!constantTimeEqual(bodyHash.toLowerCase(), await sha256Hex(request.rawBody))) return false;
+  } else if (isJsonBody(request) || (request.method.toUpperCase() === 'POST' && !isFormBody(request))) {
+    // Without bodySHA256 the signature covers only the URL, so any body could ride on a captured URL
+    // (twilio.com/docs/usage/webhooks/webhooks-security: JSON webhooks carry bodySHA256; the SDKs'
+    // validateRequestWithBody fail when it is missing).
+    return false;
   } else if (request.method.toUpperCase() === 'POST' && isFormBody(request)) {
     params = [...new URLSearchParams(request.rawBody).entries()];
   }
