@@ -16,6 +16,8 @@ const varsSchema = z.object({
   HIGHLEVEL_AUTHORIZE_URL: z._default(url, 'https://marketplace.gohighlevel.com/oauth/chooselocation'),
   /** The conversation provider's ID from the marketplace app (Modules → Conversation Providers). */
   HIGHLEVEL_CONVERSATION_PROVIDER_ID: z.optional(z.string().check(z.minLength(1))),
+  /** The marketplace app's id (INSTALL/UNINSTALL `appId`): events naming another app are ignored. */
+  HIGHLEVEL_APP_ID: z.optional(z.string().check(z.minLength(1))),
   PIPEDRIVE_OAUTH_BASE_URL: z._default(url, 'https://oauth.pipedrive.com'),
   PROVIDER_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(60_000)), 10_000),
   /** Per request to a CRM API (Pipedrive); a write that times out is looked for before it is written again. */

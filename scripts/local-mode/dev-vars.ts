@@ -14,6 +14,7 @@ export function demoSecrets(): Record<string, string> {
     META_VERIFY_TOKEN: 'dev-meta-verify-token',
     HIGHLEVEL_CLIENT_ID: SIM_CRM_CLIENTS.highlevel.clientId,
     HIGHLEVEL_CLIENT_SECRET: SIM_CRM_CLIENTS.highlevel.clientSecret,
+    HIGHLEVEL_APP_ID: SIM_CRM_CLIENTS.highlevel.appId,
     HIGHLEVEL_SHARED_SECRET: 'dev-highlevel-shared-secret',
     PIPEDRIVE_CLIENT_ID: SIM_CRM_CLIENTS.pipedrive.clientId,
     PIPEDRIVE_CLIENT_SECRET: SIM_CRM_CLIENTS.pipedrive.clientSecret,

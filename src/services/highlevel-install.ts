@@ -236,6 +236,21 @@ async function applyAppEvent(ctx: AppContext, body: unknown): Promise<AppEventOu
   const { installations } = await ctx.secretStores();
   const now = ctx.now();
   if (event.kind === 'other') return 'ignored';
+  // HighLevel signs every app's INSTALL/UNINSTALL with one key, and another app's developer receives such events for
+  // every location that installs their app: only events naming our app may change anything. Without a configured
+  // HIGHLEVEL_APP_ID nothing can be matched, so nothing is changed (fail closed).
+  const ourAppId = ctx.config.HIGHLEVEL_APP_ID;
+  if (!ourAppId || event.appId !== ourAppId) {
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: ourAppId
+          ? 'HighLevel event for another app ignored'
+          : 'HIGHLEVEL_APP_ID is not set: event ignored',
+      }),
+    );
+    return 'ignored';
+  }
   if (event.kind === 'uninstall') {
     // Agency level: the agency row and the locations that lived on its token. Direct location installs get their
     // own UNINSTALL. Uninstall deletes tokens and connection credentials; HighLevel has no revoke endpoint.

@@ -35,6 +35,14 @@ export async function acceptHighLevelDelivery(ctx: AppContext, call: HighLevelCa
       );
       return { status: 'ignored', reason: 'not_installed' };
     }
+    if (!isOurProvider(ctx, installation, delivery.conversationProviderId)) {
+      // HighLevel signs every app's deliveries with one key: a delivery written for another app's provider, replayed
+      // here, is genuinely signed. Acknowledged (so HighLevel does not retry) and nothing is stored or sent.
+      console.warn(
+        JSON.stringify({ level: 'warn', msg: 'HighLevel delivery for another conversation provider' }),
+      );
+      return { status: 'ignored', reason: 'other_provider' };
+    }
     const store = new HighLevelDeliveryStore(ctx.db);
     const id = await store.insert(
       installation.id,
@@ -56,6 +64,17 @@ export async function acceptHighLevelDelivery(ctx: AppContext, call: HighLevelCa
     await releaseHighLevelCall(ctx, verified);
     throw error;
   }
+}
+
+/**
+ * Ours: the configured provider id or the one stored on the install. The documented payload carries no
+ * conversationProviderId (docs/ProviderOutboundMessage.md), so a delivery without one is judged by its signature and
+ * installed location alone; one that names a provider must name ours.
+ */
+function isOurProvider(ctx: AppContext, installation: Installation, providerId: string | undefined): boolean {
+  if (providerId === undefined) return true;
+  const ours = [ctx.config.HIGHLEVEL_CONVERSATION_PROVIDER_ID, installation.settings.conversationProviderId];
+  return ours.some((id) => id !== undefined && id !== '' && id === providerId);
 }
 
 const DELIVERY_RETRY_BUDGET = 8;

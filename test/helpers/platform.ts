@@ -93,7 +93,8 @@ export async function createTestPlatform(
   const clock = options.clock ?? new TestClock();
   const queue = new MemoryJobQueue(clock.now);
   const limiter = new MemorySendLimiter(clock.now);
-  const config = parseConfig({ ...TEST_SECRETS, ...options.env });
+  // HIGHLEVEL_APP_ID: the simulator's app id (test/mocks SIM_CRM_CLIENTS), as an operator configures it.
+  const config = parseConfig({ HIGHLEVEL_APP_ID: 've9EPM428h8vShlRW1KT', ...TEST_SECRETS, ...options.env });
   const tracked = new Set<string>();
   return {
     platform: { config, db, queue, limiter, now: clock.now },

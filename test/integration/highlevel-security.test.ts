@@ -144,6 +144,34 @@ describe('INSTALL / UNINSTALL events', () => {
     expect(await countRows(w, 'crm_deliveries')).toBe(0);
   });
 
+  it("ignores a genuinely signed INSTALL/UNINSTALL naming another app's appId: our installation keeps its tokens", async () => {
+    const installation = await installed();
+    for (const event of [
+      hl().buildUninstallEvent({ appId: 'anotherAppsId0000001' }),
+      hl().buildUninstallEvent({ appId: 'anotherAppsId0000001', companyId: hl().state.config.companyId }),
+      hl().buildInstallEvent({ appId: 'anotherAppsId0000001' }),
+    ]) {
+      const res = await w.post('/crm/highlevel/events', event);
+      expect(res.status).toBe(200);
+      expect(await res.json()).toEqual({ ok: true, outcome: 'ignored' });
+    }
+    const row = await installationOf(w);
+    expect(row).toMatchObject({ id: installation.id, status: 'active', hasTokens: true });
+    const creds = await w.t.db
+      .prepare('SELECT COUNT(*) AS n FROM connections WHERE installation_id = ? AND credentials_enc IS NULL')
+      .bind(installation.id)
+      .first<{ n: number }>();
+    expect(creds!.n).toBe(0);
+  });
+
+  it('changes nothing while HIGHLEVEL_APP_ID is not configured (fail closed)', async () => {
+    await installed();
+    w.t.platform.config = { ...w.t.platform.config, HIGHLEVEL_APP_ID: undefined };
+    const res = await w.post('/crm/highlevel/events', hl().buildUninstallEvent());
+    expect(await res.json()).toEqual({ ok: true, outcome: 'ignored' });
+    expect((await installationOf(w))!.status).toBe('active');
+  });
+
   it('acknowledges a location INSTALL that arrives before its OAuth callback without storing an install', async () => {
     const res = await w.post('/crm/highlevel/events', hl().buildInstallEvent());
     expect(await res.json()).toEqual({ ok: true, outcome: 'awaiting_oauth' });
@@ -190,6 +218,30 @@ describe('Delivery URL', () => {
     });
     expect(await countRows(w, 'crm_deliveries')).toBe(1);
     expect(w.t.queue.pending.filter((p) => p.job.type === 'crm_outbound')).toHaveLength(1);
+  });
+
+  it("acknowledges and drops a signed delivery written for another app's conversation provider", async () => {
+    await installed();
+    const before = await footprint();
+    const genuine = hl().buildOutboundDelivery({ phone: '+3725550101', message: 'Meant for another app' });
+    const foreign = hl().signEvent({ ...genuine.payload, conversationProviderId: 'someoneElsesProvider' });
+    const res = await w.post('/crm/highlevel/outbound', foreign);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true, status: 'ignored', reason: 'other_provider' });
+    await w.settle();
+    expect(await footprint()).toMatchObject({ deliveries: before.deliveries, messages: before.messages });
+    expect(sentCount(w, 'meta')).toBe(0);
+
+    // Naming our provider is accepted as before.
+    const ours = hl().signEvent({
+      ...genuine.payload,
+      messageId: 'msgOurs0001',
+      conversationProviderId: 'wabridgeProvider0001',
+    });
+    expect(await (await w.post('/crm/highlevel/outbound', ours)).json()).toEqual({
+      ok: true,
+      status: 'queued',
+    });
   });
 
   it('answers 400 to a signed body that is not a delivery, storing nothing', async () => {

@@ -77,7 +77,11 @@ export function vendorEnvVars(bases: VendorBases): Record<string, string> {
 
 /** Default CRM app credentials of the simulators (the same values as TEST_SECRETS in test/helpers/platform.ts). */
 export const SIM_CRM_CLIENTS = {
-  highlevel: { clientId: 'ghl-client-id', clientSecret: 'ghl-client-secret-test' },
+  highlevel: {
+    clientId: 'ghl-client-id',
+    clientSecret: 'ghl-client-secret-test',
+    appId: 've9EPM428h8vShlRW1KT',
+  },
   pipedrive: { clientId: 'pd-client-id', clientSecret: 'pd-client-secret-test', companyId: 54235233 },
 } as const;
 

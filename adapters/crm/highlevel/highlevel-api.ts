@@ -333,6 +333,9 @@ export interface HighLevelOutboundDelivery {
   /** The HighLevel user who sent it (absent for some automations). */
   userId?: string;
   conversationId?: string;
+  /** Not in docs/ProviderOutboundMessage.md's schema, but HighLevel's message events carry it
+   * (highlevel-api-docs#224): when present it names the provider the message was written for. */
+  conversationProviderId?: string;
   replyToAltId?: string;
   webhookId?: string;
   timestamp?: string | number;
@@ -350,6 +353,7 @@ export function parseHighLevelOutboundDelivery(json: unknown): HighLevelOutbound
     attachments: d.attachments ?? [],
     userId: d.userId || undefined,
     conversationId: d.conversationId,
+    conversationProviderId: d.conversationProviderId || undefined,
     replyToAltId: d.replyToAltId,
     webhookId: d.webhookId,
     timestamp: d.timestamp,
