@@ -39,6 +39,8 @@ export async function verifySessionToken(secret: string, token: string, now: num
     const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
       audience: AUDIENCE,
       algorithms: ['HS256'],
+      // jose checks exp only when present: a token without one would never expire.
+      requiredClaims: ['exp'],
       currentDate: new Date(now),
     });
     return sessionClaimsSchema.parse(payload);

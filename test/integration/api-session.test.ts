@@ -3,6 +3,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
+import { AppContext } from '../../src/context';
 import { createSessionToken } from '../../src/security/session';
 import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
 import { seedInstallation, type Seeded } from '../helpers/seed';
@@ -42,6 +43,9 @@ afterAll(async () => {
   server.close();
   await t.dispose();
 });
+
+const countRows = async (table: string) =>
+  (await t.db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>())!.n;
 
 const post = (body: unknown) =>
   app.request('/api/session', {
@@ -83,7 +87,7 @@ describe('HighLevel SSO', () => {
     expect(res.status).toBe(200);
     const session = (await res.json()) as { token: string; role: string; crm: string; expiresAt: number };
     expect(session).toMatchObject({ role: 'admin', crm: 'highlevel' });
-    expect(session.expiresAt).toBe(t.clock.now() + 3_600_000);
+    expect(session.expiresAt).toBe(t.clock.now() + 30 * 60_000);
     const list = await app.request('/api/connections', {
       headers: { authorization: `Bearer ${session.token}` },
     });
@@ -123,6 +127,81 @@ describe('HighLevel SSO', () => {
       TEST_SECRETS.HIGHLEVEL_SHARED_SECRET,
     );
     await expectError(await post({ crm: 'highlevel', ssoPayload: other }), 403, 'forbidden');
+  });
+});
+
+describe('HighLevel SSO replay and scope (#17 items 8, 10)', () => {
+  const sso = (overrides: Record<string, unknown> = {}) =>
+    encryptSsoPayload(user(overrides), TEST_SECRETS.HIGHLEVEL_SHARED_SECRET);
+
+  it('honours a payload only within 10 minutes of its first use, and never past its first session', async () => {
+    const payload = sso({ userId: 'u-replay' });
+    const first = await post({ crm: 'highlevel', ssoPayload: payload });
+    expect(first.status).toBe(200);
+    const firstSession = (await first.json()) as { expiresAt: number };
+    expect(firstSession.expiresAt).toBe(t.clock.now() + 30 * 60_000);
+
+    // A reload that hands the same ciphertext back a minute later: accepted, same end, not extended.
+    t.clock.advance(60_000);
+    const again = await post({ crm: 'highlevel', ssoPayload: payload });
+    expect(again.status).toBe(200);
+    expect(((await again.json()) as { expiresAt: number }).expiresAt).toBe(firstSession.expiresAt);
+
+    // Captured and replayed later: refused, whatever the attacker waits for.
+    for (const wait of [10 * 60_000, 12 * 3_600_000, 30 * 24 * 3_600_000]) {
+      t.clock.advance(wait);
+      const error = await expectError(
+        await post({ crm: 'highlevel', ssoPayload: payload }),
+        401,
+        'unauthorized',
+      );
+      expect(error.message).toMatch(/reopen the page from HighLevel/);
+    }
+    // A fresh encryption of the same user (what HighLevel hands a reloaded page) still works.
+    expect((await post({ crm: 'highlevel', ssoPayload: sso({ userId: 'u-replay' }) })).status).toBe(200);
+  });
+
+  it('never gives a location user the agency install: 403 without the location install, company install only without a location', async () => {
+    const { installations } = await new AppContext(t.platform).secretStores();
+    const agency = await installations.upsert(
+      {
+        crm: 'highlevel',
+        accountId: 'company-agency-9',
+        accountType: 'company',
+        companyId: 'company-agency-9',
+        tokens: { accessToken: 'agency-access', refreshToken: 'agency-refresh' },
+        tokenExpiresAt: t.clock.now() + 3_600_000,
+        scopes: ['oauth.write'],
+      },
+      t.clock.now(),
+    );
+    const rows = () => countRows('processed_events');
+    const before = await rows();
+    const locationUser = sso({
+      companyId: 'company-agency-9',
+      activeLocation: 'loc-without-install',
+      role: 'admin',
+    });
+    const refused = await expectError(
+      await post({ crm: 'highlevel', ssoPayload: locationUser }),
+      403,
+      'forbidden',
+    );
+    expect(refused.message).toMatch(/sub-account/);
+    expect(await rows()).toBe(before);
+
+    const agencyUser = sso({ companyId: 'company-agency-9', activeLocation: undefined, role: 'admin' });
+    const res = await post({ crm: 'highlevel', ssoPayload: agencyUser });
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as { token: string };
+    const claims = JSON.parse(Buffer.from(token.split('.')[1]!, 'base64url').toString()) as {
+      installationId: string;
+    };
+    expect(claims.installationId).toBe(agency.id);
+
+    // A company id that is really a location install does not answer for an agency context either.
+    const confused = sso({ companyId: 'loc-1111', activeLocation: undefined });
+    await expectError(await post({ crm: 'highlevel', ssoPayload: confused }), 403, 'forbidden');
   });
 });
 
@@ -193,6 +272,12 @@ describe('the bearer session on every /api call', () => {
       .setProtectedHeader({ alg: 'HS256' })
       .setExpirationTime(Math.floor(t.clock.now() / 1000) + 600)
       .sign(new TextEncoder().encode(TEST_SECRETS.SESSION_SECRET));
+    // Our audience and secret, but no exp: it would never expire.
+    const endless = await new SignJWT({ installationId: hl.installation.id, crm: 'highlevel', role: 'admin' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setAudience('wabridge-ui')
+      .setIssuedAt(Math.floor(t.clock.now() / 1000))
+      .sign(new TextEncoder().encode(TEST_SECRETS.SESSION_SECRET));
     const elevated = Buffer.from(
       JSON.stringify({
         ...JSON.parse(Buffer.from(p!, 'base64url').toString()),
@@ -206,6 +291,7 @@ describe('the bearer session on every /api call', () => {
       `Bearer ${forged}`,
       `Bearer ${expired}`,
       `Bearer ${foreign}`,
+      `Bearer ${endless}`,
       `Bearer ${h}.${elevated}.${s}`,
     ]) {
       const res = await app.request('/api/connections', { headers: header ? { authorization: header } : {} });

@@ -2,7 +2,6 @@
 // HighLevel: the custom page's SSO payload (AES under the Shared Secret). Pipedrive: the panel's signed JWT.
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { decryptHighLevelSso } from '../../../adapters/crm/highlevel/decrypt-sso';
 import { verifyPanelJwt } from '../../../adapters/crm/pipedrive/verify-pipedrive';
 import type { AppEnv } from '../../app';
 import { optionalSecret, requireSecret } from '../../config';
@@ -11,6 +10,7 @@ import { jsonBody } from '../../http/body';
 import { createSessionToken, type SessionClaims } from '../../security/session';
 import type { AppContext } from '../../context';
 import { isPipedriveAdmin } from '../../../adapters/crm/pipedrive/pipedrive-api';
+import { highLevelSsoSession } from '../../services/highlevel-sso';
 import { pipedriveClientFor } from '../../services/pipedrive-panel';
 import type { Installation } from '../../store/installations';
 
@@ -51,24 +51,9 @@ export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const ctx = c.get('ctx');
   const body = await jsonBody(c, bodySchema, 64 * 1024);
   let claims: SessionClaims;
+  let ttlSeconds: number | undefined;
   if (body.crm === 'highlevel') {
-    const user = await decryptHighLevelSso(
-      body.ssoPayload,
-      requireSecret(ctx.config, 'HIGHLEVEL_SHARED_SECRET'),
-    );
-    // A location context uses the location's install; an agency-level user falls back to the company install.
-    const installation = await installationFor(
-      ctx,
-      'highlevel',
-      [user.activeLocation, user.companyId].filter((x): x is string => !!x),
-    );
-    claims = {
-      installationId: installation.id,
-      crm: 'highlevel',
-      role: user.role === 'admin' ? 'admin' : 'agent',
-      userId: user.userId,
-      contactId: body.contactId,
-    };
+    ({ claims, ttlSeconds } = await highLevelSsoSession(ctx, body));
   } else {
     const secret =
       optionalSecret(ctx.config, 'PIPEDRIVE_JWT_SECRET') ??
@@ -89,6 +74,11 @@ export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
       dealId: body.dealId,
     };
   }
-  const session = await createSessionToken(requireSecret(ctx.config, 'SESSION_SECRET'), claims, ctx.now());
+  const session = await createSessionToken(
+    requireSecret(ctx.config, 'SESSION_SECRET'),
+    claims,
+    ctx.now(),
+    ttlSeconds,
+  );
   return c.json({ token: session.token, expiresAt: session.expiresAt, role: claims.role, crm: claims.crm });
 });
