@@ -9,6 +9,7 @@ import { errorResponse, handleError } from './http/errors';
 import { CloudflareJobQueue } from './platform/queue';
 import { DurableSendLimiter } from './platform/send-limiter';
 import type { Env } from './env';
+import { adminRoutes } from './routes/admin';
 import { apiRoutes } from './routes/api';
 import { highLevelCrmRoutes } from './routes/crm-highlevel';
 import { mediaRoutes } from './routes/media';
@@ -59,6 +60,7 @@ export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
   app.route('/oauth/highlevel', highLevelOAuthRoutes);
   app.route('/crm/highlevel', highLevelCrmRoutes);
   app.route('/media', mediaRoutes);
+  app.route('/admin', adminRoutes);
   options.mount?.(app);
 
   app.notFound((c) =>

@@ -56,7 +56,14 @@ const secretSchemas = {
   PIPEDRIVE_CLIENT_ID: z.string().check(z.minLength(1)),
   PIPEDRIVE_CLIENT_SECRET: z.string().check(z.minLength(1)),
   PIPEDRIVE_JWT_SECRET: z.string().check(z.minLength(8)),
+  /** Bearer token of the operator endpoints (/admin/health, /admin/reseal); see docs/DEPLOY.md. */
+  OPERATOR_TOKEN: z.string().check(z.minLength(32, 'must be at least 32 characters')),
+  /** The key being rotated away from: what it sealed still opens until `npm run rotate-key` re-sealed it. */
+  ENCRYPTION_KEY_PREVIOUS: base64Key32,
 } as const;
+
+/** Every secret the Worker reads (the deploy checks and /admin/health list them by name, never by value). */
+export const SECRET_NAMES = Object.keys(secretSchemas) as (keyof typeof secretSchemas)[];
 
 export type SecretName = keyof typeof secretSchemas;
 export type Vars = z.output<typeof varsSchema>;

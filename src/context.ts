@@ -1,6 +1,6 @@
 // Per-request wiring of platform bindings into stores. Built once per request (cheap; SecretBox cached per key).
 import type { Config } from './config';
-import { requireSecret } from './config';
+import { optionalSecret, requireSecret } from './config';
 import type { JobQueue } from './platform/queue';
 import type { SendLimiter } from './platform/send-limiter';
 import { SecretBox } from './security/secret-box';
@@ -65,10 +65,12 @@ export class AppContext {
 
   async box(): Promise<SecretBox> {
     const key = requireSecret(this.config, 'ENCRYPTION_KEY');
-    let box = boxes.get(key);
+    const previous = optionalSecret(this.config, 'ENCRYPTION_KEY_PREVIOUS');
+    const cacheKey = previous ? `${key} ${previous}` : key;
+    let box = boxes.get(cacheKey);
     if (!box) {
-      box = SecretBox.fromBase64Key(key);
-      boxes.set(key, box);
+      box = SecretBox.fromBase64Key(key, previous);
+      boxes.set(cacheKey, box);
     }
     return box;
   }

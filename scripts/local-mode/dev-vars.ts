@@ -19,6 +19,7 @@ export function demoSecrets(): Record<string, string> {
     PIPEDRIVE_CLIENT_ID: SIM_CRM_CLIENTS.pipedrive.clientId,
     PIPEDRIVE_CLIENT_SECRET: SIM_CRM_CLIENTS.pipedrive.clientSecret,
     PIPEDRIVE_JWT_SECRET: 'dev-pipedrive-jwt-secret',
+    OPERATOR_TOKEN: `dev-operator-token-${randomBytes(16).toString('hex')}`,
   };
 }
 

@@ -1,37 +1,47 @@
 // Secrets at rest: AES-GCM (WebCrypto) under ENCRYPTION_KEY, a random 96-bit IV per value (DESIGN.md §6).
+// Key rotation (docs/DEPLOY.md): while ENCRYPTION_KEY_PREVIOUS is set, values sealed under it still open; new values
+// are always sealed under the current key, and `reseal` moves an old value to it. AES-GCM's tag tells the keys apart.
 import { base64ToBytes, bytesToBase64Url, base64UrlToBytes } from './encoding';
 
 const VERSION = 'v1';
 
-export class SecretBox {
-  private constructor(private readonly key: CryptoKey) {}
+async function importKey(base64Key: string): Promise<CryptoKey> {
+  const raw = base64ToBytes(base64Key);
+  if (raw.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes');
+  return crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
+}
 
-  static async fromBase64Key(base64Key: string): Promise<SecretBox> {
-    const raw = base64ToBytes(base64Key);
-    if (raw.length !== 32) throw new Error('ENCRYPTION_KEY must be 32 bytes');
-    const key = await crypto.subtle.importKey('raw', raw, { name: 'AES-GCM' }, false, ['encrypt', 'decrypt']);
-    return new SecretBox(key);
+export class SecretBox {
+  /** keys[0] seals and is tried first; the others (a previous key during rotation) only open. */
+  private constructor(private readonly keys: readonly CryptoKey[]) {}
+
+  static async fromBase64Key(base64Key: string, previousBase64Key?: string): Promise<SecretBox> {
+    const keys = [await importKey(base64Key)];
+    if (previousBase64Key && previousBase64Key !== base64Key) keys.push(await importKey(previousBase64Key));
+    return new SecretBox(keys);
   }
 
   async encrypt(plaintext: string, associatedData = ''): Promise<string> {
     const iv = crypto.getRandomValues(new Uint8Array(12));
     const ciphertext = await crypto.subtle.encrypt(
       { name: 'AES-GCM', iv, additionalData: new TextEncoder().encode(associatedData) },
-      this.key,
+      this.keys[0]!,
       new TextEncoder().encode(plaintext),
     );
     return `${VERSION}.${bytesToBase64Url(iv)}.${bytesToBase64Url(new Uint8Array(ciphertext))}`;
   }
 
   async decrypt(sealed: string, associatedData = ''): Promise<string> {
-    const [version, iv, ciphertext] = sealed.split('.');
-    if (version !== VERSION || !iv || !ciphertext) throw new Error('Unrecognized sealed secret format');
-    const plaintext = await crypto.subtle.decrypt(
-      { name: 'AES-GCM', iv: base64UrlToBytes(iv), additionalData: new TextEncoder().encode(associatedData) },
-      this.key,
-      base64UrlToBytes(ciphertext),
-    );
-    return new TextDecoder().decode(plaintext);
+    return (await this.open(sealed, associatedData)).plaintext;
+  }
+
+  /**
+   * The value sealed under the current key: null when it already is (nothing to write), else a new sealed value.
+   * Throws when no key opens it (a row sealed under a key that is gone).
+   */
+  async reseal(sealed: string, associatedData = ''): Promise<string | null> {
+    const { plaintext, keyIndex } = await this.open(sealed, associatedData);
+    return keyIndex === 0 ? null : this.encrypt(plaintext, associatedData);
   }
 
   async encryptJson(value: unknown, associatedData = ''): Promise<string> {
@@ -40,5 +50,34 @@ export class SecretBox {
 
   async decryptJson<T = unknown>(sealed: string, associatedData = ''): Promise<T> {
     return JSON.parse(await this.decrypt(sealed, associatedData)) as T;
+  }
+
+  private async open(
+    sealed: string,
+    associatedData: string,
+  ): Promise<{ plaintext: string; keyIndex: number }> {
+    const [version, iv, ciphertext] = sealed.split('.');
+    if (version !== VERSION || !iv || !ciphertext) throw new Error('Unrecognized sealed secret format');
+    for (const [keyIndex, key] of this.keys.entries()) {
+      try {
+        const plaintext = await crypto.subtle.decrypt(
+          {
+            name: 'AES-GCM',
+            iv: base64UrlToBytes(iv),
+            additionalData: new TextEncoder().encode(associatedData),
+          },
+          key,
+          base64UrlToBytes(ciphertext),
+        );
+        return { plaintext: new TextDecoder().decode(plaintext), keyIndex };
+      } catch {
+        // Wrong key (or tampered value): the tag check failed; try the next key.
+      }
+    }
+    throw new Error(
+      this.keys.length > 1
+        ? 'Sealed secret opens with neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS'
+        : 'Sealed secret does not open with ENCRYPTION_KEY',
+    );
   }
 }

@@ -82,6 +82,23 @@ describe('local mode', () => {
     expect(await res.json()).toEqual({ ok: true });
   });
 
+  it('guards /admin/health with the operator token and reports what local mode leaves unset', async () => {
+    expect((await fetch(`${mode.urls.app}/admin/health`)).status).toBe(401);
+    const res = await fetch(`${mode.urls.app}/admin/health`, {
+      headers: { authorization: `Bearer ${mode.vars.OPERATOR_TOKEN}` },
+    });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      configuration: { missing: string[]; warnings: string[] };
+      database: { migrations: { applied: number; latest: string } | null };
+      urls: { app: string };
+    };
+    expect(body.configuration.missing).toContain('HIGHLEVEL_CONVERSATION_PROVIDER_ID');
+    expect(body.configuration.warnings.join(' ')).toMatch(/DEV_MODE/);
+    expect(body.database.migrations?.applied).toBeGreaterThan(0); // wrangler's d1_migrations, applied at start
+    expect(body.urls.app).toBe(mode.urls.app);
+  });
+
   it('serves the pages’ scripts as static assets (public/, cached for a year) and the rest from the Worker', async () => {
     const html = await (await fetch(`${mode.urls.app}/ui/sidebar`)).text();
     const src = /<script src="([^"]+)"/.exec(html)?.[1] ?? '';
