@@ -21,6 +21,9 @@ export const SECRET_PURPOSES: Record<SecretName, { group: string; required: bool
 
 export const REQUIRED_SECRETS = SECRET_NAMES.filter((name) => SECRET_PURPOSES[name].required);
 
+/** Vars with no usable default: ids that come from the HighLevel marketplace app once it is registered. */
+export const REQUIRED_VARS = ['HIGHLEVEL_APP_ID', 'HIGHLEVEL_CONVERSATION_PROVIDER_ID'] as const;
+
 export interface ConfigurationReport {
   complete: boolean;
   /** Required secrets (and vars) not set or malformed, by name. */
@@ -29,7 +32,7 @@ export interface ConfigurationReport {
     string,
     { group: string; required: boolean; state: 'set' | 'missing' | 'invalid'; problem?: string }
   >;
-  vars: { HIGHLEVEL_CONVERSATION_PROVIDER_ID: 'set' | 'missing'; DEV_MODE: boolean };
+  vars: Record<(typeof REQUIRED_VARS)[number], 'set' | 'missing'> & { DEV_MODE: boolean };
   warnings: string[];
 }
 
@@ -43,7 +46,11 @@ export function configurationReport(config: Config): ConfigurationReport {
     secrets[name] = { group, required, state, ...(problem ? { problem } : {}) };
     if (required && state !== 'set') missing.push(name);
   }
-  if (!config.HIGHLEVEL_CONVERSATION_PROVIDER_ID) missing.push('HIGHLEVEL_CONVERSATION_PROVIDER_ID');
+  const vars = { DEV_MODE: config.DEV_MODE } as ConfigurationReport['vars'];
+  for (const name of REQUIRED_VARS) {
+    vars[name] = config[name] ? 'set' : 'missing';
+    if (!config[name]) missing.push(name);
+  }
   const warnings: string[] = [];
   if (config.DEV_MODE) warnings.push('DEV_MODE is true (meant for local mode only)');
   if (!config.APP_BASE_URL.startsWith('https://'))
@@ -54,10 +61,7 @@ export function configurationReport(config: Config): ConfigurationReport {
     complete: missing.length === 0,
     missing,
     secrets,
-    vars: {
-      HIGHLEVEL_CONVERSATION_PROVIDER_ID: config.HIGHLEVEL_CONVERSATION_PROVIDER_ID ? 'set' : 'missing',
-      DEV_MODE: config.DEV_MODE,
-    },
+    vars,
     warnings,
   };
 }

@@ -82,6 +82,7 @@ describe('GET /admin/health', () => {
     expect(body.configuration.complete).toBe(false);
     expect(body.configuration.missing.sort()).toEqual(
       [
+        'HIGHLEVEL_APP_ID',
         'HIGHLEVEL_CLIENT_SECRET',
         'HIGHLEVEL_CONVERSATION_PROVIDER_ID',
         'HIGHLEVEL_SHARED_SECRET',
@@ -140,6 +141,7 @@ describe('GET /admin/health', () => {
       OPERATOR_TOKEN,
       APP_BASE_URL: 'https://wa.example.org',
       HIGHLEVEL_CONVERSATION_PROVIDER_ID: 'provider-1',
+      HIGHLEVEL_APP_ID: 'app-1',
     };
     const res = await health(appWith(env), `bearer ${OPERATOR_TOKEN}`);
     expect(res.status).toBe(200);
