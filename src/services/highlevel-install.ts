@@ -84,6 +84,18 @@ export async function completeHighLevelInstall(
     code: input.code,
     redirectUri: redirectUri(ctx),
     userType: 'Location',
+  }).catch((error: unknown) => {
+    // A refused code (forged, expired, used twice) is the visitor's link, not a HighLevel outage: 400, not 502.
+    // invalid_client (our own credentials) and 5xx/network stay crm_error.
+    if (isCrmHttpError(error) && (error.reason === 'invalid_grant' || error.reason === 'rejected')) {
+      throw new AppError(
+        'invalid_request',
+        'HighLevel did not accept this install link (it has expired, was already used, or was not issued for ' +
+          'this app): start the install again from the HighLevel marketplace',
+        { oauthError: error.details.oauthError },
+      );
+    }
+    throw error;
   });
   const installation = await storeTokens(ctx, tokens);
   if (tokens.userType === 'Company') {

@@ -51,6 +51,31 @@ export interface CallbackInput {
   error?: string;
 }
 
+/**
+ * A code Pipedrive refuses (forged, expired after 5 minutes, used twice: OAuth invalid_grant / a 4xx) is the
+ * visitor's link, not a Pipedrive outage: 400 with what to do. A 5xx or network failure stays crm_error (502), and so
+ * does invalid_client (our own credentials: the operator's problem, not the visitor's).
+ */
+function refusedCode(error: unknown): unknown {
+  const details =
+    error instanceof AppError ? (error.details as { oauthError?: string; status?: number }) : {};
+  const status = details?.status;
+  const refused =
+    error instanceof AppError &&
+    details?.oauthError !== 'invalid_client' &&
+    status !== undefined &&
+    status >= 400 &&
+    status < 500 &&
+    status !== 429;
+  if (!refused) return error;
+  return new AppError(
+    'invalid_request',
+    'Pipedrive did not accept this install link (it has expired, was already used, or was not issued for this ' +
+      'app): start the installation again from the Pipedrive Marketplace',
+    { oauthError: details?.oauthError },
+  );
+}
+
 /** Callback: state (single use) → code exchange (Basic client auth) → company identity → installation. */
 export async function completePipedriveInstall(ctx: AppContext, input: CallbackInput): Promise<Installation> {
   // The state is consumed even when the user declined, so it can never be replayed.
@@ -73,6 +98,8 @@ export async function completePipedriveInstall(ctx: AppContext, input: CallbackI
     code: input.code,
     redirectUri: pipedriveRedirectUri(ctx),
     now: () => ctx.now(),
+  }).catch((error: unknown) => {
+    throw refusedCode(error);
   });
   // Tokens do not name the company: users/me does (scope `base`), on the company's own api_domain.
   const identity = await fetchPipedriveIdentity(tokens.apiDomain, tokens.accessToken);

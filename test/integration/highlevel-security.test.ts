@@ -86,6 +86,25 @@ describe('OAuth install', () => {
     expect(await installationOf(w)).toMatchObject({ status: 'active', accountType: 'location' });
   });
 
+  it('answers a forged or reused code with a 400 a person can act on; a HighLevel outage stays 502', async () => {
+    const start = await w.app.request('/oauth/highlevel/start');
+    const state = new URL(start.headers.get('location')!).searchParams.get('state')!;
+    for (const query of [`code=forged-code-0000&state=${state}`, 'code=forged-code-0001']) {
+      const res = await w.app.request(`/oauth/highlevel/callback?${query}`);
+      expect(res.status).toBe(400);
+      const { error } = (await res.json()) as { error: { code: string; message: string } };
+      expect(error.code).toBe('invalid_request');
+      expect(error.message).toMatch(/install link .* start the install again/);
+    }
+    expect(await installationOf(w)).toBeNull();
+
+    const code = hl().state.issueCode({ redirectUri: `${APP_BASE}/oauth/highlevel/callback` });
+    hl().faults.add({ match: (r) => r.url.endsWith('/oauth/token'), status: 503 });
+    const outage = await w.app.request(`/oauth/highlevel/callback?code=${code}`);
+    expect(outage.status).toBe(502);
+    expect(await installationOf(w)).toBeNull();
+  });
+
   it('reports a denied consent as a 400 without touching the token endpoint', async () => {
     const res = await w.app.request('/oauth/highlevel/callback?error=access_denied');
     expect(res.status).toBe(400);

@@ -97,6 +97,19 @@ describe('Pipedrive install (OAuth)', () => {
     expect(w.sims.pipedrive.state.counters.codeExchanges).toBe(1);
   });
 
+  it('answers a forged code with a 400 a person can act on, storing nothing', async () => {
+    const w = world.get();
+    const callback = await consentRedirect(w);
+    const forged = new URL(callback);
+    forged.searchParams.set('code', 'forged-code-000000');
+    const res = await w.app.request(forged.pathname + forged.search);
+    expect(res.status).toBe(400);
+    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    expect(error.code).toBe('invalid_request');
+    expect(error.message).toMatch(/install link .* start the installation again/);
+    expect(await installationRow(w)).toBeNull();
+  });
+
   it('answers a Pipedrive token outage with crm_error and stores nothing', async () => {
     const w = world.get();
     const callback = await consentRedirect(w);
