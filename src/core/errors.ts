@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   not_found: 404,
   template_required: 409,
   conflict: 409,
+  connection_disabled: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -15,6 +15,7 @@ import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
 import { CAMPAIGN_LEASE_MS, campaignTuning, MAX_INLINE_WAIT_MS, MAX_QUEUE_DELAY_S } from './campaign-pacing';
 import { sendSlice, type SliceContext } from './campaign-slice';
+import { connectionDisabledReason, isSendable } from './connection-state';
 import type { JobOutcome } from './job-outcome';
 import { providerAdapterFor } from './providers';
 import { sendableTemplate } from './relay-outbound';
@@ -67,6 +68,13 @@ async function runCampaignStep(ctx: AppContext, job: CampaignJob): Promise<JobOu
   const { connections } = await ctx.secretStores();
   const connection = await connections.get(campaign.connectionId);
   if (!connection) return { kind: 'done' };
+  if (!isSendable(connection)) {
+    // Uninstalled or credentials removed mid-campaign: stop with the reason; resume once the number is reconnected.
+    await store.transition(campaign.id, ['running'], 'paused', ctx.now(), {
+      reason: connectionDisabledReason(connection),
+    });
+    return { kind: 'done' };
+  }
   let template: StoredTemplate;
   try {
     template = await sendableTemplate(ctx, connection, campaign.templateId);

@@ -7,6 +7,7 @@ import type { Connection } from '../store/connections';
 import { csvLine, parseRecipientsCsv, recipientsFromList, type ParsedRecipients } from './campaign-csv';
 import { preflightCampaign, rateCard, type Preflight } from './campaign-preflight';
 import { startChains } from './campaign-runner';
+import { assertSendable } from './connection-state';
 import { sendableTemplate } from './relay-outbound';
 
 export interface CreateCampaignInput {
@@ -30,6 +31,8 @@ export async function createCampaign(
   input: CreateCampaignInput,
 ): Promise<CreateCampaignResult> {
   const { connection } = input;
+  // A dry run only checks the audience; a real campaign on a disabled number is refused before anything is stored.
+  if (!input.dryRun) assertSendable(connection);
   const template = await sendableTemplate(ctx, connection, input.templateId);
   if ((input.csv === undefined) === (input.recipients === undefined)) {
     throw new AppError('invalid_request', 'Give the recipients either as a CSV or as a JSON list', [
@@ -124,12 +127,13 @@ export async function pauseCampaign(ctx: AppContext, installationId: string, id:
 /** Resume: a new generation of job chains; jobs of the old one stop when they see it. */
 export async function resumeCampaign(ctx: AppContext, installationId: string, id: string) {
   const campaign = await scoped(ctx, installationId, id);
+  const { connections } = await ctx.secretStores();
+  const connection = await connections.get(campaign.connectionId);
+  if (connection && campaign.status === 'paused') assertSendable(connection);
   const updated = await new CampaignStore(ctx.db).transition(campaign.id, ['paused'], 'running', ctx.now(), {
     newGeneration: true,
   });
   if (!updated) throw new AppError('conflict', `A ${campaign.status} campaign cannot be resumed`);
-  const { connections } = await ctx.secretStores();
-  const connection = await connections.get(updated.connectionId);
   if (connection) await startChains(ctx, updated, connection);
   return getCampaign(ctx, installationId, id);
 }

@@ -5,7 +5,7 @@ import type { AppContext } from '../context';
 import { AppError, ProviderError } from '../core/errors';
 import { normalizePhone } from '../core/phone';
 import { randomToken } from '../security/encoding';
-import type { Connection } from '../store/connections';
+import type { Connection, NewConnection } from '../store/connections';
 import { providerAdapterFromCredentials, webhookUrlFor } from './providers';
 
 const SECRET_FIELDS = new Set(['accessToken', 'appSecret', 'authToken', 'productToken']);
@@ -55,26 +55,43 @@ export async function createConnection(
     }
     throw new AppError('provider_error', `Could not check the credentials: ${normalized.message}`);
   }
-  const { connections } = await ctx.secretStores();
   const routing = routingFor(parsed);
-  if (await connections.findByRoutingKey(parsed.provider, routing.routingKey)) {
-    throw new AppError('conflict', 'This WhatsApp number is already connected');
+  return claimNumber(ctx, {
+    installationId,
+    provider: parsed.provider,
+    label: input.label,
+    senderPhone: phone.e164,
+    routingKey: routing.routingKey,
+    providerAccountId: routing.providerAccountId,
+    credentials: parsed.credentials,
+    webhookToken: parsed.provider === 'cm' ? randomToken() : undefined,
+    rateLimitPerSecond: input.rateLimitPerSecond,
+    messagingTier: input.messagingTier,
+  });
+}
+
+const alreadyConnected = () => new AppError('conflict', 'This WhatsApp number is already connected');
+
+/**
+ * Stores the number for the installation. Connecting a number the installation already has (reconnecting after a
+ * reinstall, or new credentials) updates that row: same id, history kept, never a second row. A number of another
+ * installation is 409 while that one uses it; one it gave up (uninstalled) is taken over, its history staying with
+ * it. Each outcome is one statement or one batch, and a race on the unique key answers 409, never a 500.
+ */
+async function claimNumber(ctx: AppContext, input: NewConnection): Promise<Connection> {
+  const { connections } = await ctx.secretStores();
+  const now = ctx.now();
+  const existing = await connections.findClaim(input.provider, input.routingKey);
+  if (!existing) return (await connections.tryCreate(input, now)) ?? throwConflict();
+  if (existing.installationId === input.installationId) {
+    return (await connections.reconnect(existing.id, input, input.installationId, now)) ?? throwConflict();
   }
-  return connections.create(
-    {
-      installationId,
-      provider: parsed.provider,
-      label: input.label,
-      senderPhone: phone.e164,
-      routingKey: routing.routingKey,
-      providerAccountId: routing.providerAccountId,
-      credentials: parsed.credentials,
-      webhookToken: parsed.provider === 'cm' ? randomToken() : undefined,
-      rateLimitPerSecond: input.rateLimitPerSecond,
-      messagingTier: input.messagingTier,
-    },
-    ctx.now(),
-  );
+  if (existing.status === 'active' || existing.hasCredentials) throwConflict();
+  return (await connections.takeOverRetired(existing.id, input, now)) ?? throwConflict();
+}
+
+function throwConflict(): never {
+  throw alreadyConnected();
 }
 
 function mask(value: string): string {

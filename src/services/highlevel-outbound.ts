@@ -12,6 +12,7 @@ import type { Connection } from '../store/connections';
 import { HighLevelDeliveryStore, type StoredDelivery } from '../store/highlevel-deliveries';
 import type { Installation } from '../store/installations';
 import type { StoredTemplate } from '../store/templates';
+import { connectionDisabledError } from './connection-state';
 import { crmAdapterFor } from './crm';
 import { pacedOutcome } from './crm-pacing';
 import { verifyHighLevelCall, releaseHighLevelCall, type HighLevelCall } from './highlevel-verify';
@@ -125,6 +126,19 @@ async function deliver(
   delivery: StoredDelivery,
 ): Promise<string> {
   const connection = await connectionFor(ctx, installation);
+  const disabled = connection ? null : await disabledConnectionFor(ctx, installation);
+  if (disabled) {
+    // The location's number was disabled (uninstall, reinstall without reconnecting): HighLevel shows the message
+    // failed with the reason, and the sidebar thread keeps it (409 connection_disabled for our own API).
+    if (await ctx.messages.findByCrmId(disabled.id, delivery.crmMessageId)) return 'already_handled';
+    const phone = normalizePhone(delivery.payload.phone);
+    if (!phone.ok) {
+      await reportWithoutConnection(ctx, installation, delivery, connectionDisabledError(disabled));
+    } else {
+      await recordFailure(ctx, disabled, phone.e164, delivery, connectionDisabledError(disabled));
+    }
+    return 'failed:connection_disabled';
+  }
   if (!connection) {
     await reportWithoutConnection(ctx, installation, delivery, {
       kind: 'rejected',
@@ -172,6 +186,16 @@ async function connectionFor(ctx: AppContext, installation: Installation): Promi
   const { connections } = await ctx.secretStores();
   const list = await connections.listForInstallation(installation.id);
   return list.find((c) => c.status === 'active' && c.hasCredentials) ?? null;
+}
+
+/** The location's disabled number, when it has no active one (a reinstall whose number is not reconnected yet). */
+async function disabledConnectionFor(
+  ctx: AppContext,
+  installation: Installation,
+): Promise<Connection | null> {
+  const { connections } = await ctx.secretStores();
+  const list = await connections.listForInstallation(installation.id);
+  return list[0] ?? null;
 }
 
 async function matchApproved(

@@ -10,6 +10,7 @@ import type { Connection } from '../store/connections';
 import { windowSummaryOf, type Contact } from '../store/contacts';
 import type { MessageOrigin, StoredMessage } from '../store/messages';
 import type { StoredTemplate } from '../store/templates';
+import { assertSendable } from './connection-state';
 
 export interface OutboundRequest {
   connection: Connection;
@@ -87,6 +88,8 @@ export async function queueOutbound(ctx: AppContext, request: OutboundRequest): 
     const existing = await ctx.messages.findByCrmId(connection.id, request.crmMessageId);
     if (existing) return existing;
   }
+  // Before anything is stored: a message on a disabled number could never leave (409 connection_disabled).
+  assertSendable(connection);
   const contact = await ctx.contacts.ensure(connection.id, request.to, request.customerName ?? null, now);
   let content = request.content;
   let category: TemplateCategory | undefined;

@@ -5,6 +5,7 @@ import type { OutboundMessage, ProviderErrorInfo } from '../core/message';
 import { applyStatus } from '../core/status';
 import type { Connection } from '../store/connections';
 import type { StoredMessage } from '../store/messages';
+import { connectionDisabledError, isSendable } from './connection-state';
 import type { JobOutcome } from './job-outcome';
 import { markCustomerMessagesRead } from './mark-read';
 import { providerAdapterFor } from './providers';
@@ -75,6 +76,17 @@ export async function runSendJob(ctx: AppContext, messageId: string, attempt: nu
   const { connections } = await ctx.secretStores();
   const connection = await connections.get(message.connectionId);
   if (!connection) return { kind: 'done' };
+  if (!isSendable(connection)) {
+    // Queued before the number was disabled (uninstall): it fails now with the reason, it is never claimed.
+    await ctx.messages.fail(
+      message.id,
+      connectionDisabledError(connection),
+      applyStatus(message.statusTimes, 'failed', ctx.now()),
+      ctx.now(),
+    );
+    await afterOutcome(ctx, message);
+    return { kind: 'done' };
+  }
 
   const waitMs = await ctx.platform.limiter.reserve(connection.id, connection.rateLimitPerSecond);
   if (waitMs > MAX_INLINE_WAIT_MS)

@@ -78,15 +78,29 @@ export class ConnectionStore {
   ) {}
 
   async create(input: NewConnection, now: number): Promise<Connection> {
+    const created = await this.tryCreate(input, now);
+    if (!created) throw new Error(`connection ${input.provider}:${input.routingKey} already exists`);
+    return created;
+  }
+
+  /** A new number; null when (provider, routing key) is taken meanwhile (the caller answers 409, never a 500). */
+  async tryCreate(input: NewConnection, now: number): Promise<Connection | null> {
+    const { statement } = await this.insertStatement(input, now);
+    const row = await statement.first<ConnectionRow>();
+    return row ? toConnection(row) : null;
+  }
+
+  private async insertStatement(input: NewConnection, now: number) {
     const id = randomId('con');
     const credentialsEnc = await this.box.encryptJson(input.credentials, aad(id));
     const webhookTokenEnc = input.webhookToken ? await this.box.encrypt(input.webhookToken, aad(id)) : null;
-    const row = await this.db
+    const statement = this.db
       .prepare(
         `INSERT INTO connections (id, installation_id, provider, label, sender_phone, routing_key, credentials_enc,
            webhook_token_enc, crm_provider_id, rate_limit_per_second, messaging_tier, created_at, updated_at,
            provider_account_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13) RETURNING *`,
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)
+         ON CONFLICT (provider, routing_key) DO NOTHING RETURNING *`,
       )
       .bind(
         id,
@@ -102,9 +116,67 @@ export class ConnectionStore {
         input.messagingTier ?? null,
         now,
         input.providerAccountId ?? null,
+      );
+    return { id, statement };
+  }
+
+  /**
+   * Reconnecting a number this installation already has (after a reinstall, or new credentials): the same row is
+   * updated and re-enabled, so its id, threads, windows, templates and campaigns stay. One statement: never
+   * half-written. A CM.com webhook token still sealed is kept (the URL pasted in CM.com stays valid).
+   */
+  async reconnect(
+    id: string,
+    input: Omit<NewConnection, 'installationId' | 'provider' | 'routingKey' | 'crmProviderId'>,
+    installationId: string,
+    now: number,
+  ): Promise<Connection | null> {
+    const credentialsEnc = await this.box.encryptJson(input.credentials, aad(id));
+    const webhookTokenEnc = input.webhookToken ? await this.box.encrypt(input.webhookToken, aad(id)) : null;
+    const row = await this.db
+      .prepare(
+        `UPDATE connections SET label = ?1, sender_phone = ?2, credentials_enc = ?3,
+           webhook_token_enc = COALESCE(webhook_token_enc, ?4), provider_account_id = ?5,
+           rate_limit_per_second = COALESCE(?6, rate_limit_per_second),
+           messaging_tier = CASE WHEN ?7 = 1 THEN ?8 ELSE messaging_tier END, status = 'active', updated_at = ?9
+         WHERE id = ?10 AND installation_id = ?11 RETURNING *`,
+      )
+      .bind(
+        input.label,
+        input.senderPhone,
+        credentialsEnc,
+        webhookTokenEnc,
+        input.providerAccountId ?? null,
+        input.rateLimitPerSecond ?? null,
+        input.messagingTier === undefined ? 0 : 1,
+        input.messagingTier ?? null,
+        now,
+        id,
+        installationId,
       )
       .first<ConnectionRow>();
-    return toConnection(row!);
+    return row ? toConnection(row) : null;
+  }
+
+  /**
+   * The number belonged to another installation that gave it up (uninstalled: disabled, no credentials): that row
+   * keeps its history under a retired routing key, and the new owner gets a fresh row — in one batch.
+   */
+  async takeOverRetired(retiredId: string, input: NewConnection, now: number): Promise<Connection | null> {
+    const { statement } = await this.insertStatement(input, now);
+    const [retired, inserted] = await this.db.batch<ConnectionRow>([
+      this.db
+        .prepare(
+          `UPDATE connections SET routing_key = routing_key || '#retired:' || id, status = 'disabled',
+             credentials_enc = NULL, webhook_token_enc = NULL, updated_at = ?1
+           WHERE id = ?2 AND status = 'disabled' AND credentials_enc IS NULL RETURNING id`,
+        )
+        .bind(now, retiredId),
+      statement,
+    ]);
+    if (!retired?.results.length) return null;
+    const row = inserted?.results[0];
+    return row ? toConnection(row) : null;
   }
 
   async get(id: string): Promise<Connection | null> {
@@ -130,6 +202,15 @@ export class ConnectionStore {
       .bind(installationId)
       .all<ConnectionRow>();
     return results.map(toConnection);
+  }
+
+  /** The row holding (provider, routing key), whatever its status: the unique key of the table. */
+  async findClaim(provider: ProviderName, routingKey: string): Promise<Connection | null> {
+    const row = await this.db
+      .prepare('SELECT * FROM connections WHERE provider = ? AND routing_key = ?')
+      .bind(provider, routingKey)
+      .first<ConnectionRow>();
+    return row ? toConnection(row) : null;
   }
 
   async findByRoutingKey(provider: ProviderName, routingKey: string): Promise<Connection | null> {

@@ -200,7 +200,11 @@ export class InstallationStore {
       .run();
   }
 
-  /** Uninstall: tokens and every connection credential are deleted in one batch; history stays. */
+  /**
+   * Uninstall: tokens and every connection credential are deleted in one batch and the connections disabled; live
+   * campaigns pause (a new generation, so their job chains stop). History stays, so a reinstall of the same account
+   * finds its installation, numbers, threads, windows and campaigns again (credentials are re-entered).
+   */
   async uninstall(id: string, now: number): Promise<void> {
     await this.db.batch([
       this.db
@@ -215,6 +219,15 @@ export class InstallationStore {
              updated_at = ?1 WHERE installation_id = ?2`,
         )
         .bind(now, id),
+      this.db
+        .prepare(
+          `UPDATE campaigns SET status = 'paused', generation = generation + 1, status_reason = ?1, updated_at = ?2
+           WHERE installation_id = ?3 AND status IN ('running', 'scheduled')`,
+        )
+        .bind(UNINSTALL_PAUSE_REASON, now, id),
     ]);
   }
 }
+
+export const UNINSTALL_PAUSE_REASON =
+  'Paused because the app was uninstalled: reconnect the WhatsApp number, then resume the campaign.';
