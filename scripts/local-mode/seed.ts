@@ -1,9 +1,9 @@
-// Seeds the demo into the same local D1 that `wrangler dev` uses (getPlatformProxy over the persisted state),
+// Seeds the demo into the same local D1 that `wrangler dev` uses (miniflare over the persisted state, reached
+// asynchronously: test/helpers/local-d1.ts says why not getPlatformProxy),
 // through our own stores and services, sealed under the same ENCRYPTION_KEY. Idempotent: a re-run refreshes
 // tokens (the simulators are new each run) and windows, and adds nothing twice.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { getPlatformProxy } from 'wrangler';
 import { parseConfig } from '../../src/config';
 import { AppContext } from '../../src/context';
 import { updateSummary } from '../../src/core/window';
@@ -15,6 +15,7 @@ import type { Connection } from '../../src/store/connections';
 import type { Installation } from '../../src/store/installations';
 import { windowSummaryOf } from '../../src/store/contacts';
 import type { ProviderName } from '../../src/core/template';
+import { startLocalD1 } from '../../test/helpers/local-d1';
 import type { VendorSimulators } from '../../test/mocks/index';
 import {
   DEMO_CUSTOMERS,
@@ -52,32 +53,25 @@ export interface SeedOptions {
 
 const HOUR = 3_600_000;
 
-/**
- * A config with only wrangler.toml's D1 binding: local D1 is stored by database id, so this opens the database
- * `wrangler dev` uses, without the Durable Object / queue warnings the full config prints outside wrangler dev.
- */
-function d1OnlyConfig(persistTo: string): string {
+/** wrangler.toml's D1 database id: local D1 is stored by database id, so this opens the database `wrangler dev` uses. */
+function d1DatabaseId(): string {
   const main = readFileSync(path.join(REPO_ROOT, 'wrangler.toml'), 'utf8');
-  const block = /\[\[d1_databases\]\][^[]*/.exec(main)?.[0];
-  if (!block) return path.join(REPO_ROOT, 'wrangler.toml');
-  const file = path.join(persistTo, 'seed.wrangler.toml');
-  writeFileSync(file, `name = "wabridge-seed"\ncompatibility_date = "2025-09-01"\n\n${block.trim()}\n`);
-  return file;
+  const id = /\[\[d1_databases\]\][^[]*?database_id\s*=\s*"([^"]+)"/.exec(main)?.[1];
+  if (!id) throw new Error('wrangler.toml has no [[d1_databases]] database_id');
+  return id;
 }
 
 export async function seedDemo(options: SeedOptions): Promise<DemoSeed> {
-  // getPlatformProxy runs miniflare in this process: keep it from fetching a Request.cf sample (offline).
-  process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= 'false';
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({
-    configPath: d1OnlyConfig(options.persistTo),
-    persist: { path: path.join(options.persistTo, 'v3') },
-    remoteBindings: false,
+  // wrangler keeps local D1 under <persist-to>/v3/d1.
+  const proxy = await startLocalD1({
+    databaseId: d1DatabaseId(),
+    persistTo: path.join(options.persistTo, 'v3', 'd1'),
   });
   try {
     const now = options.now ?? Date.now();
     const ctx = new AppContext({
       config: parseConfig(options.vars),
-      db: proxy.env.DB,
+      db: proxy.db,
       queue: new MemoryJobQueue(),
       limiter: new MemorySendLimiter(),
       now: () => now,

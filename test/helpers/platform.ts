@@ -1,12 +1,12 @@
-// Test platform: real local D1 (miniflare via wrangler's getPlatformProxy) with the migrations applied,
-// an in-memory job queue and limiter, and a clock the test moves by hand.
+// Test platform: real local D1 (miniflare, reached asynchronously: test/helpers/local-d1.ts says why not
+// getPlatformProxy) with the migrations applied, an in-memory job queue and limiter, and a clock the test moves by hand.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { getPlatformProxy } from 'wrangler';
 import { parseConfig } from '../../src/config';
 import type { Platform } from '../../src/context';
 import { MemoryJobQueue } from '../../src/platform/queue';
 import { MemorySendLimiter } from '../../src/platform/send-limiter';
+import { startLocalD1 } from './local-d1';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -84,11 +84,8 @@ export async function dumpDatabase(db: D1Database): Promise<string> {
 export async function createTestPlatform(
   options: { env?: Record<string, string>; clock?: TestClock } = {},
 ): Promise<TestPlatform> {
-  const proxy = await getPlatformProxy<{ DB: D1Database }>({
-    configPath: path.join(REPO_ROOT, 'test/helpers/wrangler.test.toml'),
-    persist: false,
-  });
-  const db = proxy.env.DB;
+  const proxy = await startLocalD1();
+  const db = proxy.db;
   await db.batch(migrationStatements().map((sql) => db.prepare(sql)));
   const clock = options.clock ?? new TestClock();
   const queue = new MemoryJobQueue(clock.now);
