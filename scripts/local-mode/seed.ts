@@ -76,13 +76,18 @@ export async function seedDemo(options: SeedOptions): Promise<DemoSeed> {
       limiter: new MemorySendLimiter(),
       now: () => now,
     });
-    return await seedWith(ctx, options, now);
+    return await seedDemoInto(ctx, options, now);
   } finally {
     await proxy.dispose();
   }
 }
 
-async function seedWith(ctx: AppContext, options: SeedOptions, now: number): Promise<DemoSeed> {
+/** The demo seeded through `ctx`'s own D1 (the in-process test target seeds its test D1 with it: test/targets). */
+export async function seedDemoInto(
+  ctx: AppContext,
+  options: Omit<SeedOptions, 'persistTo' | 'vars' | 'now'>,
+  now: number,
+): Promise<DemoSeed> {
   const { sims, crmIds } = options;
   const { installations } = await ctx.secretStores();
   const hl = sims.highlevel.state.config;

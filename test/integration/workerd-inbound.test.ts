@@ -1,0 +1,8 @@
+// The runtime that ships is the runtime tested (issue 17): the shared inbound suites — authentication, malformed
+// input, fuzz — against the Worker in workerd (local mode: wrangler's dev engine on loopback, started once for
+// the whole file), exactly as they run against the app in Node.
+import { inboundSecuritySuite } from '../targets/suites/inbound-security';
+import { useTarget } from '../targets/use-target';
+
+const target = useTarget('workerd');
+inboundSecuritySuite(target);

@@ -1,0 +1,37 @@
+// One target per test file, started before its suites and stopped after them (workerd starts in seconds: the
+// workerd test file starts it once and runs every shared suite against it).
+import { afterAll, beforeAll } from 'vitest';
+import { START_TARGET, type AppTarget, type TargetKind } from './app-target';
+
+export interface TargetRef {
+  kind: TargetKind;
+  /** The started target (only inside tests and hooks). */
+  readonly current: AppTarget;
+}
+
+export function useTarget(kind: TargetKind): TargetRef {
+  let target: AppTarget | undefined;
+  beforeAll(async () => {
+    target = await START_TARGET[kind]();
+  }, 120_000);
+  afterAll(async () => {
+    await target?.dispose();
+  });
+  return {
+    kind,
+    get current() {
+      if (!target) throw new Error(`the ${kind} target is not started`);
+      return target;
+    },
+  };
+}
+
+/** The demo HighLevel installation's admin session on `target`. */
+export function adminSession(target: AppTarget): Promise<string> {
+  return target.session({
+    installationId: target.seed.highlevel.installation.id,
+    crm: 'highlevel',
+    role: 'admin',
+    userId: 'suite-admin',
+  });
+}
