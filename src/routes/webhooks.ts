@@ -9,7 +9,7 @@ import { requireSecret } from '../config';
 import { AppError } from '../core/errors';
 import { paramsWith, readRawBody } from '../http/body';
 import { bareProviderAdapter, providerAdapterFor } from '../services/providers';
-import { ingestEvents } from '../services/relay-inbound';
+import { ingestEvents, ingestTemplateStatuses, sumResults } from '../services/relay-inbound';
 
 const connectionParams = z.object({ connectionId: z.string().check(z.minLength(1), z.maxLength(64)) });
 
@@ -53,18 +53,21 @@ export const webhookRoutes = new Hono<AppEnv>()
       if (!resolved.has(key)) resolved.set(key, find());
       return resolved.get(key)!;
     };
-    const result = await ingestEvents(ctx, events, async (event) => {
-      const routingKey = event.routingKey;
-      if (!routingKey) return null;
-      if (event.kind === 'template_status') {
-        return lookup(`waba:${routingKey}`, async () => {
-          const [first] = await connections.listByProviderAccount('meta', routingKey);
-          return first ?? null;
-        });
-      }
-      return lookup(`phone:${routingKey}`, () => connections.findByRoutingKey('meta', routingKey));
-    });
-    return c.json({ ok: true, ...result });
+    // A template belongs to the WABA, and every number (connection) of that WABA offers it: one status update
+    // reaches all of them (ingestTemplateStatuses), the other events their one number.
+    const result = await ingestEvents(
+      ctx,
+      events.filter((event) => event.kind !== 'template_status'),
+      async (event) => {
+        const routingKey = event.routingKey;
+        if (!routingKey) return null;
+        return lookup(`phone:${routingKey}`, () => connections.findByRoutingKey('meta', routingKey));
+      },
+    );
+    const templates = await ingestTemplateStatuses(ctx, events, (wabaId) =>
+      connections.listByProviderAccount('meta', wabaId),
+    );
+    return c.json({ ok: true, ...sumResults(result, templates) });
   })
   .post('/twilio/:connectionId', async (c) => {
     const ctx = c.get('ctx');

@@ -85,6 +85,36 @@ export async function ingestEvents(
   return result;
 }
 
+/** Template status events fanned out to every connection of their account (Meta: all numbers of the WABA). */
+export async function ingestTemplateStatuses(
+  ctx: AppContext,
+  events: ProviderEvent[],
+  connectionsOf: (providerAccountId: string) => Promise<Connection[]>,
+): Promise<IngestResult> {
+  let total: IngestResult = { stored: 0, duplicates: 0, statuses: 0, ignored: 0 };
+  const byAccount = new Map<string, Promise<Connection[]>>();
+  for (const event of events) {
+    if (event.kind !== 'template_status') continue;
+    const key = event.routingKey ?? '';
+    if (!byAccount.has(key)) byAccount.set(key, key ? connectionsOf(key) : Promise.resolve([]));
+    const connections = await byAccount.get(key)!;
+    if (connections.length === 0)
+      total = sumResults(total, await ingestEvents(ctx, [event], async () => null));
+    for (const connection of connections)
+      total = sumResults(total, await ingestEvents(ctx, [event], async () => connection));
+  }
+  return total;
+}
+
+export function sumResults(a: IngestResult, b: IngestResult): IngestResult {
+  return {
+    stored: a.stored + b.stored,
+    duplicates: a.duplicates + b.duplicates,
+    statuses: a.statuses + b.statuses,
+    ignored: a.ignored + b.ignored,
+  };
+}
+
 async function storeInbound(
   ctx: AppContext,
   connection: Connection,

@@ -192,6 +192,42 @@ describe('Meta message_template_status_update webhook', () => {
     expect((await sync(h.connections.meta.id)).body).toMatchObject({ added: 0, removed: 0 });
   });
 
+  it('reaches every connection (number) of the WABA, not only the first (#17 item 10)', async () => {
+    const seeded = h.sims.meta.state.seedTemplates(3);
+    const { connections } = await h.ctx.secretStores();
+    const meta = h.connections.meta;
+    const second = await connections.create(
+      {
+        installationId: h.installation.id,
+        provider: 'meta',
+        label: 'Meta, second number',
+        senderPhone: '+15550783999',
+        routingKey: '106540352242999',
+        providerAccountId: meta.providerAccountId,
+        credentials: {
+          ...((await connections.credentials(meta)) as object),
+          phoneNumberId: '106540352242999',
+        },
+      },
+      h.t.clock.now(),
+    );
+    await sync(meta.id);
+    await sync(second.id);
+    const target = seeded[1]!;
+    const res = await h.postMeta(
+      metaTemplateStatusWebhook(
+        {},
+        { templateId: target.id, name: target.name, language: target.language, event: 'PAUSED' },
+      ),
+    );
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ statuses: 2, ignored: 0 });
+    for (const connectionId of [meta.id, second.id]) {
+      const row = (await templateRows(connectionId)).find((r) => r.provider_template_id === target.id);
+      expect(row).toMatchObject({ status: 'PAUSED' });
+    }
+  });
+
   it('queues a full sync for a template it has never seen, instead of inventing a row', async () => {
     const res = await h.postMeta(
       metaTemplateStatusWebhook(
