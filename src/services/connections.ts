@@ -1,6 +1,5 @@
 // Connecting a WhatsApp number: parse credentials, test them against the provider, store them sealed.
 import { providerCredentialsSchema, type ProviderCredentials } from '../../adapters/providers/credentials';
-import { optionalSecret } from '../config';
 import type { AppContext } from '../context';
 import { AppError, ProviderError } from '../core/errors';
 import { normalizePhone } from '../core/phone';
@@ -125,7 +124,14 @@ export async function describeConnection(ctx: AppContext, connection: Connection
     ...base,
     credentials: masked,
     webhookUrl: webhookUrlFor(ctx, connection, webhookToken),
-    verifyToken:
-      connection.provider === 'meta' ? (optionalSecret(ctx.config, 'META_VERIFY_TOKEN') ?? null) : null,
+    // Meta's webhook belongs to the platform's Meta app (one callback URL and verify token for every tenant, set up
+    // once by the operator; each WABA only subscribes the app). The verify token is a platform secret: never shown.
+    ...(connection.provider === 'meta'
+      ? {
+          webhookNote:
+            "Meta delivers this number's messages to the platform's app webhook, which the wabridge operator " +
+            "configured once: there is nothing to paste in Meta's console.",
+        }
+      : {}),
   };
 }

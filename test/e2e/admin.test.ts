@@ -25,14 +25,15 @@ describe.skipIf(!!unavailable)(
     }, 120_000);
     afterAll(async () => h?.stop());
 
-    it('lists the connections with the webhook URL and verify token to paste, and tests credentials', async () => {
+    it('lists the connections with the webhook URL to paste (Meta: the platform webhook, no verify token), and tests credentials', async () => {
       const meta = page.locator(`[data-connection="${h.mode.seed.highlevel.connections.meta.id}"]`);
+      expect(await meta.locator('.hint').first().textContent()).toMatch(/platform's app webhook/);
+      expect(await meta.getByLabel('Verify token', { exact: true }).count()).toBe(0);
+      expect(await page.content()).not.toContain(h.mode.vars.META_VERIFY_TOKEN);
+      const twilio = page.locator(`[data-connection="${h.mode.seed.highlevel.connections.twilio.id}"]`);
       expect(
-        await meta.getByLabel('Webhook URL (paste in the provider console)', { exact: true }).inputValue(),
-      ).toBe(`${h.mode.urls.app}/webhooks/meta`);
-      expect(await meta.getByLabel('Verify token', { exact: true }).inputValue()).toBe(
-        h.mode.vars.META_VERIFY_TOKEN,
-      );
+        await twilio.getByLabel('Webhook URL (paste in the provider console)', { exact: true }).inputValue(),
+      ).toBe(`${h.mode.urls.app}/webhooks/twilio/${h.mode.seed.highlevel.connections.twilio.id}`);
       await meta.getByRole('button', { name: 'Test' }).click();
       await waitFor(
         async () => (await meta.locator('.result').textContent()) === 'The credentials work.',

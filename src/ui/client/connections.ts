@@ -1,5 +1,5 @@
-// The connections section of the admin page: each number with the webhook URL (and Meta verify token) to paste
-// into the provider console, test and remove; and the form that connects a new number.
+// The connections section of the admin page: each number with the webhook URL to paste into the provider console
+// (Meta: a note instead — its webhook is the platform's), test and remove; and the form that connects a new number.
 import { api, describeError } from './api';
 import { announce, byId, clear, h } from './dom';
 import { formatAgo } from './format';
@@ -13,7 +13,8 @@ export interface AdminConnection {
   templatesSyncedAt: number | null;
   credentials?: Record<string, unknown>;
   webhookUrl?: string;
-  verifyToken?: string | null;
+  /** Meta: the platform's app-level webhook, nothing for the admin to paste. */
+  webhookNote?: string;
 }
 const PROVIDER_NAMES = { meta: 'Meta Cloud API', twilio: 'Twilio', cm: 'CM.com' } as const;
 
@@ -69,10 +70,10 @@ export function renderConnections(connections: AdminConnection[]): void {
         'article',
         { class: 'card', 'data-connection': c.id },
         h('h3', {}, `${c.label} · ${PROVIDER_NAMES[c.provider]} · ${c.senderPhone}`),
-        c.webhookUrl
+        c.webhookNote ? h('p', { class: 'hint' }, c.webhookNote) : null,
+        c.webhookUrl && !c.webhookNote
           ? copyField(`conn-${i}-webhook`, 'Webhook URL (paste in the provider console)', c.webhookUrl)
           : null,
-        c.verifyToken ? copyField(`conn-${i}-verify`, 'Verify token', c.verifyToken) : null,
         h('p', { class: 'hint' }, `Templates synced ${ago(c.templatesSyncedAt)}.`),
         h(
           'div',
