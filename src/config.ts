@@ -16,6 +16,12 @@ const varsSchema = z.object({
   HIGHLEVEL_AUTHORIZE_URL: z._default(url, 'https://marketplace.gohighlevel.com/oauth/chooselocation'),
   /** The conversation provider's ID from the marketplace app (Modules → Conversation Providers). */
   HIGHLEVEL_CONVERSATION_PROVIDER_ID: z.optional(z.string().check(z.minLength(1))),
+  /** Extra origins allowed to frame /ui (HighLevel white-label agency domains), space-separated https origins. */
+  UI_FRAME_ANCESTORS: z.optional(
+    z
+      .string()
+      .check(z.regex(/^(https:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?)( https:\/\/(\*\.)?[a-z0-9.-]+(:\d+)?)*$/i)),
+  ),
   /** The marketplace app's id (INSTALL/UNINSTALL `appId`): events naming another app are ignored. */
   HIGHLEVEL_APP_ID: z.optional(z.string().check(z.minLength(1))),
   PIPEDRIVE_OAUTH_BASE_URL: z._default(url, 'https://oauth.pipedrive.com'),

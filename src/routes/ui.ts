@@ -7,8 +7,7 @@ import type { AppEnv } from '../app';
 import { AdminPage } from '../ui/admin-page';
 import { SidebarPage } from '../ui/sidebar-page';
 
-// No inline script anywhere, so scripts are 'self' only. Framing stays allowed: both CRMs embed these pages,
-// HighLevel under white-label domains we cannot list.
+// No inline script anywhere, so scripts are 'self' only.
 const CSP = [
   "default-src 'none'",
   "script-src 'self'",
@@ -19,9 +18,30 @@ const CSP = [
   "form-action 'self'",
 ].join('; ');
 
+/**
+ * Who may frame the pages: the CRMs that embed them. HighLevel shows custom pages under app.gohighlevel.com and its
+ * LeadConnector domains, but also under each white-label agency's own domain, which no fixed list can know: those
+ * are added by the operator in UI_FRAME_ANCESTORS (an unlisted white-label domain sees a blank frame rather than a
+ * page anyone could frame). Pipedrive: every company's *.pipedrive.com. Local mode (DEV_MODE) plays the CRMs from
+ * other origins, so it allows any parent.
+ */
+export const CRM_FRAME_ANCESTORS = [
+  'https://app.gohighlevel.com',
+  'https://*.gohighlevel.com',
+  'https://*.leadconnectorhq.com',
+  'https://*.pipedrive.com',
+];
+
+function frameAncestors(c: Context<AppEnv>): string {
+  const { DEV_MODE, UI_FRAME_ANCESTORS } = c.get('ctx').config;
+  if (DEV_MODE) return 'frame-ancestors *';
+  const extra = UI_FRAME_ANCESTORS ? UI_FRAME_ANCESTORS.split(' ') : [];
+  return `frame-ancestors 'self' ${[...CRM_FRAME_ANCESTORS, ...extra].join(' ')}`;
+}
+
 async function pageHeaders(c: Context<AppEnv>, next: Next) {
   await next();
-  c.header('Content-Security-Policy', CSP);
+  c.header('Content-Security-Policy', `${CSP}; ${frameAncestors(c)}`);
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer');
 }

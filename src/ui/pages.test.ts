@@ -104,6 +104,32 @@ describe.each(['/ui/sidebar', '/ui/admin'])('%s', (page) => {
     expect(html).not.toMatch(/\son[a-z]+=/);
   });
 
+  it('may be framed only by the CRMs (plus configured white-label origins); any parent in local mode', async () => {
+    const ancestors = (res: Response) =>
+      /frame-ancestors ([^;]+)/.exec(res.headers.get('content-security-policy') ?? '')?.[1]?.split(' ');
+    expect(ancestors(await app.request(page))).toEqual([
+      "'self'",
+      'https://app.gohighlevel.com',
+      'https://*.gohighlevel.com',
+      'https://*.leadconnectorhq.com',
+      'https://*.pipedrive.com',
+    ]);
+    const base = t.platform.config;
+    try {
+      t.platform.config = {
+        ...base,
+        UI_FRAME_ANCESTORS: 'https://crm.agency.example https://*.agency2.example',
+      };
+      const extra = ancestors(await createApp({ platform: t.platform }).request(page));
+      expect(extra).toContain('https://crm.agency.example');
+      expect(extra).toContain('https://*.agency2.example');
+      t.platform.config = { ...base, DEV_MODE: true };
+      expect(ancestors(await createApp({ platform: t.platform }).request(page))).toEqual(['*']);
+    } finally {
+      t.platform.config = base;
+    }
+  });
+
   it('labels every input, select and textarea', async () => {
     const html = await (await app.request(page)).text();
     const labelled = new Set([...html.matchAll(/<label[^>]*\sfor="([^"]+)"/g)].map((m) => m[1]));
