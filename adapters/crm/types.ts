@@ -59,6 +59,8 @@ export interface CrmAdapter {
 export interface CrmRate {
   ratePerSecond: number;
   burst: number;
+  /** Requests one record job makes on this lane at most: what a bulk job claims at once (services/crm-pacing.ts). */
+  perJob?: number;
 }
 
 /**

@@ -3,10 +3,12 @@ import { DurableObject } from 'cloudflare:workers';
 import {
   initialBucket,
   pause,
+  refund,
   reserve,
   reserveWithin,
   type BucketShape,
   type BucketState,
+  type BulkClaim,
 } from './token-bucket';
 
 /** Durable Object: state in memory, the DO's single-threaded execution serializes reservations. */
@@ -27,6 +29,7 @@ export class SendLimiterObject extends DurableObject {
     shape: BucketShape,
     maxWaitMs: number,
     spacingTokens?: number,
+    bulk?: BulkClaim,
   ): Promise<{ granted: boolean; waitMs: number }> {
     const now = Date.now();
     const result = reserveWithin(
@@ -35,8 +38,14 @@ export class SendLimiterObject extends DurableObject {
       shape,
       maxWaitMs,
       spacingTokens,
+      bulk,
     );
     this.bucket = result.state;
     return { granted: result.granted, waitMs: result.waitMs };
+  }
+  /** A bulk claim's unused tokens come back (token-bucket.ts `refund`). */
+  async refund(shape: BucketShape, tokens: number): Promise<void> {
+    const now = Date.now();
+    this.bucket = refund(this.bucket ?? initialBucket(now, shape.burst), now, shape, tokens);
   }
 }

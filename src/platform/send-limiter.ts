@@ -6,12 +6,14 @@ import {
   initialBucket,
   pause,
   reserve,
+  refund,
   reserveWithin,
   type BucketShape,
   type BucketState,
+  type BulkClaim,
 } from './token-bucket';
 
-export type { BucketShape } from './token-bucket';
+export type { BucketShape, BulkClaim } from './token-bucket';
 
 export interface BoundedSlot {
   /** true: a slot was taken, go after `waitMs`. false: nothing was taken, try again in `waitMs`. */
@@ -26,14 +28,18 @@ export interface SendLimiter {
   pause(senderKey: string, until: number): Promise<void>;
   /**
    * Takes a slot of a `shape` bucket only if the wait is at most `maxWaitMs`; otherwise takes nothing and says
-   * when to come back (turned-away callers are spaced `spacingTokens` apart).
+   * when to come back (turned-away callers are spaced `spacingTokens` apart). With `bulk`, a bulk claim: its
+   * tokens at once, leaving the claim's `keep` for people (token-bucket.ts `BulkClaim`).
    */
   reserveWithin(
     key: string,
     shape: BucketShape,
     maxWaitMs: number,
     spacingTokens?: number,
+    bulk?: BulkClaim,
   ): Promise<BoundedSlot>;
+  /** Gives back tokens a bulk claim took and did not use. */
+  refund(key: string, shape: BucketShape, tokens: number): Promise<void>;
 }
 
 export class MemorySendLimiter implements SendLimiter {
@@ -58,19 +64,33 @@ export class MemorySendLimiter implements SendLimiter {
     shape: BucketShape,
     maxWaitMs: number,
     spacingTokens?: number,
+    bulk?: BulkClaim,
   ): Promise<BoundedSlot> {
     const now = this.now();
     const bucket = this.buckets.get(key) ?? initialBucket(now, shape.burst);
-    const result = reserveWithin(bucket, now, shape, maxWaitMs, spacingTokens);
+    const result = reserveWithin(bucket, now, shape, maxWaitMs, spacingTokens, bulk);
     this.buckets.set(key, result.state);
     return { granted: result.granted, waitMs: result.waitMs };
+  }
+  async refund(key: string, shape: BucketShape, tokens: number): Promise<void> {
+    const now = this.now();
+    this.buckets.set(
+      key,
+      refund(this.buckets.get(key) ?? initialBucket(now, shape.burst), now, shape, tokens),
+    );
   }
 }
 
 interface LimiterStub {
   reserve(ratePerSecond: number): Promise<number>;
   pause(until: number): Promise<void>;
-  reserveWithin(shape: BucketShape, maxWaitMs: number, spacingTokens?: number): Promise<BoundedSlot>;
+  reserveWithin(
+    shape: BucketShape,
+    maxWaitMs: number,
+    spacingTokens?: number,
+    bulk?: BulkClaim,
+  ): Promise<BoundedSlot>;
+  refund(shape: BucketShape, tokens: number): Promise<void>;
 }
 
 export class DurableSendLimiter implements SendLimiter {
@@ -89,7 +109,11 @@ export class DurableSendLimiter implements SendLimiter {
     shape: BucketShape,
     maxWaitMs: number,
     spacingTokens?: number,
+    bulk?: BulkClaim,
   ): Promise<BoundedSlot> {
-    return this.stub(key).reserveWithin(shape, maxWaitMs, spacingTokens);
+    return this.stub(key).reserveWithin(shape, maxWaitMs, spacingTokens, bulk);
+  }
+  refund(key: string, shape: BucketShape, tokens: number): Promise<void> {
+    return this.stub(key).refund(shape, tokens);
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MemorySendLimiter } from './send-limiter';
-import { initialBucket, pause, reserve, reserveWithin, type BucketState } from './token-bucket';
+import { initialBucket, pause, refund, reserve, reserveWithin, type BucketState } from './token-bucket';
 
 const T0 = 1_000_000;
 
@@ -122,5 +122,85 @@ describe('MemorySendLimiter', () => {
     expect(await limiter.reserveWithin('crm:highlevel:loc2:location', shape, 3_000)).toMatchObject({
       granted: true,
     });
+  });
+});
+
+describe('bulk claims beside people (reserveWithin with a BulkClaim)', () => {
+  // HighLevel's shape: a record job makes up to 5 requests; bulk leaves 7 of the 12 to people.
+  const shape = { ratePerSecond: 8, burst: 12 };
+  const claim = { take: 5, keep: 7 };
+
+  it('takes a job-sized claim only out of what lies above the people share', () => {
+    const first = reserveWithin(initialBucket(T0, 12), T0, shape, 0, 5, claim);
+    expect(first).toMatchObject({ granted: true, waitMs: 0 });
+    expect(first.state.tokens).toBe(7);
+    // 7 left, all of them people's: the next claim waits for 5 more tokens (625 ms) or comes back later.
+    expect(reserveWithin(first.state, T0, shape, 1_000, 5, claim)).toMatchObject({
+      granted: true,
+      waitMs: 625,
+    });
+    const turnedAway = reserveWithin(first.state, T0, shape, 500, 5, claim);
+    expect(turnedAway).toMatchObject({ granted: false, waitMs: 625 });
+    expect(turnedAway.state.tokens).toBe(7);
+    // People take from the whole bucket: seven requests at once, no wait.
+    expect(reserveMany(turnedAway.state, T0, 7, 8, 12).waitMs).toBe(0);
+  });
+
+  it('however much bulk work waits, a person finds the kept tokens', () => {
+    let state = initialBucket(T0, 12);
+    const sentAt: number[] = [];
+    // Bulk callers hammer the bucket every 50 ms for a minute, taking every claim the bound allows.
+    for (let now = T0; now < T0 + 60_000; now += 50) {
+      const r = reserveWithin(state, now, shape, 500, 5, claim);
+      state = r.state;
+      if (r.granted) for (let i = 0; i < 5; i++) sentAt.push(now + r.waitMs);
+      if (now % 10_000 === 0) {
+        // A person's 5-request job in the middle of it: the first request never waits, the job within 0.5 s.
+        let waited = 0;
+        for (let i = 0; i < 5; i++) {
+          const p = reserveWithin(state, now, shape, 3_000);
+          expect(p.granted).toBe(true);
+          if (i === 0) expect(p.waitMs).toBe(0);
+          waited = Math.max(waited, p.waitMs);
+          state = p.state;
+          sentAt.push(now + p.waitMs);
+        }
+        expect(waited).toBeLessThanOrEqual(500);
+      }
+    }
+    // The bucket's pace holds for both together: never more than burst + rate × window in any 10 s.
+    sentAt.sort((a, b) => a - b);
+    for (const first of sentAt)
+      expect(sentAt.filter((t) => t >= first && t < first + 10_000).length).toBeLessThanOrEqual(12 + 80);
+    // And bulk still got nearly all of the pace.
+    expect(sentAt.length).toBeGreaterThan(8 * 60 * 0.95);
+  });
+
+  it('bulk callers turned away queue behind people turned away, in a line of their own', () => {
+    let state = reserveMany(initialBucket(T0, 12), T0, 20, 8, 12).state; // 8 tokens in debt: 1 s
+    const person = reserveWithin(state, T0, shape, 0, 3);
+    expect(person).toMatchObject({ granted: false, waitMs: 1_125 });
+    state = person.state; // people's line ends at 1,125 + 375 ms
+    const bulk1 = reserveWithin(state, T0, shape, 0, 5, claim);
+    const bulk2 = reserveWithin(bulk1.state, T0, shape, 0, 5, claim);
+    expect(bulk1).toMatchObject({ granted: false, waitMs: 2_500 });
+    expect(bulk2).toMatchObject({ granted: false, waitMs: 3_125 });
+    // A person turned away after them is still served at people's line, ahead of both.
+    expect(reserveWithin(bulk2.state, T0, shape, 0, 3)).toMatchObject({ granted: false, waitMs: 1_500 });
+  });
+
+  it('a pause holds bulk claims too; a claim larger than the bucket is clamped', () => {
+    const paused = pause(initialBucket(T0, 12), T0, T0 + 4_000);
+    expect(reserveWithin(paused, T0, shape, 500, 5, claim)).toMatchObject({ granted: false });
+    expect(reserveWithin(initialBucket(T0, 12), T0, shape, 0, 30, { take: 30, keep: 7 })).toMatchObject({
+      granted: true,
+      waitMs: 0,
+    });
+  });
+
+  it('refund gives unused tokens back, never above the burst', () => {
+    const taken = reserveWithin(initialBucket(T0, 12), T0, shape, 0, 5, claim).state;
+    expect(refund(taken, T0, shape, 4).tokens).toBe(11);
+    expect(refund(taken, T0 + 10_000, shape, 4).tokens).toBe(12);
   });
 });

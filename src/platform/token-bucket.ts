@@ -7,6 +7,8 @@ export interface BucketState {
   pausedUntil: number;
   /** End of the line of callers `reserveWithin` turned away: the next one turned away comes back after it. */
   deferredUntil?: number;
+  /** The same line for bulk claims; it starts behind the people's line, so bulk never comes back ahead of them. */
+  bulkDeferredUntil?: number;
 }
 
 export interface Reservation {
@@ -54,6 +56,16 @@ export function reserve(
 }
 
 /**
+ * Bulk work (campaign logging) on a bucket that people's work shares: a claim takes `take` tokens at once, and only
+ * out of what lies above `keep` tokens, which stay for people. People's reservations take from the whole bucket,
+ * so a person's request finds `keep` tokens however much bulk work waits. The bucket's total pace is unchanged.
+ */
+export interface BulkClaim {
+  take: number;
+  keep: number;
+}
+
+/**
  * Reserves one token only if the wait is at most `maxWaitMs`. Otherwise takes nothing and answers when to come
  * back: callers turned away get successive return times `spacingTokens` tokens apart, so a burst of them comes
  * back about as fast as the bucket can serve them instead of all at the same instant.
@@ -64,7 +76,9 @@ export function reserveWithin(
   shape: BucketShape,
   maxWaitMs: number,
   spacingTokens = 1,
+  bulk?: BulkClaim,
 ): BoundedReservation {
+  if (bulk) return claimBulk(state, now, shape, maxWaitMs, bulk);
   const taken = reserve(state, now, shape.ratePerSecond, shape.burst);
   if (taken.waitMs <= maxWaitMs) return { ...taken, granted: true };
   const slot = Math.max(now + taken.waitMs, state.deferredUntil ?? 0);
@@ -73,6 +87,38 @@ export function reserveWithin(
     waitMs: slot - now,
     granted: false,
   };
+}
+
+/** `reserveWithin` for a bulk claim: `take` tokens once `keep` would remain, turned-away claims in their own line. */
+function claimBulk(
+  state: BucketState,
+  now: number,
+  shape: BucketShape,
+  maxWaitMs: number,
+  bulk: BulkClaim,
+): BoundedReservation {
+  // A claim larger than the bucket could never be granted: clamp both to what the bucket holds.
+  const take = Math.max(1, Math.min(bulk.take, shape.burst));
+  const keep = Math.max(0, Math.min(bulk.keep, shape.burst - take));
+  const elapsed = Math.max(0, now - state.updatedAt);
+  const refilled = Math.min(shape.burst, state.tokens + (elapsed * shape.ratePerSecond) / 1000);
+  const tokens = refilled - take;
+  const rateWait = tokens >= keep ? 0 : Math.ceil(((keep - tokens) * 1000) / shape.ratePerSecond);
+  const waitMs = Math.max(rateWait, state.pausedUntil - now, 0);
+  if (waitMs <= maxWaitMs) return { state: { ...state, tokens, updatedAt: now }, waitMs, granted: true };
+  const slot = Math.max(now + waitMs, state.deferredUntil ?? 0, state.bulkDeferredUntil ?? 0);
+  return {
+    state: { ...state, bulkDeferredUntil: slot + Math.ceil((take * 1000) / shape.ratePerSecond) },
+    waitMs: slot - now,
+    granted: false,
+  };
+}
+
+/** Gives back tokens a claim took and did not use (a bulk job that needed fewer requests than it claimed). */
+export function refund(state: BucketState, now: number, shape: BucketShape, tokens: number): BucketState {
+  const elapsed = Math.max(0, now - state.updatedAt);
+  const refilled = Math.min(shape.burst, state.tokens + (elapsed * shape.ratePerSecond) / 1000);
+  return { ...state, tokens: Math.min(shape.burst, refilled + Math.max(0, tokens)), updatedAt: now };
 }
 
 /** The provider pushed back: no sends until `until`, and the bucket restarts empty. */

@@ -6,7 +6,7 @@ import { refreshHighLevelToken } from '../../adapters/crm/highlevel/highlevel-oa
 import { createPipedriveAdapter } from '../../adapters/crm/pipedrive/pipedrive-adapter';
 import { createPipedriveClient } from '../../adapters/crm/pipedrive/pipedrive-client';
 import { refreshPipedriveToken } from '../../adapters/crm/pipedrive/pipedrive-oauth';
-import type { CrmAdapter, CrmMessageRecord } from '../../adapters/crm/types';
+import type { CrmAdapter, CrmMessageRecord, CrmRequestPacer } from '../../adapters/crm/types';
 import { requireSecret } from '../config';
 import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
@@ -15,7 +15,7 @@ import { statusRank } from '../core/status';
 import type { Connection } from '../store/connections';
 import type { Installation } from '../store/installations';
 import type { StoredMessage } from '../store/messages';
-import { crmPacer, pacedOutcome } from './crm-pacing';
+import { crmPacer, pacedOutcome, type CrmPriority } from './crm-pacing';
 import { installationTokenSource, type TokenRefresher } from './crm-tokens';
 import { highLevelLocationRefresher } from './highlevel-install';
 import { crmAttachmentUrl } from './media';
@@ -55,11 +55,11 @@ export function crmAdapterFor(
   ctx: AppContext,
   installation: Installation,
   connection: Connection | null,
+  // Jobs are the only callers: every request they make is paced per CRM account (services/crm-pacing.ts).
+  pacer: CrmRequestPacer = crmPacer(ctx, installation),
 ): CrmAdapter {
   const tokenSource = installationTokenSource(ctx, installation.id, refresherFor(ctx, installation));
   const sleep = ctx.platform.sleep;
-  // Jobs are the only callers: every request they make is paced per CRM account (services/crm-pacing.ts).
-  const pacer = crmPacer(ctx, installation);
   if (installation.crm === 'highlevel') {
     return createHighLevelAdapter({
       client: createHighLevelClient({
@@ -163,8 +163,9 @@ export async function runCrmRecordMessage(
   // A crm-originated message already exists in the CRM: only its status is reported.
   if (loaded.message.origin === 'crm') return { kind: 'done' };
   const startedAt = ctx.now();
+  const pacer = crmPacer(ctx, loaded.installation, crmPriorityOf(loaded.message));
   try {
-    const adapter = crmAdapterFor(ctx, loaded.installation, loaded.connection);
+    const adapter = crmAdapterFor(ctx, loaded.installation, loaded.connection, pacer);
     const result = await adapter.recordMessage(loaded.record);
     const now = ctx.now();
     await ctx.messages.setCrmSync(messageId, 'done', result.crmMessageId ?? null, now);
@@ -176,13 +177,27 @@ export async function runCrmRecordMessage(
         now,
       );
     }
+    if (crmPriorityOf(loaded.message) === 'bulk') await reportStatusChangedSince(ctx, loaded.message);
     return { kind: 'done' };
   } catch (error) {
     // The write may have happened although its answer was lost: the next attempt looks before writing again.
     if (mayHaveWritten(error)) await ctx.messages.markCrmWriteUncertain(messageId, startedAt);
     return failureOutcome(error, attempt);
+  } finally {
+    await pacer.settle();
   }
 }
+
+/** A status that landed while a bulk record job ran (its status job found nothing to update) is reported now. */
+async function reportStatusChangedSince(ctx: AppContext, recorded: StoredMessage): Promise<void> {
+  const current = await ctx.messages.get(recorded.id);
+  if (current && current.status !== recorded.status)
+    await ctx.queue.send({ type: 'crm_record_status', messageId: recorded.id, lane: 'bulk' });
+}
+
+/** Campaign messages are bulk: their CRM writes wait behind people's (inbound, agents' replies, their statuses). */
+export const crmPriorityOf = (message: Pick<StoredMessage, 'origin'>): CrmPriority =>
+  message.origin === 'campaign' ? 'bulk' : 'people';
 
 function mayHaveWritten(error: unknown): boolean {
   return (
@@ -201,8 +216,9 @@ export async function runCrmRecordStatus(
   if (!loaded) return { kind: 'done' };
   const { message, record } = loaded;
   if (!message.crmMessageId) {
-    // Not in the CRM yet: the record job will write it with its current status.
-    return message.crmSync === 'pending'
+    // Not in the CRM yet: the record job will write it with its current status. A campaign's log may wait in the
+    // bulk lane for long: its record job reports a status that changed meanwhile itself (runCrmRecordMessage).
+    return message.crmSync === 'pending' && crmPriorityOf(message) === 'people'
       ? { kind: 'retry', delaySeconds: 5, countsAsAttempt: true }
       : { kind: 'done' };
   }
@@ -211,11 +227,14 @@ export async function runCrmRecordStatus(
   const rank = statusRank(record.status);
   const previous = await ctx.messages.claimCrmStatus(message.id, rank);
   if (previous === undefined) return { kind: 'done' };
+  const pacer = crmPacer(ctx, loaded.installation, crmPriorityOf(message));
   try {
-    await crmAdapterFor(ctx, loaded.installation, loaded.connection).recordStatus(record);
+    await crmAdapterFor(ctx, loaded.installation, loaded.connection, pacer).recordStatus(record);
     return { kind: 'done' };
   } catch (error) {
     await ctx.messages.releaseCrmStatus(message.id, rank, previous);
     return failureOutcome(error, attempt);
+  } finally {
+    await pacer.settle();
   }
 }

@@ -15,8 +15,9 @@ export const HIGHLEVEL_VERSION_DEFAULT = '2021-07-28';
 
 /** Pacing lanes (vendors/highlevel.md §6): 100 requests / 10 s per app per location (or company). A bucket allows at
  * most `burst + 10 s × rate` in any 10 s, so 12 + 80 = 92: headroom for the calls made outside jobs (install,
- * sidebar). "Rate 10/s, burst 100" would let 190 through in one 10 s window. */
-export const HIGHLEVEL_RATES = { location: { ratePerSecond: 8, burst: 12 } } satisfies Record<
+ * sidebar). "Rate 10/s, burst 100" would let 190 through in one 10 s window. perJob: a new contact's message costs
+ * upsert, name, search, create conversation, add message. */
+export const HIGHLEVEL_RATES = { location: { ratePerSecond: 8, burst: 12, perJob: 5 } } satisfies Record<
   string,
   CrmRate
 >;

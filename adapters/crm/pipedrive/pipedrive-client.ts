@@ -57,8 +57,9 @@ export interface PipedriveClientOptions {
 /** Pacing lanes (vendors/pipedrive.md §6), per rolling 2 s: OAuth tokens 80 on the lowest plan, Search 10. A bucket
  * allows at most `burst + 2 s × rate` in any 2 s: 5 + 70 = 75 of 80, and 1 + 8 = 9 of 10 searches. */
 export const PIPEDRIVE_RATES = {
-  token: { ratePerSecond: 35, burst: 5 },
-  search: { ratePerSecond: 4, burst: 1 },
+  // perJob: a note costs a person search (or lookup) and the note; a deal lookup or a new person one more.
+  token: { ratePerSecond: 35, burst: 5, perJob: 3 },
+  search: { ratePerSecond: 4, burst: 1, perJob: 1 },
 } satisfies Record<string, CrmRate>;
 const lanesOf = (path: string): readonly (keyof typeof PIPEDRIVE_RATES)[] =>
   path.endsWith('/search') ? ['search', 'token'] : ['token'];
