@@ -35,7 +35,12 @@ export function platformFromEnv(env: Env): Platform {
   return {
     config: parseConfig(env as unknown as Record<string, unknown>),
     db: env.DB,
-    queue: new CloudflareJobQueue(env.JOBS, env.CRM_JOBS),
+    queue: new CloudflareJobQueue({
+      sends: env.JOBS,
+      crm: env.CRM_JOBS,
+      bulkSends: env.BULK_JOBS,
+      bulkCrm: env.CRM_BULK_JOBS,
+    }),
     limiter: new DurableSendLimiter(env.SEND_LIMITER),
     now: Date.now,
   };

@@ -4,8 +4,19 @@ import type { ProviderEvent } from '../../adapters/providers/types';
 
 export const jobSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('send_message'), messageId: z.string() }),
-  z.object({ type: z.literal('crm_record_message'), messageId: z.string() }),
-  z.object({ type: z.literal('crm_record_status'), messageId: z.string() }),
+  // `lane: 'bulk'`: a campaign message's log or status, carried on the bulk queue (see laneOf).
+  z.object({
+    type: z.literal('crm_record_message'),
+    messageId: z.string(),
+    lane: z.optional(z.literal('bulk')),
+  }),
+  z.object({
+    type: z.literal('crm_record_status'),
+    messageId: z.string(),
+    lane: z.optional(z.literal('bulk')),
+  }),
+  // A campaign slice's CRM logs, coalesced: one queue message per slice, taken in order as the CRM pace allows.
+  z.object({ type: z.literal('crm_record_batch'), messageIds: z.array(z.string()) }),
   z.object({ type: z.literal('crm_outbound'), installationId: z.string(), deliveryKey: z.string() }),
   // One slice of a campaign's due recipients; `generation` retires a job chain after pause / resume.
   z.object({
@@ -45,16 +56,46 @@ export function priorAttemptsOf(body: unknown): number {
 
 /** Jobs that talk to the CRM: they get their own queue so they never hold up provider sends. */
 export const isCrmJob = (job: Job): boolean =>
-  job.type === 'crm_record_message' || job.type === 'crm_record_status';
+  job.type === 'crm_record_message' || job.type === 'crm_record_status' || job.type === 'crm_record_batch';
 
-/** Cloudflare Queues producer: provider work on `sends`, CRM deliveries on `crm` (when bound). */
+/**
+ * People before bulk: a customer's message, an agent's reply and their statuses ride the people queues; campaign
+ * chains, template syncs and campaign logging the bulk ones, so a person's job never sits behind a campaign's.
+ */
+export type JobLane = 'people' | 'bulk';
+export function laneOf(job: Job): JobLane {
+  switch (job.type) {
+    case 'campaign_send':
+    case 'template_sync':
+    case 'crm_record_batch':
+      return 'bulk';
+    case 'crm_record_message':
+    case 'crm_record_status':
+      return job.lane ?? 'people';
+    default:
+      return 'people';
+  }
+}
+
+/** The queues of each lane: provider work and CRM deliveries apart, people and bulk apart. */
+export interface JobQueues {
+  sends: Queue<Job>;
+  crm?: Queue<Job> | undefined;
+  bulkSends?: Queue<Job> | undefined;
+  bulkCrm?: Queue<Job> | undefined;
+}
+
+/** Cloudflare Queues producer: one queue per kind and lane; a missing binding falls back to its people queue. */
 export class CloudflareJobQueue implements JobQueue {
-  constructor(
-    private readonly sends: Queue<Job>,
-    private readonly crm: Queue<Job> = sends,
-  ) {}
+  private readonly queues: JobQueues;
+  constructor(sends: Queue<Job> | JobQueues, crm?: Queue<Job>) {
+    this.queues = 'sends' in sends ? sends : { sends: sends as Queue<Job>, crm };
+  }
   private queueFor(job: Job): Queue<Job> {
-    return isCrmJob(job) ? this.crm : this.sends;
+    const { sends, crm = sends, bulkSends = sends, bulkCrm = crm } = this.queues;
+    const bulk = laneOf(job) === 'bulk';
+    if (isCrmJob(job)) return bulk ? bulkCrm : crm;
+    return bulk ? bulkSends : sends;
   }
   async send(job: Job, options?: EnqueueOptions): Promise<void> {
     const body: Job & { priorAttempts?: number } = options?.priorAttempts
@@ -95,12 +136,15 @@ export class MemoryJobQueue implements JobQueue {
   async sendBatch(jobs: Job[], options?: { delaySeconds?: number }): Promise<void> {
     for (const job of jobs) await this.send(job, options);
   }
-  /** Takes the jobs that are due. */
+  /** Takes the jobs that are due, people's first (their own queues in the Worker: see laneOf). */
   takeDue(): { job: Job; attempts: number }[] {
     const now = this.now();
     const due = this.pending.filter((entry) => entry.notBefore <= now);
     for (const entry of due) this.pending.splice(this.pending.indexOf(entry), 1);
-    return due;
+    return [
+      ...due.filter((entry) => laneOf(entry.job) === 'people'),
+      ...due.filter((entry) => laneOf(entry.job) === 'bulk'),
+    ];
   }
   retry(job: Job, attempts: number, delaySeconds: number): void {
     this.pending.push({ job, attempts, notBefore: this.now() + delaySeconds * 1000 });

@@ -16,6 +16,7 @@ import type { StoredTemplate } from '../store/templates';
 import { CAMPAIGN_LEASE_MS, campaignTuning, MAX_INLINE_WAIT_MS, MAX_QUEUE_DELAY_S } from './campaign-pacing';
 import { sendSlice, type SliceContext } from './campaign-slice';
 import { connectionDisabledReason, isSendable } from './connection-state';
+import { enqueueCampaignLogs } from './crm-bulk';
 import type { JobOutcome } from './job-outcome';
 import { providerAdapterFor } from './providers';
 import { sendableTemplate } from './relay-outbound';
@@ -145,9 +146,11 @@ async function runCampaignStep(ctx: AppContext, job: CampaignJob): Promise<JobOu
   }
   // Every send that reached an end is logged in the CRM, as single sends are (send-job afterOutcome).
   const finished = outcomes.filter((o) => o.attempted && o.recipientState !== 'pending');
-  if (finished.length) {
-    await ctx.queue.sendBatch(finished.map((o) => ({ type: 'crm_record_message', messageId: o.messageId })));
-  }
+  // Coalesced into one bulk job per slice (crm-bulk.ts): campaign logging waits behind people's CRM writes.
+  await enqueueCampaignLogs(
+    ctx,
+    finished.map((o) => o.messageId),
+  );
   // A short slice means the campaign ran dry: complete it now rather than one queue hop later, so the admin
   // sees `completed` as soon as the last outcome lands (completeIfDone checks that nothing is left in flight).
   if (claimed.length < size && (await store.completeIfDone(campaign.id, ctx.now()))) return { kind: 'done' };

@@ -3,6 +3,7 @@ import type { AppContext } from '../context';
 import type { Job } from '../platform/queue';
 import { runCampaignSend } from './campaign-runner';
 import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
+import { bulkRecordJob, runCrmRecordBatch } from './crm-bulk';
 import { runHighLevelDelivery } from './highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
 import { providerAdapterFor } from './providers';
@@ -28,6 +29,8 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       return runCrmRecordMessage(ctx, job.messageId, attempt);
     case 'crm_record_status':
       return runCrmRecordStatus(ctx, job.messageId, attempt);
+    case 'crm_record_batch':
+      return runCrmRecordBatch(ctx, job, attempt);
     case 'campaign_send':
       return runCampaignSend(ctx, job);
     case 'crm_outbound':
@@ -65,6 +68,11 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
 
 /** Records a job that exhausted its retries where the admin page can show it. */
 export async function deadLetter(ctx: AppContext, job: Job, reason: string, attempts: number): Promise<void> {
+  if (job.type === 'crm_record_batch') {
+    // Each message of a coalesced campaign log is its own dead letter, marked on its row like a single one.
+    for (const id of job.messageIds) await deadLetter(ctx, bulkRecordJob(id), reason, attempts);
+    return;
+  }
   let installationId: string | null = null;
   if ('messageId' in job) {
     const message = await ctx.messages.get(job.messageId);

@@ -45,7 +45,12 @@ export async function applyStatusEvent(
     );
     if (!swapped) continue; // a concurrent status landed first: recompute from the newer times
     if (status !== message.status && message.direction === 'outbound' && message.origin !== 'customer') {
-      await ctx.queue.send({ type: 'crm_record_status', messageId: message.id });
+      // A campaign message's status is bulk work (platform/queue.ts laneOf).
+      await ctx.queue.send({
+        type: 'crm_record_status',
+        messageId: message.id,
+        ...(message.origin === 'campaign' ? { lane: 'bulk' as const } : {}),
+      });
     }
     return 'applied';
   }

@@ -37,11 +37,16 @@ let connection: Connection;
 let templateId: string;
 const crmRecorded = new Map<string, number>();
 
-// Campaign messages are logged in the CRM by crm_record_message jobs; here we count them instead of running a
-// CRM simulator (the CRM side has its own tests): each message must be recorded exactly once.
+// Campaign messages are logged in the CRM by coalesced crm_record_batch jobs (one per slice, bulk lane); here we
+// count them instead of running a CRM simulator (the CRM side has its own tests, test/integration/crm-lanes.test.ts):
+// each message must be recorded exactly once.
+const count = (messageId: string) => crmRecorded.set(messageId, (crmRecorded.get(messageId) ?? 0) + 1);
 registerJobHandler('crm_record_message', async (_ctx, job) => {
-  if (job.type === 'crm_record_message')
-    crmRecorded.set(job.messageId, (crmRecorded.get(job.messageId) ?? 0) + 1);
+  if (job.type === 'crm_record_message') count(job.messageId);
+  return { kind: 'done' };
+});
+registerJobHandler('crm_record_batch', async (_ctx, job) => {
+  if (job.type === 'crm_record_batch') job.messageIds.forEach(count);
   return { kind: 'done' };
 });
 
