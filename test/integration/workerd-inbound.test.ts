@@ -2,7 +2,9 @@
 // input, fuzz — against the Worker in workerd (local mode: wrangler's dev engine on loopback, started once for
 // the whole file), exactly as they run against the app in Node.
 import { inboundSecuritySuite } from '../targets/suites/inbound-security';
+import { malformedInputSuite } from '../targets/suites/malformed-input';
 import { useTarget } from '../targets/use-target';
 
 const target = useTarget('workerd');
 inboundSecuritySuite(target);
+malformedInputSuite(target);

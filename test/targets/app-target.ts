@@ -56,6 +56,8 @@ export async function startNodeTarget(): Promise<AppTarget> {
     ...TEST_SECRETS,
     ...vendorEnvVars(sims.bases),
     APP_BASE_URL: 'https://wabridge.test',
+    // /admin answers 503 not_configured without it; local mode generates one too (scripts/local-mode/dev-vars.ts).
+    OPERATOR_TOKEN: 'test-operator-token-0123456789-abcdefghij',
     HIGHLEVEL_WEBHOOK_PUBLIC_KEY: sims.highlevel.publicKeySpkiBase64,
   };
   const t = await createTestPlatform({ env: vars, clock });
