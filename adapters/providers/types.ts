@@ -40,36 +40,46 @@ export interface ConversationInfo {
   originType?: string;
 }
 
+/**
+ * Who wrote (issue 11): phone and / or business-scoped user ID. A customer who adopted a WhatsApp username may come
+ * with a BSUID only; at least one of `from`, `userId`, `parentUserId` is set.
+ */
+export interface CustomerFields {
+  /** Customer phone, E.164, when the provider shared it. */
+  from?: string;
+  /** Business-scoped user ID (`CC.` + up to 128 alphanumerics). */
+  userId?: string;
+  parentUserId?: string;
+  /** Display only, never a key. */
+  username?: string;
+}
+
 export type ProviderEvent =
-  | {
+  | ({
       kind: 'inbound_message';
       /** Provider routing key of our number (Meta phone_number_id, Twilio `whatsapp:+…`, CM.com number). */
       routingKey?: string;
       providerMessageId: string;
-      /** Customer phone, E.164. */
-      from: string;
       profileName?: string;
       timestamp: number; // epoch ms
       content: MessageContent;
       replyToProviderMessageId?: string;
       forwarded?: boolean;
       referral?: Referral;
-    }
-  | {
+    } & CustomerFields)
+  | ({
       kind: 'message_edited';
       routingKey?: string;
       providerMessageId: string; // the edited (original) message
-      from: string;
       timestamp: number;
       content: MessageContent;
-    }
-  | {
+    } & CustomerFields)
+  | ({
       kind: 'message_deleted';
       routingKey?: string;
       providerMessageId: string;
-      from: string;
       timestamp: number;
-    }
+    } & CustomerFields)
   | {
       kind: 'status';
       routingKey?: string;
@@ -77,12 +87,43 @@ export type ProviderEvent =
       providerMessageId: string;
       status: MessageStatus;
       timestamp: number;
+      /** Recipient phone, E.164 (absent for a username customer). */
       recipient?: string;
+      recipientUserId?: string;
+      recipientParentUserId?: string;
       error?: ProviderErrorInfo;
       pricing?: PricingInfo;
       conversation?: ConversationInfo;
       /** Catalog / product problem flag (`warning`), kept without changing status. */
       warning?: string;
+    }
+  | {
+      /**
+       * The customer's phone number or BSUID changed (Meta `system` messages `user_changed_number` /
+       * `user_changed_user_id`): the stored customer is re-keyed, thread, window and CRM link kept.
+       */
+      kind: 'customer_changed';
+      routingKey?: string;
+      providerMessageId: string;
+      change: 'number' | 'user_id';
+      previous: CustomerFields;
+      next: CustomerFields;
+      timestamp: number;
+      description: string;
+    }
+  | {
+      /**
+       * One item of a signed batch that could not be read: stored for support with its raw JSON and logged, while
+       * the rest of the batch is processed (issue 11 item 4).
+       */
+      kind: 'unreadable';
+      provider: ProviderName;
+      routingKey?: string;
+      providerMessageId?: string;
+      reason: string;
+      /** The item as received (JSON or form text), kept for support. */
+      raw: string;
+      timestamp: number;
     }
   | {
       kind: 'template_status';
@@ -134,7 +175,10 @@ export interface ProviderAdapter {
   testCredentials(): Promise<void>;
   /** Constant-time signature check. Never throws for a bad signature: returns false. */
   verifyWebhook(request: WebhookRequest): Promise<boolean>;
-  /** Normalized events. Throws AppError('invalid_request') for a body that is not the vendor's shape. */
+  /**
+   * Normalized events, item by item: an item that cannot be read becomes an `unreadable` event, never an error.
+   * Throws AppError('invalid_request') only when the envelope itself is not the vendor's webhook.
+   */
   parseWebhook(request: WebhookRequest): ProviderEvent[];
   /**
    * Downloads inbound media by reference, fresh on every call (Meta's download URLs expire after ~5 minutes).

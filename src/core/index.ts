@@ -12,3 +12,4 @@ export * from './template-render';
 export * from './template-preview';
 export * from './template-lint';
 export * from './template-match';
+export * from './customer-id';

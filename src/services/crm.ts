@@ -110,7 +110,7 @@ async function load(ctx: AppContext, messageId: string): Promise<Loaded | null> 
   const record: CrmMessageRecord = {
     messageId: message.id,
     direction: message.direction,
-    customerPhone: contact.phone,
+    customerPhone: contact.phone ?? contact.address,
     customerName: contact.name ?? undefined,
     text: message.deletedAt
       ? 'The customer deleted this message'

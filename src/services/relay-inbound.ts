@@ -1,11 +1,14 @@
 // Provider webhooks → our store (DESIGN.md §3.4, §6): store, dedupe, update the window, enqueue CRM delivery.
 // Each inbound message costs a constant number of D1 statements: connection lookup, contact upsert, one batch.
-import type { ProviderEvent } from '../../adapters/providers/types';
+import type { CustomerFields, ProviderEvent } from '../../adapters/providers/types';
 import type { AppContext } from '../context';
+import type { CustomerIdentity } from '../core/customer-id';
+import { isBsuid, isParentBsuid } from '../core/customer-id';
 import { normalizePhone } from '../core/phone';
 import { updateSummary } from '../core/window';
 import type { Connection } from '../store/connections';
 import { windowSummaryOf } from '../store/contacts';
+import { UnreadableItemStore } from '../store/unreadable-items';
 import { applyStatusEvent, type StatusOutcome } from './relay-status';
 
 export type ConnectionResolver = (event: ProviderEvent) => Promise<Connection | null>;
@@ -15,9 +18,30 @@ export interface IngestResult {
   duplicates: number;
   statuses: number;
   ignored: number;
+  /** Items of the batch that could not be read: stored for support, the rest of the batch went on. */
+  unreadable: number;
 }
 
 type InboundEvent = Extract<ProviderEvent, { kind: 'inbound_message' }>;
+type UnreadableEvent = Extract<ProviderEvent, { kind: 'unreadable' }>;
+type CustomerChangedEvent = Extract<ProviderEvent, { kind: 'customer_changed' }>;
+
+/**
+ * The customer an event names, checked: a phone that does not normalize or a BSUID of the wrong shape is dropped
+ * (and the item is unreadable when nothing is left). Never parses a BSUID as a phone.
+ */
+export function customerIdentity(fields: CustomerFields): CustomerIdentity | null {
+  const phone = fields.from ? normalizePhone(fields.from) : undefined;
+  const identity: CustomerIdentity = {
+    ...(phone?.ok ? { phone: phone.e164 } : {}),
+    ...(fields.userId && isBsuid(fields.userId) ? { userId: fields.userId } : {}),
+    ...(fields.parentUserId && isParentBsuid(fields.parentUserId)
+      ? { parentUserId: fields.parentUserId }
+      : {}),
+    ...(fields.username ? { username: fields.username.slice(0, 100) } : {}),
+  };
+  return identity.phone || identity.userId || identity.parentUserId ? identity : null;
+}
 
 // STOP-style opt-out and START-style opt-in keywords (DESIGN.md §3.5), in the seeds' languages and English.
 const OPT_OUT =
@@ -29,9 +53,14 @@ export async function ingestEvents(
   events: ProviderEvent[],
   resolve: ConnectionResolver,
 ): Promise<IngestResult> {
-  const result: IngestResult = { stored: 0, duplicates: 0, statuses: 0, ignored: 0 };
+  const result: IngestResult = { stored: 0, duplicates: 0, statuses: 0, ignored: 0, unreadable: 0 };
   for (const event of events) {
     const connection = await resolve(event);
+    if (event.kind === 'unreadable') {
+      await storeUnreadable(ctx, connection, event);
+      result.unreadable++;
+      continue;
+    }
     if (!connection) {
       // Unknown number: acknowledge and log, never retried forever by the provider.
       console.warn(
@@ -45,7 +74,13 @@ export async function ingestEvents(
         const stored = await storeInbound(ctx, connection, event);
         if (stored === 'stored') result.stored++;
         else if (stored === 'duplicate') result.duplicates++;
-        else result.ignored++;
+        else result.unreadable++;
+        break;
+      }
+      case 'customer_changed': {
+        const stored = await applyCustomerChange(ctx, connection, event);
+        if (stored === 'stored') result.stored++;
+        else result.duplicates++;
         break;
       }
       case 'status': {
@@ -91,7 +126,7 @@ export async function ingestTemplateStatuses(
   events: ProviderEvent[],
   connectionsOf: (providerAccountId: string) => Promise<Connection[]>,
 ): Promise<IngestResult> {
-  let total: IngestResult = { stored: 0, duplicates: 0, statuses: 0, ignored: 0 };
+  let total: IngestResult = { stored: 0, duplicates: 0, statuses: 0, ignored: 0, unreadable: 0 };
   const byAccount = new Map<string, Promise<Connection[]>>();
   for (const event of events) {
     if (event.kind !== 'template_status') continue;
@@ -112,23 +147,103 @@ export function sumResults(a: IngestResult, b: IngestResult): IngestResult {
     duplicates: a.duplicates + b.duplicates,
     statuses: a.statuses + b.statuses,
     ignored: a.ignored + b.ignored,
+    unreadable: a.unreadable + b.unreadable,
   };
+}
+
+/** Logged (without the payload: it holds customer data) and kept for support with its raw text. */
+async function storeUnreadable(
+  ctx: AppContext,
+  connection: Connection | null,
+  event: UnreadableEvent,
+): Promise<void> {
+  const provider = event.provider;
+  console.warn(
+    JSON.stringify({
+      level: 'warn',
+      msg: 'unreadable webhook item stored',
+      provider,
+      connectionId: connection?.id,
+      reason: event.reason,
+    }),
+  );
+  await new UnreadableItemStore(ctx.db).add(
+    {
+      provider,
+      connectionId: connection?.id ?? null,
+      routingKey: event.routingKey ?? null,
+      providerMessageId: event.providerMessageId ?? null,
+      reason: event.reason,
+      raw: event.raw,
+      occurredAt: event.timestamp,
+    },
+    ctx.now(),
+  );
+}
+
+/**
+ * Re-keys the customer (new phone or BSUID) and keeps a readable note of it in their thread; the window is not
+ * moved (the customer did not write). Unknown customers are simply created under the new keys.
+ */
+async function applyCustomerChange(
+  ctx: AppContext,
+  connection: Connection,
+  event: CustomerChangedEvent,
+): Promise<'stored' | 'duplicate'> {
+  const now = ctx.now();
+  const previous = customerIdentity(event.previous);
+  const next = customerIdentity(event.next);
+  let contact = previous && next ? await ctx.contacts.rekey(connection.id, previous, next, now) : null;
+  contact ??= await ctx.contacts.resolve(connection.id, (next ?? previous)!, {}, now);
+  const id = await ctx.messages.insert(
+    {
+      connectionId: connection.id,
+      contactId: contact.id,
+      direction: 'inbound',
+      origin: 'customer',
+      providerMessageId: event.providerMessageId,
+      content: {
+        type: 'unsupported',
+        vendorType: event.change === 'number' ? 'user_changed_number' : 'user_changed_user_id',
+        description: event.description,
+      },
+      status: 'delivered',
+      statusTimes: { delivered: event.timestamp },
+      crmSync: 'pending',
+      occurredAt: event.timestamp,
+    },
+    now,
+  );
+  if (!id) return 'duplicate';
+  await ctx.queue.send({ type: 'crm_record_message', messageId: id });
+  return 'stored';
 }
 
 async function storeInbound(
   ctx: AppContext,
   connection: Connection,
   event: InboundEvent,
-): Promise<'stored' | 'duplicate' | 'ignored'> {
-  const phone = normalizePhone(event.from);
-  if (!phone.ok) {
-    console.warn(
-      JSON.stringify({ level: 'warn', msg: 'inbound from an unparseable number', reason: phone.reason }),
-    );
-    return 'ignored';
+): Promise<'stored' | 'duplicate' | 'unreadable'> {
+  const identity = customerIdentity(event);
+  if (!identity) {
+    await storeUnreadable(ctx, connection, {
+      kind: 'unreadable',
+      provider: connection.provider,
+      routingKey: event.routingKey,
+      providerMessageId: event.providerMessageId,
+      reason: 'the sender is neither a valid phone number nor a business-scoped user ID',
+      raw: JSON.stringify(event),
+      timestamp: event.timestamp,
+    });
+    return 'unreadable';
   }
   const now = ctx.now();
-  const contact = await ctx.contacts.ensure(connection.id, phone.e164, event.profileName ?? null, now);
+  const contact = await ctx.contacts.resolve(
+    connection.id,
+    identity,
+    { name: event.profileName ?? null, username: identity.username ?? null },
+    now,
+  );
   const summary = updateSummary(windowSummaryOf(contact), {
     direction: 'inbound',
     at: event.timestamp,

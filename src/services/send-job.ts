@@ -41,7 +41,7 @@ async function toOutbound(
 ): Promise<OutboundMessage> {
   const contact = (await ctx.contacts.get(message.contactId))!;
   const content = message.content!;
-  const outbound: OutboundMessage = { reference: message.id, to: contact.phone, content };
+  const outbound: OutboundMessage = { reference: message.id, to: contact.address, content };
   if (content.type === 'template') {
     const template = await ctx.templates.get(connection.id, content.templateId, connection.provider);
     if (template) {

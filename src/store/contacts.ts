@@ -1,11 +1,21 @@
 // Contacts per connection: the window inputs (last inbound, free entry point) and opt-in / opt-out live here.
+// A contact is a customer known by phone, BSUID and / or parent BSUID (issue 11); `address` (column `phone`, see
+// migrations/0010) is the phone when known, else the BSUID. Finding and linking them: contact-identity.ts.
+import { isE164 } from '../core/phone';
+import type { CustomerIdentity } from '../core/customer-id';
 import type { ContactWindowSummary } from '../core/window';
-import { randomId } from '../security/encoding';
+import { findCandidates, resolveContact, rekeyContact } from './contact-identity';
 
 export interface Contact {
   id: string;
   connectionId: string;
-  phone: string;
+  /** Where we send: the E.164 phone when known, else the BSUID (or parent BSUID). */
+  address: string;
+  /** E.164, or null for a customer who shares only a username / BSUID. */
+  phone: string | null;
+  userId: string | null;
+  parentUserId: string | null;
+  username: string | null;
   name: string | null;
   crmContactId: string | null;
   crmConversationId: string | null;
@@ -16,10 +26,13 @@ export interface Contact {
   optedOutAt: number | null;
 }
 
-interface ContactRow {
+export interface ContactRow {
   id: string;
   connection_id: string;
   phone: string;
+  user_id: string | null;
+  parent_user_id: string | null;
+  username: string | null;
   name: string | null;
   crm_contact_id: string | null;
   crm_conversation_id: string | null;
@@ -30,10 +43,14 @@ interface ContactRow {
   opted_out_at: number | null;
 }
 
-const toContact = (r: ContactRow): Contact => ({
+export const toContact = (r: ContactRow): Contact => ({
   id: r.id,
   connectionId: r.connection_id,
-  phone: r.phone,
+  address: r.phone,
+  phone: isE164(r.phone) ? r.phone : null,
+  userId: r.user_id ?? null,
+  parentUserId: r.parent_user_id ?? null,
+  username: r.username ?? null,
   name: r.name,
   crmContactId: r.crm_contact_id,
   crmConversationId: r.crm_conversation_id,
@@ -50,28 +67,71 @@ export const windowSummaryOf = (c: Contact): ContactWindowSummary => ({
   referralAt: c.referralAt,
 });
 
+/** An address typed or stored (E.164 or BSUID) as an identity to look up. */
+export function identityOfAddress(address: string): CustomerIdentity {
+  if (isE164(address)) return { phone: address };
+  return /^[A-Z]{2}\.ENT\./.test(address) ? { parentUserId: address } : { userId: address };
+}
+
 export class ContactStore {
   constructor(private readonly db: D1Database) {}
 
-  /** Finds or creates the contact in one statement. */
-  async ensure(connectionId: string, phone: string, name: string | null, now: number): Promise<Contact> {
-    const row = await this.db
-      .prepare(
-        `INSERT INTO contacts (id, connection_id, phone, name, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?5)
-         ON CONFLICT (connection_id, phone) DO UPDATE SET name = COALESCE(excluded.name, name)
-         RETURNING *`,
-      )
-      .bind(randomId('ctc'), connectionId, phone, name, now)
-      .first<ContactRow>();
-    return toContact(row!);
+  /** Finds or creates the customer at an address (E.164 phone or BSUID), e.g. typed by an agent or a CSV row. */
+  async ensure(connectionId: string, address: string, name: string | null, now: number): Promise<Contact> {
+    return this.resolve(connectionId, identityOfAddress(address), { name }, now);
   }
 
-  async find(connectionId: string, phone: string): Promise<Contact | null> {
-    const row = await this.db
-      .prepare('SELECT * FROM contacts WHERE connection_id = ? AND phone = ?')
-      .bind(connectionId, phone)
-      .first<ContactRow>();
+  /**
+   * Finds the customer by any of the identity's keys, links the keys it did not have yet (a phone appearing for a
+   * BSUID customer, a BSUID for a phone customer), merges two records that turn out to be one person (thread,
+   * window, opt-out, CRM link kept), or creates the customer.
+   */
+  async resolve(
+    connectionId: string,
+    identity: CustomerIdentity,
+    extra: { name?: string | null; username?: string | null },
+    now: number,
+  ): Promise<Contact> {
+    return toContact(await resolveContact(this.db, connectionId, identity, extra, now));
+  }
+
+  /**
+   * Re-keys the customer known by `previous` to `next` (new phone or new BSUID, Meta `user_changed_*`), keeping the
+   * record, so thread, window and CRM link stay. Null when no such customer is stored yet.
+   */
+  async rekey(
+    connectionId: string,
+    previous: CustomerIdentity,
+    next: CustomerIdentity,
+    now: number,
+  ): Promise<Contact | null> {
+    const row = await rekeyContact(this.db, connectionId, previous, next, now);
     return row ? toContact(row) : null;
+  }
+
+  /** The customer at an address: phone, BSUID or parent BSUID. */
+  async find(connectionId: string, address: string): Promise<Contact | null> {
+    const [row] = await findCandidates(this.db, connectionId, identityOfAddress(address));
+    return row ? toContact(row) : null;
+  }
+
+  /** Customers at any of these addresses, one per address found (campaign slices, preflight). */
+  async findMany(connectionId: string, addresses: string[]): Promise<Map<string, Contact>> {
+    const out = new Map<string, Contact>();
+    if (!addresses.length) return out;
+    const { results } = await this.db
+      .prepare(
+        `SELECT * FROM contacts WHERE connection_id = ?1 AND (
+           phone IN (SELECT value FROM json_each(?2)) OR user_id IN (SELECT value FROM json_each(?2)))`,
+      )
+      .bind(connectionId, JSON.stringify(addresses))
+      .all<ContactRow>();
+    for (const row of results) {
+      const contact = toContact(row);
+      out.set(contact.address, contact);
+      if (contact.userId && !out.has(contact.userId)) out.set(contact.userId, contact);
+    }
+    return out;
   }
 
   async get(id: string): Promise<Contact | null> {

@@ -322,9 +322,6 @@ describe('malformed bodies', () => {
     ['not JSON', '{"messages":'],
     ['XML report', '<?xml version="1.0"?><MESSAGES><MSG/></MESSAGES>'],
     ['unknown shape', '{"hello":"world"}'],
-    ['report without status', '{"messages":{"msg":{"reference":"x"}}}'],
-    ['inbound without sender number', '{"from":{"name":"x"},"message":{"text":"hi"}}'],
-    ['inbound with invalid sender', '{"from":{"number":"abc"},"message":{"text":"hi"}}'],
   ])('%s → AppError invalid_request', (_name, raw) => {
     const err = (() => {
       try {
@@ -336,5 +333,35 @@ describe('malformed bodies', () => {
     })();
     expect(err).toBeInstanceOf(AppError);
     expect((err as AppError).code).toBe('invalid_request');
+  });
+});
+
+// Issue 11 item 4: an item of a CM.com webhook we cannot read is kept as an unreadable event, never a 400.
+describe('unreadable items', () => {
+  it.each([
+    ['report without status', '{"messages":{"msg":{"reference":"x"}}}'],
+    ['inbound without sender number', '{"from":{"name":"x"},"message":{"text":"hi"}}'],
+    ['inbound with invalid sender', '{"from":{"number":"abc"},"message":{"text":"hi"}}'],
+  ])('%s → one unreadable event with the raw item', (_name, raw) => {
+    const events = adapter.parseWebhook(cmWebhookRequest(URL_OK, raw));
+    expect(events).toEqual([expect.objectContaining({ kind: 'unreadable' })]);
+  });
+
+  it('a batched report keeps the good reports next to a broken one', () => {
+    const raw = JSON.stringify({
+      messages: {
+        msg: [
+          { reference: 'x' },
+          {
+            received: '2026-01-01T10:00:00',
+            to: '0031612345678',
+            reference: 'msgA',
+            status: { code: 2, errorCode: null, errorDescription: null },
+          },
+        ],
+      },
+    });
+    const events = adapter.parseWebhook(cmWebhookRequest(URL_OK, raw));
+    expect(events.map((e) => e.kind)).toEqual(['unreadable', 'status']);
   });
 });

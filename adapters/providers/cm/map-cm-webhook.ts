@@ -32,17 +32,30 @@ export function parseCmWebhook(rawBody: string, now: () => number = Date.now): P
   throw new AppError('invalid_request', 'CM.com webhook is neither a status report nor an inbound message');
 }
 
-function parseStatusReport(body: unknown, now: () => number): ProviderEvent[] {
-  const parsed = cmStatusReportSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new AppError('invalid_request', 'Malformed CM.com status report', { issues: parsed.error.issues });
-  }
-  // `msg` is documented as a single object; arrays are accepted in case several reports are batched.
-  const reports = Array.isArray(parsed.data.messages.msg)
-    ? parsed.data.messages.msg
-    : [parsed.data.messages.msg];
+/** An item we cannot read: kept for support with its raw JSON, the rest goes on (issue 11 item 4). */
+function unreadable(item: unknown, reason: string, now: () => number): ProviderEvent {
+  return {
+    kind: 'unreadable',
+    provider: 'cm',
+    reason,
+    raw: JSON.stringify(item) ?? String(item),
+    timestamp: now(),
+  };
+}
+
+function parseStatusReport(body: Record<string, unknown>, now: () => number): ProviderEvent[] {
+  const messages = body.messages as Record<string, unknown>;
+  // `msg` is documented as a single object; arrays are accepted in case several reports are batched. Each report
+  // is read on its own, so one malformed report never sinks the others.
+  const items = Array.isArray(messages.msg) ? messages.msg : [messages.msg];
   const events: ProviderEvent[] = [];
-  for (const report of reports) {
+  for (const item of items) {
+    const parsed = cmStatusReportSchema.safeParse({ messages: { msg: item } });
+    if (!parsed.success) {
+      events.push(unreadable(item, 'Malformed CM.com status report', now));
+      continue;
+    }
+    const report = parsed.data.messages.msg as CmStatusReportMsg;
     const event = statusEvent(report, now);
     if (event) events.push(event);
   }
@@ -129,16 +142,14 @@ function statusError(report: CmStatusReportMsg): ProviderErrorInfo {
 
 function parseInbound(body: unknown, now: () => number): ProviderEvent[] {
   const parsed = cmInboundSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new AppError('invalid_request', 'Malformed CM.com inbound message', {
-      issues: parsed.error.issues,
-    });
-  }
+  if (!parsed.success) return [unreadable(body, 'Malformed CM.com inbound message', now)];
   const mo = parsed.data;
   // One webhook serves every CM.com channel; only WhatsApp belongs to this connection.
   if (mo.channel && !/^whats\s*app$/i.test(mo.channel.trim())) return [];
   const from = fromCmNumber(mo.from.number);
-  if (!from) throw new AppError('invalid_request', 'CM.com inbound message has no valid sender number');
+  // CM.com cannot address a customer without a phone yet (its BSUID contract is a preview), so a sender without a
+  // valid number is kept for support rather than guessed.
+  if (!from) return [unreadable(body, 'CM.com inbound message has no valid sender number', now)];
   const routingKey = fromCmNumber(mo.to?.number);
   const content = mapCmInboundContent(mo.message);
   const timestamp = parseCmTime(mo.timeUtc) ?? now();

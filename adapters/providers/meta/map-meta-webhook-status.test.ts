@@ -129,25 +129,43 @@ describe('parseMetaWebhook: malformed bodies', () => {
   it.each([
     ['not JSON', '{"object":'],
     ['no entries', '{"object":"whatsapp_business_account"}'],
-    [
-      'a change without metadata',
-      JSON.stringify(metaEnvelope([{ id: '1', changes: [{ field: 'messages', value: { messages: [] } }] }])),
-    ],
-    [
-      'a message without id',
-      JSON.stringify(metaMessagesWebhook({}, [{ from: '1', timestamp: '1', type: 'text' }])),
-    ],
-    [
-      'a non-numeric timestamp',
-      JSON.stringify(metaMessagesWebhook({}, [{ from: '1', id: 'x', timestamp: 'yesterday', type: 'text' }])),
-    ],
-  ])('throws invalid_request for %s', (_, raw) => {
+  ])('throws invalid_request when the envelope is %s', (_, raw) => {
     expect(() => parseMetaWebhook(raw)).toThrowError(AppError);
     try {
       parseMetaWebhook(raw);
     } catch (e) {
       expect((e as AppError).code).toBe('invalid_request');
     }
+  });
+
+  // Issue 11 item 4: an item we cannot read is an `unreadable` event with its raw JSON, never a thrown batch.
+  it.each([
+    [
+      'a change without metadata',
+      metaEnvelope([{ id: '1', changes: [{ field: 'messages', value: { messages: [] } }] }]),
+      undefined,
+      'metadata',
+    ],
+    [
+      'a message without id',
+      metaMessagesWebhook({}, [{ from: '1', timestamp: '1', type: 'text' }]),
+      '106540352242922',
+      'id',
+    ],
+    [
+      'a non-numeric timestamp',
+      metaMessagesWebhook({}, [{ from: '1', id: 'x', timestamp: 'yesterday', type: 'text' }]),
+      '106540352242922',
+      'timestamp',
+    ],
+  ])('keeps %s as one unreadable item with its raw JSON', (_, payload, routingKey, field) => {
+    const events = parse(payload);
+    expect(events).toHaveLength(1);
+    const [event] = events;
+    if (event?.kind !== 'unreadable') throw new Error(`expected unreadable, got ${event?.kind}`);
+    expect(event.routingKey).toBe(routingKey);
+    expect(event.reason).toContain(field);
+    expect(event.raw.length).toBeGreaterThan(2);
   });
 
   it('ignores other objects and fields', () => {

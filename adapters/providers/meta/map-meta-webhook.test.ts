@@ -118,11 +118,8 @@ describe('parseMetaWebhook: inbound messages', () => {
       vendorType: 'order',
       description: 'Order of 2 item(s): di9ozbzfi4 × 2, nqryix03ez × 1; total 85 USD',
     });
-    expect(contents['System Message']![0]).toMatchObject({
-      type: 'unsupported',
-      vendorType: 'system',
-      description: expect.stringContaining('changed from'),
-    });
+    // user_changed_number re-keys the customer (issue 11): its own event, not a message content.
+    expect(contents['System Message']).toEqual(['customer_changed']);
     // Group events are not conversation events of this app.
     expect(parse(spec['Group Create Message'])).toEqual([]);
   });

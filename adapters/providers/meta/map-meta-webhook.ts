@@ -3,13 +3,18 @@ import type * as z from 'zod/mini';
 import { AppError } from '../../../src/core/errors';
 import type { MessageStatus } from '../../../src/core/message';
 import type { TemplateStatus } from '../../../src/core/template';
-import type { ProviderEvent } from '../types';
+import { isBsuid, isUserIdAddress } from '../../../src/core/customer-id';
+import type { CustomerFields, ProviderEvent } from '../types';
 import {
+  metaInboundMessageSchema,
   metaMessagesValueSchema,
+  metaStatusSchema,
+  metaSystemSchema,
   metaTemplateStatusValueSchema,
+  metaWebhookContactSchema,
   metaWebhookEnvelopeSchema,
 } from './meta-api';
-import type { MetaInboundMessage, MetaStatus } from './meta-api';
+import type { MetaInboundMessage, MetaStatus, MetaWebhookContact } from './meta-api';
 import { metaStatusErrorInfo } from './map-meta-error';
 import { editedContent, mapMetaInboundContent, revokedMessageId } from './map-meta-inbound-message';
 import { mapMetaTemplateStatus } from './map-meta-template';
@@ -19,8 +24,16 @@ const seconds = (value: string | number | undefined): number | undefined => {
   return value !== undefined && Number.isFinite(n) ? n * 1000 : undefined;
 };
 
-function e164(waId: string): string {
-  return `+${waId.replace(/\D/g, '')}`;
+/** A Meta user id field → E.164 phone, or undefined when it holds a BSUID or is missing (issue 11). */
+function phoneOf(waId: string | undefined): string | undefined {
+  if (!waId || isUserIdAddress(waId)) return undefined;
+  const digits = waId.replace(/\D/g, '');
+  return digits ? `+${digits}` : undefined;
+}
+
+/** A BSUID found where a phone used to be (`from` / `wa_id` "may hold a BSUID", vendors/whatsapp-2026.md §1.1). */
+function userIdIn(value: string | undefined): string | undefined {
+  return value && isBsuid(value) ? value : undefined;
 }
 
 function malformed(message: string, issues?: z.core.$ZodIssue[]): AppError {
@@ -31,12 +44,118 @@ function malformed(message: string, issues?: z.core.$ZodIssue[]): AppError {
   );
 }
 
+function describeIssues(issues: z.core.$ZodIssue[]): string {
+  return issues
+    .slice(0, 3)
+    .map((i) => `${i.path.join('.') || '(item)'}: ${i.message}`)
+    .join('; ');
+}
+
+function unreadable(
+  item: unknown,
+  reason: string,
+  routingKey: string | undefined,
+  fallbackTime: number,
+): ProviderEvent {
+  const loose = item && typeof item === 'object' ? (item as Record<string, unknown>) : {};
+  const id = typeof loose.id === 'string' && loose.id ? loose.id : undefined;
+  return {
+    kind: 'unreadable',
+    provider: 'meta',
+    ...(routingKey ? { routingKey } : {}),
+    ...(id ? { providerMessageId: id } : {}),
+    reason,
+    raw: JSON.stringify(item) ?? String(item),
+    timestamp: seconds(typeof loose.timestamp === 'string' ? loose.timestamp : undefined) ?? fallbackTime,
+  };
+}
+
+/** The `contacts[]` entry of the message's sender: by phone, by BSUID, or the only one. */
+function senderContact(
+  message: MetaInboundMessage,
+  contacts: MetaWebhookContact[],
+): MetaWebhookContact | undefined {
+  return (
+    contacts.find(
+      (c) =>
+        (message.from !== undefined && c.wa_id === message.from) ||
+        (message.from_user_id !== undefined && c.user_id === message.from_user_id),
+    ) ?? (contacts.length === 1 ? contacts[0] : undefined)
+  );
+}
+
+function customerOf(message: MetaInboundMessage, contact: MetaWebhookContact | undefined): CustomerFields {
+  const from = phoneOf(message.from) ?? phoneOf(contact?.wa_id);
+  const userId =
+    message.from_user_id ?? contact?.user_id ?? userIdIn(message.from) ?? userIdIn(contact?.wa_id);
+  const parentUserId = contact?.parent_user_id;
+  const username = contact?.profile?.username;
+  return {
+    ...(from ? { from } : {}),
+    ...(userId ? { userId } : {}),
+    ...(parentUserId ? { parentUserId } : {}),
+    ...(username ? { username } : {}),
+  };
+}
+
+// System messages that re-key the customer (Meta changelog 2026-08-11; …/webhooks/reference/messages/system/).
+// Which BSUID is new: `system.user_id` when present, else the message's `from_user_id` unless it is the one named
+// `previous_user_id` (UNVERIFIED against a live payload: the reference page shows only the phone example).
+function customerChange(
+  message: MetaInboundMessage,
+  routingKey: string,
+  timestamp: number,
+): ProviderEvent | undefined {
+  const system = metaSystemSchema.safeParse((message as Record<string, unknown>).system);
+  if (!system.success) return undefined;
+  const sys = system.data;
+  if (sys.type !== 'user_changed_number' && sys.type !== 'user_changed_user_id') return undefined;
+  const previousUserId = sys.previous_user_id ?? (sys.user_id ? message.from_user_id : undefined);
+  const nextUserId =
+    sys.user_id ?? (message.from_user_id !== previousUserId ? message.from_user_id : undefined);
+  const previousPhone = phoneOf(message.from);
+  const nextPhone = sys.type === 'user_changed_number' ? phoneOf(sys.wa_id) : undefined;
+  const previous: CustomerFields = {
+    ...(previousPhone ? { from: previousPhone } : {}),
+    ...(previousUserId ? { userId: previousUserId } : {}),
+    ...(sys.previous_parent_user_id ? { parentUserId: sys.previous_parent_user_id } : {}),
+  };
+  const next: CustomerFields = {
+    ...(nextPhone ? { from: nextPhone } : {}),
+    ...(nextUserId ? { userId: nextUserId } : {}),
+    ...(sys.parent_user_id ? { parentUserId: sys.parent_user_id } : {}),
+  };
+  return {
+    kind: 'customer_changed',
+    routingKey,
+    providerMessageId: message.id,
+    change: sys.type === 'user_changed_number' ? 'number' : 'user_id',
+    previous,
+    next,
+    timestamp,
+    description:
+      sys.body ??
+      (sys.type === 'user_changed_number'
+        ? 'The customer changed their WhatsApp phone number'
+        : 'The customer’s WhatsApp account changed'),
+  };
+}
+
 function inboundEvents(
   message: MetaInboundMessage,
   routingKey: string,
-  profiles: Map<string, string>,
+  contacts: MetaWebhookContact[],
 ): ProviderEvent[] {
-  const base = { routingKey, from: e164(message.from), timestamp: seconds(message.timestamp)! };
+  const timestamp = seconds(message.timestamp)!;
+  if (message.type === 'system') {
+    const change = customerChange(message, routingKey, timestamp);
+    if (change) return [change];
+  }
+  const contact = senderContact(message, contacts);
+  const customer = customerOf(message, contact);
+  if (!customer.from && !customer.userId && !customer.parentUserId)
+    return [unreadable(message, 'message has neither `from` nor `from_user_id`', routingKey, timestamp)];
+  const base = { routingKey, ...customer, timestamp };
   if (message.type === 'revoke') {
     // Deletion by the customer (Coexistence `revoke` webhook): the original message must be removed from our store.
     return [{ kind: 'message_deleted', ...base, providerMessageId: revokedMessageId(message) ?? message.id }];
@@ -48,8 +167,7 @@ function inboundEvents(
   const context = message.context;
   const forwarded = context?.forwarded === true || context?.frequently_forwarded === true;
   const referral = message.referral;
-  const profileName =
-    profiles.get(message.from) ?? (profiles.size === 1 ? [...profiles.values()][0] : undefined);
+  const profileName = contact?.profile?.name;
   return [
     {
       kind: 'inbound_message',
@@ -84,6 +202,20 @@ const STATUS_WORDS: Record<string, MessageStatus> = {
   failed: 'failed',
 };
 
+/** The status's customer: `recipient_id` (phone, or absent for a username customer) and the BSUID fields. */
+function recipientFields(status: MetaStatus, phoneKey: 'from' | 'recipient'): Record<string, string> {
+  const phone = phoneOf(status.recipient_id);
+  const userId = status.recipient_user_id ?? userIdIn(status.recipient_id);
+  const parent = status.recipient_parent_user_id;
+  const userKey = phoneKey === 'from' ? 'userId' : 'recipientUserId';
+  const parentKey = phoneKey === 'from' ? 'parentUserId' : 'recipientParentUserId';
+  return {
+    ...(phone ? { [phoneKey]: phone } : {}),
+    ...(userId ? { [userKey]: userId } : {}),
+    ...(parent ? { [parentKey]: parent } : {}),
+  };
+}
+
 function statusEvent(status: MetaStatus, routingKey: string): ProviderEvent | undefined {
   const timestamp = seconds(status.timestamp)!;
   if (status.status === 'deleted') {
@@ -92,7 +224,7 @@ function statusEvent(status: MetaStatus, routingKey: string): ProviderEvent | un
       kind: 'message_deleted',
       routingKey,
       providerMessageId: status.id,
-      from: e164(status.recipient_id ?? ''),
+      ...recipientFields(status, 'from'),
       timestamp,
     };
   }
@@ -107,7 +239,7 @@ function statusEvent(status: MetaStatus, routingKey: string): ProviderEvent | un
     providerMessageId: status.id,
     status: mapped,
     timestamp,
-    ...(status.recipient_id ? { recipient: e164(status.recipient_id) } : {}),
+    ...recipientFields(status, 'recipient'),
     ...(mapped === 'failed' ? { error: metaStatusErrorInfo(status.errors?.[0]) } : {}),
     // `warning` (catalog item problem) is kept as a flag on an otherwise unchanged status (DESIGN.md §3.4).
     ...(isWarning ? { warning: metaStatusErrorInfo(status.errors?.[0]).reason } : {}),
@@ -133,18 +265,37 @@ function statusEvent(status: MetaStatus, routingKey: string): ProviderEvent | un
   };
 }
 
-function messagesChange(value: unknown): ProviderEvent[] {
+function messagesChange(value: unknown, receivedAt: number): ProviderEvent[] {
   const parsed = metaMessagesValueSchema.safeParse(value);
+  // Without `metadata.phone_number_id` nothing in the change can be routed: one unreadable item, kept for support.
   if (!parsed.success)
-    throw malformed('`messages` change does not have the expected shape', parsed.error.issues);
+    return [
+      unreadable(value, `\`messages\` change: ${describeIssues(parsed.error.issues)}`, undefined, receivedAt),
+    ];
   const v = parsed.data;
   const routingKey = v.metadata.phone_number_id;
-  const profiles = new Map<string, string>();
-  for (const c of v.contacts ?? []) if (c.wa_id && c.profile?.name) profiles.set(c.wa_id, c.profile.name);
+  const contacts: MetaWebhookContact[] = [];
+  for (const raw of v.contacts ?? []) {
+    const contact = metaWebhookContactSchema.safeParse(raw);
+    if (contact.success) contacts.push(contact.data);
+  }
   const events: ProviderEvent[] = [];
-  for (const message of v.messages ?? []) events.push(...inboundEvents(message, routingKey, profiles));
-  for (const status of v.statuses ?? []) {
-    const event = statusEvent(status, routingKey);
+  // Item by item: one message or status we cannot read never sinks the rest of the batch (issue 11 item 4).
+  for (const raw of v.messages ?? []) {
+    const message = metaInboundMessageSchema.safeParse(raw);
+    if (!message.success)
+      events.push(
+        unreadable(raw, `message: ${describeIssues(message.error.issues)}`, routingKey, receivedAt),
+      );
+    else events.push(...inboundEvents(message.data, routingKey, contacts));
+  }
+  for (const raw of v.statuses ?? []) {
+    const status = metaStatusSchema.safeParse(raw);
+    if (!status.success) {
+      events.push(unreadable(raw, `status: ${describeIssues(status.error.issues)}`, routingKey, receivedAt));
+      continue;
+    }
+    const event = statusEvent(status.data, routingKey);
     if (event) events.push(event);
   }
   // Value-level `errors` (no message id, e.g. an account problem) have no event kind: they are not per-message.
@@ -188,8 +339,11 @@ function templateChange(value: unknown, wabaId: string, time: number | undefined
   ];
 }
 
-/** Parses a whole webhook POST: Meta batches several `entry[]` and `changes[]` per request, all are handled. */
-export function parseMetaWebhook(rawBody: string): ProviderEvent[] {
+/**
+ * Parses a whole webhook POST: Meta batches several `entry[]` and `changes[]` per request, all are handled, item by
+ * item. Throws only when the envelope is not a webhook (not JSON, no `object` / `entry[].changes[]`).
+ */
+export function parseMetaWebhook(rawBody: string, now: () => number = Date.now): ProviderEvent[] {
   let json: unknown;
   try {
     json = JSON.parse(rawBody);
@@ -202,9 +356,15 @@ export function parseMetaWebhook(rawBody: string): ProviderEvent[] {
   const events: ProviderEvent[] = [];
   for (const entry of envelope.data.entry) {
     for (const change of entry.changes) {
-      if (change.field === 'messages') events.push(...messagesChange(change.value));
-      else if (change.field === 'message_template_status_update')
-        events.push(...templateChange(change.value, entry.id, entry.time));
+      if (change.field === 'messages') events.push(...messagesChange(change.value, now()));
+      else if (change.field === 'message_template_status_update') {
+        try {
+          events.push(...templateChange(change.value, entry.id, entry.time));
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : 'unreadable template update';
+          events.push(unreadable(change.value, reason, undefined, now()));
+        }
+      }
       // Other fields (quality, category updates, groups, account alerts) are not events of this app.
     }
   }

@@ -137,9 +137,13 @@ const metaErrorItemSchema = z.looseObject({
 });
 export type MetaErrorItem = z.infer<typeof metaErrorItemSchema>;
 
+// BSUID fields (issue 11) are not in the v23.0 spec; written from Meta's "Business-scoped user IDs" page
+// (developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/): `from` is missing
+// for a customer who adopted a username, `from_user_id` carries their BSUID.
 export const metaInboundMessageSchema = z.looseObject({
-  from: z.string(),
-  id: z.string(),
+  from: z.optional(z.string()),
+  from_user_id: z.optional(z.string()),
+  id: z.string().check(z.minLength(1)),
   timestamp: z.string().check(z.regex(/^\d+$/, 'epoch seconds')),
   type: z.string(),
   context: z.optional(
@@ -164,11 +168,39 @@ export const metaInboundMessageSchema = z.looseObject({
 });
 export type MetaInboundMessage = z.infer<typeof metaInboundMessageSchema>;
 
+// `system` of a system message (…/webhooks/reference/messages/system/): `user_changed_number` carries the new phone in
+// `wa_id`; since 2026-08-11 (Meta changelog) both it and `user_changed_user_id` also carry the new `user_id` /
+// `parent_user_id` and the `previous_user_id` / `previous_parent_user_id` — the 2026 fields are not in the spec.
+export const metaSystemSchema = z.looseObject({
+  type: z.optional(z.string()),
+  body: z.optional(z.string()),
+  wa_id: z.optional(z.string()),
+  customer: z.optional(z.string()),
+  user_id: z.optional(z.string()),
+  parent_user_id: z.optional(z.string()),
+  previous_user_id: z.optional(z.string()),
+  previous_parent_user_id: z.optional(z.string()),
+});
+
+// contacts[] of a messages webhook; `user_id`, `parent_user_id` and `profile.username` are the 2026 BSUID fields
+// (Meta's "Business-scoped user IDs" page; not in the v23.0 spec). `wa_id` is missing for a username customer.
+export const metaWebhookContactSchema = z.looseObject({
+  wa_id: z.optional(z.string()),
+  user_id: z.optional(z.string()),
+  parent_user_id: z.optional(z.string()),
+  profile: z.optional(z.looseObject({ name: z.optional(z.string()), username: z.optional(z.string()) })),
+});
+export type MetaWebhookContact = z.infer<typeof metaWebhookContactSchema>;
+
 export const metaStatusSchema = z.looseObject({
   id: z.string(),
   status: z.string(),
   timestamp: z.string().check(z.regex(/^\d+$/, 'epoch seconds')),
   recipient_id: z.optional(z.string()),
+  // 2026 BSUID fields (Meta's "Business-scoped user IDs" page, not in the v23.0 spec): a status to a username
+  // customer has no `recipient_id`; failed statuses come without `contacts`.
+  recipient_user_id: z.optional(z.string()),
+  recipient_parent_user_id: z.optional(z.string()),
   conversation: z.optional(
     z.looseObject({
       id: z.optional(z.string()),
@@ -188,19 +220,14 @@ export const metaStatusSchema = z.looseObject({
 });
 export type MetaStatus = z.infer<typeof metaStatusSchema>;
 
+// The `value` of a `messages` change. Items are parsed one by one (metaInboundMessageSchema, metaStatusSchema,
+// metaWebhookContactSchema) so that one unreadable item never sinks the batch (issue 11 item 4).
 export const metaMessagesValueSchema = z.looseObject({
   metadata: z.looseObject({ phone_number_id: z.string(), display_phone_number: z.optional(z.string()) }),
-  contacts: z.optional(
-    z.array(
-      z.looseObject({
-        wa_id: z.optional(z.string()),
-        profile: z.optional(z.looseObject({ name: z.optional(z.string()) })),
-      }),
-    ),
-  ),
-  messages: z.optional(z.array(metaInboundMessageSchema)),
-  statuses: z.optional(z.array(metaStatusSchema)),
-  errors: z.optional(z.array(metaErrorItemSchema)),
+  contacts: z.optional(z.array(z.unknown())),
+  messages: z.optional(z.array(z.unknown())),
+  statuses: z.optional(z.array(z.unknown())),
+  errors: z.optional(z.array(z.unknown())),
 });
 
 // developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/message_template_status_update/

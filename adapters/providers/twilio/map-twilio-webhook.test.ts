@@ -269,3 +269,32 @@ describe('malformed bodies', () => {
     expect(e).toMatchObject({ kind: 'status', status: 'sent', routingKey: US });
   });
 });
+
+// Issue 11: Twilio's BSUID fields (ExternalUserId / ParentExternalUserId, `whatsapp:CC.…` addresses).
+describe('business-scoped user IDs', () => {
+  const BSUID = 'US.13491208655302741918';
+
+  it('reads a username-only customer from `whatsapp:CC.…` and ExternalUserId, never as a phone', () => {
+    const event = inbound({ from: BSUID, parentExternalUserId: 'US.ENT.99' });
+    expect(event).toMatchObject({ userId: BSUID, parentUserId: 'US.ENT.99', routingKey: US });
+    expect(event).not.toHaveProperty('from');
+  });
+
+  it('keeps the phone and the BSUID when both are sent', () => {
+    expect(inbound({ externalUserId: BSUID })).toMatchObject({ from: CUSTOMER, userId: BSUID });
+  });
+
+  it('maps a status to a BSUID address to recipientUserId', () => {
+    const [e] = mapTwilioWebhook(
+      form(buildTwilioStatus({ messageSid: 'SMb', status: 'delivered', from: US, to: BSUID })),
+      NOW,
+    );
+    expect(e).toMatchObject({ kind: 'status', status: 'delivered', recipientUserId: BSUID });
+    expect(e).not.toHaveProperty('recipient');
+  });
+
+  it('keeps a signed inbound without any sender as one unreadable item', () => {
+    const [e] = mapTwilioWebhook(form({ MessageSid: 'SMx', Body: 'hi', To: `whatsapp:${US}` }), NOW);
+    expect(e).toMatchObject({ kind: 'unreadable', providerMessageId: 'SMx', routingKey: US });
+  });
+});

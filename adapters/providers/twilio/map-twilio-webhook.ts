@@ -1,9 +1,10 @@
 // Twilio Messaging webhooks (inbound messages and status callbacks, form-encoded) → normalized ProviderEvents.
 // Parameters: twilio.com/docs/messaging/guides/webhook-request and vendors/providers.md §B. Twilio adds
 // parameters without notice, so everything not read here is ignored.
+import { isUserIdAddress } from '../../../src/core/customer-id';
 import { AppError } from '../../../src/core/errors';
 import type { MediaType, MessageContent, MessageStatus } from '../../../src/core/message';
-import type { ProviderEvent, Referral, WebhookRequest } from '../types';
+import type { CustomerFields, ProviderEvent, Referral, WebhookRequest } from '../types';
 import { twilioErrorInfo } from './map-twilio-error';
 
 type Params = Map<string, string>;
@@ -13,6 +14,33 @@ export function twilioAddressToE164(address: string | undefined): string | undef
   if (!address) return undefined;
   const bare = address.replace(/^[a-z]+:/i, '').trim();
   return bare.startsWith('+') ? bare : /^\d+$/.test(bare) ? `+${bare}` : bare;
+}
+
+/**
+ * The customer named by `From` (inbound) or `To` (status): `whatsapp:+…` is a phone; `whatsapp:CC.…` (up to 140
+ * characters) is a business-scoped user ID and never parsed as a phone. `ExternalUserId` / `ParentExternalUserId`
+ * carry the BSUIDs (vendors/whatsapp-2026.md §2, from Chatwoot PR 14436 — UNVERIFIED against a Twilio page).
+ */
+function customerOf(p: Params, addressParam: 'From' | 'To'): CustomerFields {
+  const bare = p
+    .get(addressParam)
+    ?.replace(/^[a-z]+:/i, '')
+    .trim();
+  const addressIsUserId = bare !== undefined && isUserIdAddress(bare);
+  const waId = p.get('WaId');
+  const phone = addressIsUserId
+    ? waId && /^\d+$/.test(waId)
+      ? `+${waId}`
+      : undefined
+    : twilioAddressToE164(p.get(addressParam) ?? (waId ? `+${waId}` : undefined));
+  const userId = p.get('ExternalUserId') || (addressIsUserId && !/\.ENT\./.test(bare) ? bare : undefined);
+  const parentUserId =
+    p.get('ParentExternalUserId') || (addressIsUserId && /\.ENT\./.test(bare) ? bare : undefined);
+  return {
+    ...(phone ? { from: phone } : {}),
+    ...(userId ? { userId } : {}),
+    ...(parentUserId ? { parentUserId } : {}),
+  };
 }
 
 function readParams(request: WebhookRequest): Params {
@@ -193,22 +221,36 @@ export function mapTwilioWebhook(request: WebhookRequest, now: number): Provider
       timestamp,
     };
     const routingKey = twilioAddressToE164(p.get('From'));
-    const recipient = twilioAddressToE164(p.get('To'));
+    const customer = customerOf(p, 'To');
     if (routingKey) event.routingKey = routingKey;
-    if (recipient) event.recipient = recipient;
+    if (customer.from) event.recipient = customer.from;
+    if (customer.userId) event.recipientUserId = customer.userId;
+    if (customer.parentUserId) event.recipientParentUserId = customer.parentUserId;
     if (status === 'failed' || p.get('ErrorCode')) {
       event.error = twilioErrorInfo(p.get('ErrorCode'), p.get('ErrorMessage'));
     }
     return [event];
   }
 
-  const waId = p.get('WaId');
-  const from = twilioAddressToE164(p.get('From') ?? (waId ? `+${waId}` : undefined));
-  if (!from) throw new AppError('invalid_request', 'Twilio inbound webhook has no From');
+  const customer = customerOf(p, 'From');
+  if (!customer.from && !customer.userId && !customer.parentUserId) {
+    // A signed Twilio message without a sender: kept for support, acknowledged (issue 11 item 4).
+    return [
+      {
+        kind: 'unreadable',
+        provider: 'twilio',
+        providerMessageId: sid,
+        reason: 'Twilio inbound webhook has no From',
+        raw: request.rawBody,
+        timestamp,
+        ...(twilioAddressToE164(p.get('To')) ? { routingKey: twilioAddressToE164(p.get('To'))! } : {}),
+      },
+    ];
+  }
   const event: Extract<ProviderEvent, { kind: 'inbound_message' }> = {
     kind: 'inbound_message',
     providerMessageId: sid,
-    from,
+    ...customer,
     timestamp,
     content: inboundContent(p),
   };

@@ -44,7 +44,8 @@ export const draftSchema = z.object({
 
 export const templateStatusSchema = z.enum(TEMPLATE_STATUSES);
 
-const e164ish = z.string().check(z.minLength(5), z.maxLength(32));
+// A phone, or a business-scoped user ID (`CC.` + up to 128 alphanumerics) for a customer known by username only.
+const e164ish = z.string().check(z.minLength(5), z.maxLength(140));
 
 export const contentSchema = z.discriminatedUnion('type', [
   z.object({

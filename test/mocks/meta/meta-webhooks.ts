@@ -25,12 +25,18 @@ export function nextWamid(): string {
   return `wamid.HBgL${btoa(raw).replace(/=+$/, '')}`;
 }
 
+const SENDER_EXTRA = '__sender';
 const epoch = (ms: number = Date.now()) => String(Math.floor(ms / 1000));
 const digits = (phone: string) => phone.replace(/\D/g, '');
 
 export interface InboundBase {
-  /** Customer phone (E.164 or digits). */
-  from: string;
+  /** Customer phone (E.164 or digits); absent for a customer who adopted a username (issue 11). */
+  from?: string;
+  /** BSUID (`from_user_id`, `contacts[].user_id`), sent by Meta since April 2026. */
+  userId?: string;
+  parentUserId?: string;
+  /** `contacts[].profile.username`. */
+  username?: string;
   id?: string;
   timestampMs?: number;
   context?: { id?: string; from?: string; forwarded?: boolean; frequently_forwarded?: boolean };
@@ -39,7 +45,12 @@ export interface InboundBase {
 
 function message(base: InboundBase, type: string, payload: Json): Json {
   return {
-    from: digits(base.from),
+    ...(base.from !== undefined ? { from: digits(base.from) } : {}),
+    ...(base.userId ? { from_user_id: base.userId } : {}),
+    // Not part of Meta's message item: read by metaMessagesWebhook to build `contacts[]`, then removed.
+    ...(base.parentUserId || base.username
+      ? { [SENDER_EXTRA]: { parent_user_id: base.parentUserId, username: base.username } }
+      : {}),
     id: base.id ?? nextWamid(),
     timestamp: epoch(base.timestampMs),
     ...(base.context ? { context: base.context } : {}),
@@ -118,6 +129,29 @@ export const metaInbound = {
   ) => message(base, 'order', { order: { catalog_id: '194836987003835', text: '', product_items: items } }),
   system: (base: InboundBase, body: string, newWaId: string) =>
     message(base, 'system', { system: { body, wa_id: newWaId, type: 'user_changed_number' } }),
+  /** `user_changed_number` with the 2026 BSUID fields (Meta changelog 2026-08-11): new phone and new BSUID. */
+  changedNumber: (base: InboundBase, next: { phone: string; userId?: string }) =>
+    message(base, 'system', {
+      system: {
+        body: `User changed from ${base.from ?? base.userId} to ${next.phone}`,
+        wa_id: digits(next.phone),
+        type: 'user_changed_number',
+        ...(next.userId ? { user_id: next.userId } : {}),
+        ...(base.userId ? { previous_user_id: base.userId } : {}),
+        ...(base.parentUserId ? { previous_parent_user_id: base.parentUserId } : {}),
+      },
+    }),
+  /** `user_changed_user_id`: a new BSUID, no phone (Meta changelog 2026-08-11). */
+  changedUserId: (base: InboundBase, nextUserId: string) =>
+    message({ ...base, userId: nextUserId }, 'system', {
+      system: {
+        body: 'User’s business-scoped user ID changed',
+        type: 'user_changed_user_id',
+        user_id: nextUserId,
+        ...(base.userId ? { previous_user_id: base.userId } : {}),
+        ...(base.parentUserId ? { previous_parent_user_id: base.parentUserId } : {}),
+      },
+    }),
   /** A type Meta may add tomorrow. */
   custom: (base: InboundBase, type: string, payload: Json) => message(base, type, payload),
 };
@@ -125,7 +159,10 @@ export const metaInbound = {
 export interface StatusInput {
   id: string;
   status: 'sent' | 'delivered' | 'read' | 'failed' | 'warning' | 'deleted' | (string & {});
-  recipient: string;
+  /** Phone; absent (or '') for a username customer, who is named by `recipientUserId` only. */
+  recipient?: string;
+  recipientUserId?: string;
+  recipientParentUserId?: string;
   timestampMs?: number;
   errors?: Json[];
   pricing?: Json;
@@ -140,7 +177,9 @@ export function metaStatus(input: StatusInput): Json {
     id: input.id,
     status: input.status,
     timestamp: epoch(input.timestampMs),
-    recipient_id: digits(input.recipient),
+    ...(input.recipient ? { recipient_id: digits(input.recipient) } : {}),
+    ...(input.recipientUserId ? { recipient_user_id: input.recipientUserId } : {}),
+    ...(input.recipientParentUserId ? { recipient_parent_user_id: input.recipientParentUserId } : {}),
     ...(input.bizOpaqueCallbackData ? { biz_opaque_callback_data: input.bizOpaqueCallbackData } : {}),
     ...(input.conversation ? { conversation: input.conversation } : {}),
     ...(input.pricing
@@ -182,12 +221,30 @@ export function metaMessagesWebhook(
   messages: Json[],
   profileName = 'Sheena Nelson',
 ): Json {
-  const senders = [...new Set(messages.map((m) => String(m.from)))];
+  const senders = new Map<string, Json>();
+  const items = messages.map((m) => {
+    const { [SENDER_EXTRA]: extra, ...item } = m as Json & { [SENDER_EXTRA]?: Json };
+    // System messages carry no contacts (…/webhooks/reference/messages/system/).
+    if (item.type === 'system') return item;
+    const key = String(item.from ?? item.from_user_id);
+    if (!senders.has(key)) {
+      senders.set(key, {
+        profile: {
+          name: profileName,
+          ...(extra?.username ? { username: extra.username } : {}),
+        },
+        ...(item.from !== undefined ? { wa_id: item.from } : {}),
+        ...(item.from_user_id ? { user_id: item.from_user_id } : {}),
+        ...(extra?.parent_user_id ? { parent_user_id: extra.parent_user_id } : {}),
+      });
+    }
+    return item;
+  });
   const value = {
     messaging_product: 'whatsapp',
     metadata: metadata(ctx),
-    contacts: senders.map((wa_id) => ({ profile: { name: profileName }, wa_id })),
-    messages,
+    ...(senders.size ? { contacts: [...senders.values()] } : {}),
+    messages: items,
   };
   return metaEnvelope([
     { id: ctx.wabaId ?? META_WEBHOOK_DEFAULTS.wabaId, changes: [{ field: 'messages', value }] },

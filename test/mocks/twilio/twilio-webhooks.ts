@@ -10,8 +10,11 @@ export type TwilioParams = Record<string, string>;
 export interface TwilioInboundInput {
   /** Our WhatsApp number (E.164). */
   to: string;
-  /** The customer (E.164). */
+  /** The customer: E.164, or a BSUID (`CC.…`) for a customer who adopted a username (no WaId then). */
   from: string;
+  /** `ExternalUserId`: the customer's BSUID (issue 11); defaults to `from` when that is a BSUID. */
+  externalUserId?: string;
+  parentExternalUserId?: string;
   messageSid?: string;
   accountSid?: string;
   profileName?: string;
@@ -35,6 +38,17 @@ export interface TwilioInboundInput {
   };
   /** Anything Twilio may add tomorrow. */
   extra?: TwilioParams;
+}
+
+/** BSUID shape (`CC.` + alphanumerics, parent `CC.ENT.…`), as Twilio puts it after `whatsapp:`. */
+const isBsuidLike = (value: string) => /^[A-Z]{2}\.[A-Za-z0-9.]+$/.test(value);
+
+function bsuidParams(address: string, externalUserId?: string, parent?: string): TwilioParams {
+  const userId = externalUserId ?? (isBsuidLike(address) ? address : undefined);
+  return {
+    ...(userId ? { ExternalUserId: userId } : {}),
+    ...(parent ? { ParentExternalUserId: parent } : {}),
+  };
 }
 
 let seq = 0;
@@ -67,7 +81,8 @@ export function buildTwilioInbound(input: TwilioInboundInput): TwilioParams {
     ProfileName: input.profileName ?? 'Customer',
     MessageType: type,
     SmsSid: sid,
-    WaId: input.from.replace(/^\+/, ''),
+    ...(isBsuidLike(input.from) ? {} : { WaId: input.from.replace(/^\+/, '') }),
+    ...bsuidParams(input.from, input.externalUserId, input.parentExternalUserId),
     SmsStatus: 'received',
     Body: input.body ?? '',
     To: `whatsapp:${input.to}`,
@@ -122,8 +137,9 @@ export interface TwilioStatusInput {
   status: string;
   /** Our WhatsApp number (E.164). */
   from: string;
-  /** The customer (E.164). */
+  /** The customer: E.164 or BSUID. */
   to: string;
+  externalUserId?: string;
   accountSid?: string;
   errorCode?: string;
   errorMessage?: string;
@@ -144,6 +160,7 @@ export function buildTwilioStatus(input: TwilioStatusInput): TwilioParams {
     StructuredMessage: 'false',
     AccountSid: input.accountSid ?? DEFAULT_ACCOUNT_SID,
     ChannelToAddress: input.to.replace(/\d{4}$/, 'XXXX'),
+    ...bsuidParams(input.to, input.externalUserId),
   };
   if (input.status === 'read') p.EventType = 'READ';
   if (input.status === 'delivered') p.EventType = 'DELIVERED';
