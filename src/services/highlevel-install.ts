@@ -16,6 +16,7 @@ import { randomToken } from '../security/encoding';
 import { HighLevelDeliveryStore } from '../store/highlevel-deliveries';
 import type { Installation, InstallationSettings } from '../store/installations';
 import { installationTokenSource, type TokenRefresher } from './crm-tokens';
+import { createOAuthState } from './oauth-states';
 import { releaseHighLevelCall, verifyHighLevelCall, type HighLevelCall } from './highlevel-verify';
 
 /** Same list as manifest/highlevel/app.json `oauth.scopes` (each one's reason is written there). */
@@ -50,7 +51,7 @@ function clientCredentials(ctx: AppContext) {
  * has no code_challenge), so the state row's code_verifier stays empty and the state is the only binding. */
 export async function startHighLevelInstall(ctx: AppContext): Promise<string> {
   const state = randomToken();
-  await ctx.events.createOAuthState(state, 'highlevel', '', ctx.now() + STATE_TTL_MS);
+  await createOAuthState(ctx, state, 'highlevel', STATE_TTL_MS);
   return buildHighLevelAuthorizeUrl({
     authorizeUrl: ctx.config.HIGHLEVEL_AUTHORIZE_URL,
     clientId: requireSecret(ctx.config, 'HIGHLEVEL_CLIENT_ID'),

@@ -10,6 +10,7 @@ import {
 import { requireSecret } from '../config';
 import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
+import { createOAuthState } from './oauth-states';
 import { randomToken } from '../security/encoding';
 import type { Installation } from '../store/installations';
 
@@ -36,7 +37,7 @@ function clientCredentials(ctx: AppContext) {
 export async function startPipedriveInstall(ctx: AppContext): Promise<string> {
   const { clientId } = clientCredentials(ctx);
   const state = randomToken();
-  await ctx.events.createOAuthState(state, CRM, '', ctx.now() + STATE_TTL_MS);
+  await createOAuthState(ctx, state, CRM, STATE_TTL_MS);
   return buildPipedriveAuthorizeUrl({
     oauthBaseUrl: ctx.config.PIPEDRIVE_OAUTH_BASE_URL,
     clientId,

@@ -21,11 +21,34 @@ export class EventStore {
     await this.db.prepare('DELETE FROM processed_events WHERE key = ?').bind(key).run();
   }
 
-  async createOAuthState(state: string, crm: string, codeVerifier: string, expiresAt: number): Promise<void> {
-    await this.db
-      .prepare('INSERT INTO oauth_states (state, crm, code_verifier, expires_at) VALUES (?, ?, ?, ?)')
-      .bind(state, crm, codeVerifier, expiresAt)
-      .run();
+  /**
+   * Anyone can call /oauth/{crm}/start without a session, so what those calls may write is capped: at most
+   * `maxLive` unexpired states per CRM (false when full, after dropping the expired ones once).
+   */
+  async createOAuthState(
+    state: string,
+    crm: string,
+    codeVerifier: string,
+    expiresAt: number,
+    limits: { now: number; maxLive: number },
+  ): Promise<boolean> {
+    const insert = () =>
+      this.db
+        .prepare(
+          `INSERT INTO oauth_states (state, crm, code_verifier, expires_at)
+           SELECT ?, ?, ?, ? WHERE (SELECT COUNT(*) FROM oauth_states WHERE crm = ? AND expires_at >= ?) < ?`,
+        )
+        .bind(state, crm, codeVerifier, expiresAt, crm, limits.now, limits.maxLive)
+        .run();
+    if ((await insert()).meta.changes === 1) return true;
+    await this.purgeExpiredOAuthStates(limits.now);
+    return (await insert()).meta.changes === 1;
+  }
+
+  /** States nobody came back with (abandoned consents, unauthenticated starts): nothing reads them after expiry. */
+  async purgeExpiredOAuthStates(now: number): Promise<number> {
+    const result = await this.db.prepare('DELETE FROM oauth_states WHERE expires_at < ?').bind(now).run();
+    return result.meta.changes;
   }
 
   /** Single use: the state row is deleted as it is read. */

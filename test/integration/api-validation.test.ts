@@ -155,6 +155,19 @@ const CASES: (() => Case)[] = [
     fields: ['phone'],
   }),
   () => ({
+    name: 'window: double-encoded plus (%252B) is not a plus: one decoding only',
+    method: 'GET',
+    path: '/api/contacts/%252B393471234567/window',
+    fields: ['phone'],
+  }),
+  () => ({
+    name: 'send: a percent-encoded recipient in a JSON body is not decoded',
+    method: 'POST',
+    path: '/api/messages',
+    body: { to: '%2B393471234567', content: { type: 'text', text: 'hi' } },
+    fields: ['to'],
+  }),
+  () => ({
     name: 'messages: limit 0',
     method: 'GET',
     path: '/api/contacts/%2B393471234567/messages?limit=0',

@@ -21,9 +21,12 @@ const connectionQuery = z.object({
   limit: z._default(z.coerce.number().check(z.int(), z.gte(1), z.lte(200)), 50),
 });
 
-/** A customer address typed or linked: a BSUID is kept as is (never parsed as a phone), else E.164. */
+/**
+ * A customer address typed or linked: a BSUID is kept as is (never parsed as a phone), else E.164. Hono has already
+ * decoded a path parameter once; decoding again would take `%252B39…` for `+39…` (and bodies are never encoded).
+ */
 export function parseAddress(raw: string, path: string): string {
-  const text = decodeURIComponent(raw).trim();
+  const text = raw.trim();
   if (isUserIdAddress(text)) return text;
   const result = normalizePhone(text);
   if (!result.ok)
