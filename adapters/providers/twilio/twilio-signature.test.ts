@@ -129,7 +129,10 @@ describe('verifyTwilioSignature', () => {
     expect(await verifyTwilioSignature(forged('application/json; charset=utf-8'), VECTOR.token)).toBe(false);
     // A header naming both types is parsed as JSON by the mapper, so it needs bodySHA256 too.
     expect(
-      await verifyTwilioSignature(forged('application/x-www-form-urlencoded, application/json'), VECTOR.token),
+      await verifyTwilioSignature(
+        forged('application/x-www-form-urlencoded, application/json'),
+        VECTOR.token,
+      ),
     ).toBe(false);
     expect(await verifyTwilioSignature(forged('text/plain'), VECTOR.token)).toBe(false);
   });
