@@ -39,6 +39,20 @@ export interface CrmMessageRecord {
    * the CRM may already hold it, so the adapter looks before writing again.
    */
   crmWriteUncertainSince?: number;
+  /** The customer edited the message at this time (epoch ms); `text` is the new content. */
+  editedAt?: number;
+  /** The customer deleted the message at this time: its content is gone from our store (`text` says so). */
+  deletedAt?: number;
+}
+
+/** A customer's edit or deletion of a message already recorded in the CRM (`record` shows the message as it is now). */
+export interface CrmMessageChange {
+  /** Our change id: the idempotency key of whatever the CRM writes for it. */
+  id: string;
+  kind: 'edited' | 'deleted';
+  occurredAt: number;
+  /** An earlier attempt lost its answer at this time: look before writing again. */
+  crmWriteUncertainSince?: number;
 }
 
 export interface CrmDeliveryResult {
@@ -53,6 +67,11 @@ export interface CrmAdapter {
   recordMessage(record: CrmMessageRecord): Promise<CrmDeliveryResult>;
   /** Reflects a status change of a message already recorded (HighLevel status PUT / Pipedrive note update). */
   recordStatus(record: CrmMessageRecord): Promise<void>;
+  /**
+   * Reflects a customer's edit or deletion of a recorded message: the record is updated where the CRM can edit it
+   * (Pipedrive note), otherwise the thread gets a line saying so (HighLevel). Must be safe to retry.
+   */
+  recordChange(record: CrmMessageRecord, change: CrmMessageChange): Promise<CrmDeliveryResult>;
 }
 
 /** A CRM's documented burst limit expressed as a bucket: `burst` requests at once, then `ratePerSecond`. */

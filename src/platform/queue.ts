@@ -17,6 +17,8 @@ export const jobSchema = z.discriminatedUnion('type', [
   }),
   // A campaign slice's CRM logs, coalesced: one queue message per slice, taken in order as the CRM pace allows.
   z.object({ type: z.literal('crm_record_batch'), messageIds: z.array(z.string()) }),
+  // A customer's edit or deletion owed to the CRM (message_changes row; never `messageId`, see deadLetter).
+  z.object({ type: z.literal('crm_record_change'), changeId: z.string() }),
   z.object({ type: z.literal('crm_outbound'), installationId: z.string(), deliveryKey: z.string() }),
   // One slice of a campaign's due recipients; `generation` retires a job chain after pause / resume.
   z.object({

@@ -90,14 +90,14 @@ export function crmAdapterFor(
   });
 }
 
-interface Loaded {
+export interface Loaded {
   message: StoredMessage;
   connection: Connection;
   installation: Installation;
   record: CrmMessageRecord;
 }
 
-async function load(ctx: AppContext, messageId: string): Promise<Loaded | null> {
+export async function load(ctx: AppContext, messageId: string): Promise<Loaded | null> {
   const message = await ctx.messages.get(messageId);
   if (!message) return null;
   const { connections, installations } = await ctx.secretStores();
@@ -129,11 +129,13 @@ async function load(ctx: AppContext, messageId: string): Promise<Loaded | null> 
     crmDealId: message.crmDealId ?? undefined,
     senderPhone: connection.senderPhone,
     crmWriteUncertainSince: message.crmWriteUncertainAt ?? undefined,
+    editedAt: message.editedAt ?? undefined,
+    deletedAt: message.deletedAt ?? undefined,
   };
   return { message, connection, installation, record };
 }
 
-function failureOutcome(error: unknown, attempt: number): JobOutcome {
+export function failureOutcome(error: unknown, attempt: number): JobOutcome {
   const paced = pacedOutcome(error);
   if (paced) return paced;
   const details =
@@ -199,7 +201,7 @@ async function reportStatusChangedSince(ctx: AppContext, recorded: StoredMessage
 export const crmPriorityOf = (message: Pick<StoredMessage, 'origin'>): CrmPriority =>
   message.origin === 'campaign' ? 'bulk' : 'people';
 
-function mayHaveWritten(error: unknown): boolean {
+export function mayHaveWritten(error: unknown): boolean {
   return (
     error instanceof AppError &&
     (error.details as { unknownOutcome?: boolean } | undefined)?.unknownOutcome === true

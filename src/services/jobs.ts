@@ -6,6 +6,7 @@ import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
 import { bulkRecordJob, runCrmRecordBatch } from './crm-bulk';
 import { runHighLevelDelivery } from './highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
+import { runCrmRecordChange } from './message-changes';
 import { providerAdapterFor } from './providers';
 import { applyStatusEvent } from './relay-status';
 import { runSendJob } from './send-job';
@@ -31,6 +32,8 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       return runCrmRecordStatus(ctx, job.messageId, attempt);
     case 'crm_record_batch':
       return runCrmRecordBatch(ctx, job, attempt);
+    case 'crm_record_change':
+      return runCrmRecordChange(ctx, job.changeId, attempt);
     case 'campaign_send':
       return runCampaignSend(ctx, job);
     case 'crm_outbound':

@@ -8,6 +8,7 @@ import { AppError } from '../core/errors';
 import type { MessageContent } from '../core/message';
 import { createMediaToken, verifyMediaToken } from '../security/media-link';
 import type { Connection } from '../store/connections';
+import { MessageChangeStore } from '../store/message-changes';
 import { bareProviderAdapter, providerAdapterFor } from './providers';
 
 /** Meta keeps inbound media 30 days: a link outliving it would only ever answer an error. */
@@ -81,6 +82,10 @@ export interface OpenedMedia extends ProviderMedia {
  */
 export async function openMediaLink(ctx: AppContext, token: string): Promise<OpenedMedia> {
   const claims = await verifyMediaToken(requireSecret(ctx.config, 'SESSION_SECRET'), token, ctx.now());
+  // The customer deleted the message: its links die with it, whatever the token's expiry says.
+  if (await new MessageChangeStore(ctx.db).isMediaRevoked(claims.connectionId, claims.mediaId)) {
+    throw new AppError('not_found', 'The customer deleted this message: its media is no longer available');
+  }
   const { connections } = await ctx.secretStores();
   const connection = await connections.get(claims.connectionId);
   const gone = () => new AppError('not_found', 'This media is no longer available');

@@ -9,6 +9,7 @@ import { updateSummary } from '../core/window';
 import type { Connection } from '../store/connections';
 import { windowSummaryOf } from '../store/contacts';
 import { UnreadableItemStore } from '../store/unreadable-items';
+import { applyMessageChange } from './message-changes';
 import { applyStatusEvent, type StatusOutcome } from './relay-status';
 
 export type ConnectionResolver = (event: ProviderEvent) => Promise<Connection | null>;
@@ -96,10 +97,15 @@ export async function ingestEvents(
           result.ignored++;
           break;
         }
-        if (event.kind === 'message_edited')
-          await ctx.messages.applyEdit(message.id, event.content, event.timestamp, ctx.now());
-        else await ctx.messages.applyDeletion(message.id, event.timestamp, ctx.now());
-        result.stored++;
+        // Stored with the change the CRM is owed, in one batch; a duplicate or a change of a deleted message is ignored.
+        const changed = await applyMessageChange(
+          ctx,
+          message,
+          event.kind === 'message_edited' ? { kind: 'edited', content: event.content } : { kind: 'deleted' },
+          event.timestamp,
+        );
+        if (changed) result.stored++;
+        else result.duplicates++;
         break;
       }
       case 'template_status': {

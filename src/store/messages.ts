@@ -1,12 +1,6 @@
 // Messages in both directions. (connection, provider message id) and (connection, CRM message id) are unique,
 // so a duplicate webhook or a duplicate CRM delivery can never create a second row.
-import type {
-  Direction,
-  MessageContent,
-  MessageStatus,
-  ProviderErrorInfo,
-  StatusTimes,
-} from '../core/message';
+import type { Direction, MessageStatus, ProviderErrorInfo, StatusTimes } from '../core/message';
 import { randomId } from '../security/encoding';
 
 import {
@@ -230,21 +224,6 @@ export class MessageStore {
         'UPDATE messages SET crm_write_uncertain_at = COALESCE(crm_write_uncertain_at, ?1) WHERE id = ?2',
       )
       .bind(at, id)
-      .run();
-  }
-
-  async applyEdit(id: string, content: MessageContent, at: number, now: number): Promise<void> {
-    await this.db
-      .prepare('UPDATE messages SET content = ?1, type = ?2, edited_at = ?3, updated_at = ?4 WHERE id = ?5')
-      .bind(JSON.stringify(content), content.type, at, now, id)
-      .run();
-  }
-
-  /** The customer deleted the message: its content is removed from our store (DESIGN.md §3.4). */
-  async applyDeletion(id: string, at: number, now: number): Promise<void> {
-    await this.db
-      .prepare('UPDATE messages SET content = NULL, deleted_at = ?1, updated_at = ?2 WHERE id = ?3')
-      .bind(at, now, id)
       .run();
   }
 

@@ -1,7 +1,7 @@
 // CrmAdapter for HighLevel: WhatsApp messages become SMS-type messages of our custom conversation provider
 // (docs/ConversationProviders.md). Flow per vendors/highlevel.md §2: contact upsert → conversation search or create
 // → POST /conversations/messages/inbound; statuses of HighLevel-originated messages via PUT .../status.
-import type { CrmAdapter, CrmDeliveryResult, CrmMessageRecord } from '../types';
+import type { CrmAdapter, CrmDeliveryResult, CrmMessageChange, CrmMessageRecord } from '../types';
 import { CrmHttpError } from './crm-http-error';
 import {
   addMessageResponseSchema,
@@ -158,5 +158,30 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
     });
   }
 
-  return { crm: 'highlevel', recordMessage, recordStatus };
+  async function recordChange(
+    record: CrmMessageRecord,
+    change: CrmMessageChange,
+  ): Promise<CrmDeliveryResult> {
+    // HighLevel cannot edit or delete a message (conversations.json has no such operation; PUT .../attachments is
+    // for call recordings only), so the thread gets one more message saying what the customer did, written like any
+    // other message of ours (altId = the change id, looked up before a retry where recordMessage does so).
+    const when = new Date(record.occurredAt).toISOString().slice(0, 16).replace('T', ' ');
+    const text =
+      change.kind === 'edited'
+        ? `✏️ Edited their message of ${when} UTC: ${record.text}`
+        : `🗑 Deleted their message of ${when} UTC (its content and attachment were removed).`;
+    return recordMessage({
+      ...record,
+      messageId: change.id,
+      providerMessageId: undefined,
+      crmMessageId: undefined,
+      text,
+      attachments: [],
+      occurredAt: change.occurredAt,
+      origin: record.origin === 'crm' ? 'app' : record.origin,
+      crmWriteUncertainSince: change.crmWriteUncertainSince,
+    });
+  }
+
+  return { crm: 'highlevel', recordMessage, recordStatus, recordChange };
 }

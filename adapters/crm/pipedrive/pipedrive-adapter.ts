@@ -1,7 +1,7 @@
 // CrmAdapter for Pipedrive: every WhatsApp message becomes a note on the person (and the deal it was sent from);
 // status changes rewrite that note. Plus the lookups the sidebar panel needs (DESIGN.md §1, vendors/pipedrive.md §4).
 import { AppError } from '../../../src/core/errors';
-import type { CrmAdapter, CrmDeliveryResult, CrmMessageRecord } from '../types';
+import type { CrmAdapter, CrmDeliveryResult, CrmMessageChange, CrmMessageRecord } from '../types';
 import type { PersonPhone, PersonSearchItem } from './pipedrive-api';
 import type { PipedriveClient } from './pipedrive-client';
 import { findLoggedNote } from './find-logged-note';
@@ -126,6 +126,16 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
       await client.updateNote(toPipedriveId(record.crmMessageId, 'note'), {
         content: renderPipedriveNote(record),
       });
+    },
+
+    async recordChange(record: CrmMessageRecord, _change: CrmMessageChange): Promise<CrmDeliveryResult> {
+      // Pipedrive can edit a note (PUT /v1/notes/{id}): the note is rewritten with the new text, or without the
+      // deleted content, and says when the customer edited or deleted it. Idempotent, so a retry is harmless.
+      if (!record.crmMessageId) return {};
+      await client.updateNote(toPipedriveId(record.crmMessageId, 'note'), {
+        content: renderPipedriveNote(record),
+      });
+      return { crmMessageId: record.crmMessageId };
     },
   };
 }

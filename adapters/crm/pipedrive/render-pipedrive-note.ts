@@ -67,6 +67,9 @@ export function renderPipedriveNote(record: CrmMessageRecord): string {
     parts.push(`<p>📎 ${record.attachments.map(attachmentHtml).join('<br>📎 ')}</p>`);
   }
   const meta = [formatUtc(record.occurredAt)];
+  // A customer's edit or deletion (Meta edit / revoke): the note shows the message as it is now, and says so.
+  if (record.deletedAt !== undefined) meta.push(`🗑 deleted by the customer ${formatUtc(record.deletedAt)}`);
+  else if (record.editedAt !== undefined) meta.push(`✏️ edited ${formatUtc(record.editedAt)}`);
   if (record.senderPhone) {
     meta.push(`${record.direction === 'inbound' ? 'to' : 'from'} ${escapeHtml(record.senderPhone)}`);
   }

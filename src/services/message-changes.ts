@@ -1,0 +1,78 @@
+// A customer's edit or deletion of a stored message (Meta `edit` / `revoke`, legacy `deleted` status; DESIGN.md
+// §3.4) reaches the CRM through the normal CRM job path: stored with the change in one batch, queued, paced by the
+// CRM pacer like every CRM call, retried with the same budget, and written once (a change row is done once; an
+// attempt whose answer was lost is looked up before it is written again).
+import type { AppContext } from '../context';
+import { MessageChangeStore } from '../store/message-changes';
+import type { MessageContent } from '../core/message';
+import type { StoredMessage } from '../store/messages';
+import { crmAdapterFor, failureOutcome, load, mayHaveWritten } from './crm';
+import { crmPacer } from './crm-pacing';
+import type { JobOutcome } from './job-outcome';
+
+/** While the message itself is still on its way to the CRM, the change waits (not a failed attempt). */
+const WAIT_FOR_RECORD_S = 10;
+
+/** Applies the edit (null content: the deletion) and queues the CRM's update. False when nothing changed. */
+export async function applyMessageChange(
+  ctx: AppContext,
+  message: StoredMessage,
+  change: { kind: 'edited'; content: MessageContent } | { kind: 'deleted' },
+  at: number,
+): Promise<boolean> {
+  const store = new MessageChangeStore(ctx.db);
+  const id =
+    change.kind === 'edited'
+      ? await store.recordEdit(message.id, change.content, at, ctx.now())
+      : await store.recordDeletion(message.id, at, ctx.now());
+  if (!id) return false;
+  await ctx.queue.send({ type: 'crm_record_change', changeId: id });
+  return true;
+}
+
+export async function runCrmRecordChange(
+  ctx: AppContext,
+  changeId: string,
+  attempt: number,
+): Promise<JobOutcome> {
+  const store = new MessageChangeStore(ctx.db);
+  const change = await store.get(changeId);
+  if (!change || change.crmSync !== 'pending') return { kind: 'done' };
+  const loaded = await load(ctx, change.messageId);
+  if (!loaded) {
+    // Message gone, or the account uninstalled: there is no CRM record left to amend.
+    await store.finish(change.id, 'done', null, ctx.now());
+    return { kind: 'done' };
+  }
+  const { message } = loaded;
+  if (message.crmSync === 'pending') {
+    // The record job may be writing the old text right now: amend only after it has finished.
+    return { kind: 'retry', delaySeconds: WAIT_FOR_RECORD_S, countsAsAttempt: false };
+  }
+  if (!message.crmMessageId) {
+    // Never recorded (dead letter, no person in Pipedrive): a later record or redrive renders the current content.
+    await store.finish(change.id, 'done', null, ctx.now());
+    return { kind: 'done' };
+  }
+  const startedAt = ctx.now();
+  // A customer's own action: paced on the people lane, like the message it amends.
+  const pacer = crmPacer(ctx, loaded.installation, 'people');
+  try {
+    const adapter = crmAdapterFor(ctx, loaded.installation, loaded.connection, pacer);
+    const result = await adapter.recordChange(loaded.record, {
+      id: change.id,
+      kind: change.kind,
+      occurredAt: change.occurredAt,
+      crmWriteUncertainSince: change.crmWriteUncertainAt ?? undefined,
+    });
+    await store.finish(change.id, 'done', result.crmMessageId ?? null, ctx.now());
+    return { kind: 'done' };
+  } catch (error) {
+    if (mayHaveWritten(error)) await store.markCrmWriteUncertain(change.id, startedAt);
+    const outcome = failureOutcome(error, attempt);
+    if (outcome.kind === 'dead') await store.finish(change.id, 'dead', null, ctx.now());
+    return outcome;
+  } finally {
+    await pacer.settle();
+  }
+}
