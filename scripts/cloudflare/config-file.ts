@@ -2,7 +2,8 @@
 // Bindings are not inherited by wrangler environments (d1_databases, queues, durable_objects, vars), so each section
 // mirrors the top-level ones with its own resource names: database `wabridge-production`, queue
 // `wabridge-jobs-production`, … The top-level (local mode) config is never rewritten.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { unstable_readConfig } from 'wrangler';
 
 export const ENVIRONMENTS = ['staging', 'production'] as const;
@@ -149,3 +150,17 @@ export function withSection(text: string, section: EnvSection): string {
 }
 
 export const readText = (file: string): string => readFileSync(file, 'utf8');
+
+/** Rewrites every environment section from the top level, keeping ids and vars (no Cloudflare call). */
+export function syncSections(configPath: string): boolean {
+  const before = readText(configPath);
+  for (const env of ENVIRONMENTS)
+    writeFileSync(configPath, withSection(readText(configPath), desiredSection(configPath, env)));
+  return readText(configPath) !== before;
+}
+
+// `node --import tsx scripts/cloudflare/config-file.ts`: after a binding was added at the top level of wrangler.toml.
+if (process.argv[1] && path.resolve(process.argv[1]) === import.meta.filename) {
+  const file = path.join(path.resolve(import.meta.dirname, '../..'), 'wrangler.toml');
+  console.log(syncSections(file) ? 'wrangler.toml: environment sections updated' : 'wrangler.toml: in sync');
+}

@@ -5,7 +5,12 @@ import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync,
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PLACEHOLDER_DATABASE_ID, readConfig } from '../../scripts/cloudflare/config-file';
+import {
+  PLACEHOLDER_DATABASE_ID,
+  desiredSection,
+  readConfig,
+  withSection,
+} from '../../scripts/cloudflare/config-file';
 import { DeployStopped, runDeploy } from '../../scripts/cloudflare/deploy';
 import { readSecretsFile } from '../../scripts/cloudflare/secrets-file';
 import { GENERATED_SECRETS, runSetup } from '../../scripts/cloudflare/setup';
@@ -32,6 +37,16 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const ORIGIN = 'https://wa-staging.example.org';
+
+/** The top level's queues (producers, consumers, dead-letter queues), renamed for `env`: read here on its own. */
+function topLevelQueues(env: string): string[] {
+  const top = readConfig(path.join(REPO_ROOT, 'wrangler.toml'));
+  const names = [
+    ...top.queues.producers!.map((p) => p.queue),
+    ...top.queues.consumers!.flatMap((c) => [c.queue, ...(c.dead_letter_queue ? [c.dead_letter_queue] : [])]),
+  ];
+  return [...new Set(names)].map((name) => `${name}-${env}`);
+}
 const outsideSection = (text: string, env: string) =>
   text.replace(new RegExp(`# >>> env\\.${env}[\\s\\S]*# <<< env\\.${env}`), '');
 
@@ -52,12 +67,13 @@ describe('setup:cloudflare', () => {
       'd1 create wabridge-staging',
       'd1 list --json',
       'queues list',
-      'queues create wabridge-jobs-staging',
-      'queues create wabridge-crm-staging',
-      'queues create wabridge-dlq-staging',
+      ...topLevelQueues('staging').map((q) => `queues create ${q}`),
       'secret list --env staging --format json',
       'secret bulk --env staging',
     ]);
+    expect(topLevelQueues('staging')).toEqual(
+      expect.arrayContaining(['wabridge-jobs-staging', 'wabridge-crm-staging', 'wabridge-dlq-staging']),
+    );
     expect(wrangler.calls.at(-1)!.inputKeys).toEqual(Object.keys(GENERATED_SECRETS));
     expect(wrangler.databases).toEqual([{ uuid: expect.any(String), name: 'wabridge-staging' }]);
 
@@ -70,15 +86,21 @@ describe('setup:cloudflare', () => {
       database_name: 'wabridge-staging',
       database_id: wrangler.databases[0]!.uuid,
     });
-    expect(staging.queues.producers!.map((p) => p.queue)).toEqual([
-      'wabridge-jobs-staging',
-      'wabridge-crm-staging',
-    ]);
-    expect(staging.queues.consumers!.map((c) => [c.queue, c.dead_letter_queue])).toEqual([
-      ['wabridge-jobs-staging', 'wabridge-dlq-staging'],
-      ['wabridge-crm-staging', 'wabridge-dlq-staging'],
-      ['wabridge-dlq-staging', undefined],
-    ]);
+    const top = readConfig(path.join(REPO_ROOT, 'wrangler.toml'));
+    expect(staging.queues.producers).toEqual(
+      top.queues.producers!.map((p) => ({ ...p, queue: `${p.queue}-staging` })),
+    );
+    expect(staging.queues.consumers).toEqual(
+      top.queues.consumers!.map((c) => ({
+        ...c,
+        queue: `${c.queue}-staging`,
+        ...(c.dead_letter_queue ? { dead_letter_queue: `${c.dead_letter_queue}-staging` } : {}),
+      })),
+    );
+    expect(
+      staging.queues.consumers!.find((c) => c.queue === 'wabridge-jobs-staging')!.dead_letter_queue,
+    ).toBe('wabridge-dlq-staging');
+    expect(staging.durable_objects.bindings).toEqual(top.durable_objects.bindings);
     expect(staging.vars.APP_BASE_URL).toBe(ORIGIN);
     expect(readConfig(configPath).d1_databases[0]!.database_id).toBe(PLACEHOLDER_DATABASE_ID);
 
@@ -127,10 +149,11 @@ describe('setup:cloudflare', () => {
     wrangler.databases.push({ uuid: '11111111-2222-4333-8444-555555555555', name: 'wabridge-staging' });
     wrangler.queues.push('wabridge-dlq-staging');
     await runSetup({ wrangler, env: 'staging', configPath, secretsFile, log });
-    expect(wrangler.commands().filter((c) => c.includes('create'))).toEqual([
-      'queues create wabridge-jobs-staging',
-      'queues create wabridge-crm-staging',
-    ]);
+    expect(wrangler.commands().filter((c) => c.includes('create'))).toEqual(
+      topLevelQueues('staging')
+        .filter((q) => q !== 'wabridge-dlq-staging')
+        .map((q) => `queues create ${q}`),
+    );
     expect(readConfig(configPath, 'staging').d1_databases[0]!.database_id).toBe(
       '11111111-2222-4333-8444-555555555555',
     );
@@ -156,15 +179,22 @@ describe('setup:cloudflare', () => {
     expect(readSecretsFile(secretsFile)).toEqual({});
     expect(result.changes).toEqual([
       'create D1 database wabridge-production: wrangler d1 create wabridge-production',
-      'create queue wabridge-jobs-production: wrangler queues create wabridge-jobs-production',
-      'create queue wabridge-crm-production: wrangler queues create wabridge-crm-production',
-      'create queue wabridge-dlq-production: wrangler queues create wabridge-dlq-production',
+      ...topLevelQueues('production').map((q) => `create queue ${q}: wrangler queues create ${q}`),
       'generate ENCRYPTION_KEY, SESSION_SECRET, OPERATOR_TOKEN, META_VERIFY_TOKEN: wrangler secret bulk --env production (values on stdin)',
     ]);
     expect(lines[0]).toContain('plan (dry run');
     expect(lines).toContain(
       'would create D1 database wabridge-production: wrangler d1 create wabridge-production',
     );
+  });
+});
+
+describe('wrangler.toml', () => {
+  it('has [env.staging] and [env.production] in sync with the top-level bindings', () => {
+    // After adding a binding at the top level: node --import tsx scripts/cloudflare/config-file.ts
+    const text = readFileSync(path.join(REPO_ROOT, 'wrangler.toml'), 'utf8');
+    for (const env of ['staging', 'production'] as const)
+      expect(withSection(text, desiredSection(path.join(REPO_ROOT, 'wrangler.toml'), env))).toBe(text);
   });
 });
 
