@@ -99,9 +99,10 @@ export class CampaignStore {
     const id = randomId('cmp');
     const insertCampaign = this.db
       .prepare(
+        // A campaign created `running` starts now: no transition to running will set started_at later.
         `INSERT INTO campaigns (id, installation_id, connection_id, template_id, name, status, start_at, over_tier_policy,
-           preflight, header_media_url, generation, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11)`,
+           preflight, header_media_url, generation, created_at, updated_at, started_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11, CASE WHEN ?6 = 'running' THEN ?11 END)`,
       )
       .bind(
         id,

@@ -333,8 +333,10 @@ describe('running a campaign', () => {
   it('after a throughput 429 the slice holds its remaining sends until Retry-After, slots reserved before included', async () => {
     const templateId = await approvedTemplate();
     // 200 recipients: past the bucket's first second (80 sends), every worker waits for a reserved slot.
+    const startedAt = h.t.clock.now();
     const { json } = await create({ templateId, csv: csv(phones(200, 3000).map((p) => `${p},A,B`)) });
     const id = json.campaign.id as string;
+    expect(json.campaign.startedAt).toBe(startedAt);
     const sendTimes: number[] = [];
     let limitedAt: number | undefined;
     h.sims.meta.faults.add({
@@ -370,5 +372,8 @@ describe('running a campaign', () => {
     expect(Math.max(...h.sims.meta.state.sentCountByRecipient.values())).toBe(1);
     const final = (await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any;
     expect(final.campaign.status).toBe('completed');
+    // A campaign that started at once has its start time (#17 item 11), before its end.
+    expect(final.campaign.startedAt).toBe(startedAt);
+    expect(final.campaign.finishedAt).toBeGreaterThan(startedAt);
   });
 });
