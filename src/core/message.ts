@@ -81,7 +81,19 @@ export type MessageContent =
       renderedText?: string;
     }
   | { type: 'reaction'; emoji: string; targetProviderMessageId: string }
+  /** A customer's cart sent from the business's catalog (inbound only). */
+  | { type: 'order'; catalogId?: string; items: OrderItem[]; note?: string }
+  /** A notice WhatsApp writes into the chat (e.g. the customer changed number); `event` is the vendor's kind. */
+  | { type: 'system'; event: string; body: string }
   | { type: 'unsupported'; vendorType: string; description: string };
+
+export interface OrderItem {
+  productId: string;
+  quantity: number;
+  /** Unit price, when the catalog gave one. */
+  itemPrice?: number;
+  currency?: string;
+}
 
 export type MessageType = MessageContent['type'];
 

@@ -7,6 +7,22 @@ describe('describeContent (DESIGN §3.4: nothing reaches the CRM as raw JSON)', 
   it.each<[string, MessageContent, string]>([
     ['text', { type: 'text', text: 'Ciao, a che ora aprite?' }, 'Ciao, a che ora aprite?'],
     [
+      'order in two currencies (no total)',
+      {
+        type: 'order',
+        items: [
+          { productId: 'a', quantity: 1, itemPrice: 2.5, currency: 'EUR' },
+          { productId: 'b', quantity: 2, itemPrice: 3, currency: 'USD' },
+        ],
+      },
+      '🛒 Order of 2 items: 1 × a at 2.5 EUR, 2 × b at 3 USD',
+    ],
+    [
+      'system notice',
+      { type: 'system', event: 'user_changed_number', body: 'User A changed from 1 to 2' },
+      'ℹ️ User A changed from 1 to 2',
+    ],
+    [
       'image with caption',
       { type: 'media', mediaType: 'image', caption: 'Il pacco', url: 'https://cdn.example/p.jpg' },
       '📷 Image: Il pacco — https://cdn.example/p.jpg',

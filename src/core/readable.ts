@@ -56,6 +56,29 @@ function describeValue(value: unknown): string {
   return String(value);
 }
 
+function money(amount: number, currency: string | undefined): string {
+  const rounded = Math.round(amount * 100) / 100;
+  return currency ? `${rounded} ${currency}` : String(rounded);
+}
+
+/** "🛒 Order: 2 × di9ozbzfi4 at 30 USD, 1 × nqryix03ez at 25 USD — total 85 USD — “note”". */
+function describeOrder(order: Extract<MessageContent, { type: 'order' }>): string {
+  const lines = order.items.map(
+    (i) =>
+      `${i.quantity} × ${i.productId}${i.itemPrice !== undefined ? ` at ${money(i.itemPrice, i.currency)}` : ''}`,
+  );
+  const currencies = new Set(order.items.map((i) => i.currency));
+  const priced = order.items.every((i) => i.itemPrice !== undefined) && currencies.size === 1;
+  const total = priced
+    ? `total ${money(
+        order.items.reduce((sum, i) => sum + i.itemPrice! * i.quantity, 0),
+        order.items[0]?.currency,
+      )}`
+    : undefined;
+  const head = `🛒 Order of ${order.items.length} item${order.items.length === 1 ? '' : 's'}`;
+  return withParts(head, [lines.join(', '), total, order.note ? quote(order.note, 200) : undefined]);
+}
+
 function withParts(head: string, parts: (string | undefined)[]): string {
   const rest = parts.filter((p): p is string => !!p && p.trim() !== '');
   return rest.length > 0 ? `${head}: ${rest.join(' — ')}` : head;
@@ -105,6 +128,10 @@ export function describeContent(content: MessageContent, opts: DescribeOptions =
       if (content.emoji === '')
         return `Removed a reaction${opts.reactedToText ? ` from ${quote(opts.reactedToText)}` : ''}`;
       return `Reacted ${content.emoji} to ${opts.reactedToText ? quote(opts.reactedToText) : 'a message'}`;
+    case 'order':
+      return describeOrder(content);
+    case 'system':
+      return `ℹ️ ${content.body}`;
     case 'unsupported':
       return `Unsupported message (${content.vendorType}): ${content.description}`;
     default: {

@@ -80,7 +80,12 @@ function conversationPart(message: OutboundMessage): CmConversationPart {
     case 'reaction':
       throw new ProviderError('rejected', 'CM.com Business Messaging has no API to send WhatsApp reactions');
     case 'reply':
-      throw new ProviderError('rejected', 'A customer reply cannot be sent as an outbound message');
+    case 'order':
+    case 'system':
+      throw new ProviderError(
+        'rejected',
+        `A customer's ${content.type} cannot be sent as an outbound message`,
+      );
     case 'unsupported':
       throw new ProviderError('rejected', `Cannot send unsupported content (${content.vendorType})`);
     default:
@@ -112,6 +117,10 @@ export function fallbackText(content: MessageContent): string {
       return content.emoji;
     case 'reply':
       return content.title;
+    case 'order':
+      return `Order of ${content.items.length} item(s)`;
+    case 'system':
+      return content.body;
     case 'unsupported':
       return content.description;
     default:

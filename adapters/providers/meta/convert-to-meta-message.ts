@@ -201,6 +201,8 @@ function contentBody(message: OutboundMessage): Json {
     case 'template':
       return { type: 'template', template: templateBody(message, content) };
     case 'reply':
+    case 'order':
+    case 'system':
     case 'unsupported':
       throw invalid(`A ${content.type} message cannot be sent through WhatsApp`);
   }

@@ -75,13 +75,23 @@ function mapInteractive(interactive: Loose | undefined): MessageContent {
   return unsupported(`interactive.${kind}`, `Interactive reply of type “${kind}” that this app cannot show`);
 }
 
-function describeOrder(order: Loose | undefined): string {
-  const items = Array.isArray(order?.product_items) ? order.product_items.map((i) => obj(i) ?? {}) : [];
-  const lines = items.map((i) => `${str(i.product_retailer_id) ?? '?'} × ${num(i.quantity) ?? 1}`);
-  const currency = str(items[0]?.currency) ?? '';
-  const total = items.reduce((sum, i) => sum + (num(i.item_price) ?? 0) * (num(i.quantity) ?? 1), 0);
-  const note = str(order?.text) ? ` — “${str(order?.text)}”` : '';
-  return `Order of ${items.length} item(s): ${lines.join(', ')}; total ${total} ${currency}`.trim() + note;
+/** Order message (Meta webhook reference, messages/order): the cart the customer sent from the catalog. */
+function mapOrder(order: Loose | undefined): MessageContent {
+  const items = (Array.isArray(order?.product_items) ? order.product_items : []).map((raw) => {
+    const i = obj(raw) ?? {};
+    return defined({
+      productId: str(i.product_retailer_id) ?? '?',
+      quantity: num(i.quantity) ?? 1,
+      itemPrice: num(i.item_price),
+      currency: str(i.currency),
+    });
+  });
+  return defined({
+    type: 'order' as const,
+    catalogId: str(order?.catalog_id),
+    items,
+    note: str(order?.text) || undefined,
+  });
 }
 
 function describeErrors(message: MetaInboundMessage): string | undefined {
@@ -141,9 +151,10 @@ export function mapMetaInboundContent(message: MetaInboundMessage): MessageConte
       targetProviderMessageId: str(payload.message_id) ?? '',
     };
   }
-  if (type === 'order') return unsupported('order', describeOrder(payload));
+  if (type === 'order') return mapOrder(payload);
   if (type === 'system') {
-    return unsupported('system', str(payload?.body) ?? 'The customer’s WhatsApp account changed');
+    const event = str(payload?.type) ?? 'system';
+    return { type: 'system', event, body: str(payload?.body) ?? 'The customer’s WhatsApp account changed' };
   }
   if (type === 'request_welcome')
     return unsupported('request_welcome', 'The customer opened the chat for the first time');

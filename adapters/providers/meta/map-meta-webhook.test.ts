@@ -114,9 +114,12 @@ describe('parseMetaWebhook: inbound messages', () => {
       'Message type is currently not supported',
     );
     expect(contents['Order Message']![0]).toEqual({
-      type: 'unsupported',
-      vendorType: 'order',
-      description: 'Order of 2 item(s): di9ozbzfi4 × 2, nqryix03ez × 1; total 85 USD',
+      type: 'order',
+      catalogId: '194836987003835',
+      items: [
+        { productId: 'di9ozbzfi4', quantity: 2, itemPrice: 30, currency: 'USD' },
+        { productId: 'nqryix03ez', quantity: 1, itemPrice: 25, currency: 'USD' },
+      ],
     });
     // user_changed_number re-keys the customer (issue 11): its own event, not a message content.
     expect(contents['System Message']).toEqual(['customer_changed']);

@@ -23,6 +23,8 @@ const UNSUPPORTED: Record<string, string> = {
   reaction: "Twilio's Messages API cannot send WhatsApp reactions.",
   contacts: "Twilio's Messages API cannot send WhatsApp contact cards; send the details as text instead.",
   reply: 'A reply to buttons or lists is something the customer sends, not the business.',
+  order: 'An order is something the customer sends, not the business.',
+  system: 'A WhatsApp system notice cannot be sent.',
   unsupported: 'This message type cannot be sent.',
 };
 
