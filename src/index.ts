@@ -5,6 +5,7 @@ import { AppContext } from './context';
 import type { Env } from './env';
 import { jobSchema, priorAttemptsOf, type Job } from './platform/queue';
 import { deadLetter, runJob } from './services/jobs';
+import { resumeStrandedChanges } from './services/message-changes';
 import { purgeStaleOAuthStates } from './services/oauth-states';
 import { syncStaleConnections } from './services/template-sync';
 
@@ -76,5 +77,6 @@ export default {
   async scheduled(_controller: ScheduledController, env: Env, executionCtx: ExecutionContext): Promise<void> {
     executionCtx.waitUntil(syncStaleConnections(new AppContext(platformFromEnv(env))));
     executionCtx.waitUntil(purgeStaleOAuthStates(new AppContext(platformFromEnv(env))));
+    executionCtx.waitUntil(resumeStrandedChanges(new AppContext(platformFromEnv(env))));
   },
 } satisfies ExportedHandler<Env>;

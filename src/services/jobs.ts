@@ -6,7 +6,7 @@ import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
 import { bulkRecordJob, runCrmRecordBatch } from './crm-bulk';
 import { runHighLevelDelivery } from './highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
-import { runCrmRecordChange } from './message-changes';
+import { markChangeDead, runCrmRecordChange } from './message-changes';
 import { providerAdapterFor } from './providers';
 import { applyStatusEvent } from './relay-status';
 import { runSendJob } from './send-job';
@@ -85,6 +85,7 @@ export async function deadLetter(ctx: AppContext, job: Job, reason: string, atte
       if (job.type.startsWith('crm_')) await ctx.messages.setCrmSync(message.id, 'dead', null, ctx.now());
     }
   } else if ('installationId' in job) installationId = job.installationId;
+  else if (job.type === 'crm_record_change') installationId = await markChangeDead(ctx, job.changeId);
   await ctx.events.addDeadLetter(installationId, job.type, job, reason, attempts, ctx.now());
   console.error(JSON.stringify({ level: 'error', msg: 'job dead-lettered', type: job.type, reason }));
 }

@@ -12,6 +12,11 @@ import type { JobOutcome } from './job-outcome';
 
 /** While the message itself is still on its way to the CRM, the change waits (not a failed attempt). */
 const WAIT_FOR_RECORD_S = 10;
+/**
+ * A pending change whose job has not run for this long has none (retries back off at most 5 minutes, pacing
+ * waits are shorter): the sweep enqueues it again.
+ */
+export const CHANGE_STRANDED_AFTER_MS = 60 * 60_000;
 
 /** Applies the edit (null content: the deletion) and queues the CRM's update. False when nothing changed. */
 export async function applyMessageChange(
@@ -38,6 +43,7 @@ export async function runCrmRecordChange(
   const store = new MessageChangeStore(ctx.db);
   const change = await store.get(changeId);
   if (!change || change.crmSync !== 'pending') return { kind: 'done' };
+  await store.touch(change.id, ctx.now());
   const loaded = await load(ctx, change.messageId);
   if (!loaded) {
     // Message gone, or the account uninstalled: there is no CRM record left to amend.
@@ -75,4 +81,24 @@ export async function runCrmRecordChange(
   } finally {
     await pacer.settle();
   }
+}
+
+/** Cron: re-enqueues changes whose job was lost (nothing stored is ever stranded); returns how many. */
+export async function resumeStrandedChanges(ctx: AppContext, limit = 200): Promise<number> {
+  const now = ctx.now();
+  const ids = await new MessageChangeStore(ctx.db).claimStranded(now - CHANGE_STRANDED_AFTER_MS, now, limit);
+  if (ids.length) await ctx.queue.sendBatch(ids.map((changeId) => ({ type: 'crm_record_change', changeId })));
+  return ids.length;
+}
+
+/** A change job dead-lettered by the queue itself: the row stops being owed (no sweep revives it); its installation. */
+export async function markChangeDead(ctx: AppContext, changeId: string): Promise<string | null> {
+  const store = new MessageChangeStore(ctx.db);
+  const change = await store.get(changeId);
+  if (!change) return null;
+  if (change.crmSync === 'pending') await store.finish(change.id, 'dead', null, ctx.now());
+  const message = await ctx.messages.get(change.messageId);
+  const { connections } = await ctx.secretStores();
+  const connection = message ? await connections.get(message.connectionId) : null;
+  return connection?.installationId ?? null;
 }

@@ -125,13 +125,23 @@ export class MessageChangeStore {
       .run();
   }
 
-  /** Changes still owed to the CRM, oldest first (for a sweep re-enqueueing what a crash left behind). */
-  async listPending(createdBefore: number, limit: number): Promise<string[]> {
+  /** Every run of the change's job touches it: a pending change left untouched for long has no job any more. */
+  async touch(id: string, now: number): Promise<void> {
+    await this.db.prepare('UPDATE message_changes SET updated_at = ?1 WHERE id = ?2').bind(now, id).run();
+  }
+
+  /**
+   * Claims changes still owed to the CRM whose job has not run since `untouchedSince` (a crash between the batch
+   * and the enqueue, a queue message lost): touched as they are claimed, so the next sweep leaves them alone.
+   */
+  async claimStranded(untouchedSince: number, now: number, limit: number): Promise<string[]> {
     const { results } = await this.db
       .prepare(
-        "SELECT id FROM message_changes WHERE crm_sync = 'pending' AND created_at < ? ORDER BY created_at LIMIT ?",
+        `UPDATE message_changes SET updated_at = ?1 WHERE id IN (
+           SELECT id FROM message_changes WHERE crm_sync = 'pending' AND updated_at < ?2 ORDER BY created_at LIMIT ?3)
+         RETURNING id`,
       )
-      .bind(createdBefore, limit)
+      .bind(now, untouchedSince, limit)
       .all<{ id: string }>();
     return results.map((r) => r.id);
   }

@@ -2,6 +2,7 @@
 // deletion removes the content from our store and the note, says so, and kills the document's /media link — through
 // the queued, paced, retried CRM job path, once.
 import { describe, expect, it } from 'vitest';
+import { CHANGE_STRANDED_AFTER_MS, resumeStrandedChanges } from '../../src/services/message-changes';
 import { metaInbound, metaMessagesWebhook } from '../mocks/meta';
 import {
   adminSession,
@@ -130,5 +131,26 @@ describe('Customer edits and deletions reach Pipedrive', () => {
     await w.drain();
     expect(await row(w, 'SELECT COUNT(*) AS n FROM message_changes')).toEqual({ n: 1 });
     expect(pd.state.notes.get(note!.id)!.content).toBe(after);
+  });
+
+  it('a change whose queue message was lost (crash after the batch) is found by the sweep and written once', async () => {
+    const w = world.get();
+    const pd = w.sims.pipedrive;
+    const person = await setUp(w);
+    await post(w, [metaInbound.text(base(w, 'wamid.ORIG3'), 'Call me at noon')]);
+    await w.drain();
+    await post(w, [metaInbound.edit(base(w), 'wamid.ORIG3', 'Call me at one')]);
+    // The Worker died between the D1 batch and queue.send: the job never arrives.
+    w.t.queue.pending.splice(0);
+    expect(await resumeStrandedChanges(w.ctx)).toBe(0); // too fresh: its job may still be on its way
+    w.t.clock.advance(CHANGE_STRANDED_AFTER_MS + 1);
+    expect(await resumeStrandedChanges(w.ctx)).toBe(1);
+    expect(await resumeStrandedChanges(w.ctx)).toBe(0); // claimed: the next sweep leaves it to its job
+    await w.drain();
+    const [note] = pd.state.notesFor({ personId: person.id });
+    expect(note!.content).toContain('Call me at one');
+    expect(await row(w, 'SELECT crm_sync FROM message_changes')).toEqual({ crm_sync: 'done' });
+    w.t.clock.advance(2 * CHANGE_STRANDED_AFTER_MS);
+    expect(await resumeStrandedChanges(w.ctx)).toBe(0);
   });
 });

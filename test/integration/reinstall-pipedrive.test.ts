@@ -224,4 +224,31 @@ describe('Pipedrive reinstall: what was in flight', () => {
     expect(await count(w, 'messages WHERE connection_id = ?', number.connectionId)).toBe(1);
     expect(await count(w, 'messages WHERE connection_id = ?', String(fresh.id))).toBe(0);
   });
+
+  it('a reconnect the provider refuses changes nothing: the number, its thread and its row stay as they were', async () => {
+    const w = world.get();
+    await installPipedrive(w);
+    const admin = await adminSession(w);
+    const number = await connectProvider(w, admin, 'twilio');
+    await customerWrites(w, number, CUSTOMER, 'Hello');
+    await w.drain();
+    expect((await uninstall(w)).status).toBe(200);
+    await installPipedrive(w);
+    const admin2 = await adminSession(w);
+    const before = await row(w, 'SELECT * FROM connections');
+    const refused = await w.call('POST', '/api/connections', {
+      token: admin2,
+      body: {
+        label: 'typo',
+        senderPhone: SENDER.twilio,
+        provider: 'twilio',
+        credentials: { accountSid: DEFAULT_ACCOUNT_SID, authToken: 'f'.repeat(32), from: SENDER.twilio },
+      },
+    });
+    expect(refused.status).toBe(400);
+    expect(await row(w, 'SELECT * FROM connections')).toEqual(before);
+    expect(await count(w, 'messages WHERE connection_id = ?', number.connectionId)).toBe(1);
+    expect((await reconnect(w, admin2, 'twilio')).status).toBe(201);
+    expect(await count(w, 'connections')).toBe(1);
+  });
 });
