@@ -235,14 +235,23 @@ export function mediaTypeOf(url: string): MediaType {
   return MEDIA_BY_EXTENSION.find(([re]) => re.test(path))?.[1] ?? 'document';
 }
 
+/** The URL's file name, decoded; a broken escape (`%ZZ`) is kept as written rather than failing the job. */
+function lastSegment(url: string): string {
+  const segment = url.split(/[?#]/)[0]!.split('/').pop() ?? '';
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Text only → one text message; attachments → one media message each, the text as the first one's caption. */
 function contentsOf(delivery: StoredDelivery): MessageContent[] {
   const { text, attachments } = delivery.payload;
   if (attachments.length === 0) return [{ type: 'text', text }];
   return attachments.map((url, i) => {
     const mediaType = mediaTypeOf(url);
-    const filename =
-      mediaType === 'document' ? decodeURIComponent(url.split(/[?#]/)[0]!.split('/').pop() ?? '') : '';
+    const filename = mediaType === 'document' ? lastSegment(url) : '';
     return {
       type: 'media',
       mediaType,

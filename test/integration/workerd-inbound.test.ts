@@ -1,6 +1,7 @@
 // The runtime that ships is the runtime tested (issue 17): the shared inbound suites — authentication, malformed
 // input, fuzz — against the Worker in workerd (local mode: wrangler's dev engine on loopback, started once for
 // the whole file), exactly as they run against the app in Node.
+import { fuzzSuite } from '../targets/suites/fuzz';
 import { inboundSecuritySuite } from '../targets/suites/inbound-security';
 import { malformedInputSuite } from '../targets/suites/malformed-input';
 import { useTarget } from '../targets/use-target';
@@ -8,3 +9,5 @@ import { useTarget } from '../targets/use-target';
 const target = useTarget('workerd');
 inboundSecuritySuite(target);
 malformedInputSuite(target);
+// Last: a signed odd body may legitimately change the demo (e.g. an INSTALL event that stays valid).
+fuzzSuite(target);
