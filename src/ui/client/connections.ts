@@ -70,6 +70,15 @@ export function renderConnections(connections: AdminConnection[]): void {
         'article',
         { class: 'card', 'data-connection': c.id },
         h('h3', {}, `${c.label} · ${PROVIDER_NAMES[c.provider]} · ${c.senderPhone}`),
+        // After an uninstall the number stays with its history but without credentials (they are never kept).
+        c.status === 'disabled'
+          ? h(
+              'p',
+              { class: 'hint', 'data-tone': 'error' },
+              'Disabled: nothing can be sent from this number. Add it again below with its credentials to ' +
+                'reconnect it; its conversations, templates and campaigns are kept.',
+            )
+          : null,
         c.webhookNote ? h('p', { class: 'hint' }, c.webhookNote) : null,
         c.webhookUrl && !c.webhookNote
           ? copyField(`conn-${i}-webhook`, 'Webhook URL (paste in the provider console)', c.webhookUrl)
