@@ -16,7 +16,14 @@ import {
   type EnvSection,
 } from './config-file';
 import { readSecretsFile, secretsFilePath, writeSecretsFile } from './secrets-file';
-import { REPO_ROOT, localWrangler, parseJsonOutput, wranglerOk, type Wrangler } from './wrangler';
+import {
+  REPO_ROOT,
+  WranglerError,
+  localWrangler,
+  parseJsonOutput,
+  wranglerOk,
+  type Wrangler,
+} from './wrangler';
 
 /** Secrets setup generates when missing: random values no vendor hands out. */
 export const GENERATED_SECRETS: Record<string, () => string> = {
@@ -55,23 +62,13 @@ export async function listSecretNames(wrangler: Wrangler, env: DeployEnv): Promi
   return parseJsonOutput<{ name: string }[]>(result.stdout).map((s) => s.name);
 }
 
-/** Queue names in `wrangler queues list` (a table: │ id │ name │ …). */
-export function parseQueueTable(stdout: string): string[] {
-  const rows = stdout
-    .split('\n')
-    .filter((line) => line.includes('│'))
-    .map((line) =>
-      line
-        .split('│')
-        .slice(1, -1)
-        .map((cell) => cell.trim()),
-    );
-  const nameColumn = rows[0]?.indexOf('name') ?? -1;
-  if (nameColumn < 0) return [];
-  return rows
-    .slice(1)
-    .map((row) => row[nameColumn]!)
-    .filter(Boolean);
+/** `wrangler queues info <name>`: exit 0 printing "Queue Name: <name>", or "does not exist". */
+export async function queueExists(wrangler: Wrangler, name: string): Promise<boolean> {
+  const args = ['queues', 'info', name];
+  const result = await wrangler.run(args);
+  if (result.code === 0) return new RegExp(`^Queue Name: ${name}$`, 'm').test(result.stdout);
+  if (/does not exist/i.test(result.stderr + result.stdout)) return false;
+  throw new WranglerError(args, result);
 }
 
 export async function runSetup(options: SetupOptions): Promise<SetupResult> {
@@ -106,12 +103,17 @@ export async function runSetup(options: SetupOptions): Promise<SetupResult> {
     if (found) db.database_id = found.uuid;
   }
 
-  // Queues (producers, consumers, dead-letter queue): found by name, else created.
-  const existingQueues = new Set(parseQueueTable(await wranglerOk(wrangler, ['queues', 'list'])));
+  // Queues (producers, consumers, dead-letter queue): looked up by name (`queues list` shows only its first page),
+  // else created.
   for (const queue of queueNames(section)) {
-    if (existingQueues.has(queue)) continue;
+    if (await queueExists(wrangler, queue)) continue;
     plan(`create queue ${queue}: wrangler queues create ${queue}`);
-    if (!dryRun) await wranglerOk(wrangler, ['queues', 'create', queue]);
+    if (!dryRun) {
+      const created = await wrangler.run(['queues', 'create', queue]);
+      // Taken meanwhile (or hidden from the lookup): it exists, which is all setup needs.
+      if (created.code !== 0 && !/already taken|11009/i.test(created.stderr + created.stdout))
+        await wranglerOk(wrangler, ['queues', 'create', queue]);
+    }
   }
 
   // wrangler.toml: only the [env.<env>] section between setup's markers.

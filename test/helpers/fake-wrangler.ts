@@ -1,6 +1,6 @@
 // A recorded fake of the wrangler CLI for the Cloudflare scripts (scripts/cloudflare/wrangler.ts): an in-memory
 // account (D1 databases, queues, Workers with their secrets) answering the commands the scripts run, with the
-// output shapes of wrangler 4.86 (`d1 list --json`, the `queues list` table, `secret list` JSON, the "Worker not
+// output shapes of wrangler 4.86 (`d1 list --json`, `queues info`, `secret list` JSON, the "Worker not
 // found" error). Every call is recorded; an unknown command fails the test instead of guessing.
 import type { Wrangler, WranglerCall, WranglerResult } from '../../scripts/cloudflare/wrangler';
 
@@ -61,15 +61,14 @@ export class FakeWrangler implements Wrangler {
           `✅ Successfully created DB '${name}'\n\n[[d1_databases]]\nbinding = "DB"\ndatabase_name = "${name}"\ndatabase_id = "${uuid}"\n`,
         );
       }
-      case 'queues list': {
-        const rows = this.queues.map((name, i) => `│ q${i} │ ${name} │ 2026-12-04 │ 2026-12-04 │ 0 │ 0 │`);
+      case 'queues info': {
+        const name = args[2]!;
+        if (!this.queues.includes(name))
+          return fail(
+            `✘ [ERROR] Queue "${name}" does not exist. To create it, run: wrangler queues create ${name}`,
+          );
         return ok(
-          [
-            '┌────┬──────┐',
-            '│ id │ name │ created_on │ modified_on │ producers │ consumers │',
-            ...rows,
-            '└',
-          ].join('\n'),
+          `Queue Name: ${name}\nQueue ID: q${this.queues.indexOf(name)}\nCreated On: 2026-12-04T20:00:00Z`,
         );
       }
       case 'queues create': {

@@ -66,8 +66,7 @@ describe('setup:cloudflare', () => {
       'd1 list --json',
       'd1 create wabridge-staging',
       'd1 list --json',
-      'queues list',
-      ...topLevelQueues('staging').map((q) => `queues create ${q}`),
+      ...topLevelQueues('staging').flatMap((q) => [`queues info ${q}`, `queues create ${q}`]),
       'secret list --env staging --format json',
       'secret bulk --env staging',
     ]);
@@ -135,7 +134,7 @@ describe('setup:cloudflare', () => {
     const second = await runSetup({ wrangler, env: 'staging', configPath, secretsFile, log });
     expect(wrangler.commands().slice(before)).toEqual([
       'd1 list --json',
-      'queues list',
+      ...topLevelQueues('staging').map((q) => `queues info ${q}`),
       'secret list --env staging --format json',
     ]);
     expect(second.changes).toEqual([]);
@@ -172,7 +171,7 @@ describe('setup:cloudflare', () => {
     });
     expect(wrangler.commands()).toEqual([
       'd1 list --json',
-      'queues list',
+      ...topLevelQueues('production').map((q) => `queues info ${q}`),
       'secret list --env production --format json',
     ]);
     expect(readFileSync(configPath, 'utf8')).toBe(original);
