@@ -18,7 +18,7 @@ export interface Fault {
   /**
    * "Store then fail": the real handler runs first (its effects stay), then this fault answers instead — the
    * vendor did the work but the answer was lost (5xx, `delayMs` past the client's timeout, `networkError`).
-   * Only simulators that call `take(request, 'after')` honour it (Pipedrive).
+   * Only simulators that call `take(request, 'after')` honour it (Pipedrive; HighLevel's POST messages/inbound).
    */
   afterHandler?: boolean;
 }

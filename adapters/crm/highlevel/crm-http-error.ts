@@ -24,6 +24,8 @@ export interface CrmHttpErrorInfo {
   /** Which call failed, e.g. `POST /conversations/messages/inbound`. */
   operation?: string;
   retryAfterMs?: number;
+  /** A write whose answer was lost (5xx, 408, timeout, dropped connection): HighLevel may have stored it. */
+  unknownOutcome?: boolean;
   /** HighLevel's own message (`message` of its error DTOs, or OAuth `error_description`). */
   vendorMessage?: string;
   /** OAuth `error` code, when the token endpoint answered one. */

@@ -5,6 +5,7 @@ import type { CrmAdapter, CrmDeliveryResult, CrmMessageChange, CrmMessageRecord 
 import { CrmHttpError } from './crm-http-error';
 import {
   addMessageResponseSchema,
+  conversationMessagesResponseSchema,
   createConversationResponseSchema,
   searchConversationsResponseSchema,
   updateMessageStatusResponseSchema,
@@ -13,6 +14,11 @@ import {
 import type { AddMessageRequest, UpsertContactRequest } from './highlevel-api';
 import type { HighLevelClient } from './highlevel-client';
 import { buildStatusUpdate } from './map-highlevel-status';
+
+/** Newest messages of the conversation read when looking for a write whose answer was lost. */
+const LOOKUP_LIMIT = 50;
+/** HighLevel's clock against ours, when it dates a message itself. */
+const CLOCK_SKEW_MS = 60_000;
 
 export interface HighLevelAdapterOptions {
   client: HighLevelClient;
@@ -106,6 +112,28 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
     });
   }
 
+  /**
+   * An earlier POST of this message lost its answer: HighLevel may hold it. Its message objects carry no `altId`, so
+   * the conversation's latest messages are searched for ours: same provider, direction and text, dated with the
+   * `date` we sent (or, where HighLevel stamps its own time, not before the lost attempt).
+   */
+  async function findAdded(record: CrmMessageRecord, conversationId: string, since: number) {
+    const messages = await client.request({
+      method: 'GET',
+      path: `/conversations/${encodeURIComponent(conversationId)}/messages`,
+      query: { limit: String(LOOKUP_LIMIT) },
+      schema: conversationMessagesResponseSchema,
+    });
+    const ours = messages.filter(
+      (m) =>
+        m.direction === record.direction &&
+        (m.body ?? '') === record.text &&
+        (m.conversationProviderId === undefined || m.conversationProviderId === conversationProviderId),
+    );
+    const at = (m: { dateAdded?: string }) => (m.dateAdded ? Date.parse(m.dateAdded) : NaN);
+    return ours.find((m) => at(m) === record.occurredAt) ?? ours.find((m) => at(m) >= since - CLOCK_SKEW_MS);
+  }
+
   async function recordMessage(record: CrmMessageRecord): Promise<CrmDeliveryResult> {
     // Already in HighLevel: a message HighLevel sent through our Delivery URL, or a retry after a recorded delivery.
     if (record.crmMessageId) {
@@ -124,6 +152,11 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
     const cached = record.crmContactId && record.crmConversationId;
     let contactId = record.crmContactId ?? (await resolveContact(record));
     let conversationId = record.crmConversationId ?? (await resolveConversation(contactId));
+    if (record.crmWriteUncertainSince !== undefined) {
+      const added = await findAdded(record, conversationId, record.crmWriteUncertainSince);
+      if (added)
+        return { crmMessageId: added.id, crmContactId: contactId, crmConversationId: conversationId };
+    }
     let res;
     try {
       res = await addMessage(record, contactId, conversationId);

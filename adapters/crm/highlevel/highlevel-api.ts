@@ -170,6 +170,31 @@ export const addMessageRequestSchema = z.object({
 });
 export type AddMessageRequest = z.infer<typeof addMessageRequestSchema>;
 
+/** GetMessageResponseDto, the fields the lookup of a lost write reads (conversations.json; it has no `altId`). */
+const conversationMessageSchema = z.looseObject({
+  id: z.string(),
+  direction: z.optional(z.string()),
+  body: z.optional(z.string()),
+  dateAdded: z.optional(z.string()),
+  conversationProviderId: z.optional(z.string()),
+});
+export type ConversationMessage = z.infer<typeof conversationMessageSchema>;
+
+/**
+ * GetMessagesByConversationResponseDto (GET /conversations/{conversationId}/messages). Integrations report the live
+ * API nesting the page under `messages` ({messages: {lastMessageId, nextPage, messages: [...]}}), unlike the spec:
+ * both shapes are read.
+ */
+export const conversationMessagesResponseSchema = z.pipe(
+  z.looseObject({
+    messages: z.union([
+      z.array(conversationMessageSchema),
+      z.looseObject({ messages: z.array(conversationMessageSchema) }),
+    ]),
+  }),
+  z.transform((r): ConversationMessage[] => (Array.isArray(r.messages) ? r.messages : r.messages.messages)),
+);
+
 /** ProcessMessageResponseDto. */
 export const addMessageResponseSchema = z.looseObject({
   success: z.optional(z.boolean()),

@@ -96,6 +96,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
       throw new CrmHttpError(`HighLevel ${operation} ${timedOut ? 'timed out' : 'could not be reached'}`, {
         reason: timedOut ? 'timeout' : 'network',
         retryable: true,
+        unknownOutcome: req.method !== 'GET',
         operation,
         vendorMessage: err instanceof Error ? err.message : undefined,
       });
@@ -145,7 +146,10 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
       }
       const retryable = status >= 500 || status === 408 || (req.retryableStatuses ?? []).includes(status);
       const reason: CrmFailureReason = status === 401 ? 'auth' : status >= 500 ? 'server' : 'rejected';
-      throw failure(operation, status, body.json ?? res.data, reason, retryable);
+      const error = failure(operation, status, body.json ?? res.data, reason, retryable);
+      // A write answered 5xx / 408 may have been stored before the failure (its answer is what was lost).
+      if (req.method !== 'GET' && (status >= 500 || status === 408)) error.details.unknownOutcome = true;
+      throw error;
     }
   }
 

@@ -11,12 +11,14 @@ export interface ApiHandlerContext {
   base: string;
   state: HighLevelSimulatorState;
   guard(request: MswRequest, version: string): Promise<Response | SimAccessToken>;
+  /** "Store then fail" faults (`afterHandler`): the write is done, then its answer is replaced. */
+  lost(request: MswRequest): Promise<Response | undefined>;
 }
 
 const CONVERSATIONS_VERSION = '2021-04-15';
 const DEFAULT_VERSION = '2021-07-28';
 
-export function apiHandlers({ base, state, guard }: ApiHandlerContext): HttpHandler[] {
+export function apiHandlers({ base, state, guard, lost }: ApiHandlerContext): HttpHandler[] {
   const forLocation = (t: SimAccessToken, locationId: unknown) =>
     t.userType === 'Location' && t.locationId === locationId
       ? undefined
@@ -150,6 +152,8 @@ export function apiHandlers({ base, state, guard }: ApiHandlerContext): HttpHand
         date: typeof body.date === 'string' ? body.date : undefined,
         origin: 'api',
       });
+      const answerLost = await lost(request);
+      if (answerLost) return answerLost;
       return HttpResponse.json({
         success: true,
         conversationId: m.conversationId,
@@ -157,6 +161,41 @@ export function apiHandlers({ base, state, guard }: ApiHandlerContext): HttpHand
         message: 'Message added successfully',
         contactId: m.contactId,
         dateAdded: m.date,
+      });
+    }),
+
+    // Newest first, `limit` of them (default 20), paged by `lastMessageId` (GetMessagesByConversationResponseDto).
+    http.get(`${base}/conversations/:conversationId/messages`, async ({ request, params }) => {
+      const t = await guard(request, CONVERSATIONS_VERSION);
+      if (t instanceof Response) return t;
+      const conversation = state.conversations.get(String(params.conversationId));
+      if (!conversation || conversation.locationId !== t.locationId)
+        return hlError(400, 'Conversation not found');
+      const q = new URL(request.url).searchParams;
+      const limit = Math.min(100, Math.max(1, Number(q.get('limit') ?? 20) || 20));
+      const newest = state.messagesOf(conversation.id).reverse();
+      const after = q.get('lastMessageId');
+      const start = after ? newest.findIndex((m) => m.id === after) + 1 : 0;
+      const page = newest.slice(start, start + limit);
+      state.messageLists++;
+      return HttpResponse.json({
+        lastMessageId: page.at(-1)?.id ?? '',
+        nextPage: start + limit < newest.length,
+        messages: page.map((m) => ({
+          id: m.id,
+          type: 1,
+          messageType: 'TYPE_CUSTOM_PROVIDER_SMS',
+          locationId: m.locationId,
+          contactId: m.contactId,
+          conversationId: m.conversationId,
+          dateAdded: m.date,
+          body: m.message,
+          direction: m.direction,
+          status: m.status,
+          contentType: 'text/plain',
+          attachments: m.attachments,
+          ...(m.conversationProviderId ? { conversationProviderId: m.conversationProviderId } : {}),
+        })),
       });
     }),
 

@@ -179,7 +179,14 @@ export function createHighLevelSimulator(options: HighLevelSimulatorOptions): Hi
       });
     }),
 
-    ...apiHandlers({ base, state, guard }),
+    ...apiHandlers({
+      base,
+      state,
+      guard,
+      // The handler has read the body: matchers see the method, URL and headers.
+      lost: (request) =>
+        faults.take(new Request(request.url, { method: request.method, headers: request.headers }), 'after'),
+    }),
   ];
 
   function buildOutboundDelivery(

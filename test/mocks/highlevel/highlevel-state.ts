@@ -118,6 +118,8 @@ export class HighLevelSimulatorState {
   readonly contacts = new Map<string, SimContact>();
   readonly conversations = new Map<string, SimConversation>();
   readonly messages = new Map<string, SimMessage>();
+  /** GET /conversations/{id}/messages calls (lookups of writes whose answer was lost). */
+  messageLists = 0;
   readonly statusUpdates: SimStatusUpdate[] = [];
   /** Every API request (not OAuth token calls), for assertions on headers and call counts. */
   readonly requests: SimRequest[] = [];
