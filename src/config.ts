@@ -28,6 +28,17 @@ const varsSchema = z.object({
   PROVIDER_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(60_000)), 10_000),
   /** Per request to a CRM API (Pipedrive); a write that times out is looked for before it is written again. */
   CRM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(60_000)), 15_000),
+  /** Outbox (services/outbox-sweep.ts): a row that owes a send or a CRM write is swept once due this long. */
+  OUTBOX_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(86_400_000)), 120_000),
+  /** How long a provider send may hold its claim before its outcome counts as unknown (never resent). */
+  SEND_CLAIM_LEASE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 120_000),
+  /** How long a CRM write holds its claim: a queue invocation's wall-clock limit (15 min), then its holder is gone. */
+  CRM_CLAIM_LEASE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 900_000),
+  /** How long a template send retries through a provider outage before it fails (free-form: until the window closes). */
+  TEMPLATE_SEND_RETRY_MS: z._default(
+    z.coerce.number().check(z.int(), z.gte(0), z.lte(7 * 86_400_000)),
+    24 * 3_600_000,
+  ),
   MAX_BODY_BYTES: z._default(z.coerce.number().check(z.int(), z.gte(1024), z.lte(10_000_000)), 1_000_000),
   /** JSON rate card for cost estimates: {currency, perMessage:{MARKETING, UTILITY, AUTHENTICATION, SERVICE}}. */
   PRICING_RATE_CARD: z.optional(z.string()),

@@ -1,4 +1,4 @@
-// Worker entry: fetch (Hono app), queue (sends, CRM deliveries, retries), scheduled (template sync).
+// Worker entry: fetch (Hono app), queue (sends, CRM deliveries, retries), scheduled (outbox sweep, template sync).
 import './zod-locale';
 import { createApp, platformFromEnv } from './app';
 import { AppContext } from './context';
@@ -7,6 +7,7 @@ import { jobSchema, priorAttemptsOf, type Job } from './platform/queue';
 import { deadLetter, runJob } from './services/jobs';
 import { resumeStrandedChanges } from './services/message-changes';
 import { purgeStaleOAuthStates } from './services/oauth-states';
+import { sweepOutbox } from './services/outbox-sweep';
 import { syncStaleConnections } from './services/template-sync';
 
 export { SendLimiterObject } from './platform/send-limiter-object';
@@ -15,6 +16,10 @@ const app = createApp();
 
 /** Jobs of one batch run side by side, up to this many (wrangler.toml's max_batch_size is 50: all of them). */
 const JOB_CONCURRENCY = 50;
+/** wrangler.toml's max_retries of the jobs and crm queues. */
+const QUEUE_MAX_RETRIES = 10;
+/** The outbox sweep's cron (wrangler.toml); the other trigger syncs templates. */
+const OUTBOX_SWEEP_CRON = '* * * * *';
 
 async function handleMessage(
   ctx: AppContext,
@@ -31,19 +36,26 @@ async function handleMessage(
   const job: Job = parsed.data;
   const attempt = priorAttemptsOf(message.body) + message.attempts - 1;
   if (deadLetterQueue) {
-    await deadLetter(ctx, job, 'Queue retries exhausted', attempt + 1);
+    // Only jobs that threw on every delivery get here: the source queue's max_retries + 1 runs after priorAttempts.
+    await deadLetter(
+      ctx,
+      job,
+      'Queue retries exhausted',
+      priorAttemptsOf(message.body) + QUEUE_MAX_RETRIES + 1,
+    );
     message.ack();
     return;
   }
   try {
     const outcome = await runJob(ctx, job, attempt);
     const delaySeconds = outcome.kind === 'retry' ? Math.min(outcome.delaySeconds, 43_200) : 0;
-    if (outcome.kind === 'retry' && !outcome.countsAsAttempt) {
-      // A pacing delay is not a failure: a fresh message keeps the queue's max_retries for real failures.
-      await ctx.queue.send(job, { delaySeconds, priorAttempts: attempt });
+    if (outcome.kind === 'retry') {
+      // Every retry is a fresh message carrying the attempts used: the handlers' budgets (hours of outage) decide,
+      // not the queue's max_retries, and a dead letter knows its true attempt count. Pacing delays do not count.
+      const used = attempt + (outcome.countsAsAttempt ? 1 : 0);
+      await ctx.queue.send(job, { delaySeconds, priorAttempts: used });
       message.ack();
-    } else if (outcome.kind === 'retry') message.retry({ delaySeconds });
-    else {
+    } else {
       if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempt + 1);
       message.ack();
     }
@@ -74,7 +86,9 @@ export default {
     await Promise.all(Array.from({ length: Math.min(JOB_CONCURRENCY, pending.length) }, lane));
   },
 
-  async scheduled(_controller: ScheduledController, env: Env, executionCtx: ExecutionContext): Promise<void> {
+  async scheduled(controller: ScheduledController, env: Env, executionCtx: ExecutionContext): Promise<void> {
+    executionCtx.waitUntil(sweepOutbox(new AppContext(platformFromEnv(env))));
+    if (controller.cron === OUTBOX_SWEEP_CRON) return;
     executionCtx.waitUntil(syncStaleConnections(new AppContext(platformFromEnv(env))));
     executionCtx.waitUntil(purgeStaleOAuthStates(new AppContext(platformFromEnv(env))));
     executionCtx.waitUntil(resumeStrandedChanges(new AppContext(platformFromEnv(env))));

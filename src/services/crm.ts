@@ -20,9 +20,27 @@ import { installationTokenSource, type TokenRefresher } from './crm-tokens';
 import { highLevelLocationRefresher } from './highlevel-install';
 import { crmAttachmentUrl } from './media';
 import type { JobOutcome } from './job-outcome';
-import { backoffSeconds } from './send-job';
+import { OutboxStore } from '../store/outbox';
 
-export const CRM_RETRY_BUDGET = 12;
+/**
+ * Failed attempts a CRM write gets. With backoff doubling up to `CRM_MAX_BACKOFF_S`, 60 attempts span 12–24 hours:
+ * a CRM outage of hours only delays (DESIGN.md §6). Each retry is a fresh queue message carrying its attempt count
+ * (src/index.ts), so the queue's own max_retries never cuts this short.
+ */
+export const CRM_RETRY_BUDGET = 60;
+const CRM_MAX_BACKOFF_S = 1_800;
+/** An installation that is not active (uninstalled, awaiting reinstall) is looked at again this much later. */
+const INACTIVE_RECHECK_MS = 3_600_000;
+
+/** Exponential backoff with full jitter, up to 30 minutes, at least the CRM's Retry-After. */
+export function crmBackoffSeconds(
+  attempt: number,
+  retryAfterMs = 0,
+  random: () => number = Math.random,
+): number {
+  const exponential = Math.min(CRM_MAX_BACKOFF_S, 2 ** Math.min(attempt, 11));
+  return Math.max(Math.ceil(retryAfterMs / 1000), Math.ceil(exponential / 2 + (random() * exponential) / 2));
+}
 
 function refresherFor(ctx: AppContext, installation: Installation): TokenRefresher {
   const config = ctx.config;
@@ -146,7 +164,7 @@ export function failureOutcome(error: unknown, attempt: number): JobOutcome {
     const retryAfterMs = (details as { retryAfterMs?: number } | undefined)?.retryAfterMs;
     return {
       kind: 'retry',
-      delaySeconds: backoffSeconds(attempt, retryAfterMs),
+      delaySeconds: crmBackoffSeconds(attempt, retryAfterMs),
       countsAsAttempt: true,
       reason,
     };
@@ -154,40 +172,64 @@ export function failureOutcome(error: unknown, attempt: number): JobOutcome {
   return { kind: 'dead', reason };
 }
 
-/** Records a message in the CRM once (inbound, or sent from our UI / a campaign). */
+/**
+ * Records a message in the CRM once (inbound, or sent from our UI / a campaign). The write is claimed first (a
+ * compare-and-swap with a lease), so a swept duplicate of this job, or a queue redelivery, never writes twice.
+ */
 export async function runCrmRecordMessage(
   ctx: AppContext,
   messageId: string,
   attempt: number,
 ): Promise<JobOutcome> {
-  const loaded = await load(ctx, messageId);
-  if (!loaded || loaded.message.crmSync === 'done') return { kind: 'done' };
-  // A crm-originated message already exists in the CRM: only its status is reported.
-  if (loaded.message.origin === 'crm') return { kind: 'done' };
-  const startedAt = ctx.now();
-  const pacer = crmPacer(ctx, loaded.installation, crmPriorityOf(loaded.message));
-  try {
-    const adapter = crmAdapterFor(ctx, loaded.installation, loaded.connection, pacer);
-    const result = await adapter.recordMessage(loaded.record);
-    const now = ctx.now();
-    await ctx.messages.setCrmSync(messageId, 'done', result.crmMessageId ?? null, now);
-    if (result.crmContactId || result.crmConversationId) {
-      await ctx.contacts.setCrmIds(
-        loaded.message.contactId,
-        result.crmContactId ?? null,
-        result.crmConversationId ?? null,
-        now,
-      );
-    }
-    if (crmPriorityOf(loaded.message) === 'bulk') await reportStatusChangedSince(ctx, loaded.message);
+  const current = await ctx.messages.get(messageId);
+  // A crm-originated message already exists in the CRM: only its status is reported. An outbound message is
+  // recorded once its send has an outcome (send-job.ts enqueues this job then).
+  if (!current || current.crmSync !== 'pending' || current.origin === 'crm') return { kind: 'done' };
+  if (current.sendState === 'queued' || current.sendState === 'sending') return { kind: 'done' };
+  const outbox = new OutboxStore(ctx.db);
+  const claimedAt = ctx.now();
+  if (!(await outbox.claimCrmWrite(messageId, claimedAt, ctx.config.CRM_CLAIM_LEASE_MS)))
     return { kind: 'done' };
+  // Loaded after the claim: taking over an expired claim may have just marked the write uncertain.
+  const loaded = await load(ctx, messageId);
+  if (!loaded) {
+    // Not deliverable now (installation uninstalled): kept owed, looked at again later, never dropped.
+    await outbox.releaseCrmWrite(messageId, claimedAt, claimedAt + INACTIVE_RECHECK_MS, current.crmAttempts);
+    return { kind: 'done' };
+  }
+  const pacer = crmPacer(ctx, loaded.installation, crmPriorityOf(loaded.message));
+  let result;
+  try {
+    result = await crmAdapterFor(ctx, loaded.installation, loaded.connection, pacer).recordMessage(
+      loaded.record,
+    );
   } catch (error) {
     // The write may have happened although its answer was lost: the next attempt looks before writing again.
-    if (mayHaveWritten(error)) await ctx.messages.markCrmWriteUncertain(messageId, startedAt);
-    return failureOutcome(error, attempt);
+    if (mayHaveWritten(error)) await ctx.messages.markCrmWriteUncertain(messageId, claimedAt);
+    const tried = Math.max(attempt, loaded.message.crmAttempts);
+    const outcome = failureOutcome(error, tried);
+    if (outcome.kind === 'retry') {
+      const attempts = tried + (outcome.countsAsAttempt ? 1 : 0);
+      await outbox.releaseCrmWrite(messageId, claimedAt, ctx.now() + outcome.delaySeconds * 1000, attempts);
+    }
+    return outcome;
   } finally {
     await pacer.settle();
   }
+  // Written. A failure from here on (D1) throws: the claim stays, and whoever takes it over after its lease looks
+  // the record up before writing (claimCrmWrite marks the write uncertain).
+  const now = ctx.now();
+  await ctx.messages.setCrmSync(messageId, 'done', result.crmMessageId ?? null, now);
+  if (result.crmContactId || result.crmConversationId) {
+    await ctx.contacts.setCrmIds(
+      loaded.message.contactId,
+      result.crmContactId ?? null,
+      result.crmConversationId ?? null,
+      now,
+    );
+  }
+  if (crmPriorityOf(loaded.message) === 'bulk') await reportStatusChangedSince(ctx, loaded.message);
+  return { kind: 'done' };
 }
 
 /** A status that landed while a bulk record job ran (its status job found nothing to update) is reported now. */
@@ -220,8 +262,9 @@ export async function runCrmRecordStatus(
   if (!message.crmMessageId) {
     // Not in the CRM yet: the record job will write it with its current status. A campaign's log may wait in the
     // bulk lane for long: its record job reports a status that changed meanwhile itself (runCrmRecordMessage).
+    // Waiting is not a failure: during a CRM outage the record job may take hours (it never ends `pending`).
     return message.crmSync === 'pending' && crmPriorityOf(message) === 'people'
-      ? { kind: 'retry', delaySeconds: 5, countsAsAttempt: true }
+      ? { kind: 'retry', delaySeconds: 30, countsAsAttempt: false }
       : { kind: 'done' };
   }
   if (message.sendState === 'unknown' && record.status === 'pending') return { kind: 'done' };

@@ -11,6 +11,7 @@ import type { Job } from '../platform/queue';
 import type { Connection } from '../store/connections';
 import { HighLevelDeliveryStore, type StoredDelivery } from '../store/highlevel-deliveries';
 import type { Installation } from '../store/installations';
+import { OutboxStore } from '../store/outbox';
 import type { StoredTemplate } from '../store/templates';
 import { connectionDisabledError } from './connection-state';
 import { crmAdapterFor } from './crm';
@@ -103,21 +104,29 @@ export async function runHighLevelDelivery(
     await store.finish(delivery.id, outcome, ctx.now());
     return { kind: 'done' };
   } catch (error) {
-    const paced = pacedOutcome(error);
-    if (paced) return paced;
-    const reason = error instanceof Error ? error.message : 'HighLevel delivery failed';
-    const retryable = !(error instanceof AppError) || (isCrmHttpError(error) && error.retryable);
-    if (retryable && attempt < DELIVERY_RETRY_BUDGET) {
-      const retryAfterMs = isCrmHttpError(error) ? error.retryAfterMs : undefined;
-      return {
-        kind: 'retry',
-        delaySeconds: backoffSeconds(attempt, retryAfterMs),
-        countsAsAttempt: true,
-        reason,
-      };
-    }
-    return { kind: 'dead', reason };
+    const outcome = deliveryFailure(error, attempt);
+    // The row stays `queued` until then: the outbox sweep leaves it to this job's retry.
+    if (outcome.kind === 'retry')
+      await new OutboxStore(ctx.db).deferDelivery(delivery.id, ctx.now() + outcome.delaySeconds * 1000);
+    return outcome;
   }
+}
+
+function deliveryFailure(error: unknown, attempt: number): JobOutcome {
+  const paced = pacedOutcome(error);
+  if (paced) return paced;
+  const reason = error instanceof Error ? error.message : 'HighLevel delivery failed';
+  const retryable = !(error instanceof AppError) || (isCrmHttpError(error) && error.retryable);
+  if (retryable && attempt < DELIVERY_RETRY_BUDGET) {
+    const retryAfterMs = isCrmHttpError(error) ? error.retryAfterMs : undefined;
+    return {
+      kind: 'retry',
+      delaySeconds: backoffSeconds(attempt, retryAfterMs),
+      countsAsAttempt: true,
+      reason,
+    };
+  }
+  return { kind: 'dead', reason };
 }
 
 async function deliver(

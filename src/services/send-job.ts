@@ -3,8 +3,11 @@ import type { AppContext } from '../context';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
 import type { OutboundMessage, ProviderErrorInfo } from '../core/message';
 import { applyStatus } from '../core/status';
+import { windowFromSummary } from '../core/window';
 import type { Connection } from '../store/connections';
+import { windowSummaryOf } from '../store/contacts';
 import type { StoredMessage } from '../store/messages';
+import { OutboxStore } from '../store/outbox';
 import { connectionDisabledError, isSendable } from './connection-state';
 import type { JobOutcome } from './job-outcome';
 import { markCustomerMessagesRead } from './mark-read';
@@ -12,6 +15,7 @@ import { providerAdapterFor } from './providers';
 
 /** Waits shorter than this are slept through in the consumer; longer ones go back to the queue with a delay. */
 const MAX_INLINE_WAIT_MS = 1_000;
+/** Campaign sends' retry budget (campaign-slice.ts); single sends retry for as long as they can be delivered. */
 export const SEND_RETRY_BUDGET = 8;
 
 export function errorInfo(error: ProviderError): ProviderErrorInfo {
@@ -63,15 +67,8 @@ async function toOutbound(
 /** Sends a queued message at most once. */
 export async function runSendJob(ctx: AppContext, messageId: string, attempt: number): Promise<JobOutcome> {
   const message = await ctx.messages.get(messageId);
-  if (!message || message.direction !== 'outbound') return { kind: 'done' };
-  if (message.sendState === 'sending') {
-    // A previous execution claimed the send and never recorded the result: it may have gone out.
-    await ctx.messages.setSendState(message.id, 'unknown', ctx.now(), {
-      kind: 'unknown_outcome',
-      reason: 'The send was interrupted after it started; it may or may not have been delivered.',
-    });
-    return { kind: 'done' };
-  }
+  if (!message || message.direction !== 'outbound' || message.campaignId) return { kind: 'done' };
+  if (message.sendState === 'sending') return resumeClaimedSend(ctx, message);
   if (message.sendState !== 'queued') return { kind: 'done' };
   const { connections } = await ctx.secretStores();
   const connection = await connections.get(message.connectionId);
@@ -93,20 +90,57 @@ export async function runSendJob(ctx: AppContext, messageId: string, attempt: nu
     return { kind: 'retry', delaySeconds: Math.ceil(waitMs / 1000), countsAsAttempt: false };
   if (waitMs > 0) await ctx.sleep(waitMs);
 
-  if (!(await ctx.messages.claimSend(message.id, ctx.now()))) return { kind: 'done' };
   const adapter = await providerAdapterFor(ctx, connection);
+  const outbound = await toOutbound(ctx, connection, message);
+  // The claim is the last step before the request: a send that dies after it may have left (its outcome is unknown).
+  const outbox = new OutboxStore(ctx.db);
+  if (!(await outbox.claimSend(message.id, ctx.now()))) return { kind: 'done' };
+  let result;
   try {
-    const result = await adapter.send(await toOutbound(ctx, connection, message));
-    const times = applyStatus(message.statusTimes, result.status, ctx.now());
-    await ctx.messages.markSent(message.id, result.providerMessageId, times, result.status, ctx.now());
-    await afterOutcome(ctx, message);
-    // Only after the outcome is recorded: the read receipt can neither delay nor fail the reply.
-    await markCustomerMessagesRead(ctx, adapter, message);
-    return { kind: 'done' };
+    result = await adapter.send(outbound);
   } catch (raw) {
     const error = raw instanceof ProviderError ? raw : adapter.normalizeError(raw);
-    return handleSendError(ctx, connection, message, error, attempt);
+    return handleSendError(ctx, connection, message, error, Math.max(attempt, message.sendAttempts));
   }
+  // The message left. A failure from here on (D1) must not look like a failed send: the job throws, the claim stays,
+  // and after its lease the send is `unknown` — never sent again.
+  const times = applyStatus(message.statusTimes, result.status, ctx.now());
+  await ctx.messages.markSent(message.id, result.providerMessageId, times, result.status, ctx.now());
+  await afterOutcome(ctx, message);
+  // Only after the outcome is recorded: the read receipt can neither delay nor fail the reply.
+  await markCustomerMessagesRead(ctx, adapter, message);
+  return { kind: 'done' };
+}
+
+/**
+ * A send found claimed: its holder is still within the lease (come back when it ends), or died after the claim —
+ * the request may have gone out, so it is never resent blindly (DESIGN.md §3.5): `unknown`, and the CRM is told.
+ */
+async function resumeClaimedSend(ctx: AppContext, message: StoredMessage): Promise<JobOutcome> {
+  const leaseEnds = (message.sendClaimedAt ?? 0) + ctx.config.SEND_CLAIM_LEASE_MS;
+  if (message.sendClaimedAt !== null && leaseEnds > ctx.now())
+    return { kind: 'retry', delaySeconds: Math.ceil((leaseEnds - ctx.now()) / 1000), countsAsAttempt: false };
+  const abandoned = await new OutboxStore(ctx.db).abandonStaleSend(
+    message.id,
+    message.sendClaimedAt,
+    {
+      kind: 'unknown_outcome',
+      reason: 'The send was interrupted after it started; it may or may not have been delivered.',
+    },
+    ctx.now(),
+  );
+  if (abandoned) await afterOutcome(ctx, message);
+  return { kind: 'done' };
+}
+
+/**
+ * Until when a send may still be retried (DESIGN.md §6: an outage delays, never fails): a free-form message while
+ * the customer service window is open, a template for `TEMPLATE_SEND_RETRY_MS` after it was queued.
+ */
+async function deliverableUntil(ctx: AppContext, message: StoredMessage): Promise<number> {
+  if (message.content?.type === 'template') return message.occurredAt + ctx.config.TEMPLATE_SEND_RETRY_MS;
+  const contact = await ctx.contacts.get(message.contactId);
+  return contact ? (windowFromSummary(windowSummaryOf(contact), ctx.now()).closesAt ?? 0) : 0;
 }
 
 async function handleSendError(
@@ -123,16 +157,31 @@ async function handleSendError(
     await afterOutcome(ctx, message);
     return { kind: 'done' };
   }
-  if (error.retryable && attempt < SEND_RETRY_BUDGET) {
-    if (error.kind === 'rate_limited' && error.rateLimitScope !== 'recipient') {
-      await ctx.platform.limiter.pause(connection.id, now + Math.max(error.retryAfterMs ?? 1_000, 1_000));
+  if (error.retryable) {
+    const delaySeconds = backoffSeconds(attempt, error.retryAfterMs);
+    const until = await deliverableUntil(ctx, message);
+    if (now + delaySeconds * 1000 < until) {
+      if (error.kind === 'rate_limited' && error.rateLimitScope !== 'recipient') {
+        await ctx.platform.limiter.pause(connection.id, now + Math.max(error.retryAfterMs ?? 1_000, 1_000));
+      }
+      const outbox = new OutboxStore(ctx.db);
+      await outbox.scheduleSendRetry(message.id, now + delaySeconds * 1000, attempt + 1, error.message, now);
+      return { kind: 'retry', delaySeconds, countsAsAttempt: true };
     }
-    await ctx.messages.setSendState(message.id, 'queued', now);
-    return {
-      kind: 'retry',
-      delaySeconds: backoffSeconds(attempt, error.retryAfterMs),
-      countsAsAttempt: true,
-    };
+    // Out of time: the last reason, and why we stopped.
+    const info = errorInfo(error);
+    const stopped =
+      message.content?.type === 'template'
+        ? 'gave up retrying after the template retry period'
+        : 'gave up retrying: the customer service window closed (a template can still reach the customer)';
+    await ctx.messages.fail(
+      message.id,
+      { ...info, reason: `${info.reason} (${attempt + 1} attempts; ${stopped})` },
+      applyStatus(message.statusTimes, 'failed', now),
+      now,
+    );
+    await afterOutcome(ctx, message);
+    return { kind: 'done' };
   }
   await ctx.messages.fail(message.id, errorInfo(error), applyStatus(message.statusTimes, 'failed', now), now);
   await afterOutcome(ctx, message);

@@ -34,6 +34,12 @@ export interface StoredMessage {
   crmSync: CrmSync;
   /** First CRM write of this message whose answer was lost (epoch ms): the CRM may already hold it. */
   crmWriteUncertainAt: number | null;
+  /** Failed provider attempts so far, and while still retrying, when the next one is due and why the last failed. */
+  sendAttempts: number;
+  sendNextAt: number | null;
+  sendRetryReason: string | null;
+  sendClaimedAt: number | null;
+  crmAttempts: number;
   editedAt: number | null;
   deletedAt: number | null;
   occurredAt: number;
@@ -61,6 +67,11 @@ export interface MessageRow {
   send_state: SendState | null;
   crm_sync: CrmSync;
   crm_write_uncertain_at: number | null;
+  send_attempts?: number | null;
+  send_next_at?: number | null;
+  send_retry_reason?: string | null;
+  send_claimed_at?: number | null;
+  crm_attempts?: number | null;
   edited_at: number | null;
   deleted_at: number | null;
   occurred_at: number;
@@ -90,6 +101,11 @@ export const toMessage = (r: MessageRow): StoredMessage => ({
   sendState: r.send_state,
   crmSync: r.crm_sync,
   crmWriteUncertainAt: r.crm_write_uncertain_at ?? null,
+  sendAttempts: r.send_attempts ?? 0,
+  sendNextAt: r.send_next_at ?? null,
+  sendRetryReason: r.send_retry_reason ?? null,
+  sendClaimedAt: r.send_claimed_at ?? null,
+  crmAttempts: r.crm_attempts ?? 0,
   editedAt: r.edited_at,
   deletedAt: r.deleted_at,
   occurredAt: r.occurred_at,

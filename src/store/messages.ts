@@ -95,17 +95,6 @@ export class MessageStore {
     return results.map(toMessage).reverse();
   }
 
-  /** Claims the send (queued → sending). Only one job execution can win; a redelivery finds 'sending'. */
-  async claimSend(id: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .prepare(
-        "UPDATE messages SET send_state = 'sending', updated_at = ?1 WHERE id = ?2 AND send_state = 'queued'",
-      )
-      .bind(now, id)
-      .run();
-    return result.meta.changes === 1;
-  }
-
   async setSendState(
     id: string,
     sendState: SendState,
@@ -211,7 +200,7 @@ export class MessageStore {
   async setCrmSync(id: string, crmSync: CrmSync, crmMessageId: string | null, now: number): Promise<void> {
     await this.db
       .prepare(
-        'UPDATE messages SET crm_sync = ?1, crm_message_id = COALESCE(crm_message_id, ?2), updated_at = ?3 WHERE id = ?4',
+        'UPDATE messages SET crm_sync = ?1, crm_message_id = COALESCE(crm_message_id, ?2), crm_claimed_at = NULL, updated_at = ?3 WHERE id = ?4',
       )
       .bind(crmSync, crmMessageId, now, id)
       .run();

@@ -4,6 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { refreshHighLevelToken } from '../../adapters/crm/highlevel';
 import { AppContext } from '../../src/context';
+import { CRM_RETRY_BUDGET } from '../../src/services/crm';
 import { installationTokenSource } from '../../src/services/crm-tokens';
 import { highLevelLocationRefresher } from '../../src/services/highlevel-install';
 import { drainMemoryQueue, runJob } from '../../src/services/jobs';
@@ -135,11 +136,13 @@ describe('HighLevel outage', () => {
   });
 
   it('an outage longer than the retry budget lands in the dead-letter list the admin page reads', async () => {
-    const { admin, number } = await installedWith('cm');
+    const { installation, number } = await installedWith('cm');
     w.sims.highlevel.faults.add({ status: 502, times: 1_000 });
     await customerBurst(number, 1);
     await w.settle(7 * 24 * HOUR);
     expect(w.t.queue.pending).toHaveLength(0);
+    // A day of retries later, the admin opens the page with a fresh session.
+    const admin = await adminToken(w, installation.id);
     const res = await w.call('GET', '/api/dead-letters', { token: admin });
     expect(res.status).toBe(200);
     const { deadLetters } = (await res.json()) as {
@@ -149,7 +152,7 @@ describe('HighLevel outage', () => {
       expect.objectContaining({
         jobType: 'crm_record_message',
         error: expect.stringContaining('HTTP 502'),
-        attempts: 13,
+        attempts: CRM_RETRY_BUDGET + 1,
       }),
     ]);
     const row = await w.t.db

@@ -24,6 +24,11 @@ afterAll(async () => {
 async function queuedText(phone: string): Promise<string> {
   const { ctx, connections } = seeded;
   const contact = await ctx.contacts.ensure(connections.meta.id, phone, null, ctx.now());
+  // The customer wrote a minute ago: a free-form reply may be retried while the window is open.
+  await t.db
+    .prepare('UPDATE contacts SET last_inbound_at = ? WHERE id = ?')
+    .bind(ctx.now() - 60_000, contact.id)
+    .run();
   const id = await ctx.messages.insert(
     {
       connectionId: connections.meta.id,

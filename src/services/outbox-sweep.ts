@@ -1,0 +1,43 @@
+// The outbox sweep (DESIGN.md §6: nothing stored is ever stranded). A row is written to D1 before its queue message
+// is sent; an invocation that dies in between (or a queue message lost with a killed local runtime) leaves a row
+// that owes a provider send or a CRM write and that nothing would ever look at again. The cron trigger runs this
+// sweep: it re-enqueues every such row that has been due longer than the grace period and is not claimed within
+// its lease. It is idempotent with the normal path: the jobs claim their row (compare-and-swap) before working, so a
+// swept row whose original job was only late is still done once.
+import type { AppContext } from '../context';
+import type { Job } from '../platform/queue';
+import { OutboxStore } from '../store/outbox';
+
+/** Rows per kind and sweep; a backlog larger than this is taken over the next sweeps. */
+const SWEEP_LIMIT = 500;
+
+export interface SweepResult {
+  sends: number;
+  crmWrites: number;
+  deliveries: number;
+}
+
+export async function sweepOutbox(ctx: AppContext, limit = SWEEP_LIMIT): Promise<SweepResult> {
+  const now = ctx.now();
+  const { OUTBOX_GRACE_MS, SEND_CLAIM_LEASE_MS, CRM_CLAIM_LEASE_MS } = ctx.config;
+  const dueBefore = now - OUTBOX_GRACE_MS;
+  const outbox = new OutboxStore(ctx.db);
+  const sends = await outbox.sweepSends(now, dueBefore, now - SEND_CLAIM_LEASE_MS, limit);
+  const crmWrites = await outbox.sweepCrmWrites(now, dueBefore, now - CRM_CLAIM_LEASE_MS, limit);
+  const deliveries = await outbox.sweepDeliveries(now, dueBefore, limit);
+  // Each job carries the attempts its row already used, so backoff and budgets continue where they were.
+  for (const row of sends)
+    await ctx.queue.send({ type: 'send_message', messageId: row.id }, { priorAttempts: row.attempts });
+  for (const row of crmWrites)
+    await ctx.queue.send({ type: 'crm_record_message', messageId: row.id }, { priorAttempts: row.attempts });
+  const deliveryJobs: Job[] = deliveries.map((d) => ({
+    type: 'crm_outbound',
+    installationId: d.installationId,
+    deliveryKey: d.id,
+  }));
+  if (deliveryJobs.length) await ctx.queue.sendBatch(deliveryJobs);
+  const result = { sends: sends.length, crmWrites: crmWrites.length, deliveries: deliveries.length };
+  if (result.sends + result.crmWrites + result.deliveries > 0)
+    console.warn(JSON.stringify({ level: 'warn', msg: 'outbox sweep re-enqueued stranded rows', ...result }));
+  return result;
+}
