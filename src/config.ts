@@ -30,6 +30,11 @@ const varsSchema = z.object({
   CRM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(60_000)), 15_000),
   /** Outbox (services/outbox-sweep.ts): a row that owes a send or a CRM write is swept once due this long. */
   OUTBOX_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(86_400_000)), 120_000),
+  /** The same for a campaign's CRM logs, which wait their turn at the bulk pace for a long time when all is well. */
+  OUTBOX_BULK_GRACE_MS: z._default(
+    z.coerce.number().check(z.int(), z.gte(0), z.lte(7 * 86_400_000)),
+    21_600_000,
+  ),
   /** How long a provider send may hold its claim before its outcome counts as unknown (never resent). */
   SEND_CLAIM_LEASE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(3_600_000)), 120_000),
   /** How long a CRM write holds its claim: a queue invocation's wall-clock limit (15 min), then its holder is gone. */

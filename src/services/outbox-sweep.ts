@@ -7,6 +7,7 @@
 import type { AppContext } from '../context';
 import type { Job } from '../platform/queue';
 import { OutboxStore } from '../store/outbox';
+import { enqueueCampaignLogs } from './crm-bulk';
 
 /** Rows per kind and sweep; a backlog larger than this is taken over the next sweeps. */
 const SWEEP_LIMIT = 500;
@@ -19,17 +20,26 @@ export interface SweepResult {
 
 export async function sweepOutbox(ctx: AppContext, limit = SWEEP_LIMIT): Promise<SweepResult> {
   const now = ctx.now();
-  const { OUTBOX_GRACE_MS, SEND_CLAIM_LEASE_MS, CRM_CLAIM_LEASE_MS } = ctx.config;
+  const { OUTBOX_GRACE_MS, OUTBOX_BULK_GRACE_MS, SEND_CLAIM_LEASE_MS, CRM_CLAIM_LEASE_MS } = ctx.config;
   const dueBefore = now - OUTBOX_GRACE_MS;
   const outbox = new OutboxStore(ctx.db);
   const sends = await outbox.sweepSends(now, dueBefore, now - SEND_CLAIM_LEASE_MS, limit);
-  const crmWrites = await outbox.sweepCrmWrites(now, dueBefore, now - CRM_CLAIM_LEASE_MS, limit);
+  const crmWrites = await outbox.sweepCrmWrites(
+    now,
+    { dueBefore, bulkDueBefore: now - OUTBOX_BULK_GRACE_MS, claimedBefore: now - CRM_CLAIM_LEASE_MS },
+    limit,
+  );
   const deliveries = await outbox.sweepDeliveries(now, dueBefore, limit);
   // Each job carries the attempts its row already used, so backoff and budgets continue where they were.
   for (const row of sends)
     await ctx.queue.send({ type: 'send_message', messageId: row.id }, { priorAttempts: row.attempts });
-  for (const row of crmWrites)
+  for (const row of crmWrites.filter((r) => !r.bulk))
     await ctx.queue.send({ type: 'crm_record_message', messageId: row.id }, { priorAttempts: row.attempts });
+  // A campaign's logs go back to the bulk lane, coalesced, as the campaign sent them (crm-bulk.ts).
+  await enqueueCampaignLogs(
+    ctx,
+    crmWrites.filter((r) => r.bulk).map((r) => r.id),
+  );
   const deliveryJobs: Job[] = deliveries.map((d) => ({
     type: 'crm_outbound',
     installationId: d.installationId,

@@ -143,28 +143,27 @@ export class OutboxStore {
   }
 
   /**
-   * CRM writes due for longer than the grace period and not claimed within the lease. An outbound message is
-   * recorded after its send's outcome, so one still sending is left alone.
+   * CRM writes due for longer than the grace period (`dueBefore`; campaign logs: `bulkDueBefore`) and not claimed
+   * within the lease. An outbound message is recorded after its send's outcome, so one still sending is left alone.
    */
   async sweepCrmWrites(
     now: number,
-    dueBefore: number,
-    claimedBefore: number,
+    due: { dueBefore: number; bulkDueBefore: number; claimedBefore: number },
     limit: number,
-  ): Promise<SweptRow[]> {
+  ): Promise<(SweptRow & { bulk: boolean })[]> {
     const { results } = await this.db
       .prepare(
         `UPDATE messages SET crm_next_at = ?1
          WHERE id IN (SELECT id FROM messages WHERE crm_sync = 'pending'
-                        AND COALESCE(crm_next_at, created_at) <= ?2
-                        AND (crm_claimed_at IS NULL OR crm_claimed_at <= ?3)
-                        AND (send_state IS NULL OR send_state NOT IN ('queued', 'sending')) LIMIT ?4)
-           AND crm_sync = 'pending' AND COALESCE(crm_next_at, created_at) <= ?2
-         RETURNING id, crm_attempts`,
+                        AND COALESCE(crm_next_at, created_at) <= CASE WHEN origin = 'campaign' THEN ?3 ELSE ?2 END
+                        AND (crm_claimed_at IS NULL OR crm_claimed_at <= ?4)
+                        AND (send_state IS NULL OR send_state NOT IN ('queued', 'sending')) LIMIT ?5)
+           AND crm_sync = 'pending'
+         RETURNING id, crm_attempts, origin`,
       )
-      .bind(now, dueBefore, claimedBefore, limit)
-      .all<{ id: string; crm_attempts: number }>();
-    return results.map((r) => ({ id: r.id, attempts: r.crm_attempts }));
+      .bind(now, due.dueBefore, due.bulkDueBefore, due.claimedBefore, limit)
+      .all<{ id: string; crm_attempts: number; origin: string }>();
+    return results.map((r) => ({ id: r.id, attempts: r.crm_attempts, bulk: r.origin === 'campaign' }));
   }
 
   /** HighLevel Delivery URL calls stored but never turned into a message (their job was lost). */
