@@ -54,6 +54,9 @@ export async function createConnection(
     }
     throw new AppError('provider_error', `Could not check the credentials: ${normalized.message}`);
   }
+  // testCredentials also proves the number is the account's where the vendor allows it (Twilio: IncomingPhoneNumbers,
+  // then the Senders API). CM.com has no API that lists an account's senders (vendors/whatsapp-2026.md §3; its
+  // gateway's only authenticated call is a send), so a CM.com number is not proven here: see #17 item 10 notes.
   const routing = routingFor(parsed);
   return claimNumber(ctx, {
     installationId,

@@ -121,7 +121,7 @@ describe('every simulator handler answers what the vendor spec says', () => {
     );
   });
 
-  it('Twilio: send, fetch account, list ContentAndApprovals, create Content, request and fetch approval', async () => {
+  it('Twilio: send, fetch account and its number, list ContentAndApprovals, create Content, request and fetch approval', async () => {
     twilioFixture.reset();
     if (twilioFixture.listing.supported) twilioFixture.listing.seed(60);
     const adapter = twilioFixture.adapter();
@@ -154,6 +154,7 @@ describe('every simulator handler answers what the vendor spec says', () => {
         'GET /v1/ContentAndApprovals',
         'POST /2010-04-01/Accounts/:sid/Messages.json',
         'GET /2010-04-01/Accounts/:sid.json',
+        'GET /2010-04-01/Accounts/:sid/IncomingPhoneNumbers.json',
         'POST /v1/Content',
         'POST /v1/Content/:sid/ApprovalRequests/whatsapp',
         'GET /v1/Content/:sid/ApprovalRequests',

@@ -19,7 +19,9 @@ import {
   approvalCreateResponseSchema,
   contentAndApprovalsPageSchema,
   contentSchema,
+  incomingPhoneNumbersSchema,
   messageSchema,
+  whatsAppSendersSchema,
 } from './twilio-api';
 import { verifyTwilioSignature } from './twilio-signature';
 
@@ -40,6 +42,16 @@ export interface TwilioAdapterOptions {
 }
 
 const trimSlash = (url: string) => url.replace(/\/+$/, '');
+
+/** The Senders API lives on messaging.twilio.com; a simulator (local mode, tests) serves it under its API base. */
+export function twilioMessagingBase(apiBase: string): string {
+  return trimSlash(apiBase) === 'https://api.twilio.com'
+    ? 'https://messaging.twilio.com'
+    : trimSlash(apiBase);
+}
+
+/** Pages of the Senders list read while looking for a number (50 senders each). */
+const MAX_SENDER_PAGES = 20;
 
 export function createTwilioAdapter(options: TwilioAdapterOptions): ProviderAdapter {
   const apiBase = trimSlash(options.http.baseUrl);
@@ -97,6 +109,36 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): ProviderAdap
       );
     }
     return parsed.data;
+  }
+
+  async function ownsNumber(c: TwilioCredentials): Promise<boolean> {
+    const query = new URLSearchParams({ PhoneNumber: c.from, PageSize: '20' });
+    const page = await call('read', incomingPhoneNumbersSchema, {
+      method: 'GET',
+      url: `${apiBase}/2010-04-01/Accounts/${c.accountSid}/IncomingPhoneNumbers.json?${query}`,
+    });
+    return page.incoming_phone_numbers.some((n) => n.phone_number === c.from);
+  }
+
+  /** An account without the (beta) Senders API answers 404: it has no such senders. */
+  function notListed(error: unknown): false {
+    if (error instanceof ProviderError && error.httpStatus === 404) return false;
+    throw error;
+  }
+
+  async function hasWhatsAppSender(c: TwilioCredentials): Promise<boolean> {
+    const base = twilioMessagingBase(apiBase);
+    let url: string | undefined = `${base}/v2/Channels/Senders?Channel=whatsapp&PageSize=50`;
+    for (let pages = 0; url && pages < MAX_SENDER_PAGES; pages++) {
+      const page: z.infer<typeof whatsAppSendersSchema> = await call('read', whatsAppSendersSchema, {
+        method: 'GET',
+        url,
+      });
+      if (page.senders.some((s) => s.sender_id === `whatsapp:${c.from}`)) return true;
+      const next: string | null | undefined = page.meta?.next_page_url;
+      url = next ? `${base}${new URL(next).pathname}${new URL(next).search}` : undefined;
+    }
+    return false;
   }
 
   /** next_page_url is absolute on the real host: keep its path and query, use our configured base (local mode). */
@@ -167,6 +209,15 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): ProviderAdap
         throw new ProviderError('auth', `Twilio account ${account.sid} is ${account.status}`, {
           raw: account,
         });
+      }
+      // Valid credentials prove nothing about `from`: without this, any account could claim another business's
+      // number first (#17 item 10). A WhatsApp sender is a phone number of the account, or a number registered to
+      // it through the Senders API (bring your own number).
+      if (!(await ownsNumber(c)) && !(await hasWhatsAppSender(c).catch(notListed))) {
+        throw new ProviderError(
+          'auth',
+          `${c.from} is neither a phone number nor a WhatsApp sender of Twilio account ${c.accountSid}`,
+        );
       }
     },
 

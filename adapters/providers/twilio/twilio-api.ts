@@ -130,6 +130,21 @@ export const messageSchema = z.object({
   error_message: z.nullish(z.string()),
 });
 
+/** GET /2010-04-01/Accounts/{AccountSid}/IncomingPhoneNumbers.json (ListIncomingPhoneNumberResponse). */
+export const incomingPhoneNumbersSchema = z.object({
+  incoming_phone_numbers: z.array(z.object({ phone_number: z.nullish(z.string()) })),
+});
+
+/**
+ * GET https://messaging.twilio.com/v2/Channels/Senders?Channel=whatsapp: not in ../shared/specs (the Senders API is a
+ * public beta, vendors/whatsapp-2026.md §2); shape written from twilio.com/docs/whatsapp/register-senders-using-api:
+ * `{senders: [{sid: "XE…", sender_id: "whatsapp:+1…", status}], meta: {next_page_url}}`.
+ */
+export const whatsAppSendersSchema = z.object({
+  senders: z.array(z.object({ sender_id: z.nullish(z.string()), status: z.nullish(z.string()) })),
+  meta: z.optional(z.object({ next_page_url: z.nullish(z.string()) })),
+});
+
 export const accountSchema = z.object({
   sid: z.string().check(z.regex(/^AC[0-9a-fA-F]{32}$/)),
   status: z.nullish(z.string()),

@@ -3,7 +3,7 @@
 import { http, HttpResponse } from 'msw';
 import type { DefaultBodyType, HttpHandler, StrictRequest } from 'msw';
 import { FaultInjector } from '../faults';
-import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, TwilioSimulatorState } from './twilio-state';
+import { DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN, hex32, TwilioSimulatorState } from './twilio-state';
 import type { SimContent, SimMessage } from './twilio-state';
 
 export interface TwilioSimulatorOptions {
@@ -43,6 +43,8 @@ type FaultRequest = Parameters<FaultInjector['take']>[0];
 export function createTwilioSimulator(options: TwilioSimulatorOptions = {}): TwilioSimulator {
   const apiBase = (options.baseUrl ?? 'https://api.twilio.com').replace(/\/+$/, '');
   const contentBase = (options.contentBaseUrl ?? 'https://content.twilio.com').replace(/\/+$/, '');
+  // Same rule as the adapter (twilioMessagingBase): the real host, or the simulator's own base in local mode.
+  const messagingBase = apiBase === 'https://api.twilio.com' ? 'https://messaging.twilio.com' : apiBase;
   const pageOrigin = (options.pageUrlOrigin ?? 'https://content.twilio.com').replace(/\/+$/, '');
   const now = options.now ?? (() => Date.now());
   const state = new TwilioSimulatorState(
@@ -181,6 +183,58 @@ export function createTwilioSimulator(options: TwilioSimulatorOptions = {}): Twi
     });
   });
 
+  // IncomingPhoneNumbers list (twilio_api_v2010.json ListIncomingPhoneNumberResponse), filtered by PhoneNumber.
+  const incomingPath = `${apiBase}/2010-04-01/Accounts/:sid/IncomingPhoneNumbers.json`;
+  const listIncomingPhoneNumbers = http.get(incomingPath, async ({ request, params }) => {
+    const denied = await guard(request);
+    if (denied) return denied;
+    if (params.sid !== state.accountSid) return notFound(request);
+    const url = new URL(request.url);
+    const wanted = url.searchParams.get('PhoneNumber');
+    const numbers = wanted && E164.test(wanted) && state.ownsPhoneNumber(wanted) ? [wanted] : [];
+    const listUri = `/2010-04-01/Accounts/${state.accountSid}/IncomingPhoneNumbers.json`;
+    const pageSize = Number(url.searchParams.get('PageSize') ?? 50);
+    return HttpResponse.json({
+      end: numbers.length ? 0 : -1,
+      first_page_uri: `${listUri}?PageSize=${pageSize}&Page=0`,
+      next_page_uri: null,
+      page: 0,
+      page_size: pageSize,
+      previous_page_uri: null,
+      start: 0,
+      uri: `${listUri}${url.search}`,
+      incoming_phone_numbers: numbers.map((phone, i) => {
+        const sid = `PN${hex32(i + 1)}`;
+        return {
+          account_sid: state.accountSid,
+          api_version: '2010-04-01',
+          capabilities: { mms: true, sms: true, voice: true, fax: false },
+          date_created: 'Thu, 30 Jul 2015 20:00:00 +0000',
+          date_updated: 'Thu, 30 Jul 2015 20:00:00 +0000',
+          friendly_name: phone,
+          origin: 'twilio',
+          phone_number: phone,
+          sid,
+          status: 'in-use',
+          uri: `/2010-04-01/Accounts/${state.accountSid}/IncomingPhoneNumbers/${sid}.json`,
+        };
+      }),
+    });
+  });
+
+  // Senders API (messaging.twilio.com, public beta, not in the specs): the account's bring-your-own WhatsApp
+  // senders, shape from twilio.com/docs/whatsapp/register-senders-using-api.
+  const listWhatsAppSenders = http.get(`${messagingBase}/v2/Channels/Senders`, async ({ request }) => {
+    const denied = await guard(request);
+    if (denied) return denied;
+    const senders = [...state.whatsAppOnlySenders].map((phone, i) => ({
+      sid: `XE${hex32(i + 1)}`,
+      sender_id: `whatsapp:${phone}`,
+      status: 'ONLINE',
+    }));
+    return HttpResponse.json({ senders, meta: { page: 0, page_size: 50, next_page_url: null } });
+  });
+
   const listContentAndApprovals = http.get(`${contentBase}/v1/ContentAndApprovals`, async ({ request }) => {
     const denied = await guard(request);
     if (denied) return denied;
@@ -293,6 +347,8 @@ export function createTwilioSimulator(options: TwilioSimulatorOptions = {}): Twi
     handlers: [
       sendMessage,
       fetchAccount,
+      listIncomingPhoneNumbers,
+      listWhatsAppSenders,
       listContentAndApprovals,
       createContent,
       createApproval,

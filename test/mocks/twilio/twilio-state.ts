@@ -40,7 +40,7 @@ export interface SimMessage {
   dateCreated: string;
 }
 
-const hex32 = (n: number) => n.toString(16).padStart(32, '0');
+export const hex32 = (n: number) => n.toString(16).padStart(32, '0');
 
 /** Sample types cycled through by `seedTemplates`, one per WhatsApp layout Twilio offers. */
 const SAMPLE_TYPES: { kind: string; variables: Record<string, string>; types: Record<string, unknown> }[] = [
@@ -92,6 +92,13 @@ export class TwilioSimulatorState {
   messages: SimMessage[] = [];
   /** Messages accepted per recipient (`+E164`), for "never twice" assertions. */
   readonly countsByRecipient = new Map<string, number>();
+  /**
+   * Number ownership (#17 item 10). The simulated account owns every phone number except those registered to other
+   * accounts (`foreignNumbers`) and those it has only as bring-your-own WhatsApp senders (`whatsAppOnlySenders`,
+   * listed by the Senders API but not by IncomingPhoneNumbers).
+   */
+  readonly foreignNumbers = new Set<string>();
+  readonly whatsAppOnlySenders = new Set<string>();
   /** Customers with an open 24 h session, when the simulator enforces the window. */
   readonly openSessions = new Set<string>();
   private readonly messagesBySid = new Map<string, SimMessage>();
@@ -107,6 +114,10 @@ export class TwilioSimulatorState {
     public authToken: string,
     private readonly now: () => number,
   ) {}
+
+  ownsPhoneNumber(e164: string): boolean {
+    return !this.foreignNumbers.has(e164) && !this.whatsAppOnlySenders.has(e164);
+  }
 
   nextContentSid(): string {
     return `HX${hex32(++this.contentSeq)}`;
