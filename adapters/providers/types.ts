@@ -142,6 +142,11 @@ export interface ProviderCapabilities {
   submitTemplate: boolean;
   /** The provider reports when the customer read our messages (status `read`). */
   readReceipts: boolean;
+  /**
+   * The provider can send to a customer known only by business-scoped user ID (issue 11: Meta `recipient`, Twilio
+   * `whatsapp:CC.…`). false for CM.com, whose BSUID contract is a preview: such a customer gets `phone_required`.
+   */
+  userIdRecipients: boolean;
 }
 
 export interface SendResult {

@@ -49,3 +49,24 @@ export function classifyAddress(value: string): 'user_id' | 'phone' | 'other' {
   if (isUserIdAddress(v)) return 'user_id';
   return isE164(v) || /^[+0-9\s().\-/]+$/.test(v.replace(/^(whatsapp|tel):/i, '')) ? 'phone' : 'other';
 }
+
+export const PHONE_REQUIRED_AUTH_REASON =
+  'Authentication templates need the customer’s phone number; this customer shares only a WhatsApp username';
+export const PHONE_REQUIRED_PROVIDER_REASON =
+  'This WhatsApp provider can only reach customers by phone number; this customer shares only a WhatsApp username';
+
+/**
+ * Why a send to this customer needs a phone we do not have, or null. Meta: one-tap, zero-tap and copy-code
+ * authentication templates still require a phone number (Meta's BSUID page, error 131062); a provider that cannot
+ * address BSUIDs (CM.com) needs one for everything.
+ */
+export function phoneRequiredReason(input: {
+  hasPhone: boolean;
+  providerReachesUserIds: boolean;
+  templateCategory?: string;
+}): string | null {
+  if (input.hasPhone) return null;
+  if (!input.providerReachesUserIds) return PHONE_REQUIRED_PROVIDER_REASON;
+  if (input.templateCategory === 'AUTHENTICATION') return PHONE_REQUIRED_AUTH_REASON;
+  return null;
+}

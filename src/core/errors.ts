@@ -6,6 +6,8 @@ export const ERROR_CODES = {
   forbidden: 403,
   not_found: 404,
   template_required: 409,
+  /** The send needs the customer's phone (authentication templates, CM.com) and only a BSUID is known (issue 11). */
+  phone_required: 409,
   conflict: 409,
   connection_disabled: 409,
   payload_too_large: 413,

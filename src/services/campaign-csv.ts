@@ -24,6 +24,10 @@ const PHONE_COLUMNS = [
   'whatsapp',
   'telefono',
   'telefon',
+  // A customer known only by WhatsApp username is reached by their business-scoped user ID (issue 11).
+  'recipient',
+  'bsuid',
+  'user_id',
 ];
 const NAME_COLUMNS = ['name', 'full_name', 'nome', 'nimi'];
 

@@ -1,6 +1,7 @@
 // Campaign preflight (issue 7, DESIGN.md §3.5): before anything is sent, say who will get the template, who will
 // not and why, what it should cost, and whether the sender's messaging tier has room.
 import type { AppContext } from '../context';
+import { isUserIdAddress, phoneRequiredReason } from '../core/customer-id';
 import { normalizePhone } from '../core/phone';
 import {
   estimateCost,
@@ -17,6 +18,7 @@ import type { LogRow, NewRecipient, OverTierPolicy } from '../store/campaigns';
 import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
 import type { RecipientInput } from './campaign-csv';
+import { bareProviderAdapter } from './providers';
 
 /** Illustrative per-message rates (USD) used when PRICING_RATE_CARD is not configured; set it for real figures. */
 export const DEFAULT_RATE_CARD: RateCard = {
@@ -107,8 +109,17 @@ export async function preflightCampaign(
   let duplicates = 0;
   const out: NewRecipient[] = [];
 
+  // A recipient may be a BSUID (issue 11): a customer linked to a phone is addressed by that phone (and counted once
+  // whichever of the two the file names); a phone-less one by the BSUID, where the template and provider allow it.
+  const userIdAddresses = input.recipients.map((r) => r.phone.trim()).filter(isUserIdAddress);
+  const linked = await store.addressesOfUserIds(connection.id, userIdAddresses);
+  const providerReachesUserIds = bareProviderAdapter(ctx, connection.provider).capabilities.userIdRecipients;
+
   for (const r of input.recipients) {
-    const phone = normalizePhone(r.phone, input.defaultCountry);
+    const typed = r.phone.trim();
+    const phone: ReturnType<typeof normalizePhone> = isUserIdAddress(typed)
+      ? { ok: true, e164: linked.get(typed) ?? typed }
+      : normalizePhone(r.phone, input.defaultCountry);
     if (!phone.ok) {
       invalid.count++;
       if (invalid.rows.length < LIST_LIMIT)
@@ -131,6 +142,27 @@ export async function preflightCampaign(
       continue;
     }
     seen.add(phone.e164);
+    const phoneMissing = phoneRequiredReason({
+      hasPhone: !isUserIdAddress(phone.e164),
+      providerReachesUserIds,
+      templateCategory: template.category,
+    });
+    if (phoneMissing) {
+      invalid.count++;
+      if (invalid.rows.length < LIST_LIMIT)
+        invalid.rows.push({ row: r.row, input: r.phone, reason: 'phone_required' });
+      out.push({
+        seq: r.row,
+        phone: phone.e164,
+        input: r.phone,
+        name: r.name,
+        variables: r.values,
+        state: 'skipped',
+        reason: `phone_required: ${phoneMissing}`,
+        sendAfter: null,
+      });
+      continue;
+    }
     const problems = validateValues(template, r.values).filter((e) => e.code !== 'unexpected_value');
     if (problems.length) {
       missing.count++;

@@ -2,6 +2,7 @@
 import type { AppContext } from '../context';
 import { AppError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
 import type { MessageContent } from '../core/message';
+import { phoneRequiredReason } from '../core/customer-id';
 import { classifySend } from '../core/pricing';
 import { render } from '../core/template-render';
 import { windowFromSummary, FREE_ENTRY_POINT_MS, type LogEntry } from '../core/window';
@@ -10,11 +11,12 @@ import type { Connection } from '../store/connections';
 import { windowSummaryOf, type Contact } from '../store/contacts';
 import type { MessageOrigin, StoredMessage } from '../store/messages';
 import type { StoredTemplate } from '../store/templates';
+import { bareProviderAdapter } from './providers';
 import { assertSendable } from './connection-state';
 
 export interface OutboundRequest {
   connection: Connection;
-  /** Customer phone, E.164 (parsed by the caller). */
+  /** Customer address, parsed by the caller: E.164 phone, or BSUID for a customer known only by username. */
   to: string;
   content: MessageContent;
   origin: Exclude<MessageOrigin, 'customer'>;
@@ -97,7 +99,16 @@ export async function queueOutbound(ctx: AppContext, request: OutboundRequest): 
     const template = await sendableTemplate(ctx, connection, content.templateId);
     content = prepareTemplateContent(template, content);
     category = template.category;
-  } else {
+  }
+  // Before anything is stored or sent: a customer known only by BSUID cannot get an authentication template, nor
+  // anything through a provider that addresses phones only (issue 11).
+  const phoneMissing = phoneRequiredReason({
+    hasPhone: contact.phone !== null,
+    providerReachesUserIds: bareProviderAdapter(ctx, connection.provider).capabilities.userIdRecipients,
+    templateCategory: category,
+  });
+  if (phoneMissing) throw new AppError('phone_required', phoneMissing, { customer: contact.address });
+  if (content.type !== 'template') {
     const window = windowFromSummary(windowSummaryOf(contact), now);
     if (!window.freeFormAllowed) {
       throw new AppError('template_required', TEMPLATE_REQUIRED_REASON, {

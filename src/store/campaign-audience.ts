@@ -18,21 +18,44 @@ export class CampaignAudienceStore {
     const [, read] = await this.db.batch([
       this.db
         .prepare(
-          `INSERT INTO contacts (id, connection_id, phone, name, created_at, updated_at)
-           SELECT json_extract(value, '$.id'), ?1, json_extract(value, '$.phone'), json_extract(value, '$.name'), ?2, ?2
-           FROM json_each(?3) WHERE true ON CONFLICT (connection_id, phone) DO NOTHING`,
+          // A recipient may be a BSUID (issue 11, migrations/0010): it is both the address and the user_id then.
+          `INSERT INTO contacts (id, connection_id, phone, user_id, name, created_at, updated_at)
+           SELECT json_extract(value, '$.id'), ?1, json_extract(value, '$.phone'),
+             CASE WHEN json_extract(value, '$.phone') LIKE '+%' THEN NULL ELSE json_extract(value, '$.phone') END,
+             json_extract(value, '$.name'), ?2, ?2
+           FROM json_each(?3) WHERE true ON CONFLICT DO NOTHING`,
         )
         .bind(connectionId, now, JSON.stringify(rows)),
       this.db
         .prepare(
-          `SELECT id, phone, last_inbound_at, free_entry_point_until, referral_at, opted_out_at,
+          // `phone` answers with the address the slice asked for: a BSUID linked to a phone since the preflight is
+          // found by user_id.
+          `WITH asked AS (SELECT json_extract(value, '$.phone') AS address FROM json_each(?2))
+           SELECT id, CASE WHEN phone IN (SELECT address FROM asked) THEN phone ELSE user_id END AS phone,
+             last_inbound_at, free_entry_point_until, referral_at, opted_out_at,
              EXISTS (SELECT 1 FROM opt_outs o WHERE o.installation_id = ?3 AND o.phone = contacts.phone) AS listed
            FROM contacts
-           WHERE connection_id = ?1 AND phone IN (SELECT json_extract(value, '$.phone') FROM json_each(?2))`,
+           WHERE connection_id = ?1 AND (phone IN (SELECT address FROM asked) OR user_id IN (SELECT address FROM asked))`,
         )
         .bind(connectionId, JSON.stringify(rows), installationId),
     ]);
     return read!.results as (ContactFacts & { listed: number })[];
+  }
+
+  /** BSUID → the address of the customer who holds it (their phone once linked), for BSUIDs already known. */
+  async addressesOfUserIds(connectionId: string, userIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const chunk of chunks(userIds, 2_000)) {
+      const { results } = await this.db
+        .prepare(
+          `SELECT user_id, phone FROM contacts
+           WHERE connection_id = ?1 AND user_id IN (SELECT value FROM json_each(?2))`,
+        )
+        .bind(connectionId, JSON.stringify(chunk))
+        .all<{ user_id: string; phone: string }>();
+      for (const r of results) out.set(r.user_id, r.phone);
+    }
+    return out;
   }
 
   /** Existing contacts among phones (preflight: nothing is created). */

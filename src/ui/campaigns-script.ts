@@ -34,7 +34,7 @@ export const CAMPAIGNS_SCRIPT = String.raw`(() => {
   const preflightBox = el('div', { id: 'campaign-preflight-result' });
   const list = el('ul', { id: 'campaign-list' });
   root.append(
-    el('p', { class: 'hint', text: 'CSV with a header row: a phone column, then one column per template variable (1, 2 or their names).' }),
+    el('p', { class: 'hint', text: 'CSV with a header row: a phone column (a phone number, or the business-scoped user ID of a customer who uses a WhatsApp username, e.g. US.1349…), then one column per template variable (1, 2 or their names).' }),
     el('div', { class: 'field' }, el('label', { for: 'campaign-connection', text: 'Number' }), connection),
     el('div', { class: 'field' }, el('label', { for: 'campaign-template', text: 'Template' }), template),
     el('div', { class: 'field' }, el('label', { for: 'campaign-csv', text: 'Recipients (CSV)' }), file),

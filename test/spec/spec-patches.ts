@@ -186,6 +186,33 @@ export const specPatches: SpecPatch[] = [
       }
     },
   },
+  // --- 2026 fields missing from the v23.0 spec (issue 11), written from Meta's "Business-scoped user IDs" page
+  // (developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/, mirrored at
+  // dualhook.com/docs/contacts-bsuid-api-changes): a send names its recipient by `to` (phone) or by `recipient`
+  // (BSUID or parent BSUID); when both are present `to` wins. The answer's contacts[] carry `user_id` instead of
+  // `wa_id` for a send by BSUID.
+  {
+    file: 'business-messaging-api_v23.0.yaml',
+    pointer: '/components/schemas/BaseMessageProperties',
+    why: '2026 BSUID sends: `recipient` (BSUID) may replace `to` (Meta business-scoped user IDs page)',
+    apply: (node) => {
+      if (Array.isArray(node.required)) node.required = node.required.filter((r) => r !== 'to');
+      (node.properties as Record<string, unknown>).recipient = {
+        type: 'string',
+        pattern: '^[A-Z]{2}\\.(ENT\\.)?[A-Za-z0-9]{1,128}$',
+        description: 'Business-scoped user ID or parent BSUID (2026, not in the v23.0 spec)',
+      };
+      node.anyOf = [{ required: ['to'] }, { required: ['recipient'] }];
+    },
+  },
+  {
+    file: 'business-messaging-api_v23.0.yaml',
+    pointer: '/components/schemas/MessageResponsePayload/properties/contacts/items/properties',
+    why: '2026 BSUID sends answer contacts[].user_id instead of wa_id (Meta business-scoped user IDs page)',
+    apply: (node) => {
+      node.user_id = { type: 'string' };
+    },
+  },
 ];
 
 export function applyPatches(docId: string, doc: JsonObject): void {

@@ -56,7 +56,12 @@ export function createCmAdapter(options: CmAdapterOptions): ProviderAdapter {
     // CM.com has no public template list or submission API: templates are created in the Channels app
     // and registered here by the admin (vendors/providers.md §C).
     // A WhatsApp "Read" report from CM.com is UNCONFIRMED (vendors/providers.md §C): mapped when it comes, not promised.
-    capabilities: { listTemplates: false, submitTemplate: false, readReceipts: false },
+    capabilities: {
+      listTemplates: false,
+      submitTemplate: false,
+      readReceipts: false,
+      userIdRecipients: false,
+    },
 
     async *listTemplates(): AsyncIterable<Template[]> {
       // Nothing to list: manual templates live in our store (buildManualCmTemplate), not at CM.com.

@@ -1,6 +1,7 @@
 // OutboundMessage → one CM.com `msg` (developers.cm.com/messaging/docs; SDK BusinessMessaging/Model/*).
 import type { MessageContent, OutboundMessage } from '../../../src/core/message';
 import { ProviderError } from '../../../src/core/errors';
+import { isUserIdAddress } from '../../../src/core/customer-id';
 import type { CmConversationPart, CmMsg } from './cm-api';
 import { cmMediaContent } from './convert-to-cm-media';
 import { toCmRecipient, toCmSender } from './cm-number';
@@ -8,6 +9,13 @@ import { toCmWhatsAppTemplate } from './map-cm-template';
 import { toWhatsAppInteractive } from '../whatsapp-interactive';
 
 export function toCmMsg(message: OutboundMessage, opts: { from: string; reference: string }): CmMsg {
+  // CM.com addresses phones only (its BSUID contract is a preview): the service refuses such sends with
+  // `phone_required` first (capabilities.userIdRecipients); this guards the wire.
+  if (isUserIdAddress(message.to))
+    throw new ProviderError(
+      'invalid_recipient',
+      'CM.com can only send to a phone number, not a WhatsApp username',
+    );
   const part = conversationPart(message);
   if (message.replyTo) part.context = { message_id: message.replyTo };
   return {

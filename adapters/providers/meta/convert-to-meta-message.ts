@@ -1,7 +1,7 @@
 // OutboundMessage → body of `POST /{ver}/{PHONE_NUMBER_ID}/messages` (spec schema `Message`, providers.md "Send").
 import { AppError } from '../../../src/core/errors';
 import type { MessageContent, OutboundMessage } from '../../../src/core/message';
-import { isE164, toDigits } from '../../../src/core/phone';
+import { metaRecipient } from './meta-recipient';
 import { toWhatsAppInteractive } from '../whatsapp-interactive';
 
 type Json = Record<string, unknown>;
@@ -209,12 +209,11 @@ function contentBody(message: OutboundMessage): Json {
 }
 
 export function convertToMetaMessage(message: OutboundMessage): Json {
-  // Meta wants the recipient as digits without `+` (providers.md send examples).
-  if (!isE164(message.to)) throw invalid('Recipient phone number is not in E.164 form', { to: message.to });
   return {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
-    to: toDigits(message.to),
+    // A phone as digits without `+` (providers.md send examples), or a BSUID (meta-recipient.ts).
+    ...metaRecipient(message.to),
     ...contentBody(message),
     // Reactions reference their target themselves; a context on them is rejected.
     ...(message.replyTo && message.content.type !== 'reaction'

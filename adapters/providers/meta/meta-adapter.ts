@@ -178,7 +178,7 @@ export function createMetaAdapter(options: MetaAdapterOptions): ProviderAdapter 
 
   return {
     provider: 'meta',
-    capabilities: { listTemplates: true, submitTemplate: true, readReceipts: true },
+    capabilities: { listTemplates: true, submitTemplate: true, readReceipts: true, userIdRecipients: true },
     listTemplates,
     submitTemplate,
     send,

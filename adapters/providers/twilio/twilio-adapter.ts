@@ -149,7 +149,7 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): ProviderAdap
 
   return {
     provider: 'twilio',
-    capabilities: { listTemplates: true, submitTemplate: true, readReceipts: true },
+    capabilities: { listTemplates: true, submitTemplate: true, readReceipts: true, userIdRecipients: true },
 
     async *listTemplates() {
       let url: string | undefined = `${contentBase}/v1/ContentAndApprovals?PageSize=${pageSize}`;

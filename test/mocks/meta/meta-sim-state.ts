@@ -222,7 +222,8 @@ export class MetaSimState {
 
   /** The customer wrote: opens the 24 h window for `enforceWindow`. */
   customerWrote(phone: string, at = Date.now()): void {
-    this.lastInbound.set(phone.replace(/\D/g, ''), at);
+    // A BSUID (username customer, issue 11) is kept as is; a phone as its digits.
+    this.lastInbound.set(/^[A-Z]{2}\./.test(phone) ? phone : phone.replace(/\D/g, ''), at);
   }
 
   /** The customer's messages were delivered to the business (webhook `messages[]` items): it may mark them read. */

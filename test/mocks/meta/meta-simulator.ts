@@ -16,6 +16,9 @@ import { createMetaMediaHandlers } from './meta-sim-media';
 import { answerReadReceipt, isReadReceipt } from './meta-sim-read';
 import type { MetaWireTemplate } from './meta-sim-state';
 
+/** A business-scoped user ID or parent BSUID (`recipient` of a send, issue 11). */
+const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
+
 export { MetaSimState } from './meta-sim-state';
 export type { MetaWireTemplate, ReadReceipt, SentMessage, SimMedia } from './meta-sim-state';
 export { META_SAMPLE_MEDIA } from './meta-sample-media';
@@ -178,8 +181,12 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
       if (body.messaging_product !== 'whatsapp')
         return graphError(400, 100, '(#100) The parameter messaging_product is required.');
       if (isReadReceipt(body)) return answerReadReceipt(state, body, Date.now());
-      const to = typeof body.to === 'string' ? body.to.replace(/^\+/, '') : '';
-      if (!/^\d{7,15}$/.test(to))
+      // `to` (phone) wins over `recipient` (BSUID or parent BSUID), Meta's business-scoped user IDs page.
+      const phone = typeof body.to === 'string' ? body.to.replace(/^\+/, '') : '';
+      const bsuid =
+        !phone && typeof body.recipient === 'string' && BSUID.test(body.recipient) ? body.recipient : '';
+      const to = phone || bsuid;
+      if (!bsuid && !/^\d{7,15}$/.test(to))
         return graphError(400, 100, '(#100) Invalid parameter', {
           error_data: { messaging_product: 'whatsapp', details: 'Invalid parameter: to' },
         });
@@ -206,7 +213,7 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
       state.recordSent({ id, to, type, body, at: Date.now() });
       return HttpResponse.json({
         messaging_product: 'whatsapp',
-        contacts: [{ input: String(body.to), wa_id: to }],
+        contacts: [bsuid ? { input: bsuid, user_id: bsuid } : { input: String(body.to), wa_id: to }],
         messages: [{ id, message_status: 'accepted' }],
       });
     },
@@ -256,7 +263,14 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
     const callback =
       typeof sent.body.biz_opaque_callback_data === 'string' ? sent.body.biz_opaque_callback_data : undefined;
     return metaStatusesWebhook(cfg, [
-      metaStatus({ id: messageId, status, recipient: sent.to, bizOpaqueCallbackData: callback, ...extra }),
+      metaStatus({
+        id: messageId,
+        status,
+        // A send by BSUID is reported by recipient_user_id, with no recipient_id (issue 11).
+        ...(BSUID.test(sent.to) ? { recipientUserId: sent.to } : { recipient: sent.to }),
+        bizOpaqueCallbackData: callback,
+        ...extra,
+      }),
     ]);
   }
 
@@ -266,7 +280,7 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
    */
   function inboundWebhook(messages: Record<string, unknown>[], profileName?: string) {
     state.recordInbound(messages);
-    for (const m of messages) state.customerWrote(String(m.from));
+    for (const m of messages) state.customerWrote(String(m.from ?? m.from_user_id));
     return metaMessagesWebhook(cfg, messages, profileName);
   }
 

@@ -109,7 +109,9 @@ export function createTwilioSimulator(options: TwilioSimulatorOptions = {}): Twi
       const to = form.get('To');
       if (!to) return twilioError(400, 21604, "A 'To' phone number is required.");
       const toNumber = to.replace(/^whatsapp:/, '');
-      if (!to.startsWith('whatsapp:') || !E164.test(toNumber)) {
+      // `whatsapp:CC.…` (up to 140 characters) addresses a username customer by BSUID (issue 11).
+      const bsuid = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/.test(toNumber);
+      if (!to.startsWith('whatsapp:') || (!E164.test(toNumber) && !bsuid)) {
         return twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
       }
       const from = form.get('From');
