@@ -147,6 +147,8 @@ const SECRET_VARS = [
 export interface FuzzTally {
   requests: number;
   fiveHundreds: number;
+  /** 502 provider_error / crm_error: a simulated vendor refused what a fuzzed but well-formed request asked. */
+  vendorRefusals: number;
   byRoute: Map<string, number>;
 }
 
@@ -215,11 +217,13 @@ async function requestArbitrary(target: AppTarget): Promise<fc.Arbitrary<() => P
     { authorization: `Bearer ${sessions.pipedrive}` },
     { authorization: 'Bearer forged.token.value' },
     { authorization: 'Basic Zm9yZ2Vk' },
+    { authorization: `Bearer ${target.vars.OPERATOR_TOKEN}` },
   );
   const apiTemplates: Json[] = [
     { connectionId: hl.connections.meta.id, to: '+393471234567', content: { type: 'text', text: 'hi' } },
     { provider: 'meta', credentials: { accessToken: 'x', wabaId: '1', phoneNumberId: '2' }, label: 'x' },
     { crm: 'pipedrive', token: 'a.b.c', surface: 'panel' },
+    { cursor: '0:', limit: 10 },
     { name: 'c', connectionId: hl.connections.meta.id, template: { name: 'order_shipped', language: 'en' } },
   ];
   const body = fc.oneof(
@@ -402,13 +406,13 @@ export async function judge(res: Response, secrets: string[], method: string): P
 
 export function fuzzSuite(ref: TargetRef, options: { runs?: number } = {}): void {
   const runs = options.runs ?? FUZZ_RUNS;
-  const tally: FuzzTally = { requests: 0, fiveHundreds: 0, byRoute: new Map() };
+  const tally: FuzzTally = { requests: 0, fiveHundreds: 0, vendorRefusals: 0, byRoute: new Map() };
   describe(`fuzz: every route, odd input, valid signatures over odd bodies (${ref.kind})`, () => {
     afterAll(() => {
       // The figure docs/BENCHMARKS.md quotes.
       console.log(
         `fuzz (${ref.kind}): ${tally.requests} requests over ${tally.byRoute.size} routes, ` +
-          `${tally.fiveHundreds} answered 5xx (seed ${FUZZ_SEED}, ${runs} runs)`,
+          `${tally.fiveHundreds} answered 5xx, ${tally.vendorRefusals} vendor refusals (502) (seed ${FUZZ_SEED}, ${runs} runs)`,
       );
     });
 
@@ -429,6 +433,7 @@ export function fuzzSuite(ref: TargetRef, options: { runs?: number } = {}): void
           tally.byRoute.set(r.label, (tally.byRoute.get(r.label) ?? 0) + 1);
           const problem = await judge(res, secrets, r.method);
           if (res.status >= 500 && problem) tally.fiveHundreds++;
+          else if (res.status === 502) tally.vendorRefusals++;
           // Collected rather than thrown: one run reports every distinct failure instead of shrinking the first.
           if (problem) failures.push(`${r.method} ${r.path.slice(0, 160)} [${r.label}] → ${problem}`);
         }),
