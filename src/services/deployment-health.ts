@@ -87,52 +87,46 @@ async function migrationLevel(db: D1Database): Promise<{ applied: number; latest
   }
 }
 
+/** Backlog counters over what the stores track; a counter is null where its table or column is not there yet. */
+const BACKLOG_COUNTS = {
+  sendsPending:
+    "SELECT COUNT(*) AS n FROM messages WHERE direction = 'outbound' AND send_state IN ('queued', 'sending')",
+  sendsRetrying:
+    "SELECT COUNT(*) AS n FROM messages WHERE send_state = 'queued' AND send_retry_reason IS NOT NULL",
+  sendsOutcomeUnknown: "SELECT COUNT(*) AS n FROM messages WHERE send_state = 'unknown'",
+  crmWritesPending: "SELECT COUNT(*) AS n FROM messages WHERE crm_sync = 'pending'",
+  crmWritesDead: "SELECT COUNT(*) AS n FROM messages WHERE crm_sync = 'dead'",
+  crmChangesPending: "SELECT COUNT(*) AS n FROM message_changes WHERE crm_sync = 'pending'",
+  crmChangesDead: "SELECT COUNT(*) AS n FROM message_changes WHERE crm_sync = 'dead'",
+  crmDeliveriesQueued: "SELECT COUNT(*) AS n FROM crm_deliveries WHERE state = 'queued'",
+  campaignRecipientsQueued: `SELECT COUNT(*) AS n FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
+    WHERE c.status = 'running' AND r.state IN ('pending', 'claimed', 'sending')`,
+  unreadableWebhookItems: 'SELECT COUNT(*) AS n FROM unreadable_webhook_items',
+} as const;
+
 export async function deploymentHealth(ctx: AppContext) {
   const { config, db } = ctx;
-  const [
-    sendsPending,
-    sendsUnknown,
-    crmPending,
-    crmDead,
-    deliveriesQueued,
-    campaignQueued,
-    deadLetters,
-    migrations,
-  ] = await Promise.all([
-    count(
-      db,
-      "SELECT COUNT(*) AS n FROM messages WHERE direction = 'outbound' AND send_state IN ('queued', 'sending')",
-    ),
-    count(db, "SELECT COUNT(*) AS n FROM messages WHERE send_state = 'unknown'"),
-    count(db, "SELECT COUNT(*) AS n FROM messages WHERE crm_sync = 'pending'"),
-    count(db, "SELECT COUNT(*) AS n FROM messages WHERE crm_sync = 'dead'"),
-    count(db, "SELECT COUNT(*) AS n FROM crm_deliveries WHERE state = 'queued'"),
-    count(
-      db,
-      `SELECT COUNT(*) AS n FROM campaign_recipients r JOIN campaigns c ON c.id = r.campaign_id
-         WHERE c.status = 'running' AND r.state IN ('pending', 'claimed', 'sending')`,
-    ),
+  const names = Object.keys(BACKLOG_COUNTS) as (keyof typeof BACKLOG_COUNTS)[];
+  const [counts, deadLetters, notRedriven, oldestDeadLetter, migrations] = await Promise.all([
+    Promise.all(names.map((name) => count(db, BACKLOG_COUNTS[name]))),
     count(db, 'SELECT COUNT(*) AS n FROM dead_letters'),
+    count(db, 'SELECT COUNT(*) AS n FROM dead_letters WHERE redriven_at IS NULL'),
+    db
+      .prepare('SELECT MIN(created_at) AS at FROM dead_letters')
+      .first<{ at: number | null }>()
+      .then((row) => row?.at ?? null)
+      .catch(() => null),
     migrationLevel(db),
   ]);
-  const oldestDeadLetter = await db
-    .prepare('SELECT MIN(created_at) AS at FROM dead_letters')
-    .first<{ at: number | null }>()
-    .then((row) => row?.at ?? null)
-    .catch(() => null);
   const configuration = configurationReport(config);
   return {
     ok: configuration.complete,
     configuration,
-    backlog: {
-      sendsPending,
-      sendsOutcomeUnknown: sendsUnknown,
-      crmWritesPending: crmPending,
-      crmWritesDead: crmDead,
-      crmDeliveriesQueued: deliveriesQueued,
-      campaignRecipientsQueued: campaignQueued,
-    },
-    deadLetters: { count: deadLetters, oldestAt: oldestDeadLetter },
+    backlog: Object.fromEntries(names.map((name, i) => [name, counts[i]!])) as Record<
+      keyof typeof BACKLOG_COUNTS,
+      number | null
+    >,
+    deadLetters: { count: deadLetters, notRedriven, oldestAt: oldestDeadLetter },
     database: { migrations },
     urls: baseUrls(config),
   };

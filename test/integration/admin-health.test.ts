@@ -131,6 +131,25 @@ describe('GET /admin/health', () => {
            VALUES ('dl_h1', ?1, 'crm_message', '{}', 'HighLevel 500', 10, ?2)`,
         )
         .bind(seeded.installation.id, now - 60_000),
+      t.db
+        .prepare(
+          `INSERT INTO dead_letters (id, installation_id, job_type, job, error, attempts, created_at, redriven_at)
+           VALUES ('dl_h2', ?1, 'crm_message', '{}', 'HighLevel 500', 10, ?2, ?2)`,
+        )
+        .bind(seeded.installation.id, now),
+      t.db.prepare("UPDATE messages SET send_retry_reason = 'provider 503' WHERE id = 'msg_h0'"),
+      t.db
+        .prepare(
+          `INSERT INTO unreadable_webhook_items (id, provider, reason, raw, fingerprint, occurred_at, received_at)
+           VALUES ('uwi_h1', 'meta', 'no phone or user id', '{}', 'fp-h1', ?1, ?1)`,
+        )
+        .bind(now),
+      t.db
+        .prepare(
+          `INSERT INTO message_changes (id, message_id, kind, occurred_at, created_at, updated_at)
+           VALUES ('chg_h1', 'msg_h3', 'edited', ?1, ?1, ?1)`,
+        )
+        .bind(now),
       t.db.prepare(
         'CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TEXT)',
       ),
@@ -150,13 +169,17 @@ describe('GET /admin/health', () => {
     expect(body.configuration).toMatchObject({ complete: true, missing: [] });
     expect(body.backlog).toEqual({
       sendsPending: 2,
+      sendsRetrying: 1,
       sendsOutcomeUnknown: 1,
       crmWritesPending: 1,
       crmWritesDead: 1,
+      crmChangesPending: 1,
+      crmChangesDead: 0,
       crmDeliveriesQueued: 0,
       campaignRecipientsQueued: 0,
+      unreadableWebhookItems: 1,
     });
-    expect(body.deadLetters).toEqual({ count: 1, oldestAt: now - 60_000 });
+    expect(body.deadLetters).toEqual({ count: 2, notRedriven: 1, oldestAt: now - 60_000 });
     expect(body.database).toEqual({ migrations: { applied: 2, latest: '0002_highlevel.sql' } });
   });
 });
