@@ -195,6 +195,11 @@ export interface ProviderAdapter {
    * where the provider has no such API for WhatsApp (Twilio, CM.com). Failures → ProviderError.
    */
   markRead?(providerMessageId: string): Promise<void>;
+  /**
+   * Deletes inbound media at the provider (Meta keeps it 30 days; a customer's deletion asks the business to delete
+   * it). Absent where the provider offers no such call. Failures → ProviderError.
+   */
+  deleteMedia?(ref: ProviderMediaRef): Promise<void>;
   /** Any thrown vendor/HTTP error → ProviderError with vendor code and text kept. */
   normalizeError(error: unknown): ProviderError;
 }

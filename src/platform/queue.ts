@@ -19,6 +19,8 @@ export const jobSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('crm_record_batch'), messageIds: z.array(z.string()) }),
   // A customer's edit or deletion owed to the CRM (message_changes row; never `messageId`, see deadLetter).
   z.object({ type: z.literal('crm_record_change'), changeId: z.string() }),
+  // Media of a message the customer deleted, deleted at the provider too (Meta asks the business to).
+  z.object({ type: z.literal('provider_delete_media'), connectionId: z.string(), mediaId: z.string() }),
   z.object({ type: z.literal('crm_outbound'), installationId: z.string(), deliveryKey: z.string() }),
   // One slice of a campaign's due recipients; `generation` retires a job chain after pause / resume.
   z.object({

@@ -6,7 +6,7 @@ import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
 import { bulkRecordJob, runCrmRecordBatch } from './crm-bulk';
 import { runHighLevelDelivery } from './highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
-import { markChangeDead, runCrmRecordChange } from './message-changes';
+import { markChangeDead, runCrmRecordChange, runDeleteProviderMedia } from './message-changes';
 import { providerAdapterFor } from './providers';
 import { applyStatusEvent } from './relay-status';
 import { runSendJob } from './send-job';
@@ -34,6 +34,8 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       return runCrmRecordBatch(ctx, job, attempt);
     case 'crm_record_change':
       return runCrmRecordChange(ctx, job.changeId, attempt);
+    case 'provider_delete_media':
+      return runDeleteProviderMedia(ctx, job.connectionId, job.mediaId, attempt);
     case 'campaign_send':
       return runCampaignSend(ctx, job);
     case 'crm_outbound':

@@ -4,11 +4,15 @@
 // attempt whose answer was lost is looked up before it is written again).
 import type { AppContext } from '../context';
 import { MessageChangeStore } from '../store/message-changes';
+import { ProviderError } from '../core/errors';
 import type { MessageContent } from '../core/message';
 import type { StoredMessage } from '../store/messages';
 import { crmAdapterFor, failureOutcome, load, mayHaveWritten } from './crm';
+import { isSendable } from './connection-state';
 import { crmPacer } from './crm-pacing';
 import type { JobOutcome } from './job-outcome';
+import { providerAdapterFor } from './providers';
+import { backoffSeconds } from './send-job';
 
 /** While the message itself is still on its way to the CRM, the change waits (not a failed attempt). */
 const WAIT_FOR_RECORD_S = 10;
@@ -32,6 +36,11 @@ export async function applyMessageChange(
       : await store.recordDeletion(message.id, at, ctx.now());
   if (!id) return false;
   await ctx.queue.send({ type: 'crm_record_change', changeId: id });
+  const mediaId = message.content?.type === 'media' ? message.content.mediaId : undefined;
+  if (change.kind === 'deleted' && mediaId) {
+    // Best effort after the CRM job is queued: our links are already revoked; Meta would drop it after 30 days.
+    await ctx.queue.send({ type: 'provider_delete_media', connectionId: message.connectionId, mediaId });
+  }
   return true;
 }
 
@@ -101,4 +110,38 @@ export async function markChangeDead(ctx: AppContext, changeId: string): Promise
   const { connections } = await ctx.secretStores();
   const connection = message ? await connections.get(message.connectionId) : null;
   return connection?.installationId ?? null;
+}
+
+const DELETE_MEDIA_RETRY_BUDGET = 5;
+
+/** Deletes a deleted message's media at the provider; gone already, or no such call, is done. */
+export async function runDeleteProviderMedia(
+  ctx: AppContext,
+  connectionId: string,
+  mediaId: string,
+  attempt: number,
+): Promise<JobOutcome> {
+  const { connections } = await ctx.secretStores();
+  const connection = await connections.get(connectionId);
+  // Without credentials (uninstalled) nothing can be deleted; the media expires at the provider.
+  if (!connection || !isSendable(connection)) return { kind: 'done' };
+  const adapter = await providerAdapterFor(ctx, connection);
+  if (!adapter.deleteMedia) return { kind: 'done' };
+  try {
+    await adapter.deleteMedia({ mediaId });
+    return { kind: 'done' };
+  } catch (raw) {
+    const error = raw instanceof ProviderError ? raw : adapter.normalizeError(raw);
+    if (error.retryable && attempt < DELETE_MEDIA_RETRY_BUDGET) {
+      return {
+        kind: 'retry',
+        delaySeconds: backoffSeconds(attempt, error.retryAfterMs),
+        countsAsAttempt: true,
+        reason: error.message,
+      };
+    }
+    // Refused (already deleted or expired at the provider): nothing left to do; anything else is dead-lettered.
+    if (error.kind === 'rejected' || error.kind === 'invalid_recipient') return { kind: 'done' };
+    return { kind: 'dead', reason: error.message };
+  }
 }

@@ -105,6 +105,8 @@ describe('every simulator handler answers what the vendor spec says', () => {
       );
       // Read receipt: same /messages operation, a customer message the simulator delivered.
       await adapter.markRead!(metaFixture.deliveredInboundId!());
+      // The customer deleted a message: its media is deleted at Meta too (spec deleteMedia).
+      await adapter.deleteMedia!({ mediaId: META_SAMPLE_MEDIA.document.id });
     });
     expect(violations, formatViolations(violations)).toEqual([]);
     const normalized = operations.map((o) =>
@@ -117,6 +119,7 @@ describe('every simulator handler answers what the vendor spec says', () => {
         'POST /v23.0/:id/messages',
         'GET /v23.0/:id',
         'GET /v23.0/:media-url',
+        'DELETE /v23.0/:id',
       ]),
     );
   });

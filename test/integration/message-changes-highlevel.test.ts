@@ -84,6 +84,7 @@ describe('Customer edits and deletions reach HighLevel', () => {
     expect(messages[1]!.message).toMatch(/^🗑 Deleted their message of .* UTC/);
     expect(messages[1]!.attachments ?? []).toEqual([]);
     expect((await w.app.request(link)).status).toBe(404);
+    expect(w.sims.meta.state.media.has(mediaId)).toBe(false);
     const stored = await w.t.db
       .prepare("SELECT content FROM messages WHERE provider_message_id = 'wamid.HL2'")
       .first<{ content: string | null }>();

@@ -125,6 +125,9 @@ describe('Customer edits and deletions reach Pipedrive', () => {
     expect(after).not.toContain('/media/');
     expect(after).toContain('The customer deleted this message');
     expect(after).toMatch(/🗑 deleted by the customer/);
+    // Meta asks the business to delete it too: gone from Meta's media store.
+    expect(w.sims.meta.state.media.has(mediaId)).toBe(false);
+    expect(w.sims.meta.state.calls.mediaDelete).toBe(1);
     // A repeated revoke (or an edit of the deleted message) changes nothing.
     await post(w, [metaInbound.revoke({ ...base(w), timestampMs: w.t.clock.now() + 1000 }, 'wamid.DOC1')]);
     await post(w, [metaInbound.edit(base(w), 'wamid.DOC1', 'undo')]);

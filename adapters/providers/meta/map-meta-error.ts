@@ -8,7 +8,14 @@ import type { MetaErrorItem } from './meta-api';
 
 /** Which call failed: a timed-out `send` may have been delivered, so it is never blindly retried. */
 export type MetaOperation =
-  'send' | 'submitTemplate' | 'listTemplates' | 'testCredentials' | 'fetchMedia' | 'markRead' | 'other';
+  | 'send'
+  | 'submitTemplate'
+  | 'listTemplates'
+  | 'testCredentials'
+  | 'fetchMedia'
+  | 'markRead'
+  | 'deleteMedia'
+  | 'other';
 
 const TEMPLATE_MISMATCH = new Set([132000, 132001, 132005, 132007, 132012, 132015, 132016, 132068, 132069]);
 const INVALID_RECIPIENT = new Set([131026, 131021, 131030, 131045]);

@@ -104,3 +104,31 @@ describe('fetchMedia', () => {
     expect(error.kind).toBe('transient');
   });
 });
+
+describe('deleteMedia', () => {
+  it('deletes the media of our number at Meta (phone_number_id bound); it cannot be fetched afterwards', async () => {
+    const id = sim.state.addMedia(new TextEncoder().encode('%PDF-1.7\n%%EOF\n'), 'application/pdf');
+    await expect(adapter().deleteMedia!({ mediaId: id })).resolves.toBeUndefined();
+    expect(sim.state.calls.mediaDelete).toBe(1);
+    expect(sim.state.media.has(id)).toBe(false);
+    expect(await caught(adapter().fetchMedia!({ mediaId: id }))).toMatchObject({ kind: 'rejected' });
+    // A second delete: Meta no longer knows the id (rejected, never retried).
+    expect(await caught(adapter().deleteMedia!({ mediaId: id }))).toMatchObject({
+      kind: 'rejected',
+      vendorCode: '100',
+    });
+  });
+
+  it("refuses another number's media and maps an outage to transient", async () => {
+    const other = adapter({ credentials: metaTestCredentials({ phoneNumberId: '199999999999999' }) });
+    const id = META_SAMPLE_MEDIA.image.id;
+    expect(await caught(other.deleteMedia!({ mediaId: id }))).toMatchObject({ kind: 'rejected' });
+    expect(sim.state.media.has(id)).toBe(true);
+    server.use(
+      http.delete(`${META_TEST_BASE}/:version/:nodeId`, () =>
+        HttpResponse.json({ error: { message: 'Service unavailable', code: 2 } }, { status: 503 }),
+      ),
+    );
+    expect(await caught(adapter().deleteMedia!({ mediaId: id }))).toMatchObject({ kind: 'transient' });
+  });
+});

@@ -26,6 +26,7 @@ import { parseMetaWebhook } from './map-meta-webhook';
 import {
   META_DEFAULT_API_VERSION,
   metaCreateTemplateResponseSchema,
+  metaDeleteMediaResponseSchema,
   metaMarkReadResponseSchema,
   metaPhoneNumberSchema,
   metaSendResponseSchema,
@@ -166,6 +167,23 @@ export function createMetaAdapter(options: MetaAdapterOptions): ProviderAdapter 
     });
   }
 
+  async function deleteMedia(ref: ProviderMediaRef): Promise<void> {
+    const { client, creds } = graph();
+    await call('deleteMedia', async () => {
+      // phone_number_id: Meta deletes only media of this number (spec deleteMedia).
+      const response = await client.delete(`/${version}/${encodeURIComponent(ref.mediaId)}`, {
+        params: { phone_number_id: creds.phoneNumberId },
+      });
+      const answer = parseOrThrow(
+        metaDeleteMediaResponseSchema,
+        response.data,
+        'deleteMedia',
+        'media deletion answer',
+      );
+      if (!answer.success) throw new ProviderError('rejected', 'Meta did not delete the media');
+    });
+  }
+
   async function testCredentials(): Promise<void> {
     const { client, creds } = graph();
     await call('testCredentials', async () => {
@@ -184,6 +202,7 @@ export function createMetaAdapter(options: MetaAdapterOptions): ProviderAdapter 
     send,
     testCredentials,
     markRead,
+    deleteMedia,
     fetchMedia(ref: ProviderMediaRef): Promise<ProviderMedia> {
       const { client, creds } = graph();
       return fetchMetaMedia(

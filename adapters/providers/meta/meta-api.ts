@@ -102,6 +102,8 @@ export const metaPhoneNumberSchema = z.looseObject({ id: z.string() });
 // Mark-as-read on the same /messages endpoint (spec example "Send typing indicator and read receipt"): the
 // request is {messaging_product, status: "read", message_id}, the answer only `{"success": true}`.
 export const metaMarkReadResponseSchema = z.looseObject({ success: z.boolean() });
+/** DELETE /{media-id} (spec deleteMedia): `{ success: true }`. */
+export const metaDeleteMediaResponseSchema = z.looseObject({ success: z.boolean() });
 
 // ---- media -----------------------------------------------------------------------------------
 

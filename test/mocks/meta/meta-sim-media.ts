@@ -68,5 +68,22 @@ export function createMetaMediaHandlers(options: MetaMediaHandlerOptions): HttpH
     );
   });
 
-  return [media];
+  // `DELETE /{version}/{media-id}` (spec deleteMedia): the business deletes media, e.g. after the customer revoked
+  // the message. Unknown ids fall through to the other handlers (none answers DELETE: msw reports it).
+  const remove = http.delete(`${baseUrl}/:version/:nodeId`, async ({ request: incoming, params }) => {
+    const nodeId = String(params.nodeId);
+    const { request, early } = await guard(incoming);
+    if (early) return early;
+    state.calls.mediaDelete++;
+    const owner = new URL(request.url).searchParams.get('phone_number_id');
+    if (!state.media.has(nodeId))
+      return graphError(400, 100, `Unsupported delete request. Object with ID '${nodeId}' does not exist`);
+    if (owner !== null && owner !== phoneNumberId)
+      return graphError(400, 100, `(#100) Param phone_number_id is not the owner of media ${nodeId}`);
+    state.media.delete(nodeId);
+    for (const [token, d] of state.downloads) if (d.mediaId === nodeId) state.downloads.delete(token);
+    return withOperation(HttpResponse.json({ success: true }), 'deleteMedia');
+  });
+
+  return [media, remove];
 }

@@ -147,7 +147,7 @@ export class MetaSimState {
   inbound = new Map<string, string>();
   /** Read receipts the business sent, in order. */
   reads: ReadReceipt[] = [];
-  calls = { listTemplates: 0, mediaInfo: 0, mediaDownload: 0 };
+  calls = { listTemplates: 0, mediaInfo: 0, mediaDownload: 0, mediaDelete: 0 };
   /** Media by id; starts with one sample per kind (meta-sample-media.ts). */
   media = new Map<string, SimMedia>();
   /** Download URL token → media id and expiry (Meta: ~5 minutes). */
@@ -238,7 +238,7 @@ export class MetaSimState {
     this.reads = [];
     this.sentCountByRecipient.clear();
     this.lastInbound.clear();
-    Object.assign(this.calls, { listTemplates: 0, mediaInfo: 0, mediaDownload: 0 });
+    Object.assign(this.calls, { listTemplates: 0, mediaInfo: 0, mediaDownload: 0, mediaDelete: 0 });
     this.media.clear();
     this.downloads.clear();
     this.seedSampleMedia();
