@@ -90,4 +90,28 @@ describe('Customer edits and deletions reach HighLevel', () => {
       .first<{ content: string | null }>();
     expect(stored).toEqual({ content: null });
   });
+
+  it('an "edited" message HighLevel stored but whose answer was lost is looked up, not posted again', async () => {
+    await post([metaInbound.text(base('wamid.HL3'), 'Two boxes please')]);
+    await w.settle();
+    w.t.clock.advance(60_000);
+    w.sims.highlevel.faults.add({
+      match: (r) => r.method === 'POST' && new URL(r.url).pathname === '/conversations/messages/inbound',
+      afterHandler: true,
+      status: 502,
+    });
+    await post([metaInbound.edit(base(), 'wamid.HL3', 'Three boxes please')]);
+    await w.settle();
+    expect(w.sims.highlevel.faults.injected).toBe(1);
+    const messages = thread();
+    expect(messages.map((m) => m.message)).toEqual([
+      'Two boxes please',
+      expect.stringMatching(/: Three boxes please$/),
+    ]);
+    const change = await w.t.db
+      .prepare('SELECT crm_sync, crm_message_id, crm_write_uncertain_at FROM message_changes')
+      .first<{ crm_sync: string; crm_message_id: string; crm_write_uncertain_at: number | null }>();
+    expect(change).toMatchObject({ crm_sync: 'done', crm_message_id: messages[1]!.id });
+    expect(change!.crm_write_uncertain_at).not.toBeNull();
+  });
 });
