@@ -12,6 +12,7 @@ import {
   customerWrites,
   installationOf,
   installHighLevel,
+  APP_BASE,
   SENDER,
   sentCount,
   useHighLevelServer,
@@ -112,5 +113,47 @@ describe.each<ProviderName>(['meta', 'twilio', 'cm'])('HighLevel reinstall on %s
       'outbound:failed',
       'outbound:sent',
     ]);
+  });
+});
+
+describe('HighLevel agency reinstall', () => {
+  it('an agency uninstall and reinstall brings its location back with the same number row, reconnected in place', async () => {
+    const hls = () => w.sims.highlevel.state;
+    const agencyInstall = async () => {
+      const code = hls().issueCode({
+        userType: 'Company',
+        redirectUri: `${APP_BASE}/oauth/highlevel/callback`,
+      });
+      expect((await w.app.request(`/oauth/highlevel/callback?code=${code}`)).status).toBe(302);
+    };
+    await agencyInstall();
+    const location = (await installationOf(w))!;
+    const number = await connectProvider(w, await adminToken(w, location.id), 'meta');
+    await customerWrites(w, number, CUSTOMER, 'Hello agency');
+    await w.settle();
+
+    const uninstall = w.sims.highlevel.buildUninstallEvent({ companyId: hls().config.companyId });
+    expect(await (await w.post('/crm/highlevel/events', uninstall)).json()).toMatchObject({
+      outcome: 'uninstalled',
+    });
+    await agencyInstall();
+    expect(await installationOf(w)).toMatchObject({ id: location.id, status: 'active', hasTokens: true });
+    const admin = await adminToken(w, location.id);
+    const again = await w.call('POST', '/api/connections', {
+      token: admin,
+      body: {
+        label: 'again',
+        senderPhone: SENDER.meta,
+        provider: 'meta',
+        credentials: credentialsOf('meta'),
+      },
+    });
+    expect(((await again.json()) as { connection: Json }).connection).toMatchObject({
+      id: number.connectionId,
+      status: 'active',
+    });
+    await customerWrites(w, number, CUSTOMER, 'Back again');
+    await w.settle();
+    expect([...hls().messages.values()].map((m) => m.message)).toEqual(['Hello agency', 'Back again']);
   });
 });
