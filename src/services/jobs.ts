@@ -1,6 +1,7 @@
 // The queue consumer's dispatcher: one handler per job type, one retry policy (DESIGN.md §6).
 import type { AppContext } from '../context';
 import type { Job } from '../platform/queue';
+import { OutboxStore } from '../store/outbox';
 import { runCampaignSend } from './campaign-runner';
 import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
 import { bulkRecordJob, runCrmRecordBatch } from './crm-bulk';
@@ -84,10 +85,16 @@ export async function deadLetter(ctx: AppContext, job: Job, reason: string, atte
     if (message) {
       const { connections } = await ctx.secretStores();
       installationId = (await connections.get(message.connectionId))?.installationId ?? null;
-      if (job.type.startsWith('crm_')) await ctx.messages.setCrmSync(message.id, 'dead', null, ctx.now());
+      // Only the record job owes the message's CRM write (a dead status job leaves the record as it is).
+      if (job.type === 'crm_record_message')
+        await ctx.messages.setCrmSync(message.id, 'dead', null, ctx.now());
     }
-  } else if ('installationId' in job) installationId = job.installationId;
-  else if (job.type === 'crm_record_change') installationId = await markChangeDead(ctx, job.changeId);
+  } else if ('installationId' in job) {
+    installationId = job.installationId;
+    // Finished as dead, so the outbox sweep stops handing it out; a redrive reopens it.
+    if (job.type === 'crm_outbound')
+      await new OutboxStore(ctx.db).markDeliveryDead(job.deliveryKey, ctx.now());
+  } else if (job.type === 'crm_record_change') installationId = await markChangeDead(ctx, job.changeId);
   await ctx.events.addDeadLetter(installationId, job.type, job, reason, attempts, ctx.now());
   console.error(JSON.stringify({ level: 'error', msg: 'job dead-lettered', type: job.type, reason }));
 }

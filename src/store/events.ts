@@ -80,7 +80,8 @@ export class EventStore {
   async listDeadLetters(installationId: string, limit = 100) {
     const { results } = await this.db
       .prepare(
-        'SELECT id, job_type, job, error, attempts, created_at FROM dead_letters WHERE installation_id = ? ORDER BY created_at DESC LIMIT ?',
+        `SELECT id, job_type, job, error, attempts, created_at FROM dead_letters
+         WHERE installation_id = ? AND redriven_at IS NULL ORDER BY created_at DESC LIMIT ?`,
       )
       .bind(installationId, limit)
       .all<{

@@ -181,6 +181,42 @@ export class OutboxStore {
     return results.map((r) => ({ id: r.id, installationId: r.installation_id }));
   }
 
+  /** A dead-lettered Delivery URL call: finished, so the sweep stops handing it out (redrive reopens it). */
+  async markDeliveryDead(id: string, now: number): Promise<void> {
+    await this.db
+      .prepare("UPDATE crm_deliveries SET state = 'done', outcome = 'dead', updated_at = ?1 WHERE id = ?2")
+      .bind(now, id)
+      .run();
+  }
+
+  reopenDeliveryStatement(id: string, now: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `UPDATE crm_deliveries SET state = 'queued', outcome = NULL, next_at = ?1, updated_at = ?1
+         WHERE id = ?2 AND state = 'done' AND outcome = 'dead'`,
+      )
+      .bind(now, id);
+  }
+
+  /** A dead-lettered change (edit / deletion) owed to the CRM again (migrations/0009_message_changes.sql). */
+  reopenChangeStatement(id: string, now: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        "UPDATE message_changes SET crm_sync = 'pending', updated_at = ?1 WHERE id = ?2 AND crm_sync = 'dead'",
+      )
+      .bind(now, id);
+  }
+
+  /** Claims a dead letter for redrive (once); its job, or null when it is not this installation's or was redriven. */
+  claimRedriveStatement(installationId: string, id: string, now: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `UPDATE dead_letters SET redriven_at = ?1 WHERE id = ?2 AND installation_id = ?3 AND redriven_at IS NULL
+         RETURNING job`,
+      )
+      .bind(now, id, installationId);
+  }
+
   /** A Delivery URL job that will run again at `nextAt` (its backoff), so the sweep leaves it alone until then. */
   async deferDelivery(id: string, nextAt: number): Promise<void> {
     await this.db.prepare('UPDATE crm_deliveries SET next_at = ?1 WHERE id = ?2').bind(nextAt, id).run();

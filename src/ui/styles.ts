@@ -47,6 +47,7 @@ legend{font-weight:600;padding:0 4px}
 .msg .meta{display:flex;gap:6px;justify-content:flex-end;font-size:12px;color:var(--muted);white-space:nowrap}
 .ticks{font-weight:700;letter-spacing:-2px}.ticks-read{color:var(--read)}.ticks-failed{color:var(--err);letter-spacing:0}
 .fail-reason{display:block;color:var(--err);font-size:12px}
+.retry-note{display:block;color:var(--muted);font-size:12px}
 .empty{color:var(--muted);list-style:none}
 .template-list{list-style:none;margin:6px 0;padding:0;max-height:240px;overflow-y:auto}
 .template-choice{display:block;width:100%;text-align:left;background:var(--card);color:var(--fg);border:1px solid var(--line);margin-bottom:4px;font-weight:400}

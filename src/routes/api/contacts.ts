@@ -59,6 +59,11 @@ export function presentMessage(m: StoredMessage) {
     status: m.status,
     statusTimes: m.statusTimes,
     sendState: m.sendState,
+    // A provider outage only delays (DESIGN.md §6): the send is retrying, with the next attempt's time and why.
+    retrying:
+      m.sendState === 'queued' && m.sendAttempts > 0
+        ? { attempts: m.sendAttempts, nextAttemptAt: m.sendNextAt, reason: m.sendRetryReason }
+        : null,
     error: m.error ? { kind: m.error.kind, reason: m.error.reason, vendorCode: m.error.vendorCode } : null,
     category: m.category,
     billable: m.billable,

@@ -8,6 +8,11 @@ import { templatesRoutes } from './templates';
 import { requireSession } from './auth';
 import { sessionRoutes } from './session';
 import { pipedrivePanelRoutes } from './pipedrive-panel';
+import * as z from 'zod/mini';
+import { paramsWith } from '../../http/body';
+import { redriveDeadLetter } from '../../services/dead-letters';
+
+const deadLetterParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 export const apiRoutes = new Hono<AppEnv>()
   .route('/session', sessionRoutes)
@@ -20,4 +25,9 @@ export const apiRoutes = new Hono<AppEnv>()
   .get('/dead-letters', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');
     return c.json({ deadLetters: await ctx.events.listDeadLetters(c.get('session').installationId) });
+  })
+  .post('/dead-letters/:id/redrive', requireSession('admin'), async (c) => {
+    const { id } = paramsWith(c, deadLetterParams);
+    const job = await redriveDeadLetter(c.get('ctx'), c.get('session').installationId, id);
+    return c.json({ redriven: { id, jobType: job.type } }, 202);
   });

@@ -145,7 +145,17 @@ async function loadDeadLetters(): Promise<void> {
             'li',
             {},
             h('strong', {}, d.jobType.replace(/_/g, ' ')),
-            ` — ${d.error} (${d.attempts} attempts, ${ago(d.createdAt)})`,
+            ` — ${d.error} (${d.attempts} attempts, ${ago(d.createdAt)}) `,
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'secondary redrive',
+                'data-dead-letter': d.id,
+                onclick: (event: Event) => void redrive(d.id, event.currentTarget as HTMLButtonElement),
+              },
+              'Try again',
+            ),
           ),
         )
       : [
@@ -156,6 +166,19 @@ async function loadDeadLetters(): Promise<void> {
           ),
         ]),
   );
+}
+
+/** Sends a failed delivery back to the queue with a fresh budget (POST /api/dead-letters/:id/redrive). */
+async function redrive(id: string, button: HTMLButtonElement): Promise<void> {
+  button.disabled = true;
+  try {
+    await api(`/api/dead-letters/${encodeURIComponent(id)}/redrive`, { method: 'POST' });
+    announce('Sent back to the queue: it is delivered as soon as the CRM or provider answers.', 'ok');
+    await loadDeadLetters();
+  } catch (error) {
+    button.disabled = false;
+    announce(describeError(error), 'error');
+  }
 }
 
 /** The campaigns section (another issue) ships its own script; load it when it is served. */

@@ -32,6 +32,7 @@ interface Message {
   text: string;
   status: MessageStatus;
   error: { reason: string } | null;
+  retrying: { attempts: number; nextAttemptAt: number | null; reason: string | null } | null;
   occurredAt: number;
 }
 
@@ -82,7 +83,7 @@ function applyComposer(open: boolean, tone: string): void {
 }
 
 function renderThread(messages: Message[]): void {
-  const key = JSON.stringify(messages.map((m) => [m.id, m.status, m.text]));
+  const key = JSON.stringify(messages.map((m) => [m.id, m.status, m.text, m.retrying?.nextAttemptAt]));
   if (key === state.lastThread) return;
   state.lastThread = key;
   const list = byId('thread');
@@ -106,6 +107,13 @@ function renderThread(messages: Message[]): void {
         meta,
         m.status === 'failed' &&
           h('span', { class: 'fail-reason' }, `Not delivered: ${m.error?.reason ?? 'unknown reason'}`),
+        m.retrying &&
+          h(
+            'span',
+            { class: 'retry-note' },
+            `Retrying${m.retrying.nextAttemptAt ? ` at ${formatTime(m.retrying.nextAttemptAt, now())}` : ''}` +
+              ` (attempt ${m.retrying.attempts + 1}${m.retrying.reason ? `: ${m.retrying.reason}` : ''})`,
+          ),
       );
     });
   clear(
