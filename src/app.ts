@@ -11,6 +11,7 @@ import { DurableSendLimiter } from './platform/send-limiter';
 import type { Env } from './env';
 import { adminRoutes } from './routes/admin';
 import { apiRoutes } from './routes/api';
+import { automationRoutes } from './routes/automations';
 import { highLevelCrmRoutes } from './routes/crm-highlevel';
 import { mediaRoutes } from './routes/media';
 import { highLevelOAuthRoutes } from './routes/oauth-highlevel';
@@ -66,6 +67,7 @@ export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
   app.route('/crm/highlevel', highLevelCrmRoutes);
   app.route('/media', mediaRoutes);
   app.route('/admin', adminRoutes);
+  app.route('/automations', automationRoutes);
   options.mount?.(app);
 
   app.notFound((c) =>

@@ -32,6 +32,12 @@ export const SEALED_COLUMNS: readonly SealedColumn[] = [
     select: 'id',
     aad: (row) => `connection:${String(row.id)}`,
   },
+  {
+    table: 'automation_hooks',
+    column: 'secret_sealed',
+    select: 'id',
+    aad: (row) => `automation_hook:${String(row.id)}`,
+  },
 ];
 
 export interface ResealPage {

@@ -24,6 +24,8 @@ export interface OutboundRequest {
   crmDealId?: string;
   campaignId?: string;
   customerName?: string;
+  /** Message id reserved by the caller (automations record it before sending, to find the message after a crash). */
+  messageId?: string;
 }
 
 /** The contact's log for the window and pricing engine (the last 72 h cover every rule). */
@@ -121,7 +123,7 @@ export async function queueOutbound(ctx: AppContext, request: OutboundRequest): 
     category ? { kind: 'template', category } : { kind: 'free_form' },
     now,
   );
-  const id = ctx.messages.newId();
+  const id = request.messageId ?? ctx.messages.newId();
   const inserted = await ctx.messages
     .insertStatement(
       id,

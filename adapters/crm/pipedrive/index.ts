@@ -31,3 +31,4 @@ export {
 export type { PanelIdentity } from './verify-pipedrive';
 export { renderPipedriveNote, renderStatusLine, escapeHtml, formatUtc } from './render-pipedrive-note';
 export type { UninstallBody } from './pipedrive-api';
+export { parseAutomationBasicAuth, parseAutomationWebhookBody } from './automation-webhook';

@@ -1,6 +1,7 @@
 // /api: the pages' JSON API (DESIGN.md §4).
 import { Hono } from 'hono';
 import type { AppEnv } from '../../app';
+import { automationsRoutes } from './automations';
 import { campaignsRoutes } from './campaigns';
 import { connectionsRoutes } from './connections';
 import { contactsRoutes, messagesRoutes } from './contacts';
@@ -21,6 +22,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .route('/contacts', contactsRoutes)
   .route('/messages', messagesRoutes)
   .route('/campaigns', campaignsRoutes)
+  .route('/automations', automationsRoutes)
   .route('/', pipedrivePanelRoutes)
   .get('/dead-letters', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');

@@ -122,3 +122,31 @@ export interface OutboundDeliveryPayload {
 export function encryptSsoPayload(data: unknown, sharedSecret: string): string {
   return CryptoJS.AES.encrypt(JSON.stringify(data), sharedSecret).toString();
 }
+
+export interface WorkflowActionInput {
+  locationId: string;
+  /** The action's fields by reference key (manifest/highlevel/workflow-actions.json). */
+  data: Record<string, string | number | boolean | null>;
+  contactId?: string;
+  workflowId?: string;
+  executionId?: string;
+  actionKey?: string;
+}
+
+/**
+ * A Marketplace workflow action's execution call as our adapter reads it (adapters/crm/highlevel/workflow-action.ts):
+ * `{ data, extras: { locationId, contactId, workflowId, executionId }, meta: { key, version } }`. UNVERIFIED shape
+ * (HighLevel's public pages do not print it); sign it with the simulator's `signEvent`.
+ */
+export function workflowActionPayload(input: WorkflowActionInput) {
+  return {
+    data: input.data,
+    extras: {
+      locationId: input.locationId,
+      contactId: input.contactId ?? 'contact0001',
+      workflowId: input.workflowId ?? 'workflow0001',
+      ...(input.executionId ? { executionId: input.executionId } : {}),
+    },
+    meta: { key: input.actionKey ?? 'wabridge_send_template', version: '1.0' },
+  };
+}

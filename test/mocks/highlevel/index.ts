@@ -18,5 +18,15 @@ export type {
   SimStatusUpdate,
   SimUserType,
 } from './highlevel-state';
-export { createHighLevelSigner, encryptSsoPayload, toHighLevelRequest } from './highlevel-events';
-export type { HighLevelSigner, SignedHighLevelEvent, OutboundDeliveryPayload } from './highlevel-events';
+export {
+  createHighLevelSigner,
+  encryptSsoPayload,
+  toHighLevelRequest,
+  workflowActionPayload,
+} from './highlevel-events';
+export type {
+  HighLevelSigner,
+  SignedHighLevelEvent,
+  OutboundDeliveryPayload,
+  WorkflowActionInput,
+} from './highlevel-events';

@@ -1,0 +1,39 @@
+// /automations: CRM automation steps calling us (issue 15). HighLevel workflow actions (signed with X-GHL-Signature)
+// and the per-installation automation webhook for Pipedrive's "send webhook" action (HTTP Basic). A service decides;
+// a forged or unsigned call is a 401 envelope and stores nothing.
+import { Hono, type Context } from 'hono';
+import * as z from 'zod/mini';
+import type { AppEnv } from '../app';
+import { paramsWith, readRawBody } from '../http/body';
+import {
+  receiveAutomationWebhook,
+  receiveWorkflowAction,
+  workflowOptions,
+  type SignedCall,
+} from '../services/automation-calls';
+
+async function signedCall(c: Context<AppEnv>): Promise<SignedCall> {
+  return { rawBody: await readRawBody(c, c.get('ctx').config.MAX_BODY_BYTES), headers: c.req.raw.headers };
+}
+
+const actionParams = z.object({ action: z.enum(['send-template', 'send-message']) });
+const optionParams = z.object({ kind: z.enum(['templates', 'numbers']) });
+const hookParams = z.object({ hookId: z.string().check(z.minLength(1), z.maxLength(64)) });
+
+export const automationRoutes = new Hono<AppEnv>()
+  .post('/highlevel/actions/:action', async (c) => {
+    const { action } = paramsWith(c, actionParams);
+    const name = action === 'send-template' ? 'send_template' : 'send_message';
+    return c.json(await receiveWorkflowAction(c.get('ctx'), await signedCall(c), name));
+  })
+  .post('/highlevel/options/:kind', async (c) => {
+    const { kind } = paramsWith(c, optionParams);
+    return c.json(await workflowOptions(c.get('ctx'), await signedCall(c), kind));
+  })
+  .post('/webhook/:hookId', async (c) => {
+    const { hookId } = paramsWith(c, hookParams);
+    const ctx = c.get('ctx');
+    const raw = await readRawBody(c, ctx.config.MAX_BODY_BYTES);
+    const outcome = await receiveAutomationWebhook(ctx, hookId, c.req.header('authorization'), raw);
+    return c.json({ success: outcome.status === 'queued', ...outcome });
+  });

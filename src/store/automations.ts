@@ -1,0 +1,218 @@
+// CRM automation executions (one per execution id, first outcome kept) and per-installation automation webhooks.
+import type { SecretBox } from '../security/secret-box';
+import { randomId, randomToken, sha256Hex, timingSafeEqual } from '../security/encoding';
+
+export type AutomationSource = 'highlevel_action' | 'automation_webhook';
+export type AutomationAction = 'send_template' | 'send_message';
+
+export interface AutomationExecution {
+  id: string;
+  installationId: string;
+  source: AutomationSource;
+  executionKey: string;
+  action: AutomationAction;
+  messageId: string;
+  state: 'claimed' | 'done';
+  status: 'queued' | 'failed' | null;
+  reasonCode: string | null;
+  reason: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+interface ExecutionRow {
+  id: string;
+  installation_id: string;
+  source: AutomationSource;
+  execution_key: string;
+  action: AutomationAction;
+  message_id: string;
+  state: 'claimed' | 'done';
+  status: 'queued' | 'failed' | null;
+  reason_code: string | null;
+  reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+const toExecution = (r: ExecutionRow): AutomationExecution => ({
+  id: r.id,
+  installationId: r.installation_id,
+  source: r.source,
+  executionKey: r.execution_key,
+  action: r.action,
+  messageId: r.message_id,
+  state: r.state,
+  status: r.status,
+  reasonCode: r.reason_code,
+  reason: r.reason,
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export class AutomationExecutionStore {
+  constructor(private readonly db: D1Database) {}
+
+  /**
+   * Claims an execution. `claimed: true` only for the first call with this key; a later call gets the row the first
+   * one wrote (its outcome, or `state: 'claimed'` while the first call is still deciding or died deciding).
+   */
+  async claim(
+    input: {
+      installationId: string;
+      source: AutomationSource;
+      executionKey: string;
+      action: AutomationAction;
+      messageId: string;
+    },
+    now: number,
+  ): Promise<{ claimed: boolean; execution: AutomationExecution }> {
+    const inserted = await this.db
+      .prepare(
+        `INSERT INTO automation_executions
+           (id, installation_id, source, execution_key, action, message_id, state, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, 'claimed', ?, ?)
+         ON CONFLICT (installation_id, source, execution_key) DO NOTHING RETURNING *`,
+      )
+      .bind(
+        randomId('aex'),
+        input.installationId,
+        input.source,
+        input.executionKey,
+        input.action,
+        input.messageId,
+        now,
+        now,
+      )
+      .first<ExecutionRow>();
+    if (inserted) return { claimed: true, execution: toExecution(inserted) };
+    const existing = await this.db
+      .prepare(
+        'SELECT * FROM automation_executions WHERE installation_id = ? AND source = ? AND execution_key = ?',
+      )
+      .bind(input.installationId, input.source, input.executionKey)
+      .first<ExecutionRow>();
+    return { claimed: false, execution: toExecution(existing!) };
+  }
+
+  /** Writes the outcome once: a row already done keeps its first outcome. */
+  async finish(
+    id: string,
+    outcome: { status: 'queued' | 'failed'; reasonCode?: string; reason?: string },
+    now: number,
+  ): Promise<AutomationExecution> {
+    await this.db
+      .prepare(
+        `UPDATE automation_executions SET state = 'done', status = ?, reason_code = ?, reason = ?, updated_at = ?
+         WHERE id = ? AND state = 'claimed'`,
+      )
+      .bind(outcome.status, outcome.reasonCode ?? null, outcome.reason ?? null, now, id)
+      .run();
+    const row = await this.db
+      .prepare('SELECT * FROM automation_executions WHERE id = ?')
+      .bind(id)
+      .first<ExecutionRow>();
+    return toExecution(row!);
+  }
+
+  /** Takes over a claim left behind (its caller died before deciding): true for exactly one taker. */
+  async retake(id: string, staleBefore: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE automation_executions SET updated_at = ? WHERE id = ? AND state = 'claimed' AND updated_at < ?`,
+      )
+      .bind(now, id, staleBefore)
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  /** Makes a claim whose caller failed unexpectedly available to the CRM's retry at once. */
+  async release(id: string): Promise<void> {
+    await this.db
+      .prepare(`UPDATE automation_executions SET updated_at = 0 WHERE id = ? AND state = 'claimed'`)
+      .bind(id)
+      .run();
+  }
+
+  async recent(installationId: string, limit: number): Promise<AutomationExecution[]> {
+    const { results } = await this.db
+      .prepare(
+        'SELECT * FROM automation_executions WHERE installation_id = ? ORDER BY created_at DESC, id DESC LIMIT ?',
+      )
+      .bind(installationId, limit)
+      .all<ExecutionRow>();
+    return results.map(toExecution);
+  }
+}
+
+export interface AutomationHook {
+  installationId: string;
+  hookId: string;
+  secret: string;
+  rotatedAt: number;
+}
+
+interface HookRow {
+  id: string;
+  installation_id: string;
+  secret_sealed: string;
+  secret_sha256: string;
+  rotated_at: number;
+}
+
+/** Automation webhook credentials: sealed (row-bound to the hook id) for display, hashed for the check. */
+export class AutomationHookStore {
+  constructor(
+    private readonly db: D1Database,
+    private readonly box: SecretBox,
+  ) {}
+
+  private async open(row: HookRow): Promise<AutomationHook> {
+    return {
+      installationId: row.installation_id,
+      hookId: row.id,
+      secret: await this.box.decrypt(row.secret_sealed, `automation_hook:${row.id}`),
+      rotatedAt: row.rotated_at,
+    };
+  }
+
+  async forInstallation(installationId: string): Promise<AutomationHook | null> {
+    const row = await this.db
+      .prepare('SELECT * FROM automation_hooks WHERE installation_id = ?')
+      .bind(installationId)
+      .first<HookRow>();
+    return row ? this.open(row) : null;
+  }
+
+  /** A new secret (and the same hook id, so the URL pasted in the CRM stays valid); the old secret stops working. */
+  async rotate(installationId: string, now: number): Promise<AutomationHook> {
+    const existing = await this.db
+      .prepare('SELECT id FROM automation_hooks WHERE installation_id = ?')
+      .bind(installationId)
+      .first<{ id: string }>();
+    const hookId = existing?.id ?? randomId('hook');
+    const secret = randomToken(24);
+    const sealed = await this.box.encrypt(secret, `automation_hook:${hookId}`);
+    await this.db
+      .prepare(
+        `INSERT INTO automation_hooks (installation_id, id, secret_sealed, secret_sha256, rotated_at)
+         VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (installation_id) DO UPDATE SET secret_sealed = excluded.secret_sealed,
+           secret_sha256 = excluded.secret_sha256, rotated_at = excluded.rotated_at`,
+      )
+      .bind(installationId, hookId, sealed, await sha256Hex(secret), now)
+      .run();
+    return { installationId, hookId, secret, rotatedAt: now };
+  }
+
+  /** The installation whose hook this is, when the secret matches (compared as digests, in constant time). */
+  async verify(hookId: string, secret: string): Promise<string | null> {
+    const row = await this.db
+      .prepare('SELECT installation_id, secret_sha256 FROM automation_hooks WHERE id = ?')
+      .bind(hookId)
+      .first<{ installation_id: string; secret_sha256: string }>();
+    const digest = await sha256Hex(secret);
+    if (!row) return null;
+    return timingSafeEqual(digest, row.secret_sha256) ? row.installation_id : null;
+  }
+}
