@@ -14,6 +14,7 @@ import { describeContent } from '../core/readable';
 import { statusRank } from '../core/status';
 import type { Connection } from '../store/connections';
 import type { Installation } from '../store/installations';
+import { MessageChangeStore } from '../store/message-changes';
 import type { StoredMessage } from '../store/messages';
 import { crmPacer, pacedOutcome, type CrmPriority } from './crm-pacing';
 import { installationTokenSource, type TokenRefresher } from './crm-tokens';
@@ -220,6 +221,8 @@ export async function runCrmRecordMessage(
   // the record up before writing (claimCrmWrite marks the write uncertain).
   const now = ctx.now();
   await ctx.messages.setCrmSync(messageId, 'done', result.crmMessageId ?? null, now);
+  // A customer's edit or deletion stored before the load above is in this record already (message-changes.ts).
+  await new MessageChangeStore(ctx.db).coveredByRecord(messageId, claimedAt, now);
   if (result.crmContactId || result.crmConversationId) {
     await ctx.contacts.setCrmIds(
       loaded.message.contactId,

@@ -125,6 +125,20 @@ export class MessageChangeStore {
       .run();
   }
 
+  /**
+   * The message was just recorded in the CRM with its content as read at `readAt`: changes made before that are in
+   * the record already, so nothing more is owed for them (HighLevel would otherwise get a redundant notice).
+   */
+  async coveredByRecord(messageId: string, readAt: number, now: number): Promise<void> {
+    await this.db
+      .prepare(
+        `UPDATE message_changes SET crm_sync = 'done', updated_at = ?1
+         WHERE message_id = ?2 AND crm_sync = 'pending' AND created_at < ?3`,
+      )
+      .bind(now, messageId, readAt)
+      .run();
+  }
+
   /** Every run of the change's job touches it: a pending change left untouched for long has no job any more. */
   async touch(id: string, now: number): Promise<void> {
     await this.db.prepare('UPDATE message_changes SET updated_at = ?1 WHERE id = ?2').bind(now, id).run();

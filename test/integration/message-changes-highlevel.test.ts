@@ -114,4 +114,18 @@ describe('Customer edits and deletions reach HighLevel', () => {
     expect(change).toMatchObject({ crm_sync: 'done', crm_message_id: messages[1]!.id });
     expect(change!.crm_write_uncertain_at).not.toBeNull();
   });
+
+  it('an edit stored before the message reached HighLevel is in that message: no separate notice', async () => {
+    await post([metaInbound.text(base('wamid.HL4'), 'Meet at 3')]);
+    await post([metaInbound.edit(base(), 'wamid.HL4', 'Meet at 4')]);
+    // The queue picks the record job up a moment later (a change stored in the same millisecond as the record job's
+    // claim still gets its own notice: redundant rather than missing).
+    w.t.clock.advance(1000);
+    await w.settle();
+    expect(thread().map((m) => m.message)).toEqual(['Meet at 4']);
+    expect(await w.t.db.prepare('SELECT crm_sync, crm_message_id FROM message_changes').first()).toEqual({
+      crm_sync: 'done',
+      crm_message_id: null,
+    });
+  });
 });
