@@ -251,4 +251,17 @@ describe('Pipedrive reinstall: what was in flight', () => {
     expect((await reconnect(w, admin2, 'twilio')).status).toBe(201);
     expect(await count(w, 'connections')).toBe(1);
   });
+
+  it('two admins connecting the same new number at once: one row, no 5xx', async () => {
+    const w = world.get();
+    await installPipedrive(w);
+    const admin = await adminSession(w);
+    const answers = await Promise.all([
+      reconnect(w, admin, 'twilio', 'first'),
+      reconnect(w, admin, 'twilio', 'second'),
+    ]);
+    for (const res of answers) expect([201, 409]).toContain(res.status);
+    expect(answers.some((res) => res.status === 201)).toBe(true);
+    expect(await count(w, 'connections')).toBe(1);
+  });
 });
