@@ -9,6 +9,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ASSETS_DIR, buildUiAssets, MANIFEST_FILE, writeUiAssets } from '../../scripts/build-ui';
 import { createApp } from '../app';
+import { parseConfig } from '../config';
 import { createTestPlatform, REPO_ROOT, type TestPlatform } from '../../test/helpers/platform';
 import manifest from './asset-manifest.json';
 
@@ -128,6 +129,22 @@ describe.each(['/ui/sidebar', '/ui/admin'])('%s', (page) => {
     } finally {
       t.platform.config = base;
     }
+  });
+
+  it('takes only https origins in UI_FRAME_ANCESTORS (nothing that could widen the policy)', () => {
+    expect(
+      parseConfig({ UI_FRAME_ANCESTORS: 'https://crm.agency.example https://*.agency2.example' }),
+    ).toMatchObject({
+      UI_FRAME_ANCESTORS: 'https://crm.agency.example https://*.agency2.example',
+    });
+    for (const bad of [
+      '*',
+      'https://a.example; script-src *',
+      "'unsafe-inline'",
+      'http://a.example',
+      'https://a.example  ',
+    ])
+      expect(() => parseConfig({ UI_FRAME_ANCESTORS: bad }), bad).toThrow(/UI_FRAME_ANCESTORS/);
   });
 
   it('labels every input, select and textarea', async () => {
