@@ -82,6 +82,8 @@ const secretSchemas = {
   OPERATOR_TOKEN: z.string().check(z.minLength(32, 'must be at least 32 characters')),
   /** The key being rotated away from: what it sealed still opens until `npm run rotate-key` re-sealed it. */
   ENCRYPTION_KEY_PREVIOUS: base64Key32,
+  /** The key a rotation moves to, announced before it seals: every running version can open it first. */
+  ENCRYPTION_KEY_NEXT: base64Key32,
 } as const;
 
 /** Every secret the Worker reads (the deploy checks and /admin/health list them by name, never by value). */

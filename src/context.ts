@@ -65,11 +65,15 @@ export class AppContext {
 
   async box(): Promise<SecretBox> {
     const key = requireSecret(this.config, 'ENCRYPTION_KEY');
-    const previous = optionalSecret(this.config, 'ENCRYPTION_KEY_PREVIOUS');
-    const cacheKey = previous ? `${key} ${previous}` : key;
+    // During a rotation (docs/DEPLOY.md) the key before and the key after also open what they sealed.
+    const readOnly = [
+      optionalSecret(this.config, 'ENCRYPTION_KEY_PREVIOUS'),
+      optionalSecret(this.config, 'ENCRYPTION_KEY_NEXT'),
+    ].filter((k): k is string => k !== undefined);
+    const cacheKey = [key, ...readOnly].join(' ');
     let box = boxes.get(cacheKey);
     if (!box) {
-      box = SecretBox.fromBase64Key(key, previous);
+      box = SecretBox.fromBase64Key(key, ...readOnly);
       boxes.set(cacheKey, box);
     }
     return box;

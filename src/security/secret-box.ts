@@ -1,6 +1,7 @@
 // Secrets at rest: AES-GCM (WebCrypto) under ENCRYPTION_KEY, a random 96-bit IV per value (DESIGN.md §6).
-// Key rotation (docs/DEPLOY.md): while ENCRYPTION_KEY_PREVIOUS is set, values sealed under it still open; new values
-// are always sealed under the current key, and `reseal` moves an old value to it. AES-GCM's tag tells the keys apart.
+// Key rotation (docs/DEPLOY.md): ENCRYPTION_KEY_NEXT (announced first) and ENCRYPTION_KEY_PREVIOUS (kept until every
+// row moved) open what they sealed; new values are always sealed under ENCRYPTION_KEY, and `reseal` moves a value to
+// it. AES-GCM's tag tells the keys apart.
 import { base64ToBytes, bytesToBase64Url, base64UrlToBytes } from './encoding';
 
 const VERSION = 'v1';
@@ -15,10 +16,10 @@ export class SecretBox {
   /** keys[0] seals and is tried first; the others (a previous key during rotation) only open. */
   private constructor(private readonly keys: readonly CryptoKey[]) {}
 
-  static async fromBase64Key(base64Key: string, previousBase64Key?: string): Promise<SecretBox> {
-    const keys = [await importKey(base64Key)];
-    if (previousBase64Key && previousBase64Key !== base64Key) keys.push(await importKey(previousBase64Key));
-    return new SecretBox(keys);
+  /** `base64Key` seals; `openOnly` keys (a rotation's previous or next key) only open. */
+  static async fromBase64Key(base64Key: string, ...openOnly: (string | undefined)[]): Promise<SecretBox> {
+    const distinct = [...new Set([base64Key, ...openOnly.filter((k): k is string => Boolean(k))])];
+    return new SecretBox(await Promise.all(distinct.map(importKey)));
   }
 
   async encrypt(plaintext: string, associatedData = ''): Promise<string> {
@@ -76,7 +77,7 @@ export class SecretBox {
     }
     throw new Error(
       this.keys.length > 1
-        ? 'Sealed secret opens with neither ENCRYPTION_KEY nor ENCRYPTION_KEY_PREVIOUS'
+        ? 'Sealed secret opens with no configured key (ENCRYPTION_KEY, _PREVIOUS, _NEXT)'
         : 'Sealed secret does not open with ENCRYPTION_KEY',
     );
   }

@@ -8,6 +8,7 @@ export const SECRET_PURPOSES: Record<SecretName, { group: string; required: bool
   SESSION_SECRET: { group: 'core', required: true },
   OPERATOR_TOKEN: { group: 'core', required: true },
   ENCRYPTION_KEY_PREVIOUS: { group: 'core', required: false },
+  ENCRYPTION_KEY_NEXT: { group: 'core', required: false },
   META_APP_SECRET: { group: 'meta', required: true },
   META_VERIFY_TOKEN: { group: 'meta', required: true },
   HIGHLEVEL_CLIENT_ID: { group: 'highlevel', required: true },
@@ -55,8 +56,8 @@ export function configurationReport(config: Config): ConfigurationReport {
   if (config.DEV_MODE) warnings.push('DEV_MODE is true (meant for local mode only)');
   if (!config.APP_BASE_URL.startsWith('https://'))
     warnings.push('APP_BASE_URL is not https: HighLevel and Pipedrive need a public https origin');
-  if (config.secrets.ENCRYPTION_KEY_PREVIOUS)
-    warnings.push('ENCRYPTION_KEY_PREVIOUS is set: a key rotation is in progress (npm run rotate-key)');
+  if (config.secrets.ENCRYPTION_KEY_PREVIOUS || config.secrets.ENCRYPTION_KEY_NEXT)
+    warnings.push('ENCRYPTION_KEY_PREVIOUS or _NEXT is set: a key rotation is in progress (npm run rotate-key)');
   return {
     complete: missing.length === 0,
     missing,

@@ -49,12 +49,21 @@ function account(): FakeWrangler {
   return wrangler;
 }
 
+/** The key roles each /admin call of the first test saw (sealing key, and the open-only ones). */
+const phases: { sealing?: string; previous?: string; next?: string }[] = [];
+
 /** The deployed Worker: the app over the test D1 with whatever secrets the fake account holds right now. */
 const workerFetch =
   (wrangler: FakeWrangler, onReseal?: () => Promise<void>): typeof fetch =>
   async (input, init) => {
     const url = new URL(String(input));
     expect(url.origin).toBe(ORIGIN);
+    const held = wrangler.secrets('production');
+    phases.push({
+      sealing: held.ENCRYPTION_KEY,
+      ...(held.ENCRYPTION_KEY_PREVIOUS ? { previous: held.ENCRYPTION_KEY_PREVIOUS } : {}),
+      ...(held.ENCRYPTION_KEY_NEXT ? { next: held.ENCRYPTION_KEY_NEXT } : {}),
+    });
     const platform = {
       ...t.platform,
       config: parseConfig({ APP_BASE_URL: ORIGIN, ...wrangler.secrets('production') }),
@@ -96,16 +105,28 @@ describe('rotate-key', () => {
       sleep: async () => {},
       log: () => {},
     });
-    expect(result).toEqual({ resealed: 5, passes: 2 });
+    // A pass re-seals the 5 values, a clean pass, the versions settle, a last clean pass.
+    expect(result).toEqual({ resealed: 5, passes: 3 });
     expect(wrangler.commands()).toEqual([
       'secret list --env production --format json',
       'secret bulk --env production',
+      'secret bulk --env production',
       'secret delete ENCRYPTION_KEY_PREVIOUS --env production',
+      'secret delete ENCRYPTION_KEY_NEXT --env production',
     ]);
-    expect(wrangler.calls[1]!.inputKeys).toEqual(['ENCRYPTION_KEY', 'ENCRYPTION_KEY_PREVIOUS']);
+    expect(wrangler.calls[1]!.inputKeys).toEqual(['ENCRYPTION_KEY_NEXT']);
+    expect(wrangler.calls[2]!.inputKeys).toEqual(['ENCRYPTION_KEY', 'ENCRYPTION_KEY_PREVIOUS']);
+    // Phase 1 announced B before any version sealed with it: every /admin call then saw A sealing, B opening.
+    expect(phases[0]).toEqual({ sealing: TEST_SECRETS.ENCRYPTION_KEY, next: expect.any(String) });
+    expect(phases.at(-1)).toEqual({
+      sealing: phases[0]!.next,
+      previous: TEST_SECRETS.ENCRYPTION_KEY,
+      next: phases[0]!.next,
+    });
     const keyB = wrangler.secrets('production').ENCRYPTION_KEY!;
     expect(keyB).not.toBe(TEST_SECRETS.ENCRYPTION_KEY);
     expect(wrangler.secrets('production').ENCRYPTION_KEY_PREVIOUS).toBeUndefined();
+    expect(wrangler.secrets('production').ENCRYPTION_KEY_NEXT).toBeUndefined();
     expect(readSecretsFile(secretsFile)).toEqual({ ENCRYPTION_KEY: keyB, OPERATOR_TOKEN });
     accountKey = keyB;
 
@@ -171,6 +192,9 @@ describe('rotate-key', () => {
       log: () => {},
     }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RotationStopped);
+    expect(wrangler.secrets('production').ENCRYPTION_KEY_NEXT).toBe(
+      wrangler.secrets('production').ENCRYPTION_KEY,
+    );
     expect((error as Error).message).toMatch(
       new RegExp(
         `\\(kept ENCRYPTION_KEY_PREVIOUS\\): connections\\.webhook_token_enc ${seeded.connections.cm.id}$`,

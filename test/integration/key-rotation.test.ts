@@ -138,6 +138,29 @@ describe('ENCRYPTION_KEY rotation', () => {
     await expectNoPlaintextInDump();
   });
 
+  it('phase 1 (ENCRYPTION_KEY_NEXT announced): the old key still seals, both open', async () => {
+    const announced = platformWith({ ENCRYPTION_KEY: KEY_B, ENCRYPTION_KEY_NEXT: KEY_C });
+    const fresh = await seedInstallation(announced, { accountId: 'loc-rot-4411' });
+    t.trackSecret('crm-access-loc-rot-4411');
+    const { installations } = await new AppContext(platformWith({ ENCRYPTION_KEY: KEY_B })).secretStores();
+    expect((await installations.tokens(fresh.installation))?.accessToken).toBe('crm-access-loc-rot-4411');
+    // What a phase-2 version (C sealing) wrote opens on a phase-1 version too.
+    const underC = await seedInstallation(
+      platformWith({ ENCRYPTION_KEY: KEY_C, ENCRYPTION_KEY_PREVIOUS: KEY_B }),
+      {
+        accountId: 'loc-rot-5522',
+      },
+    );
+    t.trackSecret('crm-access-loc-rot-5522');
+    const phase1 = await new AppContext(announced).secretStores();
+    expect((await phase1.installations.tokens(underC.installation))?.accessToken).toBe(
+      'crm-access-loc-rot-5522',
+    );
+    await expectNoPlaintextInDump();
+    // C is not this file's rotation: its rows go (the next tests walk every row under B / A).
+    await t.db.prepare('DELETE FROM installations WHERE id = ?1').bind(underC.installation.id).run();
+  });
+
   it('new writes during the rotation are sealed under the new key', async () => {
     const rotating = platformWith({ ENCRYPTION_KEY: KEY_B, ENCRYPTION_KEY_PREVIOUS: KEY_A });
     const fresh = await seedInstallation(rotating, { accountId: 'loc-rot-3' });
