@@ -134,7 +134,7 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): ProviderAdap
         method: 'GET',
         url,
       });
-      if (page.senders.some((s) => s.sender_id === `whatsapp:${c.from}`)) return true;
+      if (page.senders.some((s) => (s.sender_id ?? s.senderId) === `whatsapp:${c.from}`)) return true;
       const next: string | null | undefined = page.meta?.next_page_url;
       url = next ? `${base}${new URL(next).pathname}${new URL(next).search}` : undefined;
     }

@@ -141,7 +141,14 @@ export const incomingPhoneNumbersSchema = z.object({
  * `{senders: [{sid: "XE…", sender_id: "whatsapp:+1…", status}], meta: {next_page_url}}`.
  */
 export const whatsAppSendersSchema = z.object({
-  senders: z.array(z.object({ sender_id: z.nullish(z.string()), status: z.nullish(z.string()) })),
+  // The docs page lists `senderId` (SDK spelling); Twilio's JSON is snake_case elsewhere: either is read.
+  senders: z.array(
+    z.object({
+      sender_id: z.nullish(z.string()),
+      senderId: z.nullish(z.string()),
+      status: z.nullish(z.string()),
+    }),
+  ),
   meta: z.optional(z.object({ next_page_url: z.nullish(z.string()) })),
 });
 
