@@ -14,8 +14,12 @@ export interface TokenSource {
 export interface CrmMessageRecord {
   messageId: string;
   direction: Direction;
-  /** Customer phone, E.164. */
-  customerPhone: string;
+  /** Customer phone, E.164; absent for a customer known only by WhatsApp username (issue 11). */
+  customerPhone?: string;
+  /** Business-scoped user ID: kept visible on the CRM contact and used to find it again when there is no phone. */
+  customerUserId?: string;
+  /** WhatsApp username (display only). */
+  customerUsername?: string;
   customerName?: string;
   /** Readable rendering of the content (never raw JSON). */
   text: string;
@@ -67,6 +71,11 @@ export interface CrmAdapter {
   recordMessage(record: CrmMessageRecord): Promise<CrmDeliveryResult>;
   /** Reflects a status change of a message already recorded (HighLevel status PUT / Pipedrive note update). */
   recordStatus(record: CrmMessageRecord): Promise<void>;
+  /**
+   * A customer created without phone (WhatsApp username) now has one: it is added to the same CRM contact / person,
+   * so no duplicate is ever created for them (issue 11).
+   */
+  linkPhone?(crmContactId: string, phone: string): Promise<void>;
   /**
    * Reflects a customer's edit or deletion of a recorded message: the record is updated where the CRM can edit it
    * (Pipedrive note), otherwise the thread gets a line saying so (HighLevel). Must be safe to retry.

@@ -29,6 +29,8 @@ export const jobSchema = z.discriminatedUnion('type', [
     generation: z.number().check(z.int()),
   }),
   z.object({ type: z.literal('template_sync'), connectionId: z.string() }),
+  // A CRM-linked customer known only by BSUID shared their phone: add it to the same CRM contact (issue 11).
+  z.object({ type: z.literal('crm_link_phone'), contactId: z.string() }),
   // A provider status that arrived before our send was recorded; the event holds no secrets.
   z.object({
     type: z.literal('status_retry'),
@@ -60,7 +62,10 @@ export function priorAttemptsOf(body: unknown): number {
 
 /** Jobs that talk to the CRM: they get their own queue so they never hold up provider sends. */
 export const isCrmJob = (job: Job): boolean =>
-  job.type === 'crm_record_message' || job.type === 'crm_record_status' || job.type === 'crm_record_batch';
+  job.type === 'crm_record_message' ||
+  job.type === 'crm_record_status' ||
+  job.type === 'crm_record_batch' ||
+  job.type === 'crm_link_phone';
 
 /**
  * People before bulk: a customer's message, an agent's reply and their statuses ride the people queues; campaign

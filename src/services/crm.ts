@@ -129,7 +129,9 @@ export async function load(ctx: AppContext, messageId: string): Promise<Loaded |
   const record: CrmMessageRecord = {
     messageId: message.id,
     direction: message.direction,
-    customerPhone: contact.phone ?? contact.address,
+    ...(contact.phone ? { customerPhone: contact.phone } : {}),
+    ...(contact.userId ? { customerUserId: contact.userId } : {}),
+    ...(contact.username ? { customerUsername: contact.username } : {}),
     customerName: contact.name ?? undefined,
     text: message.deletedAt
       ? 'The customer deleted this message'

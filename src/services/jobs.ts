@@ -4,6 +4,7 @@ import type { Job } from '../platform/queue';
 import { OutboxStore } from '../store/outbox';
 import { runCampaignSend } from './campaign-runner';
 import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
+import { runCrmLinkPhone } from './crm-link-phone';
 import { bulkRecordJob, runCrmRecordBatch } from './crm-bulk';
 import { runHighLevelDelivery } from './highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
@@ -37,6 +38,8 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       return runCrmRecordChange(ctx, job.changeId, attempt);
     case 'provider_delete_media':
       return runDeleteProviderMedia(ctx, job.connectionId, job.mediaId, attempt);
+    case 'crm_link_phone':
+      return runCrmLinkPhone(ctx, job.contactId, attempt);
     case 'campaign_send':
       return runCampaignSend(ctx, job);
     case 'crm_outbound':

@@ -199,8 +199,11 @@ async function applyCustomerChange(
   const now = ctx.now();
   const previous = customerIdentity(event.previous);
   const next = customerIdentity(event.next);
-  let contact = previous && next ? await ctx.contacts.rekey(connection.id, previous, next, now) : null;
-  contact ??= await ctx.contacts.resolve(connection.id, (next ?? previous)!, {}, now);
+  const resolved =
+    (previous && next ? await ctx.contacts.rekey(connection.id, previous, next, now) : null) ??
+    (await ctx.contacts.resolve(connection.id, (next ?? previous)!, {}, now));
+  const contact = resolved.contact;
+  if (resolved.phoneLinked) await ctx.queue.send({ type: 'crm_link_phone', contactId: contact.id });
   const id = await ctx.messages.insert(
     {
       connectionId: connection.id,
@@ -244,12 +247,14 @@ async function storeInbound(
     return 'unreadable';
   }
   const now = ctx.now();
-  const contact = await ctx.contacts.resolve(
+  const { contact, phoneLinked } = await ctx.contacts.resolve(
     connection.id,
     identity,
     { name: event.profileName ?? null, username: identity.username ?? null },
     now,
   );
+  // A username customer known to the CRM shared their phone: it goes onto the same CRM contact, never a new one.
+  if (phoneLinked) await ctx.queue.send({ type: 'crm_link_phone', contactId: contact.id });
   const summary = updateSummary(windowSummaryOf(contact), {
     direction: 'inbound',
     at: event.timestamp,

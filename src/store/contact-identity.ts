@@ -96,7 +96,27 @@ function keysStatement(
     .bind(id, keys.address, keys.userId, keys.parentUserId, extra.name ?? null, extra.username ?? null, now);
 }
 
+/** A stored row, and whether this call gave a CRM-linked customer their first phone (the CRM contact needs it). */
+export interface ResolvedRow {
+  row: ContactRow;
+  phoneLinked: boolean;
+}
+
 async function applyKeys(
+  db: D1Database,
+  keeper: ContactRow,
+  others: ContactRow[],
+  keys: Keys,
+  extra: { name?: string | null; username?: string | null },
+  now: number,
+): Promise<ResolvedRow> {
+  const hadPhone = [keeper, ...others].some((r) => isE164(r.phone));
+  const crmLinked = [keeper, ...others].some((r) => r.crm_contact_id);
+  const phoneLinked = !hadPhone && crmLinked && isE164(keys.address);
+  return { row: await writeKeys(db, keeper, others, keys, extra, now), phoneLinked };
+}
+
+async function writeKeys(
   db: D1Database,
   keeper: ContactRow,
   others: ContactRow[],
@@ -133,7 +153,7 @@ export async function resolveContact(
   identity: CustomerIdentity,
   extra: { name?: string | null; username?: string | null },
   now: number,
-): Promise<ContactRow> {
+): Promise<ResolvedRow> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const rows = await findCandidates(db, connectionId, identity);
     if (rows.length) {
@@ -168,7 +188,7 @@ export async function resolveContact(
         now,
       )
       .first<ContactRow>();
-    if (row) return row;
+    if (row) return { row, phoneLinked: false };
     // Lost a race with a concurrent insert of the same key: read again.
   }
   throw new Error('Could not store the customer');
@@ -184,7 +204,7 @@ export async function rekeyContact(
   previous: CustomerIdentity,
   next: CustomerIdentity,
   now: number,
-): Promise<ContactRow | null> {
+): Promise<ResolvedRow | null> {
   const [keeper] = await findCandidates(db, connectionId, previous);
   if (!keeper) return null;
   const holders = (await findCandidates(db, connectionId, { ...next, username: undefined })).filter(

@@ -67,6 +67,12 @@ export const windowSummaryOf = (c: Contact): ContactWindowSummary => ({
   referralAt: c.referralAt,
 });
 
+/** The customer, and whether this call gave a CRM-linked customer their first phone (issue 11). */
+export interface ResolvedContact {
+  contact: Contact;
+  phoneLinked: boolean;
+}
+
 /** An address typed or stored (E.164 or BSUID) as an identity to look up. */
 export function identityOfAddress(address: string): CustomerIdentity {
   if (isE164(address)) return { phone: address };
@@ -78,7 +84,7 @@ export class ContactStore {
 
   /** Finds or creates the customer at an address (E.164 phone or BSUID), e.g. typed by an agent or a CSV row. */
   async ensure(connectionId: string, address: string, name: string | null, now: number): Promise<Contact> {
-    return this.resolve(connectionId, identityOfAddress(address), { name }, now);
+    return (await this.resolve(connectionId, identityOfAddress(address), { name }, now)).contact;
   }
 
   /**
@@ -91,8 +97,9 @@ export class ContactStore {
     identity: CustomerIdentity,
     extra: { name?: string | null; username?: string | null },
     now: number,
-  ): Promise<Contact> {
-    return toContact(await resolveContact(this.db, connectionId, identity, extra, now));
+  ): Promise<ResolvedContact> {
+    const { row, phoneLinked } = await resolveContact(this.db, connectionId, identity, extra, now);
+    return { contact: toContact(row), phoneLinked };
   }
 
   /**
@@ -104,9 +111,9 @@ export class ContactStore {
     previous: CustomerIdentity,
     next: CustomerIdentity,
     now: number,
-  ): Promise<Contact | null> {
-    const row = await rekeyContact(this.db, connectionId, previous, next, now);
-    return row ? toContact(row) : null;
+  ): Promise<ResolvedContact | null> {
+    const resolved = await rekeyContact(this.db, connectionId, previous, next, now);
+    return resolved ? { contact: toContact(resolved.row), phoneLinked: resolved.phoneLinked } : null;
   }
 
   /** The customer at an address: phone, BSUID or parent BSUID. */

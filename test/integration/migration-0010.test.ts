@@ -89,7 +89,7 @@ describe('migration 0010 (customer ids)', () => {
 
   it('a migrated customer then seen with a BSUID is the same customer, findable by either key', async () => {
     const store = new ContactStore(db);
-    const linked = await store.resolve(
+    const { contact: linked } = await store.resolve(
       'con1',
       { phone: '+393331234567', userId: 'IT.1234567890' },
       { username: 'maria.r' },

@@ -71,7 +71,7 @@ describe('recordMessage: inbound customer messages', () => {
   it('upserts the contact, creates the conversation and adds an SMS inbound message of our provider', async () => {
     const r = record({ attachments: ['https://cdn.example/photo.jpg'] });
     const res = await adapter().recordMessage(r);
-    const contact = sim.state.contactByPhone(LOC, r.customerPhone)!;
+    const contact = sim.state.contactByPhone(LOC, r.customerPhone!)!;
     const msg = sim.state.messages.get(res.crmMessageId!)!;
     expect(res).toEqual({
       crmMessageId: msg.id,
@@ -173,7 +173,7 @@ describe('recordMessage: inbound customer messages', () => {
     // Another delivery creates the conversation right after our search.
     server.use(
       http.get(`${API}/conversations/search`, async () => {
-        const c = sim.state.contactByPhone(LOC, r.customerPhone)!;
+        const c = sim.state.contactByPhone(LOC, r.customerPhone!)!;
         const found = sim.state.conversationOf(LOC, c.id);
         if (!found) sim.state.createConversation(LOC, c.id);
         return HttpResponse.json(
@@ -183,7 +183,7 @@ describe('recordMessage: inbound customer messages', () => {
       }),
     );
     const res = await a.recordMessage(r);
-    const c = sim.state.contactByPhone(LOC, r.customerPhone)!;
+    const c = sim.state.contactByPhone(LOC, r.customerPhone!)!;
     expect(res.crmConversationId).toBe(sim.state.conversationOf(LOC, c.id)!.id);
     expect([...sim.state.conversations.values()].filter((x) => x.contactId === c.id)).toHaveLength(1);
   });

@@ -11,9 +11,15 @@ import {
   updateMessageStatusResponseSchema,
   upsertContactResponseSchema,
 } from './highlevel-api';
-import type { AddMessageRequest, UpsertContactRequest } from './highlevel-api';
+import { contactResponseSchema, searchContactsResponseSchema } from './highlevel-api';
+import type { AddMessageRequest, CreateContactRequest, UpsertContactRequest } from './highlevel-api';
 import type { HighLevelClient } from './highlevel-client';
 import { buildStatusUpdate } from './map-highlevel-status';
+
+/** Tag holding the customer's BSUID (HighLevel stores tags lowercased, so it is written and searched lowercased). */
+export function bsuidTag(userId: string): string {
+  return `whatsapp bsuid: ${userId.toLowerCase()}`;
+}
 
 /** Newest messages of the conversation read when looking for a write whose answer was lost. */
 const LOOKUP_LIMIT = 50;
@@ -44,16 +50,65 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
   /** Upsert by phone only, so an agent's edits to the contact's name are never overwritten by a WhatsApp profile
    * name; the name is written only on a contact this call just created. */
   async function resolveContact(record: CrmMessageRecord): Promise<string> {
+    const phone = record.customerPhone;
+    if (!phone) return resolveUsernameContact(record);
     const res = await upsertContact({
       locationId,
-      phone: record.customerPhone,
+      phone,
       source: options.contactSource,
     });
     const name = record.customerName?.trim();
     if (res.new && name) {
-      await upsertContact({ locationId, phone: record.customerPhone, name });
+      await upsertContact({ locationId, phone, name });
     }
     return res.contact.id;
+  }
+
+  /**
+   * A customer with a WhatsApp username and no phone (issue 11): upsert needs a phone or an email, so the contact is
+   * looked up by its BSUID tag and created without phone otherwise. The caller remembers the id it returns, so this
+   * runs once per customer; the tag lookup keeps a second contact from being created if that memory is lost.
+   */
+  async function resolveUsernameContact(record: CrmMessageRecord): Promise<string> {
+    const userId = record.customerUserId;
+    if (!userId) {
+      throw new CrmHttpError('The customer has neither a phone nor a business-scoped user ID', {
+        reason: 'rejected',
+        retryable: false,
+      });
+    }
+    const tag = bsuidTag(userId);
+    const found = await client.request({
+      method: 'POST',
+      path: '/contacts/search',
+      body: { locationId, pageLimit: 1, filters: [{ field: 'tags', operator: 'eq', value: tag }] },
+      schema: searchContactsResponseSchema,
+    });
+    const existing = found.contacts[0];
+    if (existing) return existing.id;
+    const username = record.customerUsername;
+    const created = await client.request({
+      method: 'POST',
+      path: '/contacts/',
+      body: {
+        locationId,
+        name: record.customerName?.trim() || (username ? `@${username}` : 'WhatsApp user'),
+        tags: [tag, ...(username ? [`whatsapp username: @${username}`] : [])],
+        source: options.contactSource,
+      } satisfies CreateContactRequest,
+      schema: contactResponseSchema,
+    });
+    return created.contact.id;
+  }
+
+  /** The phone a username customer later shared goes onto the same contact (PUT /contacts/{id}, UpdateContactDto). */
+  async function linkPhone(crmContactId: string, phone: string): Promise<void> {
+    await client.request({
+      method: 'PUT',
+      path: `/contacts/${encodeURIComponent(crmContactId)}`,
+      body: { phone },
+      schema: contactResponseSchema,
+    });
   }
 
   async function findConversation(contactId: string): Promise<string | undefined> {
@@ -216,5 +271,5 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
     });
   }
 
-  return { crm: 'highlevel', recordMessage, recordStatus, recordChange };
+  return { crm: 'highlevel', recordMessage, recordStatus, recordChange, linkPhone };
 }

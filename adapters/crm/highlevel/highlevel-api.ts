@@ -133,6 +133,30 @@ export const upsertContactResponseSchema = z.looseObject({
   traceId: z.optional(z.string()),
 });
 
+/**
+ * CreateContactDto subset for a customer known only by WhatsApp username (issue 11): no phone; the BSUID and the
+ * username are tags, which agents see on the contact and which POST /contacts/search filters on.
+ */
+export interface CreateContactRequest {
+  locationId: string;
+  name?: string;
+  tags: string[];
+  source?: string;
+}
+
+/** CreateContactsSuccessfulResponseDto / GetContactByIdSuccessfulResponseDto: the contact's id is all we keep. */
+export const contactResponseSchema = z.looseObject({
+  contact: z.looseObject({ id: z.string().check(z.minLength(1)) }),
+});
+
+/** ContactsSearchSuccessfulResponseDto (POST /contacts/search). */
+export const searchContactsResponseSchema = z.looseObject({
+  contacts: z.array(
+    z.looseObject({ id: z.string().check(z.minLength(1)), tags: z.optional(z.array(z.string())) }),
+  ),
+  total: z.optional(z.number()),
+});
+
 // ---------------------------------------------------------------- Conversations (conversations.json, 2021-04-15)
 
 /** SendConversationResponseDto (GET /conversations/search). */

@@ -53,6 +53,14 @@ function pickPerson(items: PersonSearchItem[], e164: string): PersonSearchItem |
   return items.find((i) => (i.phones ?? []).some((p) => digits(cleanPhone(p)) === target)) ?? items[0];
 }
 
+/** "Sheena (@sheena.shop) · WhatsApp US.1349…": who the person is, and the key that finds them. */
+export function usernamePersonName(record: CrmMessageRecord, userId: string): string {
+  const username = record.customerUsername ? `@${record.customerUsername}` : undefined;
+  const name = record.customerName?.trim();
+  const who = name && username ? `${name} (${username})` : (name ?? username ?? 'WhatsApp user');
+  return `${who} · WhatsApp ${userId}`;
+}
+
 export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAdapter {
   const { client } = options;
 
@@ -66,12 +74,27 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
 
   async function resolvePersonId(record: CrmMessageRecord): Promise<number | undefined> {
     if (record.crmContactId) return toPipedriveId(record.crmContactId, 'person');
-    const found = await findPersonId(record.customerPhone);
+    const phone = record.customerPhone;
+    if (!phone) return resolveUsernamePerson(record);
+    const found = await findPersonId(phone);
     if (found !== undefined || !options.createUnknownPersons) return found;
     const created = await client.createPerson({
-      name: record.customerName?.trim() || record.customerPhone,
-      phones: [{ value: record.customerPhone, primary: true }],
+      name: record.customerName?.trim() || phone,
+      phones: [{ value: phone, primary: true }],
     });
+    return created.id;
+  }
+
+  /**
+   * A customer with a WhatsApp username and no phone (issue 11): a person without phone whose name carries the
+   * username and BSUID (visible to agents, found again by a name search), looked up before one is created.
+   */
+  async function resolveUsernamePerson(record: CrmMessageRecord): Promise<number | undefined> {
+    const userId = record.customerUserId;
+    if (!userId) return undefined;
+    const hit = (await client.searchPersonsByName(userId)).find((p) => (p.name ?? '').includes(userId));
+    if (hit || !options.createUnknownPersons) return hit?.id;
+    const created = await client.createPerson({ name: usernamePersonName(record, userId), phones: [] });
     return created.id;
   }
 
@@ -91,6 +114,11 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
 
   return {
     crm: 'pipedrive',
+
+    /** A username customer's phone, shared later, goes onto the same person (created without phones). */
+    async linkPhone(crmContactId: string, phone: string): Promise<void> {
+      await client.setPersonPhones(toPipedriveId(crmContactId, 'person'), [{ value: phone, primary: true }]);
+    },
 
     async recordMessage(record: CrmMessageRecord): Promise<CrmDeliveryResult> {
       const content = renderPipedriveNote(record);

@@ -68,6 +68,10 @@ export interface PipedriveClient {
   readonly apiDomain: string;
   /** GET /api/v2/persons/search?term&fields=phone&exact_match=true (cost 20; Search burst 10 per 2 s). */
   searchPersonsByPhone(term: string): Promise<PersonSearchItem[]>;
+  /** GET /api/v2/persons/search over names (a username customer's BSUID is part of their name, issue 11). */
+  searchPersonsByName(term: string): Promise<PersonSearchItem[]>;
+  /** PATCH /api/v2/persons/{id}: replaces the person's phones. */
+  setPersonPhones(id: number, phones: CreatePersonBody['phones']): Promise<void>;
   /** GET /api/v2/persons/{id}; null when it does not exist (404). */
   getPerson(id: number): Promise<Person | null>;
   /** POST /api/v2/persons. */
@@ -87,7 +91,7 @@ export interface PipedriveClient {
 }
 
 interface RequestSpec<S extends z.ZodMiniType> {
-  method: 'GET' | 'POST' | 'PUT';
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   path: string;
   query?: Record<string, string>;
   body?: unknown;
@@ -252,6 +256,23 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
         schema: personSearchResponseSchema,
       });
       return res.data.items.map((i) => i.item);
+    },
+    async searchPersonsByName(term) {
+      const res = await must({
+        method: 'GET',
+        path: '/api/v2/persons/search',
+        query: { term, fields: 'name', limit: '10' },
+        schema: personSearchResponseSchema,
+      });
+      return res.data.items.map((i) => i.item);
+    },
+    async setPersonPhones(id, phones) {
+      await must({
+        method: 'PATCH',
+        path: `/api/v2/persons/${id}`,
+        body: { phones },
+        schema: personResponseSchema,
+      });
     },
     async getPerson(id) {
       const res = await request({

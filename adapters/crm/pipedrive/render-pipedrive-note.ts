@@ -54,9 +54,15 @@ export function renderStatusLine(record: Pick<CrmMessageRecord, 'status' | 'erro
 }
 
 export function renderPipedriveNote(record: CrmMessageRecord): string {
+  // A username customer (issue 11) has no phone: their username and BSUID say who they are.
+  const address =
+    record.customerPhone ??
+    [record.customerUsername ? `@${record.customerUsername}` : '', record.customerUserId ?? '']
+      .filter(Boolean)
+      .join(' · ');
   const who = record.customerName
-    ? `${escapeHtml(record.customerName)} (${escapeHtml(record.customerPhone)})`
-    : escapeHtml(record.customerPhone);
+    ? `${escapeHtml(record.customerName)} (${escapeHtml(address)})`
+    : escapeHtml(address);
   const header =
     record.direction === 'inbound'
       ? `⬅️ WhatsApp received from ${who}`

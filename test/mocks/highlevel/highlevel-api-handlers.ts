@@ -59,6 +59,61 @@ export function apiHandlers({ base, state, guard, lost }: ApiHandlerContext): Ht
       });
     }),
 
+    // Contacts of username customers (issue 11): create without phone, find by tag, add the phone later.
+    http.post(`${base}/contacts/search`, async ({ request }) => {
+      const t = await guard(request, DEFAULT_VERSION);
+      if (t instanceof Response) return t;
+      const body = (await request.json().catch(() => null)) as {
+        locationId?: unknown;
+        filters?: { field?: string; operator?: string; value?: unknown }[];
+      } | null;
+      if (!body || typeof body.locationId !== 'string') return hlError(422, 'locationId is required');
+      const denied = forLocation(t, body.locationId);
+      if (denied) return denied;
+      const tagFilter = (body.filters ?? []).find((f) => f.field === 'tags' && typeof f.value === 'string');
+      const found = tagFilter ? state.contactsWithTag(body.locationId, String(tagFilter.value)) : [];
+      return HttpResponse.json({
+        contacts: found.map((c) => ({ id: c.id, locationId: c.locationId, tags: c.tags ?? [] })),
+        total: found.length,
+      });
+    }),
+
+    http.post(`${base}/contacts/`, async ({ request }) => {
+      const t = await guard(request, DEFAULT_VERSION);
+      if (t instanceof Response) return t;
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      if (!body || typeof body.locationId !== 'string') return hlError(422, 'locationId is required');
+      const denied = forLocation(t, body.locationId);
+      if (denied) return denied;
+      const contact = state.createContact({
+        locationId: body.locationId,
+        phone: typeof body.phone === 'string' ? body.phone : undefined,
+        name: typeof body.name === 'string' ? body.name : undefined,
+        source: typeof body.source === 'string' ? body.source : undefined,
+        tags: Array.isArray(body.tags) ? body.tags.map(String) : [],
+      });
+      return HttpResponse.json(
+        { contact: { id: contact.id, locationId: contact.locationId, tags: contact.tags } },
+        { status: 201 },
+      );
+    }),
+
+    http.put(`${base}/contacts/:contactId`, async ({ request, params }) => {
+      const t = await guard(request, DEFAULT_VERSION);
+      if (t instanceof Response) return t;
+      const contact = state.contacts.get(String(params.contactId));
+      if (!contact) return hlError(400, 'Contact not found');
+      const denied = forLocation(t, contact.locationId);
+      if (denied) return denied;
+      const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
+      if (body && typeof body.phone === 'string') contact.phone = body.phone;
+      if (body && typeof body.name === 'string') contact.name = body.name;
+      return HttpResponse.json({
+        succeded: true,
+        contact: { id: contact.id, locationId: contact.locationId, phone: contact.phone },
+      });
+    }),
+
     http.get(`${base}/conversations/search`, async ({ request }) => {
       const t = await guard(request, CONVERSATIONS_VERSION);
       if (t instanceof Response) return t;

@@ -39,7 +39,10 @@ export interface SimTokenRequest {
 export interface SimContact {
   id: string;
   locationId: string;
+  /** '' for a contact created without phone (a WhatsApp username customer, issue 11). */
   phone: string;
+  /** Tags as HighLevel keeps them: lowercased. */
+  tags?: string[];
   name?: string;
   source?: string;
   dateAdded: string;
@@ -199,9 +202,39 @@ export class HighLevelSimulatorState {
 
   contactByPhone(locationId: string, phone: string): SimContact | undefined {
     const d = digits(phone);
+    if (!d) return undefined;
     for (const c of this.contacts.values())
       if (c.locationId === locationId && digits(c.phone) === d) return c;
     return undefined;
+  }
+
+  /** POST /contacts/ (CreateContactDto): always a new contact; tags lowercased like HighLevel does. */
+  createContact(input: {
+    locationId: string;
+    phone?: string;
+    name?: string;
+    source?: string;
+    tags?: string[];
+  }): SimContact {
+    const contact: SimContact = {
+      id: newHighLevelId(),
+      locationId: input.locationId,
+      phone: input.phone ?? '',
+      name: input.name,
+      source: input.source,
+      tags: (input.tags ?? []).map((t) => t.toLowerCase()),
+      dateAdded: this.iso(),
+      dateUpdated: this.iso(),
+    };
+    this.contacts.set(contact.id, contact);
+    return contact;
+  }
+
+  contactsWithTag(locationId: string, tag: string): SimContact[] {
+    const wanted = tag.toLowerCase();
+    return [...this.contacts.values()].filter(
+      (c) => c.locationId === locationId && (c.tags ?? []).includes(wanted),
+    );
   }
 
   /** Same phone → same contact (the location's duplicate setting checks phone); provided fields are updated. */

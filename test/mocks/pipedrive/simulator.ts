@@ -181,8 +181,17 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions) {
         if (term.length < (exact ? 1 : 2))
           return badRequest('Search term must be at least 2 characters long');
         const key = phoneKey(term);
-        const matches = [...state.persons.values()].filter((p) =>
-          p.phones.some((ph) => (exact ? phoneKey(ph.value) === key : phoneKey(ph.value).includes(key))),
+        const fields = (url.searchParams.get('fields') ?? 'phone').split(',');
+        const matches = [...state.persons.values()].filter(
+          (p) =>
+            (fields.includes('phone') &&
+              key !== '' &&
+              p.phones.some((ph) =>
+                exact ? phoneKey(ph.value) === key : phoneKey(ph.value).includes(key),
+              )) ||
+            // Names: a username customer's person carries their BSUID in the name (issue 11).
+            (fields.includes('name') &&
+              (exact ? p.name === term : p.name.toLowerCase().includes(term.toLowerCase()))),
         );
         return HttpResponse.json({
           success: true,
@@ -212,6 +221,30 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions) {
       api(({ params }) => {
         const person = state.persons.get(id(params.id));
         return person ? HttpResponse.json({ success: true, data: personWire(person) }) : notFound('Person');
+      }),
+    ),
+
+    http.patch(
+      `${apiDomain}/api/v2/persons/:id`,
+      api(async ({ request, params }) => {
+        const person = state.persons.get(id(params.id));
+        if (!person) return notFound('Person');
+        const body = (await request
+          .clone()
+          .json()
+          .catch(() => null)) as { name?: unknown; phones?: unknown } | null;
+        if (body && typeof body.name === 'string') person.name = body.name;
+        if (body && Array.isArray(body.phones)) {
+          person.phones = (body.phones as { value?: string; primary?: boolean; label?: string }[]).map(
+            (p, i) => ({
+              value: p.value ?? '',
+              primary: p.primary ?? i === 0,
+              label: p.label ?? 'work',
+            }),
+          );
+        }
+        person.update_time = state.v2Time();
+        return HttpResponse.json({ success: true, data: personWire(person) });
       }),
     ),
 
