@@ -75,6 +75,8 @@ const secretSchemas = {
   HIGHLEVEL_SHARED_SECRET: z.string().check(z.minLength(8)),
   /** Optional override of HighLevel's published Ed25519 webhook key (PEM or base64 SPKI). */
   HIGHLEVEL_WEBHOOK_PUBLIC_KEY: z.string().check(z.minLength(32)),
+  /** Header secret entered in our HighLevel workflow actions' "Headers" (X-Wabridge-Action-Secret), see issue 15. */
+  HIGHLEVEL_ACTION_SECRET: z.string().check(z.minLength(32, 'must be at least 32 characters')),
   PIPEDRIVE_CLIENT_ID: z.string().check(z.minLength(1)),
   PIPEDRIVE_CLIENT_SECRET: z.string().check(z.minLength(1)),
   PIPEDRIVE_JWT_SECRET: z.string().check(z.minLength(8)),

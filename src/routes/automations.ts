@@ -1,6 +1,6 @@
-// /automations: CRM automation steps calling us (issue 15). HighLevel workflow actions (signed with X-GHL-Signature)
-// and the per-installation automation webhook for Pipedrive's "send webhook" action (HTTP Basic). A service decides;
-// a forged or unsigned call is a 401 envelope and stores nothing.
+// /automations: CRM automation steps calling us (issue 15). HighLevel workflow actions (the action secret header, or
+// X-GHL-Signature) and the per-installation automation webhook for Pipedrive's "send webhook" action (HTTP Basic).
+// A service decides; a forged or unauthenticated call is a 401 envelope and stores nothing.
 import { Hono, type Context } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../app';
@@ -29,6 +29,11 @@ export const automationRoutes = new Hono<AppEnv>()
   .post('/highlevel/options/:kind', async (c) => {
     const { kind } = paramsWith(c, optionParams);
     return c.json(await workflowOptions(c.get('ctx'), await signedCall(c), kind));
+  })
+  .get('/highlevel/options/:kind', async (c) => {
+    const { kind } = paramsWith(c, optionParams);
+    const call = { rawBody: '', headers: c.req.raw.headers, query: c.req.query() };
+    return c.json(await workflowOptions(c.get('ctx'), call, kind));
   })
   .post('/webhook/:hookId', async (c) => {
     const { hookId } = paramsWith(c, hookParams);

@@ -19,6 +19,8 @@ import { automationOptions, executeAutomation, recentAutomations } from './autom
 export interface SignedCall {
   rawBody: string;
   headers: Headers;
+  /** Query of a GET options call. */
+  query?: Record<string, string>;
 }
 
 const notInstalled: AutomationOutcome = {
@@ -39,6 +41,7 @@ function signed(ctx: AppContext, call: SignedCall) {
   return {
     ...call,
     publicKey: optionalSecret(ctx.config, 'HIGHLEVEL_WEBHOOK_PUBLIC_KEY'),
+    actionSecret: optionalSecret(ctx.config, 'HIGHLEVEL_ACTION_SECRET'),
     now: ctx.now(),
   };
 }

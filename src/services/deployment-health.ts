@@ -15,6 +15,7 @@ export const SECRET_PURPOSES: Record<SecretName, { group: string; required: bool
   HIGHLEVEL_CLIENT_SECRET: { group: 'highlevel', required: true },
   HIGHLEVEL_SHARED_SECRET: { group: 'highlevel', required: true },
   HIGHLEVEL_WEBHOOK_PUBLIC_KEY: { group: 'highlevel', required: false },
+  HIGHLEVEL_ACTION_SECRET: { group: 'highlevel', required: false },
   PIPEDRIVE_CLIENT_ID: { group: 'pipedrive', required: true },
   PIPEDRIVE_CLIENT_SECRET: { group: 'pipedrive', required: true },
   PIPEDRIVE_JWT_SECRET: { group: 'pipedrive', required: false },
@@ -57,7 +58,9 @@ export function configurationReport(config: Config): ConfigurationReport {
   if (!config.APP_BASE_URL.startsWith('https://'))
     warnings.push('APP_BASE_URL is not https: HighLevel and Pipedrive need a public https origin');
   if (config.secrets.ENCRYPTION_KEY_PREVIOUS || config.secrets.ENCRYPTION_KEY_NEXT)
-    warnings.push('ENCRYPTION_KEY_PREVIOUS or _NEXT is set: a key rotation is in progress (npm run rotate-key)');
+    warnings.push(
+      'ENCRYPTION_KEY_PREVIOUS or _NEXT is set: a key rotation is in progress (npm run rotate-key)',
+    );
   return {
     complete: missing.length === 0,
     missing,

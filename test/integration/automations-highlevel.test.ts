@@ -35,6 +35,7 @@ const hl = () => w.sims.highlevel;
 const locationId = () => hl().state.config.locationId;
 
 type Answer = {
+  branchId: string;
   success: boolean;
   status: string;
   messageId: string | null;
@@ -73,7 +74,13 @@ describe('Send WhatsApp template', () => {
       'exec-1',
     );
     const answer = await answerOf(await call.send());
-    expect(answer).toMatchObject({ success: true, status: 'queued', reasonCode: null, duplicate: false });
+    expect(answer).toMatchObject({
+      branchId: 'sent',
+      success: true,
+      status: 'queued',
+      reasonCode: null,
+      duplicate: false,
+    });
     expect(answer.messageId).toBeTruthy();
     await w.settle();
     expect(sentKinds(w, 'meta', '+3725550101')).toEqual(['template']);
@@ -142,6 +149,46 @@ describe('Send WhatsApp template', () => {
     expect(await countRows(w, 'automation_executions')).toBe(0);
   });
 
+  it('the action secret header HighLevel is configured to send authenticates a call; a wrong one is 401', async () => {
+    const secret = 's'.repeat(40);
+    const config = w.t.platform.config;
+    w.t.platform.config = { ...config, secrets: { ...config.secrets, HIGHLEVEL_ACTION_SECRET: secret } };
+    const body = JSON.stringify(
+      workflowActionPayload({
+        locationId: locationId(),
+        executionId: 'hdr-1',
+        data: { phone: '+3725550110', template: await templateId(), variable_1: 'a', variable_2: 'b' },
+      }),
+    );
+    const post = (headers: Record<string, string>) =>
+      w.app.request('/automations/highlevel/actions/send-template', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body,
+      });
+    expect((await post({ 'x-wabridge-action-secret': 'wrong'.repeat(8) })).status).toBe(401);
+    expect((await post({})).status).toBe(401);
+    expect(await answerOf(await post({ 'x-wabridge-action-secret': secret }))).toMatchObject({
+      status: 'queued',
+    });
+    // The Select fields' options: GET with the same header, the location in the query.
+    const options = await w.app.request(
+      `/automations/highlevel/options/templates?locationId=${locationId()}`,
+      {
+        headers: { 'x-wabridge-action-secret': secret },
+      },
+    );
+    expect(((await options.json()) as { options: { value: string }[] }).options).toEqual([
+      { label: 'order_shipped (en)', value: await templateId() },
+    ]);
+    const refused = await w.app.request(
+      `/automations/highlevel/options/templates?locationId=${locationId()}`,
+    );
+    expect(refused.status).toBe(401);
+    await w.settle();
+    expect(sentCount(w, 'meta')).toBe(1);
+  });
+
   it('a template that is not APPROVED is a failure output and nothing is sent', async () => {
     w.sims.meta.state.addTemplate({
       name: 'spring_sale',
@@ -158,7 +205,7 @@ describe('Send WhatsApp template', () => {
         variable_1: 'x',
       }).send(),
     );
-    expect(answer).toMatchObject({ success: false, status: 'failed', messageId: null });
+    expect(answer).toMatchObject({ branchId: 'failed', success: false, status: 'failed', messageId: null });
     expect(answer.reasonCode).toBe('template_not_approved');
     expect(answer.reason).toMatch(/REJECTED/);
     await w.settle();

@@ -1,19 +1,23 @@
 // HighLevel Marketplace workflow actions (issue 15): the calls HighLevel makes to our action execution URLs and to
-// the dynamic-options URL, turned into CRM-neutral requests, and the answer the workflow branches on.
+// the options URLs, turned into CRM-neutral requests, and the answer the workflow branches on.
 //
-// Sources: marketplace.gohighlevel.com/docs/marketplace-modules/CustomActions and WorkflowActionsAndTriggers
-// ("Manage Fields": String, Select, Hidden, Dynamic…, a field's "Reference" key binds its value; "Action Execution":
-// the URL HighLevel POSTs to; "Manage Custom Variables": keys of our JSON answer become {{action_key.variable}}).
-// UNVERIFIED (the public pages do not show them; taken from a public app's DTO and written down here):
-//   - the request body is `{ data: {<reference>: value}, extras: { locationId, contactId, workflowId? }, meta: {
-//     key, version } }`;
-//   - the call is signed like HighLevel's webhooks, X-GHL-Signature (Ed25519 over the raw body): we refuse it
-//     unsigned (401), which is the safe side if HighLevel signs nothing (then no call would pass: check on setup);
+// Sources: help.gohighlevel.com/support/solutions/articles/155000000571 "Marketplace Workflow Actions" and
+// marketplace.gohighlevel.com/docs/marketplace-modules/CustomActions:
+//   - "Action Execution → API": HighLevel POSTs the action's form data to our URL, with the Headers the developer
+//     enters in the action ("Add required header data that has to be included while sending data to the API");
+//   - "Manage Fields": a field's Reference key binds its value; Hidden fields carry mapped values such as
+//     {{contact.phone}}; Select fields load options from an "External API" URL (GET, with our headers);
+//   - "Pause Execution … Sync Execution": with branching, the contact moves down the branch named by `branchId` in
+//     our answer; "Response Data / Custom Variables": keys of our JSON answer become {{action_key.variable}}.
+// Authentication: HighLevel documents developer-set headers, so the action is configured with the header
+// X-Wabridge-Action-Secret = secret HIGHLEVEL_ACTION_SECRET; a call carrying X-GHL-Signature (Ed25519, like the
+// webhooks) is verified instead. Neither → 401.
+// UNVERIFIED (the public pages print empty sample blocks):
+//   - the body is `{ data: {<reference>: value}, extras: { locationId, contactId, workflowId? }, meta: { key,
+//     version } }` (a public app's DTO); the options GET carries the location as `?locationId=`;
 //   - no execution id is documented: we take `extras.executionId` / `meta.executionId` / `data.executionId` when
-//     present, else a digest of the signed body and the UTC day (a retry of one call dedupes; the same workflow
-//     step re-run for the same contact with identical fields on the same day is treated as that retry);
-//   - the answer: any 2xx JSON; its keys are offered as custom variables, so `status` / `messageId` / `reason` /
-//     `reasonCode` are what a workflow's if/else branches on.
+//     present, else a digest of the call body and the UTC day (a retry of one call dedupes; the same workflow
+//     step re-run for the same contact with identical fields on the same day is treated as that retry).
 import * as z from 'zod/mini';
 import type {
   AutomationActionName,
@@ -21,7 +25,7 @@ import type {
   AutomationSendRequest,
 } from '../../../src/core/automation';
 import { AppError } from '../../../src/core/errors';
-import { sha256Hex } from '../../../src/security/encoding';
+import { sha256Hex, timingSafeEqual } from '../../../src/security/encoding';
 import { verifyHighLevelWebhook } from './verify-highlevel-signature';
 
 const text = (max: number) => z.string().check(z.maxLength(max));
@@ -58,18 +62,37 @@ export interface HighLevelSignedCall {
   headers: Headers;
   /** Ed25519 public key override (SPKI PEM or base64); HighLevel's published key when unset. */
   publicKey?: string;
+  /** HIGHLEVEL_ACTION_SECRET: the header value entered in the action's Headers. Unset = signed calls only. */
+  actionSecret?: string;
   now: number;
 }
 
+export const ACTION_SECRET_HEADER = 'x-wabridge-action-secret';
+
+/** Authenticates a call: a valid X-GHL-Signature, or the action secret header. Throws 401 otherwise. */
+export async function authenticateWorkflowCall(call: HighLevelSignedCall): Promise<void> {
+  if (call.headers.has('x-ghl-signature')) {
+    await verifyHighLevelWebhook({
+      rawBody: call.rawBody,
+      headers: call.headers,
+      ed25519PublicKey: call.publicKey,
+      now: call.now,
+      required: false,
+    });
+    return;
+  }
+  const presented = call.headers.get(ACTION_SECRET_HEADER) ?? '';
+  if (!call.actionSecret || !presented || !timingSafeEqual(presented, call.actionSecret))
+    throw new AppError('unauthorized', 'Unsigned workflow action call, or a wrong action secret');
+}
+
 async function verifiedBody(call: HighLevelSignedCall): Promise<unknown> {
-  const verified = await verifyHighLevelWebhook({
-    rawBody: call.rawBody,
-    headers: call.headers,
-    ed25519PublicKey: call.publicKey,
-    now: call.now,
-    required: false,
-  });
-  return verified.body;
+  await authenticateWorkflowCall(call);
+  try {
+    return JSON.parse(call.rawBody) as unknown;
+  } catch {
+    throw new AppError('invalid_request', 'Body is not valid JSON');
+  }
 }
 
 function parseBody(body: unknown): z.output<typeof actionBodySchema> {
@@ -132,21 +155,38 @@ const optionsBodySchema = z.object({
   extras: z.object({ locationId: text(128).check(z.minLength(1)) }),
 });
 
+const optionsQuerySchema = z.object({
+  locationId: text(128).check(z.minLength(1)),
+  sender: z.optional(text(64)),
+});
+
 /**
- * The Dynamic field's options call. UNVERIFIED: assumed to be a signed POST carrying the location (`extras`) and the
- * fields filled so far (`data`, e.g. the chosen sender), answered with `{ options: [{ label, value }] }`.
+ * A Select field's "External API" options call: GET with our headers (documented). UNVERIFIED: the location comes as
+ * `?locationId=` (GET) or as `extras.locationId` with the form so far in `data` (POST, the Dynamic field's call);
+ * answered with `{ options: [{ label, value }] }`.
  */
 export async function parseWorkflowOptionsCall(
-  call: HighLevelSignedCall,
+  call: HighLevelSignedCall & { query?: Record<string, string> },
 ): Promise<{ locationId: string; sender?: string }> {
+  if (call.query && !call.rawBody) {
+    await authenticateWorkflowCall(call);
+    const result = z.safeParse(optionsQuerySchema, call.query);
+    if (!result.success)
+      throw new AppError('invalid_request', 'Invalid options call: locationId is required');
+    return { locationId: result.data.locationId, sender: result.data.sender || undefined };
+  }
   const result = z.safeParse(optionsBodySchema, await verifiedBody(call));
   if (!result.success) throw new AppError('invalid_request', 'Invalid dynamic options call');
   return { locationId: result.data.extras.locationId, sender: str(result.data.data?.sender) };
 }
 
-/** The JSON the workflow sees: flat keys, so each is a custom variable to branch on. */
+/** Predefined branches of our actions (manifest/highlevel/workflow-actions.json): the contact goes down one. */
+export const ACTION_BRANCHES = { sent: 'sent', failed: 'failed' } as const;
+
+/** The JSON the workflow sees: `branchId` picks the branch, the flat keys are custom variables. */
 export function workflowActionAnswer(outcome: AutomationOutcome) {
   return {
+    branchId: outcome.status === 'queued' ? ACTION_BRANCHES.sent : ACTION_BRANCHES.failed,
     success: outcome.status === 'queued',
     status: outcome.status,
     messageId: outcome.messageId,
