@@ -157,7 +157,13 @@ async function deliver(
   }
   // A redelivered job after the row was written: the first run already decided.
   if (await ctx.messages.findByCrmId(connection.id, delivery.crmMessageId)) return 'already_handled';
-  const phone = normalizePhone(delivery.payload.phone);
+  const parsed = normalizePhone(delivery.payload.phone);
+  // A contact without phone (a WhatsApp username customer, issue 11) is the one we created: known by its id.
+  const byCrmId =
+    !parsed.ok && delivery.payload.crmContactId
+      ? await ctx.contacts.findByCrmContactId(connection.id, delivery.payload.crmContactId)
+      : null;
+  const phone = parsed.ok ? parsed : byCrmId ? { ok: true as const, e164: byCrmId.address } : parsed;
   if (!phone.ok) {
     await reportWithoutConnection(ctx, installation, delivery, {
       kind: 'invalid_recipient',
@@ -170,6 +176,10 @@ async function deliver(
   try {
     await queueOutbound(ctx, { ...base, content: first!, crmMessageId: delivery.crmMessageId });
   } catch (error) {
+    if (error instanceof AppError && error.code === 'phone_required') {
+      await recordFailure(ctx, connection, phone.e164, delivery, { kind: 'rejected', reason: error.message });
+      return 'failed:phone_required';
+    }
     if (!(error instanceof AppError) || error.code !== 'template_required') throw error;
     // HighLevel's composer only sends text: outside the window, a text that is an approved template's body with its
     // placeholders filled goes out as that template (DESIGN.md §1). Anything else fails back with the reason.

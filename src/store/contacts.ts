@@ -122,6 +122,17 @@ export class ContactStore {
     return row ? toContact(row) : null;
   }
 
+  /** The customer linked to a CRM contact (HighLevel contact id / Pipedrive person id) on this connection. */
+  async findByCrmContactId(connectionId: string, crmContactId: string): Promise<Contact | null> {
+    const row = await this.db
+      .prepare(
+        'SELECT * FROM contacts WHERE connection_id = ? AND crm_contact_id = ? ORDER BY created_at LIMIT 1',
+      )
+      .bind(connectionId, crmContactId)
+      .first<ContactRow>();
+    return row ? toContact(row) : null;
+  }
+
   /** Customers at any of these addresses, one per address found (campaign slices, preflight). */
   async findMany(connectionId: string, addresses: string[]): Promise<Map<string, Contact>> {
     const out = new Map<string, Contact>();

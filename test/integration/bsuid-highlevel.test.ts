@@ -93,6 +93,24 @@ describe.each<ProviderName>(['meta', 'twilio'])(
       expect(((await res.json()) as { messages: unknown[] }).messages).toHaveLength(2);
     });
 
+    it('an agent replies from HighLevel to the phone-less contact: the provider receives the BSUID', async () => {
+      const contact = [...hl().contacts.values()][0]!;
+      const delivery = w.sims.highlevel.buildOutboundDelivery({
+        phone: '',
+        contactId: contact.id,
+        message: 'Hello from HighLevel',
+      });
+      const res = await w.post('/crm/highlevel/outbound', delivery);
+      expect(res.status).toBe(200);
+      await w.settle();
+      if (provider === 'meta') {
+        const sent = w.sims.meta.state.sent.at(-1)!;
+        expect(sent.body).toMatchObject({ recipient: BSUID, text: { body: 'Hello from HighLevel' } });
+      } else {
+        expect(w.sims.twilio.state.messages.at(-1)).toMatchObject({ to: `whatsapp:${BSUID}` });
+      }
+    });
+
     it('a lost CRM link finds the contact again by its BSUID tag instead of creating a second one', async () => {
       await w.t.db.prepare('UPDATE contacts SET crm_contact_id = NULL, crm_conversation_id = NULL').run();
       expect((await writes('Hello again')).status).toBe(200);

@@ -42,6 +42,8 @@ export interface HighLevelSimulatorOptions {
 
 export interface OutboundDeliveryInput {
   phone: string;
+  /** An existing contact (e.g. one without phone, a WhatsApp username customer): its id and phone are sent. */
+  contactId?: string;
   message: string;
   attachments?: string[];
   userId?: string;
@@ -193,7 +195,9 @@ export function createHighLevelSimulator(options: HighLevelSimulatorOptions): Hi
     input: OutboundDeliveryInput,
   ): SignedHighLevelEvent<OutboundDeliveryPayload> {
     const locationId = input.locationId ?? state.config.locationId;
-    const { contact } = state.upsertContact({ locationId, phone: input.phone, name: input.contactName });
+    const known = input.contactId ? state.contacts.get(input.contactId) : undefined;
+    const contact =
+      known ?? state.upsertContact({ locationId, phone: input.phone, name: input.contactName }).contact;
     const conversation =
       state.conversationOf(locationId, contact.id) ?? state.createConversation(locationId, contact.id);
     const m = state.addMessage({
@@ -212,7 +216,7 @@ export function createHighLevelSimulator(options: HighLevelSimulatorOptions): Hi
       locationId,
       messageId: m.id,
       type: input.type ?? 'SMS',
-      phone: input.phone,
+      phone: known ? known.phone : input.phone,
       message: input.message,
       attachments: input.attachments ?? [],
       userId: input.userId ?? state.config.userId,
