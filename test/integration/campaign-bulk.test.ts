@@ -271,5 +271,7 @@ describe('campaign of 10,000 recipients under faults', () => {
     expect(crmRecorded.size).toBe(sendable);
     expect(Math.max(...crmRecorded.values())).toBe(1);
     console.info(`10k campaign: ${elapsed} ms wall, ${sim.faults.injected} injected faults`);
-  }, 180_000);
+    // A hang guard, not a speed bar (time is the test clock's): ~85 s on a busy 2-core box, past 180 s with two
+    // busy loops beside it (issue 17: the suite must stay green under load, e.g. beside `npm run bench`).
+  }, 600_000);
 });
