@@ -11,11 +11,11 @@ export function SidebarPage(props: { devMode: boolean }) {
         <form id="contact-form" aria-label="Customer">
           <div class="grid">
             <div>
-              <label for="phone">Customer WhatsApp number</label>
+              <label for="phone">Customer WhatsApp number (or user ID for a username)</label>
               <input
                 id="phone"
                 name="phone"
-                type="tel"
+                type="text"
                 autocomplete="off"
                 placeholder="+39 347 123 4567"
                 list="phone-options"

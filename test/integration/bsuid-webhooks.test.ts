@@ -107,7 +107,11 @@ describe('Meta webhooks with business-scoped user IDs', () => {
     expect(body.contact).toMatchObject({ phone: null, userId: BSUID, username: 'sheena.shop' });
     const window = await h.api('GET', `/api/contacts/${BSUID}/window?connectionId=${h.connections.meta.id}`);
     expect(window.status).toBe(200);
-    expect(await window.json()).toMatchObject({ freeFormAllowed: true, username: 'sheena.shop' });
+    expect(await window.json()).toMatchObject({
+      freeFormAllowed: true,
+      username: 'sheena.shop',
+      phoneRequiredFor: ['AUTHENTICATION'],
+    });
   });
 
   it('a customer known by phone, then seen with phone + BSUID, then BSUID alone: one customer, one thread', async () => {

@@ -7,6 +7,8 @@ import { renderTemplateForm, type ListedTemplate, type TemplateFormState } from 
 export interface PickerHost {
   connectionId(): string;
   contactName(): string | null;
+  /** Categories the customer cannot receive: authentication templates need a phone (issue 11). */
+  unavailableCategories(): string[];
   send(content: unknown, button: HTMLButtonElement): Promise<boolean>;
 }
 
@@ -49,8 +51,9 @@ function renderTemplateList(): void {
   clear(
     list,
     ...(matches.length
-      ? matches.map((t) =>
-          h(
+      ? matches.map((t) => {
+          const unavailable = host.unavailableCategories().includes(t.category);
+          return h(
             'li',
             {},
             h(
@@ -59,14 +62,22 @@ function renderTemplateList(): void {
                 type: 'button',
                 class: 'template-choice',
                 'data-template': t.name,
-                onclick: () => chooseTemplate(t),
+                ...(unavailable
+                  ? { disabled: true, 'aria-disabled': 'true', 'data-unavailable': 'phone_required' }
+                  : { onclick: () => chooseTemplate(t) }),
               },
               h('span', { class: 'name' }, t.name),
               h('span', { class: 'tags' }, `${t.language} · ${t.category.toLowerCase()}`),
               h('span', { class: 'snippet' }, t.components.body.slice(0, 90)),
+              unavailable &&
+                h(
+                  'span',
+                  { class: 'unavailable' },
+                  'Unavailable: this customer uses a WhatsApp username and shares no phone number, which authentication templates need.',
+                ),
             ),
-          ),
-        )
+          );
+        })
       : [
           h(
             'li',
@@ -104,6 +115,8 @@ export async function showPicker(focus = true): Promise<void> {
   byId<HTMLButtonElement>('open-templates').setAttribute('aria-expanded', 'true');
   try {
     await loadTemplates();
+    // The customer may have changed since the list was drawn (a username customer cannot take authentication).
+    renderTemplateList();
   } catch (error) {
     announce(describeError(error), 'error');
   }

@@ -25,6 +25,10 @@ interface WindowAnswer extends WindowView {
   now: number;
   name: string | null;
   optedOut: boolean;
+  /** WhatsApp username (display only) of a customer who may share no phone (issue 11). */
+  username?: string | null;
+  /** Template categories this customer cannot receive (authentication without a phone). */
+  phoneRequiredFor?: string[];
 }
 interface Message {
   id: string;
@@ -138,9 +142,9 @@ async function refresh(): Promise<void> {
   }
   state.window = w;
   state.contactName = w.name ?? state.contactName;
-  byId('contact-name').textContent = state.contactName
-    ? `${state.contactName} · ${w.phone ?? state.phone}`
-    : state.phone;
+  // A username customer has no phone to show: their @username (and the BSUID they are reached by) instead.
+  const shown = w.username ? `@${w.username}` : (w.phone ?? state.phone);
+  byId('contact-name').textContent = state.contactName ? `${state.contactName} · ${shown}` : shown;
   renderBadge();
   renderThread(thread.messages);
 }
@@ -214,6 +218,7 @@ function wire(): void {
   wirePicker({
     connectionId: () => state.connectionId,
     contactName: () => state.contactName,
+    unavailableCategories: () => state.window?.phoneRequiredFor ?? [],
     send,
   });
 }
@@ -232,7 +237,9 @@ async function main(): Promise<void> {
     const wanted = new URL(location.href).searchParams.get('connectionId');
     state.connectionId = connections.some((c) => c.id === wanted) ? wanted! : connections[0]!.id;
     select.value = state.connectionId;
-    state.phone = new URL(location.href).searchParams.get('phone') ?? '';
+    // By phone, or by BSUID for a customer known only by WhatsApp username (`?userId=`, issue 11).
+    const params = new URL(location.href).searchParams;
+    state.phone = params.get('phone') || params.get('userId') || '';
     announce('');
     await contactFromCrm(state.session);
     byId<HTMLInputElement>('phone').value = state.phone;
