@@ -125,6 +125,38 @@ describe('Send WhatsApp template', () => {
     expect(sentCount(w, 'meta')).toBe(1);
   });
 
+  it('an execution whose first call died mid-way is resumed once, never sent twice', async () => {
+    const installation = (await installationOf(w))!;
+    const data = { phone: '+3725550111', template: await templateId(), variable_1: 'a', variable_2: 'b' };
+    const now = w.t.clock.now();
+    // The first call claimed the execution and reserved its message id, then the Worker died before sending.
+    await w.t.db
+      .prepare(
+        `INSERT INTO automation_executions (id, installation_id, source, execution_key, action, message_id, state,
+           created_at, updated_at) VALUES ('aex_dead', ?, 'highlevel_action', 'crash-1', 'send_template', ?, 'claimed', ?, ?)`,
+      )
+      .bind(installation.id, 'msg_reserved_1', now, now)
+      .run();
+    // HighLevel's retry while the claim is fresh: nothing is sent, the workflow is told it is in progress.
+    expect(await answerOf(await action(data, 'crash-1').send())).toMatchObject({
+      status: 'pending',
+      reasonCode: 'in_progress',
+    });
+    w.t.clock.advance(61_000);
+    const resumed = await answerOf(await action(data, 'crash-1').send());
+    expect(resumed).toMatchObject({ status: 'queued', messageId: 'msg_reserved_1' });
+    await w.settle();
+    expect(sentCount(w, 'meta')).toBe(1);
+    // A later retry finds the outcome; still one message.
+    expect(await answerOf(await action(data, 'crash-1').send())).toMatchObject({
+      status: 'queued',
+      messageId: 'msg_reserved_1',
+      duplicate: true,
+    });
+    await w.settle();
+    expect(sentCount(w, 'meta')).toBe(1);
+  });
+
   it('a forged or unsigned call is a 401 and sends nothing', async () => {
     const call = action(
       { phone: '+3725550104', template: await templateId(), variable_1: 'a', variable_2: 'b' },
