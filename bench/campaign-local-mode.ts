@@ -64,7 +64,7 @@ interface Bench {
 }
 
 /** The demo Meta connection paces at `cap` (the API only sets the rate at creation; local D1 directly). */
-function setRate(persistTo: string, connectionId: string, cap: number): void {
+export function setRate(persistTo: string, connectionId: string, cap: number): void {
   execFileSync(
     process.execPath,
     [

@@ -77,7 +77,7 @@ function timeToCrm(number: ConnectedNumber, from: string, text: string, arrived:
 const recipient = (i: number) => `+3725${String(1_000_000 + i).padStart(7, '0')}`;
 
 describe('people before bulk', () => {
-  it('a customer answering during a campaign reaches HighLevel within seconds; tenant B is unaffected; every log lands once', async () => {
+  it('a customer answering during a campaign reaches HighLevel within a second; tenant B is unaffected; every log lands once', async () => {
     const { a, b, adminA } = await twoTenants();
 
     // Idle baseline for tenant B in the same test: a Pipedrive customer writes while nothing else runs.
@@ -129,7 +129,9 @@ describe('people before bulk', () => {
     console.info(
       `replies reached HighLevel after ${replyMs.join(', ')} ms; B after ${otherMs.join(', ')} ms (idle ${idleMs} ms)`,
     );
-    for (const ms of replyMs) expect(ms).toBeLessThanOrEqual(3_000);
+    // Within a second of virtual time (≈ 0.1–0.25 s here); with bulk claims off — campaign logs paced like people's
+    // — the same replies took 3.1 s, and the old single CRM queue far longer (issue 17: 85–99 s).
+    for (const ms of replyMs) expect(ms).toBeLessThanOrEqual(1_000);
     // Tenant B's account and queue are its own: as quick as when idle (same job, same requests).
     for (const ms of otherMs) expect(ms).toBeLessThanOrEqual(idleMs + 500);
 
