@@ -12,7 +12,7 @@ import { deadLetter } from './jobs';
 type BatchJob = Extract<Job, { type: 'crm_record_batch' }>;
 
 /** A batch hands the rest back to the queue after this long, so one invocation never holds a slot for minutes. */
-export const CRM_BATCH_INVOCATION_MS = 20_000;
+export const CRM_BATCH_INVOCATION_MS = 10_000;
 /** Ids per batch job (a queue message holds 128 KB; a campaign slice is at most 100 recipients). */
 export const CRM_BATCH_MAX = 500;
 

@@ -233,15 +233,18 @@ export async function runCrmRecordMessage(
       now,
     );
   }
-  if (crmPriorityOf(loaded.message) === 'bulk') await reportStatusChangedSince(ctx, loaded.message);
+  if (crmPriorityOf(loaded.message) === 'bulk') await reportStatusAfterBulkLog(ctx, messageId);
   return { kind: 'done' };
 }
 
-/** A status that landed while a bulk record job ran (its status job found nothing to update) is reported now. */
-async function reportStatusChangedSince(ctx: AppContext, recorded: StoredMessage): Promise<void> {
-  const current = await ctx.messages.get(recorded.id);
-  if (current && current.status !== recorded.status)
-    await ctx.queue.send({ type: 'crm_record_status', messageId: recorded.id, lane: 'bulk' });
+/**
+ * Status webhooks for a campaign message whose log still waits in the bulk lane find nothing to update
+ * (runCrmRecordStatus): once the log is written, its status is reported if it is past `sent`.
+ */
+async function reportStatusAfterBulkLog(ctx: AppContext, messageId: string): Promise<void> {
+  const current = await ctx.messages.get(messageId);
+  if (current && statusRank(current.status) > statusRank('sent'))
+    await ctx.queue.send({ type: 'crm_record_status', messageId, lane: 'bulk' });
 }
 
 /** Campaign messages are bulk: their CRM writes wait behind people's (inbound, agents' replies, their statuses). */
@@ -266,7 +269,7 @@ export async function runCrmRecordStatus(
   const { message, record } = loaded;
   if (!message.crmMessageId) {
     // Not in the CRM yet: the record job will write it with its current status. A campaign's log may wait in the
-    // bulk lane for long: its record job reports a status that changed meanwhile itself (runCrmRecordMessage).
+    // bulk lane for long: once written, it reports the status itself (reportStatusAfterBulkLog).
     // Waiting is not a failure: during a CRM outage the record job may take hours (it never ends `pending`).
     return message.crmSync === 'pending' && crmPriorityOf(message) === 'people'
       ? { kind: 'retry', delaySeconds: 30, countsAsAttempt: false }
