@@ -1,4 +1,4 @@
-// A 10,000-recipient campaign through the real services in local mode: local D1 (miniflare via getPlatformProxy),
+// A 10,000-recipient campaign through the real services in local mode: local D1 (miniflare, test/helpers/local-d1.ts),
 // the in-memory queue drained by concurrent consumers (as Cloudflare runs several queue consumers), the in-memory
 // token bucket (same pure logic as the Durable Object), real clock, and the capped Meta simulator over msw in
 // this process. The baseline is the same simulator driven by a bare paced loop (limiter + adapter, no D1, no

@@ -116,7 +116,7 @@ async function main() {
   const table = [
     `Run: ${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpus()[0]?.model.trim()} · ${Math.round(totalmem() / 2 ** 30)} GB · Node ${process.version}`,
     `Setup: ${N.toLocaleString('en')} recipients, simulator cap ${CAP} msg/s (token bucket, 1 s burst, 130429 over it), ` +
-      `${REPS} repetitions, medians; local D1 (miniflare, getPlatformProxy), in-memory queue with ${CONSUMERS} consumers, ` +
+      `${REPS} repetitions, medians; local D1 (miniflare, async: test/helpers/local-d1.ts), in-memory queue with ${CONSUMERS} consumers, ` +
       `in-memory token bucket, Meta simulator over msw in the same process, real clock.`,
     '',
     '| run | send requests/s | **achieved ÷ cap** | accepted/s | requests ÷ cap allowance | excl. ordered pauses | vs baseline | 130429 (cap) | injected | duplicates | lost |',

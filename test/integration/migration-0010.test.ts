@@ -2,9 +2,9 @@
 // existing row and its history, and the migrated customers work by phone and by BSUID afterwards.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { getPlatformProxy } from 'wrangler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContactStore } from '../../src/store/contacts';
+import { startLocalD1, type LocalD1 } from '../helpers/local-d1';
 import { REPO_ROOT } from '../helpers/platform';
 
 function statementsOf(files: string[]): string[] {
@@ -25,15 +25,13 @@ const files = readdirSync(path.join(REPO_ROOT, 'migrations'))
 const before = files.filter((f) => f < '0010');
 const from0010 = files.filter((f) => f >= '0010');
 
-let proxy: Awaited<ReturnType<typeof getPlatformProxy<{ DB: D1Database }>>>;
+let proxy: LocalD1;
 let db: D1Database;
 
 beforeAll(async () => {
-  proxy = await getPlatformProxy<{ DB: D1Database }>({
-    configPath: path.join(REPO_ROOT, 'test/helpers/wrangler.test.toml'),
-    persist: false,
-  });
-  db = proxy.env.DB;
+  // Not getPlatformProxy: its synchronous D1 channel can fall out of step under load (test/helpers/local-d1.ts).
+  proxy = await startLocalD1();
+  db = proxy.db;
   await db.batch(statementsOf(before).map((sql) => db.prepare(sql)));
   const t = 1_700_000_000_000;
   await db.batch([
