@@ -5,6 +5,7 @@ import type { Template } from '../../src/core/template';
 import type { NewConnectionInput } from '../../src/services/connections';
 import type { VendorSimulators } from '../../test/mocks/index';
 import { CM_SIM_PRODUCT_TOKEN, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../../test/mocks/index';
+import { bsuidTag } from '../../adapters/crm/highlevel/highlevel-adapter';
 
 const HOUR = 3_600_000;
 
@@ -22,7 +23,10 @@ export const DEMO_META_OPTIONS = { displayPhoneNumber: DEMO_NUMBERS.meta.slice(1
 export interface DemoCustomer {
   key: string;
   name: string;
-  phone: string;
+  /** Absent for the customer who uses a WhatsApp username (issue 11): known by `userId` (BSUID) only. */
+  phone?: string;
+  userId?: string;
+  username?: string;
   /** How long ago the customer last wrote. */
   wroteAgoMs: number;
   text: string;
@@ -50,6 +54,15 @@ export const DEMO_CUSTOMERS: DemoCustomer[] = [
     phone: '+37251234567',
     wroteAgoMs: 30 * HOUR,
     text: 'Tere! Kas minu tellimus on juba teel?',
+  },
+  {
+    // A WhatsApp username customer (Singapore, a pilot country): no phone, a BSUID and a username.
+    key: 'username',
+    name: 'Sam Lee',
+    userId: 'SG.20260604000001',
+    username: 'sam.lee',
+    wroteAgoMs: HOUR,
+    text: 'Hi! I only share my username here: can you check my booking?',
   },
 ];
 
@@ -118,12 +131,21 @@ export function seedSimulators(sims: VendorSimulators): DemoCrmIds {
   });
   const crmIds: DemoCrmIds = {};
   for (const c of DEMO_CUSTOMERS) {
+    // A username customer's CRM records are what the adapters create for them: no phone, username and BSUID shown.
+    const personName = c.phone ? c.name : `${c.name} (@${c.username}) · WhatsApp ${c.userId}`;
     const person =
-      [...sims.pipedrive.state.persons.values()].find((p) => p.name === c.name) ??
-      sims.pipedrive.seedPerson({ name: c.name, phones: [c.phone] });
+      [...sims.pipedrive.state.persons.values()].find((p) => p.name === personName) ??
+      sims.pipedrive.seedPerson({ name: personName, phones: c.phone ? [c.phone] : [] });
     const hl = sims.highlevel.state;
     const locationId = hl.config.locationId;
-    const { contact } = hl.upsertContact({ locationId, phone: c.phone, name: c.name });
+    const contact = c.phone
+      ? hl.upsertContact({ locationId, phone: c.phone, name: c.name }).contact
+      : (hl.contactsWithTag(locationId, bsuidTag(c.userId!))[0] ??
+        hl.createContact({
+          locationId,
+          name: c.name,
+          tags: [bsuidTag(c.userId!), `whatsapp username: @${c.username}`],
+        }));
     const conversation =
       hl.conversationOf(locationId, contact.id) ?? hl.createConversation(locationId, contact.id);
     crmIds[c.key] = {

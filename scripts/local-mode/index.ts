@@ -58,6 +58,8 @@ export interface LocalModeUrls {
   admin: string;
   sidebar: string;
   pipedrivePanel: string;
+  /** The sidebar on the demo customer who uses a WhatsApp username (no phone, opened by BSUID). */
+  sidebarUsername: string;
   simulatorControl: string;
 }
 
@@ -179,13 +181,15 @@ export async function startLocalMode(options: LocalModeOptions = {}): Promise<Lo
       userId: '1',
       contactId: String(crmIds[open.key]!.pipedrivePersonId),
     });
-    const phone = encodeURIComponent(open.phone);
+    const phone = encodeURIComponent(open.phone!);
+    const usernameCustomer = DEMO_CUSTOMERS.find((c) => c.key === 'username')!;
     const urls: LocalModeUrls = {
       app: appOrigin,
       simulator: simOrigin,
       admin: `${appOrigin}/ui/admin#session=${adminToken}`,
       sidebar: `${appOrigin}/ui/sidebar?phone=${phone}#session=${agentToken}`,
       pipedrivePanel: `${appOrigin}/ui/sidebar?phone=${phone}#session=${panelToken}`,
+      sidebarUsername: `${appOrigin}/ui/sidebar?userId=${usernameCustomer.userId}#session=${agentToken}`,
       simulatorControl: `${simOrigin}/_sim`,
     };
     return { urls, sims, seed, vars, session, stop };

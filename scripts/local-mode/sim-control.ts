@@ -105,10 +105,25 @@ export function createSimControl(options: SimControlOptions): ControlHandler {
   /** The customer writes in (optionally from a Click-to-WhatsApp ad: referral opens the free entry point). */
   async function inbound(body: Json): Promise<Response> {
     const c = connectionFor(body.provider, body.connectionId);
-    const from = e164(String(body.from ?? ''));
-    if (from.length < 8) return bad('from must be the customer phone in E.164');
     const text = String(body.text ?? 'Hello!');
     const name = typeof body.name === 'string' ? body.name : 'Demo Customer';
+    // A customer known only by WhatsApp username writes with their BSUID and no phone (issue 11).
+    if (typeof body.userId === 'string' && body.from === undefined) {
+      const userId = body.userId;
+      if (!/^[A-Z]{2}\.[A-Za-z0-9]{1,128}$/.test(userId)) return bad('userId must be a BSUID like SG.2026…');
+      const username = typeof body.username === 'string' ? body.username : undefined;
+      if (c.provider === 'cm') return bad('CM.com addresses customers by phone only');
+      if (c.provider === 'meta')
+        return deliver(
+          await metaWebhook(
+            metaMessagesWebhook(sims.meta.config, [metaInbound.text({ userId, username }, text)], name),
+          ),
+        );
+      const params = buildTwilioInbound({ to: c.senderPhone, from: userId, profileName: name, body: text });
+      return deliver(await twilioWebhook(c, params));
+    }
+    const from = e164(String(body.from ?? ''));
+    if (from.length < 8) return bad('from must be the customer phone in E.164 (or give userId, a BSUID)');
     const referral = body.referral === true;
     return customerMessage(c, from, name, referral, {
       meta: () => metaInbound.text({ from, ...(referral ? { referral: AD_REFERRAL } : {}) }, text),

@@ -145,6 +145,31 @@ describe('local mode', () => {
     expect(await window('+37251234567')).toBe('closed');
   });
 
+  it('seeds a username-only customer (no phone) and relays their message played by BSUID (issue 11)', async () => {
+    const meta = mode.seed.highlevel.connections.meta.id;
+    const bsuid = 'SG.20260604000001';
+    const window = await api<{ state: string; username: string; phoneRequiredFor: string[] }>(
+      'GET',
+      `/api/contacts/${bsuid}/window?connectionId=${meta}`,
+    );
+    expect(window.body).toMatchObject({
+      state: 'open',
+      username: 'sam.lee',
+      phoneRequiredFor: ['AUTHENTICATION'],
+    });
+    expect(mode.urls.sidebarUsername).toContain(`userId=${bsuid}`);
+    const played = await sim<{ delivered: { status: number } }>('/_sim/inbound', {
+      provider: 'meta',
+      userId: bsuid,
+      username: 'sam.lee',
+      text: 'Played by username',
+    });
+    expect(played.body.delivered.status).toBe(200);
+    await eventually(async () =>
+      (await messagesOf(bsuid, meta)).some((m) => m.text === 'Played by username') ? true : undefined,
+    );
+  });
+
   it.each(['meta', 'twilio', 'cm'] as const)(
     'relays a customer message played through /_sim/inbound (%s) into the app',
     async (provider) => {
