@@ -106,11 +106,16 @@ export async function loadPanelContext(
   const usable = phones.filter((p) => p.e164 !== null);
   // Two entries of the same number (work and mobile) are one choice, not two.
   const distinct = new Set(usable.map((p) => p.e164));
-  const state: PanelState = distinct.size === 0 ? 'no_phone' : distinct.size === 1 ? 'ready' : 'choose_phone';
+  // A person we created for a WhatsApp username customer has no phone: the customer we linked to it is reached by
+  // their BSUID (issue 11).
+  const username =
+    distinct.size === 0 ? await ctx.contacts.findByCrmContactIdIn(installation.id, personId) : null;
+  const state: PanelState =
+    distinct.size === 0 ? (username ? 'ready' : 'no_phone') : distinct.size === 1 ? 'ready' : 'choose_phone';
   return answer(state, {
     dealId,
     person: { id: person.personId, name: person.name, phones },
-    defaultPhone: usable[0]?.e164 ?? null,
+    defaultPhone: usable[0]?.e164 ?? username?.address ?? null,
   });
 }
 

@@ -133,6 +133,18 @@ export class ContactStore {
     return row ? toContact(row) : null;
   }
 
+  /** The customer of any of the installation's numbers linked to a CRM contact / person. */
+  async findByCrmContactIdIn(installationId: string, crmContactId: string): Promise<Contact | null> {
+    const row = await this.db
+      .prepare(
+        `SELECT c.* FROM contacts c JOIN connections n ON n.id = c.connection_id
+         WHERE n.installation_id = ? AND c.crm_contact_id = ? ORDER BY c.created_at LIMIT 1`,
+      )
+      .bind(installationId, crmContactId)
+      .first<ContactRow>();
+    return row ? toContact(row) : null;
+  }
+
   /** Customers at any of these addresses, one per address found (campaign slices, preflight). */
   async findMany(connectionId: string, addresses: string[]): Promise<Map<string, Contact>> {
     const out = new Map<string, Contact>();

@@ -6,6 +6,8 @@ import {
   adminSession,
   connectProvider,
   installPipedrive,
+  panelJwt,
+  pipedriveSession,
   postMetaWebhook,
   usePipedriveWorld,
 } from './pipedrive-world';
@@ -50,6 +52,11 @@ describe('Pipedrive and a username-only customer (Meta)', () => {
     const notes = [...pd.state.notes.values()].filter((n) => n.person_id === persons[0]!.id);
     expect(notes).toHaveLength(2);
     expect(notes[0]!.content).toContain(`@mari.shop · ${BSUID}`);
+
+    // The panel opened on that person talks to the customer by BSUID.
+    const agent = await pipedriveSession(w, { token: await panelJwt(w), personId: String(persons[0]!.id) });
+    const panel = await w.call('GET', `/api/crm/person?personId=${persons[0]!.id}`, { token: agent.token });
+    expect(await panel.json()).toMatchObject({ state: 'ready', defaultPhone: BSUID });
 
     // The link to the person is lost: a name search by BSUID finds them again, no second person.
     await w.t.db.prepare('UPDATE contacts SET crm_contact_id = NULL').run();
