@@ -1,7 +1,8 @@
 // `npm run bench`: bulk campaign throughput against a capped simulator (DESIGN.md §8) and the Worker bundle size.
 // Prints a Markdown report and rewrites the campaign block of docs/BENCHMARKS.md between its markers.
 // Knobs (env): BENCH_RECIPIENTS (10000), BENCH_CAP (1000 msg/s), BENCH_REPS (3), BENCH_CONSUMERS (8),
-// BENCH_WRITE=0 to leave docs/BENCHMARKS.md alone, BENCH_ONLY=campaign | campaign-local | crm-lanes for one block.
+// BENCH_WRITE=0 to leave docs/BENCHMARKS.md alone, BENCH_ONLY=campaign | campaign-local | crm-lanes | crash
+// for one block.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -77,9 +78,21 @@ function crmLanesLocalMode(): void {
   writeBlock('crm-lanes', block);
 }
 
+/** Crash recovery in local mode (bench/crash-recovery.ts), in its own process like the other local-mode blocks. */
+function crashRecovery(): void {
+  const block = execFileSync('node', ['--import', 'tsx', path.join(ROOT, 'bench/crash-recovery.ts')], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
+  console.log(block);
+  writeBlock('crash-recovery', block);
+}
+
 async function main() {
   if (process.env.BENCH_ONLY === 'campaign-local') return campaignLocalMode();
   if (process.env.BENCH_ONLY === 'crm-lanes') return crmLanesLocalMode();
+  if (process.env.BENCH_ONLY === 'crash') return crashRecovery();
   // The in-process simulator answers in well under a millisecond, so fewer, larger chains than the
   // production default (which assumes 6 connections per Worker invocation and ~300 ms provider latency).
   campaignTuning.chains = () => CONSUMERS;
@@ -148,6 +161,7 @@ async function main() {
     writeBlock('inbound-relay', relay);
     campaignLocalMode();
     crmLanesLocalMode();
+    crashRecovery();
   }
 }
 

@@ -71,6 +71,9 @@ export interface LocalMode {
   vars: Record<string, string>;
   /** Mints a UI session for a demo installation (the UI reads `#session=` in dev mode). */
   session(claims: SessionClaims, ttlSeconds?: number): Promise<string>;
+  /** Kills the Worker (workerd and its host, SIGKILL: in-memory queues are lost) and starts it again on the same
+   * port and database (crash-recovery test and bench). */
+  crashAndRestart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -143,7 +146,7 @@ export async function startLocalMode(options: LocalModeOptions = {}): Promise<Lo
     control.connections.push({ ...seed.pipedrive.connection, crm: 'pipedrive' });
 
     log("Starting the Worker (wrangler's dev engine)…");
-    const dev: WranglerDev = startWranglerDev({
+    const devOptions = {
       host,
       port: appPort,
       ...(inspectorPort === undefined ? {} : { inspectorPort }),
@@ -152,9 +155,15 @@ export async function startLocalMode(options: LocalModeOptions = {}): Promise<Lo
       stdio,
       ...(envFile ? { envFile } : {}),
       ...(options.entry ? { entry: options.entry } : {}),
-    });
+    };
+    let dev: WranglerDev = startWranglerDev(devOptions);
     cleanups.push(() => dev.stop());
     await waitForHealthy(`${appOrigin}/healthz`, dev);
+    const crashAndRestart = async () => {
+      await dev.kill();
+      dev = startWranglerDev(devOptions);
+      await waitForHealthy(`${appOrigin}/healthz`, dev);
+    };
 
     const sessionSecret = vars.SESSION_SECRET!;
     const session = async (claims: SessionClaims, ttlSeconds = 12 * 3600) =>
@@ -192,7 +201,7 @@ export async function startLocalMode(options: LocalModeOptions = {}): Promise<Lo
       sidebarUsername: `${appOrigin}/ui/sidebar?userId=${usernameCustomer.userId}#session=${agentToken}`,
       simulatorControl: `${simOrigin}/_sim`,
     };
-    return { urls, sims, seed, vars, session, stop };
+    return { urls, sims, seed, vars, session, crashAndRestart, stop };
   } catch (error) {
     await stop();
     throw error;

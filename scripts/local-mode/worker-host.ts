@@ -39,6 +39,8 @@ async function main(): Promise<void> {
       persist: options.persistTo,
       watch: options.watch,
       liveReload: false,
+      // GET /__scheduled?cron=… runs the scheduled handler (the outbox sweep in crash-recovery tests and bench).
+      testScheduled: true,
       logLevel: 'info',
     },
   });

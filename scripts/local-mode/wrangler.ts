@@ -1,7 +1,7 @@
 // Runs wrangler in child processes: D1 migrations on the local SQLite, then the Worker under wrangler's dev engine
 // (worker-host.ts) on loopback.
 // Prompt-free and offline: no telemetry, no version check, no confirmation, no interactive dev session.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess, StdioOptions } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
@@ -77,6 +77,19 @@ export interface WranglerDev {
   child: ChildProcess;
   output: () => string;
   stop(): Promise<void>;
+  /** SIGKILL of workerd and its host, as a crash would end them: nothing gets to finish (crash-recovery tests). */
+  kill(): Promise<void>;
+}
+
+/** Every process below `pid` (workerd runs under the host's miniflare), deepest first. */
+function descendantsOf(pid: number): number[] {
+  const table = execFileSync('ps', ['-eo', 'pid=,ppid='], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/).map(Number) as [number, number]);
+  const below = (parent: number): number[] =>
+    table.filter(([, ppid]) => ppid === parent).flatMap(([child]) => [...below(child), child]);
+  return below(pid);
 }
 
 /** The Worker under wrangler's dev engine, in a child process (scripts/local-mode/worker-host.ts). */
@@ -115,6 +128,18 @@ export function startWranglerDev(options: WranglerDevOptions): WranglerDev {
       const timer = setTimeout(() => signal('SIGKILL'), 5_000);
       await exited;
       clearTimeout(timer);
+    },
+    async kill() {
+      process.off('exit', onExit);
+      for (const pid of child.pid === undefined ? [] : descendantsOf(child.pid)) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          // Already gone.
+        }
+      }
+      signal('SIGKILL');
+      await exited;
     },
   };
 }
