@@ -9,6 +9,7 @@ import { AppContext } from '../../src/context';
 import { updateSummary } from '../../src/core/window';
 import { MemoryJobQueue } from '../../src/platform/queue';
 import { MemorySendLimiter } from '../../src/platform/send-limiter';
+import { confirmOwnershipCode, sendOwnershipCode } from '../../src/services/connection-proof';
 import { createConnection } from '../../src/services/connections';
 import type { NewConnectionInput } from '../../src/services/connections';
 import type { Connection } from '../../src/store/connections';
@@ -129,7 +130,7 @@ export async function seedDemoInto(
 
   const connections = {} as Record<ProviderName, DemoConnection>;
   for (const input of demoConnectionInputs(sims)) {
-    const connection = await ensureConnection(ctx, highlevel.id, input, hl.conversationProviderId, now);
+    const connection = await ensureConnection(ctx, highlevel.id, input, hl.conversationProviderId, now, sims);
     connections[connection.provider] = connection;
     await seedConversations(ctx, connection, now, (key) => ({
       contactId: crmIds[key]?.highlevelContactId ?? null,
@@ -138,7 +139,14 @@ export async function seedDemoInto(
   }
   await ctx.templates.insertManual(connections.cm.id, demoCmTemplate(), now);
 
-  const pdConnection = await ensureConnection(ctx, pipedrive.id, demoPipedriveConnectionInput(), null, now);
+  const pdConnection = await ensureConnection(
+    ctx,
+    pipedrive.id,
+    demoPipedriveConnectionInput(),
+    null,
+    now,
+    sims,
+  );
   await seedConversations(ctx, pdConnection, now, (key) => ({
     contactId: crmIds[key] ? String(crmIds[key].pipedrivePersonId) : null,
     conversationId: null,
@@ -158,6 +166,7 @@ async function ensureConnection(
   input: NewConnectionInput,
   crmProviderId: string | null,
   now: number,
+  sims: VendorSimulators,
 ): Promise<DemoConnection> {
   const { connections } = await ctx.secretStores();
   const existing = await connections.listForInstallation(installationId);
@@ -170,6 +179,7 @@ async function ensureConnection(
     connection = undefined;
   }
   connection ??= await createConnection(ctx, installationId, input);
+  if (!connection.verified) connection = await proveDemoNumber(ctx, connection, sims);
   if (crmProviderId && connection.crmProviderId !== crmProviderId) {
     await connections.setCrmProviderId(connection.id, crmProviderId, now);
   }
@@ -180,6 +190,24 @@ async function ensureConnection(
     webhookToken: connection.provider === 'cm' ? await connections.webhookToken(connection) : null,
   };
 }
+
+/**
+ * A new CM.com number is pending until its one-time code comes back (services/connection-proof.ts): the demo plays
+ * the admin, reading the code the simulator accepted from the number.
+ */
+async function proveDemoNumber(
+  ctx: AppContext,
+  connection: Connection,
+  sims: VendorSimulators,
+): Promise<Connection> {
+  await sendOwnershipCode(ctx, connection, DEMO_ADMIN_PHONE);
+  const part = sims.cm.state.sent.at(-1)?.part as { text?: string } | undefined;
+  const code = /(\d{6})$/.exec(part?.text ?? '')?.[1];
+  if (!code) throw new Error(`the CM.com simulator did not carry the code for ${connection.senderPhone}`);
+  return confirmOwnershipCode(ctx, connection, code);
+}
+
+const DEMO_ADMIN_PHONE = '+31612000999';
 
 async function readable(ctx: AppContext, connection: Connection): Promise<boolean> {
   const { connections } = await ctx.secretStores();

@@ -10,6 +10,8 @@ export const ERROR_CODES = {
   phone_required: 409,
   conflict: 409,
   connection_disabled: 409,
+  /** A CM.com number not yet proven to belong to its credentials (#17 item 10): it cannot send. */
+  connection_unverified: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
   rate_limited: 429,

@@ -12,12 +12,24 @@ export function connectionDisabledReason(connection: Pick<Connection, 'senderPho
   );
 }
 
-export function isSendable(connection: Pick<Connection, 'status' | 'hasCredentials'>): boolean {
-  return connection.status === 'active' && connection.hasCredentials;
+export function isSendable(connection: Pick<Connection, 'status' | 'hasCredentials' | 'verified'>): boolean {
+  return connection.status === 'active' && connection.hasCredentials && connection.verified;
 }
 
-/** Throws 409 `connection_disabled` unless the connection can send. */
+export function connectionUnverifiedReason(connection: Pick<Connection, 'senderPhone'>): string {
+  return (
+    `The WhatsApp number ${connection.senderPhone} is not proven to belong to these CM.com credentials yet: ` +
+    'an admin has to send its one-time code (Verify in the WhatsApp admin page) before it can send.'
+  );
+}
+
+/** Throws 409 `connection_unverified` / `connection_disabled` unless the connection can send. */
 export function assertSendable(connection: Connection): void {
+  if (connection.status === 'active' && !connection.verified) {
+    throw new AppError('connection_unverified', connectionUnverifiedReason(connection), {
+      connectionId: connection.id,
+    });
+  }
   if (!isSendable(connection)) {
     throw new AppError('connection_disabled', connectionDisabledReason(connection), {
       connectionId: connection.id,

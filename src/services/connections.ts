@@ -4,7 +4,7 @@ import type { AppContext } from '../context';
 import { AppError, ProviderError } from '../core/errors';
 import { normalizePhone } from '../core/phone';
 import { randomToken } from '../security/encoding';
-import type { Connection, NewConnection } from '../store/connections';
+import { pendingRoutingKey, type Connection, type NewConnection } from '../store/connections';
 import { providerAdapterFromCredentials, webhookUrlFor } from './providers';
 
 const SECRET_FIELDS = new Set(['accessToken', 'appSecret', 'authToken', 'productToken']);
@@ -56,8 +56,15 @@ export async function createConnection(
   }
   // testCredentials also proves the number is the account's where the vendor allows it (Twilio: IncomingPhoneNumbers,
   // then the Senders API). CM.com has no API that lists an account's senders (vendors/whatsapp-2026.md §3; its
-  // gateway's only authenticated call is a send), so a CM.com number is not proven here: see #17 item 10 notes.
+  // gateway's only authenticated call is a send), so a new CM.com number is pending until its one-time code comes
+  // back (services/connection-proof.ts): it can't send and holds a per-installation key, locking nobody out.
   const routing = routingFor(parsed);
+  if (parsed.provider === 'cm') {
+    const proven = await (await ctx.secretStores()).connections.findClaim('cm', routing.routingKey);
+    // This installation's own proven number (a reconnect) or one another installation uses: the usual rules.
+    const usable = proven && (proven.installationId === installationId || proven.hasCredentials);
+    if (!usable) routing.routingKey = pendingRoutingKey(routing.routingKey, installationId);
+  }
   return claimNumber(ctx, {
     installationId,
     provider: parsed.provider,
@@ -67,6 +74,7 @@ export async function createConnection(
     providerAccountId: routing.providerAccountId,
     credentials: parsed.credentials,
     webhookToken: parsed.provider === 'cm' ? randomToken() : undefined,
+    verified: parsed.provider !== 'cm',
     rateLimitPerSecond: input.rateLimitPerSecond,
     messagingTier: input.messagingTier,
   });
@@ -109,6 +117,8 @@ export async function describeConnection(ctx: AppContext, connection: Connection
     label: connection.label,
     senderPhone: connection.senderPhone,
     status: connection.status,
+    // CM.com: false until the number's one-time code came back (POST /api/connections/:id/verification).
+    verified: connection.verified,
     rateLimitPerSecond: connection.rateLimitPerSecond,
     messagingTier: connection.messagingTier,
     templatesSyncedAt: connection.templatesSyncedAt,

@@ -17,6 +17,8 @@ export interface Connection {
   status: 'active' | 'disabled';
   templatesSyncedAt: number | null;
   hasCredentials: boolean;
+  /** The number is proven to belong to the credentials (CM.com: a one-time code; others: when connected). */
+  verified: boolean;
   createdAt: number;
 }
 
@@ -36,6 +38,10 @@ interface ConnectionRow {
   status: 'active' | 'disabled';
   templates_synced_at: number | null;
   created_at: number;
+  verified_at: number | null;
+  proof_code_hash: string | null;
+  proof_expires_at: number | null;
+  proof_attempts: number;
 }
 
 const toConnection = (row: ConnectionRow): Connection => ({
@@ -52,6 +58,7 @@ const toConnection = (row: ConnectionRow): Connection => ({
   status: row.status,
   templatesSyncedAt: row.templates_synced_at,
   hasCredentials: row.credentials_enc !== null,
+  verified: row.verified_at !== null,
   createdAt: row.created_at,
 });
 
@@ -67,7 +74,25 @@ export interface NewConnection {
   crmProviderId?: string | null;
   rateLimitPerSecond?: number;
   messagingTier?: number | null;
+  /** False for a CM.com number until its one-time code comes back (migration 0014); true by default. */
+  verified?: boolean;
 }
+
+/** A CM.com number waiting for its proof: whether its code is still open, and how many tries are left. */
+export interface PendingProof {
+  codeHash: string | null;
+  expiresAt: number | null;
+  attempts: number;
+}
+
+/**
+ * A pending CM.com row's routing key: one per installation, so several installations can wait for their proof of
+ * the same number without the unique (provider, routing_key) key locking anyone out (migration 0014).
+ */
+export const pendingRoutingKey = (routingKey: string, installationId: string) =>
+  `${routingKey}#pending:${installationId}`;
+
+export const provenRoutingKey = (routingKey: string) => routingKey.split('#pending:')[0]!;
 
 const aad = (id: string) => `connection:${id}`;
 
@@ -98,8 +123,8 @@ export class ConnectionStore {
       .prepare(
         `INSERT INTO connections (id, installation_id, provider, label, sender_phone, routing_key, credentials_enc,
            webhook_token_enc, crm_provider_id, rate_limit_per_second, messaging_tier, created_at, updated_at,
-           provider_account_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13)
+           provider_account_id, verified_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12, ?13, ?14)
          ON CONFLICT (provider, routing_key) DO NOTHING RETURNING *`,
       )
       .bind(
@@ -116,6 +141,7 @@ export class ConnectionStore {
         input.messagingTier ?? null,
         now,
         input.providerAccountId ?? null,
+        input.verified === false ? null : now,
       );
     return { id, statement };
   }
@@ -176,6 +202,66 @@ export class ConnectionStore {
     ]);
     if (!retired?.results.length) return null;
     const row = inserted?.results[0];
+    return row ? toConnection(row) : null;
+  }
+
+  /** Opens a one-time code for a pending number (a new code replaces the last one and its tries). */
+  async openProof(id: string, codeHash: string, expiresAt: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE connections SET proof_code_hash = ?1, proof_expires_at = ?2, proof_attempts = 0, updated_at = ?3
+         WHERE id = ?4 AND verified_at IS NULL`,
+      )
+      .bind(codeHash, expiresAt, now, id)
+      .run();
+    return result.meta.changes === 1;
+  }
+
+  async pendingProof(id: string): Promise<PendingProof | null> {
+    const row = await this.db
+      .prepare('SELECT proof_code_hash, proof_expires_at, proof_attempts FROM connections WHERE id = ?')
+      .bind(id)
+      .first<Pick<ConnectionRow, 'proof_code_hash' | 'proof_expires_at' | 'proof_attempts'>>();
+    return row
+      ? { codeHash: row.proof_code_hash, expiresAt: row.proof_expires_at, attempts: row.proof_attempts }
+      : null;
+  }
+
+  /** Counts one wrong try; the code is closed once the tries are used up. */
+  async countProofAttempt(id: string, maxAttempts: number, now: number): Promise<void> {
+    await this.db
+      .prepare(
+        `UPDATE connections SET proof_attempts = proof_attempts + 1, updated_at = ?1,
+           proof_code_hash = CASE WHEN proof_attempts + 1 >= ?2 THEN NULL ELSE proof_code_hash END
+         WHERE id = ?3 AND verified_at IS NULL`,
+      )
+      .bind(now, maxAttempts, id)
+      .run();
+  }
+
+  /**
+   * The code came back: the pending row takes the number's real routing key and becomes proven, in one batch. A
+   * number an uninstalled installation gave up is retired first (as takeOverRetired); a number another installation
+   * holds and uses (proven before) is not taken: null, nothing written (UPDATE OR IGNORE on the unique key).
+   */
+  async claimProven(id: string, routingKey: string, now: number): Promise<Connection | null> {
+    const [, claimed] = await this.db.batch<ConnectionRow>([
+      this.db
+        .prepare(
+          `UPDATE connections SET routing_key = routing_key || '#retired:' || id, updated_at = ?1
+           WHERE provider = 'cm' AND routing_key = ?2 AND id <> ?3 AND status = 'disabled'
+             AND credentials_enc IS NULL`,
+        )
+        .bind(now, routingKey, id),
+      this.db
+        .prepare(
+          `UPDATE OR IGNORE connections SET routing_key = ?1, verified_at = ?2, proof_code_hash = NULL,
+             proof_expires_at = NULL, proof_attempts = 0, updated_at = ?2
+           WHERE id = ?3 AND verified_at IS NULL RETURNING *`,
+        )
+        .bind(routingKey, now, id),
+    ]);
+    const row = claimed?.results[0];
     return row ? toConnection(row) : null;
   }
 

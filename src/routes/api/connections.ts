@@ -5,6 +5,7 @@ import { providerCredentialsSchema } from '../../../adapters/providers/credentia
 import type { AppEnv } from '../../app';
 import { AppError } from '../../core/errors';
 import { jsonBody, paramsWith } from '../../http/body';
+import { confirmOwnershipCode, sendOwnershipCode } from '../../services/connection-proof';
 import { createConnection, describeConnection } from '../../services/connections';
 import { providerAdapterFor } from '../../services/providers';
 import { requireSession, scopedConnection } from './auth';
@@ -18,6 +19,8 @@ const createSchema = z.intersection(
   }),
   providerCredentialsSchema,
 );
+const proofPhoneSchema = z.object({ phone: z.string().check(z.minLength(5), z.maxLength(32)) });
+const proofCodeSchema = z.object({ code: z.string().check(z.regex(/^\d{6}$/)) });
 const idParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
 export const connectionsRoutes = new Hono<AppEnv>()
@@ -55,6 +58,21 @@ export const connectionsRoutes = new Hono<AppEnv>()
       const normalized = adapter.normalizeError(error);
       return c.json({ ok: false, kind: normalized.kind, message: normalized.message });
     }
+  })
+  // CM.com ownership proof (#17 item 10): a one-time code sent from the number to the admin's phone, typed back.
+  .post('/:id/verification', requireSession('admin'), async (c) => {
+    const ctx = c.get('ctx');
+    const { id } = paramsWith(c, idParams);
+    const body = await jsonBody(c, proofPhoneSchema, ctx.config.MAX_BODY_BYTES);
+    const connection = await scopedConnection(c, id);
+    return c.json(await sendOwnershipCode(ctx, connection, body.phone));
+  })
+  .post('/:id/verification/confirm', requireSession('admin'), async (c) => {
+    const ctx = c.get('ctx');
+    const { id } = paramsWith(c, idParams);
+    const body = await jsonBody(c, proofCodeSchema, ctx.config.MAX_BODY_BYTES);
+    const connection = await confirmOwnershipCode(ctx, await scopedConnection(c, id), body.code);
+    return c.json({ connection: await describeConnection(ctx, connection, 'admin') });
   })
   .delete('/:id', requireSession('admin'), async (c) => {
     const { id } = paramsWith(c, idParams);

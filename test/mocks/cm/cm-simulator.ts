@@ -36,6 +36,12 @@ export interface CmSimState {
   /** Templates known to the account, keyed `namespace:element_name:language`. Empty = accept any. */
   templates: Map<string, CmSimTemplate>;
   sent: CmSentMessage[];
+  /**
+   * Product token (lower case) → senders (digits, as in `from`) that are not WhatsApp senders of that account: a
+   * message from one is rejected. CM.com's exact answer is not documented (modelled as a per-message rejection,
+   * like an invalid `from`); what matters to the ownership proof is that WhatsApp never carries it.
+   */
+  foreignSenders: Map<string, Set<string>>;
   countsByRecipient: Map<string, number>;
   requests: number;
 }
@@ -82,6 +88,7 @@ export function createCmSimulator(options: CmSimulatorOptions = {}): CmSimulator
       (options.templates ?? []).map((t) => [templateKey(t.namespace, t.elementName, t.language), t]),
     ),
     sent: [],
+    foreignSenders: new Map(),
     countsByRecipient: new Map(),
     requests: 0,
   };
@@ -119,7 +126,7 @@ export function createCmSimulator(options: CmSimulatorOptions = {}): CmSimulator
     const results: MsgResult[] = [];
     for (const msg of parsed.data.messages.msg) {
       for (const recipient of msg.to) {
-        const problem = validate(msg, recipient.number, state);
+        const problem = validate(msg, recipient.number, state, token.toLowerCase());
         const reference = msg.reference ?? null;
         if (problem) {
           results.push({ to: recipient.number, status: 'Rejected', reference, parts: 0, ...problem });
@@ -189,8 +196,11 @@ function validate(
   msg: ParsedMsg,
   to: string,
   state: CmSimState,
+  token: string,
 ): Pick<MsgResult, 'messageDetails' | 'messageErrorCode'> | undefined {
   if (!/^\d{1,16}$/.test(msg.from)) return { messageErrorCode: 301, messageDetails: 'Invalid from field' };
+  if (state.foreignSenders.get(token)?.has(msg.from))
+    return { messageErrorCode: 301, messageDetails: 'The sender is not available for this account' };
   if (!/^00[1-9]\d{6,14}$/.test(to))
     return { messageErrorCode: 303, messageDetails: `Invalid recipient ${to}` };
   if (!msg.body?.content)
