@@ -4,6 +4,7 @@ import { createApp, platformFromEnv } from './app';
 import { AppContext } from './context';
 import type { Env } from './env';
 import { jobSchema, priorAttemptsOf, type Job } from './platform/queue';
+import { runTriggerCron } from './services/automation-trigger-events';
 import { deadLetter, runJob } from './services/jobs';
 import { resumeStrandedChanges } from './services/message-changes';
 import { purgeStaleOAuthStates } from './services/oauth-states';
@@ -88,6 +89,7 @@ export default {
 
   async scheduled(controller: ScheduledController, env: Env, executionCtx: ExecutionContext): Promise<void> {
     executionCtx.waitUntil(sweepOutbox(new AppContext(platformFromEnv(env))));
+    executionCtx.waitUntil(runTriggerCron(new AppContext(platformFromEnv(env))));
     if (controller.cron === OUTBOX_SWEEP_CRON) return;
     executionCtx.waitUntil(syncStaleConnections(new AppContext(platformFromEnv(env))));
     executionCtx.waitUntil(purgeStaleOAuthStates(new AppContext(platformFromEnv(env))));

@@ -11,6 +11,7 @@ import {
   workflowOptions,
   type SignedCall,
 } from '../services/automation-calls';
+import { receiveTriggerSubscription } from '../services/automation-triggers';
 
 async function signedCall(c: Context<AppEnv>): Promise<SignedCall> {
   return { rawBody: await readRawBody(c, c.get('ctx').config.MAX_BODY_BYTES), headers: c.req.raw.headers };
@@ -26,6 +27,10 @@ export const automationRoutes = new Hono<AppEnv>()
     const name = action === 'send-template' ? 'send_template' : 'send_message';
     return c.json(await receiveWorkflowAction(c.get('ctx'), await signedCall(c), name));
   })
+  // A workflow started or stopped using one of our triggers (subscribe / unsubscribe with its target URL).
+  .post('/highlevel/triggers', async (c) =>
+    c.json(await receiveTriggerSubscription(c.get('ctx'), await signedCall(c))),
+  )
   .post('/highlevel/options/:kind', async (c) => {
     const { kind } = paramsWith(c, optionParams);
     return c.json(await workflowOptions(c.get('ctx'), await signedCall(c), kind));

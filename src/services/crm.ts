@@ -70,6 +70,11 @@ function refresherFor(ctx: AppContext, installation: Installation): TokenRefresh
     });
 }
 
+/** The installation's CRM token source (automation triggers fire with it outside the adapter). */
+export function highLevelTokenSource(ctx: AppContext, installation: Installation) {
+  return installationTokenSource(ctx, installation.id, refresherFor(ctx, installation));
+}
+
 export function crmAdapterFor(
   ctx: AppContext,
   installation: Installation,

@@ -5,6 +5,7 @@ import { OutboxStore } from '../store/outbox';
 import { runCampaignSend } from './campaign-runner';
 import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
 import { runCrmLinkPhone } from './crm-link-phone';
+import { markFiringDead, runFireTrigger } from './automation-triggers';
 import { bulkRecordJob, runCrmRecordBatch } from './crm-bulk';
 import { runHighLevelDelivery } from './highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
@@ -40,6 +41,8 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       return runDeleteProviderMedia(ctx, job.connectionId, job.mediaId, attempt);
     case 'crm_link_phone':
       return runCrmLinkPhone(ctx, job.contactId, attempt);
+    case 'crm_fire_trigger':
+      return runFireTrigger(ctx, job.firingId, attempt);
     case 'campaign_send':
       return runCampaignSend(ctx, job);
     case 'crm_outbound':
@@ -98,6 +101,7 @@ export async function deadLetter(ctx: AppContext, job: Job, reason: string, atte
     if (job.type === 'crm_outbound')
       await new OutboxStore(ctx.db).markDeliveryDead(job.deliveryKey, ctx.now());
   } else if (job.type === 'crm_record_change') installationId = await markChangeDead(ctx, job.changeId);
+  else if (job.type === 'crm_fire_trigger') installationId = await markFiringDead(ctx, job.firingId);
   await ctx.events.addDeadLetter(installationId, job.type, job, reason, attempts, ctx.now());
   console.error(JSON.stringify({ level: 'error', msg: 'job dead-lettered', type: job.type, reason }));
 }

@@ -1,5 +1,6 @@
 // Provider webhooks → our store (DESIGN.md §3.4, §6): store, dedupe, update the window, enqueue CRM delivery.
 // Each inbound message costs a constant number of D1 statements: connection lookup, contact upsert, one batch.
+import { triggerMessageReceived, triggerTemplateStatus } from './automation-trigger-events';
 import type { CustomerFields, ProviderEvent } from '../../adapters/providers/types';
 import type { AppContext } from '../context';
 import type { CustomerIdentity } from '../core/customer-id';
@@ -118,6 +119,7 @@ export async function ingestEvents(
         );
         // A template we have not synced yet: fetch the whole list rather than invent a partial row.
         if (!known) await ctx.queue.send({ type: 'template_sync', connectionId: connection.id });
+        else await triggerTemplateStatus(ctx, connection, event);
         result.statuses++;
         break;
       }
@@ -289,5 +291,6 @@ async function storeInbound(
     else if (OPT_IN.test(event.content.text)) await ctx.contacts.setOptIn(contact.id, event.timestamp, now);
   }
   await ctx.queue.send({ type: 'crm_record_message', messageId: id });
+  await triggerMessageReceived(ctx, connection, contact, id, event);
   return 'stored';
 }

@@ -2,6 +2,7 @@
 // arrive late and out of order; each keeps its own time and a late `delivered` never downgrades `read`.
 import type { ProviderEvent } from '../../adapters/providers/types';
 import type { AppContext } from '../context';
+import { triggerMessageFailed } from './automation-trigger-events';
 import { applyStatus, effectiveStatus } from '../core/status';
 import type { Connection } from '../store/connections';
 
@@ -52,6 +53,8 @@ export async function applyStatusEvent(
         ...(message.origin === 'campaign' ? { lane: 'bulk' as const } : {}),
       });
     }
+    if (status === 'failed' && message.status !== 'failed' && message.direction === 'outbound')
+      await triggerMessageFailed(ctx, connection, message, event.error ?? null);
     return 'applied';
   }
   return 'deferred';

@@ -21,6 +21,12 @@ import type { SimAccessToken, SimUserType } from './highlevel-state';
 import { apiHandlers } from './highlevel-api-handlers';
 import { hlError } from './hl-error';
 import { handleToken } from './highlevel-oauth-handlers';
+import {
+  triggerHandlers,
+  triggerSubscriptionPayload,
+  type SimTriggerFiring,
+  type TriggerSubscriptionInput,
+} from './highlevel-triggers';
 
 export interface HighLevelSimulatorOptions {
   baseUrl?: string;
@@ -70,6 +76,12 @@ export interface HighLevelSimulator {
    * Delivery URL payload is returned for the test to POST to the app. */
   buildOutboundDelivery(input: OutboundDeliveryInput): SignedHighLevelEvent<OutboundDeliveryPayload>;
   encryptSsoPayload(data: unknown, sharedSecret: string): string;
+  /** Workflow triggers fired at our target URLs, in order (issue 15). */
+  triggerFirings: SimTriggerFiring[];
+  /** A workflow starts (or, with eventType DELETED, stops) using one of the app's triggers: the signed call. */
+  buildTriggerSubscription(
+    input: TriggerSubscriptionInput,
+  ): SignedHighLevelEvent<ReturnType<typeof triggerSubscriptionPayload>>;
   /** Seeds an installation without the OAuth dance. */
   seedTokens(userType?: SimUserType): { accessToken: string; refreshToken: string; expiresAt: number };
 }
@@ -97,6 +109,7 @@ export function createHighLevelSimulator(options: HighLevelSimulatorOptions): Hi
   const faults = new FaultInjector(options.random);
   const signer = createHighLevelSigner();
   const windows = new Map<string, { start: number; count: number }>();
+  const triggerFirings: SimTriggerFiring[] = [];
 
   /** Faults, Version header, bearer token, burst limit: what every API handler checks before its work. */
   async function guard(request: MswRequest, version: string): Promise<Response | SimAccessToken> {
@@ -181,6 +194,7 @@ export function createHighLevelSimulator(options: HighLevelSimulatorOptions): Hi
       });
     }),
 
+    ...triggerHandlers(state, faults, triggerFirings, now),
     ...apiHandlers({
       base,
       state,
@@ -227,6 +241,11 @@ export function createHighLevelSimulator(options: HighLevelSimulatorOptions): Hi
     handlers,
     state,
     faults,
+    triggerFirings,
+    buildTriggerSubscription: (input) =>
+      signer.signEvent(
+        triggerSubscriptionPayload({ ...input, locationId: input.locationId ?? state.config.locationId }),
+      ),
     publicKeyPem: signer.publicKeyPem,
     publicKeySpkiBase64: signer.publicKeySpkiBase64,
     signEvent: signer.signEvent,

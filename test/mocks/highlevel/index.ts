@@ -30,3 +30,5 @@ export type {
   OutboundDeliveryPayload,
   WorkflowActionInput,
 } from './highlevel-events';
+export { TRIGGER_BASE_URL, triggerSubscriptionPayload } from './highlevel-triggers';
+export type { SimTriggerFiring, TriggerSubscriptionInput } from './highlevel-triggers';

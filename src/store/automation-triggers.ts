@@ -1,0 +1,208 @@
+// HighLevel workflow trigger subscriptions (migration 0015) and their firings, one per (subscription, event id).
+import { randomId } from '../security/encoding';
+
+export interface TriggerSubscription {
+  id: string;
+  installationId: string;
+  triggerKey: string;
+  externalId: string;
+  targetUrl: string;
+  workflowId: string | null;
+  settings: Record<string, string>;
+  active: boolean;
+}
+
+interface SubscriptionRow {
+  id: string;
+  installation_id: string;
+  trigger_key: string;
+  external_id: string;
+  target_url: string;
+  workflow_id: string | null;
+  settings_json: string;
+  active: number;
+}
+
+const toSubscription = (r: SubscriptionRow): TriggerSubscription => ({
+  id: r.id,
+  installationId: r.installation_id,
+  triggerKey: r.trigger_key,
+  externalId: r.external_id,
+  targetUrl: r.target_url,
+  workflowId: r.workflow_id,
+  settings: JSON.parse(r.settings_json) as Record<string, string>,
+  active: r.active === 1,
+});
+
+export interface TriggerFiring {
+  id: string;
+  subscriptionId: string;
+  eventId: string;
+  payload: unknown;
+  state: 'pending' | 'done' | 'dead';
+  attempts: number;
+  firedAt: number | null;
+}
+
+interface FiringRow {
+  id: string;
+  subscription_id: string;
+  event_id: string;
+  payload_json: string;
+  state: 'pending' | 'done' | 'dead';
+  attempts: number;
+  fired_at: number | null;
+}
+
+const toFiring = (r: FiringRow): TriggerFiring => ({
+  id: r.id,
+  subscriptionId: r.subscription_id,
+  eventId: r.event_id,
+  payload: JSON.parse(r.payload_json) as unknown,
+  state: r.state,
+  attempts: r.attempts,
+  firedAt: r.fired_at,
+});
+
+export class AutomationTriggerStore {
+  constructor(private readonly db: D1Database) {}
+
+  /** Subscribes (or re-points) one use of a trigger; the same HighLevel trigger id updates its row. */
+  async subscribe(
+    input: Omit<TriggerSubscription, 'id' | 'active'>,
+    now: number,
+  ): Promise<TriggerSubscription> {
+    const row = await this.db
+      .prepare(
+        `INSERT INTO automation_trigger_subscriptions
+           (id, installation_id, trigger_key, external_id, target_url, workflow_id, settings_json, active,
+            created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?)
+         ON CONFLICT (installation_id, external_id) DO UPDATE SET trigger_key = excluded.trigger_key,
+           target_url = excluded.target_url, workflow_id = excluded.workflow_id,
+           settings_json = excluded.settings_json, active = 1, updated_at = excluded.updated_at
+         RETURNING *`,
+      )
+      .bind(
+        randomId('trs'),
+        input.installationId,
+        input.triggerKey,
+        input.externalId,
+        input.targetUrl,
+        input.workflowId,
+        JSON.stringify(input.settings),
+        now,
+        now,
+      )
+      .first<SubscriptionRow>();
+    return toSubscription(row!);
+  }
+
+  async unsubscribe(installationId: string, externalId: string, now: number): Promise<void> {
+    await this.db
+      .prepare(
+        `UPDATE automation_trigger_subscriptions SET active = 0, updated_at = ?
+         WHERE installation_id = ? AND external_id = ?`,
+      )
+      .bind(now, installationId, externalId)
+      .run();
+  }
+
+  async active(installationId: string, triggerKey: string): Promise<TriggerSubscription[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT * FROM automation_trigger_subscriptions
+         WHERE installation_id = ? AND trigger_key = ? AND active = 1`,
+      )
+      .bind(installationId, triggerKey)
+      .all<SubscriptionRow>();
+    return results.map(toSubscription);
+  }
+
+  /** Every active subscription of a trigger, all installations (the cron's window nudge). */
+  async allActive(triggerKey: string, limit: number): Promise<TriggerSubscription[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT * FROM automation_trigger_subscriptions WHERE trigger_key = ? AND active = 1
+         ORDER BY created_at LIMIT ?`,
+      )
+      .bind(triggerKey, limit)
+      .all<SubscriptionRow>();
+    return results.map(toSubscription);
+  }
+
+  async subscription(id: string): Promise<TriggerSubscription | null> {
+    const row = await this.db
+      .prepare('SELECT * FROM automation_trigger_subscriptions WHERE id = ?')
+      .bind(id)
+      .first<SubscriptionRow>();
+    return row ? toSubscription(row) : null;
+  }
+
+  /** Records a firing unless this subscription already has one for the event. Returns the new id, or null. */
+  async addFiring(
+    subscriptionId: string,
+    eventId: string,
+    payload: unknown,
+    now: number,
+  ): Promise<string | null> {
+    const row = await this.db
+      .prepare(
+        `INSERT INTO automation_trigger_firings (id, subscription_id, event_id, payload_json, state, created_at)
+         VALUES (?, ?, ?, ?, 'pending', ?)
+         ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id`,
+      )
+      .bind(randomId('trf'), subscriptionId, eventId, JSON.stringify(payload), now)
+      .first<{ id: string }>();
+    return row?.id ?? null;
+  }
+
+  async firing(id: string): Promise<TriggerFiring | null> {
+    const row = await this.db
+      .prepare('SELECT * FROM automation_trigger_firings WHERE id = ?')
+      .bind(id)
+      .first<FiringRow>();
+    return row ? toFiring(row) : null;
+  }
+
+  /** Takes the firing for one POST: pending and not leased by another delivery of the job since `staleBefore`. */
+  async claim(id: string, staleBefore: number, now: number): Promise<boolean> {
+    const res = await this.db
+      .prepare(
+        `UPDATE automation_trigger_firings SET claimed_at = ?
+         WHERE id = ? AND state = 'pending' AND (claimed_at IS NULL OR claimed_at <= ?)`,
+      )
+      .bind(now, id, staleBefore)
+      .run();
+    return (res.meta.changes ?? 0) > 0;
+  }
+
+  /** Gives the firing back until its retry: `leaseFrom` is set so that the lease runs out when the retry is due. */
+  async release(id: string, attempts: number, leaseFrom: number): Promise<void> {
+    await this.db
+      .prepare(`UPDATE automation_trigger_firings SET claimed_at = ?, attempts = ? WHERE id = ?`)
+      .bind(leaseFrom, attempts, id)
+      .run();
+  }
+
+  async finish(id: string, state: 'done' | 'dead', now: number): Promise<void> {
+    await this.db
+      .prepare(
+        `UPDATE automation_trigger_firings SET state = ?, fired_at = ?, claimed_at = NULL WHERE id = ?`,
+      )
+      .bind(state, now, id)
+      .run();
+  }
+
+  /** Pending firings created before `createdBefore` whose lease ran out by `staleBefore` (their job was lost). */
+  async stranded(createdBefore: number, staleBefore: number, limit: number): Promise<string[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT id FROM automation_trigger_firings WHERE state = 'pending' AND created_at < ?
+           AND (claimed_at IS NULL OR claimed_at <= ?) ORDER BY created_at LIMIT ?`,
+      )
+      .bind(createdBefore, staleBefore, limit)
+      .all<{ id: string }>();
+    return results.map((r) => r.id);
+  }
+}
