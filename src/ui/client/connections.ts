@@ -10,6 +10,8 @@ export interface AdminConnection {
   label: string;
   senderPhone: string;
   status: string;
+  /** CM.com: false until the number's one-time code came back (#17 item 10). */
+  verified?: boolean;
   templatesSyncedAt: number | null;
   credentials?: Record<string, unknown>;
   webhookUrl?: string;
@@ -79,6 +81,7 @@ export function renderConnections(connections: AdminConnection[]): void {
                 'reconnect it; its conversations, templates and campaigns are kept.',
             )
           : null,
+        c.verified === false && c.status !== 'disabled' ? proofForm(c, i) : null,
         c.webhookNote ? h('p', { class: 'hint' }, c.webhookNote) : null,
         c.webhookUrl && !c.webhookNote
           ? copyField(`conn-${i}-webhook`, 'Webhook URL (paste in the provider console)', c.webhookUrl)
@@ -97,6 +100,78 @@ export function renderConnections(connections: AdminConnection[]): void {
         result,
       );
     }),
+  );
+}
+
+/**
+ * A CM.com number waits for its proof of ownership (CM.com lists no senders): a one-time code sent from the number
+ * to the admin's WhatsApp, typed back here.
+ */
+function proofForm(c: AdminConnection, i: number): HTMLElement {
+  const phone = h('input', { id: `conn-${i}-proof-phone`, type: 'tel', placeholder: '+31612345678' });
+  const code = h('input', { id: `conn-${i}-proof-code`, type: 'text', inputmode: 'numeric' });
+  const out = h('p', { class: 'result', role: 'status' });
+  const run = async (path: string, body: unknown, done: string) => {
+    try {
+      await api(`/api/connections/${c.id}/${path}`, { method: 'POST', body });
+      out.textContent = done;
+      out.dataset.tone = 'ok';
+      if (path.endsWith('confirm')) await onChanged();
+    } catch (error) {
+      out.textContent = describeError(error);
+      out.dataset.tone = 'error';
+    }
+  };
+  return h(
+    'div',
+    { class: 'field' },
+    h(
+      'p',
+      { class: 'hint', 'data-tone': 'error' },
+      'Pending: not proven to belong to these CM.com credentials yet, so it cannot send (and claims the number ' +
+        'for nobody). From your phone, write any WhatsApp message to this number, then enter that phone: we send ' +
+        'a 6-digit code from the number. Type it below.',
+    ),
+    h('label', { for: `conn-${i}-proof-phone` }, 'Your WhatsApp phone'),
+    h(
+      'div',
+      { class: 'row' },
+      phone,
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          onclick: () =>
+            void run(
+              'verification',
+              { phone: (phone as HTMLInputElement).value },
+              'Code sent: check WhatsApp.',
+            ),
+        },
+        'Send code',
+      ),
+    ),
+    h('label', { for: `conn-${i}-proof-code` }, 'Code'),
+    h(
+      'div',
+      { class: 'row' },
+      code,
+      h(
+        'button',
+        {
+          type: 'button',
+          onclick: () =>
+            void run(
+              'verification/confirm',
+              { code: (code as HTMLInputElement).value.trim() },
+              'Proven: the number is yours.',
+            ),
+        },
+        'Confirm',
+      ),
+    ),
+    out,
   );
 }
 
