@@ -16,6 +16,11 @@ import { createMetaMediaHandlers } from './meta-sim-media';
 import { answerReadReceipt, isReadReceipt } from './meta-sim-read';
 import type { MetaWireTemplate } from './meta-sim-state';
 
+/** The simulator's stable BSUID of a phone (Meta's are opaque; `ZZ` keeps them apart from real country codes). */
+export function simBsuidOf(phone: string): string {
+  return `ZZ.${phone.replace(/\D/g, '')}`;
+}
+
 /** A business-scoped user ID or parent BSUID (`recipient` of a send, issue 11). */
 const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
 
@@ -266,8 +271,10 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
       metaStatus({
         id: messageId,
         status,
-        // A send by BSUID is reported by recipient_user_id, with no recipient_id (issue 11).
-        ...(BSUID.test(sent.to) ? { recipientUserId: sent.to } : { recipient: sent.to }),
+        // A send by BSUID is reported by recipient_user_id, with no recipient_id; a send by phone carries both (issue 11).
+        ...(BSUID.test(sent.to)
+          ? { recipientUserId: sent.to }
+          : { recipient: sent.to, recipientUserId: simBsuidOf(sent.to) }),
         bizOpaqueCallbackData: callback,
         ...extra,
       }),
@@ -281,7 +288,12 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
   function inboundWebhook(messages: Record<string, unknown>[], profileName?: string) {
     state.recordInbound(messages);
     for (const m of messages) state.customerWrote(String(m.from ?? m.from_user_id));
-    return metaMessagesWebhook(cfg, messages, profileName);
+    // Like Meta since April 2026, every customer message carries the sender's BSUID (issue 11): a customer given one
+    // keeps it; one known by phone only gets a stable BSUID derived from the phone.
+    const withIds = messages.map((m) =>
+      m.from_user_id || typeof m.from !== 'string' ? m : { ...m, from_user_id: simBsuidOf(m.from) },
+    );
+    return metaMessagesWebhook(cfg, withIds, profileName);
   }
 
   return { handlers, state, faults, config: cfg, baseUrl, statusWebhook, inboundWebhook };
