@@ -19,6 +19,7 @@ import {
 } from '../store/automations';
 import type { Installation } from '../store/installations';
 import type { StoredTemplate } from '../store/templates';
+import { automationTierAllows, TIER_LIMIT_REASON } from './automation-tier';
 import { queueOutbound } from './relay-outbound';
 
 /** A claim older than this whose message never appeared was left by a call that died: the next call takes over. */
@@ -73,7 +74,7 @@ export async function executeAutomation(
   }
   let decided: Decided;
   try {
-    decided = await decide(ctx, installation, request, execution.messageId);
+    decided = await decide(ctx, installation, request, execution);
   } catch (error) {
     // Unexpected (storage, queue): the CRM retries the call; the same reserved message id keeps it to one send.
     await store.release(execution.id);
@@ -96,8 +97,9 @@ async function decide(
   ctx: AppContext,
   installation: Installation,
   request: AutomationSendRequest,
-  messageId: string,
+  execution: AutomationExecution,
 ): Promise<Decided> {
+  const messageId = execution.messageId;
   try {
     const connection = await sendingConnection(ctx, installation, request.sender);
     const phone = normalizePhone(request.to);
@@ -116,6 +118,7 @@ async function decide(
     if (request.action === 'send_template') {
       if (!request.template) throw new Refusal('template_not_found', 'No template was chosen');
       const content = await templateContent(ctx, connection, request.template, request);
+      await withinTier(ctx, connection, execution, phone.e164);
       await queueOutbound(ctx, { ...base, content });
       return { status: 'queued' };
     }
@@ -128,6 +131,7 @@ async function decide(
       if (!(error instanceof AppError) || error.code !== 'template_required' || !request.template)
         throw error;
       const content = await templateContent(ctx, connection, request.template, request);
+      await withinTier(ctx, connection, execution, phone.e164);
       await queueOutbound(ctx, { ...base, content });
     }
     return { status: 'queued' };
@@ -136,6 +140,17 @@ async function decide(
     if (!refused) throw error;
     return { status: 'failed', reasonCode: refused.reasonCode, reason: refused.message };
   }
+}
+
+/** A template to a new customer needs room in the number's messaging tier. */
+async function withinTier(
+  ctx: AppContext,
+  connection: Connection,
+  execution: AutomationExecution,
+  to: string,
+) {
+  if (!(await automationTierAllows(ctx, connection, execution.id, to)))
+    throw new Refusal('tier_limit', TIER_LIMIT_REASON);
 }
 
 /** Business refusals become a failure output (nothing sent); anything else is unexpected and thrown. */
