@@ -63,6 +63,16 @@ describe('Meta webhooks with business-scoped user IDs', () => {
       [BSUID, BSUID, 'sheena.shop'],
     ]);
 
+    // An admin of the installation can read it (reason and raw payload) for support.
+    const listed = await h.api('GET', '/api/unreadable-items');
+    expect(listed.status).toBe(200);
+    expect(((await listed.json()) as { items: { reason: string; raw: string }[] }).items).toEqual([
+      expect.objectContaining({
+        providerMessageId: 'wamid.BROKEN',
+        raw: expect.stringContaining('yesterday'),
+      }),
+    ]);
+
     // Meta redelivers the batch: nothing is stored twice, the unreadable item included.
     const again = await h.postMeta(
       metaMessagesWebhook({}, [

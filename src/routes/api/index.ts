@@ -12,6 +12,7 @@ import { pipedrivePanelRoutes } from './pipedrive-panel';
 import * as z from 'zod/mini';
 import { paramsWith } from '../../http/body';
 import { redriveDeadLetter } from '../../services/dead-letters';
+import { UnreadableItemStore } from '../../store/unreadable-items';
 
 const deadLetterParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
 
@@ -32,4 +33,11 @@ export const apiRoutes = new Hono<AppEnv>()
     const { id } = paramsWith(c, deadLetterParams);
     const job = await redriveDeadLetter(c.get('ctx'), c.get('session').installationId, id);
     return c.json({ redriven: { id, jobType: job.type } }, 202);
+  })
+  // Webhook items of this installation's numbers that could not be read (issue 11): reason and raw payload.
+  .get('/unreadable-items', requireSession('admin'), async (c) => {
+    const ctx = c.get('ctx');
+    const { connections } = await ctx.secretStores();
+    const ids = (await connections.listForInstallation(c.get('session').installationId)).map((x) => x.id);
+    return c.json({ items: await new UnreadableItemStore(ctx.db).list(ids) });
   });
