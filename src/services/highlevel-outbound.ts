@@ -180,6 +180,11 @@ async function deliver(
       await recordFailure(ctx, connection, phone.e164, delivery, { kind: 'rejected', reason: error.message });
       return 'failed:phone_required';
     }
+    if (error instanceof AppError && error.code === 'connection_unverified') {
+      // The location's only number is a CM.com number not proven yet: failed back with what the admin must do.
+      await recordFailure(ctx, connection, phone.e164, delivery, { kind: 'rejected', reason: error.message });
+      return 'failed:connection_unverified';
+    }
     if (!(error instanceof AppError) || error.code !== 'template_required') throw error;
     // HighLevel's composer only sends text: outside the window, a text that is an approved template's body with its
     // placeholders filled goes out as that template (DESIGN.md §1). Anything else fails back with the reason.
@@ -204,7 +209,9 @@ async function deliver(
 async function connectionFor(ctx: AppContext, installation: Installation): Promise<Connection | null> {
   const { connections } = await ctx.secretStores();
   const list = await connections.listForInstallation(installation.id);
-  return list.find((c) => c.status === 'active' && c.hasCredentials) ?? null;
+  // A proven one first: a CM.com number still waiting for its ownership proof cannot send (#17 item 10).
+  const usable = list.filter((c) => c.status === 'active' && c.hasCredentials);
+  return usable.find((c) => c.verified) ?? usable[0] ?? null;
 }
 
 /** The location's disabled number, when it has no active one (a reinstall whose number is not reconnected yet). */

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { ProviderName } from '../../src/core/template';
 import { UNINSTALL_PAUSE_REASON } from '../../src/store/installations';
 import { adminSessionToken } from '../helpers/world';
+import { proveCmNumber } from '../helpers/provider-side';
 import { CM_SIM_PRODUCT_TOKEN, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../mocks/index';
 import {
   adminSession,
@@ -214,6 +215,9 @@ describe('Pipedrive reinstall: what was in flight', () => {
     expect(moved.status).toBe(201);
     const fresh = ((await moved.json()) as { connection: Json }).connection;
     expect(fresh.id).not.toBe(number.connectionId);
+    // A CM.com number is claimed once the new owner proves it (#17 item 10): the old row is retired then.
+    expect(fresh.verified).toBe(false);
+    await proveCmNumber(w, otherAdmin, String(fresh.id));
     // The old row keeps its thread under a retired key; the new owner starts with an empty one.
     expect(
       await row(w, 'SELECT status, routing_key FROM connections WHERE id = ?', number.connectionId),
