@@ -55,10 +55,52 @@ function banner(mode: LocalMode): string {
     curl('/_sim/status', { provider: 'meta', status: 'read' }),
     curl('/_sim/highlevel/outbound', { phone: '+393471234567', message: 'Sent from the HighLevel composer' }),
     '',
+    ...automationLines(mode),
+    '',
     'Sessions last 12 h; restart `npm run dev` for fresh links. Ctrl-C stops everything.',
     '─────────────────────────────────────────────────────',
     '',
   ].join('\n');
+}
+
+/** HighLevel workflow actions and triggers (issue 15), called the way HighLevel calls them, with the action secret. */
+function automationLines(mode: LocalMode): string[] {
+  const { urls, seed, vars } = mode;
+  const locationId = seed.highlevel.installation.accountId;
+  const post = (path: string, body: unknown) =>
+    `  curl -s -X POST ${urls.app}${path} -H 'content-type: application/json' ` +
+    `-H 'x-wabridge-action-secret: ${vars.HIGHLEVEL_ACTION_SECRET}' -d '${JSON.stringify(body)}'`;
+  const extras = { locationId, contactId: 'demo-contact' };
+  const subscribe = (key: string) =>
+    post('/automations/highlevel/triggers', {
+      triggerData: {
+        id: `demo-${key}`,
+        key,
+        eventType: 'CREATED',
+        targetUrl: `${urls.simulator}/highlevel/workflows-marketplace/triggers/execute/demo-${key}`,
+        filters: key === 'wabridge_window_closing_soon' ? [{ field: 'leadMinutes', value: '30' }] : [],
+      },
+      extras,
+    });
+  return [
+    'HighLevel workflow actions (manifest/highlevel/workflow-actions.json):',
+    post('/automations/highlevel/actions/send-template', {
+      data: { phone: '+37251234567', template: 'order_confirmation', variable_1: 'Mari' },
+      extras: { ...extras, executionId: `demo-${Date.now()}` },
+    }),
+    post('/automations/highlevel/actions/send-message', {
+      data: { phone: '+393471234567', message: 'Hello from a workflow' },
+      extras: { ...extras, executionId: `demo-msg-${Date.now()}` },
+    }),
+    'HighLevel workflow triggers (manifest/highlevel/workflow-triggers.json): subscribe, then play the event above;',
+    `  fired triggers show in ${urls.simulator}/_sim/state (highlevel.triggerFirings)`,
+    ...[
+      'wabridge_message_received',
+      'wabridge_message_failed',
+      'wabridge_template_status_changed',
+      'wabridge_window_closing_soon',
+    ].map(subscribe),
+  ];
 }
 
 async function main(): Promise<void> {

@@ -16,6 +16,7 @@ export function demoSecrets(): Record<string, string> {
     HIGHLEVEL_CLIENT_SECRET: SIM_CRM_CLIENTS.highlevel.clientSecret,
     HIGHLEVEL_APP_ID: SIM_CRM_CLIENTS.highlevel.appId,
     HIGHLEVEL_SHARED_SECRET: 'dev-highlevel-shared-secret',
+    HIGHLEVEL_ACTION_SECRET: `dev-highlevel-action-secret-${randomBytes(16).toString('hex')}`,
     PIPEDRIVE_CLIENT_ID: SIM_CRM_CLIENTS.pipedrive.clientId,
     PIPEDRIVE_CLIENT_SECRET: SIM_CRM_CLIENTS.pipedrive.clientSecret,
     PIPEDRIVE_JWT_SECRET: 'dev-pipedrive-jwt-secret',

@@ -269,6 +269,7 @@ export function createSimControl(options: SimControlOptions): ControlHandler {
       highlevel: {
         messages: sims.highlevel.state.messages.size,
         statusUpdates: sims.highlevel.state.statusUpdates.length,
+        triggerFirings: sims.highlevel.triggerFirings.slice(-5),
       },
       pipedrive: { notes: sims.pipedrive.state.notes.size },
       connections: options.connections,

@@ -217,6 +217,44 @@ describe('local mode', () => {
     expect(state.body.sent.meta).toBeGreaterThanOrEqual(1);
   });
 
+  it('runs a HighLevel workflow action with the action secret and fires a subscribed trigger (issue 15)', async () => {
+    const locationId = mode.seed.highlevel.installation.accountId;
+    const secret = { 'x-wabridge-action-secret': mode.vars.HIGHLEVEL_ACTION_SECRET! };
+    const call = (path: string, body: unknown, headers: Record<string, string> = secret) =>
+      fetch(`${mode.urls.app}/automations/highlevel${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    const action = {
+      data: { phone: '+393471234567', message: 'From a workflow' },
+      extras: { locationId, contactId: 'c1', executionId: 'local-mode-exec-1' },
+    };
+    const unsigned = await call('/actions/send-message', action, {});
+    expect(unsigned.status, await unsigned.clone().text()).toBe(401);
+    const res = await call('/actions/send-message', action);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ branchId: 'sent', status: 'queued' });
+    const subscribed = await call('/triggers', {
+      triggerData: {
+        id: 'local-received',
+        key: 'wabridge_message_received',
+        eventType: 'CREATED',
+        targetUrl: `${mode.urls.simulator}/highlevel/workflows-marketplace/triggers/execute/local-received`,
+      },
+      extras: { locationId },
+    });
+    expect(subscribed.status).toBe(200);
+    await sim('/_sim/inbound', { provider: 'meta', from: '+393471234567', text: 'Trigger me' });
+    const fired = await eventually(async () => {
+      const state = await sim<{ highlevel: { triggerFirings: { body: { text?: string } }[] } }>(
+        '/_sim/state',
+      );
+      return state.body.highlevel.triggerFirings.find((f) => f.body.text === 'Trigger me');
+    });
+    expect(fired.body).toMatchObject({ type: 'text', windowState: 'open' });
+  });
+
   it('streams a signed Meta media link through workerd (the bytes the simulator holds, the type, inline)', async () => {
     const meta = mode.seed.highlevel.connections.meta;
     const sample = META_SAMPLE_MEDIA.document;

@@ -22,6 +22,7 @@ import { apiHandlers } from './highlevel-api-handlers';
 import { hlError } from './hl-error';
 import { handleToken } from './highlevel-oauth-handlers';
 import {
+  TRIGGER_BASE_URL,
   triggerHandlers,
   triggerSubscriptionPayload,
   type SimTriggerFiring,
@@ -110,6 +111,9 @@ export function createHighLevelSimulator(options: HighLevelSimulatorOptions): Hi
   const signer = createHighLevelSigner();
   const windows = new Map<string, { start: number; count: number }>();
   const triggerFirings: SimTriggerFiring[] = [];
+  // Trigger target URLs: their own host against HighLevel's default base (outside its API spec), the loopback
+  // base itself in local mode (the Worker accepts its configured HighLevel origin as a target).
+  const triggerBase = base === 'https://services.leadconnectorhq.com' ? TRIGGER_BASE_URL : base;
 
   /** Faults, Version header, bearer token, burst limit: what every API handler checks before its work. */
   async function guard(request: MswRequest, version: string): Promise<Response | SimAccessToken> {
@@ -194,7 +198,7 @@ export function createHighLevelSimulator(options: HighLevelSimulatorOptions): Hi
       });
     }),
 
-    ...triggerHandlers(state, faults, triggerFirings, now),
+    ...triggerHandlers(state, faults, triggerFirings, now, triggerBase),
     ...apiHandlers({
       base,
       state,
@@ -244,7 +248,11 @@ export function createHighLevelSimulator(options: HighLevelSimulatorOptions): Hi
     triggerFirings,
     buildTriggerSubscription: (input) =>
       signer.signEvent(
-        triggerSubscriptionPayload({ ...input, locationId: input.locationId ?? state.config.locationId }),
+        triggerSubscriptionPayload({
+          ...input,
+          locationId: input.locationId ?? state.config.locationId,
+          triggerBase,
+        }),
       ),
     publicKeyPem: signer.publicKeyPem,
     publicKeySpkiBase64: signer.publicKeySpkiBase64,

@@ -28,14 +28,16 @@ export interface TriggerSubscriptionInput {
   targetUrl?: string;
 }
 
-export function triggerSubscriptionPayload(input: TriggerSubscriptionInput & { locationId: string }) {
+export function triggerSubscriptionPayload(
+  input: TriggerSubscriptionInput & { locationId: string; triggerBase?: string },
+) {
   const id = input.id ?? crypto.randomUUID();
   return {
     triggerData: {
       id,
       key: input.key,
       eventType: input.eventType ?? 'CREATED',
-      targetUrl: input.targetUrl ?? `${TRIGGER_BASE_URL}${EXECUTE_PATH}/${id}`,
+      targetUrl: input.targetUrl ?? `${input.triggerBase ?? TRIGGER_BASE_URL}${EXECUTE_PATH}/${id}`,
       filters: input.filters ?? [],
     },
     extras: { locationId: input.locationId, workflowId: input.workflowId ?? 'workflow0001' },
@@ -49,9 +51,10 @@ export function triggerHandlers(
   faults: FaultInjector,
   firings: SimTriggerFiring[],
   now: () => number,
+  triggerBase = TRIGGER_BASE_URL,
 ): HttpHandler[] {
   return [
-    http.post(`${TRIGGER_BASE_URL}${EXECUTE_PATH}/:triggerId`, async ({ request, params }) => {
+    http.post(`${triggerBase}${EXECUTE_PATH}/:triggerId`, async ({ request, params }) => {
       const fault = await faults.take(request.clone() as unknown as Parameters<FaultInjector['take']>[0]);
       if (fault) return fault;
       const auth = request.headers.get('authorization') ?? '';
