@@ -198,7 +198,7 @@ export async function startLocalMode(options: LocalModeOptions = {}): Promise<Lo
       admin: `${appOrigin}/ui/admin#session=${adminToken}`,
       sidebar: `${appOrigin}/ui/sidebar?phone=${phone}#session=${agentToken}`,
       pipedrivePanel: `${appOrigin}/ui/sidebar?phone=${phone}#session=${panelToken}`,
-      sidebarUsername: `${appOrigin}/ui/sidebar?userId=${usernameCustomer.userId}#session=${agentToken}`,
+      sidebarUsername: `${appOrigin}/ui/sidebar?bsuid=${usernameCustomer.userId}#session=${agentToken}`,
       simulatorControl: `${simOrigin}/_sim`,
     };
     return { urls, sims, seed, vars, session, crashAndRestart, stop };

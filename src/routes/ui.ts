@@ -32,16 +32,18 @@ export const CRM_FRAME_ANCESTORS = [
   'https://*.pipedrive.com',
 ];
 
-function frameAncestors(c: Context<AppEnv>): string {
+function frameAncestors(c: Context<AppEnv>): string | undefined {
   const { DEV_MODE, UI_FRAME_ANCESTORS } = c.get('ctx').config;
-  if (DEV_MODE) return 'frame-ancestors *';
+  // No directive at all: `*` matches only network schemes, so a test page's about:blank parent would be refused.
+  if (DEV_MODE) return undefined;
   const extra = UI_FRAME_ANCESTORS ? UI_FRAME_ANCESTORS.split(' ') : [];
   return `frame-ancestors 'self' ${[...CRM_FRAME_ANCESTORS, ...extra].join(' ')}`;
 }
 
 async function pageHeaders(c: Context<AppEnv>, next: Next) {
   await next();
-  c.header('Content-Security-Policy', `${CSP}; ${frameAncestors(c)}`);
+  const ancestors = frameAncestors(c);
+  c.header('Content-Security-Policy', ancestors ? `${CSP}; ${ancestors}` : CSP);
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer');
 }

@@ -157,7 +157,7 @@ describe('local mode', () => {
       username: 'sam.lee',
       phoneRequiredFor: ['AUTHENTICATION'],
     });
-    expect(mode.urls.sidebarUsername).toContain(`userId=${bsuid}`);
+    expect(mode.urls.sidebarUsername).toContain(`bsuid=${bsuid}`);
     const played = await sim<{ delivered: { status: number } }>('/_sim/inbound', {
       provider: 'meta',
       userId: bsuid,

@@ -237,9 +237,10 @@ async function main(): Promise<void> {
     const wanted = new URL(location.href).searchParams.get('connectionId');
     state.connectionId = connections.some((c) => c.id === wanted) ? wanted! : connections[0]!.id;
     select.value = state.connectionId;
-    // By phone, or by BSUID for a customer known only by WhatsApp username (`?userId=`, issue 11).
+    // By phone, or by BSUID for a customer known only by WhatsApp username (`?bsuid=`, issue 11). Not `userId`:
+    // Pipedrive's panel URL carries its own user's id under that name.
     const params = new URL(location.href).searchParams;
-    state.phone = params.get('phone') || params.get('userId') || '';
+    state.phone = params.get('phone') || params.get('bsuid') || '';
     announce('');
     await contactFromCrm(state.session);
     byId<HTMLInputElement>('phone').value = state.phone;
