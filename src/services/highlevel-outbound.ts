@@ -182,7 +182,10 @@ async function deliver(
     }
     if (error instanceof AppError && error.code === 'connection_unverified') {
       // The location's only number is a CM.com number not proven yet: failed back with what the admin must do.
-      await recordFailure(ctx, connection, phone.e164, delivery, { kind: 'rejected', reason: error.message });
+      await recordFailure(ctx, connection, phone.e164, delivery, {
+        kind: 'connection_unverified',
+        reason: error.message,
+      });
       return 'failed:connection_unverified';
     }
     if (!(error instanceof AppError) || error.code !== 'template_required') throw error;
