@@ -367,11 +367,12 @@ export class ConnectionStore {
     return results.map(toConnection);
   }
 
-  /** The connection an installation uses by default (first created). */
+  /** The connection an installation uses by default (first created; a proven one before a pending CM.com one). */
   async firstForInstallation(installationId: string): Promise<Connection | null> {
     const row = await this.db
       .prepare(
-        "SELECT * FROM connections WHERE installation_id = ? AND status = 'active' ORDER BY created_at LIMIT 1",
+        `SELECT * FROM connections WHERE installation_id = ? AND status = 'active'
+         ORDER BY verified_at IS NULL, created_at LIMIT 1`,
       )
       .bind(installationId)
       .first<ConnectionRow>();
