@@ -9,6 +9,7 @@ import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
 import type { Job } from '../platform/queue';
 import { CampaignAudienceStore } from '../store/campaign-audience';
+import { CampaignChainStore } from '../store/campaign-chains';
 import { CampaignSendStore } from '../store/campaign-sends';
 import { CampaignStore, type Campaign, type SendOutcome } from '../store/campaigns';
 import type { Connection } from '../store/connections';
@@ -28,6 +29,8 @@ export async function startChains(ctx: AppContext, campaign: Campaign, connectio
   const chains = campaignTuning.chains(connection.rateLimitPerSecond);
   const job: Job = { type: 'campaign_send', campaignId: campaign.id, generation: campaign.generation };
   const delaySeconds = Math.min(MAX_QUEUE_DELAY_S, Math.max(0, Math.ceil(delayMs / 1000)));
+  // The outbox sweep restarts a chain that does not run by then (a lost queue message).
+  await new CampaignChainStore(ctx.db).expectChainBy(campaign.id, ctx.now() + delaySeconds * 1000);
   await ctx.queue.sendBatch(
     Array.from({ length: chains }, () => job),
     delaySeconds ? { delaySeconds } : undefined,
@@ -38,6 +41,7 @@ type CampaignJob = Extract<Job, { type: 'campaign_send' }>;
 
 async function continueChain(ctx: AppContext, job: CampaignJob, delayMs: number): Promise<JobOutcome> {
   const delaySeconds = Math.min(MAX_QUEUE_DELAY_S, Math.ceil(Math.max(0, delayMs) / 1000));
+  await new CampaignChainStore(ctx.db).expectChainBy(job.campaignId, ctx.now() + delaySeconds * 1000);
   await ctx.queue.send(job, delaySeconds ? { delaySeconds } : undefined);
   return { kind: 'done' };
 }

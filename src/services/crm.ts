@@ -228,6 +228,8 @@ export async function runCrmRecordMessage(
   // the record up before writing (claimCrmWrite marks the write uncertain).
   const now = ctx.now();
   await ctx.messages.setCrmSync(messageId, 'done', result.crmMessageId ?? null, now);
+  // The record carries its status: reporting that status again is not owed (the outbox sweep looks at this rank).
+  await outbox.markStatusRecorded(messageId, statusRank(loaded.record.status));
   // A customer's edit or deletion stored before the load above is in this record already (message-changes.ts).
   await new MessageChangeStore(ctx.db).coveredByRecord(messageId, claimedAt, now);
   if (result.crmContactId || result.crmConversationId) {

@@ -22,6 +22,7 @@ export async function redriveDeadLetter(ctx: AppContext, installationId: string,
   const reopen: D1PreparedStatement[] = [];
   if (job.type === 'crm_record_message') reopen.push(outbox.reopenCrmWriteStatement(job.messageId, now));
   if (job.type === 'crm_outbound') reopen.push(outbox.reopenDeliveryStatement(job.deliveryKey, now));
+  if (job.type === 'crm_record_status') reopen.push(outbox.reopenStatusStatement(job.messageId, now));
   if (job.type === 'crm_record_change') reopen.push(outbox.reopenChangeStatement(job.changeId, now));
   const [claimed] = await ctx.db.batch<{ job: string }>([
     outbox.claimRedriveStatement(installationId, id, now),

@@ -94,6 +94,8 @@ export async function deadLetter(ctx: AppContext, job: Job, reason: string, atte
       // Only the record job owes the message's CRM write (a dead status job leaves the record as it is).
       if (job.type === 'crm_record_message')
         await ctx.messages.setCrmSync(message.id, 'dead', null, ctx.now());
+      // A dead status report is no longer handed out by the outbox sweep (a redrive reopens it).
+      if (job.type === 'crm_record_status') await new OutboxStore(ctx.db).markStatusDead(message.id);
     }
   } else if ('installationId' in job) {
     installationId = job.installationId;

@@ -6,6 +6,7 @@
 // swept row whose original job was only late is still done once.
 import type { AppContext } from '../context';
 import type { Job } from '../platform/queue';
+import { CampaignChainStore } from '../store/campaign-chains';
 import { OutboxStore } from '../store/outbox';
 import { enqueueCampaignLogs } from './crm-bulk';
 
@@ -16,6 +17,8 @@ export interface SweepResult {
   sends: number;
   crmWrites: number;
   deliveries: number;
+  statuses: number;
+  campaigns: number;
 }
 
 export async function sweepOutbox(ctx: AppContext, limit = SWEEP_LIMIT): Promise<SweepResult> {
@@ -30,6 +33,11 @@ export async function sweepOutbox(ctx: AppContext, limit = SWEEP_LIMIT): Promise
     limit,
   );
   const deliveries = await outbox.sweepDeliveries(now, dueBefore, limit);
+  const statuses = await outbox.sweepCrmStatuses(
+    now,
+    { dueBefore, bulkDueBefore: now - OUTBOX_BULK_GRACE_MS },
+    limit,
+  );
   // Each job carries the attempts its row already used, so backoff and budgets continue where they were.
   for (const row of sends)
     await ctx.queue.send({ type: 'send_message', messageId: row.id }, { priorAttempts: row.attempts });
@@ -46,8 +54,28 @@ export async function sweepOutbox(ctx: AppContext, limit = SWEEP_LIMIT): Promise
     deliveryKey: d.id,
   }));
   if (deliveryJobs.length) await ctx.queue.sendBatch(deliveryJobs);
-  const result = { sends: sends.length, crmWrites: crmWrites.length, deliveries: deliveries.length };
-  if (result.sends + result.crmWrites + result.deliveries > 0)
+  // A campaign chain that stopped running (its job lost): one more chain at the current generation. Recipients are
+  // claimed slice by slice (campaign-sends.ts claimDue), so a chain that was only late sends nobody twice.
+  const stalled = await new CampaignChainStore(ctx.db).sweepStalled(now, dueBefore, limit);
+  if (stalled.length)
+    await ctx.queue.sendBatch(
+      stalled.map((c) => ({ type: 'campaign_send' as const, campaignId: c.id, generation: c.generation })),
+    );
+  // A status job claims its rank before calling the CRM: a swept copy of a job that was only late does nothing.
+  const statusJobs: Job[] = statuses.map((s) => ({
+    type: 'crm_record_status',
+    messageId: s.id,
+    ...(s.bulk ? { lane: 'bulk' as const } : {}),
+  }));
+  if (statusJobs.length) await ctx.queue.sendBatch(statusJobs);
+  const result = {
+    sends: sends.length,
+    crmWrites: crmWrites.length,
+    deliveries: deliveries.length,
+    statuses: statuses.length,
+    campaigns: stalled.length,
+  };
+  if (Object.values(result).some((n) => n > 0))
     console.warn(JSON.stringify({ level: 'warn', msg: 'outbox sweep re-enqueued stranded rows', ...result }));
   return result;
 }

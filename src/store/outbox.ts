@@ -13,6 +13,11 @@ export interface SweptDelivery {
   installationId: string;
 }
 
+/** Matches the partial index messages_outbox_crm_status (migrations/0016; ranks of core/status.ts). */
+const CRM_STATUS_OWED = `direction = 'outbound' AND crm_message_id IS NOT NULL
+  AND (CASE status WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3 WHEN 'read' THEN 4 ELSE 0 END)
+    > COALESCE(crm_status_rank, 0)`;
+
 export class OutboxStore {
   constructor(private readonly db: D1Database) {}
 
@@ -164,6 +169,51 @@ export class OutboxStore {
       .bind(now, due.dueBefore, due.bulkDueBefore, due.claimedBefore, limit)
       .all<{ id: string; crm_attempts: number; origin: string }>();
     return results.map((r) => ({ id: r.id, attempts: r.crm_attempts, bulk: r.origin === 'campaign' }));
+  }
+
+  /**
+   * CRM status reports owed (migrations/0016): the message's status ranks above what was reported or claimed for
+   * the CRM, it has not changed for the grace period (`dueBefore`; campaign messages: `bulkDueBefore`) and was not
+   * handed out since. A report in flight holds its claim (crm_status_rank), so it is not owed meanwhile.
+   */
+  async sweepCrmStatuses(
+    now: number,
+    due: { dueBefore: number; bulkDueBefore: number },
+    limit: number,
+  ): Promise<(SweptRow & { bulk: boolean })[]> {
+    const { results } = await this.db
+      .prepare(
+        `UPDATE messages SET crm_status_next_at = ?1
+         WHERE id IN (SELECT id FROM messages WHERE ${CRM_STATUS_OWED}
+                        AND MAX(COALESCE(crm_status_next_at, 0), updated_at)
+                          <= CASE WHEN origin = 'campaign' THEN ?3 ELSE ?2 END LIMIT ?4)
+         RETURNING id, origin`,
+      )
+      .bind(now, due.dueBefore, due.bulkDueBefore, limit)
+      .all<{ id: string; origin: string }>();
+    return results.map((r) => ({ id: r.id, attempts: 0, bulk: r.origin === 'campaign' }));
+  }
+
+  /** The CRM record was written with this status: a report of it (or lower) is no longer owed. */
+  async markStatusRecorded(id: string, rank: number): Promise<void> {
+    await this.db
+      .prepare(
+        'UPDATE messages SET crm_status_rank = ?1 WHERE id = ?2 AND COALESCE(crm_status_rank, -1) < ?1',
+      )
+      .bind(rank, id)
+      .run();
+  }
+
+  /** A dead-lettered status job: the sweep stops handing the report out until a redrive reopens it. */
+  async markStatusDead(id: string): Promise<void> {
+    await this.db
+      .prepare('UPDATE messages SET crm_status_next_at = ?1 WHERE id = ?2')
+      .bind(Number.MAX_SAFE_INTEGER, id)
+      .run();
+  }
+
+  reopenStatusStatement(id: string, now: number): D1PreparedStatement {
+    return this.db.prepare('UPDATE messages SET crm_status_next_at = ?1 WHERE id = ?2').bind(now, id);
   }
 
   /** HighLevel Delivery URL calls stored but never turned into a message (their job was lost). */

@@ -117,7 +117,13 @@ describe('a customer message whose invocation died reaches HighLevel exactly onc
     expect(stranded!.crm_sync).toBe('pending');
 
     // Within the grace period (and the claim's lease) the sweep leaves the row to its own job.
-    expect(await sweepOutbox(ctx)).toEqual({ sends: 0, crmWrites: 0, deliveries: 0 });
+    expect(await sweepOutbox(ctx)).toEqual({
+      sends: 0,
+      crmWrites: 0,
+      deliveries: 0,
+      statuses: 0,
+      campaigns: 0,
+    });
     expect(await sweepUntilSettled()).toBeGreaterThanOrEqual(1);
 
     const row = await messageRow('inbound');
@@ -128,7 +134,13 @@ describe('a customer message whose invocation died reaches HighLevel exactly onc
     // A write that may have happened is looked up before it is posted again.
     if (point.when === 'before' && point.sql) expect(hl().messageLists).toBe(1);
     // Settled: later sweeps find nothing.
-    expect(await sweepOutbox(ctx)).toEqual({ sends: 0, crmWrites: 0, deliveries: 0 });
+    expect(await sweepOutbox(ctx)).toEqual({
+      sends: 0,
+      crmWrites: 0,
+      deliveries: 0,
+      statuses: 0,
+      campaigns: 0,
+    });
   });
 });
 
@@ -164,7 +176,13 @@ describe("an agent's reply whose invocation died", () => {
     await consume();
     expect(crash.fired).toBe(1);
     expect(await messageRow('outbound')).toMatchObject({ send_state: 'sending', crm_sync: 'pending' });
-    expect(await sweepOutbox(ctx)).toEqual({ sends: 0, crmWrites: 0, deliveries: 0 });
+    expect(await sweepOutbox(ctx)).toEqual({
+      sends: 0,
+      crmWrites: 0,
+      deliveries: 0,
+      statuses: 0,
+      campaigns: 0,
+    });
 
     expect(await sweepUntilSettled()).toBeGreaterThanOrEqual(1);
     expect(sentKinds(w, 'meta', PHONE)).toHaveLength(sent);
