@@ -1,4 +1,5 @@
 // Queue consumer side of an outbound message: pace, send once, record the outcome (DESIGN.md §3.5, §6).
+import { triggerMessageFailed } from './automation-trigger-events';
 import type { AppContext } from '../context';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
 import type { OutboundMessage, ProviderErrorInfo } from '../core/message';
@@ -181,10 +182,12 @@ async function handleSendError(
       now,
     );
     await afterOutcome(ctx, message);
+    await triggerMessageFailed(ctx, connection, message, info);
     return { kind: 'done' };
   }
   await ctx.messages.fail(message.id, errorInfo(error), applyStatus(message.statusTimes, 'failed', now), now);
   await afterOutcome(ctx, message);
+  await triggerMessageFailed(ctx, connection, message, errorInfo(error));
   return { kind: 'done' };
 }
 

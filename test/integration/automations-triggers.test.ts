@@ -209,6 +209,34 @@ describe('WhatsApp message failed', () => {
   });
 });
 
+describe('WhatsApp message failed (refused at send)', () => {
+  it('fires once when the provider refuses the send outright', async () => {
+    await subscribe('wabridge_message_failed');
+    await customerWrites(w, number, '+3725550101', 'Hi');
+    w.sims.meta.faults.add({
+      match: (r) => r.method === 'POST' && r.url.includes('/messages'),
+      status: 400,
+      body: {
+        error: {
+          message: '(#131026) Message undeliverable',
+          type: 'OAuthException',
+          code: 131026,
+          error_data: { messaging_product: 'whatsapp', details: 'Receiver is incapable of receiving' },
+          fbtrace_id: 'AbC',
+        },
+      },
+    });
+    const res = await w.call('POST', '/api/messages', {
+      token: admin,
+      body: { connectionId: number.connectionId, to: '+3725550101', content: { type: 'text', text: 'Hi' } },
+    });
+    expect(res.status).toBe(202);
+    await w.settle();
+    expect(firings()).toHaveLength(1);
+    expect(firings()[0]!.body).toMatchObject({ phone: '+3725550101', code: '131026' });
+  });
+});
+
 describe('Template status changed', () => {
   it('fires once per review result with status and reason', async () => {
     await subscribe('wabridge_template_status_changed');
