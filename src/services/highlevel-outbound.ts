@@ -1,7 +1,7 @@
 // HighLevel's conversation provider Delivery URL (DESIGN.md §1, §3.1, §3.5): an agent reply, a workflow SMS or a bulk
 // action's burst. The route verifies, stores and enqueues; the queue job applies the window engine. Nothing here calls
 // the WhatsApp provider: sends go through the same queue and per-sender limiter as every other message.
-import { isCrmHttpError, parseHighLevelOutboundDelivery } from '../../adapters/crm/highlevel';
+import { parseHighLevelOutboundDelivery } from '../../adapters/crm/highlevel';
 import type { AppContext } from '../context';
 import { AppError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
 import type { MediaType, MessageContent, ProviderErrorInfo } from '../core/message';
@@ -15,11 +15,10 @@ import { OutboxStore } from '../store/outbox';
 import type { StoredTemplate } from '../store/templates';
 import { connectionDisabledError } from './connection-state';
 import { crmAdapterFor } from './crm';
-import { pacedOutcome } from './crm-pacing';
+import { deliveryFailure, deliveryRetryUntil } from './highlevel-delivery-retry';
 import { verifyHighLevelCall, releaseHighLevelCall, type HighLevelCall } from './highlevel-verify';
 import type { JobOutcome } from './job-outcome';
 import { queueOutbound } from './relay-outbound';
-import { backoffSeconds } from './send-job';
 
 export type DeliveryAck = { status: 'queued' | 'duplicate' } | { status: 'ignored'; reason: string };
 
@@ -79,8 +78,6 @@ function isOurProvider(ctx: AppContext, installation: Installation, providerId: 
   return ours.some((id) => id !== undefined && id !== '' && id === providerId);
 }
 
-const DELIVERY_RETRY_BUDGET = 8;
-
 type CrmOutboundJob = Extract<Job, { type: 'crm_outbound' }>;
 
 /** Queue job: window engine → free-form, matched template, or a failure reported back to HighLevel. */
@@ -104,29 +101,17 @@ export async function runHighLevelDelivery(
     await store.finish(delivery.id, outcome, ctx.now());
     return { kind: 'done' };
   } catch (error) {
-    const outcome = deliveryFailure(error, attempt);
+    const connection = await connectionFor(ctx, installation).catch(() => null);
+    // Not knowable now (D1 unreachable): the longest a reply is retried; the next attempt looks again.
+    const until = await deliveryRetryUntil(ctx, connection, delivery).catch(
+      () => delivery.createdAt + ctx.config.TEMPLATE_SEND_RETRY_MS,
+    );
+    const outcome = deliveryFailure(error, attempt, ctx.now(), until);
     // The row stays `queued` until then: the outbox sweep leaves it to this job's retry.
     if (outcome.kind === 'retry')
       await new OutboxStore(ctx.db).deferDelivery(delivery.id, ctx.now() + outcome.delaySeconds * 1000);
     return outcome;
   }
-}
-
-function deliveryFailure(error: unknown, attempt: number): JobOutcome {
-  const paced = pacedOutcome(error);
-  if (paced) return paced;
-  const reason = error instanceof Error ? error.message : 'HighLevel delivery failed';
-  const retryable = !(error instanceof AppError) || (isCrmHttpError(error) && error.retryable);
-  if (retryable && attempt < DELIVERY_RETRY_BUDGET) {
-    const retryAfterMs = isCrmHttpError(error) ? error.retryAfterMs : undefined;
-    return {
-      kind: 'retry',
-      delaySeconds: backoffSeconds(attempt, retryAfterMs),
-      countsAsAttempt: true,
-      reason,
-    };
-  }
-  return { kind: 'dead', reason };
 }
 
 async function deliver(
