@@ -272,7 +272,11 @@ export async function runCrmRecordStatus(
   attempt: number,
 ): Promise<JobOutcome> {
   const loaded = await load(ctx, messageId);
-  if (!loaded) return { kind: 'done' };
+  if (!loaded) {
+    // Not deliverable now (installation uninstalled): the outbox sweep looks at the owed report again later.
+    await new OutboxStore(ctx.db).deferStatus(messageId, ctx.now() + INACTIVE_RECHECK_MS);
+    return { kind: 'done' };
+  }
   const { message, record } = loaded;
   if (!message.crmMessageId) {
     // Not in the CRM yet: the record job will write it with its current status. A campaign's log may wait in the

@@ -204,6 +204,11 @@ export class OutboxStore {
       .run();
   }
 
+  /** The owed status report is not handed out again before `at`. */
+  async deferStatus(id: string, at: number): Promise<void> {
+    await this.db.prepare('UPDATE messages SET crm_status_next_at = ?1 WHERE id = ?2').bind(at, id).run();
+  }
+
   /** A dead-lettered status job: the sweep stops handing the report out until a redrive reopens it. */
   async markStatusDead(id: string): Promise<void> {
     await this.db

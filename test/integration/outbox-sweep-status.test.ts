@@ -3,6 +3,7 @@
 // (its status ranks above what was reported), re-enqueues the status job once, and the CRM gets the status once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
+import { redriveDeadLetter } from '../../src/services/dead-letters';
 import { deadLetter, runJob } from '../../src/services/jobs';
 import { sweepOutbox } from '../../src/services/outbox-sweep';
 import { killable, Killed } from '../helpers/crash-points';
@@ -13,6 +14,7 @@ import {
   customerWrites,
   installationOf,
   installHighLevel,
+  postMetaWebhook,
   useHighLevelServer,
   type ConnectedNumber,
   type World,
@@ -109,6 +111,30 @@ describe('a status report whose job was lost', () => {
     expect(statusUpdatesOf(row.crm_message_id)).toHaveLength(1);
   });
 
+  it('between a status webhook and its status enqueue: the sweep reports delivered once', async () => {
+    const delivery = w.sims.highlevel.buildOutboundDelivery({ phone: PHONE, message: 'Agent here' });
+    expect((await w.post('/crm/highlevel/outbound', delivery)).status).toBe(200);
+    await consume();
+    const row = (await agentRow())!;
+    const before = statusUpdatesOf(row.crm_message_id).length;
+    crash.arm({ enqueue: 'crm_record_status', when: 'before' });
+    const sent = w.sims.meta.state.sent.at(-1)!;
+    await postMetaWebhook(w.app, w.sims.meta.statusWebhook(sent.id, 'delivered')).catch(() => undefined);
+    await consume();
+    expect(crash.fired).toBe(1);
+    expect((await agentRow())!.status).toBe('delivered');
+    expect(statusUpdatesOf(row.crm_message_id)).toHaveLength(before);
+
+    w.t.clock.advance(5 * MINUTE);
+    expect(await sweepOutbox(ctx)).toEqual({ ...NOTHING, statuses: 1 });
+    await consume();
+    expect(statusUpdatesOf(row.crm_message_id).slice(before)).toEqual([
+      expect.objectContaining({ status: 'delivered' }),
+    ]);
+    w.t.clock.advance(5 * MINUTE);
+    expect(await sweepOutbox(ctx)).toEqual(NOTHING);
+  });
+
   it('a late job and its swept copy report the status once', async () => {
     w.sims.meta.faults.add(UNDELIVERABLE);
     const delivery = w.sims.highlevel.buildOutboundDelivery({ phone: PHONE, message: 'Agent here' });
@@ -126,6 +152,27 @@ describe('a status report whose job was lost', () => {
     expect(await sweepOutbox(ctx)).toEqual({ ...NOTHING, statuses: 1 });
     await consume();
     expect(statusUpdatesOf((await agentRow())!.crm_message_id)).toHaveLength(1);
+  });
+
+  it('a dead-lettered status job is not swept again; a redrive reports it once', async () => {
+    w.sims.meta.faults.add(UNDELIVERABLE);
+    crash.arm({ enqueue: 'crm_record_status', when: 'before' });
+    const delivery = w.sims.highlevel.buildOutboundDelivery({ phone: PHONE, message: 'Agent here' });
+    expect((await w.post('/crm/highlevel/outbound', delivery)).status).toBe(200);
+    await consume();
+    const row = (await agentRow())!;
+    await deadLetter(ctx, { type: 'crm_record_status', messageId: row.id }, 'HighLevel down', 60);
+    w.t.clock.advance(5 * MINUTE);
+    expect(await sweepOutbox(ctx)).toEqual(NOTHING);
+
+    const letter = await w.t.db
+      .prepare("SELECT id FROM dead_letters WHERE job_type = 'crm_record_status'")
+      .first<{ id: string }>();
+    await redriveDeadLetter(ctx, (await installationOf(w))!.id, letter!.id);
+    await consume();
+    expect(statusUpdatesOf(row.crm_message_id)).toEqual([expect.objectContaining({ status: 'failed' })]);
+    w.t.clock.advance(5 * MINUTE);
+    expect(await sweepOutbox(ctx)).toEqual(NOTHING);
   });
 
   it('a message recorded in the CRM with its status owes no separate report', async () => {
