@@ -250,6 +250,35 @@ export function AdminPage(props: { devMode: boolean }) {
           <div id="campaigns-root"></div>
         </section>
 
+        <section id="automations" aria-labelledby="automations-title" class="panel">
+          <h2 id="automations-title">Automations</h2>
+          <p class="hint">
+            CRM workflows can send WhatsApp templates and messages, and start when something happens.
+          </p>
+          <p id="automations-error" class="result" role="alert"></p>
+          <div id="automations-highlevel" hidden></div>
+          <h3>Automation webhook</h3>
+          <div id="automations-webhook"></div>
+          <h3 id="executions-title">Last executions</h3>
+          <button type="button" id="refresh-automations" class="secondary">
+            Refresh
+          </button>
+          <div class="table-wrap">
+            <table aria-labelledby="executions-title">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">From</th>
+                  <th scope="col">Sends</th>
+                  <th scope="col">Outcome</th>
+                  <th scope="col">Reason</th>
+                </tr>
+              </thead>
+              <tbody id="automation-executions"></tbody>
+            </table>
+          </div>
+        </section>
+
         <section aria-labelledby="dead-title" class="panel">
           <h2 id="dead-title">Failed deliveries</h2>
           <p class="hint">Messages and statuses that could not reach the CRM after every retry.</p>

@@ -126,6 +126,69 @@ describe.skipIf(!!unavailable)(
       );
     });
 
+    it('shows the automations: HighLevel actions, the webhook with a rotatable secret, and the last executions', async () => {
+      const section = page.locator('#automations');
+      await section.getByLabel('Webhook URL', { exact: true }).waitFor();
+      const url = await section.getByLabel('Webhook URL', { exact: true }).inputValue();
+      expect(url).toMatch(new RegExp(`^${h.mode.urls.app}/automations/webhook/[^/]+$`));
+      expect(
+        await section.getByLabel('Send WhatsApp template: execution URL', { exact: true }).inputValue(),
+      ).toBe(`${h.mode.urls.app}/automations/highlevel/actions/send-template`);
+      expect(await section.getByLabel('Trigger subscription URL', { exact: true }).inputValue()).toBe(
+        `${h.mode.urls.app}/automations/highlevel/triggers`,
+      );
+      expect(await section.locator('li').count()).toBe(4);
+      const username = await section.getByLabel('Username', { exact: true }).inputValue();
+      const secretInput = section.getByLabel('Password (secret)', { exact: true });
+      expect(await secretInput.getAttribute('type')).toBe('password');
+      await section.getByRole('button', { name: 'Reveal' }).click();
+      expect(await secretInput.getAttribute('type')).toBe('text');
+      const oldSecret = await secretInput.inputValue();
+      expect(oldSecret.length).toBeGreaterThan(10);
+
+      // Dismissing the confirmation keeps the secret; accepting it rotates.
+      page.once('dialog', (d) => void d.dismiss());
+      await section.getByRole('button', { name: 'Rotate secret' }).click();
+      expect(await section.getByLabel('Password (secret)', { exact: true }).inputValue()).toBe(oldSecret);
+      page.once('dialog', (d) => void d.accept());
+      await section.getByRole('button', { name: 'Rotate secret' }).click();
+      await waitFor(
+        async () => (await page.locator('#automation-rotate-result').textContent())?.startsWith('New secret'),
+        'the rotation',
+      );
+      const newSecret = await section.getByLabel('Password (secret)', { exact: true }).inputValue();
+      expect(newSecret).not.toBe(oldSecret);
+      expect(await section.getByLabel('Username', { exact: true }).inputValue()).toBe(username);
+
+      const call = (secret: string) =>
+        fetch(url, {
+          method: 'POST',
+          headers: {
+            authorization: `Basic ${Buffer.from(`${username}:${secret}`).toString('base64')}`,
+            'content-type': 'application/json',
+          },
+          body: JSON.stringify({ phone: '+4915112345678', message: 'Your order is on its way' }),
+        });
+      // The old secret is refused from now on; the new one runs the automation.
+      expect((await call(oldSecret)).status).toBe(401);
+      const res = await call(newSecret);
+      expect(res.status).toBe(200);
+      await page.click('#refresh-automations');
+      const row = page.locator('#automation-executions tr[data-execution]');
+      await waitFor(async () => (await row.count()) === 1, 'the execution row');
+      const cells = await row.locator('td').allTextContents();
+      expect(cells.slice(1, 3)).toEqual(['webhook', 'message']);
+      expect(cells[3]).toMatch(/sent to the queue|not sent/);
+      expect(await page.locator('#automations th[scope="col"]').allTextContents()).toEqual([
+        'When',
+        'From',
+        'Sends',
+        'Outcome',
+        'Reason',
+      ]);
+      await h.screenshot(page, 'admin-automations');
+    });
+
     it('renders in dark mode and at panel width without overflowing', async () => {
       const dark = await h.newPage({ width: 360, height: 800 }, { colorScheme: 'dark' });
       await dark.goto(h.mode.urls.admin);

@@ -6,6 +6,7 @@ import { ago, renderConnections, wireConnections, type AdminConnection } from '.
 import { startSession } from './session';
 import { exposePageApi } from './page-api';
 import { wireBuilder } from './builder';
+import { loadAutomations, wireAutomations } from './automations';
 
 interface AdminTemplate {
   id: string;
@@ -212,7 +213,9 @@ async function main(): Promise<void> {
     byId('templates-status').addEventListener('change', () => void loadTemplates());
     byId('refresh-dead-letters').addEventListener('click', () => void loadDeadLetters());
     await loadConnections();
+    wireAutomations(session.crm);
     await loadDeadLetters();
+    await loadAutomations(session.crm);
     await mountCampaigns();
     announce('');
   } catch (error) {

@@ -25,7 +25,7 @@ export const ago = (at: number | null) => (at ? formatAgo(Date.now() - at) : 'ne
 /** Called after a number is added or removed: the page reloads what depends on the list. */
 let onChanged: () => Promise<void> = async () => {};
 
-function copyField(id: string, label: string, value: string): HTMLElement {
+export function copyField(id: string, label: string, value: string): HTMLElement {
   const input = h('input', {
     id,
     type: 'text',
