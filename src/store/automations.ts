@@ -50,6 +50,32 @@ const toExecution = (r: ExecutionRow): AutomationExecution => ({
   updatedAt: r.updated_at,
 });
 
+export type AutomationExecutionSummary = AutomationExecution & {
+  /** The recipient's number, null when no message was created (a refused execution). */
+  recipient: string | null;
+  /** The template's name and language, or the start of the free text; null without a message. */
+  sent: string | null;
+};
+
+/** One line for the stored message content (JSON MessageContent, NULL once the customer deleted it). */
+function sentSummary(content: string | null): string | null {
+  if (!content) return null;
+  try {
+    const c = JSON.parse(content) as {
+      type?: string;
+      templateName?: string;
+      language?: string;
+      text?: string;
+    };
+    if (c.type === 'template' && c.templateName) return `${c.templateName} (${c.language ?? ''})`;
+    if (c.type === 'text' && typeof c.text === 'string')
+      return c.text.length > 80 ? `${c.text.slice(0, 79)}…` : c.text;
+    return c.type ?? null;
+  } catch {
+    return null;
+  }
+}
+
 export class AutomationExecutionStore {
   constructor(private readonly db: D1Database) {}
 
@@ -177,14 +203,17 @@ export class AutomationExecutionStore {
       .run();
   }
 
-  async recent(installationId: string, limit: number): Promise<AutomationExecution[]> {
+  /** The last executions, with the recipient and what was sent when a message was created (the admin's table). */
+  async recent(installationId: string, limit: number): Promise<AutomationExecutionSummary[]> {
     const { results } = await this.db
       .prepare(
-        'SELECT * FROM automation_executions WHERE installation_id = ? ORDER BY created_at DESC, id DESC LIMIT ?',
+        `SELECT e.*, c.phone AS recipient, m.content AS content FROM automation_executions e
+         LEFT JOIN messages m ON m.id = e.message_id LEFT JOIN contacts c ON c.id = m.contact_id
+         WHERE e.installation_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT ?`,
       )
       .bind(installationId, limit)
-      .all<ExecutionRow>();
-    return results.map(toExecution);
+      .all<ExecutionRow & { recipient: string | null; content: string | null }>();
+    return results.map((r) => ({ ...toExecution(r), recipient: r.recipient, sent: sentSummary(r.content) }));
   }
 }
 

@@ -269,7 +269,8 @@ export function AdminPage(props: { devMode: boolean }) {
                 <tr>
                   <th scope="col">When</th>
                   <th scope="col">From</th>
-                  <th scope="col">Sends</th>
+                  <th scope="col">Recipient</th>
+                  <th scope="col">Template or message</th>
                   <th scope="col">Outcome</th>
                   <th scope="col">Reason</th>
                 </tr>

@@ -177,12 +177,14 @@ describe.skipIf(!!unavailable)(
       const row = page.locator('#automation-executions tr[data-execution]');
       await waitFor(async () => (await row.count()) === 1, 'the execution row');
       const cells = await row.locator('td').allTextContents();
-      expect(cells.slice(1, 3)).toEqual(['webhook', 'message']);
-      expect(cells[3]).toMatch(/sent to the queue|not sent/);
+      // Outside the 24-hour window free text is refused: no message, so no recipient; the reason says why.
+      expect(cells.slice(1, 5)).toEqual(['webhook', '—', 'a message', 'not sent']);
+      expect(cells[5]).toMatch(/window is closed/);
       expect(await page.locator('#automations th[scope="col"]').allTextContents()).toEqual([
         'When',
         'From',
-        'Sends',
+        'Recipient',
+        'Template or message',
         'Outcome',
         'Reason',
       ]);

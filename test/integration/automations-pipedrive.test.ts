@@ -132,7 +132,14 @@ describe('Pipedrive automation webhook', () => {
     const shown = await w.call('GET', '/api/automations', { token: admin });
     const view = (await shown.json()) as { webhook: Hook; executions: { status: string }[] };
     expect(view.webhook.secret).toBe(next.secret);
-    expect(view.executions).toEqual([expect.objectContaining({ status: 'queued' })]);
+    // The admin's table: who got what (the recipient and the template from the message the execution created).
+    expect(view.executions).toEqual([
+      expect.objectContaining({
+        status: 'queued',
+        recipient: '+37251234567',
+        sent: expect.stringMatching(/^order_ready \(/),
+      }),
+    ]);
   });
 
   it('a template that does not fit is a failure outcome, nothing sent', async () => {

@@ -19,6 +19,8 @@ interface AutomationExecution {
   reasonCode: string | null;
   reason: string | null;
   createdAt: number;
+  recipient: string | null;
+  sent: string | null;
 }
 
 // One line each, as in manifest/highlevel/workflow-actions.json and workflow-triggers.json.
@@ -202,7 +204,8 @@ function renderExecutions(executions: AutomationExecution[]): void {
             { 'data-execution': e.id, 'data-status': e.status ?? 'pending' },
             h('td', {}, ago(e.createdAt)),
             h('td', {}, e.source === 'automation_webhook' ? 'webhook' : 'HighLevel workflow'),
-            h('td', {}, e.action === 'send_template' ? 'template' : 'message'),
+            h('td', {}, e.recipient ?? '—'),
+            h('td', {}, e.sent ?? (e.action === 'send_template' ? 'a template' : 'a message')),
             h(
               'td',
               {},
@@ -217,7 +220,7 @@ function renderExecutions(executions: AutomationExecution[]): void {
             h('td', { class: 'reason' }, e.reason ?? ''),
           ),
         )
-      : [h('tr', {}, h('td', { colspan: 5 }, 'No automation has run yet.'))]),
+      : [h('tr', {}, h('td', { colspan: 6 }, 'No automation has run yet.'))]),
   );
 }
 
