@@ -79,7 +79,9 @@ export class CampaignBench {
     });
     this.ctx = new AppContext(this.t.platform);
     // No CRM in this bench: campaign messages' CRM logging jobs are counted and dropped.
-    registerJobHandler('crm_record_message', async () => ({ kind: 'done' }));
+    // (Since the queue lanes, a campaign slice's logs travel as one crm_record_batch job.)
+    for (const type of ['crm_record_message', 'crm_record_batch', 'crm_record_status'] as const)
+      registerJobHandler(type, async () => ({ kind: 'done' }));
     const { installations, connections } = await this.ctx.secretStores();
     const installation = await installations.upsert(
       {
