@@ -10,59 +10,85 @@ import type { Connection } from '../store/connections';
 import type { Contact } from '../store/contacts';
 import type { StoredMessage } from '../store/messages';
 import { AutomationTriggerStore } from '../store/automation-triggers';
-import { fireTrigger, resumeStrandedFirings, TRIGGER_KEYS } from './automation-triggers';
+import { fireTrigger, firingsStatement, resumeStrandedFirings, TRIGGER_KEYS } from './automation-triggers';
 
 type InboundEvent = Extract<ProviderEvent, { kind: 'inbound_message' }>;
 type TemplateStatusEvent = Extract<ProviderEvent, { kind: 'template_status' }>;
 
 const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
 
-/** "WhatsApp message received": text, type, the window it opened, and the ad it came from. */
-export async function triggerMessageReceived(
+/**
+ * "WhatsApp message received": text, type, the window it opened, and the ad it came from. A statement for the
+ * message insert's batch (written only if the message was new); `enqueueFirings` its result after the batch.
+ */
+export function messageReceivedFirings(
   ctx: AppContext,
   connection: Connection,
   contact: Contact,
   messageId: string,
   event: InboundEvent,
-): Promise<void> {
+): D1PreparedStatement {
   const content: MessageContent = event.content;
   const referral = event.referral;
-  await fireTrigger(ctx, connection.installationId, TRIGGER_KEYS.messageReceived, `received:${messageId}`, {
-    contactId: contact.crmContactId,
-    phone: contact.phone,
-    name: contact.name ?? event.profileName ?? null,
-    messageId,
-    type: content.type,
-    text: describeContent(content),
-    windowState: 'open',
-    windowClosesAt: iso(event.timestamp + WINDOW_MS),
-    fromAd: referral !== undefined,
-    referralSourceType: referral?.sourceType ?? null,
-    referralSourceId: referral?.sourceId ?? null,
-    referralSourceUrl: referral?.sourceUrl ?? null,
-    referralHeadline: referral?.headline ?? null,
-    ctwaClid: referral?.ctwaClid ?? null,
-    businessNumber: connection.senderPhone,
-    receivedAt: iso(event.timestamp),
-  });
+  const eventId = `received:${messageId}`;
+  return firingsStatement(
+    ctx,
+    connection.installationId,
+    TRIGGER_KEYS.messageReceived,
+    eventId,
+    {
+      contactId: contact.crmContactId,
+      phone: contact.phone,
+      name: contact.name ?? event.profileName ?? null,
+      messageId,
+      type: content.type,
+      text: describeContent(content),
+      windowState: 'open',
+      windowClosesAt: iso(event.timestamp + WINDOW_MS),
+      fromAd: referral !== undefined,
+      referralSourceType: referral?.sourceType ?? null,
+      referralSourceId: referral?.sourceId ?? null,
+      referralSourceUrl: referral?.sourceUrl ?? null,
+      referralHeadline: referral?.headline ?? null,
+      ctwaClid: referral?.ctwaClid ?? null,
+      businessNumber: connection.senderPhone,
+      receivedAt: iso(event.timestamp),
+    },
+    { messageId },
+  );
 }
 
-/** "WhatsApp message failed": one of our messages came back failed from the provider. */
-export async function triggerMessageFailed(
+/**
+ * "WhatsApp message failed": one of our messages came back failed from the provider. A statement for the batch
+ * that marks it failed (with `statusTimesJson`: only if the message then has those times); `enqueueFirings` after.
+ */
+export async function messageFailedFirings(
   ctx: AppContext,
   connection: Connection,
   message: StoredMessage,
   error: ProviderErrorInfo | null,
-): Promise<void> {
+  statusTimesJson?: string,
+): Promise<D1PreparedStatement> {
   const contact = await ctx.contacts.get(message.contactId);
-  await fireTrigger(ctx, connection.installationId, TRIGGER_KEYS.messageFailed, `failed:${message.id}`, {
+  const payload = {
     contactId: contact?.crmContactId ?? null,
     phone: contact?.phone ?? null,
     messageId: message.id,
     reason: error?.reason ?? 'The message could not be delivered',
     code: error?.vendorCode ?? error?.kind ?? null,
     businessNumber: connection.senderPhone,
-  });
+  };
+  return firingsStatement(
+    ctx,
+    connection.installationId,
+    TRIGGER_KEYS.messageFailed,
+    `failed:${message.id}`,
+    payload,
+    {
+      messageId: message.id,
+      ...(statusTimesJson === undefined ? {} : { statusTimesJson }),
+    },
+  );
 }
 
 /** "Template status changed": approved / rejected / paused (… ) with the reason the provider gave. */

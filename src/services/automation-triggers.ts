@@ -87,6 +87,30 @@ export async function fireTrigger(
   return fired;
 }
 
+/**
+ * `fireTrigger` for an event stored in a D1 batch: the firings' statement goes into that batch (so a crash after it
+ * leaves pending rows the cron re-queues), and `enqueueFirings` with its result after the batch is the fast path.
+ */
+export function firingsStatement(
+  ctx: AppContext,
+  installationId: string,
+  key: TriggerKey,
+  eventId: string,
+  payload: Record<string, unknown>,
+  onlyIf: { messageId: string; statusTimesJson?: string },
+): D1PreparedStatement {
+  return store(ctx).firingsStatement(installationId, key, eventId, payload, ctx.now(), onlyIf);
+}
+
+export async function enqueueFirings(
+  ctx: AppContext,
+  stored: D1Result<{ id: string }> | undefined,
+): Promise<number> {
+  const ids = stored?.results.map((r) => r.id) ?? [];
+  for (const firingId of ids) await ctx.queue.send({ type: 'crm_fire_trigger', firingId });
+  return ids.length;
+}
+
 /** The job: POST the stored payload to the subscription's target URL once. */
 export async function runFireTrigger(
   ctx: AppContext,

@@ -1,6 +1,7 @@
 // Provider webhooks → our store (DESIGN.md §3.4, §6): store, dedupe, update the window, enqueue CRM delivery.
 // Each inbound message costs a constant number of D1 statements: connection lookup, contact upsert, one batch.
-import { triggerMessageReceived, triggerTemplateStatus } from './automation-trigger-events';
+import { messageReceivedFirings, triggerTemplateStatus } from './automation-trigger-events';
+import { enqueueFirings } from './automation-triggers';
 import type { CustomerFields, ProviderEvent } from '../../adapters/providers/types';
 import type { AppContext } from '../context';
 import type { CustomerIdentity } from '../core/customer-id';
@@ -264,7 +265,7 @@ async function storeInbound(
     freeEntryPoint: event.referral !== undefined,
   });
   const id = ctx.messages.newId();
-  const [inserted] = await ctx.db.batch<{ id: string }>([
+  const [inserted, , firings] = await ctx.db.batch<{ id: string }>([
     ctx.messages.insertStatement(
       id,
       {
@@ -283,6 +284,8 @@ async function storeInbound(
     ),
     // Guarded by the insert: a redelivery (Twilio's carries no time of its own) must not move the window.
     ctx.contacts.windowStatement(contact.id, summary, now, id),
+    // Its workflow trigger firings too, so a crash after the batch leaves them for the cron (never lost).
+    messageReceivedFirings(ctx, connection, contact, id, event),
   ]);
   if (!inserted?.results.length) return 'duplicate';
 
@@ -291,6 +294,6 @@ async function storeInbound(
     else if (OPT_IN.test(event.content.text)) await ctx.contacts.setOptIn(contact.id, event.timestamp, now);
   }
   await ctx.queue.send({ type: 'crm_record_message', messageId: id });
-  await triggerMessageReceived(ctx, connection, contact, id, event);
+  await enqueueFirings(ctx, firings);
   return 'stored';
 }

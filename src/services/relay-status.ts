@@ -2,7 +2,8 @@
 // arrive late and out of order; each keeps its own time and a late `delivered` never downgrades `read`.
 import type { ProviderEvent } from '../../adapters/providers/types';
 import type { AppContext } from '../context';
-import { triggerMessageFailed } from './automation-trigger-events';
+import { messageFailedFirings } from './automation-trigger-events';
+import { enqueueFirings } from './automation-triggers';
 import { applyStatus, effectiveStatus } from '../core/status';
 import type { Connection } from '../store/connections';
 
@@ -35,7 +36,7 @@ export async function applyStatusEvent(
     // Pricing and warnings travel with a status the first time it is seen: a repeat changes nothing.
     if (times === message.statusTimes) return 'duplicate';
     const status = effectiveStatus(times);
-    const swapped = await ctx.messages.updateStatusIfUnchanged(
+    const update = ctx.messages.updateStatusStatement(
       message.id,
       message.statusTimes,
       times,
@@ -44,6 +45,15 @@ export async function applyStatusEvent(
       { pricing: event.pricing, warning: event.warning ?? null, billable: event.pricing?.billable ?? null },
       ctx.now(),
     );
+    // A failure's trigger firings are stored with the status (only if it applied): a crash after it loses neither.
+    const fails = status === 'failed' && message.status !== 'failed' && message.direction === 'outbound';
+    const [updated, firings] = fails
+      ? await ctx.db.batch<{ id: string }>([
+          update,
+          await messageFailedFirings(ctx, connection, message, event.error ?? null, JSON.stringify(times)),
+        ])
+      : [await update.run<{ id: string }>()];
+    const swapped = updated?.meta.changes === 1;
     if (!swapped) continue; // a concurrent status landed first: recompute from the newer times
     if (status !== message.status && message.direction === 'outbound' && message.origin !== 'customer') {
       // A campaign message's status is bulk work (platform/queue.ts laneOf).
@@ -53,8 +63,7 @@ export async function applyStatusEvent(
         ...(message.origin === 'campaign' ? { lane: 'bulk' as const } : {}),
       });
     }
-    if (status === 'failed' && message.status !== 'failed' && message.direction === 'outbound')
-      await triggerMessageFailed(ctx, connection, message, event.error ?? null);
+    if (fails) await enqueueFirings(ctx, firings);
     return 'applied';
   }
   return 'deferred';

@@ -1,5 +1,6 @@
 // Queue consumer side of an outbound message: pace, send once, record the outcome (DESIGN.md §3.5, §6).
-import { triggerMessageFailed } from './automation-trigger-events';
+import { messageFailedFirings } from './automation-trigger-events';
+import { enqueueFirings } from './automation-triggers';
 import type { AppContext } from '../context';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
 import type { OutboundMessage, ProviderErrorInfo } from '../core/message';
@@ -175,20 +176,30 @@ async function handleSendError(
       message.content?.type === 'template'
         ? 'gave up retrying after the template retry period'
         : 'gave up retrying: the customer service window closed (a template can still reach the customer)';
-    await ctx.messages.fail(
-      message.id,
-      { ...info, reason: `${info.reason} (${attempt + 1} attempts; ${stopped})` },
-      applyStatus(message.statusTimes, 'failed', now),
-      now,
-    );
-    await afterOutcome(ctx, message);
-    await triggerMessageFailed(ctx, connection, message, info);
+    const reason = `${info.reason} (${attempt + 1} attempts; ${stopped})`;
+    await failWithFirings(ctx, connection, message, { ...info, reason }, info, now);
     return { kind: 'done' };
   }
-  await ctx.messages.fail(message.id, errorInfo(error), applyStatus(message.statusTimes, 'failed', now), now);
-  await afterOutcome(ctx, message);
-  await triggerMessageFailed(ctx, connection, message, errorInfo(error));
+  await failWithFirings(ctx, connection, message, errorInfo(error), errorInfo(error), now);
   return { kind: 'done' };
+}
+
+/** Marks the send failed and stores its "message failed" trigger firings in one batch: a crash after it loses neither. */
+async function failWithFirings(
+  ctx: AppContext,
+  connection: Connection,
+  message: StoredMessage,
+  stored: ProviderErrorInfo,
+  reported: ProviderErrorInfo,
+  now: number,
+): Promise<void> {
+  const firings = await messageFailedFirings(ctx, connection, message, reported);
+  const [, fired] = await ctx.db.batch<{ id: string }>([
+    ctx.messages.failStatement(message.id, stored, applyStatus(message.statusTimes, 'failed', now), now),
+    firings,
+  ]);
+  await afterOutcome(ctx, message);
+  await enqueueFirings(ctx, fired);
 }
 
 /** Tell the CRM: a CRM-originated message gets its status, anything else is logged as a new message. */

@@ -157,6 +157,39 @@ export class AutomationTriggerStore {
     return row?.id ?? null;
   }
 
+  /**
+   * The firings of one event as a statement for the caller's D1 batch: a row per active subscription of the trigger
+   * (none twice for the same event), written only if `onlyIf`'s message row is there (with those status times), so
+   * the event and its firings are stored together. RETURNING the new ids lets the caller enqueue them at once.
+   */
+  firingsStatement(
+    installationId: string,
+    triggerKey: string,
+    eventId: string,
+    payload: unknown,
+    now: number,
+    onlyIf: { messageId: string; statusTimesJson?: string },
+  ): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `INSERT INTO automation_trigger_firings (id, subscription_id, event_id, payload_json, state, created_at)
+         SELECT 'trf_' || lower(hex(randomblob(12))), s.id, ?1, ?2, 'pending', ?3
+         FROM automation_trigger_subscriptions s
+         WHERE s.installation_id = ?4 AND s.trigger_key = ?5 AND s.active = 1
+           AND EXISTS (SELECT 1 FROM messages m WHERE m.id = ?6 AND (?7 IS NULL OR m.status_times = ?7))
+         ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id`,
+      )
+      .bind(
+        eventId,
+        JSON.stringify(payload),
+        now,
+        installationId,
+        triggerKey,
+        onlyIf.messageId,
+        onlyIf.statusTimesJson ?? null,
+      );
+  }
+
   async firing(id: string): Promise<TriggerFiring | null> {
     const row = await this.db
       .prepare('SELECT * FROM automation_trigger_firings WHERE id = ?')

@@ -148,7 +148,21 @@ export class MessageStore {
     extra: { pricing?: unknown; warning?: string | null; billable?: boolean | null },
     now: number,
   ): Promise<boolean> {
-    const result = await this.db
+    const statement = this.updateStatusStatement(id, expectedTimes, times, status, error, extra, now);
+    return (await statement.run()).meta.changes === 1;
+  }
+
+  /** `updateStatusIfUnchanged` as a statement for a batch (changes = 1 when it applied). */
+  updateStatusStatement(
+    id: string,
+    expectedTimes: StatusTimes,
+    times: StatusTimes,
+    status: MessageStatus,
+    error: ProviderErrorInfo | null,
+    extra: { pricing?: unknown; warning?: string | null; billable?: boolean | null },
+    now: number,
+  ): D1PreparedStatement {
+    return this.db
       .prepare(
         `UPDATE messages SET status_times = ?1, status = ?2, error = COALESCE(?3, error),
            pricing = COALESCE(?4, pricing), warning = COALESCE(?5, warning), billable = COALESCE(?6, billable),
@@ -165,9 +179,7 @@ export class MessageStore {
         now,
         id,
         JSON.stringify(expectedTimes),
-      )
-      .run();
-    return result.meta.changes === 1;
+      );
   }
 
   /**
@@ -217,12 +229,21 @@ export class MessageStore {
   }
 
   async fail(id: string, error: ProviderErrorInfo, statusTimes: StatusTimes, now: number): Promise<void> {
-    await this.db
+    await this.failStatement(id, error, statusTimes, now).run();
+  }
+
+  /** `fail` as a statement for a batch. */
+  failStatement(
+    id: string,
+    error: ProviderErrorInfo,
+    statusTimes: StatusTimes,
+    now: number,
+  ): D1PreparedStatement {
+    return this.db
       .prepare(
         `UPDATE messages SET status = 'failed', send_state = CASE WHEN direction = 'outbound' THEN 'failed' END,
            error = ?1, status_times = ?2, updated_at = ?3 WHERE id = ?4`,
       )
-      .bind(JSON.stringify(error), JSON.stringify(statusTimes), now, id)
-      .run();
+      .bind(JSON.stringify(error), JSON.stringify(statusTimes), now, id);
   }
 }
