@@ -138,21 +138,10 @@ export class MessageStore {
       .run();
   }
 
-  /** Compare-and-swap on the status times the caller computed from, so a concurrent update is never lost. */
-  async updateStatusIfUnchanged(
-    id: string,
-    expectedTimes: StatusTimes,
-    times: StatusTimes,
-    status: MessageStatus,
-    error: ProviderErrorInfo | null,
-    extra: { pricing?: unknown; warning?: string | null; billable?: boolean | null },
-    now: number,
-  ): Promise<boolean> {
-    const statement = this.updateStatusStatement(id, expectedTimes, times, status, error, extra, now);
-    return (await statement.run()).meta.changes === 1;
-  }
-
-  /** `updateStatusIfUnchanged` as a statement for a batch (changes = 1 when it applied). */
+  /**
+   * Compare-and-swap on the status times the caller computed from, so a concurrent update is never lost. A statement
+   * for the caller's batch: changes = 1 when it applied.
+   */
   updateStatusStatement(
     id: string,
     expectedTimes: StatusTimes,
