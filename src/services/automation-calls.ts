@@ -13,6 +13,7 @@ import type { AutomationActionName, AutomationOutcome } from '../core/automation
 import { AppError } from '../core/errors';
 import { timingSafeEqual } from '../security/encoding';
 import { AutomationHookStore } from '../store/automations';
+import { AutomationTriggerStore } from '../store/automation-triggers';
 import type { Installation } from '../store/installations';
 import { automationOptions, executeAutomation, recentAutomations } from './automation-send';
 
@@ -93,7 +94,7 @@ function presentHook(ctx: AppContext, hook: { hookId: string; secret: string; ro
   };
 }
 
-/** Admin view: the automation webhook (created on first view) and the last executions with their outcome. */
+/** Admin view: the automation webhook (created on first view), the last executions with their outcome, trigger use. */
 export async function automationSettings(ctx: AppContext, installationId: string) {
   const store = await hookStore(ctx);
   const hook =
@@ -101,6 +102,7 @@ export async function automationSettings(ctx: AppContext, installationId: string
   return {
     webhook: presentHook(ctx, hook),
     executions: await recentAutomations(ctx, installationId),
+    triggers: await new AutomationTriggerStore(ctx.db).usage(installationId),
   };
 }
 

@@ -64,8 +64,29 @@ const toFiring = (r: FiringRow): TriggerFiring => ({
   firedAt: r.fired_at,
 });
 
+export interface TriggerUsage {
+  key: string;
+  workflows: number;
+  lastFiredAt: number | null;
+  failed: number;
+}
+
 export class AutomationTriggerStore {
   constructor(private readonly db: D1Database) {}
+
+  /** Per trigger key: workflows using it now, the last firing that landed, firings that could not land. */
+  async usage(installationId: string): Promise<TriggerUsage[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT s.trigger_key AS key, COUNT(DISTINCT CASE WHEN s.active = 1 THEN s.id END) AS workflows,
+                MAX(CASE WHEN f.state = 'done' THEN f.fired_at END) AS lastFiredAt, COALESCE(SUM(f.state = 'dead'), 0) AS failed
+         FROM automation_trigger_subscriptions s LEFT JOIN automation_trigger_firings f ON f.subscription_id = s.id
+         WHERE s.installation_id = ? GROUP BY s.trigger_key ORDER BY s.trigger_key`,
+      )
+      .bind(installationId)
+      .all<TriggerUsage>();
+    return results;
+  }
 
   /** Subscribes (or re-points) one use of a trigger; the same HighLevel trigger id updates its row. */
   async subscribe(

@@ -138,6 +138,9 @@ describe.skipIf(!!unavailable)(
         `${h.mode.urls.app}/automations/highlevel/triggers`,
       );
       expect(await section.locator('li').count()).toBe(4);
+      expect(await section.locator('li[data-trigger="wabridge_message_received"]').textContent()).toContain(
+        'Not used by any workflow yet.',
+      );
       const username = await section.getByLabel('Username', { exact: true }).inputValue();
       const secretInput = section.getByLabel('Password (secret)', { exact: true });
       expect(await secretInput.getAttribute('type')).toBe('password');

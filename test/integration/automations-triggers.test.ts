@@ -157,6 +157,13 @@ describe('WhatsApp message received', () => {
       .prepare(`SELECT job_type FROM dead_letters WHERE job_type = 'crm_fire_trigger'`)
       .all();
     expect(dead.results).toHaveLength(1);
+    // The admin sees the trigger in use and the firing that could not land.
+    const view = (await (await w.call('GET', '/api/automations', { token: admin })).json()) as {
+      triggers: unknown[];
+    };
+    expect(view.triggers).toEqual([
+      { key: 'wabridge_message_received', workflows: 1, lastFiredAt: null, failed: 1 },
+    ]);
   });
 
   it('a firing whose job was lost is found by the cron and fired once', async () => {

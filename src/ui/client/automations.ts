@@ -36,11 +36,31 @@ const HIGHLEVEL_ACTIONS = [
     what: 'Sends a free-text message; only while the contact’s 24-hour window is open.',
   },
 ];
+interface TriggerUsage {
+  key: string;
+  workflows: number;
+  lastFiredAt: number | null;
+  failed: number;
+}
+
 const HIGHLEVEL_TRIGGERS = [
-  { name: 'WhatsApp message received', what: 'A customer wrote on WhatsApp.' },
-  { name: 'WhatsApp message failed', what: 'A message could not be delivered (with the error code).' },
-  { name: 'Template status changed', what: 'Meta approved, rejected or paused a template.' },
   {
+    key: 'wabridge_message_received',
+    name: 'WhatsApp message received',
+    what: 'A customer wrote on WhatsApp.',
+  },
+  {
+    key: 'wabridge_message_failed',
+    name: 'WhatsApp message failed',
+    what: 'A message could not be delivered (with the error code).',
+  },
+  {
+    key: 'wabridge_template_status_changed',
+    name: 'Template status changed',
+    what: 'Meta approved, rejected or paused a template.',
+  },
+  {
+    key: 'wabridge_window_closing_soon',
     name: 'WhatsApp window closing soon',
     what: 'A contact’s 24-hour window closes within the minutes you choose (default 60).',
   },
@@ -64,7 +84,14 @@ function baseUrl(w: AutomationWebhook): string {
   return w.url.replace(/\/automations\/webhook\/[^/]+$/, '');
 }
 
-function renderHighLevel(base: string): void {
+function usageLine(u: TriggerUsage | undefined): string {
+  if (!u || (!u.workflows && !u.lastFiredAt)) return ' Not used by any workflow yet.';
+  const workflows = u.workflows === 1 ? '1 workflow' : `${u.workflows} workflows`;
+  const failed = u.failed ? ` ${u.failed} could not reach HighLevel (see Failed deliveries).` : '';
+  return ` Used by ${workflows}, last fired ${u.lastFiredAt ? ago(u.lastFiredAt) : 'never'}.${failed}`;
+}
+
+function renderHighLevel(base: string, usage: TriggerUsage[]): void {
   const root = byId('automations-highlevel');
   root.hidden = false;
   clear(
@@ -91,7 +118,19 @@ function renderHighLevel(base: string): void {
       'In the workflow builder, add a trigger and pick one of these under this app. In the app’s Marketplace settings (Create Trigger) the subscription URL of every trigger is:',
     ),
     copyField('automation-trigger-url', 'Trigger subscription URL', `${base}/automations/highlevel/triggers`),
-    h('ul', {}, ...HIGHLEVEL_TRIGGERS.map((t) => h('li', {}, h('strong', {}, t.name), ` — ${t.what}`))),
+    h(
+      'ul',
+      {},
+      ...HIGHLEVEL_TRIGGERS.map((t) =>
+        h(
+          'li',
+          { 'data-trigger': t.key },
+          h('strong', {}, t.name),
+          ` — ${t.what}`,
+          h('span', { class: 'hint' }, usageLine(usage.find((u) => u.key === t.key))),
+        ),
+      ),
+    ),
   );
 }
 
@@ -227,11 +266,13 @@ function renderExecutions(executions: AutomationExecution[]): void {
 export async function loadAutomations(crm: 'highlevel' | 'pipedrive'): Promise<void> {
   const out = byId('automations-error');
   try {
-    const answer = await api<{ webhook: AutomationWebhook; executions: AutomationExecution[] }>(
-      '/api/automations',
-    );
+    const answer = await api<{
+      webhook: AutomationWebhook;
+      executions: AutomationExecution[];
+      triggers: TriggerUsage[];
+    }>('/api/automations');
     webhook = answer.webhook;
-    if (crm === 'highlevel') renderHighLevel(baseUrl(webhook));
+    if (crm === 'highlevel') renderHighLevel(baseUrl(webhook), answer.triggers);
     renderWebhook(webhook);
     renderExecutions(answer.executions);
     out.textContent = '';
