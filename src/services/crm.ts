@@ -226,20 +226,25 @@ export async function runCrmRecordMessage(
   }
   // Written. A failure from here on (D1) throws: the claim stays, and whoever takes it over after its lease looks
   // the record up before writing (claimCrmWrite marks the write uncertain).
+  // One batch (one D1 round trip, and never half-written).
   const now = ctx.now();
-  await ctx.messages.setCrmSync(messageId, 'done', result.crmMessageId ?? null, now);
-  // The record carries its status: reporting that status again is not owed (the outbox sweep looks at this rank).
-  await outbox.markStatusRecorded(messageId, statusRank(loaded.record.status));
-  // A customer's edit or deletion stored before the load above is in this record already (message-changes.ts).
-  await new MessageChangeStore(ctx.db).coveredByRecord(messageId, claimedAt, now);
-  if (result.crmContactId || result.crmConversationId) {
-    await ctx.contacts.setCrmIds(
-      loaded.message.contactId,
-      result.crmContactId ?? null,
-      result.crmConversationId ?? null,
-      now,
-    );
-  }
+  await ctx.db.batch([
+    ctx.messages.setCrmSyncStatement(messageId, 'done', result.crmMessageId ?? null, now),
+    // The record carries its status: reporting that status again is not owed (the outbox sweep looks at this rank).
+    outbox.markStatusRecordedStatement(messageId, statusRank(loaded.record.status)),
+    // A customer's edit or deletion stored before the load above is in this record already (message-changes.ts).
+    new MessageChangeStore(ctx.db).coveredByRecordStatement(messageId, claimedAt, now),
+    ...(result.crmContactId || result.crmConversationId
+      ? [
+          ctx.contacts.setCrmIdsStatement(
+            loaded.message.contactId,
+            result.crmContactId ?? null,
+            result.crmConversationId ?? null,
+            now,
+          ),
+        ]
+      : []),
+  ]);
   if (crmPriorityOf(loaded.message) === 'bulk') await reportStatusAfterBulkLog(ctx, messageId);
   return { kind: 'done' };
 }

@@ -198,13 +198,21 @@ export class ContactStore {
   }
 
   async setCrmIds(id: string, crmContactId: string | null, crmConversationId: string | null, now: number) {
-    await this.db
+    await this.setCrmIdsStatement(id, crmContactId, crmConversationId, now).run();
+  }
+
+  setCrmIdsStatement(
+    id: string,
+    crmContactId: string | null,
+    crmConversationId: string | null,
+    now: number,
+  ): D1PreparedStatement {
+    return this.db
       .prepare(
         `UPDATE contacts SET crm_contact_id = COALESCE(?1, crm_contact_id),
            crm_conversation_id = COALESCE(?2, crm_conversation_id), updated_at = ?3 WHERE id = ?4`,
       )
-      .bind(crmContactId, crmConversationId, now, id)
-      .run();
+      .bind(crmContactId, crmConversationId, now, id);
   }
 
   /**

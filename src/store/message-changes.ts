@@ -130,13 +130,16 @@ export class MessageChangeStore {
    * the record already, so nothing more is owed for them (HighLevel would otherwise get a redundant notice).
    */
   async coveredByRecord(messageId: string, readAt: number, now: number): Promise<void> {
-    await this.db
+    await this.coveredByRecordStatement(messageId, readAt, now).run();
+  }
+
+  coveredByRecordStatement(messageId: string, readAt: number, now: number): D1PreparedStatement {
+    return this.db
       .prepare(
         `UPDATE message_changes SET crm_sync = 'done', updated_at = ?1
          WHERE message_id = ?2 AND crm_sync = 'pending' AND created_at < ?3`,
       )
-      .bind(now, messageId, readAt)
-      .run();
+      .bind(now, messageId, readAt);
   }
 
   /** Every run of the change's job touches it: a pending change left untouched for long has no job any more. */

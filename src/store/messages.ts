@@ -199,12 +199,20 @@ export class MessageStore {
   }
 
   async setCrmSync(id: string, crmSync: CrmSync, crmMessageId: string | null, now: number): Promise<void> {
-    await this.db
+    await this.setCrmSyncStatement(id, crmSync, crmMessageId, now).run();
+  }
+
+  setCrmSyncStatement(
+    id: string,
+    crmSync: CrmSync,
+    crmMessageId: string | null,
+    now: number,
+  ): D1PreparedStatement {
+    return this.db
       .prepare(
         'UPDATE messages SET crm_sync = ?1, crm_message_id = COALESCE(crm_message_id, ?2), crm_claimed_at = NULL, updated_at = ?3 WHERE id = ?4',
       )
-      .bind(crmSync, crmMessageId, now, id)
-      .run();
+      .bind(crmSync, crmMessageId, now, id);
   }
 
   /** An attempt to record the message in the CRM lost its answer at `at`; the earliest such time is kept. */

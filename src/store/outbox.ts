@@ -196,12 +196,15 @@ export class OutboxStore {
 
   /** The CRM record was written with this status: a report of it (or lower) is no longer owed. */
   async markStatusRecorded(id: string, rank: number): Promise<void> {
-    await this.db
+    await this.markStatusRecordedStatement(id, rank).run();
+  }
+
+  markStatusRecordedStatement(id: string, rank: number): D1PreparedStatement {
+    return this.db
       .prepare(
         'UPDATE messages SET crm_status_rank = ?1 WHERE id = ?2 AND COALESCE(crm_status_rank, -1) < ?1',
       )
-      .bind(rank, id)
-      .run();
+      .bind(rank, id);
   }
 
   /** The owed status report is not handed out again before `at`. */
