@@ -1,5 +1,6 @@
 // Provider webhooks → our store (DESIGN.md §3.4, §6): store, dedupe, update the window, enqueue CRM delivery.
-// Each inbound message costs a constant number of D1 statements: connection lookup, contact upsert, one batch.
+// Each inbound message costs a constant number of D1 round trips: connection lookup, customer lookup (plus its
+// insert for a new customer), one batch (message, window, trigger firings); pinned by inbound-relay-trips.test.ts.
 import { messageReceivedFirings, triggerTemplateStatus } from './automation-trigger-events';
 import { enqueueFirings } from './automation-triggers';
 import type { CustomerFields, ProviderEvent } from '../../adapters/providers/types';
