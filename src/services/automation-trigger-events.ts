@@ -4,6 +4,7 @@
 import type { ProviderEvent } from '../../adapters/providers/types';
 import type { AppContext } from '../context';
 import type { MessageContent, ProviderErrorInfo } from '../core/message';
+import type { TemplateStatus } from '../core/template';
 import { describeContent } from '../core/readable';
 import { WINDOW_MS } from '../core/window';
 import type { Connection } from '../store/connections';
@@ -13,7 +14,6 @@ import { AutomationTriggerStore } from '../store/automation-triggers';
 import { fireTrigger, firingsStatement, resumeStrandedFirings, TRIGGER_KEYS } from './automation-triggers';
 
 type InboundEvent = Extract<ProviderEvent, { kind: 'inbound_message' }>;
-type TemplateStatusEvent = Extract<ProviderEvent, { kind: 'template_status' }>;
 
 const iso = (ms: number | null) => (ms ? new Date(ms).toISOString() : null);
 
@@ -91,22 +91,44 @@ export async function messageFailedFirings(
   );
 }
 
-/** "Template status changed": approved / rejected / paused (… ) with the reason the provider gave. */
-export async function triggerTemplateStatus(
+/** A template's status as the provider reports it: a webhook (Meta) or what a sync listed (every provider). */
+export interface TemplateStatusChange {
+  providerTemplateId: string;
+  name?: string;
+  language?: string;
+  status: TemplateStatus;
+  reason?: string;
+  /** When the provider says it changed (webhook), else when we saw it (sync). */
+  at: number;
+}
+
+/**
+ * "Template status changed": approved / rejected / paused (… ) with the reason the provider gave. A statement for
+ * the batch that stores the status, placed BEFORE it: it writes firings only while the stored status still differs,
+ * so the change and its firings land together and a status seen again (redelivery, next sync) fires nothing.
+ */
+export function templateStatusFirings(
   ctx: AppContext,
   connection: Connection,
-  event: TemplateStatusEvent,
-): Promise<void> {
-  const eventId = `template:${connection.id}:${event.providerTemplateId}:${event.status}:${event.timestamp}`;
-  await fireTrigger(ctx, connection.installationId, TRIGGER_KEYS.templateStatus, eventId, {
-    templateId: event.providerTemplateId,
-    templateName: event.name ?? null,
-    language: event.language ?? null,
-    status: event.status,
-    reason: event.reason ?? null,
-    businessNumber: connection.senderPhone,
-    changedAt: iso(event.timestamp),
-  });
+  change: TemplateStatusChange,
+): D1PreparedStatement {
+  const eventId = `template:${connection.id}:${change.providerTemplateId}:${change.status}:${change.at}`;
+  return firingsStatement(
+    ctx,
+    connection.installationId,
+    TRIGGER_KEYS.templateStatus,
+    eventId,
+    {
+      templateId: change.providerTemplateId,
+      templateName: change.name ?? null,
+      language: change.language ?? null,
+      status: change.status,
+      reason: change.reason ?? null,
+      businessNumber: connection.senderPhone,
+      changedAt: iso(change.at),
+    },
+    { connectionId: connection.id, providerTemplateId: change.providerTemplateId, status: change.status },
+  );
 }
 
 /** The window nudge's lead time: the trigger's `leadMinutes` filter, else an hour (1 min … 23 h). */

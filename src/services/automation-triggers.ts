@@ -6,7 +6,7 @@ import { fireWorkflowTrigger, parseTriggerSubscription } from '../../adapters/cr
 import { optionalSecret } from '../config';
 import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
-import { AutomationTriggerStore } from '../store/automation-triggers';
+import { AutomationTriggerStore, type FiringGuard } from '../store/automation-triggers';
 import type { SignedCall } from './automation-calls';
 import { failureOutcome, highLevelTokenSource } from './crm';
 import { crmPacer } from './crm-pacing';
@@ -97,7 +97,7 @@ export function firingsStatement(
   key: TriggerKey,
   eventId: string,
   payload: Record<string, unknown>,
-  onlyIf: { messageId: string; statusTimesJson?: string },
+  onlyIf: FiringGuard,
 ): D1PreparedStatement {
   return store(ctx).firingsStatement(installationId, key, eventId, payload, ctx.now(), onlyIf);
 }

@@ -1,7 +1,7 @@
 // Provider webhooks → our store (DESIGN.md §3.4, §6): store, dedupe, update the window, enqueue CRM delivery.
 // Each inbound message costs a constant number of D1 round trips: connection lookup, customer lookup (plus its
 // insert for a new customer), one batch (message, window, trigger firings); pinned by inbound-relay-trips.test.ts.
-import { messageReceivedFirings, triggerTemplateStatus } from './automation-trigger-events';
+import { messageReceivedFirings, templateStatusFirings } from './automation-trigger-events';
 import { enqueueFirings } from './automation-triggers';
 import type { CustomerFields, ProviderEvent } from '../../adapters/providers/types';
 import type { AppContext } from '../context';
@@ -112,16 +112,21 @@ export async function ingestEvents(
         break;
       }
       case 'template_status': {
-        const known = await ctx.templates.applyStatus(
-          connection.id,
-          event.providerTemplateId,
-          event.status,
-          event.reason,
-          ctx.now(),
-        );
+        // The status and its trigger firings in one batch (the firings first: they look at the status before).
+        const [firings, applied] = await ctx.db.batch<{ id: string }>([
+          templateStatusFirings(ctx, connection, { ...event, at: event.timestamp }),
+          ctx.templates.applyStatusStatement(
+            connection.id,
+            event.providerTemplateId,
+            event.status,
+            event.reason,
+            ctx.now(),
+          ),
+        ]);
         // A template we have not synced yet: fetch the whole list rather than invent a partial row.
-        if (!known) await ctx.queue.send({ type: 'template_sync', connectionId: connection.id });
-        else await triggerTemplateStatus(ctx, connection, event);
+        if (!applied?.meta.changes)
+          await ctx.queue.send({ type: 'template_sync', connectionId: connection.id });
+        else await enqueueFirings(ctx, firings);
         result.statuses++;
         break;
       }

@@ -5,6 +5,8 @@ import { AppError } from '../core/errors';
 import type { Template } from '../core/template';
 import type { Connection } from '../store/connections';
 import { templateFingerprint } from '../store/templates';
+import { templateStatusFirings } from './automation-trigger-events';
+import { enqueueFirings } from './automation-triggers';
 import { providerAdapterFor } from './providers';
 
 export interface SyncSummary {
@@ -48,7 +50,21 @@ export async function syncTemplates(ctx: AppContext, connection: Connection): Pr
     .filter(([providerId, entry]) => !listed.has(providerId) && !entry.removed && !entry.manual)
     .map(([providerId]) => providerId);
 
-  await ctx.templates.upsertMany(connection.id, changed, now);
+  // A status that moved since we last stored it fires "Template status changed" (providers without status
+  // webhooks are only ever seen changing here), in the batch that stores it.
+  const firings = await ctx.templates.upsertMany(connection.id, changed, now, (template) => {
+    const current = existing.get(template.providerTemplateId);
+    if (!current || current.removed || current.status === template.status) return null;
+    return templateStatusFirings(ctx, connection, {
+      providerTemplateId: template.providerTemplateId,
+      name: template.name,
+      language: template.language,
+      status: template.status,
+      reason: template.rejectionReason,
+      at: now,
+    });
+  });
+  for (const fired of firings) await enqueueFirings(ctx, fired);
   await ctx.templates.markRemoved(connection.id, gone, now);
   summary.removed = gone.length;
   const { connections } = await ctx.secretStores();

@@ -64,6 +64,11 @@ const toFiring = (r: FiringRow): TriggerFiring => ({
   firedAt: r.fired_at,
 });
 
+/** What must hold for a batched firing to be written (see `firingsStatement`). */
+export type FiringGuard =
+  | { messageId: string; statusTimesJson?: string }
+  | { connectionId: string; providerTemplateId: string; status: string };
+
 export interface TriggerUsage {
   key: string;
   workflows: number;
@@ -180,8 +185,10 @@ export class AutomationTriggerStore {
 
   /**
    * The firings of one event as a statement for the caller's D1 batch: a row per active subscription of the trigger
-   * (none twice for the same event), written only if `onlyIf`'s message row is there (with those status times), so
-   * the event and its firings are stored together. RETURNING the new ids lets the caller enqueue them at once.
+   * (none twice for the same event), written only if `onlyIf` holds when the statement runs, so the event and its
+   * firings are stored together: the message row is there (with those status times), or the template's stored
+   * status is not yet `status` (the statement goes before the update that sets it: a status seen again, by a
+   * redelivered webhook or the next sync, fires nothing). RETURNING the new ids lets the caller enqueue them at once.
    */
   firingsStatement(
     installationId: string,
@@ -189,26 +196,28 @@ export class AutomationTriggerStore {
     eventId: string,
     payload: unknown,
     now: number,
-    onlyIf: { messageId: string; statusTimesJson?: string },
+    onlyIf: FiringGuard,
   ): D1PreparedStatement {
+    const [guard, binds] =
+      'messageId' in onlyIf
+        ? [
+            'EXISTS (SELECT 1 FROM messages m WHERE m.id = ?6 AND (?7 IS NULL OR m.status_times = ?7))',
+            [onlyIf.messageId, onlyIf.statusTimesJson ?? null],
+          ]
+        : [
+            `EXISTS (SELECT 1 FROM templates t WHERE t.connection_id = ?6 AND t.provider_template_id = ?7
+               AND t.status <> ?8)`,
+            [onlyIf.connectionId, onlyIf.providerTemplateId, onlyIf.status],
+          ];
     return this.db
       .prepare(
         `INSERT INTO automation_trigger_firings (id, subscription_id, event_id, payload_json, state, created_at)
          SELECT 'trf_' || lower(hex(randomblob(12))), s.id, ?1, ?2, 'pending', ?3
          FROM automation_trigger_subscriptions s
-         WHERE s.installation_id = ?4 AND s.trigger_key = ?5 AND s.active = 1
-           AND EXISTS (SELECT 1 FROM messages m WHERE m.id = ?6 AND (?7 IS NULL OR m.status_times = ?7))
+         WHERE s.installation_id = ?4 AND s.trigger_key = ?5 AND s.active = 1 AND ${guard}
          ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id`,
       )
-      .bind(
-        eventId,
-        JSON.stringify(payload),
-        now,
-        installationId,
-        triggerKey,
-        onlyIf.messageId,
-        onlyIf.statusTimesJson ?? null,
-      );
+      .bind(eventId, JSON.stringify(payload), now, installationId, triggerKey, ...binds);
   }
 
   async firing(id: string): Promise<TriggerFiring | null> {

@@ -72,6 +72,7 @@ export function templateFingerprint(t: Template): string {
 
 export interface TemplateIndexEntry {
   id: string;
+  status: TemplateStatus;
   fingerprint: string;
   removed: boolean;
   manual: boolean;
@@ -103,12 +104,13 @@ export class TemplateStore {
   async index(connectionId: string): Promise<Map<string, TemplateIndexEntry>> {
     const { results } = await this.db
       .prepare(
-        'SELECT id, provider_template_id, content_hash, removed_at, source FROM templates WHERE connection_id = ?',
+        'SELECT id, provider_template_id, status, content_hash, removed_at, source FROM templates WHERE connection_id = ?',
       )
       .bind(connectionId)
       .all<{
         id: string;
         provider_template_id: string;
+        status: TemplateStatus;
         content_hash: string;
         removed_at: number | null;
         source: Template['source'];
@@ -118,6 +120,7 @@ export class TemplateStore {
         r.provider_template_id,
         {
           id: r.id,
+          status: r.status,
           fingerprint: r.content_hash,
           removed: r.removed_at !== null,
           manual: r.source === 'manual',
@@ -153,15 +156,34 @@ export class TemplateStore {
     );
   }
 
-  /** Upserts in batches of BATCH_ROWS statements: one round trip per batch. */
-  async upsertMany(connectionId: string, templates: Template[], now: number): Promise<void> {
-    if (!templates.length) return;
+  /**
+   * Upserts in batches of BATCH_ROWS rows: one round trip per batch. `before` may give a row a statement that runs
+   * in the same batch just ahead of its upsert (its status change's trigger firings); their results are returned.
+   */
+  async upsertMany(
+    connectionId: string,
+    templates: Template[],
+    now: number,
+    before?: (t: Template) => D1PreparedStatement | null,
+  ): Promise<D1Result<{ id: string }>[]> {
+    const ahead: D1Result<{ id: string }>[] = [];
+    if (!templates.length) return ahead;
     const prepared = this.db.prepare(UPSERT_SQL);
     for (let i = 0; i < templates.length; i += BATCH_ROWS) {
-      await this.db.batch(
-        templates.slice(i, i + BATCH_ROWS).map((t) => this.upsertStatement(connectionId, t, now, prepared)),
-      );
+      const statements: D1PreparedStatement[] = [];
+      const aheadAt: number[] = [];
+      for (const t of templates.slice(i, i + BATCH_ROWS)) {
+        const first = before?.(t);
+        if (first) {
+          aheadAt.push(statements.length);
+          statements.push(first);
+        }
+        statements.push(this.upsertStatement(connectionId, t, now, prepared));
+      }
+      const results = await this.db.batch<{ id: string }>(statements);
+      for (const at of aheadAt) ahead.push(results[at]!);
     }
+    return ahead;
   }
 
   /** Marks synced templates the provider no longer lists as removed (kept for the history of sent messages). */
@@ -227,23 +249,24 @@ export class TemplateStore {
     );
   }
 
-  /** Incremental update from a template status webhook. Returns false when the template is unknown. */
-  async applyStatus(
+  /**
+   * Incremental update from a template status webhook, as a statement for the caller's batch (with its trigger
+   * firings): no row changed means the template is unknown.
+   */
+  applyStatusStatement(
     connectionId: string,
     providerTemplateId: string,
     status: TemplateStatus,
     reason: string | undefined,
     now: number,
-  ): Promise<boolean> {
-    const result = await this.db
+  ): D1PreparedStatement {
+    return this.db
       .prepare(
         `UPDATE templates SET status = ?1, rejection_reason = COALESCE(?2, rejection_reason), updated_at = ?3,
            content_hash = content_hash || '~'
          WHERE connection_id = ?4 AND provider_template_id = ?5`,
       )
-      .bind(status, reason ?? null, now, connectionId, providerTemplateId)
-      .run();
-    return result.meta.changes > 0;
+      .bind(status, reason ?? null, now, connectionId, providerTemplateId);
   }
 
   async insertManual(connectionId: string, template: Template, now: number): Promise<void> {
