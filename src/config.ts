@@ -9,6 +9,8 @@ const url = z.url({ protocol: /^https?$/ });
 const varsSchema = z.object({
   APP_BASE_URL: z._default(url, 'http://127.0.0.1:8787'),
   META_GRAPH_BASE_URL: z._default(url, 'https://graph.facebook.com'),
+  /** Graph API version of every Meta request (adapters/providers/meta/graph-api-versions.ts lists their lifetimes). */
+  META_GRAPH_API_VERSION: z._default(z.string().check(z.regex(/^v\d+\.\d+$/)), 'v27.0'),
   TWILIO_API_BASE_URL: z._default(url, 'https://api.twilio.com'),
   TWILIO_CONTENT_BASE_URL: z._default(url, 'https://content.twilio.com'),
   CM_GATEWAY_BASE_URL: z._default(url, 'https://gw.messaging.cm.com'),

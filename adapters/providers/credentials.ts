@@ -7,7 +7,11 @@ export const metaCredentialsSchema = z.object({
   phoneNumberId: z.string().check(z.regex(/^\d+$/, 'phone number id is numeric')),
   /** Optional per-connection app secret; defaults to META_APP_SECRET. */
   appSecret: z.optional(z.string().check(z.minLength(8))),
-  apiVersion: z._default(z.string().check(z.regex(/^v\d+\.\d+$/)), 'v23.0'),
+  /**
+   * Kept so credentials stored with a version still parse; the app passes META_GRAPH_API_VERSION to the adapter,
+   * which wins (issue 12 item 7: one configured version for every Graph request).
+   */
+  apiVersion: z.optional(z.string().check(z.regex(/^v\d+\.\d+$/))),
 });
 
 export const twilioCredentialsSchema = z.object({

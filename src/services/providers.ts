@@ -34,6 +34,7 @@ export function bareProviderAdapter(ctx: AppContext, provider: ProviderName): Pr
     case 'meta':
       return createMetaAdapter({
         http: { ...http, baseUrl: ctx.config.META_GRAPH_BASE_URL },
+        apiVersion: ctx.config.META_GRAPH_API_VERSION,
         appSecret: optionalSecret(ctx.config, 'META_APP_SECRET'),
       });
     case 'twilio':
@@ -62,6 +63,7 @@ export function providerAdapterFromCredentials(
       return createMetaAdapter({
         credentials: metaCredentialsSchema.parse(credentials),
         http: { baseUrl: ctx.config.META_GRAPH_BASE_URL, timeoutMs },
+        apiVersion: ctx.config.META_GRAPH_API_VERSION,
         appSecret: optionalSecret(ctx.config, 'META_APP_SECRET'),
       });
     case 'twilio':

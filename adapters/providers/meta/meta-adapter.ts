@@ -40,6 +40,8 @@ export interface MetaAdapterOptions {
   http: ProviderHttpConfig;
   /** Global META_APP_SECRET, used when the connection has no app secret of its own. */
   appSecret?: string;
+  /** Graph API version of every request (config META_GRAPH_API_VERSION); wins over the credentials' own. */
+  apiVersion?: string;
   /** Templates per page when listing (Graph accepts up to a few hundred; 100 keeps responses small). */
   pageSize?: number;
 }
@@ -69,7 +71,7 @@ function parseOrThrow<T extends z.ZodMiniType>(
 
 export function createMetaAdapter(options: MetaAdapterOptions): ProviderAdapter {
   const { credentials, http } = options;
-  const version = credentials?.apiVersion ?? META_DEFAULT_API_VERSION;
+  const version = options.apiVersion ?? credentials?.apiVersion ?? META_DEFAULT_API_VERSION;
   let client: AxiosInstance | undefined;
 
   function graph(): { client: AxiosInstance; creds: MetaCredentials } {

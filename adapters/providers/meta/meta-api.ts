@@ -4,7 +4,8 @@ import * as z from 'zod/mini';
 
 /** Default Graph host; config (META_GRAPH_BASE_URL) overrides it for tests and local mode. */
 export const META_GRAPH_BASE_URL = 'https://graph.facebook.com';
-export const META_DEFAULT_API_VERSION = 'v23.0';
+/** Graph API version when none is configured (META_GRAPH_API_VERSION): the newest, graph-api-versions.ts. */
+export { CURRENT_GRAPH_API_VERSION as META_DEFAULT_API_VERSION } from './graph-api-versions';
 
 // Graph error body: spec `GraphAPIError`; `error_data.details` carries the WhatsApp explanation (providers.md).
 export const metaGraphErrorSchema = z.looseObject({

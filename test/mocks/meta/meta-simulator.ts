@@ -15,6 +15,7 @@ import { checkTemplate, markFault, readJson, withOperation } from './meta-sim-ch
 import { createMetaMediaHandlers } from './meta-sim-media';
 import { answerReadReceipt, isReadReceipt } from './meta-sim-read';
 import type { MetaWireTemplate } from './meta-sim-state';
+import { graphVersionState } from '../../../adapters/providers/meta/graph-api-versions';
 
 /** The simulator's stable BSUID of a phone (Meta's are opaque; `ZZ` keeps them apart from real country codes). */
 export function simBsuidOf(phone: string): string {
@@ -64,11 +65,30 @@ const FREE_FORM = new Set([
 ]);
 const WINDOW_MS = 24 * 60 * 60 * 1000;
 
+/**
+ * Graph refuses a version it does not know or no longer serves (issue 12 item 7). Meta documents the lifetimes
+ * (adapters/providers/meta/graph-api-versions.ts) but not this answer's exact body: code 100 / subcode 33 is Graph's
+ * "unsupported request" error (the one it gives an unknown node), with the reason in the message.
+ */
+function unusableVersion(version: string, now: number): Response | undefined {
+  const state = graphVersionState(version, now);
+  if (state === 'usable') return undefined;
+  const reason =
+    state === 'expired'
+      ? `Graph API ${version} has expired; call a version that is still available`
+      : `Unknown Graph API version '${version}'`;
+  return graphError(400, 100, `Unsupported request: ${reason}.`, {
+    type: 'GraphMethodException',
+    error_subcode: 33,
+  });
+}
+
 export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
   const baseUrl = (options.baseUrl ?? 'https://graph.facebook.com').replace(/\/+$/, '');
   const cfg = { ...META_SIM_DEFAULTS, ...options };
   const faults = new FaultInjector(options.random);
   const state = new MetaSimState();
+  const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
 
   // Every handler: injected fault first, then Meta's real auth error for a wrong token (spec 401 example).
   // msw's request type and workers-types' Request differ only in typing; at runtime both are the Fetch Request.
@@ -76,6 +96,9 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
     const request = incoming as Request;
     const fault = await faults.take(request);
     if (fault) return { request, early: markFault(fault) };
+    const version = new URL(request.url).pathname.slice(basePath.length).split('/')[1] ?? '';
+    const versionProblem = unusableVersion(version, (options.now ?? Date.now)());
+    if (versionProblem) return { request, early: versionProblem };
     if (request.headers.get('authorization') !== `Bearer ${cfg.accessToken}`) {
       return {
         request,
