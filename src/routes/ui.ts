@@ -5,6 +5,7 @@ import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import type { AppEnv } from '../app';
 import { AdminPage } from '../ui/admin-page';
+import { acceptedTags, chooseLanguage } from '../ui/i18n/index';
 import { SidebarPage } from '../ui/sidebar-page';
 
 // No inline script anywhere, so scripts are 'self' only.
@@ -47,6 +48,10 @@ async function pageHeaders(c: Context<AppEnv>, next: Next) {
   c.header('Cache-Control', 'no-store');
   c.header('Referrer-Policy', 'no-referrer');
 }
+
+/** The page language: an explicit `?lang=` (a CRM link can carry the user's locale), else the browser's. */
+export const pageLanguage = (c: Context<AppEnv>) =>
+  chooseLanguage(c.req.query('lang'), acceptedTags(c.req.header('accept-language')));
 
 const page = async (c: Context<AppEnv>, body: { toString(): string | Promise<string> }) =>
   c.html(`<!doctype html>${await body.toString()}`);
