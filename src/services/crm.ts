@@ -90,6 +90,7 @@ export function crmAdapterFor(
         tokenSource,
         baseUrl: ctx.config.HIGHLEVEL_API_BASE_URL,
         sleep,
+        timeoutMs: ctx.config.CRM_TIMEOUT_MS,
         pacer,
       }),
       locationId: installation.accountId,

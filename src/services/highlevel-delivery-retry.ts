@@ -3,7 +3,7 @@
 // window is open it retries until the window closes; otherwise (it would go out as a matched template) for the
 // template retry period from when HighLevel called us. A fixed attempt count (8, about 20 minutes) gave up during
 // a short outage while the reply could still be delivered.
-import { isCrmHttpError } from '../../adapters/crm/highlevel';
+import { isVendorHttpError } from '../../adapters/shared/vendor-http-error';
 import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
 import { normalizePhone } from '../core/phone';
@@ -34,9 +34,9 @@ export function deliveryFailure(error: unknown, attempt: number, now: number, un
   const paced = pacedOutcome(error);
   if (paced) return paced;
   const reason = error instanceof Error ? error.message : 'HighLevel delivery failed';
-  const retryable = !(error instanceof AppError) || (isCrmHttpError(error) && error.retryable);
+  const retryable = !(error instanceof AppError) || (isVendorHttpError(error) && error.retryable);
   if (retryable) {
-    const retryAfterMs = isCrmHttpError(error) ? error.retryAfterMs : undefined;
+    const retryAfterMs = isVendorHttpError(error) ? error.retryAfterMs : undefined;
     const delaySeconds = backoffSeconds(attempt, retryAfterMs);
     if (now + delaySeconds * 1000 < until)
       return { kind: 'retry', delaySeconds, countsAsAttempt: true, reason };

@@ -4,11 +4,11 @@ import {
   buildHighLevelAuthorizeUrl,
   exchangeHighLevelCode,
   getLocationToken,
-  isCrmHttpError,
   parseHighLevelAppEvent,
   refreshHighLevelToken,
   type HighLevelTokenSet,
 } from '../../adapters/crm/highlevel';
+import { isVendorHttpError } from '../../adapters/shared/vendor-http-error';
 import { requireSecret } from '../config';
 import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
@@ -88,7 +88,7 @@ export async function completeHighLevelInstall(
   }).catch((error: unknown) => {
     // A refused code (forged, expired, used twice) is the visitor's link, not a HighLevel outage: 400, not 502.
     // invalid_client (our own credentials) and 5xx/network stay crm_error.
-    if (isCrmHttpError(error) && (error.reason === 'invalid_grant' || error.reason === 'rejected')) {
+    if (isVendorHttpError(error) && (error.reason === 'invalid_grant' || error.reason === 'rejected')) {
       throw new AppError(
         'invalid_request',
         'HighLevel did not accept this install link (it has expired, was already used, or was not issued for ' +
@@ -174,7 +174,7 @@ async function mintLocationToken(ctx: AppContext, company: Installation, locatio
     return await mint(await source.get());
   } catch (error) {
     // An agency token that died early (revoked, clock skew): one refresh, then give up with the real error.
-    if (isCrmHttpError(error) && error.reason === 'auth') return mint(await source.refresh());
+    if (isVendorHttpError(error) && error.reason === 'auth') return mint(await source.refresh());
     throw error;
   }
 }

@@ -6,7 +6,7 @@ import { assertHighLevelSpecClean } from '../../../test/mocks/highlevel/spec-che
 import { attachSpecValidation } from '../../../test/spec/msw-validation';
 import { TEMPLATE_REQUIRED_REASON } from '../../../src/core/errors';
 import type { CrmMessageRecord } from '../types';
-import { CrmHttpError } from './crm-http-error';
+import { VendorHttpError } from '../../shared/vendor-http-error';
 import { createHighLevelAdapter } from './highlevel-adapter';
 import { createHighLevelClient } from './highlevel-client';
 
@@ -199,8 +199,8 @@ describe('recordMessage: inbound customer messages', () => {
       conversationProviderId: 'not-ours',
     });
     const err = await wrongProvider.recordMessage(record()).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CrmHttpError);
-    expect((err as CrmHttpError).details).toMatchObject({
+    expect(err).toBeInstanceOf(VendorHttpError);
+    expect((err as VendorHttpError).details).toMatchObject({
       reason: 'malformed_response',
       retryable: false,
       operation: 'POST /conversations/messages/inbound',
@@ -212,7 +212,7 @@ describe('recordMessage: inbound customer messages', () => {
     const r = record();
     sim.faults.add({ status: 500, match: (req) => req.url.endsWith('/conversations/messages/inbound') });
     const err = await a.recordMessage(r).catch((e: unknown) => e);
-    expect((err as CrmHttpError).retryable).toBe(true);
+    expect((err as VendorHttpError).retryable).toBe(true);
     expect(sim.state.countByAltId(r.providerMessageId!)).toBe(0);
     await a.recordMessage(r);
     expect(sim.state.countByAltId(r.providerMessageId!)).toBe(1);
@@ -312,7 +312,7 @@ describe('recordStatus', () => {
         }),
       )
       .catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CrmHttpError);
-    expect((err as CrmHttpError).details).toMatchObject({ status: 403, retryable: true });
+    expect(err).toBeInstanceOf(VendorHttpError);
+    expect((err as VendorHttpError).details).toMatchObject({ status: 403, retryable: true });
   });
 });

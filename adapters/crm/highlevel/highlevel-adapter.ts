@@ -2,7 +2,8 @@
 // (docs/ConversationProviders.md). Flow per vendors/highlevel.md §2: contact upsert → conversation search or create
 // → POST /conversations/messages/inbound; statuses of HighLevel-originated messages via PUT .../status.
 import type { CrmAdapter, CrmDeliveryResult, CrmMessageChange, CrmMessageRecord } from '../types';
-import { CrmHttpError } from './crm-http-error';
+import { highLevelError } from './highlevel-errors';
+import { VendorHttpError } from '../../shared/vendor-http-error';
 import {
   addMessageResponseSchema,
   conversationMessagesResponseSchema,
@@ -72,7 +73,7 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
   async function resolveUsernameContact(record: CrmMessageRecord): Promise<string> {
     const userId = record.customerUserId;
     if (!userId) {
-      throw new CrmHttpError('The customer has neither a phone nor a business-scoped user ID', {
+      throw highLevelError('The customer has neither a phone nor a business-scoped user ID', {
         reason: 'rejected',
         retryable: false,
       });
@@ -135,7 +136,7 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
     } catch (err) {
       // "One conversationId is maintained per contact" (ConversationProviders.md): a concurrent delivery may have
       // created it between our search and create; look again before failing.
-      if (err instanceof CrmHttpError && !err.retryable) {
+      if (err instanceof VendorHttpError && !err.retryable) {
         const raced = await findConversation(contactId);
         if (raced) return raced;
       }
@@ -199,7 +200,7 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
       };
     }
     if (record.origin === 'crm') {
-      throw new CrmHttpError('A HighLevel-originated message has no HighLevel message id', {
+      throw highLevelError('A HighLevel-originated message has no HighLevel message id', {
         reason: 'rejected',
         retryable: false,
       });
@@ -217,7 +218,8 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
       res = await addMessage(record, contactId, conversationId);
     } catch (err) {
       // Ids remembered from an earlier message may point at a deleted contact or conversation: resolve them afresh once.
-      if (!(cached && err instanceof CrmHttpError && !err.retryable && err.reason === 'rejected')) throw err;
+      if (!(cached && err instanceof VendorHttpError && !err.retryable && err.reason === 'rejected'))
+        throw err;
       contactId = await resolveContact(record);
       conversationId = await resolveConversation(contactId);
       res = await addMessage(record, contactId, conversationId);

@@ -6,7 +6,7 @@ import { createHighLevelSimulator } from '../../../test/mocks/highlevel';
 import { assertHighLevelSpecClean } from '../../../test/mocks/highlevel/spec-check';
 import { attachSpecValidation } from '../../../test/spec/msw-validation';
 import type { TokenSource } from '../types';
-import { CrmHttpError } from './crm-http-error';
+import { VendorHttpError } from '../../shared/vendor-http-error';
 import { upsertContactResponseSchema } from './highlevel-api';
 import { createHighLevelClient, highLevelVersionFor, rateLimitWait } from './highlevel-client';
 
@@ -71,13 +71,13 @@ const search = {
   schema: z.looseObject({ total: z.number() }),
 };
 
-async function failure(p: Promise<unknown>): Promise<CrmHttpError> {
+async function failure(p: Promise<unknown>): Promise<VendorHttpError> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(CrmHttpError);
-  return err as CrmHttpError;
+  expect(err).toBeInstanceOf(VendorHttpError);
+  return err as VendorHttpError;
 }
 
 describe('Version header per endpoint family (conversations.json / contacts.json enums)', () => {
@@ -181,11 +181,10 @@ describe('429 rate limits (100 requests / 10 s per location)', () => {
   });
 
   it('rateLimitWait caps Retry-After at the max backoff and reads HTTP dates', () => {
-    expect(rateLimitWait({ 'retry-after': '120' }, 0, 10_000)).toEqual({ retry: true, ms: 10_000 });
-    const soon = new Date(Date.now() + 3_000).toUTCString();
-    const { ms } = rateLimitWait({ 'retry-after': soon }, 0, 10_000);
-    expect(ms).toBeGreaterThan(1_000);
-    expect(ms).toBeLessThanOrEqual(3_000);
+    const now = Date.UTC(2026, 0, 1);
+    expect(rateLimitWait({ 'retry-after': '120' }, 0, 10_000, now)).toEqual({ retry: true, ms: 10_000 });
+    const soon = new Date(now + 3_000).toUTCString();
+    expect(rateLimitWait({ 'retry-after': soon }, 0, 10_000, now)).toEqual({ retry: true, ms: 3_000 });
   });
 });
 

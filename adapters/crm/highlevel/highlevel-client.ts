@@ -1,11 +1,14 @@
 // HTTP client for the HighLevel API v2 (services.leadconnectorhq.com): Bearer from a TokenSource, the Version header
-// each endpoint family requires, one refresh on 401, bounded waits on 429, and every failure as a CrmHttpError.
-import axios, { isAxiosError } from 'axios';
+// each endpoint family requires, one refresh on 401, bounded waits on 429, and every failure as a VendorHttpError.
+import { isAxiosError } from 'axios';
 import type { AxiosResponse } from 'axios';
 import type * as z from 'zod/mini';
 import type { CrmRate, CrmRequestPacer, TokenSource } from '../types';
-import { CrmHttpError, vendorMessageOf } from './crm-http-error';
-import type { CrmFailureReason } from './crm-http-error';
+import { highLevelError, vendorMessageOf } from './highlevel-errors';
+import type { VendorHttpError } from '../../shared/vendor-http-error';
+import { parseRetryAfter } from '../../shared/retry-after';
+import { createVendorHttp, isTimeoutCode } from '../../shared/vendor-http';
+import type { VendorFailureReason } from '../../shared/vendor-http-error';
 import { HIGHLEVEL_API_BASE_URL } from './highlevel-oauth';
 
 /** Conversations endpoints only accept `2021-04-15`; contacts, oauth/locationToken and the rest `2021-07-28`
@@ -36,7 +39,9 @@ export interface HighLevelClientOptions {
   maxRateLimitRetries?: number;
   /** Cap of one wait (default 10 s: the burst window is 100 requests / 10 s per location, docs/Authorization.md). */
   maxBackoffMs?: number;
-  /** Per-request timeout (default 20 s). */
+  /** Clock an HTTP-date Retry-After is read against (injected in tests). */
+  now?: () => number;
+  /** Per-request timeout (adapters/shared/vendor-http.ts: the one timeout rule). */
   timeoutMs?: number;
   /** Paces every request through the caller's shared limiter; on 429 it waits instead of `sleep`. */
   pacer?: CrmRequestPacer;
@@ -62,9 +67,10 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export function createHighLevelClient(options: HighLevelClientOptions): HighLevelClient {
   const baseUrl = (options.baseUrl ?? HIGHLEVEL_API_BASE_URL).replace(/\/+$/, '');
   const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
   const maxRateLimitRetries = options.maxRateLimitRetries ?? 3;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
-  const timeoutMs = options.timeoutMs ?? 20_000;
+  const http = createVendorHttp({ timeoutMs: options.timeoutMs, rawText: true });
 
   async function send(
     req: HighLevelRequest<unknown>,
@@ -72,8 +78,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
     operation: string,
   ): Promise<AxiosResponse<string>> {
     try {
-      return await axios.request<string>({
-        adapter: 'fetch',
+      return await http.request<string>({
         method: req.method,
         url: baseUrl + req.path,
         params: req.query,
@@ -84,16 +89,12 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
           Accept: 'application/json',
           ...(req.body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
-        timeout: timeoutMs,
-        responseType: 'text',
-        transformResponse: [(data: unknown) => data],
-        validateStatus: () => true,
       });
     } catch (err) {
-      const timedOut = isAxiosError(err) && (err.code === 'ECONNABORTED' || err.code === 'ETIMEDOUT');
+      const timedOut = isAxiosError(err) && isTimeoutCode(err.code);
       // A timeout may hide a request HighLevel processed: still retryable (losing a CRM record is worse than a rare
       // duplicate), but reported as such so the caller can tell.
-      throw new CrmHttpError(`HighLevel ${operation} ${timedOut ? 'timed out' : 'could not be reached'}`, {
+      throw highLevelError(`HighLevel ${operation} ${timedOut ? 'timed out' : 'could not be reached'}`, {
         reason: timedOut ? 'timeout' : 'network',
         retryable: true,
         unknownOutcome: req.method !== 'GET',
@@ -116,7 +117,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
       if (status >= 200 && status < 300) {
         const parsed = req.schema.safeParse(body.json);
         if (parsed.success) return parsed.data;
-        throw new CrmHttpError(`HighLevel ${operation} returned an unexpected body`, {
+        throw highLevelError(`HighLevel ${operation} returned an unexpected body`, {
           reason: 'malformed_response',
           retryable: false,
           status,
@@ -135,7 +136,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
         continue;
       }
       if (status === 429) {
-        const wait = rateLimitWait(res.headers, rateLimited, maxBackoffMs);
+        const wait = rateLimitWait(res.headers, rateLimited, maxBackoffMs, now());
         await options.pacer?.rateLimited(PACED_LANES, wait.ms);
         if (wait.retry && rateLimited < maxRateLimitRetries) {
           rateLimited++;
@@ -145,7 +146,7 @@ export function createHighLevelClient(options: HighLevelClientOptions): HighLeve
         throw failure(operation, status, body.json ?? res.data, 'rate_limited', true, wait.ms);
       }
       const retryable = status >= 500 || status === 408 || (req.retryableStatuses ?? []).includes(status);
-      const reason: CrmFailureReason = status === 401 ? 'auth' : status >= 500 ? 'server' : 'rejected';
+      const reason: VendorFailureReason = status === 401 ? 'auth' : status >= 500 ? 'server' : 'rejected';
       const error = failure(operation, status, body.json ?? res.data, reason, retryable);
       // A write answered 5xx / 408 may have been stored before the failure (its answer is what was lost).
       if (req.method !== 'GET' && (status >= 500 || status === 408)) error.details.unknownOutcome = true;
@@ -160,12 +161,12 @@ function failure(
   operation: string,
   status: number,
   raw: unknown,
-  reason: CrmFailureReason,
+  reason: VendorFailureReason,
   retryable: boolean,
   retryAfterMs?: number,
-): CrmHttpError {
+): VendorHttpError {
   const vendorMessage = vendorMessageOf(raw);
-  return new CrmHttpError(
+  return highLevelError(
     `HighLevel ${operation} failed with HTTP ${status}${vendorMessage ? `: ${vendorMessage}` : ''}`,
     {
       reason,
@@ -202,14 +203,11 @@ export function rateLimitWait(
   headers: HeaderBag,
   attempt: number,
   maxBackoffMs: number,
+  now: number,
 ): { retry: boolean; ms: number } {
   if (headerValue(headers, 'x-ratelimit-daily-remaining') === '0') return { retry: false, ms: 60 * 60_000 };
-  const retryAfter = headerValue(headers, 'retry-after');
-  if (retryAfter !== undefined) {
-    const seconds = Number(retryAfter);
-    const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(retryAfter) - Date.now();
-    if (Number.isFinite(ms)) return { retry: true, ms: clamp(ms, 0, maxBackoffMs) };
-  }
+  const retryAfter = parseRetryAfter(headerValue(headers, 'retry-after'), now);
+  if (retryAfter !== undefined) return { retry: true, ms: clamp(retryAfter, 0, maxBackoffMs) };
   const interval = Number(headerValue(headers, 'x-ratelimit-interval-milliseconds'));
   if (headerValue(headers, 'x-ratelimit-remaining') === '0' && Number.isFinite(interval) && interval > 0) {
     return { retry: true, ms: clamp(interval, 0, maxBackoffMs) };

@@ -4,7 +4,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { attachSpecValidation } from '../../../test/spec/msw-validation';
 import { createHighLevelSimulator } from '../../../test/mocks/highlevel';
 import { assertHighLevelSpecClean } from '../../../test/mocks/highlevel/spec-check';
-import { CrmHttpError } from './crm-http-error';
+import { VendorHttpError } from '../../shared/vendor-http-error';
 import {
   buildHighLevelAuthorizeUrl,
   exchangeHighLevelCode,
@@ -36,13 +36,13 @@ afterEach(async () => {
 });
 afterAll(() => server.close());
 
-async function failure(p: Promise<unknown>): Promise<CrmHttpError> {
+async function failure(p: Promise<unknown>): Promise<VendorHttpError> {
   const err = await p.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(err).toBeInstanceOf(CrmHttpError);
-  return err as CrmHttpError;
+  expect(err).toBeInstanceOf(VendorHttpError);
+  return err as VendorHttpError;
 }
 
 describe('buildHighLevelAuthorizeUrl', () => {
@@ -174,7 +174,7 @@ describe('refreshHighLevelToken', () => {
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-    expect((lost.reason as CrmHttpError).reason).toBe('invalid_grant');
+    expect((lost.reason as VendorHttpError).reason).toBe('invalid_grant');
   });
 });
 

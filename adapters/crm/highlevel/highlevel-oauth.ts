@@ -2,7 +2,8 @@
 // discovery document, so the AuthorizationServer is built from the configured URLs.
 import * as oauth from 'oauth4webapi';
 import { isLoopbackHttp } from '../loopback';
-import { CrmHttpError, vendorMessageOf } from './crm-http-error';
+import { highLevelError, vendorMessageOf } from './highlevel-errors';
+import { VendorHttpError } from '../../shared/vendor-http-error';
 import { parseHighLevelLocationTokenResponse, parseHighLevelTokenResponse } from './highlevel-api';
 import type { HighLevelLocationToken, HighLevelTokenSet, HighLevelUserType } from './highlevel-api';
 
@@ -158,7 +159,7 @@ export async function getLocationToken(input: LocationTokenInput): Promise<HighL
   const body = safeJson(text);
   if (!response.ok) {
     const status = response.status;
-    throw new CrmHttpError(`HighLevel ${operation} failed with HTTP ${status}`, {
+    throw highLevelError(`HighLevel ${operation} failed with HTTP ${status}`, {
       reason:
         status === 401 ? 'auth' : status === 429 ? 'rate_limited' : status >= 500 ? 'server' : 'rejected',
       retryable: status === 429 || status >= 500,
@@ -189,9 +190,9 @@ function parseTokenSet(
   }
 }
 
-function malformed(operation: string, err: unknown, raw: unknown): CrmHttpError {
+function malformed(operation: string, err: unknown, raw: unknown): VendorHttpError {
   const detail = err instanceof Error ? err.message : String(err);
-  return new CrmHttpError(`HighLevel ${operation} returned an unexpected body: ${detail}`, {
+  return highLevelError(`HighLevel ${operation} returned an unexpected body: ${detail}`, {
     reason: 'malformed_response',
     retryable: false,
     status: 200,
@@ -208,9 +209,9 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** oauth4webapi errors → CrmHttpError. `invalid_grant` gets its own reason: the installation needs re-consent. */
-function toCrmError(err: unknown, operation: string): CrmHttpError {
-  if (err instanceof CrmHttpError) return err;
+/** oauth4webapi errors → VendorHttpError. `invalid_grant` gets its own reason: the installation needs re-consent. */
+function toCrmError(err: unknown, operation: string): VendorHttpError {
+  if (err instanceof VendorHttpError) return err;
   if (err instanceof oauth.ResponseBodyError) {
     const status = err.status;
     const reason =
@@ -223,7 +224,7 @@ function toCrmError(err: unknown, operation: string): CrmHttpError {
             : status >= 500
               ? 'server'
               : 'rejected';
-    return new CrmHttpError(
+    return highLevelError(
       `HighLevel ${operation} failed: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`,
       {
         reason,
@@ -236,7 +237,7 @@ function toCrmError(err: unknown, operation: string): CrmHttpError {
     );
   }
   if (err instanceof oauth.WWWAuthenticateChallengeError) {
-    return new CrmHttpError(`HighLevel ${operation} was refused (HTTP ${err.status})`, {
+    return highLevelError(`HighLevel ${operation} was refused (HTTP ${err.status})`, {
       reason: 'auth',
       retryable: false,
       status: err.status,
@@ -249,7 +250,7 @@ function toCrmError(err: unknown, operation: string): CrmHttpError {
     err.cause instanceof Response
   ) {
     const status = err.cause.status;
-    return new CrmHttpError(`HighLevel ${operation} failed with HTTP ${status}`, {
+    return highLevelError(`HighLevel ${operation} failed with HTTP ${status}`, {
       reason:
         status === 429 ? 'rate_limited' : status >= 500 ? 'server' : status === 401 ? 'auth' : 'rejected',
       retryable: status === 429 || status >= 500,
@@ -261,7 +262,7 @@ function toCrmError(err: unknown, operation: string): CrmHttpError {
     err instanceof oauth.OperationProcessingError &&
     (err.code === oauth.REQUEST_PROTOCOL_FORBIDDEN || err.code === oauth.HTTP_REQUEST_FORBIDDEN)
   ) {
-    return new CrmHttpError(
+    return highLevelError(
       `HighLevel ${operation}: refusing a plain-http URL outside the loopback simulator`,
       {
         reason: 'rejected',
@@ -275,7 +276,7 @@ function toCrmError(err: unknown, operation: string): CrmHttpError {
   }
   // fetch() rejects with a TypeError on network failures.
   const message = err instanceof Error ? err.message : String(err);
-  return new CrmHttpError(`HighLevel ${operation} could not be reached: ${message}`, {
+  return highLevelError(`HighLevel ${operation} could not be reached: ${message}`, {
     reason: 'network',
     retryable: true,
     operation,

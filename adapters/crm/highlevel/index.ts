@@ -46,7 +46,5 @@ export type {
   HighLevelLocationToken,
   HighLevelUserType,
 } from './highlevel-api';
-export { CrmHttpError, isCrmHttpError } from './crm-http-error';
-export type { CrmFailureReason, CrmHttpErrorInfo } from './crm-http-error';
 export { parseWorkflowActionCall, parseWorkflowOptionsCall, workflowActionAnswer } from './workflow-action';
 export type { HighLevelSignedCall, WorkflowActionCall } from './workflow-action';

@@ -7,10 +7,8 @@ export {
   toPipedriveId,
 } from './pipedrive-adapter';
 export type { PipedriveAdapterOptions, PanelPerson, PanelPhone } from './pipedrive-adapter';
-export { createPipedriveClient, parseRetryAfter, parseRateLimitReset } from './pipedrive-client';
+export { createPipedriveClient, parseRateLimitReset } from './pipedrive-client';
 export type { PipedriveClient, PipedriveClientOptions } from './pipedrive-client';
-export { CrmHttpError, isCrmHttpError } from './pipedrive-errors';
-export type { CrmHttpErrorInfo } from './pipedrive-errors';
 export {
   PIPEDRIVE_OAUTH_BASE_URL,
   buildPipedriveAuthorizeUrl,
@@ -22,12 +20,7 @@ export {
   isLoopbackHttp,
 } from './pipedrive-oauth';
 export type { PipedriveTokens, PipedriveIdentity, PipedriveOAuthClientConfig } from './pipedrive-oauth';
-export {
-  verifyPanelJwt,
-  verifyUninstallBasicAuth,
-  parseUninstallBody,
-  constantTimeEqual,
-} from './verify-pipedrive';
+export { verifyPanelJwt, verifyUninstallBasicAuth, parseUninstallBody } from './verify-pipedrive';
 export type { PanelIdentity } from './verify-pipedrive';
 export { renderPipedriveNote, renderStatusLine, escapeHtml, formatUtc } from './render-pipedrive-note';
 export type { UninstallBody } from './pipedrive-api';

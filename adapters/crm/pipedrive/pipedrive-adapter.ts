@@ -5,7 +5,7 @@ import type { CrmAdapter, CrmDeliveryResult, CrmMessageChange, CrmMessageRecord 
 import type { PersonPhone, PersonSearchItem } from './pipedrive-api';
 import type { PipedriveClient } from './pipedrive-client';
 import { findLoggedNote } from './find-logged-note';
-import { CrmHttpError } from './pipedrive-errors';
+import { VendorHttpError } from '../../shared/vendor-http-error';
 import { renderPipedriveNote } from './render-pipedrive-note';
 
 export interface PipedriveAdapterOptions {
@@ -104,7 +104,9 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
     } catch (error) {
       // A deleted deal (or a deal the token may not touch) must not lose the message: keep it on the person.
       const refused =
-        error instanceof CrmHttpError && !error.retryable && [400, 403, 404].includes(error.httpStatus ?? 0);
+        error instanceof VendorHttpError &&
+        !error.retryable &&
+        [400, 403, 404].includes(error.httpStatus ?? 0);
       if (refused && dealId !== undefined && personId !== undefined) {
         return client.createNote({ content, person_id: personId });
       }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HttpResponse, http } from 'msw';
 import { usePipedriveSimulator } from '../../../test/mocks/pipedrive/harness';
-import { createPipedriveClient, parseRateLimitReset, parseRetryAfter } from './pipedrive-client';
-import { CrmHttpError } from './pipedrive-errors';
+import { createPipedriveClient, parseRateLimitReset } from './pipedrive-client';
+import { VendorHttpError } from '../../shared/vendor-http-error';
 
 const API = 'https://acme.pipedrive.com';
 const fault = { 'x-mock-fault': '1' };
@@ -26,10 +26,10 @@ describe('Pipedrive client', () => {
     return { client, sleeps, tokenSource };
   }
 
-  async function failure(p: Promise<unknown>): Promise<CrmHttpError> {
+  async function failure(p: Promise<unknown>): Promise<VendorHttpError> {
     const err = await p.catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CrmHttpError);
-    return err as CrmHttpError;
+    expect(err).toBeInstanceOf(VendorHttpError);
+    return err as VendorHttpError;
   }
 
   it('reads persons, deals and the current user through v2 / v1', async () => {
@@ -220,11 +220,8 @@ describe('Pipedrive client', () => {
 });
 
 describe('rate-limit header parsing', () => {
-  it('parses Retry-After seconds and dates, and x-ratelimit-reset seconds or epoch', () => {
+  it('parses x-ratelimit-reset seconds or epoch (Retry-After: adapters/shared/retry-after.test.ts)', () => {
     const now = Date.UTC(2026, 0, 1);
-    expect(parseRetryAfter('3', now)).toBe(3000);
-    expect(parseRetryAfter(new Date(now + 5000).toUTCString(), now)).toBe(5000);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRateLimitReset('2', now)).toBe(2000);
     expect(parseRateLimitReset(String(now / 1000 + 4), now)).toBe(4000);
     expect(parseRateLimitReset(undefined, now)).toBeUndefined();

@@ -1,6 +1,5 @@
 // HTTP client for one Pipedrive installation: `{api_domain}/api/v2` where v2 exists, `/api/v1` only for notes
 // and users/me (v1 sunsets 2026-07-31 for most endpoints; notes have no v2 yet — vendors/pipedrive.md §0).
-import axios from 'axios';
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type * as z from 'zod/mini';
 import type { CrmRate, CrmRequestPacer, TokenSource } from '../types';
@@ -26,16 +25,17 @@ import type {
   PipedriveUser,
   UpdateNoteBody,
 } from './pipedrive-api';
-import { CrmHttpError } from './pipedrive-errors';
+import { pipedriveError } from './pipedrive-errors';
 import {
   describeVendorError,
   mayHaveArrived,
   parseJson,
   parseRateLimitReset,
-  parseRetryAfter,
 } from './pipedrive-http-signals';
+import { parseRetryAfter } from '../../shared/retry-after';
+import { createVendorHttp } from '../../shared/vendor-http';
 
-export { parseRateLimitReset, parseRetryAfter };
+export { parseRateLimitReset };
 
 export interface PipedriveClientOptions {
   /** The installation's `api_domain` (`https://acme.pipedrive.com`), or the simulator base in tests. */
@@ -107,15 +107,12 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
   const now = options.now ?? Date.now;
   const maxRetries = options.maxRetries ?? 3;
   const maxWaitMs = options.maxWaitMs ?? 10_000;
-  const http: AxiosInstance = axios.create({
-    baseURL: apiDomain,
-    adapter: 'fetch',
-    timeout: options.timeoutMs ?? 15_000,
-    responseType: 'text',
-    // We parse and validate ourselves, so a malformed body gets one clear error.
-    transformResponse: [(data: unknown) => data],
-    validateStatus: () => true,
-    ...(options.fetch ? { env: { fetch: options.fetch } } : {}),
+  // We parse and validate ourselves (rawText), so a malformed body gets one clear error.
+  const http: AxiosInstance = createVendorHttp({
+    baseUrl: apiDomain,
+    timeoutMs: options.timeoutMs,
+    rawText: true,
+    fetch: options.fetch,
   });
   // Burst limit is per token per rolling 2 s (OAuth 80–480 by plan): when a response says none remain,
   // wait for the window to reset before the next call instead of collecting a 429.
@@ -164,7 +161,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
           await sleep(backoffMs(attempt++));
           continue;
         }
-        throw new CrmHttpError(`Pipedrive ${operation} failed: ${(error as Error).message}`, {
+        throw pipedriveError(`Pipedrive ${operation} failed: ${(error as Error).message}`, {
           retryable: true,
           operation,
           unknownOutcome: !idempotent && mayHaveArrived(error),
@@ -192,12 +189,12 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
           blockedUntil = 0; // that wait covered the window reset too
           continue;
         }
-        throw new CrmHttpError(`Pipedrive rate limit reached on ${operation}`, {
+        throw pipedriveError(`Pipedrive rate limit reached on ${operation}`, {
           status: 429,
           retryable: true,
           retryAfterMs,
           operation,
-          vendorError,
+          raw: vendorError,
         });
       }
       if (res.status >= 500) {
@@ -205,23 +202,23 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
           await sleep(backoffMs(attempt++));
           continue;
         }
-        throw new CrmHttpError(`Pipedrive ${operation} failed with ${res.status}`, {
+        throw pipedriveError(`Pipedrive ${operation} failed with ${res.status}`, {
           status: res.status,
           retryable: true,
           operation,
-          vendorError,
+          raw: vendorError,
           unknownOutcome: !idempotent,
         });
       }
       if (res.status === 404 && spec.allow404) return null;
       if (res.status < 200 || res.status >= 300) {
-        throw new CrmHttpError(
+        throw pipedriveError(
           `Pipedrive ${operation} was refused (${res.status}): ${describeVendorError(vendorError)}`,
           {
             status: res.status,
             retryable: false,
             operation,
-            vendorError,
+            raw: vendorError,
           },
         );
       }
@@ -231,11 +228,11 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
           .slice(0, 3)
           .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
           .join('; ');
-        throw new CrmHttpError(`Pipedrive ${operation} returned an unexpected response (${where})`, {
+        throw pipedriveError(`Pipedrive ${operation} returned an unexpected response (${where})`, {
           status: res.status,
           retryable: false,
           operation,
-          vendorError: typeof res.data === 'string' ? res.data.slice(0, 500) : res.data,
+          raw: typeof res.data === 'string' ? res.data.slice(0, 500) : res.data,
         });
       }
       return parsed.data;

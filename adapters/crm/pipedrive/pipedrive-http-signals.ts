@@ -2,15 +2,6 @@
 // a request that got no answer may still have been carried out.
 import { errorBodySchema } from './pipedrive-api';
 
-/** Retry-After is seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
-}
-
 /** x-ratelimit-reset: "amount of seconds before the limit resets" (RD/core-api-concepts-rate-limiting); tolerate epoch seconds. */
 export function parseRateLimitReset(value: string | null | undefined, now: number): number | undefined {
   if (!value) return undefined;

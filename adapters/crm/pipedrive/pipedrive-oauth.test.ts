@@ -15,7 +15,7 @@ import {
   refreshPipedriveToken,
   revokePipedriveToken,
 } from './pipedrive-oauth';
-import { CrmHttpError } from './pipedrive-errors';
+import { VendorHttpError } from '../../shared/vendor-http-error';
 
 const OAUTH = 'https://oauth.pipedrive.com';
 const REDIRECT = 'https://wabridge.example/oauth/pipedrive/callback';
@@ -112,8 +112,8 @@ describe('Pipedrive OAuth', () => {
       ...creds,
       refreshToken: ctx.sim.issueTokens().refreshToken,
     }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CrmHttpError);
-    expect((err as CrmHttpError).retryable).toBe(true);
+    expect(err).toBeInstanceOf(VendorHttpError);
+    expect((err as VendorHttpError).retryable).toBe(true);
   });
 
   it('rejects a token response without api_domain with a clear error', async () => {
@@ -126,9 +126,9 @@ describe('Pipedrive OAuth', () => {
       ),
     );
     const err = await refreshPipedriveToken({ ...creds, refreshToken: 'r' }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(CrmHttpError);
+    expect(err).toBeInstanceOf(VendorHttpError);
     expect((err as Error).message).toMatch(/api_domain/);
-    expect((err as CrmHttpError).retryable).toBe(false);
+    expect((err as VendorHttpError).retryable).toBe(false);
   });
 
   it('allows plain http only towards loopback (local mode)', async () => {

@@ -5,7 +5,7 @@ import { isLoopbackHttp } from '../loopback';
 import { AppError } from '../../../src/core/errors';
 import { tokenResponseSchema } from './pipedrive-api';
 import { createPipedriveClient } from './pipedrive-client';
-import { CrmHttpError } from './pipedrive-errors';
+import { pipedriveError } from './pipedrive-errors';
 
 export const PIPEDRIVE_OAUTH_BASE_URL = 'https://oauth.pipedrive.com';
 
@@ -95,7 +95,7 @@ function toTokens(body: unknown, now: number): PipedriveTokens {
   const parsed = tokenResponseSchema.safeParse(body);
   if (!parsed.success) {
     const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
-    throw new CrmHttpError(`Pipedrive token response is malformed (${where})`, {
+    throw pipedriveError(`Pipedrive token response is malformed (${where})`, {
       retryable: false,
       operation: 'POST /oauth/token',
     });
@@ -115,11 +115,11 @@ function mapOAuthError(error: unknown, grant: string): Error {
   if (error instanceof AppError) return error;
   if (error instanceof oauth.ResponseBodyError) {
     if (error.status >= 500) {
-      return new CrmHttpError(`Pipedrive OAuth server failed (${error.status}) during ${grant}`, {
+      return pipedriveError(`Pipedrive OAuth server failed (${error.status}) during ${grant}`, {
         status: error.status,
         retryable: true,
         operation: 'POST /oauth/token',
-        vendorError: error.cause,
+        raw: error.cause,
       });
     }
     // invalid_grant: code used/expired (5 min TTL) or refresh token revoked/unused for 60 days = app uninstalled.
@@ -136,7 +136,7 @@ function mapOAuthError(error: unknown, grant: string): Error {
   const response = (error as { cause?: unknown }).cause;
   if (error instanceof oauth.OperationProcessingError && response instanceof Response) {
     const retryable = response.status >= 500 || response.status === 429;
-    return new CrmHttpError(`Pipedrive OAuth server answered ${response.status} during ${grant}`, {
+    return pipedriveError(`Pipedrive OAuth server answered ${response.status} during ${grant}`, {
       status: response.status,
       retryable,
       operation: 'POST /oauth/token',
@@ -149,12 +149,12 @@ function mapOAuthError(error: unknown, grant: string): Error {
     });
   }
   if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {
-    return new CrmHttpError(`Pipedrive token response is malformed: ${error.message}`, {
+    return pipedriveError(`Pipedrive token response is malformed: ${error.message}`, {
       retryable: false,
       operation: 'POST /oauth/token',
     });
   }
-  return new CrmHttpError(`Pipedrive OAuth request failed during ${grant}: ${(error as Error).message}`, {
+  return pipedriveError(`Pipedrive OAuth request failed during ${grant}: ${(error as Error).message}`, {
     retryable: true,
     operation: 'POST /oauth/token',
     unknownOutcome: true,

@@ -2,12 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { AppError } from '../../../src/core/errors';
 import { createPipedriveSimulator } from '../../../test/mocks/pipedrive/simulator';
-import {
-  constantTimeEqual,
-  parseUninstallBody,
-  verifyPanelJwt,
-  verifyUninstallBasicAuth,
-} from './verify-pipedrive';
+import { timingSafeEqual } from '../../../src/security/encoding';
+import { parseUninstallBody, verifyPanelJwt, verifyUninstallBasicAuth } from './verify-pipedrive';
 
 const SECRET = 'client-secret-doubles-as-jwt-secret';
 const NOW = Date.UTC(2026, 2, 1, 12, 0, 0);
@@ -112,10 +108,10 @@ describe('uninstall', () => {
     );
   });
 
-  it('compares strings fully (length differences included)', () => {
-    expect(constantTimeEqual('abc', 'abc')).toBe(true);
-    expect(constantTimeEqual('abc', 'abd')).toBe(false);
-    expect(constantTimeEqual('abc', 'abc\u0000')).toBe(false);
-    expect(constantTimeEqual('', '')).toBe(true);
+  it('compares the secret with the shared constant-time comparison (length differences included)', () => {
+    expect(timingSafeEqual('abc', 'abc')).toBe(true);
+    expect(timingSafeEqual('abc', 'abd')).toBe(false);
+    expect(timingSafeEqual('abc', 'abc\u0000')).toBe(false);
+    expect(timingSafeEqual('', '')).toBe(true);
   });
 });

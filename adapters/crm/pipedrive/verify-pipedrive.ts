@@ -3,6 +3,7 @@ import { errors as joseErrors, jwtVerify } from 'jose';
 import { AppError } from '../../../src/core/errors';
 import { panelJwtClaimsSchema, uninstallBodySchema } from './pipedrive-api';
 import type { UninstallBody } from './pipedrive-api';
+import { timingSafeEqual } from '../../../src/security/encoding';
 
 export interface PanelIdentity {
   companyId: string;
@@ -46,16 +47,6 @@ export async function verifyPanelJwt(token: string, jwtSecret: string, now: numb
   return { companyId: claims.data.companyId, userId: claims.data.userId, expiresAt: claims.data.exp * 1000 };
 }
 
-/** Compares without an early exit, so timing does not reveal how much of the secret matched. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  const length = Math.max(x.length, y.length);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < length; i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
-
 /**
  * The uninstall DELETE carries `Authorization: Basic base64(client_id:client_secret)` (RD/app-uninstallation).
  * Compares the decoded credentials in constant time; anything malformed is simply `false`.
@@ -74,7 +65,7 @@ export function verifyUninstallBasicAuth(
   } catch {
     return false;
   }
-  return constantTimeEqual(decoded, `${clientId}:${clientSecret}`);
+  return timingSafeEqual(decoded, `${clientId}:${clientSecret}`);
 }
 
 /**
@@ -95,7 +86,7 @@ export function parseUninstallBody(body: unknown, expectedClientId?: string): Un
     const where = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new AppError('invalid_request', `Pipedrive uninstall body is invalid (${where})`);
   }
-  if (expectedClientId !== undefined && !constantTimeEqual(parsed.data.client_id, expectedClientId)) {
+  if (expectedClientId !== undefined && !timingSafeEqual(parsed.data.client_id, expectedClientId)) {
     throw new AppError('unauthorized', 'Pipedrive uninstall is for another client_id');
   }
   return parsed.data;

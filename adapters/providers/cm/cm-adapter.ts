@@ -1,5 +1,4 @@
 // CM.com Business Messaging (WhatsApp) as a ProviderAdapter (vendors/providers.md §C).
-import axios from 'axios';
 import type { AxiosInstance } from 'axios';
 import { AppError, ProviderError } from '../../../src/core/errors';
 import type { OutboundMessage } from '../../../src/core/message';
@@ -19,6 +18,8 @@ import { toCmReference } from './cm-number';
 import { toCmMsg } from './convert-to-cm-message';
 import { errorFromCmResponse, mapCmError, parseMaybeJson } from './map-cm-error';
 import { parseCmWebhook } from './map-cm-webhook';
+import { timingSafeEqual } from '../../../src/security/encoding';
+import { createVendorHttp } from '../../shared/vendor-http';
 
 export interface CmAdapterOptions {
   /** Parsed credentials; webhook verification and parsing work without them. */
@@ -32,10 +33,9 @@ export interface CmAdapterOptions {
 
 export function createCmAdapter(options: CmAdapterOptions): ProviderAdapter {
   const now = options.now ?? Date.now;
-  const client: AxiosInstance = axios.create({
-    adapter: 'fetch',
-    baseURL: options.http.baseUrl.replace(/\/+$/, ''),
-    timeout: options.http.timeoutMs,
+  const client: AxiosInstance = createVendorHttp({
+    baseUrl: options.http.baseUrl,
+    timeoutMs: options.http.timeoutMs,
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
   });
 
@@ -88,7 +88,7 @@ export function createCmAdapter(options: CmAdapterOptions): ProviderAdapter {
           creds.productToken,
         );
       } catch (error) {
-        throw mapCmError(error, { during: 'send' });
+        throw mapCmError(error, { during: 'send', now });
       }
       const parsed = cmResponseSchema.safeParse(data);
       if (!parsed.success) {
@@ -119,7 +119,7 @@ export function createCmAdapter(options: CmAdapterOptions): ProviderAdapter {
           if (err.kind === 'auth') throw err;
         }
       } catch (error) {
-        const err = mapCmError(error);
+        const err = mapCmError(error, { during: 'other', now });
         if (err.kind === 'auth' || err.kind === 'transient' || err.kind === 'rate_limited') throw err;
         // Any other validation answer means the gateway knew the token.
       }
@@ -130,7 +130,7 @@ export function createCmAdapter(options: CmAdapterOptions): ProviderAdapter {
       if (!expected) return false;
       const given = tokenFromUrl(request.url);
       if (given === undefined) return false;
-      return constantTimeEqual(given, expected);
+      return timingSafeEqual(given, expected);
     },
 
     parseWebhook(request: WebhookRequest): ProviderEvent[] {
@@ -138,7 +138,7 @@ export function createCmAdapter(options: CmAdapterOptions): ProviderAdapter {
     },
 
     normalizeError(error: unknown): ProviderError {
-      return mapCmError(error);
+      return mapCmError(error, { during: 'other', now });
     },
   };
 }
@@ -152,13 +152,4 @@ function tokenFromUrl(url: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** XOR over equal-length bytes; the length check leaks only the length, never the content. */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const x = new TextEncoder().encode(a);
-  const y = new TextEncoder().encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/core/errors';
-import { errorFromCmResponse, kindForCmCode, mapCmError, parseRetryAfter } from './map-cm-error';
+import { errorFromCmResponse, kindForCmCode, mapCmError } from './map-cm-error';
 import { cmResponseSchema } from './cm-api';
 import mixed from './__fixtures__/response-mixed.json';
 import authFailed from './__fixtures__/response-auth-failed.json';
@@ -32,13 +32,6 @@ describe('CM.com error mapping', () => {
     [402, 'Message has been blacklisted', 'rejected'],
   ] as const)('code %s "%s" → %s', (code, text, kind) => {
     expect(kindForCmCode(code, text)).toBe(kind);
-  });
-
-  it('Retry-After in seconds or as an HTTP date', () => {
-    expect(parseRetryAfter('3')).toBe(3000);
-    const inTenSeconds = new Date(Date.now() + 10_000).toUTCString();
-    expect(parseRetryAfter(inTenSeconds)).toBeGreaterThan(8000);
-    expect(parseRetryAfter('soon')).toBeUndefined();
   });
 
   it('keeps an existing ProviderError and wraps anything else as transient', () => {

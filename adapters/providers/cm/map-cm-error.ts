@@ -6,6 +6,7 @@
 // 305 invalid field · 401 spam filtered · 402 blacklisted · 403 rejected. Only 0, 101, 201 and 304 are
 // confirmed by example (vendors/providers.md §C); the rest are mapped defensively, unknown → rejected.
 import { isAxiosError } from 'axios';
+import { headerOf, parseRetryAfter } from '../../shared/retry-after';
 import { ProviderError } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
 import { cmResponseSchema } from './cm-api';
@@ -66,6 +67,8 @@ export function errorFromCmResponse(body: CmResponse, httpStatus?: number): Prov
 export interface CmErrorContext {
   /** During a send, a timeout means the gateway may have accepted the message: unknown_outcome. */
   during: 'send' | 'other';
+  /** The clock an HTTP-date Retry-After is read against (injected; the adapter's). */
+  now?: () => number;
 }
 
 /** Any thrown error (axios, our own, a zod failure) → ProviderError. */
@@ -88,7 +91,7 @@ export function mapCmError(error: unknown, ctx: CmErrorContext = { during: 'othe
       });
     }
     const status = response.status;
-    const retryAfterMs = parseRetryAfter(headerOf(response.headers, 'retry-after'));
+    const retryAfterMs = parseRetryAfter(headerOf(response.headers, 'retry-after'), (ctx.now ?? Date.now)());
     const parsed = cmResponseSchema.safeParse(parseMaybeJson(response.data));
     if (status === 429) {
       return new ProviderError('rate_limited', 'CM.com rate limit reached', {
@@ -115,24 +118,6 @@ export function mapCmError(error: unknown, ctx: CmErrorContext = { during: 'othe
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderError('transient', `CM.com call failed: ${message}`, { vendorMessage: message });
-}
-
-export function parseRetryAfter(value: string | undefined): number | undefined {
-  if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.round(seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
-
-function headerOf(headers: unknown, name: string): string | undefined {
-  if (!headers) return undefined;
-  if (typeof (headers as Headers).get === 'function') {
-    const v = (headers as Headers).get(name);
-    return v === null || v === undefined ? undefined : String(v);
-  }
-  const v = (headers as Record<string, unknown>)[name];
-  return v === undefined || v === null ? undefined : String(v);
 }
 
 export function parseMaybeJson(data: unknown): unknown {

@@ -1,5 +1,6 @@
 // Meta Graph / WhatsApp errors → ProviderError kinds (issue 3). Codes from vendors/providers.md (Meta error table).
 import { isAxiosError } from 'axios';
+import { parseRetryAfter } from '../../shared/retry-after';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
 import type { ProviderErrorInfo } from '../../../src/core/message';
@@ -84,14 +85,6 @@ export function metaStatusErrorInfo(error: MetaErrorItem | undefined): ProviderE
     vendorMessage: error?.message ?? error?.title,
     reason: humanReason(kind, details, error?.title ?? error?.message),
   };
-}
-
-function parseRetryAfter(value: unknown, now: number): number | undefined {
-  if (typeof value !== 'string' || value.trim() === '') return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
 function isTimeout(code: string | undefined, message: string): boolean {

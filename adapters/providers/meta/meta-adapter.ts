@@ -1,5 +1,5 @@
 // Meta WhatsApp Cloud API adapter: Graph calls with axios (fetch adapter, Workers-safe), every response parsed with zod.
-import axios from 'axios';
+import { createVendorHttp } from '../../shared/vendor-http';
 import type { AxiosInstance } from 'axios';
 import type * as z from 'zod/mini';
 import { AppError, ProviderError } from '../../../src/core/errors';
@@ -76,10 +76,9 @@ export function createMetaAdapter(options: MetaAdapterOptions): ProviderAdapter 
 
   function graph(): { client: AxiosInstance; creds: MetaCredentials } {
     if (!credentials) throw new AppError('not_configured', 'Meta credentials are required for this call');
-    client ??= axios.create({
-      baseURL: http.baseUrl.replace(/\/+$/, ''),
-      timeout: http.timeoutMs,
-      adapter: 'fetch',
+    client ??= createVendorHttp({
+      baseUrl: http.baseUrl,
+      timeoutMs: http.timeoutMs,
       headers: { Authorization: `Bearer ${credentials.accessToken}`, 'Content-Type': 'application/json' },
     });
     return { client, creds: credentials };

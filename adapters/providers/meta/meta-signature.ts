@@ -1,4 +1,5 @@
 // Meta webhook authentication (providers.md "Webhooks"): WebCrypto only, so it runs in Workers, Node and tests.
+import { timingSafeEqual } from '../../../src/security/encoding';
 
 const encoder = new TextEncoder();
 
@@ -50,14 +51,6 @@ export async function signMetaBody(rawBody: string, appSecret: string): Promise<
   return `sha256=${[...mac].map((b) => b.toString(16).padStart(2, '0')).join('')}`;
 }
 
-function constantTimeEqual(a: string, b: string): boolean {
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < x.length; i++) diff |= x[i]! ^ (y[i % Math.max(y.length, 1)] ?? 0);
-  return diff === 0;
-}
-
 /**
  * `GET /webhooks/meta` subscription handshake: `hub.mode=subscribe` and a matching `hub.verify_token`
  * → the `hub.challenge` to echo as plain text with 200; otherwise null (answer 403).
@@ -71,5 +64,5 @@ export function verifyMetaSubscription(
   const token = get('hub.verify_token');
   const challenge = get('hub.challenge');
   if (mode !== 'subscribe' || token === undefined || challenge === undefined || !verifyToken) return null;
-  return constantTimeEqual(token, verifyToken) ? challenge : null;
+  return timingSafeEqual(token, verifyToken) ? challenge : null;
 }

@@ -1,5 +1,6 @@
 // Twilio errors (REST `{code, message, more_info, status}` and status-callback `ErrorCode`) → ProviderError.
 import { isAxiosError } from 'axios';
+import { parseRetryAfter } from '../../shared/retry-after';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
 import type { ProviderErrorInfo } from '../../../src/core/message';
@@ -56,14 +57,6 @@ export function twilioErrorInfo(code: string | undefined, message: string | unde
   if (code) info.vendorCode = code;
   if (message) info.vendorMessage = message;
   return info;
-}
-
-/** `Retry-After` is seconds or an HTTP date (RFC 9110 §10.2.3). */
-export function parseRetryAfter(value: string | null | undefined, now: number): number | undefined {
-  if (!value) return undefined;
-  if (/^\d+$/.test(value.trim())) return Number(value.trim()) * 1000;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now);
 }
 
 // Network failures where the request provably never reached Twilio (DNS, refused connection).

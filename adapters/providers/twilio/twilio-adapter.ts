@@ -1,5 +1,5 @@
 // Twilio WhatsApp adapter: Messages API (api.twilio.com) + Content API (content.twilio.com) behind ProviderAdapter.
-import axios from 'axios';
+import { createVendorHttp } from '../../shared/vendor-http';
 import type { AxiosInstance } from 'axios';
 import type * as z from 'zod/mini';
 import { AppError, ProviderError } from '../../../src/core/errors';
@@ -68,9 +68,8 @@ export function createTwilioAdapter(options: TwilioAdapterOptions): ProviderAdap
 
   function http(): AxiosInstance {
     const c = creds();
-    client ??= axios.create({
-      adapter: 'fetch',
-      timeout: options.http.timeoutMs,
+    client ??= createVendorHttp({
+      timeoutMs: options.http.timeoutMs,
       auth: { username: c.accountSid, password: c.authToken },
       headers: { Accept: 'application/json' },
     });

@@ -1,6 +1,7 @@
 // X-Twilio-Signature check with WebCrypto only (runs in Workers). Algorithm from twilio.com/docs/usage/security
 // and the SDKs' RequestValidator: Base64(HMAC-SHA1(AuthToken, url + Σ sorted(key + value))).
 import type { WebhookRequest } from '../types';
+import { timingSafeEqual } from '../../../src/security/encoding';
 
 const encoder = new TextEncoder();
 
@@ -51,15 +52,6 @@ async function sha256Hex(text: string): Promise<string> {
   return [...digest].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Equal-length XOR loop: no early exit on the first differing byte. */
-function constantTimeEqual(a: string, b: string): boolean {
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  let diff = x.length ^ y.length;
-  for (let i = 0; i < Math.max(x.length, y.length); i++) diff |= (x[i] ?? 0) ^ (y[i] ?? 0);
-  return diff === 0;
-}
-
 /** Same precedence as the mapper (map-twilio-webhook.ts): JSON wins when a header names both. */
 function isJsonBody(request: WebhookRequest): boolean {
   return (request.headers.get('content-type') ?? '').includes('application/json');
@@ -89,7 +81,7 @@ export async function verifyTwilioSignature(
   }
   if (bodyHash !== null) {
     // JSON (non-form) bodies: the URL carries bodySHA256=<hex sha256(body)> and only the URL is signed.
-    if (!constantTimeEqual(bodyHash.toLowerCase(), await sha256Hex(request.rawBody))) return false;
+    if (!timingSafeEqual(bodyHash.toLowerCase(), await sha256Hex(request.rawBody))) return false;
   } else if (isJsonBody(request) || (request.method.toUpperCase() === 'POST' && !isFormBody(request))) {
     // Without bodySHA256 the signature covers only the URL, so any body could ride on a captured URL
     // (twilio.com/docs/usage/webhooks/webhooks-security: JSON webhooks carry bodySHA256; the SDKs'
