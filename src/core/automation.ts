@@ -16,8 +16,10 @@ export interface AutomationSendRequest {
   action: AutomationActionName;
   /** The CRM's execution id (or a digest of the signed call when the CRM sends none): one send per key. */
   executionKey: string;
-  /** The customer's phone as the CRM holds it (normalized to E.164 by the service). */
-  to: string;
+  /** The customer's phone as the CRM holds it (normalized to E.164 by the service), or a BSUID; may be empty. */
+  to?: string;
+  /** The CRM's contact id: finds a customer without phone (a WhatsApp username) whose CRM record we created. */
+  crmContactId?: string;
   customerName?: string;
   crmDealId?: string;
   /** Sending number: a connection id or its E.164 sender phone; the installation's first active number if unset. */

@@ -8,6 +8,7 @@ import {
   type AutomationSendRequest,
   type AutomationTemplateChoice,
 } from '../core/automation';
+import { isUserIdAddress } from '../core/customer-id';
 import { AppError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
 import type { MessageContent } from '../core/message';
 import { normalizePhone } from '../core/phone';
@@ -102,14 +103,13 @@ async function decide(
   const messageId = execution.messageId;
   try {
     const connection = await sendingConnection(ctx, installation, request.sender);
-    const phone = normalizePhone(request.to);
-    if (!phone.ok) throw new Refusal('invalid_recipient', `Not a valid phone number (${phone.reason})`);
-    const contact = await ctx.contacts.find(connection.id, phone.e164);
+    const to = await recipientAddress(ctx, connection, request);
+    const contact = await ctx.contacts.find(connection.id, to);
     if (contact?.optedOutAt != null)
       throw new Refusal('opted_out', 'The customer opted out of WhatsApp messages');
     const base = {
       connection,
-      to: phone.e164,
+      to,
       origin: 'app' as const,
       crmDealId: request.crmDealId,
       customerName: request.customerName,
@@ -118,7 +118,7 @@ async function decide(
     if (request.action === 'send_template') {
       if (!request.template) throw new Refusal('template_not_found', 'No template was chosen');
       const content = await templateContent(ctx, connection, request.template, request);
-      await withinTier(ctx, connection, execution, phone.e164);
+      await withinTier(ctx, connection, execution, to);
       await queueOutbound(ctx, { ...base, content });
       return { status: 'queued' };
     }
@@ -131,7 +131,7 @@ async function decide(
       if (!(error instanceof AppError) || error.code !== 'template_required' || !request.template)
         throw error;
       const content = await templateContent(ctx, connection, request.template, request);
-      await withinTier(ctx, connection, execution, phone.e164);
+      await withinTier(ctx, connection, execution, to);
       await queueOutbound(ctx, { ...base, content });
     }
     return { status: 'queued' };
@@ -140,6 +140,32 @@ async function decide(
     if (!refused) throw error;
     return { status: 'failed', reasonCode: refused.reasonCode, reason: refused.message };
   }
+}
+
+/**
+ * Where the step sends: the phone the CRM mapped (E.164) or a BSUID given in its place; without either, the customer
+ * whose CRM record is the step's contact (issue 11: a WhatsApp username customer's record we created has no phone,
+ * and our customer row remembers its id). The usual rules then apply to a BSUID (phone_required for authentication
+ * templates and for providers that address phones only).
+ */
+async function recipientAddress(
+  ctx: AppContext,
+  connection: Connection,
+  request: AutomationSendRequest,
+): Promise<string> {
+  const given = request.to?.trim() ?? '';
+  if (given && isUserIdAddress(given)) return given;
+  const phone = given ? normalizePhone(given) : null;
+  if (phone?.ok) return phone.e164;
+  const known = request.crmContactId
+    ? await ctx.contacts.findByCrmContactId(connection.id, request.crmContactId)
+    : null;
+  if (known) return known.address;
+  if (phone) throw new Refusal('invalid_recipient', `Not a valid phone number (${phone.reason})`);
+  throw new Refusal(
+    'invalid_recipient',
+    'The contact has no phone number and is not a WhatsApp username customer of this number',
+  );
 }
 
 /** A template to a new customer needs room in the number's messaging tier. */

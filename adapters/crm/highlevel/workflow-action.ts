@@ -119,8 +119,10 @@ export async function parseWorkflowActionCall(
 ): Promise<WorkflowActionCall> {
   const body = parseBody(await verifiedBody(call));
   const data = body.data;
+  // A contact without phone (a WhatsApp username customer whose contact we created) is found by its contact id.
   const to = str(data.phone);
-  if (!to)
+  const contactId = body.extras.contactId || undefined;
+  if (!to && !contactId)
     throw new AppError('invalid_request', 'The contact phone is missing', [
       { path: 'data.phone', message: 'map it to {{contact.phone}}' },
     ]);
@@ -135,11 +137,12 @@ export async function parseWorkflowActionCall(
   const templateId = str(data.template) ?? str(data.fallback_template);
   return {
     locationId: body.extras.locationId,
-    contactId: body.extras.contactId,
+    contactId,
     request: {
       action,
       executionKey,
       to,
+      crmContactId: contactId,
       customerName: str(data.contact_name),
       sender: str(data.sender),
       template: templateId ? { idOrName: templateId, language: str(data.language) } : undefined,
