@@ -1,5 +1,5 @@
 // Normalized message and status model (DESIGN.md §3.4). The status lattice lives in status.ts.
-import type { TemplateValues } from './template';
+import type { Template, TemplateValues } from './template';
 
 export type Direction = 'inbound' | 'outbound';
 
@@ -96,6 +96,20 @@ export interface OrderItem {
 }
 
 export type MessageType = MessageContent['type'];
+
+/** The one mapping from a template to the provider-side identity a send carries (single sends and campaign slices). */
+export function outboundTemplateOf(template: Template): NonNullable<OutboundMessage['template']> {
+  return {
+    providerTemplateId: template.providerTemplateId,
+    name: template.name,
+    language: template.language,
+    namespace: template.namespace,
+    parameterFormat: template.parameterFormat,
+    variables: template.variables,
+    headerFormat: template.components.header?.format,
+    buttonTypes: template.components.buttons.map((b) => b.type),
+  };
+}
 
 /** What provider adapters send: the content plus routing. */
 export interface OutboundMessage {

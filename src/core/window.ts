@@ -23,6 +23,24 @@ export interface LogEntry {
   freeEntryPoint?: boolean;
 }
 
+/** A message row as the stores read it for the window (`messages` columns). */
+export interface MessageLogRow {
+  direction: 'inbound' | 'outbound';
+  type: string;
+  category: string | null;
+  occurred_at: number;
+}
+
+/** The one mapping from a stored message row to the window / pricing log. */
+export function logEntryOf(row: MessageLogRow): LogEntry {
+  return {
+    direction: row.direction,
+    at: row.occurred_at,
+    kind: row.type === 'template' ? 'template' : 'free_form',
+    category: (row.category as TemplateCategory | null) ?? undefined,
+  };
+}
+
 export type ConversationCategory = TemplateCategory | 'SERVICE' | 'FREE_ENTRY_POINT';
 export interface Conversation {
   category: ConversationCategory;

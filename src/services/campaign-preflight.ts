@@ -11,7 +11,7 @@ import {
   type RateCard,
 } from '../core/pricing';
 import { validateValues } from '../core/template-render';
-import { FREE_ENTRY_POINT_MS, WINDOW_MS, type LogEntry } from '../core/window';
+import { FREE_ENTRY_POINT_MS, logEntryOf, WINDOW_MS, type LogEntry } from '../core/window';
 import type { TemplateCategory } from '../core/template';
 import { CampaignAudienceStore } from '../store/campaign-audience';
 import type { LogRow, NewRecipient, OverTierPolicy } from '../store/campaigns';
@@ -77,12 +77,7 @@ const toLog = (rows: readonly LogRow[]): Map<string, LogEntry[]> => {
   const byContact = new Map<string, LogEntry[]>();
   for (const r of rows) {
     const list = byContact.get(r.contact_id) ?? [];
-    list.push({
-      direction: r.direction,
-      at: r.occurred_at,
-      kind: r.type === 'template' ? 'template' : 'free_form',
-      category: (r.category as TemplateCategory | null) ?? undefined,
-    });
+    list.push(logEntryOf(r));
     byContact.set(r.contact_id, list);
   }
   return byContact;

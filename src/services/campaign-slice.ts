@@ -3,10 +3,10 @@
 import type { ProviderAdapter } from '../../adapters/providers/types';
 import type { AppContext } from '../context';
 import { ProviderError } from '../core/errors';
-import type { MessageContent, OutboundMessage } from '../core/message';
+import { outboundTemplateOf, type MessageContent, type OutboundMessage } from '../core/message';
 import { classifySend } from '../core/pricing';
 import { applyStatus } from '../core/status';
-import { FREE_ENTRY_POINT_MS, WINDOW_MS } from '../core/window';
+import { FREE_ENTRY_POINT_MS, logEntryOf, WINDOW_MS } from '../core/window';
 import type { CampaignAudienceStore } from '../store/campaign-audience';
 import type { CampaignSendStore } from '../store/campaign-sends';
 import type { Campaign, CampaignStore, ClaimedRecipient, SendOutcome } from '../store/campaigns';
@@ -84,14 +84,7 @@ export async function sendSlice(
       skipped.push({ recipientId: recipient.id, reason: `template_mismatch: ${(error as Error).message}` });
       continue;
     }
-    const log = logs
-      .filter((l) => l.contact_id === contact.id)
-      .map((l) => ({
-        direction: l.direction,
-        at: l.occurred_at,
-        kind: l.type === 'template' ? ('template' as const) : ('free_form' as const),
-        category: (l.category as StoredTemplate['category'] | null) ?? undefined,
-      }));
+    const log = logs.filter((l) => l.contact_id === contact.id).map(logEntryOf);
     const classification = classifySend(log, { kind: 'template', category: s.template.category }, now);
     messages.push({
       id: recipient.messageId,
@@ -175,16 +168,7 @@ async function sendOne(ctx: AppContext, s: SliceContext, p: Prepared): Promise<S
     reference: recipient.messageId,
     to: recipient.phone,
     content: p.content,
-    template: {
-      providerTemplateId: s.template.providerTemplateId,
-      name: s.template.name,
-      language: s.template.language,
-      namespace: s.template.namespace,
-      parameterFormat: s.template.parameterFormat,
-      variables: s.template.variables,
-      headerFormat: s.template.components.header?.format,
-      buttonTypes: s.template.components.buttons.map((b) => b.type),
-    },
+    template: outboundTemplateOf(s.template),
   };
   try {
     const result = await s.adapter.send(outbound);

@@ -5,7 +5,7 @@ import type { MessageContent } from '../core/message';
 import { phoneRequiredReason } from '../core/customer-id';
 import { classifySend } from '../core/pricing';
 import { render } from '../core/template-render';
-import { windowFromSummary, FREE_ENTRY_POINT_MS, type LogEntry } from '../core/window';
+import { windowFromSummary, FREE_ENTRY_POINT_MS, logEntryOf, type LogEntry } from '../core/window';
 import type { TemplateCategory } from '../core/template';
 import type { Connection } from '../store/connections';
 import { windowSummaryOf, type Contact } from '../store/contacts';
@@ -31,12 +31,7 @@ export interface OutboundRequest {
 /** The contact's log for the window and pricing engine (the last 72 h cover every rule). */
 export async function contactLog(ctx: AppContext, contact: Contact): Promise<LogEntry[]> {
   const rows = await ctx.messages.recentLog(contact.id, ctx.now() - FREE_ENTRY_POINT_MS - 24 * 3_600_000);
-  return rows.map((r) => ({
-    direction: r.direction,
-    at: r.occurred_at,
-    kind: r.type === 'template' ? 'template' : 'free_form',
-    category: (r.category as TemplateCategory | null) ?? undefined,
-  }));
+  return rows.map(logEntryOf);
 }
 
 /** Loads an approved, listed template of the connection or explains why it cannot be sent. */

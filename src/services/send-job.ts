@@ -3,7 +3,7 @@ import { messageFailedFirings } from './automation-trigger-events';
 import { enqueueFirings } from './automation-triggers';
 import type { AppContext } from '../context';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
-import type { OutboundMessage, ProviderErrorInfo } from '../core/message';
+import { outboundTemplateOf, type OutboundMessage, type ProviderErrorInfo } from '../core/message';
 import { applyStatus } from '../core/status';
 import { windowFromSummary } from '../core/window';
 import type { Connection } from '../store/connections';
@@ -51,16 +51,7 @@ async function toOutbound(
   if (content.type === 'template') {
     const template = await ctx.templates.get(connection.id, content.templateId, connection.provider);
     if (template) {
-      outbound.template = {
-        providerTemplateId: template.providerTemplateId,
-        name: template.name,
-        language: template.language,
-        namespace: template.namespace,
-        parameterFormat: template.parameterFormat,
-        variables: template.variables,
-        headerFormat: template.components.header?.format,
-        buttonTypes: template.components.buttons.map((b) => b.type),
-      };
+      outbound.template = outboundTemplateOf(template);
     }
   }
   return outbound;

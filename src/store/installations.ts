@@ -1,8 +1,10 @@
 // Installations: one per CRM account (HighLevel location/company, Pipedrive company). Tokens sealed at rest.
 import type { SecretBox } from '../security/secret-box';
 import { randomId } from '../security/encoding';
+import type { CrmName } from '../../adapters/crm/types';
 
-export type CrmName = 'highlevel' | 'pipedrive';
+// Defined once, beside the CRM adapter interface (the CRM registry is keyed by it).
+export type { CrmName };
 
 export interface InstallationTokens {
   accessToken: string;
