@@ -65,6 +65,19 @@ export interface CrmDeliveryResult {
   crmConversationId?: string;
 }
 
+/** Who a CRM write that is not a message is about (the customer's keys and the CRM id known so far). */
+export type CrmCustomerRef = Pick<
+  CrmMessageRecord,
+  'customerPhone' | 'customerUserId' | 'customerUsername' | 'customerName' | 'crmContactId'
+>;
+
+/** The customer stopped or resumed marketing messages inside WhatsApp (issue 12 item 1). */
+export interface CrmMarketingPreference {
+  stopped: boolean;
+  /** The customer's time of the change (epoch ms). */
+  at: number;
+}
+
 export interface CrmAdapter {
   readonly crm: CrmName;
   /** Records a message in the CRM (HighLevel inbound message / Pipedrive note). Must be safe to retry. */
@@ -81,6 +94,14 @@ export interface CrmAdapter {
    * (Pipedrive note), otherwise the thread gets a line saying so (HighLevel). Must be safe to retry.
    */
   recordChange(record: CrmMessageRecord, change: CrmMessageChange): Promise<CrmDeliveryResult>;
+  /**
+   * Makes a customer's WhatsApp marketing stop / resume visible in the CRM (HighLevel: the contact's WhatsApp DND;
+   * Pipedrive: a note on the person). Finds or creates the contact like a message would. Must be safe to retry.
+   */
+  recordMarketingPreference?(
+    customer: CrmCustomerRef,
+    preference: CrmMarketingPreference,
+  ): Promise<CrmDeliveryResult>;
 }
 
 /** A CRM's documented burst limit expressed as a bucket: `burst` requests at once, then `ratePerSecond`. */

@@ -125,6 +125,37 @@ export type ProviderEvent =
       raw: string;
       timestamp: number;
     }
+  | ({
+      /**
+       * The customer stopped or resumed marketing messages inside WhatsApp (Meta `user_preferences`, issue 12
+       * item 1). Only the customer can change it; it blocks marketing templates, not utility / authentication.
+       */
+      kind: 'marketing_preference';
+      routingKey?: string;
+      preference: 'stop' | 'resume';
+      /** Meta's description ("User requested to stop marketing messages"). */
+      detail?: string;
+      timestamp: number;
+    } & CustomerFields)
+  | {
+      /**
+       * The provider re-categorised a template (Meta `template_category_update`, issue 12 item 4): `impending`
+       * announces the change at `effectiveAt`, `completed` reports it done.
+       */
+      kind: 'template_category';
+      routingKey?: string; // Meta WABA id
+      providerTemplateId: string;
+      name?: string;
+      language?: string;
+      phase: 'impending' | 'completed';
+      /** The category before the change (impending: the current one). */
+      previousCategory?: string;
+      /** The category the template has (completed) or will have (impending). */
+      nextCategory: string;
+      /** Impending only: when the change takes effect (epoch ms). */
+      effectiveAt?: number;
+      timestamp: number;
+    }
   | {
       kind: 'template_status';
       routingKey?: string; // Meta WABA id

@@ -31,6 +31,8 @@ export const jobSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('template_sync'), connectionId: z.string() }),
   // A CRM-linked customer known only by BSUID shared their phone: add it to the same CRM contact (issue 11).
   z.object({ type: z.literal('crm_link_phone'), contactId: z.string() }),
+  // A customer's WhatsApp marketing stop / resume owed to the CRM (marketing_preferences row; issue 12 item 1).
+  z.object({ type: z.literal('crm_marketing_preference'), contactId: z.string() }),
   // A HighLevel workflow trigger firing owed (automation_trigger_firings row; issue 15).
   z.object({ type: z.literal('crm_fire_trigger'), firingId: z.string() }),
   // A provider status that arrived before our send was recorded; the event holds no secrets.
@@ -68,6 +70,7 @@ export const isCrmJob = (job: Job): boolean =>
   job.type === 'crm_record_status' ||
   job.type === 'crm_record_batch' ||
   job.type === 'crm_link_phone' ||
+  job.type === 'crm_marketing_preference' ||
   job.type === 'crm_fire_trigger';
 
 /**

@@ -14,6 +14,7 @@ import { validateValues } from '../core/template-render';
 import { FREE_ENTRY_POINT_MS, logEntryOf, WINDOW_MS, type LogEntry } from '../core/window';
 import type { TemplateCategory } from '../core/template';
 import { CampaignAudienceStore } from '../store/campaign-audience';
+import { MarketingPreferenceStore } from '../store/marketing-preferences';
 import type { LogRow, NewRecipient, OverTierPolicy } from '../store/campaigns';
 import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
@@ -48,7 +49,8 @@ export interface Preflight {
   sendable: number;
   duplicates: number;
   invalid: { count: number; rows: { row: number; input: string; reason: string }[] };
-  optedOut: { count: number; phones: string[] };
+  /** `reasons`: the skip reason per listed phone (`opted_out: whatsapp` for a WhatsApp marketing stop). */
+  optedOut: { count: number; phones: string[]; reasons: { phone: string; reason: string }[] };
   missingVariables: { count: number; rows: { row: number; phone: string; missing: string[] }[] };
   unusedColumns: string[];
   estimate: CostEstimate;
@@ -188,12 +190,17 @@ export async function preflightCampaign(
     });
   }
 
-  // Opt-outs: STOP-style inbound keywords (contacts.opted_out_at) and the admin's list (opt_outs).
+  // Opt-outs: STOP-style inbound keywords (contacts.opted_out_at), the admin's list (opt_outs) and, for a marketing
+  // template only, the customer's marketing stop inside WhatsApp (marketing_preferences, issue 12 item 1).
   const phones = out.filter((r) => r.state === 'pending').map((r) => r.phone);
   const contacts = await store.findContacts(connection.id, phones);
   const adminList = await store.optOutList(connection.installationId);
+  const stoppedMarketing =
+    template.category === 'MARKETING'
+      ? await new MarketingPreferenceStore(ctx.db).stoppedAmong(contacts.map((c) => c.id))
+      : new Set<string>();
   const byPhone = new Map(contacts.map((c) => [c.phone, c]));
-  const optedOut: Preflight['optedOut'] = { count: 0, phones: [] };
+  const optedOut: Preflight['optedOut'] = { count: 0, phones: [], reasons: [] };
   for (const r of out) {
     if (r.state !== 'pending') continue;
     const contact = byPhone.get(r.phone);
@@ -201,13 +208,18 @@ export async function preflightCampaign(
       ? 'admin list'
       : contact?.opted_out_at
         ? 'customer asked to stop'
-        : null;
+        : contact && stoppedMarketing.has(contact.id)
+          ? 'whatsapp'
+          : null;
     if (!source) continue;
     r.state = 'skipped';
     r.reason = `opted_out: ${source}`;
     r.sendAfter = null;
     optedOut.count++;
-    if (optedOut.phones.length < LIST_LIMIT) optedOut.phones.push(r.phone);
+    if (optedOut.phones.length < LIST_LIMIT) {
+      optedOut.phones.push(r.phone);
+      optedOut.reasons.push({ phone: r.phone, reason: r.reason });
+    }
   }
 
   const sendable = out.filter((r) => r.state === 'pending');

@@ -12,6 +12,8 @@ import type { CampaignSendStore } from '../store/campaign-sends';
 import type { Campaign, CampaignStore, ClaimedRecipient, SendOutcome } from '../store/campaigns';
 import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
+import { MarketingPreferenceStore } from '../store/marketing-preferences';
+import { WHATSAPP_OPT_OUT_REASON } from './marketing-preferences';
 import { campaignBackoffMs, campaignTuning, MAX_INLINE_WAIT_MS } from './campaign-pacing';
 import { prepareTemplateContent } from './relay-outbound';
 import { errorInfo, SEND_RETRY_BUDGET } from './send-job';
@@ -60,6 +62,11 @@ export async function sendSlice(
     contacts.map((c) => c.id),
     now - FREE_ENTRY_POINT_MS - WINDOW_MS,
   );
+  // A marketing stop inside WhatsApp may have arrived since the preflight (issue 12 item 1); marketing only.
+  const stoppedMarketing =
+    s.template.category === 'MARKETING'
+      ? await new MarketingPreferenceStore(ctx.db).stoppedAmong(contacts.map((c) => c.id))
+      : new Set<string>();
   const prepared: Prepared[] = [];
   const skipped: { recipientId: string; reason: string }[] = [];
   const messages = [];
@@ -68,6 +75,10 @@ export async function sendSlice(
     // Opt-outs are checked again at send time: a STOP may have arrived since the preflight.
     if (contact.opted_out_at || contact.listed) {
       skipped.push({ recipientId: recipient.id, reason: 'opted_out: since the campaign was created' });
+      continue;
+    }
+    if (stoppedMarketing.has(contact.id)) {
+      skipped.push({ recipientId: recipient.id, reason: WHATSAPP_OPT_OUT_REASON });
       continue;
     }
     let content: Prepared['content'];

@@ -9,6 +9,7 @@ import { markFiringDead, runFireTrigger } from './automation-triggers';
 import { bulkRecordJob, runCrmRecordBatch } from './crm-bulk';
 import { runHighLevelDelivery } from './highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
+import { runCrmMarketingPreference } from './marketing-preferences';
 import { markChangeDead, runCrmRecordChange, runDeleteProviderMedia } from './message-changes';
 import { providerAdapterFor } from './providers';
 import { applyStatusEvent } from './relay-status';
@@ -41,6 +42,8 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       return runDeleteProviderMedia(ctx, job.connectionId, job.mediaId, attempt);
     case 'crm_link_phone':
       return runCrmLinkPhone(ctx, job.contactId, attempt);
+    case 'crm_marketing_preference':
+      return runCrmMarketingPreference(ctx, job.contactId, attempt);
     case 'crm_fire_trigger':
       return runFireTrigger(ctx, job.firingId, attempt);
     case 'campaign_send':

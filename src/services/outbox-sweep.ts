@@ -9,6 +9,7 @@ import type { Job } from '../platform/queue';
 import { CampaignChainStore } from '../store/campaign-chains';
 import { OutboxStore } from '../store/outbox';
 import { enqueueCampaignLogs } from './crm-bulk';
+import { sweepMarketingPreferences } from './marketing-preferences';
 
 /** Rows per kind and sweep; a backlog larger than this is taken over the next sweeps. */
 const SWEEP_LIMIT = 500;
@@ -68,6 +69,10 @@ export async function sweepOutbox(ctx: AppContext, limit = SWEEP_LIMIT): Promise
     ...(s.bulk ? { lane: 'bulk' as const } : {}),
   }));
   if (statusJobs.length) await ctx.queue.sendBatch(statusJobs);
+  // WhatsApp marketing stop / resume writes owed to the CRM (issue 12 item 1): logged, not in the result's counts.
+  const marketingPreferences = await sweepMarketingPreferences(ctx, dueBefore, limit);
+  if (marketingPreferences > 0)
+    console.warn(JSON.stringify({ level: 'warn', msg: 'outbox sweep re-enqueued', marketingPreferences }));
   const result = {
     sends: sends.length,
     crmWrites: crmWrites.length,

@@ -14,6 +14,7 @@ import { windowSummaryOf } from '../store/contacts';
 import { UnreadableItemStore } from '../store/unreadable-items';
 import { applyMessageChange } from './message-changes';
 import { applyStatusEvent, type StatusOutcome } from './relay-status';
+import { applyMarketingPreference } from './marketing-preferences';
 
 export type ConnectionResolver = (event: ProviderEvent) => Promise<Connection | null>;
 
@@ -109,6 +110,13 @@ export async function ingestEvents(
         );
         if (changed) result.stored++;
         else result.duplicates++;
+        break;
+      }
+      case 'marketing_preference': {
+        const stored = await applyMarketingPreference(ctx, connection, event);
+        if (stored === 'stored') result.stored++;
+        else if (stored === 'duplicate') result.duplicates++;
+        else result.unreadable++;
         break;
       }
       case 'template_status': {

@@ -1,7 +1,15 @@
 // CrmAdapter for HighLevel: WhatsApp messages become SMS-type messages of our custom conversation provider
 // (docs/ConversationProviders.md). Flow per vendors/highlevel.md §2: contact upsert → conversation search or create
 // → POST /conversations/messages/inbound; statuses of HighLevel-originated messages via PUT .../status.
-import type { CrmAdapter, CrmDeliveryResult, CrmMessageChange, CrmMessageRecord } from '../types';
+import type {
+  CrmAdapter,
+  CrmCustomerRef,
+  CrmDeliveryResult,
+  CrmMarketingPreference,
+  CrmMessageChange,
+  CrmMessageRecord,
+} from '../types';
+import { whatsappDndUpdate } from './highlevel-dnd';
 import { highLevelError } from './highlevel-errors';
 import { VendorHttpError } from '../../shared/vendor-http-error';
 import {
@@ -273,5 +281,38 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
     });
   }
 
-  return { crm: 'highlevel', recordMessage, recordStatus, recordChange, linkPhone };
+  /** WhatsApp marketing stop / resume → the contact's WhatsApp DND set / cleared (highlevel-dnd.ts). */
+  async function recordMarketingPreference(
+    customer: CrmCustomerRef,
+    preference: CrmMarketingPreference,
+  ): Promise<CrmDeliveryResult> {
+    const crmContactId =
+      customer.crmContactId ??
+      (await resolveContact({
+        ...customer,
+        messageId: '',
+        direction: 'inbound',
+        text: '',
+        attachments: [],
+        occurredAt: preference.at,
+        status: 'delivered',
+        origin: 'customer',
+      }));
+    await client.request({
+      method: 'PUT',
+      path: `/contacts/${encodeURIComponent(crmContactId)}`,
+      body: whatsappDndUpdate(preference),
+      schema: contactResponseSchema,
+    });
+    return { crmContactId };
+  }
+
+  return {
+    crm: 'highlevel',
+    recordMessage,
+    recordStatus,
+    recordChange,
+    linkPhone,
+    recordMarketingPreference,
+  };
 }

@@ -2,6 +2,7 @@
 // status changes rewrite that note. Plus the lookups the sidebar panel needs (DESIGN.md §1, vendors/pipedrive.md §4).
 import { AppError } from '../../../src/core/errors';
 import type { CrmAdapter, CrmDeliveryResult, CrmMessageChange, CrmMessageRecord } from '../types';
+import { marketingPreferenceNote } from './render-pipedrive-note';
 import type { PersonPhone, PersonSearchItem } from './pipedrive-api';
 import type { PipedriveClient } from './pipedrive-client';
 import { findLoggedNote } from './find-logged-note';
@@ -116,6 +117,26 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
 
   return {
     crm: 'pipedrive',
+
+    /**
+     * WhatsApp marketing stop / resume (issue 12 item 1): a note on the person, where agents read the conversation.
+     * No label: person labels are account-defined options (a field to create first), not worth it for one flag.
+     */
+    async recordMarketingPreference(customer, preference): Promise<CrmDeliveryResult> {
+      const personId = await resolvePersonId({
+        ...customer,
+        messageId: '',
+        direction: 'inbound',
+        text: '',
+        attachments: [],
+        occurredAt: preference.at,
+        status: 'delivered',
+        origin: 'customer',
+      });
+      if (personId === undefined) return {};
+      await client.createNote({ content: marketingPreferenceNote(preference), person_id: personId });
+      return { crmContactId: String(personId) };
+    },
 
     /** A username customer's phone, shared later, goes onto the same person (created without phones). */
     async linkPhone(crmContactId: string, phone: string): Promise<void> {

@@ -2,7 +2,7 @@
 // notes on the person (and deal) are where agents read the conversation (vendors/pipedrive.md §0).
 // Only tags Pipedrive's note editor keeps (p, b, i, br, a) are used.
 import type { MessageStatus } from '../../../src/core/message';
-import type { CrmMessageRecord } from '../types';
+import type { CrmMarketingPreference, CrmMessageRecord } from '../types';
 import { noteRef } from './find-logged-note';
 
 // The same escaping as the WhatsApp preview: one implementation for every HTML we render.
@@ -85,4 +85,13 @@ export function renderPipedriveNote(record: CrmMessageRecord): string {
   meta.push(escapeHtml(noteRef(record.messageId)));
   parts.push(`<p><i>${meta.join(' · ')}</i></p>`);
   return parts.join('');
+}
+
+/** The customer's WhatsApp marketing stop / resume as a note (issue 12 item 1). */
+export function marketingPreferenceNote(preference: CrmMarketingPreference): string {
+  const when = escapeHtml(formatUtc(preference.at));
+  return preference.stopped
+    ? `<p><b>WhatsApp: marketing stopped</b></p><p>The customer stopped marketing messages inside WhatsApp on ${when}. ` +
+        'Marketing campaigns skip them; utility and authentication messages still reach them.</p>'
+    : `<p><b>WhatsApp: marketing resumed</b></p><p>The customer resumed marketing messages inside WhatsApp on ${when}.</p>`;
 }

@@ -17,6 +17,8 @@ import type { MetaInboundMessage, MetaStatus, MetaWebhookContact } from './meta-
 import { metaStatusErrorInfo } from './map-meta-error';
 import { editedContent, mapMetaInboundContent, revokedMessageId } from './map-meta-inbound-message';
 import { mapMetaTemplateStatus } from './map-meta-template';
+import { userPreferencesChange } from './map-meta-user-preferences';
+import { templateCategoryChange } from './map-meta-template-category';
 
 const seconds = (value: string | number | undefined): number | undefined => {
   const n = Number(value);
@@ -266,8 +268,21 @@ export function parseMetaWebhook(rawBody: string, now: () => number = Date.now):
           const reason = error instanceof Error ? error.message : 'unreadable template update';
           events.push(unreadable(change.value, reason, undefined, now()));
         }
-      }
-      // Other fields (quality, category updates, groups, account alerts) are not events of this app.
+      } else if (change.field === 'template_category_update') {
+        try {
+          events.push(...templateCategoryChange(change.value, entry.id, entry.time, now()));
+        } catch {
+          events.push(
+            unreadable(change.value, '`template_category_update` change is not readable', undefined, now()),
+          );
+        }
+      } else if (change.field === 'user_preferences')
+        events.push(
+          ...userPreferencesChange(change.value, now(), (item, reason, key) =>
+            unreadable(item, reason, key, now()),
+          ),
+        );
+      // Other fields (quality, groups, account alerts) are not events of this app.
     }
   }
   return events;

@@ -13,6 +13,7 @@ import type { StoredMessage } from '../../store/messages';
 import { contactLog, queueOutbound } from '../../services/relay-outbound';
 import { requireSession, scopedConnection } from './auth';
 import { sendSchema } from './schemas';
+import { marketingOptOutOf } from '../../services/marketing-preferences';
 
 // `:phone` is the customer's address: an E.164 phone or, for a customer known only by username, their BSUID.
 const phoneParams = z.object({ phone: z.string().check(z.minLength(3), z.maxLength(140)) });
@@ -91,6 +92,8 @@ export const contactsRoutes = new Hono<AppEnv>()
       ...window,
       openConversations,
       optedOut: contact?.optedOutAt != null,
+      // The customer's marketing stop / resume inside WhatsApp (issue 12 item 1): marketing templates only.
+      marketingOptOut: await marketingOptOutOf(ctx, contact?.id),
       name: contact?.name ?? null,
       username: customer.username,
       // Authentication templates need a phone (Meta's BSUID page): the picker marks them unavailable without one.

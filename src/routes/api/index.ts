@@ -6,6 +6,7 @@ import { campaignsRoutes } from './campaigns';
 import { connectionsRoutes } from './connections';
 import { contactsRoutes, messagesRoutes } from './contacts';
 import { templatesRoutes } from './templates';
+import { optOutsRoutes } from './opt-outs';
 import { requireSession } from './auth';
 import { sessionRoutes } from './session';
 import { pipedrivePanelRoutes } from './pipedrive-panel';
@@ -24,6 +25,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .route('/messages', messagesRoutes)
   .route('/campaigns', campaignsRoutes)
   .route('/automations', automationsRoutes)
+  .route('/opt-outs', optOutsRoutes)
   .route('/', pipedrivePanelRoutes)
   .get('/dead-letters', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');

@@ -108,9 +108,20 @@ export function apiHandlers({ base, state, guard, lost }: ApiHandlerContext): Ht
       const body = (await request.json().catch(() => null)) as Record<string, unknown> | null;
       if (body && typeof body.phone === 'string') contact.phone = body.phone;
       if (body && typeof body.name === 'string') contact.name = body.name;
+      // Channels not named keep their setting (the request body was validated against DndSettingsSchema).
+      if (body && body.dndSettings && typeof body.dndSettings === 'object')
+        contact.dndSettings = {
+          ...contact.dndSettings,
+          ...(body.dndSettings as NonNullable<typeof contact.dndSettings>),
+        };
       return HttpResponse.json({
         succeded: true,
-        contact: { id: contact.id, locationId: contact.locationId, phone: contact.phone },
+        contact: {
+          id: contact.id,
+          locationId: contact.locationId,
+          phone: contact.phone,
+          ...(contact.dndSettings ? { dndSettings: contact.dndSettings } : {}),
+        },
       });
     }),
 

@@ -45,6 +45,8 @@ export interface SimContact {
   tags?: string[];
   name?: string;
   source?: string;
+  /** Per-channel DND as HighLevel keeps it (UpdateContactDto `dndSettings`, DndSettingSchema), merged per channel. */
+  dndSettings?: Record<string, { status: string; message?: string; code?: string }>;
   dateAdded: string;
   dateUpdated: string;
 }

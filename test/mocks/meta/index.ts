@@ -1,3 +1,4 @@
 // Meta simulator + webhook builders (tests and local mode).
 export * from './meta-simulator';
 export * from './meta-webhooks';
+export * from './meta-webhooks-2026';
