@@ -26,7 +26,14 @@ import { queueOutbound } from './relay-outbound';
 /** A claim older than this whose message never appeared was left by a call that died: the next call takes over. */
 const STALE_CLAIM_MS = 60_000;
 
-type Decided = { status: 'queued' | 'failed'; reasonCode?: string; reason?: string };
+type Decided = {
+  status: 'queued' | 'failed';
+  reasonCode?: string;
+  reason?: string;
+  /** Shown in the admin's table also when nothing was sent. */
+  recipient?: string;
+  recipientUsername?: string;
+};
 
 class Refusal extends Error {
   constructor(
@@ -101,10 +108,15 @@ async function decide(
   execution: AutomationExecution,
 ): Promise<Decided> {
   const messageId = execution.messageId;
+  const who: Pick<Decided, 'recipient' | 'recipientUsername'> = {
+    recipient: request.to?.trim().slice(0, 140) || undefined,
+  };
   try {
     const connection = await sendingConnection(ctx, installation, request.sender);
     const to = await recipientAddress(ctx, connection, request);
+    who.recipient = to;
     const contact = await ctx.contacts.find(connection.id, to);
+    if (contact?.username) who.recipientUsername = contact.username;
     if (contact?.optedOutAt != null)
       throw new Refusal('opted_out', 'The customer opted out of WhatsApp messages');
     const base = {
@@ -120,7 +132,7 @@ async function decide(
       const content = await templateContent(ctx, connection, request.template, request);
       await withinTier(ctx, connection, execution, to);
       await queueOutbound(ctx, { ...base, content });
-      return { status: 'queued' };
+      return { status: 'queued', ...who };
     }
     const text = request.text?.trim() ?? '';
     if (!text) throw new Refusal('invalid_request', 'The message text is empty');
@@ -134,11 +146,11 @@ async function decide(
       await withinTier(ctx, connection, execution, to);
       await queueOutbound(ctx, { ...base, content });
     }
-    return { status: 'queued' };
+    return { status: 'queued', ...who };
   } catch (error) {
     const refused = refusalOf(error);
     if (!refused) throw error;
-    return { status: 'failed', reasonCode: refused.reasonCode, reason: refused.message };
+    return { status: 'failed', reasonCode: refused.reasonCode, reason: refused.message, ...who };
   }
 }
 

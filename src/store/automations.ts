@@ -51,8 +51,10 @@ const toExecution = (r: ExecutionRow): AutomationExecution => ({
 });
 
 export type AutomationExecutionSummary = AutomationExecution & {
-  /** The recipient's number, null when no message was created (a refused execution). */
+  /** Who it was for: E.164 phone or BSUID (as given when it could not be read); null on rows from before 0021. */
   recipient: string | null;
+  /** The customer's WhatsApp username, when known. */
+  recipientUsername: string | null;
   /** The template's name and language, or the start of the free text; null without a message. */
   sent: string | null;
 };
@@ -124,15 +126,30 @@ export class AutomationExecutionStore {
   /** Writes the outcome once: a row already done keeps its first outcome. */
   async finish(
     id: string,
-    outcome: { status: 'queued' | 'failed'; reasonCode?: string; reason?: string },
+    outcome: {
+      status: 'queued' | 'failed';
+      reasonCode?: string;
+      reason?: string;
+      recipient?: string;
+      recipientUsername?: string;
+    },
     now: number,
   ): Promise<AutomationExecution> {
     await this.db
       .prepare(
-        `UPDATE automation_executions SET state = 'done', status = ?, reason_code = ?, reason = ?, updated_at = ?
+        `UPDATE automation_executions SET state = 'done', status = ?, reason_code = ?, reason = ?, updated_at = ?,
+           recipient = COALESCE(?, recipient), recipient_username = COALESCE(?, recipient_username)
          WHERE id = ? AND state = 'claimed'`,
       )
-      .bind(outcome.status, outcome.reasonCode ?? null, outcome.reason ?? null, now, id)
+      .bind(
+        outcome.status,
+        outcome.reasonCode ?? null,
+        outcome.reason ?? null,
+        now,
+        outcome.recipient ?? null,
+        outcome.recipientUsername ?? null,
+        id,
+      )
       .run();
     const row = await this.db
       .prepare('SELECT * FROM automation_executions WHERE id = ?')
@@ -207,13 +224,22 @@ export class AutomationExecutionStore {
   async recent(installationId: string, limit: number): Promise<AutomationExecutionSummary[]> {
     const { results } = await this.db
       .prepare(
-        `SELECT e.*, c.phone AS recipient, m.content AS content FROM automation_executions e
+        `SELECT e.*, COALESCE(c.phone, e.recipient) AS recipient,
+           COALESCE(c.username, e.recipient_username) AS recipient_username, m.content AS content
+         FROM automation_executions e
          LEFT JOIN messages m ON m.id = e.message_id LEFT JOIN contacts c ON c.id = m.contact_id
          WHERE e.installation_id = ? ORDER BY e.created_at DESC, e.id DESC LIMIT ?`,
       )
       .bind(installationId, limit)
-      .all<ExecutionRow & { recipient: string | null; content: string | null }>();
-    return results.map((r) => ({ ...toExecution(r), recipient: r.recipient, sent: sentSummary(r.content) }));
+      .all<
+        ExecutionRow & { recipient: string | null; recipient_username: string | null; content: string | null }
+      >();
+    return results.map((r) => ({
+      ...toExecution(r),
+      recipient: r.recipient,
+      recipientUsername: r.recipient_username,
+      sent: sentSummary(r.content),
+    }));
   }
 }
 

@@ -121,3 +121,35 @@ describe('HighLevel actions for a customer known only by WhatsApp username', () 
     expect(sentCount(w, 'meta')).toBe(0);
   });
 });
+
+describe("the admin's executions list names the recipient, also of refused executions", () => {
+  it('phone, BSUID with username, or what the step gave when it could not be read', async () => {
+    await act({ template: await templateId('login_code'), variable_1: '123456' }, hlContactId, 'exec-list-1'); // phone_required
+    await act({ phone: '+3725550123', template: 'no_such_template' }, 'c2', 'exec-list-2');
+    await act({ phone: 'not a phone', template: 'x' }, 'c3', 'exec-list-3');
+    const res = await w.call('GET', '/api/automations', { token: admin });
+    expect(res.status).toBe(200);
+    const { executions } = (await res.json()) as {
+      executions: {
+        executionKey: string;
+        status: string;
+        reasonCode: string;
+        recipient: string | null;
+        recipientUsername: string | null;
+      }[];
+    };
+    const byKey = Object.fromEntries(executions.map((e) => [e.executionKey, e]));
+    expect(byKey['exec-list-1']).toMatchObject({
+      status: 'failed',
+      reasonCode: 'phone_required',
+      recipient: BSUID,
+      recipientUsername: 'mari.shop',
+    });
+    expect(byKey['exec-list-2']).toMatchObject({
+      reasonCode: 'template_not_found',
+      recipient: '+3725550123',
+      recipientUsername: null,
+    });
+    expect(byKey['exec-list-3']).toMatchObject({ reasonCode: 'invalid_recipient', recipient: 'not a phone' });
+  });
+});

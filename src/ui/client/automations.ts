@@ -20,7 +20,14 @@ interface AutomationExecution {
   reason: string | null;
   createdAt: number;
   recipient: string | null;
+  recipientUsername: string | null;
   sent: string | null;
+}
+
+/** Phone, or "@username (BSUID)" for a customer known only by WhatsApp username; also for refused executions. */
+function recipientOf(e: AutomationExecution): string {
+  if (!e.recipientUsername) return e.recipient ?? '—';
+  return e.recipient ? `@${e.recipientUsername} (${e.recipient})` : `@${e.recipientUsername}`;
 }
 
 // One line each, as in manifest/highlevel/workflow-actions.json and workflow-triggers.json.
@@ -243,7 +250,7 @@ function renderExecutions(executions: AutomationExecution[]): void {
             { 'data-execution': e.id, 'data-status': e.status ?? 'pending' },
             h('td', {}, ago(e.createdAt)),
             h('td', {}, e.source === 'automation_webhook' ? 'webhook' : 'HighLevel workflow'),
-            h('td', {}, e.recipient ?? '—'),
+            h('td', {}, recipientOf(e)),
             h('td', {}, e.sent ?? (e.action === 'send_template' ? 'a template' : 'a message')),
             h(
               'td',
