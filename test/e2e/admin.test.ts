@@ -180,8 +180,8 @@ describe.skipIf(!!unavailable)(
       const row = page.locator('#automation-executions tr[data-execution]');
       await waitFor(async () => (await row.count()) === 1, 'the execution row');
       const cells = await row.locator('td').allTextContents();
-      // Outside the 24-hour window free text is refused: no message, so no recipient; the reason says why.
-      expect(cells.slice(1, 5)).toEqual(['webhook', '—', 'a message', 'not sent']);
+      // Outside the 24-hour window free text is refused: no message, yet the recipient is named; the reason says why.
+      expect(cells.slice(1, 5)).toEqual(['webhook', '+4915112345678', 'a message', 'not sent']);
       expect(cells[5]).toMatch(/window is closed/);
       expect(await page.locator('#automations th[scope="col"]').allTextContents()).toEqual([
         'When',
