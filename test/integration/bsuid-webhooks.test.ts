@@ -4,6 +4,8 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useAppHarness } from '../contract/app-harness';
 import { HOUR } from '../helpers/platform';
 import { metaInbound, metaMessagesWebhook } from '../mocks/meta';
+import { simBsuidOf } from '../mocks/sim-bsuid';
+import { buildTwilioInbound, buildTwilioStatusFor } from '../mocks/twilio';
 
 const h = useAppHarness();
 const BSUID = 'US.13491208655302741918';
@@ -224,5 +226,37 @@ describe('Meta webhooks with business-scoped user IDs', () => {
       expect.stringContaining('changed'),
       'still me',
     ]);
+  });
+});
+
+describe('Twilio webhooks carry the BSUID of every customer (ExternalUserId, vendors/whatsapp-2026.md §2)', () => {
+  it('a phone customer is stored with their BSUID; their later username-only message finds the same customer', async () => {
+    const to = h.connections.twilio.senderPhone;
+    const phone = '+393337654321';
+    const bsuid = simBsuidOf(phone);
+    expect((await h.postTwilio(buildTwilioInbound({ to, from: phone, body: 'by phone' }))).status).toBe(200);
+    const row = (await contacts()).find((c) => c.phone === phone);
+    expect(row).toMatchObject({ phone, user_id: bsuid });
+    // Later the customer adopts a username: Twilio withholds the phone and addresses them as whatsapp:CC.…
+    expect((await h.postTwilio(buildTwilioInbound({ to, from: bsuid, body: 'by username' }))).status).toBe(
+      200,
+    );
+    const mine = (await contacts()).filter((c) => c.phone === phone || c.user_id === bsuid);
+    expect(mine).toHaveLength(1);
+    const { results } = await h.t.db
+      .prepare('SELECT content FROM messages WHERE contact_id = ? ORDER BY occurred_at, id')
+      .bind(mine[0]!.id)
+      .all<{ content: string }>();
+    // Twilio's webhooks carry no time of their own: both are stamped with the (unmoved) test clock.
+    expect(results.map((r) => (JSON.parse(r.content) as { text: string }).text).sort()).toEqual([
+      'by phone',
+      'by username',
+    ]);
+    // The simulator's status callbacks carry it too.
+    const status = buildTwilioStatusFor(
+      { sid: 'SMx', to: `whatsapp:${phone}`, from: `whatsapp:${to}` } as never,
+      'delivered',
+    );
+    expect(status.ExternalUserId).toBe(bsuid);
   });
 });

@@ -17,10 +17,9 @@ import { answerReadReceipt, isReadReceipt } from './meta-sim-read';
 import type { MetaWireTemplate } from './meta-sim-state';
 import { graphVersionState } from '../../../adapters/providers/meta/graph-api-versions';
 
-/** The simulator's stable BSUID of a phone (Meta's are opaque; `ZZ` keeps them apart from real country codes). */
-export function simBsuidOf(phone: string): string {
-  return `ZZ.${phone.replace(/\D/g, '')}`;
-}
+import { simBsuidOf } from '../sim-bsuid';
+
+export { simBsuidOf };
 
 /** A business-scoped user ID or parent BSUID (`recipient` of a send, issue 11). */
 const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;

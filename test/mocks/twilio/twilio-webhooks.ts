@@ -2,6 +2,7 @@
 // play the customer. Field names: twilio.com/docs/messaging/guides/webhook-request, vendors/providers.md §B.
 // The signer is written independently of the adapter's verifier so one cannot hide a bug in the other.
 import type { WebhookRequest } from '../../../adapters/providers/types';
+import { simBsuidOf } from '../sim-bsuid';
 import { DEFAULT_ACCOUNT_SID } from './twilio-state';
 import type { SimMessage } from './twilio-state';
 
@@ -12,8 +13,12 @@ export interface TwilioInboundInput {
   to: string;
   /** The customer: E.164, or a BSUID (`CC.…`) for a customer who adopted a username (no WaId then). */
   from: string;
-  /** `ExternalUserId`: the customer's BSUID (issue 11); defaults to `from` when that is a BSUID. */
-  externalUserId?: string;
+  /**
+   * `ExternalUserId`: the customer's BSUID (issue 11). Every WhatsApp user has one since April 2026 and Twilio sends
+   * it when present (vendors/whatsapp-2026.md §2), so it defaults to `from` when that is a BSUID, else to the
+   * phone's simulated BSUID (`simBsuidOf`); `null` plays a webhook without it (the shape before 2026).
+   */
+  externalUserId?: string | null;
   parentExternalUserId?: string;
   messageSid?: string;
   accountSid?: string;
@@ -43,8 +48,11 @@ export interface TwilioInboundInput {
 /** BSUID shape (`CC.` + alphanumerics, parent `CC.ENT.…`), as Twilio puts it after `whatsapp:`. */
 const isBsuidLike = (value: string) => /^[A-Z]{2}\.[A-Za-z0-9.]+$/.test(value);
 
-function bsuidParams(address: string, externalUserId?: string, parent?: string): TwilioParams {
-  const userId = externalUserId ?? (isBsuidLike(address) ? address : undefined);
+function bsuidParams(address: string, externalUserId?: string | null, parent?: string): TwilioParams {
+  const userId =
+    externalUserId === null
+      ? undefined
+      : (externalUserId ?? (isBsuidLike(address) ? address : address ? simBsuidOf(address) : undefined));
   return {
     ...(userId ? { ExternalUserId: userId } : {}),
     ...(parent ? { ParentExternalUserId: parent } : {}),
@@ -139,7 +147,8 @@ export interface TwilioStatusInput {
   from: string;
   /** The customer: E.164 or BSUID. */
   to: string;
-  externalUserId?: string;
+  /** As for inbound: defaults to the customer's (simulated) BSUID, `null` for none. */
+  externalUserId?: string | null;
   accountSid?: string;
   errorCode?: string;
   errorMessage?: string;
