@@ -157,6 +157,18 @@ export type ProviderEvent =
       timestamp: number;
     }
   | {
+      /**
+       * The messaging limit of the business portfolio behind a provider account changed (issue 12 item 2; Meta
+       * `business_capability_update`, keyed by WABA id): every number of that portfolio shares it.
+       */
+      kind: 'messaging_limit';
+      /** Provider account the limit was announced for (Meta: WABA id). */
+      routingKey?: string;
+      /** Unique customers per rolling 24 h; null = unlimited. */
+      limit: number | null;
+      timestamp: number;
+    }
+  | {
       kind: 'template_status';
       routingKey?: string; // Meta WABA id
       providerTemplateId: string;
@@ -166,6 +178,14 @@ export type ProviderEvent =
       reason?: string;
       timestamp: number;
     };
+
+/** What a provider says of a number's messaging limit (issue 12 item 2): its business portfolio and that limit. */
+export interface ProviderMessagingLimit {
+  /** The business portfolio that owns the number, when the provider says. */
+  portfolioId?: string;
+  /** Unique customers per rolling 24 h; null = unlimited; absent = not reported. */
+  limit?: number | null;
+}
 
 export interface ProviderCapabilities {
   /** false for CM.com: templates are registered by the admin, not listed. */
@@ -231,6 +251,11 @@ export interface ProviderAdapter {
    * it). Absent where the provider offers no such call. Failures → ProviderError.
    */
   deleteMedia?(ref: ProviderMediaRef): Promise<void>;
+  /**
+   * Reads the number's business portfolio and its messaging limit from the provider (Meta: Graph API). Absent where
+   * the provider reports neither (Twilio, CM.com: the admin types the limit). Failures → ProviderError.
+   */
+  readMessagingLimit?(): Promise<ProviderMessagingLimit>;
   /** Any thrown vendor/HTTP error → ProviderError with vendor code and text kept. */
   normalizeError(error: unknown): ProviderError;
 }

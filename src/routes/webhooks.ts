@@ -9,6 +9,7 @@ import { requireSecret } from '../config';
 import { AppError } from '../core/errors';
 import { paramsWith, readRawBody } from '../http/body';
 import { bareProviderAdapter, providerAdapterFor } from '../services/providers';
+import { ingestMessagingLimits } from '../services/messaging-limits';
 import { ingestEvents, ingestTemplateStatuses, sumResults } from '../services/relay-inbound';
 
 const connectionParams = z.object({ connectionId: z.string().check(z.minLength(1), z.maxLength(64)) });
@@ -57,7 +58,7 @@ export const webhookRoutes = new Hono<AppEnv>()
     // reaches all of them (ingestTemplateStatuses), the other events their one number.
     const result = await ingestEvents(
       ctx,
-      events.filter((event) => event.kind !== 'template_status'),
+      events.filter((event) => event.kind !== 'template_status' && event.kind !== 'messaging_limit'),
       async (event) => {
         const routingKey = event.routingKey;
         if (!routingKey) return null;
@@ -67,7 +68,9 @@ export const webhookRoutes = new Hono<AppEnv>()
     const templates = await ingestTemplateStatuses(ctx, events, (wabaId) =>
       connections.listByProviderAccount('meta', wabaId),
     );
-    return c.json({ ok: true, ...sumResults(result, templates) });
+    // A messaging limit belongs to the WABA's business portfolio: every number of it takes it (issue 12 item 2).
+    const limits = await ingestMessagingLimits(ctx, 'meta', events);
+    return c.json({ ok: true, ...sumResults(sumResults(result, templates), limits) });
   })
   .post('/twilio/:connectionId', async (c) => {
     const ctx = c.get('ctx');

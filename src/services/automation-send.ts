@@ -20,7 +20,7 @@ import {
 } from '../store/automations';
 import type { Installation } from '../store/installations';
 import type { StoredTemplate } from '../store/templates';
-import { automationTierAllows, TIER_LIMIT_REASON } from './automation-tier';
+import { automationTierRefusal } from './automation-tier';
 import { queueOutbound } from './relay-outbound';
 
 /** A claim older than this whose message never appeared was left by a call that died: the next call takes over. */
@@ -180,15 +180,15 @@ async function recipientAddress(
   );
 }
 
-/** A template to a new customer needs room in the number's messaging tier. */
+/** A template to a new customer needs room in the messaging limit (the business portfolio's, issue 12 item 2). */
 async function withinTier(
   ctx: AppContext,
   connection: Connection,
   execution: AutomationExecution,
   to: string,
 ) {
-  if (!(await automationTierAllows(ctx, connection, execution.id, to)))
-    throw new Refusal('tier_limit', TIER_LIMIT_REASON);
+  const refused = await automationTierRefusal(ctx, connection, execution.id, to);
+  if (refused) throw new Refusal('tier_limit', refused);
 }
 
 /** Business refusals become a failure output (nothing sent); anything else is unexpected and thrown. */

@@ -19,6 +19,7 @@ import type { LogRow, NewRecipient, OverTierPolicy } from '../store/campaigns';
 import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
 import type { RecipientInput } from './campaign-csv';
+import { planTier, type TierPlan } from './campaign-tier';
 import { bareProviderAdapter } from './providers';
 
 /** Illustrative per-message rates (USD) used when PRICING_RATE_CARD is not configured; set it for real figures. */
@@ -54,19 +55,7 @@ export interface Preflight {
   missingVariables: { count: number; rows: { row: number; phone: string; missing: string[] }[] };
   unusedColumns: string[];
   estimate: CostEstimate;
-  tier: {
-    limit: number | null;
-    usedLast24h: number;
-    /** Customers the sender's other live campaigns will write to within the window (not already in usedLast24h). */
-    scheduledByOtherCampaigns: number;
-    room: number | null;
-    /** Recipients that count against the tier (customers neither written to in the last 24 h nor scheduled). */
-    newCustomers: number;
-    fits: boolean;
-    policy: OverTierPolicy;
-    /** Days the campaign is spread over (1 when it fits). */
-    days: number;
-  };
+  tier: TierPlan;
   startAt: number;
 }
 
@@ -241,7 +230,7 @@ export async function preflightCampaign(
     rateCard(ctx),
   );
 
-  const tier = await planTier(store, connection, sendable, input.startAt, input.policy, now);
+  const tier = await planTier(ctx, store, connection, sendable, input.startAt, input.policy, now);
   return {
     preflight: {
       template: {
@@ -273,59 +262,4 @@ function pickTemplateValues(
 ): Record<string, string> {
   const ids = new Set(template.variables.map((v) => v.id));
   return Object.fromEntries(Object.entries(values).filter(([id]) => ids.has(id)));
-}
-
-/**
- * Messaging tier: unique customers per rolling 24 h. Customers already written to in the window, or that another
- * live campaign of this sender will write to within the window after `startAt`, use room; they do not count again. Over the limit, `spread` moves the overflow to the following days (one tier's worth per day),
- * `refuse` leaves the plan as is and reports `fits: false` (the caller refuses).
- */
-async function planTier(
-  store: CampaignAudienceStore,
-  connection: Connection,
-  sendable: NewRecipient[],
-  startAt: number,
-  policy: OverTierPolicy,
-  now: number,
-): Promise<Preflight['tier']> {
-  const limit = connection.messagingTier;
-  if (limit === null) {
-    return {
-      limit,
-      usedLast24h: 0,
-      scheduledByOtherCampaigns: 0,
-      room: null,
-      newCustomers: sendable.length,
-      fits: true,
-      policy,
-      days: 1,
-    };
-  }
-  const [recent, scheduled] = await Promise.all([
-    store.recentCustomers(connection.id, now - WINDOW_MS),
-    store.scheduledCustomers(connection.id, startAt + WINDOW_MS),
-  ]);
-  const committed = new Set([...recent, ...scheduled]);
-  const room = Math.max(0, limit - committed.size);
-  const fresh = sendable.filter((r) => !committed.has(r.phone));
-  const fits = fresh.length <= room;
-  let days = 1;
-  if (!fits && policy === 'spread') {
-    fresh.forEach((r, i) => {
-      const day = i < room ? 0 : 1 + Math.floor((i - room) / limit);
-      r.sendAfter = startAt + day * WINDOW_MS;
-      days = Math.max(days, day + 1);
-    });
-  }
-  const scheduledByOtherCampaigns = committed.size - recent.size;
-  return {
-    limit,
-    usedLast24h: recent.size,
-    scheduledByOtherCampaigns,
-    room,
-    newCustomers: fresh.length,
-    fits,
-    policy,
-    days,
-  };
 }

@@ -7,6 +7,7 @@ import type { Connection } from '../store/connections';
 import { csvLine, parseRecipientsCsv, recipientsFromList, type ParsedRecipients } from './campaign-csv';
 import { preflightCampaign, rateCard, type Preflight } from './campaign-preflight';
 import { startChains } from './campaign-runner';
+import { tierRefusal } from './campaign-tier';
 import { assertSendable } from './connection-state';
 import { sendableTemplate } from './relay-outbound';
 
@@ -61,11 +62,8 @@ export async function createCampaign(
   });
   if (input.dryRun) return { dryRun: true, preflight };
   if (!preflight.tier.fits && input.overTierPolicy === 'refuse') {
-    throw new AppError(
-      'conflict',
-      `The campaign reaches ${preflight.tier.newCustomers} new customers but the messaging tier leaves room for ${preflight.tier.room} in 24 h`,
-      { preflight },
-    );
+    // Refused with the numbers and whose limit it is (the portfolio's, shared by all its numbers: issue 12 item 2).
+    throw new AppError('conflict', tierRefusal(preflight.tier), { preflight });
   }
   if (!preflight.sendable) {
     throw new AppError('invalid_request', 'No recipient can be sent to (see the preflight)', { preflight });

@@ -5,6 +5,8 @@ import { AppError, ProviderError } from '../core/errors';
 import { normalizePhone } from '../core/phone';
 import { randomToken } from '../security/encoding';
 import { pendingRoutingKey, type Connection, type NewConnection } from '../store/connections';
+import { MessagingLimitStore } from '../store/messaging-limits';
+import { describeMessagingLimit, learnMessagingLimit } from './messaging-limits';
 import { providerAdapterFromCredentials, webhookUrlFor } from './providers';
 
 const SECRET_FIELDS = new Set(['accessToken', 'appSecret', 'authToken', 'productToken']);
@@ -65,7 +67,7 @@ export async function createConnection(
     const usable = proven && (proven.installationId === installationId || proven.hasCredentials);
     if (!usable) routing.routingKey = pendingRoutingKey(routing.routingKey, installationId);
   }
-  return claimNumber(ctx, {
+  const connection = await claimNumber(ctx, {
     installationId,
     provider: parsed.provider,
     label: input.label,
@@ -78,6 +80,8 @@ export async function createConnection(
     rateLimitPerSecond: input.rateLimitPerSecond,
     messagingTier: input.messagingTier,
   });
+  // The portfolio and its messaging limit, where the provider reports them (issue 12 item 2).
+  return learnMessagingLimit(ctx, connection, adapter);
 }
 
 const alreadyConnected = () => new AppError('conflict', 'This WhatsApp number is already connected');
@@ -121,6 +125,8 @@ export async function describeConnection(ctx: AppContext, connection: Connection
     verified: connection.verified,
     rateLimitPerSecond: connection.rateLimitPerSecond,
     messagingTier: connection.messagingTier,
+    // Effective limit and where it comes from ("manual" or the provider's report), issue 12 item 2.
+    messagingLimit: describeMessagingLimit(connection),
     templatesSyncedAt: connection.templatesSyncedAt,
     createdAt: connection.createdAt,
   };
@@ -147,4 +153,13 @@ export async function describeConnection(ctx: AppContext, connection: Connection
         }
       : {}),
   };
+}
+
+/** The admin types a messaging limit (or clears it: null), which overrides the provider's report (issue 12 item 2). */
+export async function setManualMessagingLimit(ctx: AppContext, connection: Connection, limit: number | null) {
+  const store = new MessagingLimitStore(ctx.db);
+  if (!(await store.setManual(connection.installationId, connection.id, limit, ctx.now())))
+    throw new AppError('not_found', 'Connection not found');
+  const { connections } = await ctx.secretStores();
+  return describeConnection(ctx, (await connections.get(connection.id))!, 'admin');
 }

@@ -158,27 +158,36 @@ export class AutomationExecutionStore {
     return toExecution(row!);
   }
 
-  /** The customer had a message from this number (not failed) since `since`: no new tier room is used. */
-  async wroteRecently(connectionId: string, address: string, since: number): Promise<boolean> {
+  /**
+   * The customer had a message (not failed) since `since` from one of these numbers (the tier's scope: the number,
+   * or every number of its business portfolio): no new tier room is used.
+   */
+  async wroteRecently(connectionIds: readonly string[], address: string, since: number): Promise<boolean> {
     const row = await this.db
       .prepare(
         `SELECT 1 AS hit FROM messages m JOIN contacts c ON c.id = m.contact_id
-         WHERE m.connection_id = ? AND c.phone = ? AND m.direction = 'outbound' AND m.occurred_at >= ?
-           AND COALESCE(m.send_state, 'sent') != 'failed' LIMIT 1`,
+         WHERE m.connection_id IN (SELECT value FROM json_each(?)) AND c.phone = ? AND m.direction = 'outbound'
+           AND m.occurred_at >= ? AND COALESCE(m.send_state, 'sent') != 'failed' LIMIT 1`,
       )
-      .bind(connectionId, address, since)
+      .bind(JSON.stringify(connectionIds), address, since)
       .first<{ hit: number }>();
     return row !== null;
   }
 
   /**
    * Messaging tier room for one new customer, taken in ONE statement (D1 runs statements one at a time, so a burst
-   * of concurrent calls cannot all see the last free place): unique customers this number wrote to since `since`,
-   * plus executions of the installation that took room and have not stored their message yet, must stay under
-   * `limit`. The claimed execution is marked `tier_reserved` (its outcome replaces the mark when it finishes).
+   * of concurrent calls cannot all see the last free place): unique customers the scope's numbers (one number, or
+   * every number of its business portfolio) wrote to since `since`, plus executions of the scope's installations
+   * that took room and have not stored their message yet, must stay under `limit`. The claimed execution is marked
+   * `tier_reserved` (its outcome replaces the mark when it finishes).
    */
   async reserveTierRoom(
-    input: { executionId: string; installationId: string; connectionId: string; address: string },
+    input: {
+      executionId: string;
+      installationIds: readonly string[];
+      connectionIds: readonly string[];
+      address: string;
+    },
     since: number,
     limit: number,
     now: number,
@@ -188,15 +197,23 @@ export class AutomationExecutionStore {
         `UPDATE automation_executions SET reason_code = 'tier_reserved', updated_at = ?1
          WHERE id = ?2 AND state = 'claimed' AND (
            (SELECT COUNT(DISTINCT c.phone) FROM messages m JOIN contacts c ON c.id = m.contact_id
-             WHERE m.connection_id = ?3 AND m.direction = 'outbound' AND m.occurred_at >= ?4
+             WHERE m.connection_id IN (SELECT value FROM json_each(?3)) AND m.direction = 'outbound' AND m.occurred_at >= ?4
                AND COALESCE(m.send_state, 'sent') != 'failed' AND c.phone != ?5)
            + (SELECT COUNT(*) FROM automation_executions e
-             WHERE e.installation_id = ?6 AND e.state = 'claimed' AND e.reason_code = 'tier_reserved'
+             WHERE e.installation_id IN (SELECT value FROM json_each(?6)) AND e.state = 'claimed' AND e.reason_code = 'tier_reserved'
                AND e.id != ?2 AND e.created_at >= ?4
                AND NOT EXISTS (SELECT 1 FROM messages x WHERE x.id = e.message_id))
          ) < ?7`,
       )
-      .bind(now, input.executionId, input.connectionId, since, input.address, input.installationId, limit)
+      .bind(
+        now,
+        input.executionId,
+        JSON.stringify(input.connectionIds),
+        since,
+        input.address,
+        JSON.stringify(input.installationIds),
+        limit,
+      )
       .run();
     return result.meta.changes === 1;
   }

@@ -91,32 +91,35 @@ export class CampaignAudienceStore {
     return out;
   }
 
-  /** Unique customers this sender wrote to in the window (the messaging tier counts them), with their phones. */
-  async recentCustomers(connectionId: string, since: number): Promise<Set<string>> {
+  /**
+   * Unique customers these senders (one number, or every number of a business portfolio) wrote to in the window
+   * (the messaging tier counts them), with their phones.
+   */
+  async recentCustomers(connectionIds: readonly string[], since: number): Promise<Set<string>> {
     const { results } = await this.db
       .prepare(
         `SELECT DISTINCT c.phone FROM messages m JOIN contacts c ON c.id = m.contact_id
-         WHERE m.connection_id = ?1 AND m.direction = 'outbound' AND m.occurred_at >= ?2
-           AND m.send_state IN ('sending', 'sent', 'unknown')`,
+         WHERE m.connection_id IN (SELECT value FROM json_each(?1)) AND m.direction = 'outbound'
+           AND m.occurred_at >= ?2 AND m.send_state IN ('sending', 'sent', 'unknown')`,
       )
-      .bind(connectionId, since)
+      .bind(JSON.stringify(connectionIds), since)
       .all<{ phone: string }>();
     return new Set(results.map((r) => r.phone));
   }
 
   /**
-   * Customers this sender's other live campaigns (scheduled, running, paused) will write to before `before`: their
+   * Customers the other live campaigns of these senders (scheduled, running, paused) will write to before `before`: their
    * recipients still pending. The tier counts them as used, or two campaigns created back to back would each see
    * the whole room.
    */
-  async scheduledCustomers(connectionId: string, before: number): Promise<Set<string>> {
+  async scheduledCustomers(connectionIds: readonly string[], before: number): Promise<Set<string>> {
     const { results } = await this.db
       .prepare(
         `SELECT DISTINCT r.phone FROM campaigns c JOIN campaign_recipients r ON r.campaign_id = c.id
-         WHERE c.connection_id = ?1 AND c.status IN ('scheduled', 'running', 'paused')
+         WHERE c.connection_id IN (SELECT value FROM json_each(?1)) AND c.status IN ('scheduled', 'running', 'paused')
            AND r.state = 'pending' AND COALESCE(r.send_after, c.start_at, 0) < ?2`,
       )
-      .bind(connectionId, before)
+      .bind(JSON.stringify(connectionIds), before)
       .all<{ phone: string }>();
     return new Set(results.map((r) => r.phone));
   }

@@ -13,7 +13,12 @@ export interface Connection {
   providerAccountId: string | null;
   crmProviderId: string | null;
   rateLimitPerSecond: number;
+  /** The admin's manual messaging limit (unique customers per 24 h); it overrides the provider's when set. */
   messagingTier: number | null;
+  /** The business portfolio that owns the number, as the provider reported it (migration 0019). */
+  businessPortfolioId: string | null;
+  /** The portfolio's messaging limit as the provider reported it: -1 = unlimited, null = not reported. */
+  providerMessagingLimit: number | null;
   status: 'active' | 'disabled';
   templatesSyncedAt: number | null;
   hasCredentials: boolean;
@@ -35,6 +40,8 @@ interface ConnectionRow {
   crm_provider_id: string | null;
   rate_limit_per_second: number;
   messaging_tier: number | null;
+  business_portfolio_id: string | null;
+  provider_messaging_limit: number | null;
   status: 'active' | 'disabled';
   templates_synced_at: number | null;
   created_at: number;
@@ -55,6 +62,8 @@ const toConnection = (row: ConnectionRow): Connection => ({
   crmProviderId: row.crm_provider_id,
   rateLimitPerSecond: row.rate_limit_per_second,
   messagingTier: row.messaging_tier,
+  businessPortfolioId: row.business_portfolio_id ?? null,
+  providerMessagingLimit: row.provider_messaging_limit ?? null,
   status: row.status,
   templatesSyncedAt: row.templates_synced_at,
   hasCredentials: row.credentials_enc !== null,

@@ -67,11 +67,17 @@ export interface AppHarness {
 export interface AppHarnessOptions {
   /** The simulators refuse free-form sends outside the window (Meta 131047, Twilio 63016). */
   enforceWindow?: boolean;
+  /** More Meta numbers of the simulator's WABA (and business portfolio) that may be connected and send. */
+  metaExtraPhoneNumberIds?: string[];
 }
 
 export function useAppHarness(options: AppHarnessOptions = {}): AppHarness {
   const sims = {
-    meta: createMetaSimulator({ baseUrl: BASES.meta, enforceWindow: options.enforceWindow }),
+    meta: createMetaSimulator({
+      baseUrl: BASES.meta,
+      enforceWindow: options.enforceWindow,
+      extraPhoneNumberIds: options.metaExtraPhoneNumberIds,
+    }),
     twilio: createTwilioSimulator({
       baseUrl: BASES.twilioApi,
       contentBaseUrl: BASES.twilioContent,

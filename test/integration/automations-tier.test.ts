@@ -58,7 +58,9 @@ it('a burst beyond the messaging tier: the first tier-full are sent, the rest fa
     expect(a).toMatchObject({
       branchId: 'failed',
       reasonCode: 'tier_limit',
-      reason: expect.stringMatching(/tier/),
+      reason: expect.stringMatching(
+        /^WhatsApp messaging limit reached: .* 10 new customers per 24 hours \(the limit set by your admin\)/,
+      ),
     });
   await w.settle(60_000);
   const sent = w.sims.meta.state.sent;

@@ -2,6 +2,7 @@
 // (and its public docs) contradict the schema. Everything else is validated exactly as the vendor wrote it.
 import { isObject } from './schema-convert';
 import type { JsonObject } from './schema-convert';
+import { metaMessagingLimitFieldSchema, metaOwnerBusinessInfoSchema } from './meta-portfolio-schemas';
 
 export interface SpecPatch {
   /** Basename of the spec file. */
@@ -211,6 +212,30 @@ export const specPatches: SpecPatch[] = [
     why: '2026 BSUID sends answer contacts[].user_id instead of wa_id (Meta business-scoped user IDs page)',
     apply: (node) => {
       node.user_id = { type: 'string' };
+    },
+  },
+  // --- 2026 messaging limits per business portfolio (issue 12 item 2), missing from the v23.0 spec: schemas written
+  // from Meta's pages in meta-portfolio-schemas.ts (which says which page says what).
+  {
+    file: 'business-messaging-api_v23.0.yaml',
+    pointer: '/components/schemas/PhoneNumberInfo/properties',
+    why:
+      "the phone number's `whatsapp_business_manager_messaging_limit` (the portfolio's limit, replacing the " +
+      "deprecated messaging_limit_tier) is documented on Meta's 'Messaging limits' page but not in the spec",
+    apply: (node) => {
+      node.whatsapp_business_manager_messaging_limit = structuredClone(
+        metaMessagingLimitFieldSchema,
+      ) as unknown as JsonObject;
+    },
+  },
+  {
+    file: 'business-messaging-api_v23.0.yaml',
+    pointer: '/components/schemas/WhatsAppBusinessAccount/properties',
+    why:
+      "the WABA's `owner_business_info` {id, name} (its business portfolio) is in Graph's WhatsApp Business " +
+      'Account reference but not in the spec',
+    apply: (node) => {
+      node.owner_business_info = structuredClone(metaOwnerBusinessInfoSchema) as unknown as JsonObject;
     },
   },
 ];

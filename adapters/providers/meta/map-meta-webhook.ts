@@ -19,6 +19,7 @@ import { editedContent, mapMetaInboundContent, revokedMessageId } from './map-me
 import { mapMetaTemplateStatus } from './map-meta-template';
 import { userPreferencesChange } from './map-meta-user-preferences';
 import { templateCategoryChange } from './map-meta-template-category';
+import { capabilityEvents } from './meta-messaging-limit';
 
 const seconds = (value: string | number | undefined): number | undefined => {
   const n = Number(value);
@@ -282,6 +283,8 @@ export function parseMetaWebhook(rawBody: string, now: () => number = Date.now):
             unreadable(item, reason, key, now()),
           ),
         );
+      else if (change.field === 'business_capability_update')
+        events.push(...capabilityEvents(change.value, entry.id, entry.time, now()));
       // Other fields (quality, groups, account alerts) are not events of this app.
     }
   }

@@ -32,6 +32,7 @@ import {
   metaSendResponseSchema,
   metaTemplateListSchema,
 } from './meta-api';
+import { readMetaMessagingLimit } from './meta-messaging-limit';
 import { verifyMetaSignature } from './meta-signature';
 
 export interface MetaAdapterOptions {
@@ -204,6 +205,12 @@ export function createMetaAdapter(options: MetaAdapterOptions): ProviderAdapter 
     testCredentials,
     markRead,
     deleteMedia,
+    readMessagingLimit() {
+      const { client, creds } = graph();
+      return call('other', () =>
+        readMetaMessagingLimit(client, { version, phoneNumberId: creds.phoneNumberId, wabaId: creds.wabaId }),
+      );
+    },
     fetchMedia(ref: ProviderMediaRef): Promise<ProviderMedia> {
       const { client, creds } = graph();
       return fetchMetaMedia(

@@ -6,7 +6,7 @@ import type { AppEnv } from '../../app';
 import { AppError } from '../../core/errors';
 import { jsonBody, paramsWith } from '../../http/body';
 import { confirmOwnershipCode, sendOwnershipCode } from '../../services/connection-proof';
-import { createConnection, describeConnection } from '../../services/connections';
+import { createConnection, describeConnection, setManualMessagingLimit } from '../../services/connections';
 import { providerAdapterFor } from '../../services/providers';
 import { requireSession, scopedConnection } from './auth';
 
@@ -22,6 +22,10 @@ const createSchema = z.intersection(
 const proofPhoneSchema = z.object({ phone: z.string().check(z.minLength(5), z.maxLength(32)) });
 const proofCodeSchema = z.object({ code: z.string().check(z.regex(/^\d{6}$/)) });
 const idParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
+// The admin's messaging limit (unique customers per 24 h); null clears it and the provider's report applies again.
+const manualLimitSchema = z.object({
+  messagingTier: z.nullable(z.number().check(z.int(), z.positive(), z.lte(10_000_000))),
+});
 
 export const connectionsRoutes = new Hono<AppEnv>()
   .get('/', requireSession(), async (c) => {
@@ -73,6 +77,13 @@ export const connectionsRoutes = new Hono<AppEnv>()
     const body = await jsonBody(c, proofCodeSchema, ctx.config.MAX_BODY_BYTES);
     const connection = await confirmOwnershipCode(ctx, await scopedConnection(c, id), body.code);
     return c.json({ connection: await describeConnection(ctx, connection, 'admin') });
+  })
+  .put('/:id/messaging-limit', requireSession('admin'), async (c) => {
+    const ctx = c.get('ctx');
+    const { id } = paramsWith(c, idParams);
+    const body = await jsonBody(c, manualLimitSchema, ctx.config.MAX_BODY_BYTES);
+    const connection = await scopedConnection(c, id);
+    return c.json({ connection: await setManualMessagingLimit(ctx, connection, body.messagingTier) });
   })
   .delete('/:id', requireSession('admin'), async (c) => {
     const { id } = paramsWith(c, idParams);

@@ -16,6 +16,12 @@ import { createMetaMediaHandlers } from './meta-sim-media';
 import { answerReadReceipt, isReadReceipt } from './meta-sim-read';
 import type { MetaWireTemplate } from './meta-sim-state';
 import { graphVersionState } from '../../../adapters/providers/meta/graph-api-versions';
+import {
+  askedFields,
+  metaCapabilityWebhook,
+  MetaSimPortfolio,
+  type CapabilityInput,
+} from './meta-sim-portfolio';
 
 import { simBsuidOf } from '../sim-bsuid';
 
@@ -27,6 +33,7 @@ const BSUID = /^[A-Z]{2}\.(ENT\.)?[A-Za-z0-9]{1,128}$/;
 export { MetaSimState } from './meta-sim-state';
 export type { MetaWireTemplate, ReadReceipt, SentMessage, SimMedia } from './meta-sim-state';
 export { META_SAMPLE_MEDIA } from './meta-sample-media';
+export { META_SIM_PORTFOLIO, metaCapabilityWebhook, type MetaTier } from './meta-sim-portfolio';
 
 export interface MetaSimulatorOptions {
   baseUrl?: string;
@@ -43,6 +50,8 @@ export interface MetaSimulatorOptions {
   random?: () => number;
   /** Clock of the media download URLs' 5-minute expiry. */
   now?: () => number;
+  /** More numbers of the same WABA (and business portfolio) that may send, besides `phoneNumberId`. */
+  extraPhoneNumberIds?: string[];
 }
 
 export const META_SIM_DEFAULTS = {
@@ -88,6 +97,8 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
   const faults = new FaultInjector(options.random);
   const state = new MetaSimState();
   const basePath = new URL(baseUrl).pathname.replace(/\/+$/, '');
+  const portfolio = new MetaSimPortfolio();
+  const numbers = new Set([cfg.phoneNumberId, ...(options.extraPhoneNumberIds ?? [])]);
 
   // Every handler: injected fault first, then Meta's real auth error for a wrong token (spec 401 example).
   // msw's request type and workers-types' Request differ only in typing; at runtime both are the Fetch Request.
@@ -201,7 +212,7 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
     async ({ request: incoming, params }) => {
       const { request, early } = await guard(incoming);
       if (early) return early;
-      if (params.phoneNumberId !== cfg.phoneNumberId)
+      if (!numbers.has(String(params.phoneNumberId)))
         return unknownNode(String(params.phoneNumberId), 'post');
       const body = await readJson(request);
       if (!body) return graphError(400, 100, 'Invalid JSON in request body');
@@ -247,22 +258,33 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
   );
 
   const getNode = http.get(`${baseUrl}/:version/:nodeId`, async ({ request: incoming, params }) => {
-    const { early } = await guard(incoming);
+    const { request, early } = await guard(incoming);
     if (early) return early;
-    if (params.nodeId === cfg.phoneNumberId) {
+    const fields = askedFields(request);
+    if (numbers.has(String(params.nodeId))) {
       return withOperation(
         HttpResponse.json({
-          id: cfg.phoneNumberId,
+          id: String(params.nodeId),
           display_phone_number: `+${cfg.displayPhoneNumber}`,
           verified_name: 'wabridge simulator',
           quality_rating: 'GREEN',
+          // The portfolio's limit, shared by every number (issue 12 item 2), only when asked for.
+          ...(fields.has('whatsapp_business_manager_messaging_limit')
+            ? { whatsapp_business_manager_messaging_limit: portfolio.tier }
+            : {}),
         }),
         'getPhoneNumberById',
       );
     }
     if (params.nodeId === cfg.wabaId) {
       return withOperation(
-        HttpResponse.json({ id: cfg.wabaId, name: 'wabridge simulator WABA' }),
+        HttpResponse.json({
+          id: cfg.wabaId,
+          name: 'wabridge simulator WABA',
+          ...(fields.has('owner_business_info')
+            ? { owner_business_info: { id: portfolio.id, name: portfolio.name } }
+            : {}),
+        }),
         'getWhatsAppBusinessAccountDetails',
       );
     }
@@ -318,7 +340,23 @@ export function createMetaSimulator(options: MetaSimulatorOptions = {}) {
     return metaMessagesWebhook(cfg, withIds, profileName);
   }
 
-  return { handlers, state, faults, config: cfg, baseUrl, statusWebhook, inboundWebhook };
+  /** The portfolio's limit changes (Meta scaled it up or down): the webhook Meta sends, and Graph answers it since. */
+  function capabilityWebhook(input: CapabilityInput) {
+    portfolio.tier = input.tier;
+    return metaCapabilityWebhook(cfg, input);
+  }
+
+  return {
+    handlers,
+    state,
+    portfolio,
+    faults,
+    config: cfg,
+    baseUrl,
+    statusWebhook,
+    inboundWebhook,
+    capabilityWebhook,
+  };
 }
 
 export type MetaSimulator = ReturnType<typeof createMetaSimulator>;
