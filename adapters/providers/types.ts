@@ -7,6 +7,7 @@ import type {
 } from '../../src/core/message';
 import type { ProviderName, Template, TemplateDraft, TemplateStatus } from '../../src/core/template';
 import type { ProviderError } from '../../src/core/errors';
+import type { ProviderPricing } from '../../src/core/pricing';
 
 /** A webhook exactly as received: the raw body is needed for signatures. */
 export interface WebhookRequest {
@@ -26,12 +27,11 @@ export interface Referral {
   ctwaClid?: string;
 }
 
-export interface PricingInfo {
-  billable?: boolean;
+/** The provider's pricing of one message (status webhooks), with its category in our words. */
+export interface PricingInfo extends ProviderPricing {
   model?: 'CBP' | 'PMP' | string;
-  /** regular | free_customer_service | free_entry_point */
-  type?: string;
-  category?: string;
+  /** The category exactly as the provider wrote it (kept for support, also when we do not know the word). */
+  providerCategory?: string;
 }
 
 export interface ConversationInfo {

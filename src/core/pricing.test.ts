@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import { classifySend, estimateCost, estimateCampaignCost, rateCardSchema } from './pricing';
+import { classifySend, estimateCost, estimateCampaignCost, rateCardSchema, rateOf } from './pricing';
 import type { RateCard } from './pricing';
 import { HOUR_MS } from './window';
 import type { LogEntry } from './window';
@@ -174,9 +174,8 @@ describe('cost estimate', () => {
         const e = estimateCost(cs, rates);
         expect(e.billable + e.free + e.refused).toBe(cs.length);
         const expected =
-          cs
-            .filter((c) => c.billable)
-            .reduce((n, c) => n + Math.round(rates.perMessage[c.category] * 1e6), 0) / 1e6;
+          cs.filter((c) => c.billable).reduce((n, c) => n + Math.round(rateOf(rates, c.category) * 1e6), 0) /
+          1e6;
         expect(e.total).toBe(expected);
       }),
     );

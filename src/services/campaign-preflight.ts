@@ -3,15 +3,9 @@
 import type { AppContext } from '../context';
 import { isUserIdAddress, phoneRequiredReason } from '../core/customer-id';
 import { normalizePhone } from '../core/phone';
-import {
-  estimateCost,
-  classifySend,
-  rateCardSchema,
-  type CostEstimate,
-  type RateCard,
-} from '../core/pricing';
+import { estimateCost, classifySend, type CostEstimate } from '../core/pricing';
 import { validateValues } from '../core/template-render';
-import { FREE_ENTRY_POINT_MS, logEntryOf, WINDOW_MS, type LogEntry } from '../core/window';
+import { EMPTY_SUMMARY, FREE_ENTRY_POINT_MS, logEntryOf, WINDOW_MS, type LogEntry } from '../core/window';
 import type { TemplateCategory } from '../core/template';
 import { CampaignAudienceStore } from '../store/campaign-audience';
 import { MarketingPreferenceStore } from '../store/marketing-preferences';
@@ -21,23 +15,9 @@ import type { StoredTemplate } from '../store/templates';
 import type { RecipientInput } from './campaign-csv';
 import { planTier, type TierPlan } from './campaign-tier';
 import { bareProviderAdapter } from './providers';
+import { classifyOptions, rateCard, summaryOfRow } from './rate-card';
 
-/** Illustrative per-message rates (USD) used when PRICING_RATE_CARD is not configured; set it for real figures. */
-export const DEFAULT_RATE_CARD: RateCard = {
-  currency: 'USD',
-  perMessage: { MARKETING: 0.025, UTILITY: 0.004, AUTHENTICATION: 0.0135, SERVICE: 0 },
-};
-
-export function rateCard(ctx: AppContext): RateCard {
-  const raw = ctx.config.PRICING_RATE_CARD;
-  if (!raw) return DEFAULT_RATE_CARD;
-  try {
-    return rateCardSchema.parse(JSON.parse(raw));
-  } catch {
-    // A broken rate card must not block campaigns; the estimate says which card it used.
-    return DEFAULT_RATE_CARD;
-  }
-}
+export { DEFAULT_RATE_CARD, rateCard } from './rate-card';
 
 const LIST_LIMIT = 100;
 
@@ -218,16 +198,23 @@ export async function preflightCampaign(
       now - FREE_ENTRY_POINT_MS - WINDOW_MS,
     ),
   );
+  const rates = rateCard(ctx);
   const estimate = estimateCost(
     sendable.map((r) => {
-      const contactId = byPhone.get(r.phone)?.id;
+      const contact = byPhone.get(r.phone);
       return classifySend(
-        (contactId && logs.get(contactId)) || [],
+        (contact && logs.get(contact.id)) || [],
         { kind: 'template', category: template.category },
         now,
+        classifyOptions(
+          rates,
+          contact ? summaryOfRow(contact) : EMPTY_SUMMARY,
+          r.phone,
+          connection.senderPhone,
+        ),
       );
     }),
-    rateCard(ctx),
+    rates,
   );
 
   const tier = await planTier(ctx, store, connection, sendable, input.startAt, input.policy, now);

@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { ProviderError } from '../core/errors';
 import { outboundTemplateOf, type MessageContent, type OutboundMessage } from '../core/message';
 import { classifySend } from '../core/pricing';
+import { classifyOptions, rateCard, summaryOfRow } from './rate-card';
 import { applyStatus } from '../core/status';
 import { FREE_ENTRY_POINT_MS, logEntryOf, WINDOW_MS } from '../core/window';
 import type { CampaignAudienceStore } from '../store/campaign-audience';
@@ -67,6 +68,7 @@ export async function sendSlice(
     s.template.category === 'MARKETING'
       ? await new MarketingPreferenceStore(ctx.db).stoppedAmong(contacts.map((c) => c.id))
       : new Set<string>();
+  const rates = rateCard(ctx);
   const prepared: Prepared[] = [];
   const skipped: { recipientId: string; reason: string }[] = [];
   const messages = [];
@@ -96,7 +98,12 @@ export async function sendSlice(
       continue;
     }
     const log = logs.filter((l) => l.contact_id === contact.id).map(logEntryOf);
-    const classification = classifySend(log, { kind: 'template', category: s.template.category }, now);
+    const classification = classifySend(
+      log,
+      { kind: 'template', category: s.template.category },
+      now,
+      classifyOptions(rates, summaryOfRow(contact), contact.phone, s.connection.senderPhone),
+    );
     messages.push({
       id: recipient.messageId,
       contactId: contact.id,

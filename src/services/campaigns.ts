@@ -1,7 +1,7 @@
 // Campaign use cases (issue 7): preflight and create, pause / resume / cancel, progress and per-recipient report.
 import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
-import type { PricingCategory } from '../core/pricing';
+import { rateOf, type PricingCategory } from '../core/pricing';
 import { CampaignStore, type Campaign, type OverTierPolicy } from '../store/campaigns';
 import type { Connection } from '../store/connections';
 import { csvLine, parseRecipientsCsv, recipientsFromList, type ParsedRecipients } from './campaign-csv';
@@ -184,7 +184,7 @@ export async function campaignProgress(ctx: AppContext, campaign: Campaign) {
   for (const row of await store.reportedPricing(campaign.id)) {
     reported += row.reported;
     billable += row.billable;
-    const rate = rates.perMessage[(row.category ?? 'MARKETING') as PricingCategory] ?? 0;
+    const rate = rateOf(rates, (row.category ?? 'MARKETING') as PricingCategory);
     actualMicro += Math.round(rate * 1_000_000) * row.billable;
   }
   const preflight = campaign.preflight as Partial<Preflight>;

@@ -4,6 +4,7 @@ import { AppError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
 import type { MessageContent } from '../core/message';
 import { phoneRequiredReason } from '../core/customer-id';
 import { classifySend } from '../core/pricing';
+import { classifyOptions, rateCard } from './rate-card';
 import { render } from '../core/template-render';
 import { windowFromSummary, FREE_ENTRY_POINT_MS, logEntryOf, type LogEntry } from '../core/window';
 import type { TemplateCategory } from '../core/template';
@@ -117,6 +118,7 @@ export async function queueOutbound(ctx: AppContext, request: OutboundRequest): 
     await contactLog(ctx, contact),
     category ? { kind: 'template', category } : { kind: 'free_form' },
     now,
+    classifyOptions(rateCard(ctx), windowSummaryOf(contact), contact.phone, connection.senderPhone),
   );
   const id = request.messageId ?? ctx.messages.newId();
   const inserted = await ctx.messages

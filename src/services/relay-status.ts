@@ -4,7 +4,9 @@ import type { ProviderEvent } from '../../adapters/providers/types';
 import type { AppContext } from '../context';
 import { messageFailedFirings } from './automation-trigger-events';
 import { enqueueFirings } from './automation-triggers';
+import { providerCharge } from '../core/pricing';
 import { applyStatus, effectiveStatus } from '../core/status';
+import { openFreeEntryPointStatement } from '../store/free-entry-point';
 import type { Connection } from '../store/connections';
 
 type StatusEvent = Extract<ProviderEvent, { kind: 'status' }>;
@@ -42,9 +44,27 @@ export async function applyStatusEvent(
       times,
       status,
       event.status === 'failed' ? (event.error ?? null) : null,
-      { pricing: event.pricing, warning: event.warning ?? null, billable: event.pricing?.billable ?? null },
+      {
+        pricing: event.pricing,
+        warning: event.warning ?? null,
+        // The provider's pricing replaces our estimate whole: category and charge (estimate kept, messages.ts).
+        ...(event.pricing ? providerCharge(event.pricing) : {}),
+        pricingType: event.pricing?.type ?? null,
+      },
       ctx.now(),
     );
+    // Meta priced it free because of a free entry point: the 72-hour window runs from the reply (issue 12 item 6).
+    const fep =
+      event.pricing?.type === 'free_entry_point' && message.direction === 'outbound'
+        ? [
+            openFreeEntryPointStatement(
+              ctx.db,
+              message.contactId,
+              times.sent ?? message.occurredAt,
+              ctx.now(),
+            ),
+          ]
+        : [];
     // A failure's trigger firings are stored with the status (only if it applied): a crash after it loses neither.
     const fails = status === 'failed' && message.status !== 'failed' && message.direction === 'outbound';
     const [updated, firings] = fails
@@ -52,7 +72,9 @@ export async function applyStatusEvent(
           update,
           await messageFailedFirings(ctx, connection, message, event.error ?? null, JSON.stringify(times)),
         ])
-      : [await update.run<{ id: string }>()];
+      : fep.length
+        ? await ctx.db.batch<{ id: string }>([update, ...fep])
+        : [await update.run<{ id: string }>()];
     const swapped = updated?.meta.changes === 1;
     if (!swapped) continue; // a concurrent status landed first: recompute from the newer times
     if (status !== message.status && message.direction === 'outbound' && message.origin !== 'customer') {

@@ -5,9 +5,10 @@ import type { AppContext } from '../context';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../core/errors';
 import { outboundTemplateOf, type OutboundMessage, type ProviderErrorInfo } from '../core/message';
 import { applyStatus } from '../core/status';
-import { windowFromSummary } from '../core/window';
+import { opensFreeEntryPoint, windowFromSummary } from '../core/window';
 import type { Connection } from '../store/connections';
-import { windowSummaryOf } from '../store/contacts';
+import { windowSummaryOf, type Contact } from '../store/contacts';
+import { openFreeEntryPointStatement } from '../store/free-entry-point';
 import type { StoredMessage } from '../store/messages';
 import { OutboxStore } from '../store/outbox';
 import { connectionDisabledError, isSendable } from './connection-state';
@@ -44,7 +45,7 @@ async function toOutbound(
   ctx: AppContext,
   connection: Connection,
   message: StoredMessage,
-): Promise<OutboundMessage> {
+): Promise<{ outbound: OutboundMessage; contact: Contact }> {
   const contact = (await ctx.contacts.get(message.contactId))!;
   const content = message.content!;
   const outbound: OutboundMessage = { reference: message.id, to: contact.address, content };
@@ -54,7 +55,7 @@ async function toOutbound(
       outbound.template = outboundTemplateOf(template);
     }
   }
-  return outbound;
+  return { outbound, contact };
 }
 
 /** Sends a queued message at most once. */
@@ -84,7 +85,7 @@ export async function runSendJob(ctx: AppContext, messageId: string, attempt: nu
   if (waitMs > 0) await ctx.sleep(waitMs);
 
   const adapter = await providerAdapterFor(ctx, connection);
-  const outbound = await toOutbound(ctx, connection, message);
+  const { outbound, contact } = await toOutbound(ctx, connection, message);
   // The claim is the last step before the request: a send that dies after it may have left (its outcome is unknown).
   const outbox = new OutboxStore(ctx.db);
   if (!(await outbox.claimSend(message.id, ctx.now()))) return { kind: 'done' };
@@ -99,6 +100,10 @@ export async function runSendJob(ctx: AppContext, messageId: string, attempt: nu
   // and after its lease the send is `unknown` — never sent again.
   const times = applyStatus(message.statusTimes, result.status, ctx.now());
   await ctx.messages.markSent(message.id, result.providerMessageId, times, result.status, ctx.now());
+  // Our reply to a customer who came from an ad / Page within the window opens the 72-hour free entry point.
+  const sentAt = ctx.now();
+  if (opensFreeEntryPoint(windowSummaryOf(contact), sentAt))
+    await openFreeEntryPointStatement(ctx.db, contact.id, sentAt, sentAt).run();
   await afterOutcome(ctx, message);
   // Only after the outcome is recorded: the read receipt can neither delay nor fail the reply.
   await markCustomerMessagesRead(ctx, adapter, message);

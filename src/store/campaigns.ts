@@ -231,9 +231,8 @@ export class CampaignStore {
   async reportedPricing(campaignId: string) {
     const { results } = await this.db
       .prepare(
-        `SELECT UPPER(COALESCE(json_extract(pricing, '$.category'), category)) AS category,
-                SUM(CASE WHEN json_extract(pricing, '$.billable') IN (1, 'true') THEN 1 ELSE 0 END) AS billable,
-                COUNT(*) AS reported
+        // The provider's pricing replaced category and billable on the message (relay-status.ts).
+        `SELECT category, SUM(CASE WHEN billable = 1 THEN 1 ELSE 0 END) AS billable, COUNT(*) AS reported
          FROM messages WHERE campaign_id = ? AND pricing IS NOT NULL GROUP BY 1`,
       )
       .bind(campaignId)

@@ -148,14 +148,24 @@ export class MessageStore {
     times: StatusTimes,
     status: MessageStatus,
     error: ProviderErrorInfo | null,
-    extra: { pricing?: unknown; warning?: string | null; billable?: boolean | null },
+    extra: {
+      pricing?: unknown;
+      warning?: string | null;
+      billable?: boolean | null;
+      category?: string | null;
+      pricingType?: string | null;
+    },
     now: number,
   ): D1PreparedStatement {
+    // The first provider pricing keeps our estimate beside it (estimated_*) before replacing category and billable:
+    // SET expressions read the row as it was (issue 12 item 6: estimated vs provider-reported cost).
     return this.db
       .prepare(
         `UPDATE messages SET status_times = ?1, status = ?2, error = COALESCE(?3, error),
+           estimated_category = CASE WHEN ?4 IS NOT NULL AND pricing IS NULL THEN category ELSE estimated_category END,
+           estimated_billable = CASE WHEN ?4 IS NOT NULL AND pricing IS NULL THEN billable ELSE estimated_billable END,
            pricing = COALESCE(?4, pricing), warning = COALESCE(?5, warning), billable = COALESCE(?6, billable),
-           updated_at = ?7
+           category = COALESCE(?10, category), pricing_type = COALESCE(?11, pricing_type), updated_at = ?7
          WHERE id = ?8 AND status_times = ?9`,
       )
       .bind(
@@ -168,6 +178,8 @@ export class MessageStore {
         now,
         id,
         JSON.stringify(expectedTimes),
+        extra.category ?? null,
+        extra.pricingType ?? null,
       );
   }
 

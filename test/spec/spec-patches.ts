@@ -3,6 +3,7 @@
 import { isObject } from './schema-convert';
 import type { JsonObject } from './schema-convert';
 import { metaMessagingLimitFieldSchema, metaOwnerBusinessInfoSchema } from './meta-portfolio-schemas';
+import { patches2026 } from './spec-patches-2026';
 
 export interface SpecPatch {
   /** Basename of the spec file. */
@@ -241,7 +242,8 @@ export const specPatches: SpecPatch[] = [
 ];
 
 export function applyPatches(docId: string, doc: JsonObject): void {
-  for (const patch of specPatches) {
+  // Coexistence and per-message pricing shapes (issue 12): spec-patches-2026.ts.
+  for (const patch of [...specPatches, ...patches2026]) {
     if (patch.file !== docId) continue;
     let node: unknown = doc;
     for (const raw of patch.pointer.slice(1).split('/')) {

@@ -23,9 +23,54 @@ describe('parseMetaWebhook: statuses', () => {
         status: 'sent',
         timestamp: 1_750_857_384_000,
         recipient: '+16505551234',
-        pricing: { billable: true, model: 'PMP', type: 'regular', category: 'marketing' },
+        pricing: {
+          billable: true,
+          model: 'PMP',
+          type: 'regular',
+          category: 'MARKETING',
+          providerCategory: 'marketing',
+        },
       },
     ]);
+  });
+
+  it('maps every 2026 PMP pricing category and type into our words, keeping the provider’s word (issue 12 item 6)', () => {
+    const words = {
+      marketing: 'MARKETING',
+      marketing_lite: 'MARKETING_LITE',
+      utility: 'UTILITY',
+      authentication: 'AUTHENTICATION',
+      authentication_international: 'AUTHENTICATION_INTERNATIONAL',
+      service: 'SERVICE',
+      referral_conversion: 'REFERRAL_CONVERSION',
+    } as const;
+    for (const [word, ours] of Object.entries(words)) {
+      for (const type of ['regular', 'free_customer_service', 'free_entry_point']) {
+        const [event] = parse(
+          metaStatusesWebhook({}, [
+            metaStatus({
+              id: 'wamid.P1',
+              status: 'sent',
+              recipient: '+16505551234',
+              pricing: { pricing_model: 'PMP', category: word, type },
+            }),
+          ]),
+        );
+        expect(event).toMatchObject({ pricing: { category: ours, type, providerCategory: word } });
+        expect((event as { pricing: object }).pricing).not.toHaveProperty('billable');
+      }
+    }
+    const [unknown] = parse(
+      metaStatusesWebhook({}, [
+        metaStatus({
+          id: 'wamid.P2',
+          status: 'sent',
+          recipient: '+16505551234',
+          pricing: { category: 'new_kind' },
+        }),
+      ]),
+    );
+    expect((unknown as { pricing: object }).pricing).toEqual({ providerCategory: 'new_kind' });
   });
 
   it('maps a failed status with 131047 to template_required and keeps the code', () => {

@@ -20,6 +20,7 @@ import { mapMetaTemplateStatus } from './map-meta-template';
 import { userPreferencesChange } from './map-meta-user-preferences';
 import { templateCategoryChange } from './map-meta-template-category';
 import { capabilityEvents } from './meta-messaging-limit';
+import { mapMetaPricing } from './map-meta-pricing';
 
 const seconds = (value: string | number | undefined): number | undefined => {
   const n = Number(value);
@@ -148,16 +149,7 @@ function statusEvent(status: MetaStatus, routingKey: string): ProviderEvent | un
     ...(mapped === 'failed' ? { error: metaStatusErrorInfo(status.errors?.[0]) } : {}),
     // `warning` (catalog item problem) is kept as a flag on an otherwise unchanged status (DESIGN.md §3.4).
     ...(isWarning ? { warning: metaStatusErrorInfo(status.errors?.[0]).reason } : {}),
-    ...(pricing
-      ? {
-          pricing: {
-            billable: pricing.billable,
-            model: pricing.pricing_model,
-            type: pricing.type,
-            category: pricing.category,
-          },
-        }
-      : {}),
+    ...(pricing ? { pricing: mapMetaPricing(pricing) } : {}),
     ...(conversation
       ? {
           conversation: {

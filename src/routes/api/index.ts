@@ -3,6 +3,7 @@ import { Hono } from 'hono';
 import type { AppEnv } from '../../app';
 import { automationsRoutes } from './automations';
 import { campaignsRoutes } from './campaigns';
+import { costsRoutes } from './costs';
 import { connectionsRoutes } from './connections';
 import { contactsRoutes, messagesRoutes } from './contacts';
 import { templatesRoutes } from './templates';
@@ -26,6 +27,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .route('/campaigns', campaignsRoutes)
   .route('/automations', automationsRoutes)
   .route('/opt-outs', optOutsRoutes)
+  .route('/costs', costsRoutes)
   .route('/', pipedrivePanelRoutes)
   .get('/dead-letters', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');
