@@ -70,4 +70,17 @@ describe('previewTemplate', () => {
       'Hi <strong>&lt;img src=x&gt;</strong>',
     );
   });
+
+  it('marks unfilled placeholders instead of showing examples as if filled (the sidebar before sending)', () => {
+    const html = previewTemplate(t, { 'body.1': 'Ann', 'body.2': '   ' }, { unfilled: 'mark' });
+    expect(html).toContain('<strong>Order <mark class="wa-missing">{{1}}</mark></strong>');
+    expect(html).toContain(
+      'Hi <strong>Ann</strong>, your order ships <mark class="wa-missing">{{2}}</mark>.',
+    );
+    expect(html).not.toContain('A-1');
+    // A value cannot forge a mark.
+    expect(previewTemplate(t, { 'body.1': '\uE0011\uE002x' }, { unfilled: 'mark' })).toContain(
+      '<strong>1x</strong>',
+    );
+  });
 });

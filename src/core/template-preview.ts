@@ -35,32 +35,45 @@ export function formatWhatsApp(text: string): string {
   return html.replace(/\uE000(\d+)\uE000/g, (_all, i: string) => `<code>${mono[Number(i)] ?? ''}</code>`);
 }
 
+// Private-use marks around an unfilled placeholder, turned into <mark> after escaping and formatting.
+const OPEN = '\uE001';
+const CLOSE = '\uE002';
+const MARKS = /[\uE001\uE002]/g;
+const MARKED = /\uE001([^\uE002]*)\uE002/g;
+
 /**
- * HTML preview of a whole template, as the agent's sidebar shows it before sending. Variables with a value
- * are filled; the others show their example, else the placeholder itself.
+ * HTML preview of a whole template. Variables with a value are filled; the others show their example (the
+ * gallery: what the template looks like), or with `unfilled: 'mark'` (the sidebar, before sending) the
+ * placeholder itself highlighted as `<mark class="wa-missing">{{1}}</mark>`, so an empty variable never looks
+ * filled.
  */
 export function previewTemplate(
   template: Pick<Template, 'components'> & Partial<Pick<Template, 'variables'>>,
   values: TemplateValues = {},
+  options: { unfilled?: 'example' | 'mark' } = {},
 ): string {
   const variables = template.variables?.length ? template.variables : extractVariables(template.components);
   const examples = new Map(variables.map((v) => [v.id, v.example]));
+  const mark = options.unfilled === 'mark';
   const fill = (location: 'header' | 'body') => (key: string) => {
     const id = variableId(location, key);
-    const value = values[id];
-    if (value !== undefined && value !== '') return value;
+    const value = values[id]?.replace(MARKS, '');
+    if (value !== undefined && value.trim() !== '') return value;
+    if (mark) return `${OPEN}${key}${CLOSE}`;
     return examples.get(id) ?? `{{${key}}}`;
   };
+  const marked = (html: string) =>
+    mark ? html.replace(MARKED, (_all, key: string) => `<mark class="wa-missing">{{${key}}}</mark>`) : html;
   const { header, body, footer, buttons } = template.components;
   const parts: string[] = [];
   if (header?.format === 'TEXT' && header.text) {
     parts.push(
-      `<div class="wa-header"><strong>${escapeHtml(substitute(header.text, fill('header')))}</strong></div>`,
+      `<div class="wa-header"><strong>${marked(escapeHtml(substitute(header.text, fill('header'))))}</strong></div>`,
     );
   } else if (header) {
     parts.push(`<div class="wa-header wa-media">[${escapeHtml(header.format.toLowerCase())}]</div>`);
   }
-  parts.push(`<div class="wa-body">${formatWhatsApp(substitute(body, fill('body')))}</div>`);
+  parts.push(`<div class="wa-body">${marked(formatWhatsApp(substitute(body, fill('body'))))}</div>`);
   if (footer) parts.push(`<div class="wa-footer">${escapeHtml(footer)}</div>`);
   if (buttons.length > 0) {
     const items = buttons.map((b) => `<li class="wa-button">${escapeHtml(b.text)}</li>`).join('');

@@ -57,5 +57,7 @@ const page = async (c: Context<AppEnv>, body: { toString(): string | Promise<str
   c.html(`<!doctype html>${await body.toString()}`);
 
 export const uiRoutes = new Hono<AppEnv>()
-  .get('/sidebar', pageHeaders, (c) => page(c, SidebarPage({ devMode: c.get('ctx').config.DEV_MODE })))
+  .get('/sidebar', pageHeaders, (c) =>
+    page(c, SidebarPage({ devMode: c.get('ctx').config.DEV_MODE, lang: pageLanguage(c) })),
+  )
   .get('/admin', pageHeaders, (c) => page(c, AdminPage({ devMode: c.get('ctx').config.DEV_MODE })));

@@ -1,60 +1,163 @@
-// /ui/sidebar markup: everything the agent needs beside the CRM composer, usable at 320 px wide.
-// The script (client/sidebar.ts) fills it once the session is known; nothing here depends on the tenant.
+// /ui/sidebar markup: everything the agent needs beside the CRM composer, usable at 320 px wide and in a
+// Pipedrive panel of 100–750 px height. Order matters there: the customer header (collapsed to one line once the
+// customer is known), the window badge, then the template picker when a template is required (it replaces the
+// composer), the thread, the composer. The script (client/sidebar.ts) fills it once the session is known; nothing
+// here depends on the tenant. Text comes from the page language's catalogue (i18n/).
 import { TEMPLATE_CATEGORIES } from '../core/template';
+import { translate, type Language, type MessageKey } from './i18n/index';
 import { Layout } from './layout';
 
-export function SidebarPage(props: { devMode: boolean }) {
+export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
+  const lang = props.lang ?? 'en';
+  const tr = (key: MessageKey) => translate(lang, key);
   return (
-    <Layout title="WhatsApp — wabridge" script="sidebar" devMode={props.devMode}>
+    <Layout title={tr('sidebar.title')} script="sidebar" devMode={props.devMode} lang={lang}>
       <main class="sidebar">
-        <p id="status" class="status" role="status" aria-live="polite" hidden></p>
-        <form id="contact-form" aria-label="Customer">
-          <div class="grid">
-            <div>
-              <label for="phone">Customer WhatsApp number (or user ID for a username)</label>
-              <input
-                id="phone"
-                name="phone"
-                type="text"
-                autocomplete="off"
-                placeholder="+39 347 123 4567"
-                list="phone-options"
-              />
-              <datalist id="phone-options"></datalist>
-            </div>
-            <div>
-              <label for="connection">From our number</label>
-              <select id="connection" name="connection"></select>
-            </div>
+        <header class="customer-header">
+          <div id="customer-summary" class="customer-summary" hidden>
+            <h1 id="contact-name"></h1>
+            <button
+              type="button"
+              id="change-customer"
+              class="secondary small"
+              aria-controls="contact-form"
+              aria-expanded="false"
+            >
+              {tr('sidebar.change')}
+            </button>
           </div>
-          <button type="submit" class="secondary">
-            Show conversation
-          </button>
-        </form>
-        <h1 id="contact-name" aria-live="polite"></h1>
-        <p id="window-badge" class="badge" role="status" aria-live="polite" hidden></p>
-        <p id="fep-badge" class="fep" hidden></p>
+          <form id="contact-form" aria-label={tr('sidebar.customer')} novalidate>
+            <div class="grid">
+              <div>
+                <label for="phone">{tr('sidebar.phone.label')}</label>
+                <input
+                  id="phone"
+                  name="phone"
+                  type="text"
+                  inputmode="tel"
+                  autocomplete="off"
+                  placeholder="+39 347 123 4567"
+                  list="phone-options"
+                  aria-describedby="phone-error phone-hint"
+                />
+                <datalist id="phone-options"></datalist>
+                <p id="phone-error" class="field-error" aria-live="polite"></p>
+                <p id="phone-hint" class="hint">
+                  {tr('sidebar.phone.hint')}
+                </p>
+              </div>
+              <div>
+                <label for="connection">{tr('sidebar.connection.label')}</label>
+                <select id="connection" name="connection"></select>
+              </div>
+            </div>
+            <button type="submit" class="secondary">
+              {tr('sidebar.show')}
+            </button>
+          </form>
+          <p id="window-badge" class="badge" hidden></p>
+          <p id="fep-badge" class="fep" hidden></p>
+        </header>
+        <p id="status" class="status" role="status" aria-live="polite" hidden></p>
+        {/* Said once per state change (open → under an hour → under 10 min → closed), never per tick. */}
+        <p id="window-announce" class="sr-only" role="status" aria-live="polite"></p>
+        <p id="ticks-announce" class="sr-only" role="status" aria-live="polite"></p>
 
-        <section aria-labelledby="thread-title">
-          <h2 id="thread-title">Conversation</h2>
-          <ol id="thread" class="thread" tabindex={0} aria-label="Recent messages"></ol>
+        <section id="picker" class="panel" aria-labelledby="picker-title" hidden>
+          <h2 id="picker-title">{tr('sidebar.picker.title')}</h2>
+          <p id="picker-reason" class="why" hidden></p>
+          <div id="draft" class="draft" hidden>
+            <p class="hint">{tr('sidebar.draft.title')}</p>
+            <blockquote id="draft-text"></blockquote>
+            <button type="button" id="copy-draft" class="secondary small">
+              {tr('sidebar.draft.copy')}
+            </button>
+          </div>
+          <div id="template-choices">
+            <div class="filters">
+              <div>
+                <label for="template-search">{tr('sidebar.picker.search')}</label>
+                <input
+                  id="template-search"
+                  type="search"
+                  autocomplete="off"
+                  placeholder={tr('sidebar.picker.searchPlaceholder')}
+                />
+              </div>
+              <div>
+                <label for="template-language">{tr('sidebar.picker.language')}</label>
+                <select id="template-language">
+                  <option value="">{tr('sidebar.picker.allLanguages')}</option>
+                </select>
+              </div>
+              <div>
+                <label for="template-category">{tr('sidebar.picker.category')}</label>
+                <select id="template-category">
+                  <option value="">{tr('sidebar.picker.allCategories')}</option>
+                  {TEMPLATE_CATEGORIES.map((c) => (
+                    <option value={c}>{translate(lang, `sidebar.picker.category.${c}`)}</option>
+                  ))}
+                </select>
+              </div>
+            </div>
+            <ul id="template-list" class="template-list" aria-label={tr('sidebar.picker.list')}></ul>
+            <p id="template-count" class="hint" aria-live="polite"></p>
+          </div>
+          <form id="template-form" hidden aria-labelledby="template-title" novalidate>
+            <h3 id="template-title"></h3>
+            <div id="variables"></div>
+            <div id="header-media" class="field" hidden>
+              <label id="header-media-label" for="header-media-url"></label>
+              <input
+                id="header-media-url"
+                type="url"
+                inputmode="url"
+                placeholder="https://…"
+                aria-describedby="header-media-error header-media-hint"
+              />
+              <p id="header-media-error" class="field-error" aria-live="polite"></p>
+              <p id="header-media-hint" class="hint">
+                {tr('sidebar.form.mediaHint')}
+              </p>
+            </div>
+            <h4 id="preview-title">{tr('sidebar.form.preview')}</h4>
+            <div id="preview" class="preview" aria-labelledby="preview-title"></div>
+            <p id="preview-unfilled" class="hint" hidden>
+              {tr('sidebar.form.unfilled')}
+            </p>
+            <div class="row">
+              <button type="submit" id="send-template" aria-describedby="template-send-reason">
+                {tr('sidebar.form.send')}
+              </button>
+              <button type="button" id="cancel-template" class="secondary">
+                {tr('sidebar.form.back')}
+              </button>
+            </div>
+            <p id="template-send-reason" class="hint"></p>
+            <p id="template-error" class="field-error" aria-live="assertive"></p>
+          </form>
         </section>
 
-        <section aria-labelledby="reply-title">
-          <h2 id="reply-title">Reply</h2>
-          <form id="composer" data-state="none">
-            <label for="message-text">Message</label>
+        <section aria-labelledby="thread-title">
+          <h2 id="thread-title">{tr('sidebar.thread.title')}</h2>
+          <ol id="thread" class="thread" tabindex={0} aria-label={tr('sidebar.thread.label')}></ol>
+        </section>
+
+        <section id="reply" aria-labelledby="reply-title">
+          <h2 id="reply-title">{tr('sidebar.reply.title')}</h2>
+          <form id="composer" data-state="none" novalidate>
+            <label for="message-text">{tr('sidebar.reply.message')}</label>
             <textarea
               id="message-text"
               name="text"
               maxlength={4096}
-              disabled
-              aria-describedby="composer-hint"
+              aria-describedby="composer-hint message-counter"
             ></textarea>
+            <p id="message-counter" class="counter"></p>
             <p id="composer-hint" class="hint"></p>
             <div class="row">
-              <button type="submit" id="send-text" disabled>
-                Send
+              <button type="submit" id="send-text" aria-describedby="send-reason">
+                {tr('sidebar.reply.send')}
               </button>
               <button
                 type="button"
@@ -63,62 +166,12 @@ export function SidebarPage(props: { devMode: boolean }) {
                 aria-controls="picker"
                 aria-expanded="false"
               >
-                Use a template
+                {tr('sidebar.reply.useTemplate')}
               </button>
             </div>
-          </form>
-        </section>
-
-        <section id="picker" class="panel" aria-labelledby="picker-title" hidden>
-          <h2 id="picker-title">Approved templates</h2>
-          <div id="template-choices">
-            <label for="template-search">Search templates</label>
-            <input id="template-search" type="search" autocomplete="off" placeholder="Name or text" />
-            <div class="grid">
-              <div>
-                <label for="template-language">Language</label>
-                <select id="template-language">
-                  <option value="">All languages</option>
-                </select>
-              </div>
-              <div>
-                <label for="template-category">Category</label>
-                <select id="template-category">
-                  <option value="">All categories</option>
-                  {TEMPLATE_CATEGORIES.map((c) => (
-                    <option value={c}>{c.toLowerCase()}</option>
-                  ))}
-                </select>
-              </div>
-            </div>
-            <p id="template-count" class="hint" aria-live="polite"></p>
-            <ul id="template-list" class="template-list" aria-label="Templates"></ul>
-          </div>
-          <form id="template-form" hidden aria-labelledby="template-title">
-            <h3 id="template-title"></h3>
-            <div id="variables"></div>
-            <div id="header-media" class="field" hidden>
-              <label id="header-media-label" for="header-media-url">
-                Header media URL
-              </label>
-              <input
-                id="header-media-url"
-                type="url"
-                placeholder="https://…"
-                aria-describedby="header-media-error"
-              />
-              <p id="header-media-error" class="field-error" aria-live="polite"></p>
-            </div>
-            <h3>Preview</h3>
-            <div id="preview" class="preview" aria-live="polite"></div>
-            <div class="row">
-              <button type="submit" id="send-template" disabled>
-                Send template
-              </button>
-              <button type="button" id="cancel-template" class="secondary">
-                Back to the list
-              </button>
-            </div>
+            <p id="send-reason" class="hint"></p>
+            <p id="composer-error" class="field-error" aria-live="assertive"></p>
+            <p id="composer-status" class="ok-line" role="status" aria-live="polite"></p>
           </form>
         </section>
       </main>

@@ -3,10 +3,10 @@
 export const STYLES = `
 :root{color-scheme:light dark;--bg:#ffffff;--fg:#1c1e21;--muted:#4b5563;--line:#d1d5db;--card:#f6f7f9;
 --accent:#0b6b58;--accent-fg:#ffffff;--open:#0f5132;--open-bg:#d1f2e0;--closed:#842029;--closed-bg:#f8d7da;
---none:#664d03;--none-bg:#fff3cd;--read:#0b63c5;--err:#b42318;--ok:#0f5132;--in:#ffffff;--out:#dcf8c6;--focus:#1d4ed8}
+--none:#664d03;--none-bg:#fff3cd;--soon:#7c3d00;--soon-bg:#ffe0b2;--urgent:#ffffff;--urgent-bg:#b42318;--mark:#fde047;--mark-fg:#1c1e21;--read:#0b63c5;--err:#b42318;--ok:#0f5132;--in:#ffffff;--out:#dcf8c6;--focus:#1d4ed8}
 @media (prefers-color-scheme:dark){:root{--bg:#111827;--fg:#f3f4f6;--muted:#c2c8d0;--line:#374151;--card:#1f2937;
 --accent:#34d399;--accent-fg:#062a20;--open:#a7f3d0;--open-bg:#064e3b;--closed:#fecaca;--closed-bg:#7f1d1d;
---none:#fde68a;--none-bg:#713f12;--read:#7cc4ff;--err:#fca5a5;--ok:#86efac;--in:#1f2937;--out:#064e3b;--focus:#93c5fd}}
+--none:#fde68a;--none-bg:#713f12;--soon:#fed7aa;--soon-bg:#7c2d12;--urgent:#ffffff;--urgent-bg:#b91c1c;--mark:#facc15;--mark-fg:#111827;--read:#7cc4ff;--err:#fca5a5;--ok:#86efac;--in:#1f2937;--out:#064e3b;--focus:#93c5fd}}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;background:var(--bg);color:var(--fg)}
 main{padding:12px;max-width:1100px;margin:0 auto}
@@ -40,8 +40,25 @@ legend{font-weight:600;padding:0 4px}
 .badge[data-tone=open]{background:var(--open-bg);color:var(--open)}
 .badge[data-tone=closed]{background:var(--closed-bg);color:var(--closed)}
 .badge[data-tone=none]{background:var(--none-bg);color:var(--none)}
+.badge[data-tone=soon]{background:var(--soon-bg);color:var(--soon)}
+.badge[data-tone=urgent]{background:var(--urgent-bg);color:var(--urgent)}
+.customer-summary{display:flex;gap:8px;align-items:center;justify-content:space-between;flex-wrap:wrap}
+.customer-summary h1{margin:0;font-size:15px;overflow-wrap:anywhere;flex:1 1 150px}
+button.small{padding:3px 8px;font-size:13px}
+.why{font-weight:600;margin:4px 0 8px}
+.draft{border:1px dashed var(--line);border-radius:8px;padding:6px 8px;margin:6px 0}
+.draft blockquote{margin:4px 0;white-space:pre-wrap;overflow-wrap:anywhere}
+.counter{color:var(--muted);font-size:12px;margin:2px 0 0;text-align:right}.counter:empty{display:none}
+.counter[data-tone=warn]{color:var(--err)}
+.field-error:empty,#send-reason:empty,#template-send-reason:empty,.ok-line:empty{display:none}
+.ok-line{color:var(--ok);margin:4px 0}
+mark.wa-missing{background:var(--mark);color:var(--mark-fg);border-radius:3px;padding:0 2px}
+.var-row{display:flex;gap:6px;flex-wrap:wrap}.var-row>input{flex:1 1 140px;width:auto}
+.var-row>select{flex:0 1 130px;width:auto;max-width:100%}
+.filters{display:grid;gap:6px;grid-template-columns:repeat(auto-fit,minmax(150px,1fr))}
+.filters label{margin-top:0}
 .fep{background:var(--card);border-left:4px solid var(--accent);padding:6px 8px;margin:4px 0;font-size:13px}
-.thread{list-style:none;margin:0;padding:8px;background:var(--card);border-radius:8px;max-height:260px;overflow-y:auto;display:flex;flex-direction:column;gap:6px}
+.thread{list-style:none;margin:0;padding:8px;background:var(--card);border-radius:8px;max-height:min(260px,45vh);overflow-y:auto;display:flex;flex-direction:column;gap:6px}
 .msg{max-width:85%;padding:6px 8px;border-radius:8px;background:var(--in);border:1px solid var(--line);overflow-wrap:anywhere;white-space:pre-wrap}
 .msg-outbound{align-self:flex-end;background:var(--out)}
 .msg .meta{display:flex;gap:6px;justify-content:flex-end;font-size:12px;color:var(--muted);white-space:nowrap}
@@ -49,7 +66,7 @@ legend{font-weight:600;padding:0 4px}
 .fail-reason{display:block;color:var(--err);font-size:12px}
 .retry-note{display:block;color:var(--muted);font-size:12px}
 .empty{color:var(--muted);list-style:none}
-.template-list{list-style:none;margin:6px 0;padding:0;max-height:240px;overflow-y:auto}
+.template-list{list-style:none;margin:6px 0;padding:0;max-height:min(240px,60vh);overflow-y:auto}
 .template-choice{display:block;width:100%;text-align:left;background:var(--card);color:var(--fg);border:1px solid var(--line);margin-bottom:4px;font-weight:400}
 .template-choice .name{display:block;font-weight:700}.template-choice .tags{display:block;font-size:12px;color:var(--muted)}
 .template-choice .snippet{display:block;font-size:12px;color:var(--muted);overflow:hidden;text-overflow:ellipsis;white-space:nowrap}

@@ -1,4 +1,5 @@
 // The pages' JSON client: bearer session on every call, the error envelope turned into words an agent reads.
+import { t } from './i18n';
 
 export class ApiError extends Error {
   constructor(
@@ -54,31 +55,45 @@ export async function api<T>(
   );
 }
 
-/** The API's error in words for the agent (DESIGN.md §3.4: template_required is said the same everywhere). */
-export function describeError(error: unknown): string {
-  if (!(error instanceof ApiError)) return 'The network failed: check the connection and try again.';
+/**
+ * The API's error in words for the agent, in the page language (DESIGN.md §3.4: template_required is said the same
+ * everywhere). `fields` names the request's fields as the page labels them (`content.text` → "The message"), so a
+ * refused field is named in plain words ("The message is too long: at most 4096 characters").
+ */
+export function describeError(error: unknown, fields: Record<string, string> = {}): string {
+  if (!(error instanceof ApiError)) return t('errors.network');
   switch (error.code) {
     case 'template_required':
-      return 'The 24-hour window is closed: the customer has to write first, or you can send an approved template.';
     case 'rate_limited':
-      return 'Too many messages are being sent right now: wait a few seconds and try again.';
     case 'unauthorized':
-      return 'Your session has ended: reopen this page from the CRM.';
+      return t(`errors.${error.code}`);
     case 'forbidden':
-      return `Not allowed: ${error.message}`;
+    case 'provider_error':
+      return t(`errors.${error.code}`, { message: error.message });
     case 'invalid_request': {
       const details = Array.isArray(error.details)
         ? (error.details as { path?: string; variable?: string; message?: string }[])
-            .map((d) => d.message ?? '')
+            .map((d) => fieldProblem(d, fields))
             .filter(Boolean)
             .slice(0, 3)
-            .join(' ')
-        : '';
-      return details ? `${error.message}: ${details}` : error.message;
+        : [];
+      return details.length ? details.join(' ') : error.message;
     }
-    case 'provider_error':
-      return `WhatsApp provider error: ${error.message}`;
     default:
       return error.message;
   }
+}
+
+function fieldProblem(
+  detail: { path?: string; variable?: string; message?: string },
+  fields: Record<string, string>,
+): string {
+  const path = detail.path ?? detail.variable ?? '';
+  const field = fields[path] ?? Object.entries(fields).find(([p]) => path.startsWith(`${p}.`))?.[1];
+  if (!field) return detail.message ?? '';
+  if (path === 'phone' || path === 'to') return t('errors.invalid_number');
+  // zod's "Too big: expected string to have <=1024 characters" → the field's name and its limit.
+  const max = /too big\D*?(\d+)/i.exec(detail.message ?? '')?.[1];
+  if (max) return t('errors.too_long', { field, max });
+  return t('errors.field', { field, message: detail.message ?? '' });
 }

@@ -1,6 +1,20 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { en } from '../i18n/en';
+import { et } from '../i18n/et';
+import { customerLanguage, customerLanguageFirst } from './customer-language';
 import { firstNameOf, firstNameVariableIds } from './first-name';
-import { formatAgo, formatDuration, freeEntryPointText, ticks, windowBadge, type WindowView } from './format';
+import {
+  formatAgo,
+  formatDuration,
+  freeEntryPointText,
+  ticks,
+  windowAnnouncement,
+  windowBadge,
+  type WindowView,
+} from './format';
+import { useCatalogue } from './i18n';
+
+beforeAll(() => useCatalogue('en', en));
 
 const H = 3_600_000;
 const NOW = Date.UTC(2026, 10, 20, 12);
@@ -23,31 +37,38 @@ describe('window badge', () => {
         freeFormAllowed: true,
       }),
       'open',
-      'open — closes in 21 h 48 min',
+      /^Window open — closes in 21 hr,? 48 min$/,
     ],
     [
       win({ state: 'open', lastInboundAt: NOW - 23.5 * H, closesAt: NOW + 0.5 * H }),
-      'open',
-      'open — closes in 30 min',
+      'soon',
+      /^Window open — closes in 30 min$/,
+    ],
+    [
+      win({ state: 'open', lastInboundAt: NOW - 24 * H + 9 * 60_000, closesAt: NOW + 9 * 60_000 }),
+      'urgent',
+      /^Window open — closes in 9 min$/,
     ],
     [
       win({ state: 'open', lastInboundAt: NOW - 24 * H + 20_000, closesAt: NOW + 20_000 }),
-      'open',
-      'open — closes in less than a minute',
+      'urgent',
+      /^Window open — closes in 20 sec$/,
     ],
     [
       win({ state: 'closed', lastInboundAt: NOW - 30 * H, closesAt: NOW - 6 * H }),
       'closed',
-      'closed — last message 30 h ago: a template is required',
+      /^Window closed — last message 30 hours ago: a template is required$/,
     ],
     [
       win({ state: 'closed', lastInboundAt: NOW - 3 * 24 * H, closesAt: NOW - 2 * 24 * H }),
       'closed',
-      'closed — last message 3 days ago: a template is required',
+      /^Window closed — last message 3 days ago: a template is required$/,
     ],
-    [win({}), 'none', 'no conversation yet: a template is required'],
+    [win({}), 'none', /^No conversation yet: a template is required$/],
   ])('%#: %s', (w, tone, text) => {
-    expect(windowBadge(w, NOW)).toEqual({ tone, text });
+    const badge = windowBadge(w, NOW);
+    expect(badge.tone).toBe(tone);
+    expect(badge.text).toMatch(text);
   });
 
   it('closes by itself once the page clock passes closesAt, without a new answer from the server', () => {
@@ -57,42 +78,87 @@ describe('window badge', () => {
       closesAt: NOW + 60_000,
       freeFormAllowed: true,
     });
-    expect(windowBadge(w, NOW).tone).toBe('open');
+    expect(windowBadge(w, NOW).tone).toBe('urgent');
     expect(windowBadge(w, NOW + 60_000)).toEqual({
       tone: 'closed',
-      text: 'closed — last message 24 h ago: a template is required',
+      text: 'Window closed — last message 24 hours ago: a template is required',
     });
+  });
+
+  it('says the badge in the page language', () => {
+    useCatalogue('et', et);
+    try {
+      const w = win({ state: 'closed', lastInboundAt: NOW - 30 * H, closesAt: NOW - 6 * H });
+      expect(windowBadge(w, NOW).text).toBe(
+        'Aken on suletud — viimane sõnum 30 tunni eest: vaja on sõnumimalli',
+      );
+    } finally {
+      useCatalogue('en', en);
+    }
+  });
+
+  it('announces state changes in words', () => {
+    expect(windowAnnouncement('soon')).toBe('The window closes in less than an hour.');
+    expect(windowAnnouncement('none')).toBe(
+      'The window has closed: only approved templates can be sent now.',
+    );
   });
 
   it('describes a running free entry point and one waiting for the first reply', () => {
     const active = win({
       freeEntryPoint: { active: true, closesAt: NOW + 50 * H, awaitingReply: false, replyBy: null },
     });
-    expect(freeEntryPointText(active, NOW)).toBe('free entry point — messages are free for 50 h');
+    expect(freeEntryPointText(active, NOW)).toBe('Free entry point — messages are free for 50 hr');
     const waiting = win({
       freeEntryPoint: { active: false, closesAt: null, awaitingReply: true, replyBy: NOW + 3 * H },
     });
-    expect(freeEntryPointText(waiting, NOW)).toBe('came from an ad — reply within 3 h to open 72 free hours');
+    expect(freeEntryPointText(waiting, NOW)).toBe(
+      'Came from an ad — reply within 3 hr to open 72 free hours',
+    );
     expect(freeEntryPointText(win({}), NOW)).toBeNull();
   });
 });
 
 describe('durations and ticks', () => {
-  it('says durations and ages in words', () => {
-    expect(formatDuration(5 * H + 12 * 60_000 + 59_000)).toBe('5 h 12 min');
-    expect(formatDuration(2 * H)).toBe('2 h');
-    expect(formatAgo(30_000)).toBe('just now');
-    expect(formatAgo(12 * 60_000)).toBe('12 min ago');
-    expect(formatAgo(47 * H)).toBe('47 h ago');
+  it('says durations and ages in words, through Intl', () => {
+    expect(formatDuration(5 * H + 12 * 60_000 + 59_000)).toMatch(/^5 hr,? 12 min$/);
+    expect(formatDuration(2 * H)).toBe('2 hr');
+    expect(formatDuration(42_000)).toBe('42 sec');
+    expect(formatAgo(30_000)).toBe('now');
+    expect(formatAgo(12 * 60_000)).toBe('12 minutes ago');
+    expect(formatAgo(47 * H)).toBe('47 hours ago');
     expect(formatAgo(49 * H)).toBe('2 days ago');
   });
 
-  it('gives every status a tick and a word', () => {
-    expect(ticks('pending')).toEqual({ symbol: '🕓', label: 'sending' });
-    expect(ticks('sent')).toEqual({ symbol: '✓', label: 'sent' });
-    expect(ticks('delivered')).toEqual({ symbol: '✓✓', label: 'delivered' });
-    expect(ticks('read')).toEqual({ symbol: '✓✓', label: 'read' });
-    expect(ticks('failed')).toEqual({ symbol: '!', label: 'failed' });
+  it('gives every status a tick and words that tell delivered from read', () => {
+    expect(ticks('pending')).toEqual({ symbol: '🕓', label: 'Sending' });
+    expect(ticks('sent')).toEqual({ symbol: '✓', label: 'Sent, not yet delivered' });
+    expect(ticks('delivered')).toEqual({ symbol: '✓✓', label: 'Delivered, not read yet' });
+    expect(ticks('read')).toEqual({ symbol: '✓✓', label: 'Read by the customer' });
+    expect(ticks('failed')).toEqual({ symbol: '!', label: 'Not delivered' });
+  });
+});
+
+describe('the customer’s language', () => {
+  it('guesses it from the calling code, longest code first', () => {
+    expect(customerLanguage('+393471234567')).toBe('it');
+    expect(customerLanguage('+37251234567')).toBe('et');
+    expect(customerLanguage('+351912345678')).toBe('pt');
+    expect(customerLanguage('+5511912345678')).toBe('pt');
+    expect(customerLanguage('+14155550123')).toBe('en');
+    expect(customerLanguage('SG.20260604000001')).toBeNull();
+    expect(customerLanguage(null)).toBeNull();
+  });
+
+  it('puts templates in it first, keeping the order otherwise', () => {
+    const list = [{ language: 'en_US' }, { language: 'pt_BR' }, { language: 'it' }, { language: 'pt_PT' }];
+    expect(customerLanguageFirst(list, 'pt').map((t) => t.language)).toEqual([
+      'pt_BR',
+      'pt_PT',
+      'en_US',
+      'it',
+    ]);
+    expect(customerLanguageFirst(list, null)).toBe(list);
   });
 });
 

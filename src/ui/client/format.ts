@@ -1,25 +1,11 @@
-// Words for times, windows and ticks, shared by the sidebar and its tests. Pure: `now` is always passed in.
+// Words for the window, free entry point and ticks, shared by the sidebar and its tests. Pure: `now` is always
+// passed in; words come from the page language's catalogue and Intl (./i18n).
+import { formatAgo, formatDuration, t } from './i18n';
+
+export { formatAgo, formatDuration, formatTime } from './i18n';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-
-/** "5 h 12 min", "12 min", "less than a minute". */
-export function formatDuration(ms: number): string {
-  if (ms < MINUTE) return 'less than a minute';
-  const hours = Math.floor(ms / HOUR);
-  const minutes = Math.floor((ms % HOUR) / MINUTE);
-  if (hours === 0) return `${minutes} min`;
-  return minutes === 0 ? `${hours} h` : `${hours} h ${minutes} min`;
-}
-
-/** "just now", "12 min ago", "30 h ago", "3 days ago". */
-export function formatAgo(ms: number): string {
-  if (ms < MINUTE) return 'just now';
-  if (ms < HOUR) return `${Math.floor(ms / MINUTE)} min ago`;
-  if (ms < 2 * DAY) return `${Math.floor(ms / HOUR)} h ago`;
-  return `${Math.floor(ms / DAY)} days ago`;
-}
 
 export interface WindowView {
   state: 'open' | 'closed' | 'none';
@@ -34,18 +20,39 @@ export interface WindowView {
   } | null;
 }
 
-/** The badge text for the customer service window (DESIGN.md §3.1). */
-export function windowBadge(w: WindowView, now: number): { tone: 'open' | 'closed' | 'none'; text: string } {
+/**
+ * open: more than an hour left; soon (amber): under an hour; urgent (red): under 10 minutes, with seconds in the
+ * last minute; closed / none: a template is required.
+ */
+export type WindowTone = 'open' | 'soon' | 'urgent' | 'closed' | 'none';
+
+export const templateRequired = (tone: WindowTone) => tone === 'closed' || tone === 'none';
+
+/** The badge for the customer service window (DESIGN.md §3.1), with its urgency. */
+export function windowBadge(w: WindowView, now: number): { tone: WindowTone; text: string } {
   if (w.state === 'open' && w.closesAt !== null && now < w.closesAt) {
-    return { tone: 'open', text: `open — closes in ${formatDuration(w.closesAt - now)}` };
+    const left = w.closesAt - now;
+    const tone = left < 10 * MINUTE ? 'urgent' : left < HOUR ? 'soon' : 'open';
+    return { tone, text: t('sidebar.window.open', { duration: formatDuration(left) }) };
   }
   if (w.state === 'none' || w.lastInboundAt === null) {
-    return { tone: 'none', text: 'no conversation yet: a template is required' };
+    return { tone: 'none', text: t('sidebar.window.none') };
   }
-  return {
-    tone: 'closed',
-    text: `closed — last message ${formatAgo(now - w.lastInboundAt)}: a template is required`,
-  };
+  return { tone: 'closed', text: t('sidebar.window.closed', { ago: formatAgo(now - w.lastInboundAt) }) };
+}
+
+/** What a screen reader hears when the window changes state (never on every tick of the countdown). */
+export function windowAnnouncement(tone: WindowTone): string {
+  switch (tone) {
+    case 'open':
+      return t('sidebar.window.announceOpen');
+    case 'soon':
+      return t('sidebar.window.announceSoon');
+    case 'urgent':
+      return t('sidebar.window.announceUrgent');
+    default:
+      return t('sidebar.window.announceClosed');
+  }
 }
 
 /** The free entry point line, when the customer came from an ad or a Page button (price, not permission). */
@@ -53,38 +60,30 @@ export function freeEntryPointText(w: WindowView, now: number): string | null {
   const fep = w.freeEntryPoint;
   if (!fep) return null;
   if (fep.active && fep.closesAt !== null && now < fep.closesAt) {
-    return `free entry point — messages are free for ${formatDuration(fep.closesAt - now)}`;
+    return t('sidebar.fep.active', { duration: formatDuration(fep.closesAt - now) });
   }
   if (fep.awaitingReply && fep.replyBy !== null && now < fep.replyBy) {
-    return `came from an ad — reply within ${formatDuration(fep.replyBy - now)} to open 72 free hours`;
+    return t('sidebar.fep.awaiting', { duration: formatDuration(fep.replyBy - now) });
   }
   return null;
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';
 
-/** Delivery ticks as WhatsApp shows them, with words for screen readers. */
+/** Delivery ticks as WhatsApp shows them, with distinct words for screen readers (delivered ≠ read). */
 export function ticks(status: MessageStatus): { symbol: string; label: string } {
   switch (status) {
     case 'pending':
-      return { symbol: '🕓', label: 'sending' };
+      return { symbol: '🕓', label: t('sidebar.ticks.pending') };
     case 'sent':
-      return { symbol: '✓', label: 'sent' };
+      return { symbol: '✓', label: t('sidebar.ticks.sent') };
     case 'delivered':
-      return { symbol: '✓✓', label: 'delivered' };
+      return { symbol: '✓✓', label: t('sidebar.ticks.delivered') };
     case 'read':
-      return { symbol: '✓✓', label: 'read' };
+      return { symbol: '✓✓', label: t('sidebar.ticks.read') };
     case 'failed':
-      return { symbol: '!', label: 'failed' };
+      return { symbol: '!', label: t('sidebar.ticks.failed') };
     default:
       return { symbol: '', label: String(status) };
   }
-}
-
-export function formatTime(at: number, now: number): string {
-  const d = new Date(at);
-  const time = d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-  return now - at < DAY && new Date(now).getDate() === d.getDate()
-    ? time
-    : `${d.toLocaleDateString([], { day: 'numeric', month: 'short' })} ${time}`;
 }

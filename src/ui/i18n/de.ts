@@ -115,6 +115,8 @@ export const de: Catalogue = {
   'sidebar.form.back': 'Zurück zur Liste',
   'sidebar.form.fillMissing': 'Füllen Sie {fields} aus, um zu senden.',
   'sidebar.form.fixProblems': 'Korrigieren Sie {fields}, um zu senden.',
+  'sidebar.form.renderedTooLong':
+    'Mit diesen Werten ist die Nachricht länger als {max} Zeichen: Kürzen Sie sie.',
   'sidebar.form.mediaMissing': 'Geben Sie den Link der Kopfzeile ein, um zu senden.',
   'sidebar.form.problem.empty_value': 'Bitte ausfüllen.',
   'sidebar.form.problem.invalid_characters': 'Keine Zeilenumbrüche oder Tabulatoren.',

@@ -110,6 +110,8 @@ export const en = {
   'sidebar.form.back': 'Back to the list',
   'sidebar.form.fillMissing': 'Fill in {fields} to send.',
   'sidebar.form.fixProblems': 'Fix {fields} to send.',
+  'sidebar.form.renderedTooLong':
+    'With these values the message is longer than {max} characters: shorten them.',
   'sidebar.form.mediaMissing': 'Enter the header link to send.',
   'sidebar.form.problem.empty_value': 'Fill this in.',
   'sidebar.form.problem.invalid_characters': 'No new lines or tabs.',

@@ -114,6 +114,7 @@ export const es: Catalogue = {
   'sidebar.form.back': 'Volver a la lista',
   'sidebar.form.fillMissing': 'Rellena {fields} para enviar.',
   'sidebar.form.fixProblems': 'Corrige {fields} para enviar.',
+  'sidebar.form.renderedTooLong': 'Con estos valores el mensaje supera los {max} caracteres: acórtalos.',
   'sidebar.form.mediaMissing': 'Introduce el enlace del encabezado para enviar.',
   'sidebar.form.problem.empty_value': 'Rellena este campo.',
   'sidebar.form.problem.invalid_characters': 'Sin saltos de línea ni tabulaciones.',

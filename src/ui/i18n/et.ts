@@ -111,6 +111,7 @@ export const et: Catalogue = {
   'sidebar.form.back': 'Tagasi loendisse',
   'sidebar.form.fillMissing': 'Saatmiseks täida {fields}.',
   'sidebar.form.fixProblems': 'Saatmiseks paranda {fields}.',
+  'sidebar.form.renderedTooLong': 'Nende väärtustega on sõnum pikem kui {max} märki: lühenda neid.',
   'sidebar.form.mediaMissing': 'Saatmiseks sisesta päise link.',
   'sidebar.form.problem.empty_value': 'Täida see väli.',
   'sidebar.form.problem.invalid_characters': 'Reavahetused ja tabeldusmärgid pole lubatud.',

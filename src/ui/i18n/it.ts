@@ -111,6 +111,7 @@ export const it: Catalogue = {
   'sidebar.form.back': 'Torna all’elenco',
   'sidebar.form.fillMissing': 'Compila {fields} per inviare.',
   'sidebar.form.fixProblems': 'Correggi {fields} per inviare.',
+  'sidebar.form.renderedTooLong': 'Con questi valori il messaggio supera i {max} caratteri: accorciali.',
   'sidebar.form.mediaMissing': 'Inserisci il link dell’intestazione per inviare.',
   'sidebar.form.problem.empty_value': 'Compila questo campo.',
   'sidebar.form.problem.invalid_characters': 'Niente a capo né tabulazioni.',

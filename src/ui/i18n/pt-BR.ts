@@ -113,6 +113,7 @@ export const ptBR: Catalogue = {
   'sidebar.form.back': 'Voltar à lista',
   'sidebar.form.fillMissing': 'Preencha {fields} para enviar.',
   'sidebar.form.fixProblems': 'Corrija {fields} para enviar.',
+  'sidebar.form.renderedTooLong': 'Com esses valores a mensagem passa de {max} caracteres: encurte-os.',
   'sidebar.form.mediaMissing': 'Digite o link do cabeçalho para enviar.',
   'sidebar.form.problem.empty_value': 'Preencha este campo.',
   'sidebar.form.problem.invalid_characters': 'Sem quebras de linha nem tabulações.',
