@@ -57,7 +57,7 @@ describe.skipIf(!!unavailable)(
         'utility',
         'rejected',
         'PROMOTIONAL',
-        'just now',
+        'now',
       ]);
       expect(await page.locator('#templates-body tr').count()).toBe(6);
       await h.screenshot(page, 'admin-templates-synced');
