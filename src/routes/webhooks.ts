@@ -1,23 +1,19 @@
-// Provider webhooks: verify first (401, nothing stored), then store + enqueue, answer 200 fast (DESIGN.md §6).
+// Provider webhooks: /webhooks/:provider (platform webhooks, with their GET handshake) and
+// /webhooks/:provider/:connectionId[/:token] (per-connection URLs). Which shape a provider uses, how it is verified
+// and what it expects as an answer come from its ProviderModule; the use case is services/provider-webhooks.ts.
+// Verify first (401, nothing stored), then store + enqueue, answer 200 fast (DESIGN.md §6).
 import { Hono, type Context } from 'hono';
 import * as z from 'zod/mini';
-import { verifyMetaSubscription } from '../../adapters/providers/meta/meta-signature';
-import type { ProviderAdapter, WebhookRequest } from '../../adapters/providers/types';
+import type { ProviderModule } from '../../adapters/providers/provider-module';
+import { isProviderName, providerModule } from '../../adapters/providers/registry';
+import type { WebhookRequest } from '../../adapters/providers/types';
 import type { AppEnv } from '../app';
-import type { Connection } from '../store/connections';
-import { requireSecret } from '../config';
-import { AppError } from '../core/errors';
 import { paramsWith, readRawBody } from '../http/body';
-import { bareProviderAdapter, providerAdapterFor } from '../services/providers';
-import { ingestMessagingLimits } from '../services/messaging-limits';
-import { ingestEvents, ingestTemplateStatuses, sumResults } from '../services/relay-inbound';
+import { receiveConnectionWebhook, receivePlatformWebhook } from '../services/provider-webhooks';
+import type { IngestResult } from '../services/relay-inbound';
 
 const connectionParams = z.object({ connectionId: z.string().check(z.minLength(1), z.maxLength(64)) });
-
-async function webhookRequest(c: Context<AppEnv>, publicUrl: string): Promise<WebhookRequest> {
-  const rawBody = await readRawBody(c, c.get('ctx').config.MAX_BODY_BYTES);
-  return { url: publicUrl, method: c.req.method, headers: c.req.raw.headers, rawBody };
-}
+const tokenParams = z.extend(connectionParams, { token: z.string().check(z.minLength(1), z.maxLength(128)) });
 
 /** The URL the provider signed: our public base + the path and query it called. */
 function publicUrl(c: Context<AppEnv>): string {
@@ -25,84 +21,61 @@ function publicUrl(c: Context<AppEnv>): string {
   return `${c.get('ctx').config.APP_BASE_URL.replace(/\/+$/, '')}${url.pathname}${url.search}`;
 }
 
-async function verifyOrReject(adapter: ProviderAdapter, request: WebhookRequest): Promise<void> {
-  if (!(await adapter.verifyWebhook(request)))
-    throw new AppError('unauthorized', 'Invalid webhook signature');
+const reader = (c: Context<AppEnv>) => async (): Promise<WebhookRequest> => {
+  const rawBody = await readRawBody(c, c.get('ctx').config.MAX_BODY_BYTES);
+  return { url: publicUrl(c), method: c.req.method, headers: c.req.raw.headers, rawBody };
+};
+
+/** The module of `:provider` when it serves this URL shape; anything else is the app's 404. */
+function moduleFor(c: Context<AppEnv>, shape: 'platform' | 'connection' | 'token'): ProviderModule | null {
+  const name = c.req.param('provider') ?? '';
+  if (!isProviderName(name)) return null;
+  const module = providerModule(name);
+  const { scope, tokenInPath = false } = module.webhook;
+  if (shape === 'platform') return scope === 'platform' ? module : null;
+  return scope === 'connection' && tokenInPath === (shape === 'token') ? module : null;
+}
+
+function acknowledge(c: Context<AppEnv>, module: ProviderModule, result: IngestResult) {
+  const stored = result.stored + result.statuses;
+  const ack = module.webhook.acknowledgement?.(stored);
+  if (!ack) return c.json({ ok: true, ...result });
+  return c.body(ack.body, 200, { 'content-type': ack.contentType, 'x-wabridge-stored': String(stored) });
 }
 
 export const webhookRoutes = new Hono<AppEnv>()
-  .get('/meta', (c) => {
-    const challenge = verifyMetaSubscription(
+  .get('/:provider', (c) => {
+    const module = moduleFor(c, 'platform');
+    if (!module?.webhook.verifySubscription) return c.notFound();
+    const challenge = module.webhook.verifySubscription(
       c.req.query() as Record<string, string>,
-      requireSecret(c.get('ctx').config, 'META_VERIFY_TOKEN'),
+      c.get('ctx').config,
     );
     if (challenge === null) return c.text('Forbidden', 403);
     return c.text(challenge, 200);
   })
-  .post('/meta', async (c) => {
-    const ctx = c.get('ctx');
-    requireSecret(ctx.config, 'META_APP_SECRET');
-    const adapter = bareProviderAdapter(ctx, 'meta');
-    const request = await webhookRequest(c, publicUrl(c));
-    await verifyOrReject(adapter, request);
-    const events = adapter.parseWebhook(request);
-    const { connections } = await ctx.secretStores();
-    // Meta routes by phone_number_id (messages, statuses) or WABA id (template updates).
-    // Meta batches many events for the same number into one POST: look each routing key up once.
-    const resolved = new Map<string, Promise<Connection | null>>();
-    const lookup = (key: string, find: () => Promise<Connection | null>) => {
-      if (!resolved.has(key)) resolved.set(key, find());
-      return resolved.get(key)!;
-    };
-    // A template belongs to the WABA, and every number (connection) of that WABA offers it: one status update
-    // reaches all of them (ingestTemplateStatuses), the other events their one number.
-    const result = await ingestEvents(
-      ctx,
-      events.filter((event) => event.kind !== 'template_status' && event.kind !== 'messaging_limit'),
-      async (event) => {
-        const routingKey = event.routingKey;
-        if (!routingKey) return null;
-        return lookup(`phone:${routingKey}`, () => connections.findByRoutingKey('meta', routingKey));
-      },
-    );
-    const templates = await ingestTemplateStatuses(ctx, events, (wabaId) =>
-      connections.listByProviderAccount('meta', wabaId),
-    );
-    // A messaging limit belongs to the WABA's business portfolio: every number of it takes it (issue 12 item 2).
-    const limits = await ingestMessagingLimits(ctx, 'meta', events);
-    return c.json({ ok: true, ...sumResults(sumResults(result, templates), limits) });
+  .post('/:provider', async (c) => {
+    const module = moduleFor(c, 'platform');
+    if (!module) return c.notFound();
+    return acknowledge(c, module, await receivePlatformWebhook(c.get('ctx'), module, reader(c)));
   })
-  .post('/twilio/:connectionId', async (c) => {
-    const ctx = c.get('ctx');
+  .post('/:provider/:connectionId', async (c) => {
+    const module = moduleFor(c, 'connection');
+    if (!module) return c.notFound();
     const { connectionId } = paramsWith(c, connectionParams);
-    const { connections } = await ctx.secretStores();
-    const connection = await connections.get(connectionId);
-    // Unknown connection and bad signature look the same from outside: 401, nothing stored.
-    if (!connection || connection.provider !== 'twilio')
-      throw new AppError('unauthorized', 'Invalid webhook signature');
-    const adapter = await providerAdapterFor(ctx, connection);
-    const request = await webhookRequest(c, publicUrl(c));
-    await verifyOrReject(adapter, request);
-    const result = await ingestEvents(ctx, adapter.parseWebhook(request), async () => connection);
-    // Twilio accepts an empty TwiML answer: no auto-reply.
-    return c.body('<?xml version="1.0" encoding="UTF-8"?><Response></Response>', 200, {
-      'content-type': 'text/xml',
-      'x-wabridge-stored': String(result.stored + result.statuses),
-    });
-  })
-  .post('/cm/:connectionId/:token', async (c) => {
-    const ctx = c.get('ctx');
-    const { connectionId } = paramsWith(
+    return acknowledge(
       c,
-      z.extend(connectionParams, { token: z.string().check(z.minLength(1), z.maxLength(128)) }),
+      module,
+      await receiveConnectionWebhook(c.get('ctx'), module, connectionId, reader(c)),
     );
-    const { connections } = await ctx.secretStores();
-    const connection = await connections.get(connectionId);
-    if (!connection || connection.provider !== 'cm')
-      throw new AppError('unauthorized', 'Invalid webhook token');
-    const adapter = await providerAdapterFor(ctx, connection);
-    const request = await webhookRequest(c, publicUrl(c));
-    await verifyOrReject(adapter, request);
-    const result = await ingestEvents(ctx, adapter.parseWebhook(request), async () => connection);
-    return c.json({ ok: true, ...result });
+  })
+  .post('/:provider/:connectionId/:token', async (c) => {
+    const module = moduleFor(c, 'token');
+    if (!module) return c.notFound();
+    const { connectionId } = paramsWith(c, tokenParams);
+    return acknowledge(
+      c,
+      module,
+      await receiveConnectionWebhook(c.get('ctx'), module, connectionId, reader(c)),
+    );
   });

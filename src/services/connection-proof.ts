@@ -5,6 +5,7 @@
 // number, with the connection's own product token, to a phone the admin holds; WhatsApp only carries it if that
 // CM.com account really sends as that number. The code is never shown, only its hash is stored; typing it back
 // claims the number. Until then the connection is pending: it can't send and locks nobody out.
+import { providerModule } from '../../adapters/providers/registry';
 import type { AppContext } from '../context';
 import { AppError, ProviderError } from '../core/errors';
 import { normalizePhone } from '../core/phone';
@@ -23,7 +24,7 @@ function sixDigits(): string {
 }
 
 function assertPending(connection: Connection): void {
-  if (connection.provider !== 'cm' || connection.verified) {
+  if (providerModule(connection.provider).senderProof !== 'one_time_code' || connection.verified) {
     throw new AppError('conflict', 'This WhatsApp number is already proven: there is nothing to verify');
   }
 }

@@ -1,5 +1,6 @@
 // Connecting a WhatsApp number: parse credentials, test them against the provider, store them sealed.
 import { providerCredentialsSchema, type ProviderCredentials } from '../../adapters/providers/credentials';
+import { providerModule } from '../../adapters/providers/registry';
 import type { AppContext } from '../context';
 import { AppError, ProviderError } from '../core/errors';
 import { normalizePhone } from '../core/phone';
@@ -9,25 +10,12 @@ import { MessagingLimitStore } from '../store/messaging-limits';
 import { describeMessagingLimit, learnMessagingLimit } from './messaging-limits';
 import { providerAdapterFromCredentials, webhookUrlFor } from './providers';
 
-const SECRET_FIELDS = new Set(['accessToken', 'appSecret', 'authToken', 'productToken']);
-
 export interface NewConnectionInput {
   label: string;
   senderPhone: string;
   rateLimitPerSecond?: number;
   messagingTier?: number | null;
   connection: ProviderCredentials;
-}
-
-function routingFor(input: ProviderCredentials): { routingKey: string; providerAccountId: string | null } {
-  switch (input.provider) {
-    case 'meta':
-      return { routingKey: input.credentials.phoneNumberId, providerAccountId: input.credentials.wabaId };
-    case 'twilio':
-      return { routingKey: input.credentials.from, providerAccountId: input.credentials.accountSid };
-    case 'cm':
-      return { routingKey: input.credentials.from, providerAccountId: null };
-  }
 }
 
 export async function createConnection(
@@ -56,13 +44,16 @@ export async function createConnection(
     }
     throw new AppError('provider_error', `Could not check the credentials: ${normalized.message}`);
   }
-  // testCredentials also proves the number is the account's where the vendor allows it (Twilio: IncomingPhoneNumbers,
-  // then the Senders API). CM.com has no API that lists an account's senders (vendors/whatsapp-2026.md §3; its
-  // gateway's only authenticated call is a send), so a new CM.com number is pending until its one-time code comes
+  // testCredentials also proves the number is the account's where the vendor allows it. Where no API can
+  // (senderProof 'one_time_code', see the provider modules), a new number is pending until its one-time code comes
   // back (services/connection-proof.ts): it can't send and holds a per-installation key, locking nobody out.
-  const routing = routingFor(parsed);
-  if (parsed.provider === 'cm') {
-    const proven = await (await ctx.secretStores()).connections.findClaim('cm', routing.routingKey);
+  const module = providerModule(parsed.provider);
+  const routing = module.routing(parsed.credentials);
+  const provenByCode = module.senderProof === 'one_time_code';
+  if (provenByCode) {
+    const proven = await (
+      await ctx.secretStores()
+    ).connections.findClaim(parsed.provider, routing.routingKey);
     // This installation's own proven number (a reconnect) or one another installation uses: the usual rules.
     const usable = proven && (proven.installationId === installationId || proven.hasCredentials);
     if (!usable) routing.routingKey = pendingRoutingKey(routing.routingKey, installationId);
@@ -75,8 +66,8 @@ export async function createConnection(
     routingKey: routing.routingKey,
     providerAccountId: routing.providerAccountId,
     credentials: parsed.credentials,
-    webhookToken: parsed.provider === 'cm' ? randomToken() : undefined,
-    verified: parsed.provider !== 'cm',
+    webhookToken: module.webhook.tokenInPath ? randomToken() : undefined,
+    verified: !provenByCode,
     rateLimitPerSecond: input.rateLimitPerSecond,
     messagingTier: input.messagingTier,
   });
@@ -121,7 +112,7 @@ export async function describeConnection(ctx: AppContext, connection: Connection
     label: connection.label,
     senderPhone: connection.senderPhone,
     status: connection.status,
-    // CM.com: false until the number's one-time code came back (POST /api/connections/:id/verification).
+    // False while a number proven by one-time code waits for it (POST /api/connections/:id/verification).
     verified: connection.verified,
     rateLimitPerSecond: connection.rateLimitPerSecond,
     messagingTier: connection.messagingTier,
@@ -131,27 +122,21 @@ export async function describeConnection(ctx: AppContext, connection: Connection
     createdAt: connection.createdAt,
   };
   if (role !== 'admin') return base;
+  const module = providerModule(connection.provider);
+  const secretFields = new Set(module.secretFields);
   const credentials = ((await connections.credentials(connection)) ?? {}) as Record<string, unknown>;
   const masked = Object.fromEntries(
     Object.entries(credentials).map(([key, value]) => [
       key,
-      SECRET_FIELDS.has(key) && typeof value === 'string' ? mask(value) : value,
+      secretFields.has(key) && typeof value === 'string' ? mask(value) : value,
     ]),
   );
-  const webhookToken = connection.provider === 'cm' ? await connections.webhookToken(connection) : null;
+  const webhookToken = module.webhook.tokenInPath ? await connections.webhookToken(connection) : null;
   return {
     ...base,
     credentials: masked,
     webhookUrl: webhookUrlFor(ctx, connection, webhookToken),
-    // Meta's webhook belongs to the platform's Meta app (one callback URL and verify token for every tenant, set up
-    // once by the operator; each WABA only subscribes the app). The verify token is a platform secret: never shown.
-    ...(connection.provider === 'meta'
-      ? {
-          webhookNote:
-            "Meta delivers this number's messages to the platform's app webhook, which the wabridge operator " +
-            "configured once: there is nothing to paste in Meta's console.",
-        }
-      : {}),
+    ...(module.webhook.note ? { webhookNote: module.webhook.note } : {}),
   };
 }
 

@@ -1,0 +1,62 @@
+// What a WhatsApp provider is to the app, beside its adapter (types.ts): one `ProviderModule` per vendor folder, all
+// listed in registry.ts and nowhere else. Services and routes read these fields instead of naming a vendor.
+import type * as z from 'zod/mini';
+import type { Config, SecretName } from '../../src/config';
+import type { ProviderName } from '../../src/core/template';
+import type { ProviderAdapter } from './types';
+
+/** What a module builds its adapter from: the app's parsed configuration and clock. */
+export interface ProviderEnvironment {
+  config: Config;
+  now: () => number;
+}
+
+export interface ProviderAdapterExtras {
+  /** The connection's own webhook URL (where the vendor takes a status callback per send). */
+  webhookUrl?: string;
+  /** The connection's secret URL token, for vendors that authenticate webhooks by it. */
+  webhookToken?: string;
+}
+
+export interface ProviderWebhookSpec {
+  /**
+   * `platform`: one URL for every number (`/webhooks/<name>`), events routed by their routing key and template
+   * statuses by provider account. `connection`: `/webhooks/<name>/<connectionId>`, plus `/<token>` when
+   * `tokenInPath` (the vendor signs nothing; the token is the secret).
+   */
+  scope: 'platform' | 'connection';
+  tokenInPath?: boolean;
+  /** Secrets a platform webhook cannot be verified without (503 naming them before anything is read). */
+  requiredSecrets?: readonly SecretName[];
+  /** The GET subscription handshake of a platform webhook: the challenge to echo, or null (403). */
+  verifySubscription?(query: Record<string, string>, config: Config): string | null;
+  /** The 200 body the vendor expects (otherwise JSON with the counts). */
+  acknowledgement?(stored: number): { body: string; contentType: string };
+  /** Shown beside the webhook URL on the admin page. */
+  note?: string;
+}
+
+export interface ProviderModule<C = unknown> {
+  readonly name: ProviderName;
+  /** For people: "Meta Cloud API". */
+  readonly label: string;
+  /** Parses the connection's credentials (API input and after decryption). */
+  readonly credentialsSchema: z.ZodMiniType<C>;
+  /** Credential fields masked whenever credentials are shown (a missing entry would show a secret). */
+  readonly secretFields: readonly string[];
+  /** How webhooks find the connection (`routingKey`) and which provider account owns it (template statuses). */
+  routing(credentials: C): { routingKey: string; providerAccountId: string | null };
+  readonly webhook: ProviderWebhookSpec;
+  /**
+   * `credentials`: the credential test proves the number is the account's. `one_time_code`: nothing can prove it
+   * but a code sent from the number itself (services/connection-proof.ts); the connection waits until then.
+   */
+  readonly senderProof: 'credentials' | 'one_time_code';
+  /** Vars and secrets the module reads (deployment health lists them by name; `required`: nothing works without). */
+  readonly configKeys: {
+    readonly secrets: Partial<Record<SecretName, { required: boolean }>>;
+    readonly baseUrls: readonly (keyof Config)[];
+  };
+  /** Without credentials the adapter can only verify and parse webhooks. */
+  create(env: ProviderEnvironment, credentials?: C, extras?: ProviderAdapterExtras): ProviderAdapter;
+}

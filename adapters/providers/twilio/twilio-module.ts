@@ -1,0 +1,33 @@
+// Twilio (WhatsApp over the Messages API) as the app sees it (ProviderModule): one signed webhook URL per number.
+import { twilioCredentialsSchema, type TwilioCredentials } from '../credentials';
+import type { ProviderModule } from '../provider-module';
+import { createTwilioAdapter } from './twilio-adapter';
+
+export const twilioModule: ProviderModule<TwilioCredentials> = {
+  name: 'twilio',
+  label: 'Twilio',
+  credentialsSchema: twilioCredentialsSchema,
+  secretFields: ['authToken'],
+  routing: (credentials) => ({ routingKey: credentials.from, providerAccountId: credentials.accountSid }),
+  webhook: {
+    scope: 'connection',
+    // Twilio accepts an empty TwiML answer: no auto-reply.
+    acknowledgement: () => ({
+      body: '<?xml version="1.0" encoding="UTF-8"?><Response></Response>',
+      contentType: 'text/xml',
+    }),
+  },
+  senderProof: 'credentials',
+  configKeys: { secrets: {}, baseUrls: ['TWILIO_API_BASE_URL', 'TWILIO_CONTENT_BASE_URL'] },
+  create: ({ config, now }, credentials, extras = {}) =>
+    createTwilioAdapter({
+      credentials,
+      http: {
+        baseUrl: config.TWILIO_API_BASE_URL,
+        secondaryBaseUrl: config.TWILIO_CONTENT_BASE_URL,
+        timeoutMs: config.PROVIDER_TIMEOUT_MS,
+      },
+      statusCallbackUrl: extras.webhookUrl,
+      now,
+    }),
+};
