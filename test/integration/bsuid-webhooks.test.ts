@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { useAppHarness } from '../contract/app-harness';
 import { HOUR } from '../helpers/platform';
 import { metaInbound, metaMessagesWebhook } from '../mocks/meta';
+import { buildCmInbound } from '../mocks/cm';
 import { simBsuidOf } from '../mocks/sim-bsuid';
 import { buildTwilioInbound, buildTwilioStatusFor } from '../mocks/twilio';
 
@@ -258,5 +259,37 @@ describe('Twilio webhooks carry the BSUID of every customer (ExternalUserId, ven
       'delivered',
     );
     expect(status.ExternalUserId).toBe(bsuid);
+  });
+});
+
+describe('CM.com MO with a BSUID (preview contract, developers.cm.com/messaging/docs/whatsapp-business-scoped-user-ids)', () => {
+  it('a username customer without number is stored by BSUID; a reply is refused with phone_required', async () => {
+    const bsuid = 'NL.5550001112223334';
+    const inbound = buildCmInbound({
+      from: '',
+      userId: bsuid,
+      username: 'mari.shop',
+      name: 'Mari',
+      to: h.connections.cm.senderPhone,
+      content: { type: 'text', text: 'hallo' },
+    });
+    expect((await h.postCm(inbound)).status).toBe(200);
+    expect((await h.postCm(inbound)).status).toBe(200); // CM.com retries: stored once
+    const mine = (await contacts()).filter((c) => c.user_id === bsuid);
+    expect(mine).toEqual([expect.objectContaining({ phone: bsuid, username: 'mari.shop' })]);
+    const { results } = await h.t.db
+      .prepare('SELECT id FROM messages WHERE contact_id = ?')
+      .bind(mine[0]!.id)
+      .all();
+    expect(results).toHaveLength(1);
+    expect(await h.count('unreadable_webhook_items')).toBe(0);
+    const res = await h.api('POST', '/api/messages', {
+      connectionId: h.connections.cm.id,
+      to: bsuid,
+      content: { type: 'text', text: 'Hello' },
+    });
+    expect(res.status).toBe(409);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('phone_required');
+    expect(h.sims.cm.state.sent).toHaveLength(0);
   });
 });

@@ -127,9 +127,19 @@ export type CmResponseMessage = z.infer<typeof cmResponseMessageSchema>;
 
 const scalar = z.union([z.string(), z.number()]);
 
+// CM.com's BSUID fields (developers.cm.com/messaging/docs/whatsapp-business-scoped-user-ids, a PREVIEW "subject to
+// change"): `userId`, `parentUserId`, `username` next to the status report's `to` and in the MO's `from`, always
+// present, empty when they do not apply; `from.number` may then be empty. Not in any spec: written from that page.
+const cmUserIdFields = {
+  userId: z.nullish(z.string()),
+  parentUserId: z.nullish(z.string()),
+  username: z.nullish(z.string()),
+};
+
 export const cmStatusReportMsgSchema = z.looseObject({
   received: z.nullish(z.string()),
   to: z.nullish(scalar),
+  ...cmUserIdFields,
   reference: z.nullish(scalar),
   status: z.looseObject({
     code: z.nullish(scalar),
@@ -160,7 +170,7 @@ export const cmInboundMediaSchema = z.looseObject({
 
 export const cmInboundSchema = z.looseObject({
   reference: z.nullish(scalar),
-  from: z.looseObject({ number: scalar, name: z.nullish(z.string()) }),
+  from: z.looseObject({ number: z.nullish(scalar), name: z.nullish(z.string()), ...cmUserIdFields }),
   to: z.nullish(z.looseObject({ number: scalar })),
   message: z.looseObject({
     text: z.nullish(z.string()),

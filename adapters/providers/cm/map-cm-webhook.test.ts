@@ -337,6 +337,64 @@ describe('malformed bodies', () => {
 });
 
 // Issue 11 item 4: an item of a CM.com webhook we cannot read is kept as an unreadable event, never a 400.
+// developers.cm.com/messaging/docs/whatsapp-business-scoped-user-ids (PREVIEW): `from` gains userId, parentUserId
+// and username, always present and empty when they do not apply; `from.number` may be empty; reports gain the same.
+describe('business-scoped user IDs (CM.com preview contract)', () => {
+  const BSUID = 'NL.13491208655302741918';
+  const to = '+31201234567';
+  it('a username customer without number is read by BSUID, never as a phone', () => {
+    const event = one(
+      buildCmInbound({
+        from: '',
+        userId: BSUID,
+        parentUserId: 'NL.ENT.11815799212886844830',
+        username: '@mari.shop',
+        to,
+        content: { type: 'text', text: 'hi' },
+      }),
+    );
+    expect(event).toMatchObject({
+      kind: 'inbound_message',
+      userId: BSUID,
+      parentUserId: 'NL.ENT.11815799212886844830',
+      username: 'mari.shop',
+    });
+    expect(event).not.toHaveProperty('from');
+  });
+
+  it('number and BSUID together are both kept; the always-present empty fields add nothing', () => {
+    expect(
+      one(buildCmInbound({ from: '+31612345678', userId: BSUID, to, content: { type: 'text', text: 'a' } })),
+    ).toMatchObject({ from: '+31612345678', userId: BSUID });
+    const empty = one(
+      buildCmInbound({
+        from: '+31612345678',
+        userId: '',
+        username: '',
+        to,
+        content: { type: 'text', text: 'b' },
+      }),
+    );
+    expect(empty).toMatchObject({ from: '+31612345678' });
+    expect(empty).not.toHaveProperty('userId');
+    expect(empty).not.toHaveProperty('username');
+  });
+
+  it('a status report names the recipient by BSUID too', () => {
+    const event = one(
+      buildCmStatusReport({ reference: 'msgA', to: '', userId: BSUID, status: 'Delivered', at: NOW }),
+    );
+    expect(event).toMatchObject({ kind: 'status', providerMessageId: 'msgA', recipientUserId: BSUID });
+    expect(event).not.toHaveProperty('recipient');
+  });
+
+  it('neither number nor BSUID → unreadable', () => {
+    expect(parse(buildCmInbound({ from: '', userId: '', to, content: { type: 'text', text: 'x' } }))).toEqual(
+      [expect.objectContaining({ kind: 'unreadable' })],
+    );
+  });
+});
+
 describe('unreadable items', () => {
   it.each([
     ['report without status', '{"messages":{"msg":{"reference":"x"}}}'],

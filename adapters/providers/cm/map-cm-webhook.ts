@@ -69,6 +69,7 @@ function statusEvent(report: CmStatusReportMsg, now: () => number): ProviderEven
   // Without our reference the report cannot be tied to a message; an unknown future status word is skipped.
   if (!reference || !status) return undefined;
   const recipient = fromCmNumber(report.to);
+  const ids = userIdsOf(report);
   const error = status === 'failed' ? statusError(report) : undefined;
   return {
     kind: 'status',
@@ -76,6 +77,8 @@ function statusEvent(report: CmStatusReportMsg, now: () => number): ProviderEven
     status,
     timestamp: parseCmTime(report.received) ?? now(),
     ...(recipient ? { recipient } : {}),
+    ...(ids.userId ? { recipientUserId: ids.userId } : {}),
+    ...(ids.parentUserId ? { recipientParentUserId: ids.parentUserId } : {}),
     ...(error ? { error } : {}),
   };
 }
@@ -147,9 +150,12 @@ function parseInbound(body: unknown, now: () => number): ProviderEvent[] {
   // One webhook serves every CM.com channel; only WhatsApp belongs to this connection.
   if (mo.channel && !/^whats\s*app$/i.test(mo.channel.trim())) return [];
   const from = fromCmNumber(mo.from.number);
-  // CM.com cannot address a customer without a phone yet (its BSUID contract is a preview), so a sender without a
-  // valid number is kept for support rather than guessed.
-  if (!from) return [unreadable(body, 'CM.com inbound message has no valid sender number', now)];
+  // A username customer's MO may carry no number, only their BSUID (the preview contract above); one with neither
+  // is kept for support rather than guessed. Replies to them stay phone_required: CM.com's sending by BSUID is
+  // part of the same unreleased preview, so the adapter does not claim it (capabilities.userIdRecipients).
+  const ids = userIdsOf(mo.from);
+  if (!from && !ids.userId && !ids.parentUserId)
+    return [unreadable(body, 'CM.com inbound message has no valid sender number', now)];
   const routingKey = fromCmNumber(mo.to?.number);
   const content = mapCmInboundContent(mo.message);
   const timestamp = parseCmTime(mo.timeUtc) ?? now();
@@ -160,7 +166,8 @@ function parseInbound(body: unknown, now: () => number): ProviderEvent[] {
       kind: 'inbound_message',
       ...(routingKey ? { routingKey } : {}),
       providerMessageId: inboundId(JSON.stringify(body)),
-      from,
+      ...(from ? { from } : {}),
+      ...ids,
       ...(profileName ? { profileName } : {}),
       timestamp,
       content,
@@ -168,6 +175,22 @@ function parseInbound(body: unknown, now: () => number): ProviderEvent[] {
       ...(replyTo && content.type !== 'reaction' ? { replyToProviderMessageId: replyTo } : {}),
     },
   ];
+}
+
+/** The BSUID fields CM.com sends (empty strings when they do not apply), trimmed; shape checks happen later. */
+function userIdsOf(d: { userId?: string | null; parentUserId?: string | null; username?: string | null }): {
+  userId?: string;
+  parentUserId?: string;
+  username?: string;
+} {
+  const userId = d.userId?.trim();
+  const parentUserId = d.parentUserId?.trim();
+  const username = d.username?.trim().replace(/^@/, '');
+  return {
+    ...(userId ? { userId } : {}),
+    ...(parentUserId ? { parentUserId } : {}),
+    ...(username ? { username } : {}),
+  };
 }
 
 /**

@@ -16,6 +16,17 @@ export interface CmStatusReportInput {
   /** Epoch ms; rendered as "yyyy-MM-ddTHH:mm:ss" UTC. */
   at?: number;
   operator?: string;
+  /** CM.com's BSUID fields (preview contract, developers.cm.com/messaging/docs/whatsapp-business-scoped-user-ids). */
+  userId?: string;
+  parentUserId?: string;
+  username?: string;
+}
+
+/** The preview's three fields, "always present, may be empty": emitted only when a test gives one of them. */
+function userIdFields(input: { userId?: string; parentUserId?: string; username?: string }) {
+  return input.userId !== undefined || input.parentUserId !== undefined || input.username !== undefined
+    ? { userId: input.userId ?? '', parentUserId: input.parentUserId ?? '', username: input.username ?? '' }
+    : {};
 }
 
 export function buildCmStatusReport(input: CmStatusReportInput): {
@@ -26,6 +37,7 @@ export function buildCmStatusReport(input: CmStatusReportInput): {
       msg: {
         received: cmTime(input.at ?? Date.now()),
         to: toCmDigits(input.to),
+        ...userIdFields(input),
         reference: input.reference,
         status: {
           code: input.status,
@@ -49,8 +61,11 @@ export type CmInboundKind =
   | { type: 'custom'; custom: Record<string, unknown>; text?: string };
 
 export interface CmInboundInput {
-  /** Customer in E.164. */
+  /** Customer in E.164; '' for a username customer outside the 30-day window (preview contract). */
   from: string;
+  userId?: string;
+  parentUserId?: string;
+  username?: string;
   name?: string;
   /** Our WhatsApp number in E.164. */
   to: string;
@@ -121,7 +136,7 @@ export function buildCmInbound(input: CmInboundInput): Record<string, unknown> {
   }
   return {
     reference: input.reference ?? crypto.randomUUID(),
-    from: { number: input.from, ...(input.name ? { name: input.name } : {}) },
+    from: { number: input.from, ...(input.name ? { name: input.name } : {}), ...userIdFields(input) },
     to: { number: input.to },
     message,
     groupings: ['', '', ''],
