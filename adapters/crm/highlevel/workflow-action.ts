@@ -12,9 +12,12 @@
 // Authentication: HighLevel documents developer-set headers, so the action is configured with the header
 // X-Wabridge-Action-Secret = secret HIGHLEVEL_ACTION_SECRET; a call carrying X-GHL-Signature (Ed25519, like the
 // webhooks) is verified instead. Neither → 401.
-// UNVERIFIED (the public pages print empty sample blocks):
+// Checked again 2026-12-04 (search: marketplace.gohighlevel.com WorkflowActionsAndTriggers / CustomActions, help
+// article 155000000571): the pages still print no request or answer bodies. What follows is therefore UNVERIFIED
+// against HighLevel's text, but agrees with several public Marketplace apps' action handlers (secondary):
 //   - the body is `{ data: {<reference>: value}, extras: { locationId, contactId, workflowId? }, meta: { key,
-//     version } }` (a public app's DTO); the options GET carries the location as `?locationId=`;
+//     version } }` (some apps also see a top-level `isMarketplaceAction: true`, ignored here); the options GET
+//     carries the location as `?locationId=`;
 //   - no execution id is documented: we take `extras.executionId` / `meta.executionId` / `data.executionId` when
 //     present, else a digest of the call body and the UTC day (a retry of one call dedupes; the same workflow
 //     step re-run for the same contact with identical fields on the same day is treated as that retry).

@@ -1,14 +1,21 @@
 // HighLevel Marketplace workflow triggers (issue 15): HighLevel tells us where to fire a trigger when a workflow
 // starts (or stops) using it, and we fire it by POSTing the event to that URL with the location's token.
 //
-// Source: marketplace.gohighlevel.com/docs/marketplace-modules/CustomTriggers ("Create a New Trigger": an immutable
-// Key; "Configure Trigger Data": a sample JSON payload whose keys become the trigger's filters and custom variables).
-// UNVERIFIED (the public page prints no request bodies; shapes as HighLevel's own app samples use them):
+// Sources, checked 2026-12-04: marketplace.gohighlevel.com/docs/marketplace-modules/WorkflowActionsAndTriggers (and
+// CustomTriggers): an immutable Key; "Configure Trigger Data": a sample JSON payload whose keys become the trigger's
+// filters and custom variables; filters are "mapped to a key in the sample trigger data". Those pages describe the
+// developer portal and print no request bodies, and highlevel.stoplight.io / GoHighLevel/highlevel-api-docs document
+// no trigger endpoint, so the wire shapes below are from several public Marketplace apps' handlers (secondary,
+// still UNVERIFIED against HighLevel's own text):
 //   - the subscription call to our Trigger URL is `{ triggerData: { id, key, eventType: CREATED|UPDATED|DELETED,
-//     targetUrl, filters: [{ field, value }] }, extras: { locationId, workflowId, companyId }, meta: { key } }`;
-//     DELETED is the unsubscribe. We authenticate it like the action calls (X-GHL-Signature, or our header);
-//   - firing is `POST targetUrl` with `Authorization: Bearer <location token>` and the flat JSON the trigger's sample
-//     declares (manifest/highlevel/workflow-triggers.json); any 2xx means accepted.
+//     targetUrl, filters: [...] }, extras: { locationId, workflowId, companyId }, meta: { key, version } }`;
+//     DELETED is the unsubscribe. The public apps disagree on a filter's name key (`field` in some, `id` in others):
+//     both are read, and a filter we cannot read is skipped rather than refusing the whole subscription (the
+//     trigger's defaults then apply). We authenticate the call like the action calls (X-GHL-Signature, or our
+//     header);
+//   - the target URL is `https://services.leadconnectorhq.com/workflows-marketplace/triggers/execute/<id>` in those
+//     apps; firing is `POST targetUrl` with `Authorization: Bearer <location token>` and the flat JSON the trigger's
+//     sample declares (manifest/highlevel/workflow-triggers.json); any 2xx means accepted.
 import * as z from 'zod/mini';
 import { AppError } from '../../../src/core/errors';
 import type { HighLevelClient } from './highlevel-client';
@@ -22,14 +29,7 @@ const subscriptionSchema = z.object({
     key: text(128).check(z.minLength(1)),
     eventType: z.enum(['CREATED', 'UPDATED', 'DELETED']),
     targetUrl: z.optional(text(2048)),
-    filters: z.optional(
-      z.array(
-        z.object({
-          field: text(128),
-          value: z.optional(z.union([text(1024), z.number(), z.boolean(), z.null()])),
-        }),
-      ),
-    ),
+    filters: z.optional(z.array(z.unknown())),
   }),
   extras: z.object({
     locationId: text(128).check(z.minLength(1)),
@@ -37,6 +37,14 @@ const subscriptionSchema = z.object({
     companyId: z.optional(text(128)),
   }),
   meta: z.optional(z.object({ key: z.optional(text(128)), version: z.optional(z.unknown()) })),
+});
+
+/** One filter the user set on the trigger; its name comes as `field` or `id` (see the sources above). */
+const filterSchema = z.object({
+  field: z.optional(text(128)),
+  id: z.optional(text(128)),
+  key: z.optional(text(128)),
+  value: z.optional(z.union([text(1024), z.number(), z.boolean(), z.null()])),
 });
 
 export interface TriggerSubscriptionCall {
@@ -96,8 +104,12 @@ export async function parseTriggerSubscription(
       { path: 'triggerData.targetUrl', message: 'not a HighLevel URL' },
     ]);
   const settings: Record<string, string> = {};
-  for (const f of triggerData.filters ?? [])
-    if (f.value !== null && f.value !== undefined) settings[f.field] = String(f.value);
+  for (const raw of triggerData.filters ?? []) {
+    const f = z.safeParse(filterSchema, raw);
+    if (!f.success) continue;
+    const name = f.data.field ?? f.data.id ?? f.data.key;
+    if (name && f.data.value !== null && f.data.value !== undefined) settings[name] = String(f.data.value);
+  }
   return {
     locationId: extras.locationId,
     triggerKey: triggerData.key,
