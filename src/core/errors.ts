@@ -46,7 +46,10 @@ export type ProviderErrorKind =
   | 'auth'
   | 'transient'
   | 'unknown_outcome'
-  | 'rejected';
+  | 'rejected'
+  // The provider did not deliver a marketing message because the customer reached their per-user marketing limit
+  // (Meta 131049, "frequency capping"; vendors/whatsapp-2026.md §1.3): not a failure of the message, retryable later.
+  | 'capped';
 
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;

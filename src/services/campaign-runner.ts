@@ -16,6 +16,7 @@ import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
 import { CAMPAIGN_LEASE_MS, campaignTuning, MAX_INLINE_WAIT_MS, MAX_QUEUE_DELAY_S } from './campaign-pacing';
 import { sendSlice, type SliceContext } from './campaign-slice';
+import { onCampaignMessageCapped } from './campaign-caps';
 import { connectionDisabledReason, isSendable } from './connection-state';
 import { enqueueCampaignLogs } from './crm-bulk';
 import type { JobOutcome } from './job-outcome';
@@ -143,6 +144,8 @@ async function runCampaignStep(ctx: AppContext, job: CampaignJob): Promise<JobOu
     // The write is idempotent (absolute values by primary key): one more try before the lease has to recover.
     await sends.writeOutcomes(campaign.id, outcomes, ctx.now());
   }
+  // Sends the provider answered with a frequency cap: retried later or kept `capped` (issue 12 item 3).
+  for (const o of outcomes) if (o.capped) await onCampaignMessageCapped(ctx, o.messageId);
   if (slice.halt) {
     // Every recipient would fail the same way (credentials revoked): stop instead of failing them all.
     await store.transition(campaign.id, ['running'], 'paused', ctx.now(), { reason: slice.halt });

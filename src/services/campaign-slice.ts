@@ -207,6 +207,19 @@ async function sendOne(ctx: AppContext, s: SliceContext, p: Prepared): Promise<S
       // The request left and no answer came back: never resend blindly (DESIGN.md §3.5).
       return { ...base, recipientState: 'unknown', sendState: 'unknown', error: info, reason: error.message };
     }
+    if (error.kind === 'capped') {
+      // The per-user marketing limit: not a failure of this recipient; campaign-caps.ts decides on a retry.
+      return {
+        ...base,
+        recipientState: 'sent',
+        sendState: 'failed',
+        status: 'failed',
+        statusTimes: JSON.stringify(applyStatus({}, 'failed', now)),
+        error: info,
+        reason: error.message,
+        capped: true,
+      };
+    }
     if (error.kind === 'auth') {
       s.halt = error.message;
       return { ...release(recipient, now), error: info, reason: error.message, attempted: 1 };

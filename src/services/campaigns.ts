@@ -8,6 +8,7 @@ import { csvLine, parseRecipientsCsv, recipientsFromList, type ParsedRecipients 
 import { preflightCampaign, rateCard, type Preflight } from './campaign-preflight';
 import { startChains } from './campaign-runner';
 import { tierRefusal } from './campaign-tier';
+import { cappedRetryOf, cappedSummary } from './campaign-caps';
 import { assertSendable } from './connection-state';
 import { sendableTemplate } from './relay-outbound';
 
@@ -22,6 +23,10 @@ export interface CreateCampaignInput {
   dryRun: boolean;
   defaultCountry?: string;
   headerMediaUrl?: string;
+  /** Retry frequency-capped recipients (Meta 131049) after this many hours (absent: off; issue 12 item 3). */
+  cappedRetryAfterHours?: number;
+  /** At most this many retries per recipient, all within 7 days of the first cap (default 1). */
+  cappedRetryMax?: number;
 }
 
 export type CreateCampaignResult =
@@ -82,6 +87,7 @@ export async function createCampaign(
       overTierPolicy: input.overTierPolicy,
       preflight,
       headerMediaUrl: input.headerMediaUrl ?? null,
+      cappedRetry: cappedRetryOf(input),
     },
     recipients,
     now,
@@ -163,6 +169,7 @@ const REPORTED_STATES = [
   'skipped',
   'unknown',
   'cancelled',
+  'capped',
 ] as const;
 
 export async function campaignProgress(ctx: AppContext, campaign: Campaign) {
@@ -175,6 +182,8 @@ export async function campaignProgress(ctx: AppContext, campaign: Campaign) {
     if (row.state in counts) counts[row.state as keyof typeof counts] += row.n;
   }
   const total = Object.values(counts).reduce((a, b) => a + b, 0);
+  // Capped recipients waiting for their retry are counted as queued; `capped` here are the ones not retried.
+  const capped = await cappedSummary(ctx, campaign.id);
   const done = total - counts.queued;
   const rates = rateCard(ctx);
   // Actual cost: what the provider's status webhooks reported as billable, priced with the same rate card.
@@ -193,6 +202,8 @@ export async function campaignProgress(ctx: AppContext, campaign: Campaign) {
     counts,
     /** Recipients with a final outcome (everything but queued), in percent. */
     percent: total ? Math.floor((done * 100) / total) : 100,
+    /** Frequency caps (Meta 131049): recipients capped so far, those waiting for a retry and when it is due. */
+    capped,
     estimatedCost: preflight.estimate ?? null,
     actualCost: {
       currency: rates.currency,

@@ -5,6 +5,7 @@ import type { AppContext } from '../context';
 import { messageFailedFirings } from './automation-trigger-events';
 import { enqueueFirings } from './automation-triggers';
 import { providerCharge } from '../core/pricing';
+import { afterCampaignCap, campaignCapStatements } from './campaign-caps';
 import { applyStatus, effectiveStatus } from '../core/status';
 import { openFreeEntryPointStatement } from '../store/free-entry-point';
 import type { Connection } from '../store/connections';
@@ -67,10 +68,17 @@ export async function applyStatusEvent(
         : [];
     // A failure's trigger firings are stored with the status (only if it applied): a crash after it loses neither.
     const fails = status === 'failed' && message.status !== 'failed' && message.direction === 'outbound';
-    const [updated, firings] = fails
+    // A campaign send capped by the per-user marketing limit: its recipient's retry (or final `capped`) is written
+    // with the status (issue 12 item 3, campaign-caps.ts).
+    const capped =
+      fails && message.origin === 'campaign' && event.error?.kind === 'capped'
+        ? campaignCapStatements(ctx, message.id)
+        : [];
+    const [updated, firings, cap] = fails
       ? await ctx.db.batch<{ id: string }>([
           update,
           await messageFailedFirings(ctx, connection, message, event.error ?? null, JSON.stringify(times)),
+          ...capped,
         ])
       : fep.length
         ? await ctx.db.batch<{ id: string }>([update, ...fep])
@@ -86,6 +94,7 @@ export async function applyStatusEvent(
       });
     }
     if (fails) await enqueueFirings(ctx, firings);
+    if (capped.length) await afterCampaignCap(ctx, cap);
     return 'applied';
   }
   return 'deferred';

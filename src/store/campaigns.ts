@@ -92,6 +92,8 @@ export class CampaignStore {
       overTierPolicy: OverTierPolicy;
       preflight: unknown;
       headerMediaUrl: string | null;
+      /** Retry of frequency-capped recipients (issue 12 item 3, migrations/0017b): off when absent. */
+      cappedRetry?: { afterMs: number; max: number } | null;
     },
     recipients: readonly NewRecipient[],
     now: number,
@@ -101,8 +103,9 @@ export class CampaignStore {
       .prepare(
         // A campaign created `running` starts now: no transition to running will set started_at later.
         `INSERT INTO campaigns (id, installation_id, connection_id, template_id, name, status, start_at, over_tier_policy,
-           preflight, header_media_url, generation, created_at, updated_at, started_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11, CASE WHEN ?6 = 'running' THEN ?11 END)`,
+           preflight, header_media_url, generation, created_at, updated_at, started_at, capped_retry_after_ms,
+           capped_retry_max)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 1, ?11, ?11, CASE WHEN ?6 = 'running' THEN ?11 END, ?12, ?13)`,
       )
       .bind(
         id,
@@ -116,6 +119,8 @@ export class CampaignStore {
         JSON.stringify(input.preflight),
         input.headerMediaUrl,
         now,
+        input.cappedRetry?.afterMs ?? null,
+        input.cappedRetry?.max ?? 0,
       );
     // The message id is reserved with the recipient: a re-run of the same slice inserts the same message row
     // (ON CONFLICT DO NOTHING), so a recipient can never get a second message.

@@ -75,7 +75,11 @@ export const CAMPAIGNS_SCRIPT = String.raw`(() => {
         row.dataset.percent = String(p.percent);
         const n = p.counts;
         counts.textContent = ' queued ' + n.queued + ' · sent ' + n.sent + ' · delivered ' + n.delivered + ' · read ' + n.read +
-          ' · failed ' + n.failed + ' · skipped ' + n.skipped + ' · unknown ' + n.unknown;
+          ' · failed ' + n.failed + ' · skipped ' + n.skipped + ' · unknown ' + n.unknown +
+          // Frequency caps (Meta 131049, issue 12 item 3): how many, and when the next retry is due.
+          (p.capped && p.capped.capped ? ' · capped ' + p.capped.capped + (p.capped.nextRetryAt
+            ? ' (next retry ' + new Date(p.capped.nextRetryAt).toLocaleString() + ')' : '') : '') +
+          (data.campaign.statusReason ? ' · ' + data.campaign.statusReason : '');
         const verbs = data.campaign.status === 'running' || data.campaign.status === 'scheduled' ? ['pause', 'cancel']
           : data.campaign.status === 'paused' ? ['resume', 'cancel'] : [];
         actions.replaceChildren(...verbs.map(act));

@@ -8,8 +8,11 @@ import type { ProviderName } from '../../src/core/template';
 import type { FaultInjector } from '../mocks/faults';
 import type { VendorBase } from '../spec/msw-validation';
 
-/** Every class a send can fail with except `rejected` (the catch-all). */
-export type ContractErrorKind = Exclude<ProviderErrorKind, 'rejected'>;
+/**
+ * Every class a send can fail with except `rejected` (the catch-all) and `capped` (Meta 131049 comes in status
+ * webhooks and Twilio / CM.com document no equivalent: test/integration/campaign-frequency-caps.test.ts).
+ */
+export type ContractErrorKind = Exclude<ProviderErrorKind, 'rejected' | 'capped'>;
 
 export interface ErrorCase {
   /** Sets the simulator up (a fault with the vendor's own error body, or real simulator state). */

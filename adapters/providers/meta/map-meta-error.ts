@@ -37,6 +37,8 @@ const RATE_LIMIT_DEFAULT_MS: Record<number, number> = {
 export function kindForMetaCode(code: number | undefined): ProviderErrorKind | undefined {
   if (code === undefined) return undefined;
   if (code === 131047) return 'template_required';
+  // Per-user marketing limit ("Meta chose not to deliver", interakt.shop/?p=52596, vendors/whatsapp-2026.md §1.3).
+  if (code === 131049) return 'capped';
   if (code in RATE_LIMIT_DEFAULT_MS) return 'rate_limited';
   if (TEMPLATE_MISMATCH.has(code)) return 'template_mismatch';
   if (INVALID_RECIPIENT.has(code)) return 'invalid_recipient';
@@ -70,6 +72,11 @@ function humanReason(
       return `The recipient cannot receive WhatsApp messages${text ? `: ${text}` : ''}.`;
     case 'template_mismatch':
       return `The template does not match what Meta has approved${text ? `: ${text}` : ''}.`;
+    case 'capped':
+      return (
+        'WhatsApp did not deliver this marketing message: the customer reached their limit of marketing messages ' +
+        '(per-user frequency cap). It can be sent again later.'
+      );
     default:
       return text ?? 'WhatsApp rejected the message.';
   }

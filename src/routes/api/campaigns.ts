@@ -54,6 +54,9 @@ const createSchema = z.object({
   dryRun: z._default(boolish, false),
   defaultCountry: z.optional(z.string().check(z.regex(/^[A-Za-z]{2}$/))),
   headerMediaUrl: z.optional(z.url({ protocol: /^https?$/ })),
+  // Retry recipients capped by the per-user marketing limit (Meta 131049) after N hours, at most M times in 7 days.
+  cappedRetryAfterHours: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(168))),
+  cappedRetryMax: z.optional(z.coerce.number().check(z.int(), z.gte(1), z.lte(10))),
 });
 
 /** multipart/form-data (a CSV file in `file`, the other fields as text) or JSON. */

@@ -1,0 +1,222 @@
+// Issue 12 item 3: a campaign where the Meta simulator caps 10 % of the customers with 131049 → those are `capped`
+// (not failed), retried after the configured delay (injected clock) at most M times, each recipient accepted by
+// the provider at most once; opted-out, invalid and otherwise failed recipients are never retried.
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+/* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
+import { syncTemplates } from '../../src/services/template-sync';
+import { useAppHarness } from '../contract/app-harness';
+import { MetaFrequencyCaps, metaInbound, metaMessagesWebhook, metaStatusError } from '../mocks/meta';
+
+const h = useAppHarness();
+const HOUR = 3_600_000;
+beforeAll(() => {
+  h.t.platform.sleep = async (ms) => h.t.clock.advance(ms);
+});
+afterEach(async () => {
+  await h.assertSpecValid();
+  await h.t.db.batch([
+    h.t.db.prepare('DELETE FROM campaign_recipients'),
+    h.t.db.prepare('DELETE FROM campaigns'),
+  ]);
+});
+
+async function template(name: string, category: string): Promise<string> {
+  if (!h.sims.meta.state.templates.some((t) => t.name === name))
+    h.sims.meta.state.addTemplate({
+      name,
+      language: 'en_US',
+      status: 'APPROVED',
+      category,
+      components: [{ type: 'BODY', text: 'Hi {{1}}.', example: { body_text: [['Anna']] } }],
+    });
+  await syncTemplates(h.ctx, h.connections.meta);
+  const row = await h.t.db
+    .prepare('SELECT id FROM templates WHERE name = ?')
+    .bind(name)
+    .first<{ id: string }>();
+  return row!.id;
+}
+
+async function drain() {
+  for (let i = 0; i < 50; i++) {
+    await h.runJobs(['campaign_send']);
+    const due = h.t.queue.pending.filter(
+      (p) => p.job.type === 'campaign_send' && p.notBefore <= h.t.clock.now(),
+    );
+    if (!due.length) return;
+  }
+}
+
+const phone = (i: number) => `+44791100${String(i).padStart(4, '0')}`;
+const PHONES = Array.from({ length: 20 }, (_, i) => phone(i + 1));
+const CAPPED = [PHONES[3]!, PHONES[13]!]; // 10 %
+const FAILS_OTHERWISE = PHONES[7]!; // not on WhatsApp (131026)
+const OPTED_OUT = phone(90);
+const caps = new MetaFrequencyCaps(h.sims.meta);
+/** Every accepted message id → whether Meta then reported it capped. */
+const capOutcome = new Map<string, boolean>();
+
+/** Meta reports every message sent since `from`: capped, failed otherwise, or delivered. */
+async function reportOutcomes(from: number) {
+  for (const m of h.sims.meta.state.sent.slice(from)) {
+    const now = h.t.clock.now();
+    const payload =
+      `+${m.to}` === FAILS_OTHERWISE
+        ? h.sims.meta.statusWebhook(m.id, 'failed', {
+            errors: [metaStatusError(131026, 'Message undeliverable', 'not on WhatsApp')],
+            timestampMs: now,
+          })
+        : caps.outcomeWebhook(m.id, now);
+    capOutcome.set(m.id, caps.isCapped(m.id, now));
+    expect((await h.postMeta(payload)).status).toBe(200);
+  }
+}
+
+const sendsTo = (p: string) => h.sims.meta.state.sent.filter((m) => `+${m.to}` === p);
+
+describe('frequency caps (Meta 131049)', () => {
+  it('caps 10 %, retries them after the delay at most M times, never anyone else, never an accepted one twice', async () => {
+    // A customer who wrote STOP, and a CSV row that is no phone at all.
+    await h.postMeta(
+      metaMessagesWebhook({}, [metaInbound.text({ from: OPTED_OUT, timestampMs: h.t.clock.now() }, 'STOP')]),
+    );
+    const templateId = await template('weekly_offer', 'MARKETING');
+    const t0 = h.t.clock.now();
+    for (const p of CAPPED) caps.cap(p, t0 + 30 * HOUR); // capped for the first two tries only
+    const res = await h.api('POST', '/api/campaigns', {
+      connectionId: h.connections.meta.id,
+      templateId,
+      csv: ['phone,1', ...PHONES.map((p) => `${p},Ann`), `${OPTED_OUT},Olga`, '12ab,Ivan'].join('\n'),
+      cappedRetryAfterHours: 24,
+      cappedRetryMax: 2,
+    });
+    const created = (await res.json()) as any;
+    expect(res.status).toBe(201);
+    const id = created.campaign.id;
+    const progress = async () =>
+      ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+
+    await drain();
+    expect(h.sims.meta.state.sent).toHaveLength(20);
+    await reportOutcomes(0);
+    let p = await progress();
+    // Capped, not failed; the other failure is a failure; the retry time is the configured delay away.
+    expect(p.counts).toMatchObject({ failed: 1, delivered: 17, skipped: 2, queued: 2, capped: 0 });
+    expect(p.capped).toEqual({ capped: 2, notRetried: 0, waitingForRetry: 2, nextRetryAt: t0 + 24 * HOUR });
+    const recipients = ((await (await h.api('GET', `/api/campaigns/${id}/recipients`)).json()) as any)
+      .recipients;
+    expect(recipients.find((r: any) => r.phone === CAPPED[0]).reason).toMatch(/^capped: /);
+
+    // Not before the delay (injected clock).
+    h.t.clock.advance(23 * HOUR);
+    await drain();
+    expect(h.sims.meta.state.sent).toHaveLength(20);
+    // First retry (t0 + 24 h): still capped → the second and last retry 24 h later.
+    h.t.clock.advance(HOUR);
+    await drain();
+    expect(h.sims.meta.state.sent).toHaveLength(22);
+    await reportOutcomes(20);
+    p = await progress();
+    expect(p.capped).toMatchObject({
+      capped: 2,
+      waitingForRetry: 2,
+      nextRetryAt: h.t.clock.now() + 24 * HOUR,
+    });
+    h.t.clock.advance(24 * HOUR);
+    await drain();
+    expect(h.sims.meta.state.sent).toHaveLength(24);
+    await reportOutcomes(22); // past the cap: delivered
+    p = await progress();
+    expect(p.counts).toMatchObject({ delivered: 19, failed: 1, capped: 0, queued: 0, skipped: 2 });
+    expect(p.capped).toMatchObject({ capped: 2, waitingForRetry: 0, nextRetryAt: null });
+    expect(((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).campaign.status).toBe(
+      'completed',
+    );
+
+    // Each recipient accepted (not capped) at most once; only the capped ones were sent again.
+    for (const p of PHONES) {
+      const accepted = sendsTo(p).filter((m) => !capOutcome.get(m.id));
+      expect(accepted.length, p).toBe(1);
+      expect(sendsTo(p).length, p).toBe(CAPPED.includes(p) ? 3 : 1);
+    }
+    expect(sendsTo(OPTED_OUT)).toHaveLength(0);
+    expect(sendsTo(FAILS_OTHERWISE)).toHaveLength(1);
+  });
+
+  it('without the setting a capped recipient stays capped (not failed) and is never retried', async () => {
+    const templateId = await template('weekly_offer', 'MARKETING');
+    const target = phone(50);
+    caps.cap(target, h.t.clock.now() + 1000 * HOUR);
+    const res = await h.api('POST', '/api/campaigns', {
+      connectionId: h.connections.meta.id,
+      templateId,
+      csv: ['phone,1', `${target},Ann`, `${phone(51)},Bob`].join('\n'),
+    });
+    const id = ((await res.json()) as any).campaign.id;
+    const from = h.sims.meta.state.sent.length;
+    await drain();
+    await reportOutcomes(from);
+    h.t.clock.advance(200 * HOUR);
+    await drain();
+    const p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+    expect(p.counts).toMatchObject({ capped: 1, failed: 0, delivered: 1 });
+    expect(p.capped).toEqual({ capped: 1, notRetried: 1, waitingForRetry: 0, nextRetryAt: null });
+    expect(sendsTo(target)).toHaveLength(1);
+  });
+
+  it('a cap answered by the send call itself is `capped` too, and retried', async () => {
+    const templateId = await template('weekly_offer', 'MARKETING');
+    h.sims.meta.faults.add({
+      match: (r) => r.method === 'POST' && r.url.includes('/messages'),
+      status: 400,
+      body: {
+        error: {
+          message: '(#131049) This message was not delivered to maintain healthy ecosystem engagement.',
+          type: 'OAuthException',
+          code: 131049,
+          error_data: {
+            messaging_product: 'whatsapp',
+            details:
+              'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+          },
+        },
+      },
+    });
+    const target = phone(70);
+    const res = await h.api('POST', '/api/campaigns', {
+      connectionId: h.connections.meta.id,
+      templateId,
+      csv: ['phone,1', `${target},Ann`].join('\n'),
+      cappedRetryAfterHours: 2,
+    });
+    const id = ((await res.json()) as any).campaign.id;
+    await drain();
+    let p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+    expect(p.counts).toMatchObject({ failed: 0, queued: 1 });
+    expect(p.capped).toMatchObject({
+      capped: 1,
+      waitingForRetry: 1,
+      nextRetryAt: h.t.clock.now() + 2 * HOUR,
+    });
+    h.t.clock.advance(2 * HOUR);
+    await drain();
+    expect(sendsTo(target)).toHaveLength(1); // the fault answered the first call: the simulator accepted only this one
+    p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+    expect(p.counts).toMatchObject({ sent: 1, queued: 0 });
+  });
+
+  it('a utility template is never capped by the simulator (Meta caps marketing only)', async () => {
+    const templateId = await template('appointment_notice', 'UTILITY');
+    const target = phone(60);
+    caps.cap(target, h.t.clock.now() + 1000 * HOUR);
+    await h.api('POST', '/api/campaigns', {
+      connectionId: h.connections.meta.id,
+      templateId,
+      csv: ['phone,1', `${target},Ann`].join('\n'),
+      cappedRetryAfterHours: 1,
+    });
+    const from = h.sims.meta.state.sent.length;
+    await drain();
+    expect(caps.isCapped(h.sims.meta.state.sent[from]!.id, h.t.clock.now())).toBe(false);
+  });
+});
