@@ -17,6 +17,7 @@ import type { StoredTemplate } from '../store/templates';
 import { CAMPAIGN_LEASE_MS, campaignTuning, MAX_INLINE_WAIT_MS, MAX_QUEUE_DELAY_S } from './campaign-pacing';
 import { sendSlice, type SliceContext } from './campaign-slice';
 import { onCampaignMessageCapped } from './campaign-caps';
+import { reserveCampaignSend, sendBucket } from './send-pacing';
 import { connectionDisabledReason, isSendable } from './connection-state';
 import { enqueueCampaignLogs } from './crm-bulk';
 import type { JobOutcome } from './job-outcome';
@@ -93,13 +94,16 @@ async function runCampaignStep(ctx: AppContext, job: CampaignJob): Promise<JobOu
 
   const rate = connection.rateLimitPerSecond;
   // The first send's slot is reserved before claiming: while the provider has us on hold (429 / Retry-After),
-  // the chain waits instead of claiming recipients only to hand them back.
-  const firstWait = await ctx.platform.limiter.reserve(connection.id, rate);
-  if (firstWait > MAX_INLINE_WAIT_MS) return continueChain(ctx, job, firstWait);
+  // the chain waits instead of claiming recipients only to hand them back. A campaign's slots leave the number's
+  // share for people (send-pacing.ts): an agent's reply never waits behind a campaign.
+  const first = await reserveCampaignSend(ctx, connection);
+  if (!first.granted) return continueChain(ctx, job, first.waitMs);
+  const firstWait = first.waitMs;
   const adapter = await providerAdapterFor(ctx, connection);
   const size = campaignTuning.slice(rate, campaignTuning.chains(rate));
   const claimed = await sends.claimDue(campaign.id, ctx.now(), size, CAMPAIGN_LEASE_MS);
   if (!claimed.length) {
+    await ctx.platform.limiter.refund(connection.id, sendBucket(connection), 1);
     const due = await sends.nextDueAt(campaign.id);
     if (due === null) {
       await store.completeIfDone(campaign.id, ctx.now());

@@ -15,9 +15,10 @@ import type { Connection } from '../store/connections';
 import type { StoredTemplate } from '../store/templates';
 import { MarketingPreferenceStore } from '../store/marketing-preferences';
 import { WHATSAPP_OPT_OUT_REASON } from './marketing-preferences';
-import { campaignBackoffMs, campaignTuning, MAX_INLINE_WAIT_MS } from './campaign-pacing';
+import { campaignBackoffMs, campaignTuning } from './campaign-pacing';
 import { prepareTemplateContent } from './relay-outbound';
 import { errorInfo, SEND_RETRY_BUDGET } from './send-job';
+import { reserveCampaignSend } from './send-pacing';
 
 export interface SliceContext {
   store: CampaignStore;
@@ -131,12 +132,16 @@ export async function sendSlice(
       }
       let wait = s.firstWait;
       s.firstWait = null;
-      wait ??= await ctx.platform.limiter.reserve(s.connection.id, s.connection.rateLimitPerSecond);
-      if (wait > MAX_INLINE_WAIT_MS) {
-        // The provider asked us to back off for a while: hand the rest of the slice back, untouched.
-        releaseAt = ctx.now() + wait;
-        outcomes.push(release(p.recipient, releaseAt));
-        continue;
+      if (wait === null) {
+        // A campaign's slot leaves the number's share for people (send-pacing.ts).
+        const slot = await reserveCampaignSend(ctx, s.connection);
+        if (!slot.granted) {
+          // The provider asked us to back off, or people fill the bucket: hand the rest of the slice back, untouched.
+          releaseAt = ctx.now() + slot.waitMs;
+          outcomes.push(release(p.recipient, releaseAt));
+          continue;
+        }
+        wait = slot.waitMs;
       }
       await ctx.sleep(wait);
       // A 429 may have arrived while this worker waited for its slot.

@@ -79,6 +79,7 @@ export async function runSendJob(ctx: AppContext, messageId: string, attempt: nu
     return { kind: 'done' };
   }
 
+  // A person's send reserves from the whole bucket; campaigns leave it a share (send-pacing.ts).
   const waitMs = await ctx.platform.limiter.reserve(connection.id, connection.rateLimitPerSecond);
   if (waitMs > MAX_INLINE_WAIT_MS)
     return { kind: 'retry', delaySeconds: Math.ceil(waitMs / 1000), countsAsAttempt: false };

@@ -13,7 +13,7 @@ type Probe = { check: () => number | undefined; resolve: (value: number) => void
 
 export class VirtualConsumer {
   private sleepers: { until: number; resolve: () => void }[] = [];
-  private idle: (() => void)[] = [];
+  private idle: { kind: JobLane; resolve: () => void }[] = [];
   private timers: { at: number; fn: () => void }[] = [];
   private probes: Probe[] = [];
   private busyActions = 0;
@@ -83,7 +83,7 @@ export class VirtualConsumer {
       }
       if (this.finished) return;
       await new Promise<void>((resolve) => {
-        this.idle.push(resolve);
+        this.idle.push({ kind, resolve });
         this.maybeAdvance();
       });
     }
@@ -113,7 +113,7 @@ export class VirtualConsumer {
   }
 
   private wakeIdle(): void {
-    for (const resolve of this.idle.splice(0)) resolve();
+    for (const { resolve } of this.idle.splice(0)) resolve();
   }
 
   private maybeAdvance(): void {
@@ -121,14 +121,18 @@ export class VirtualConsumer {
     if (this.sleepers.length + this.idle.length < this.running) return;
     this.checkProbes();
     const now = this.t.clock.now();
-    if (this.t.queue.pending.some((p) => p.notBefore <= now) || this.timers.some((x) => x.at <= now)) {
+    // Only a due job an idle lane can take moves things on; one for busy lanes waits for them (waking the idle
+    // lanes of the other kind for it would spin without the clock ever moving).
+    const idleKinds = new Set(this.idle.map((i) => i.kind));
+    const takeable = this.t.queue.pending.some((p) => p.notBefore <= now && idleKinds.has(laneOf(p.job)));
+    if (takeable || this.timers.some((x) => x.at <= now)) {
       this.fireTimers();
       this.wakeIdle();
       return;
     }
     const next = Math.min(
       ...this.sleepers.map((s) => s.until),
-      ...this.t.queue.pending.map((p) => p.notBefore),
+      ...this.t.queue.pending.filter((p) => p.notBefore > now).map((p) => p.notBefore),
       ...this.timers.map((x) => x.at),
     );
     if (!Number.isFinite(next)) {
