@@ -54,7 +54,7 @@ export const CAMPAIGNS_SCRIPT = String.raw`(() => {
       el('li', { text: p.sendable + ' will receive the template (' + p.valid + ' valid numbers, ' + p.duplicates + ' duplicates merged)' }),
       el('li', { text: p.invalid.count + ' invalid numbers, ' + p.optedOut.count + ' opted out, ' + p.missingVariables.count + ' missing variables' }),
       el('li', { text: 'Estimated cost: ' + p.estimate.total.toFixed(2) + ' ' + p.estimate.currency + ' for ' + p.estimate.billable + ' billable messages' }),
-      el('li', { text: p.tier.fits ? 'Within the messaging tier' : 'Over the messaging tier: room for ' + p.tier.room + ' new customers in 24 h' + (p.tier.scheduledByOtherCampaigns ? ' (' + p.tier.scheduledByOtherCampaigns + ' taken by other campaigns of this number)' : '') + (p.tier.policy === 'spread' ? ', spread over ' + p.tier.days + ' days' : '') })));
+      el('li', { text: p.tier.fits ? 'Within the messaging tier' : 'Over the messaging tier: room for ' + p.tier.room + ' new customers in 24 h' + (p.tier.scheduledByOtherCampaigns ? ' (' + p.tier.scheduledByOtherCampaigns + ' taken by other campaigns' + (p.tier.scope === 'portfolio' ? ' of the business portfolio' : ' of this number') + ')' : '') + (p.tier.policy === 'spread' ? ', spread over ' + p.tier.days + ' days' : '') })));
   }
 
   function progressRow(c) {

@@ -43,6 +43,40 @@ describe.skipIf(!!unavailable)(
       expect(await page.content()).not.toContain(h.mode.sims.meta.config.accessToken);
     });
 
+    it("shows the messaging limit from Meta (the business portfolio's), and a manual value overriding it", async () => {
+      const meta = page.locator(`[data-connection="${h.mode.seed.highlevel.connections.meta.id}"]`);
+      const source = meta.locator('[data-limit-source]');
+      expect(await source.getAttribute('data-limit-source')).toBe('provider');
+      expect(await source.textContent()).toMatch(
+        /^Messaging limit: 250 new customers per 24 h, from Meta\. It belongs/,
+      );
+      const field = meta.getByLabel('Manual messaging limit (empty: use the provider’s)', { exact: true });
+      await field.fill('300');
+      await meta.getByRole('button', { name: 'Save' }).click();
+      const again = page.locator(
+        `[data-connection="${h.mode.seed.highlevel.connections.meta.id}"] [data-limit-source]`,
+      );
+      await waitFor(
+        async () => (await again.getAttribute('data-limit-source')) === 'manual',
+        'the manual limit',
+      );
+      expect(await again.textContent()).toMatch(
+        /^Messaging limit: 300 new customers per 24 h, manual \(Meta reports 250\)/,
+      );
+      const cleared = page.locator(`[data-connection="${h.mode.seed.highlevel.connections.meta.id}"]`);
+      await cleared
+        .getByLabel('Manual messaging limit (empty: use the provider’s)', { exact: true })
+        .fill('');
+      await cleared.getByRole('button', { name: 'Save' }).click();
+      await waitFor(
+        async () =>
+          (await page
+            .locator(`[data-connection="${h.mode.seed.highlevel.connections.meta.id}"] [data-limit-source]`)
+            .getAttribute('data-limit-source')) === 'provider',
+        'the provider limit again',
+      );
+    });
+
     it('syncs templates and shows a rejected template with its reason', async () => {
       await page.selectOption('#templates-connection', h.mode.seed.highlevel.connections.meta.id);
       await page.click('#sync-now');

@@ -17,6 +17,16 @@ export interface AdminConnection {
   webhookUrl?: string;
   /** Meta: the platform's app-level webhook, nothing for the admin to paste. */
   webhookNote?: string;
+  /** Issue 12 item 2: the limit applied, and whether the provider reported it or an admin typed it. */
+  messagingLimit?: {
+    limit: number | null;
+    source: 'provider' | 'manual' | null;
+    unlimited: boolean;
+    reported: number | null;
+    reportedUnlimited: boolean;
+    businessPortfolioId: string | null;
+    manual: number | null;
+  };
 }
 const PROVIDER_NAMES = { meta: 'Meta Cloud API', twilio: 'Twilio', cm: 'CM.com' } as const;
 
@@ -87,6 +97,7 @@ export function renderConnections(connections: AdminConnection[]): void {
           ? copyField(`conn-${i}-webhook`, 'Webhook URL (paste in the provider console)', c.webhookUrl)
           : null,
         h('p', { class: 'hint' }, `Templates synced ${ago(c.templatesSyncedAt)}.`),
+        c.messagingLimit ? limitField(c, i) : null,
         h(
           'div',
           { class: 'row' },
@@ -170,6 +181,64 @@ function proofForm(c: AdminConnection, i: number): HTMLElement {
         },
         'Confirm',
       ),
+    ),
+    out,
+  );
+}
+
+/** The messaging limit, "from Meta" or "manual", and the admin's override (empty + Save clears it). */
+function limitText(c: AdminConnection): string {
+  const m = c.messagingLimit!;
+  const from = c.provider === 'meta' ? 'Meta' : PROVIDER_NAMES[c.provider];
+  const reported = m.reportedUnlimited ? 'unlimited' : m.reported?.toLocaleString();
+  const shared = m.businessPortfolioId
+    ? ` It belongs to business portfolio ${m.businessPortfolioId} and is shared by all its numbers.`
+    : '';
+  if (m.source === 'manual')
+    return `Messaging limit: ${m.limit?.toLocaleString()} new customers per 24 h, manual${reported ? ` (${from} reports ${reported})` : ''}.${shared}`;
+  if (m.source === 'provider')
+    return m.unlimited
+      ? `Messaging limit: unlimited, from ${from}.${shared}`
+      : `Messaging limit: ${m.limit?.toLocaleString()} new customers per 24 h, from ${from}.${shared}`;
+  return 'Messaging limit: not known, none applied. Enter the one your provider shows.';
+}
+
+function limitField(c: AdminConnection, i: number): HTMLElement {
+  const id = `conn-${i}-limit`;
+  const input = h('input', {
+    id,
+    type: 'number',
+    min: '1',
+    step: '1',
+    value: c.messagingLimit?.manual === null ? '' : String(c.messagingLimit?.manual ?? ''),
+    placeholder: 'manual limit',
+  }) as HTMLInputElement;
+  const out = h('p', { class: 'hint limit-result', role: 'status' });
+  const save = async () => {
+    const value = input.value.trim();
+    try {
+      await api(`/api/connections/${c.id}/messaging-limit`, {
+        method: 'PUT',
+        body: { messagingTier: value === '' ? null : Number(value) },
+      });
+      out.textContent = value === '' ? 'Manual limit cleared.' : 'Manual limit saved.';
+      out.dataset.tone = 'ok';
+      await onChanged();
+    } catch (error) {
+      out.textContent = describeError(error);
+      out.dataset.tone = 'error';
+    }
+  };
+  return h(
+    'div',
+    { class: 'field' },
+    h('p', { class: 'hint', 'data-limit-source': c.messagingLimit?.source ?? 'none' }, limitText(c)),
+    h('label', { for: id }, 'Manual messaging limit (empty: use the provider’s)'),
+    h(
+      'div',
+      { class: 'row' },
+      input,
+      h('button', { type: 'button', class: 'secondary', onclick: () => void save() }, 'Save'),
     ),
     out,
   );
