@@ -8,7 +8,7 @@ import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
 import { AutomationTriggerStore, type FiringGuard } from '../store/automation-triggers';
 import type { SignedCall } from './automation-calls';
-import { failureOutcome, highLevelTokenSource } from './crm';
+import { failureOutcome, crmTokenSource } from './crm';
 import { crmPacer } from './crm-pacing';
 import type { JobOutcome } from './job-outcome';
 
@@ -136,7 +136,7 @@ export async function runFireTrigger(
   const pacer = crmPacer(ctx, installation);
   try {
     const client = createHighLevelClient({
-      tokenSource: highLevelTokenSource(ctx, installation),
+      tokenSource: crmTokenSource(ctx, installation),
       baseUrl: new URL(subscription.targetUrl).origin,
       sleep: ctx.platform.sleep,
       pacer,

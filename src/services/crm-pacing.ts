@@ -3,8 +3,7 @@
 // so a campaign's burst of CRM jobs reaches the CRM at its documented pace instead of collecting 429s.
 // People before bulk (DESIGN.md): a campaign's logging claims its tokens in job-sized bulk claims that always leave
 // part of each bucket to people's messages, and waits in a line behind theirs (platform/token-bucket.ts BulkClaim).
-import { HIGHLEVEL_RATES } from '../../adapters/crm/highlevel/highlevel-client';
-import { PIPEDRIVE_RATES } from '../../adapters/crm/pipedrive/pipedrive-client';
+import { crmModule } from '../../adapters/crm/registry';
 import type { CrmRate, CrmRequestPacer } from '../../adapters/crm/types';
 import type { AppContext } from '../context';
 import type { Installation } from '../store/installations';
@@ -40,11 +39,9 @@ export class CrmPacingDeferral extends Error {
   }
 }
 
-/** The limiter key of a CRM account: the HighLevel location (or company), the Pipedrive company. */
+/** The limiter key of a CRM account (the CRM module says which account: location, company, …). */
 export function crmPaceKey(installation: Installation): string {
-  return installation.crm === 'highlevel'
-    ? `crm:highlevel:${installation.accountId}`
-    : `crm:pipedrive:${installation.companyId ?? installation.id}`;
+  return crmModule(installation.crm).paceKey(installation);
 }
 
 /**
@@ -60,7 +57,7 @@ export function crmPacer(
   priority: CrmPriority = 'people',
 ): CrmJobPacer {
   const base = crmPaceKey(installation);
-  const rates: Record<string, CrmRate> = installation.crm === 'highlevel' ? HIGHLEVEL_RATES : PIPEDRIVE_RATES;
+  const rates: Readonly<Record<string, CrmRate>> = crmModule(installation.crm).rates;
   const keyOf = (lane: string) => `${base}:${lane}`;
   const limiter = ctx.platform.limiter;
   /** Bulk: tokens claimed per lane and not spent yet (a lane present here has had its first claim). */

@@ -1,13 +1,8 @@
 // CRM adapters per installation, and the queue jobs that record messages and statuses in the CRM.
 // A CRM outage delays, never drops: retryable failures go back to the queue with backoff (DESIGN.md §6).
-import { createHighLevelAdapter } from '../../adapters/crm/highlevel/highlevel-adapter';
-import { createHighLevelClient } from '../../adapters/crm/highlevel/highlevel-client';
-import { refreshHighLevelToken } from '../../adapters/crm/highlevel/highlevel-oauth';
-import { createPipedriveAdapter } from '../../adapters/crm/pipedrive/pipedrive-adapter';
-import { createPipedriveClient } from '../../adapters/crm/pipedrive/pipedrive-client';
-import { refreshPipedriveToken } from '../../adapters/crm/pipedrive/pipedrive-oauth';
+import type { CrmEnvironment } from '../../adapters/crm/crm-module';
+import { crmModule } from '../../adapters/crm/registry';
 import type { CrmAdapter, CrmMessageRecord, CrmRequestPacer } from '../../adapters/crm/types';
-import { requireSecret } from '../config';
 import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
 import { describeContent } from '../core/readable';
@@ -43,35 +38,20 @@ export function crmBackoffSeconds(
   return Math.max(Math.ceil(retryAfterMs / 1000), Math.ceil(exponential / 2 + (random() * exponential) / 2));
 }
 
-function refresherFor(ctx: AppContext, installation: Installation): TokenRefresher {
-  const config = ctx.config;
-  if (installation.crm === 'highlevel' && installation.settings.viaCompany)
-    return highLevelLocationRefresher(ctx);
-  if (installation.crm === 'highlevel') {
-    return async (inst, refreshToken) =>
-      refreshHighLevelToken({
-        tokenUrl: `${config.HIGHLEVEL_API_BASE_URL.replace(/\/+$/, '')}/oauth/token`,
-        clientId: requireSecret(config, 'HIGHLEVEL_CLIENT_ID'),
-        clientSecret: requireSecret(config, 'HIGHLEVEL_CLIENT_SECRET'),
-        refreshToken,
-        userType: inst.accountType === 'company' ? 'Company' : 'Location',
-        companyId: inst.companyId ?? undefined,
-        locationId: inst.accountType === 'location' ? inst.accountId : undefined,
-        now: () => ctx.now(),
-      });
-  }
-  return async (_inst, refreshToken) =>
-    refreshPipedriveToken({
-      oauthBaseUrl: config.PIPEDRIVE_OAUTH_BASE_URL,
-      clientId: requireSecret(config, 'PIPEDRIVE_CLIENT_ID'),
-      clientSecret: requireSecret(config, 'PIPEDRIVE_CLIENT_SECRET'),
-      refreshToken,
-      now: () => ctx.now(),
-    });
+/** What the CRM modules build their clients from (adapters/crm/registry.ts). */
+export function crmEnvironment(ctx: AppContext): CrmEnvironment {
+  return { config: ctx.config, now: () => ctx.now(), sleep: ctx.platform.sleep };
+}
+
+export function refresherFor(ctx: AppContext, installation: Installation): TokenRefresher {
+  // A location installed through its agency has no refresh token of its own: its token is minted from the agency's.
+  if (installation.settings.viaCompany) return highLevelLocationRefresher(ctx);
+  const module = crmModule(installation.crm);
+  return (inst, refreshToken) => module.refreshTokens(crmEnvironment(ctx), inst, refreshToken);
 }
 
 /** The installation's CRM token source (automation triggers fire with it outside the adapter). */
-export function highLevelTokenSource(ctx: AppContext, installation: Installation) {
+export function crmTokenSource(ctx: AppContext, installation: Installation) {
   return installationTokenSource(ctx, installation.id, refresherFor(ctx, installation));
 }
 
@@ -83,35 +63,11 @@ export function crmAdapterFor(
   pacer: CrmRequestPacer = crmPacer(ctx, installation),
 ): CrmAdapter {
   const tokenSource = installationTokenSource(ctx, installation.id, refresherFor(ctx, installation));
-  const sleep = ctx.platform.sleep;
-  if (installation.crm === 'highlevel') {
-    return createHighLevelAdapter({
-      client: createHighLevelClient({
-        tokenSource,
-        baseUrl: ctx.config.HIGHLEVEL_API_BASE_URL,
-        sleep,
-        timeoutMs: ctx.config.CRM_TIMEOUT_MS,
-        pacer,
-      }),
-      locationId: installation.accountId,
-      conversationProviderId:
-        connection?.crmProviderId ??
-        installation.settings.conversationProviderId ??
-        ctx.config.HIGHLEVEL_CONVERSATION_PROVIDER_ID ??
-        '',
-    });
-  }
-  if (!installation.apiDomain) throw new AppError('crm_error', 'Pipedrive installation has no api_domain');
-  return createPipedriveAdapter({
-    client: createPipedriveClient({
-      apiDomain: installation.apiDomain,
-      tokenSource,
-      sleep,
-      now: () => ctx.now(),
-      timeoutMs: ctx.config.CRM_TIMEOUT_MS,
-      pacer,
-    }),
-    createUnknownPersons: installation.settings.createUnknownPersons ?? true,
+  return crmModule(installation.crm).createAdapter(crmEnvironment(ctx), {
+    installation,
+    connection,
+    tokenSource,
+    pacer,
   });
 }
 

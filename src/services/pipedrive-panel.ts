@@ -2,40 +2,24 @@
 // their phones can receive WhatsApp (DESIGN.md §1; issue 5 item 3). Calls go to the session company's own
 // api_domain with its own tokens, so another company's person can never be read.
 import {
-  createPipedriveClient,
   getPersonPhones,
-  refreshPipedriveToken,
   toPipedriveId,
   type PanelPhone,
   type PipedriveClient,
 } from '../../adapters/crm/pipedrive';
-import { requireSecret } from '../config';
 import type { AppContext } from '../context';
 import { AppError } from '../core/errors';
 import { normalizePhone } from '../core/phone';
 import type { Installation, InstallationSettings } from '../store/installations';
-import { installationTokenSource } from './crm-tokens';
+import { pipedriveClientOf } from '../../adapters/crm/pipedrive/pipedrive-module';
+import { crmEnvironment, crmTokenSource } from './crm';
 
 /** A client for one Pipedrive installation; refresh before expiry and on 401 is serialized per installation. */
 export function pipedriveClientFor(ctx: AppContext, installation: Installation): PipedriveClient {
   if (installation.crm !== 'pipedrive')
     throw new AppError('conflict', 'This page is for Pipedrive installations');
-  if (!installation.apiDomain) throw new AppError('crm_error', 'Pipedrive installation has no api_domain');
-  const tokenSource = installationTokenSource(ctx, installation.id, async (_inst, refreshToken) =>
-    refreshPipedriveToken({
-      oauthBaseUrl: ctx.config.PIPEDRIVE_OAUTH_BASE_URL,
-      clientId: requireSecret(ctx.config, 'PIPEDRIVE_CLIENT_ID'),
-      clientSecret: requireSecret(ctx.config, 'PIPEDRIVE_CLIENT_SECRET'),
-      refreshToken,
-      now: () => ctx.now(),
-    }),
-  );
-  return createPipedriveClient({
-    apiDomain: installation.apiDomain,
-    tokenSource,
-    sleep: ctx.platform.sleep,
-    now: () => ctx.now(),
-    // The agent is waiting on the panel: never sit out a long rate-limit window inline.
+  // The agent is waiting on the panel: never sit out a long rate-limit window inline.
+  return pipedriveClientOf(crmEnvironment(ctx), installation, crmTokenSource(ctx, installation), {
     maxWaitMs: 2_000,
   });
 }

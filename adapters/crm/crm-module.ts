@@ -1,0 +1,49 @@
+// What a CRM is to the app, beside its adapter (types.ts): one `CrmModule` per vendor folder, all listed in
+// registry.ts and nowhere else. Services read these fields instead of naming a CRM.
+import type { Config, SecretName } from '../../src/config';
+import type { Connection } from '../../src/store/connections';
+import type { Installation, InstallationTokens } from '../../src/store/installations';
+import type { CrmAdapter, CrmName, CrmRate, CrmRequestPacer, TokenSource } from './types';
+
+/** What a module builds its clients from: the app's parsed configuration, clock and sleep. */
+export interface CrmEnvironment {
+  config: Config;
+  now: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface CrmRefreshedTokens extends InstallationTokens {
+  expiresAt: number;
+}
+
+export interface CrmAdapterDeps {
+  installation: Installation;
+  /** The number the message went through (a CRM may register a provider per number). */
+  connection: Connection | null;
+  tokenSource: TokenSource;
+  /** Paces every request the adapter makes (services/crm-pacing.ts). */
+  pacer?: CrmRequestPacer;
+}
+
+export interface CrmModule {
+  readonly name: CrmName;
+  /** For people: "HighLevel". */
+  readonly label: string;
+  /** The CRM's documented burst limits per account, by lane (services/crm-pacing.ts paces every request by them). */
+  readonly rates: Readonly<Record<string, CrmRate>>;
+  /** The limiter key of the CRM account an installation writes to. */
+  paceKey(installation: Installation): string;
+  /** Vars and secrets the module reads (deployment health lists them by name; `required`: nothing works without). */
+  readonly configKeys: {
+    readonly secrets: Partial<Record<SecretName, { required: boolean }>>;
+    readonly baseUrls: readonly (keyof Config)[];
+  };
+  /** OAuth refresh of an installation's tokens (serialized per installation by services/crm-tokens.ts). */
+  refreshTokens(
+    env: CrmEnvironment,
+    installation: Installation,
+    refreshToken: string,
+  ): Promise<CrmRefreshedTokens>;
+  /** The adapter that records messages, statuses and changes for one installation. */
+  createAdapter(env: CrmEnvironment, deps: CrmAdapterDeps): CrmAdapter;
+}

@@ -1,0 +1,50 @@
+// HighLevel as the app sees it (CrmModule): a conversation provider per location, paced per location (or company).
+import { requireSecret } from '../../../src/config';
+import type { CrmModule } from '../crm-module';
+import { createHighLevelAdapter } from './highlevel-adapter';
+import { createHighLevelClient, HIGHLEVEL_RATES } from './highlevel-client';
+import { refreshHighLevelToken } from './highlevel-oauth';
+
+export const highLevelModule: CrmModule = {
+  name: 'highlevel',
+  label: 'HighLevel',
+  rates: HIGHLEVEL_RATES,
+  paceKey: (installation) => `crm:highlevel:${installation.accountId}`,
+  configKeys: {
+    secrets: {
+      HIGHLEVEL_CLIENT_ID: { required: true },
+      HIGHLEVEL_CLIENT_SECRET: { required: true },
+      HIGHLEVEL_SHARED_SECRET: { required: true },
+      HIGHLEVEL_WEBHOOK_PUBLIC_KEY: { required: false },
+      HIGHLEVEL_ACTION_SECRET: { required: false },
+    },
+    baseUrls: ['HIGHLEVEL_API_BASE_URL', 'HIGHLEVEL_AUTHORIZE_URL'],
+  },
+  refreshTokens: ({ config, now }, installation, refreshToken) =>
+    refreshHighLevelToken({
+      tokenUrl: `${config.HIGHLEVEL_API_BASE_URL.replace(/\/+$/, '')}/oauth/token`,
+      clientId: requireSecret(config, 'HIGHLEVEL_CLIENT_ID'),
+      clientSecret: requireSecret(config, 'HIGHLEVEL_CLIENT_SECRET'),
+      refreshToken,
+      userType: installation.accountType === 'company' ? 'Company' : 'Location',
+      companyId: installation.companyId ?? undefined,
+      locationId: installation.accountType === 'location' ? installation.accountId : undefined,
+      now,
+    }),
+  createAdapter: ({ config, sleep }, { installation, connection, tokenSource, pacer }) =>
+    createHighLevelAdapter({
+      client: createHighLevelClient({
+        tokenSource,
+        baseUrl: config.HIGHLEVEL_API_BASE_URL,
+        sleep,
+        timeoutMs: config.CRM_TIMEOUT_MS,
+        pacer,
+      }),
+      locationId: installation.accountId,
+      conversationProviderId:
+        connection?.crmProviderId ??
+        installation.settings.conversationProviderId ??
+        config.HIGHLEVEL_CONVERSATION_PROVIDER_ID ??
+        '',
+    }),
+};
