@@ -10,7 +10,7 @@ import { isBsuid, isParentBsuid } from '../core/customer-id';
 import { normalizePhone } from '../core/phone';
 import { updateSummary } from '../core/window';
 import type { Connection } from '../store/connections';
-import { windowSummaryOf } from '../store/contacts';
+import { windowSummaryOf, type Contact } from '../store/contacts';
 import { UnreadableItemStore } from '../store/unreadable-items';
 import { applyMessageChange } from './message-changes';
 import { applyStatusEvent, type StatusOutcome } from './relay-status';
@@ -221,6 +221,7 @@ async function applyCustomerChange(
     (await ctx.contacts.resolve(connection.id, (next ?? previous)!, {}, now));
   const contact = resolved.contact;
   if (resolved.phoneLinked) await ctx.queue.send({ type: 'crm_link_phone', contactId: contact.id });
+  await noteOtherCrmRecords(ctx, connection, contact, resolved.otherCrmContactIds, event.timestamp);
   const id = await ctx.messages.insert(
     {
       connectionId: connection.id,
@@ -245,6 +246,46 @@ async function applyCustomerChange(
   return 'stored';
 }
 
+/**
+ * Two records of one customer were merged and each had its own CRM record: the older one is kept (contact-identity),
+ * and the thread gets a readable note, relayed to the kept CRM record like any message, naming the other one so an
+ * agent can merge or archive it in the CRM (we never delete a CRM record). Once per other record: the note's id is
+ * derived from both, so a redelivered webhook adds nothing.
+ */
+async function noteOtherCrmRecords(
+  ctx: AppContext,
+  connection: Connection,
+  contact: Contact,
+  otherCrmContactIds: string[] | undefined,
+  at: number,
+): Promise<void> {
+  for (const other of otherCrmContactIds ?? []) {
+    const id = await ctx.messages.insert(
+      {
+        connectionId: connection.id,
+        contactId: contact.id,
+        direction: 'inbound',
+        origin: 'customer',
+        providerMessageId: `crm-duplicate:${contact.id}:${other}`,
+        content: {
+          type: 'unsupported',
+          vendorType: 'crm_record_duplicate',
+          description:
+            `This WhatsApp customer also has another CRM record (id ${other}): it was created for the same ` +
+            'person under their phone number or their WhatsApp username before we knew they were one. Their ' +
+            'messages now go to this record; the other one was left as it was.',
+        },
+        status: 'delivered',
+        statusTimes: { delivered: at },
+        crmSync: 'pending',
+        occurredAt: at,
+      },
+      ctx.now(),
+    );
+    if (id) await ctx.queue.send({ type: 'crm_record_message', messageId: id });
+  }
+}
+
 async function storeInbound(
   ctx: AppContext,
   connection: Connection,
@@ -264,7 +305,7 @@ async function storeInbound(
     return 'unreadable';
   }
   const now = ctx.now();
-  const { contact, phoneLinked } = await ctx.contacts.resolve(
+  const { contact, phoneLinked, otherCrmContactIds } = await ctx.contacts.resolve(
     connection.id,
     identity,
     { name: event.profileName ?? null, username: identity.username ?? null },
@@ -272,6 +313,7 @@ async function storeInbound(
   );
   // A username customer known to the CRM shared their phone: it goes onto the same CRM contact, never a new one.
   if (phoneLinked) await ctx.queue.send({ type: 'crm_link_phone', contactId: contact.id });
+  await noteOtherCrmRecords(ctx, connection, contact, otherCrmContactIds, event.timestamp - 1);
   const summary = updateSummary(windowSummaryOf(contact), {
     direction: 'inbound',
     at: event.timestamp,

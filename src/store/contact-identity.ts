@@ -43,6 +43,14 @@ function mergedKeys(keeper: ContactRow, identity: CustomerIdentity): Keys {
   return { address, userId, parentUserId };
 }
 
+/**
+ * Two records of one person may each be linked to a CRM record (e.g. a HighLevel contact made by phone and another
+ * made for the same person's WhatsApp username before we knew they were one): the OLDER record's link stays (the one
+ * the CRM has held longest, with most of the history), the other CRM record is left as it is and named in a note on
+ * the thread (relay-inbound). The contact id and its conversation id always move together.
+ */
+const OTHER_CRM_WINS = `o.crm_contact_id IS NOT NULL AND (contacts.crm_contact_id IS NULL OR o.created_at < contacts.created_at)`;
+
 /** Statements folding `other` into `keeper`: window, opt-in/out and CRM link, then the thread, then the row. */
 function mergeStatements(
   db: D1Database,
@@ -60,8 +68,10 @@ function mergeStatements(
            referral_at = COALESCE(contacts.referral_at, o.referral_at),
            opted_in_at = COALESCE(contacts.opted_in_at, o.opted_in_at),
            opted_out_at = COALESCE(contacts.opted_out_at, o.opted_out_at),
-           crm_contact_id = COALESCE(contacts.crm_contact_id, o.crm_contact_id),
-           crm_conversation_id = COALESCE(contacts.crm_conversation_id, o.crm_conversation_id),
+           crm_contact_id = CASE WHEN ${OTHER_CRM_WINS} THEN o.crm_contact_id ELSE contacts.crm_contact_id END,
+           crm_conversation_id = CASE WHEN ${OTHER_CRM_WINS} THEN o.crm_conversation_id
+             ELSE contacts.crm_conversation_id END,
+           created_at = MIN(contacts.created_at, o.created_at),
            name = COALESCE(contacts.name, o.name),
            username = COALESCE(contacts.username, o.username),
            updated_at = ?3
@@ -100,6 +110,15 @@ function keysStatement(
 export interface ResolvedRow {
   row: ContactRow;
   phoneLinked: boolean;
+  /** Merged records that were linked to other CRM records than the one kept (left in the CRM as they are). */
+  otherCrmContactIds?: string[];
+}
+
+/** The record whose CRM link a merge keeps: the oldest linked one (see OTHER_CRM_WINS). */
+function crmKeeperOf(rows: ContactRow[]): ContactRow | undefined {
+  return rows
+    .filter((r) => r.crm_contact_id)
+    .sort((a, b) => a.created_at - b.created_at || (a.id < b.id ? -1 : 1))[0];
 }
 
 async function applyKeys(
@@ -110,10 +129,22 @@ async function applyKeys(
   extra: { name?: string | null; username?: string | null },
   now: number,
 ): Promise<ResolvedRow> {
-  const hadPhone = [keeper, ...others].some((r) => isE164(r.phone));
-  const crmLinked = [keeper, ...others].some((r) => r.crm_contact_id);
-  const phoneLinked = !hadPhone && crmLinked && isE164(keys.address);
-  return { row: await writeKeys(db, keeper, others, keys, extra, now), phoneLinked };
+  const rows = [keeper, ...others];
+  const crmKeeper = crmKeeperOf(rows);
+  // The CRM record that stays has no phone yet (a username customer's) while the customer now has one.
+  const phoneLinked = !!crmKeeper && !isE164(crmKeeper.phone) && isE164(keys.address);
+  const otherCrmContactIds = [
+    ...new Set(
+      rows
+        .map((r) => r.crm_contact_id)
+        .filter((id): id is string => !!id && id !== crmKeeper?.crm_contact_id),
+    ),
+  ];
+  return {
+    row: await writeKeys(db, keeper, others, keys, extra, now),
+    phoneLinked,
+    ...(otherCrmContactIds.length ? { otherCrmContactIds } : {}),
+  };
 }
 
 async function writeKeys(

@@ -41,6 +41,7 @@ export interface ContactRow {
   referral_at: number | null;
   opted_in_at: number | null;
   opted_out_at: number | null;
+  created_at: number;
 }
 
 export const toContact = (r: ContactRow): Contact => ({
@@ -71,6 +72,8 @@ export const windowSummaryOf = (c: Contact): ContactWindowSummary => ({
 export interface ResolvedContact {
   contact: Contact;
   phoneLinked: boolean;
+  /** CRM records of merged duplicates that were not kept (the oldest linked record is). */
+  otherCrmContactIds?: string[];
 }
 
 /** An address typed or stored (E.164 or BSUID) as an identity to look up. */
@@ -98,8 +101,8 @@ export class ContactStore {
     extra: { name?: string | null; username?: string | null },
     now: number,
   ): Promise<ResolvedContact> {
-    const { row, phoneLinked } = await resolveContact(this.db, connectionId, identity, extra, now);
-    return { contact: toContact(row), phoneLinked };
+    const { row, ...resolved } = await resolveContact(this.db, connectionId, identity, extra, now);
+    return { contact: toContact(row), ...resolved };
   }
 
   /**
@@ -113,7 +116,9 @@ export class ContactStore {
     now: number,
   ): Promise<ResolvedContact | null> {
     const resolved = await rekeyContact(this.db, connectionId, previous, next, now);
-    return resolved ? { contact: toContact(resolved.row), phoneLinked: resolved.phoneLinked } : null;
+    if (!resolved) return null;
+    const { row, ...rest } = resolved;
+    return { contact: toContact(row), ...rest };
   }
 
   /** The customer at an address: phone, BSUID or parent BSUID. */
