@@ -74,6 +74,8 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
             </button>
           </div>
           <div id="template-choices">
+            <ul id="template-list" class="template-list" aria-label={tr('sidebar.picker.list')}></ul>
+            <p id="template-count" class="hint" aria-live="polite"></p>
             <div class="filters">
               <div>
                 <label for="template-search">{tr('sidebar.picker.search')}</label>
@@ -100,8 +102,6 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
                 </select>
               </div>
             </div>
-            <ul id="template-list" class="template-list" aria-label={tr('sidebar.picker.list')}></ul>
-            <p id="template-count" class="hint" aria-live="polite"></p>
           </div>
           <form id="template-form" hidden aria-labelledby="template-title" novalidate>
             <h3 id="template-title"></h3>

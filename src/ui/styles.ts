@@ -36,16 +36,18 @@ legend{font-weight:600;padding:0 4px}
 .status{padding:6px 8px;border-radius:6px;background:var(--card);margin:0 0 8px}
 [data-tone=error]{color:var(--err)}.status[data-tone=error]{background:var(--closed-bg);color:var(--closed)}
 [data-tone=ok]{color:var(--ok)}
-.badge{display:block;padding:8px 10px;border-radius:8px;font-weight:600;margin:6px 0}
+.badge{display:block;padding:6px 8px;border-radius:8px;font-weight:600;margin:4px 0}
 .badge[data-tone=open]{background:var(--open-bg);color:var(--open)}
 .badge[data-tone=closed]{background:var(--closed-bg);color:var(--closed)}
 .badge[data-tone=none]{background:var(--none-bg);color:var(--none)}
 .badge[data-tone=soon]{background:var(--soon-bg);color:var(--soon)}
 .badge[data-tone=urgent]{background:var(--urgent-bg);color:var(--urgent)}
 .customer-summary{display:flex;gap:8px;align-items:center;justify-content:space-between;flex-wrap:wrap}
-.customer-summary h1{margin:0;font-size:15px;overflow-wrap:anywhere;flex:1 1 150px}
+.customer-summary h1{margin:0;font-size:15px;overflow-wrap:anywhere;flex:1 1 0;min-width:0}
 button.small{padding:3px 8px;font-size:13px}
-.why{font-weight:600;margin:4px 0 8px}
+.why{font-weight:600;margin:2px 0 6px;font-size:13px}
+#picker>h2{margin:8px 0 4px}
+#picker[data-required=true]>h2{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap;margin:0}
 .draft{border:1px dashed var(--line);border-radius:8px;padding:6px 8px;margin:6px 0}
 .draft blockquote{margin:4px 0;white-space:pre-wrap;overflow-wrap:anywhere}
 .counter{color:var(--muted);font-size:12px;margin:2px 0 0;text-align:right}.counter:empty{display:none}

@@ -46,6 +46,8 @@ export function renderComposer(view: ComposerView): void {
   byId('send-reason').textContent = blocker;
   byId('composer-hint').textContent = view.tone !== null && !required ? t('sidebar.reply.openHint') : '';
 
+  // The sentence why is the picker's visible heading then (its h2 stays for screen readers): room in small panels.
+  byId('picker').dataset.required = String(required);
   const reason = byId('picker-reason');
   reason.hidden = !required;
   reason.textContent = required

@@ -30,8 +30,8 @@ export const de: Catalogue = {
   'sidebar.noConnections':
     'Noch ist keine WhatsApp-Nummer verbunden: Bitten Sie einen Administrator, eine zu verbinden.',
   'sidebar.window.open': 'Fenster offen — schließt in {duration}',
-  'sidebar.window.none': 'Noch kein Gespräch: Eine Vorlage ist nötig',
-  'sidebar.window.closed': 'Fenster geschlossen — letzte Nachricht {ago}: Eine Vorlage ist nötig',
+  'sidebar.window.none': 'Noch kein Gespräch',
+  'sidebar.window.closed': 'Fenster geschlossen — letzte Nachricht {ago}',
   'sidebar.window.announceOpen': 'Das 24-Stunden-Fenster ist offen.',
   'sidebar.window.announceSoon': 'Das Fenster schließt in weniger als einer Stunde.',
   'sidebar.window.announceUrgent': 'Das Fenster schließt in weniger als 10 Minuten.',

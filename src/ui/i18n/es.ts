@@ -30,8 +30,8 @@ export const es: Catalogue = {
   'sidebar.noConnections':
     'Todavía no hay ningún número de WhatsApp conectado: pide a un administrador que conecte uno.',
   'sidebar.window.open': 'Ventana abierta — se cierra en {duration}',
-  'sidebar.window.none': 'Aún no hay conversación: hace falta una plantilla',
-  'sidebar.window.closed': 'Ventana cerrada — último mensaje {ago}: hace falta una plantilla',
+  'sidebar.window.none': 'Aún no hay conversación',
+  'sidebar.window.closed': 'Ventana cerrada — último mensaje {ago}',
   'sidebar.window.announceOpen': 'La ventana de 24 horas está abierta.',
   'sidebar.window.announceSoon': 'La ventana se cierra en menos de una hora.',
   'sidebar.window.announceUrgent': 'La ventana se cierra en menos de 10 minutos.',

@@ -29,8 +29,8 @@ export const et: Catalogue = {
   'sidebar.noConnections':
     'Ühtegi WhatsAppi numbrit pole veel ühendatud: palu administraatoril see ühendada.',
   'sidebar.window.open': 'Aken on avatud — sulgub {duration} pärast',
-  'sidebar.window.none': 'Vestlust veel pole: vaja on sõnumimalli',
-  'sidebar.window.closed': 'Aken on suletud — viimane sõnum {ago}: vaja on sõnumimalli',
+  'sidebar.window.none': 'Vestlust veel pole',
+  'sidebar.window.closed': 'Aken on suletud — viimane sõnum {ago}',
   'sidebar.window.announceOpen': '24-tunnine aken on avatud.',
   'sidebar.window.announceSoon': 'Aken sulgub vähem kui tunni pärast.',
   'sidebar.window.announceUrgent': 'Aken sulgub vähem kui 10 minuti pärast.',

@@ -29,8 +29,8 @@ export const it: Catalogue = {
   'sidebar.noConnections':
     'Nessun numero WhatsApp è ancora collegato: chiedi a un amministratore di collegarne uno.',
   'sidebar.window.open': 'Finestra aperta — si chiude tra {duration}',
-  'sidebar.window.none': 'Nessuna conversazione finora: serve un modello',
-  'sidebar.window.closed': 'Finestra chiusa — ultimo messaggio {ago}: serve un modello',
+  'sidebar.window.none': 'Nessuna conversazione finora',
+  'sidebar.window.closed': 'Finestra chiusa — ultimo messaggio {ago}',
   'sidebar.window.announceOpen': 'La finestra di 24 ore è aperta.',
   'sidebar.window.announceSoon': 'La finestra si chiude tra meno di un’ora.',
   'sidebar.window.announceUrgent': 'La finestra si chiude tra meno di 10 minuti.',

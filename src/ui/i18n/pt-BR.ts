@@ -30,8 +30,8 @@ export const ptBR: Catalogue = {
   'sidebar.noConnections':
     'Nenhum número de WhatsApp está conectado ainda: peça a um administrador para conectar um.',
   'sidebar.window.open': 'Janela aberta — fecha em {duration}',
-  'sidebar.window.none': 'Ainda não há conversa: é preciso um modelo',
-  'sidebar.window.closed': 'Janela fechada — última mensagem {ago}: é preciso um modelo',
+  'sidebar.window.none': 'Ainda não há conversa',
+  'sidebar.window.closed': 'Janela fechada — última mensagem {ago}',
   'sidebar.window.announceOpen': 'A janela de 24 horas está aberta.',
   'sidebar.window.announceSoon': 'A janela fecha em menos de uma hora.',
   'sidebar.window.announceUrgent': 'A janela fecha em menos de 10 minutos.',
