@@ -15,6 +15,7 @@ import { providerAdapterFor } from './providers';
 import { applyStatusEvent } from './relay-status';
 import { runSendJob } from './send-job';
 import { syncTemplates } from './template-sync';
+import { refreshMessagingLimitIfUnknown } from './messaging-limits';
 
 export type JobHandler = (ctx: AppContext, job: Job, attempt: number) => Promise<JobOutcome>;
 
@@ -62,6 +63,8 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       if (!connection || connection.provider === 'cm') return { kind: 'done' };
       try {
         await syncTemplates(ctx, connection);
+        // Numbers that never learnt their portfolio's messaging limit ask again (issue 12 item 2).
+        await refreshMessagingLimitIfUnknown(ctx, connection);
         return { kind: 'done' };
       } catch (error) {
         const adapter = await providerAdapterFor(ctx, connection);

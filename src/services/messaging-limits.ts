@@ -9,6 +9,7 @@ import { ProviderError } from '../core/errors';
 import type { ProviderName } from '../core/template';
 import type { Connection } from '../store/connections';
 import { MessagingLimitStore, UNLIMITED } from '../store/messaging-limits';
+import { providerAdapterFor } from './providers';
 import type { IngestResult } from './relay-inbound';
 
 /** Where the limit applied to a number comes from: the admin's value, the provider's report, or nowhere (none). */
@@ -66,6 +67,29 @@ export async function learnMessagingLimit(
   }
   const { connections } = await ctx.secretStores();
   return (await connections.get(connection.id)) ?? connection;
+}
+
+/**
+ * A number whose portfolio or limit is still unknown (connected before migration 0019, or the read at connect time
+ * failed) asks again; run with the periodic template sync. Best effort, never throws.
+ */
+export async function refreshMessagingLimitIfUnknown(ctx: AppContext, connection: Connection): Promise<void> {
+  if (connection.status !== 'active') return;
+  if (connection.businessPortfolioId !== null && connection.providerMessagingLimit !== null) return;
+  try {
+    const adapter = await providerAdapterFor(ctx, connection);
+    if (adapter.readMessagingLimit) await learnMessagingLimit(ctx, connection, adapter);
+  } catch (error) {
+    // The templates were synced; this read waits for the next sync rather than failing the job.
+    console.warn(
+      JSON.stringify({
+        level: 'warn',
+        msg: 'messaging limit refresh skipped',
+        connectionId: connection.id,
+        reason: error instanceof Error ? error.message : String(error),
+      }),
+    );
+  }
 }
 
 /** `messaging_limit` events of a signed batch, item by item: each reaches every connection of its portfolio. */

@@ -5,6 +5,7 @@
 // proceeds. A manual value overrides the reported one until cleared; an older webhook never lowers a newer limit.
 import { afterEach, beforeAll, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
+import { runJob } from '../../src/services/jobs';
 import { syncTemplates } from '../../src/services/template-sync';
 import type { Installation } from '../../src/store/installations';
 import { useAppHarness } from '../contract/app-harness';
@@ -257,4 +258,30 @@ it('a Graph failure at connect time still connects the number, keeping what was 
   expect(res.status).toBe(201);
   // What was known before stays (the first test stored the portfolio and the limit on this row).
   expect(((await res.json()) as any).connection.messagingLimit).toMatchObject({ source: 'provider' });
+});
+
+it('a number that never learnt its portfolio (connected before, or the read failed) learns it with the next template sync', async () => {
+  h.sims.meta.portfolio.reset();
+  const id = h.connections.meta.id;
+  await h.t.db
+    .prepare(
+      'UPDATE connections SET business_portfolio_id = NULL, provider_messaging_limit = NULL, provider_limit_at = NULL WHERE id = ?',
+    )
+    .bind(id)
+    .run();
+  expect(await runJob(h.ctx, { type: 'template_sync', connectionId: id }, 0)).toMatchObject({ kind: 'done' });
+  const row = await h.t.db
+    .prepare('SELECT business_portfolio_id, provider_messaging_limit FROM connections WHERE id = ?')
+    .bind(id)
+    .first();
+  expect(row).toEqual({ business_portfolio_id: META_SIM_PORTFOLIO.id, provider_messaging_limit: 250 });
+  // Known: the next sync does not ask again (a trap on the owner read stays untouched).
+  const injected = h.sims.meta.faults.injected;
+  h.sims.meta.faults.add({
+    match: (r) => /owner_business_info|messaging_limit/.test(new URL(r.url).searchParams.get('fields') ?? ''),
+    status: 500,
+  });
+  await runJob(h.ctx, { type: 'template_sync', connectionId: id }, 0);
+  expect(h.sims.meta.faults.injected).toBe(injected);
+  h.sims.meta.faults.clear();
 });
