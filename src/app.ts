@@ -8,7 +8,7 @@ import { AppContext, type Platform } from './context';
 import { errorResponse, handleError } from './http/errors';
 import { CloudflareJobQueue } from './platform/queue';
 import { DurableSendLimiter } from './platform/send-limiter';
-import type { Env } from './env';
+import type { AppEnv, Env } from './env';
 import { adminRoutes } from './routes/admin';
 import { apiRoutes } from './routes/api';
 import { automationRoutes } from './routes/automations';
@@ -18,12 +18,8 @@ import { highLevelOAuthRoutes } from './routes/oauth-highlevel';
 import { pipedriveOAuthRoutes } from './routes/oauth-pipedrive';
 import { webhookRoutes } from './routes/webhooks';
 import { uiRoutes } from './routes/ui';
-import type { SessionClaims } from './security/session';
 
-export type AppEnv = {
-  Bindings: Env;
-  Variables: { ctx: AppContext; requestId: string; session: SessionClaims };
-};
+export type { AppEnv } from './env';
 
 export interface CreateAppOptions {
   /** Fixed platform (tests, benches). Without it the platform is built from the Worker bindings. */

@@ -1,5 +1,7 @@
 // Worker bindings (wrangler.toml). Vars and secrets are read through config.ts, never directly.
+import type { AppContext } from './context';
 import type { Job } from './platform/queue';
+import type { SessionClaims } from './security/session';
 
 export interface Env {
   DB: D1Database;
@@ -12,3 +14,9 @@ export interface Env {
   SEND_LIMITER: DurableObjectNamespace;
   [key: string]: unknown;
 }
+
+/** The Hono environment of every router (defined here, not in app.ts, so no route imports the app that mounts it). */
+export type AppEnv = {
+  Bindings: Env;
+  Variables: { ctx: AppContext; requestId: string; session: SessionClaims };
+};

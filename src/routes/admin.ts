@@ -1,7 +1,7 @@
 // Operator endpoints, behind OPERATOR_TOKEN (services/operator.ts): deployment health and ENCRYPTION_KEY re-sealing.
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../env';
 import { jsonBody } from '../http/body';
 import { deploymentHealth } from '../services/deployment-health';
 import { resealPage } from '../services/key-rotation';

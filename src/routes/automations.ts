@@ -3,7 +3,7 @@
 // A service decides; a forged or unauthenticated call is a 401 envelope and stores nothing.
 import { Hono, type Context } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../env';
 import { paramsWith, readRawBody } from '../http/body';
 import {
   receiveAutomationWebhook,

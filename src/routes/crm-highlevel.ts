@@ -1,7 +1,7 @@
 // /crm/highlevel: what HighLevel POSTs to us. Both endpoints verify X-GHL-Signature before anything is stored
 // (401 otherwise) and answer fast: the Delivery URL only stores and enqueues (DESIGN.md §6).
 import { Hono, type Context } from 'hono';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../env';
 import { readRawBody } from '../http/body';
 import { receiveHighLevelEvent } from '../services/highlevel-install';
 import { acceptHighLevelDelivery } from '../services/highlevel-outbound';

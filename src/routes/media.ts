@@ -2,7 +2,7 @@
 // display only (the CRMs show it / preview by its extension); everything that matters is inside the signed token.
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../env';
 import { AppError } from '../core/errors';
 import { openMediaLink } from '../services/media';
 

@@ -1,7 +1,7 @@
 // /oauth/highlevel: Marketplace install (authorize → callback). Thin: parse, call the install service, answer.
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../env';
 import { AppError } from '../core/errors';
 import { queryWith } from '../http/body';
 import { completeHighLevelInstall, startHighLevelInstall } from '../services/highlevel-install';

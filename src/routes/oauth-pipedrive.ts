@@ -2,7 +2,7 @@
 // Thin: parse, call the install service, answer (DESIGN.md §4).
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../env';
 import { queryWith, readRawBody } from '../http/body';
 import {
   completePipedriveInstall,

@@ -3,7 +3,7 @@
 // script gets a session from the CRM context and reads everything through /api.
 import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../env';
 import { AdminPage } from '../ui/admin-page';
 import { acceptedTags, chooseLanguage } from '../ui/i18n/index';
 import { SidebarPage } from '../ui/sidebar-page';

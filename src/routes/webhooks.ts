@@ -7,7 +7,7 @@ import * as z from 'zod/mini';
 import type { ProviderModule } from '../../adapters/providers/provider-module';
 import { isProviderName, providerModule } from '../../adapters/providers/registry';
 import type { WebhookRequest } from '../../adapters/providers/types';
-import type { AppEnv } from '../app';
+import type { AppEnv } from '../env';
 import { paramsWith, readRawBody } from '../http/body';
 import { receiveConnectionWebhook, receivePlatformWebhook } from '../services/provider-webhooks';
 import type { IngestResult } from '../services/relay-inbound';

@@ -11,7 +11,7 @@ import { runHighLevelDelivery } from './highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
 import { runCrmMarketingPreference } from './marketing-preferences';
 import { markChangeDead, runCrmRecordChange, runDeleteProviderMedia } from './message-changes';
-import { providerAdapterFor } from './providers';
+import { bareProviderAdapter, providerAdapterFor } from './providers';
 import { applyStatusEvent } from './relay-status';
 import { runSendJob } from './send-job';
 import { syncTemplates } from './template-sync';
@@ -60,7 +60,9 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
     case 'template_sync': {
       const { connections } = await ctx.secretStores();
       const connection = await connections.get(job.connectionId);
-      if (!connection || connection.provider === 'cm') return { kind: 'done' };
+      // Templates registered by hand (the provider has no list API) are never synced.
+      if (!connection || !bareProviderAdapter(ctx, connection.provider).capabilities.listTemplates)
+        return { kind: 'done' };
       try {
         await syncTemplates(ctx, connection);
         // Numbers that never learnt their portfolio's messaging limit ask again (issue 12 item 2).

@@ -7,7 +7,7 @@ import type { Connection } from '../store/connections';
 import { templateFingerprint } from '../store/templates';
 import { templateStatusFirings } from './automation-trigger-events';
 import { enqueueFirings } from './automation-triggers';
-import { providerAdapterFor } from './providers';
+import { bareProviderAdapter, providerAdapterFor } from './providers';
 
 export interface SyncSummary {
   added: number;
@@ -77,7 +77,7 @@ export async function syncStaleConnections(ctx: AppContext, limit = 10): Promise
   const { connections } = await ctx.secretStores();
   const due = await connections.listForSync(limit * 3);
   const jobs = due
-    .filter((c) => c.provider !== 'cm')
+    .filter((c) => bareProviderAdapter(ctx, c.provider).capabilities.listTemplates)
     .slice(0, limit)
     .map((c) => ({ type: 'template_sync' as const, connectionId: c.id }));
   if (jobs.length) await ctx.queue.sendBatch(jobs);

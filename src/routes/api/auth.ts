@@ -1,7 +1,7 @@
 // Bearer session for /api: every call is scoped to the session's installation (DESIGN.md §6).
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { requireSecret } from '../../config';
 import { AppError } from '../../core/errors';
 import { verifySessionToken } from '../../security/session';

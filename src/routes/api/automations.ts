@@ -1,7 +1,7 @@
 // /api/automations: the admin's view of automations (issue 15): the automation webhook URL and secret (rotatable)
 // and the last executions with their outcome.
 import { Hono } from 'hono';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { automationSettings, rotateAutomationSecret } from '../../services/automation-calls';
 import { requireSession } from './auth';
 

@@ -1,7 +1,7 @@
 // /api/campaigns (issue 7, DESIGN.md §4): thin — parse, call the campaign service, answer.
 import { Hono, type Context } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { jsonBody, paramsWith, parseWith, queryWith, readRawBody } from '../../http/body';
 import {

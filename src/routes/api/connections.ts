@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { providerCredentialsSchema } from '../../../adapters/providers/credentials';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { jsonBody, paramsWith } from '../../http/body';
 import { confirmOwnershipCode, sendOwnershipCode } from '../../services/connection-proof';

@@ -1,7 +1,7 @@
 // /api/contacts/:phone/window and /messages, /api/messages: what the sidebar reads and sends.
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { isUserIdAddress } from '../../core/customer-id';
 import { normalizePhone } from '../../core/phone';

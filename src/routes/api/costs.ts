@@ -1,7 +1,7 @@
 // /api/costs (issue 12 item 6): estimated vs provider-reported cost per month and per campaign, for the admin page.
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { paramsWith, queryWith } from '../../http/body';
 import { campaignCosts, monthlyCosts } from '../../services/cost-report';

@@ -1,6 +1,6 @@
 // /api: the pages' JSON API (DESIGN.md §4).
 import { Hono } from 'hono';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { automationsRoutes } from './automations';
 import { campaignsRoutes } from './campaigns';
 import { costsRoutes } from './costs';

@@ -2,7 +2,7 @@
 // GET /api/crm/person?personId= | ?dealId=   GET /api/settings   PUT /api/settings (admins)
 import { Hono, type Context } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { jsonBody, queryWith } from '../../http/body';
 import {

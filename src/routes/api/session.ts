@@ -3,7 +3,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { verifyPanelJwt } from '../../../adapters/crm/pipedrive/verify-pipedrive';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { optionalSecret, requireSecret } from '../../config';
 import { AppError } from '../../core/errors';
 import { jsonBody } from '../../http/body';

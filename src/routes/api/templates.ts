@@ -2,7 +2,7 @@
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import { buildManualCmTemplate } from '../../../adapters/providers/cm/map-cm-template';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { lintTemplate } from '../../core/template-lint';
 import { TEMPLATE_CATEGORIES, type TemplateDraft } from '../../core/template';
