@@ -134,11 +134,17 @@ export async function resumeCampaign(ctx: AppContext, installationId: string, id
   const { connections } = await ctx.secretStores();
   const connection = await connections.get(campaign.connectionId);
   if (connection && campaign.status === 'paused') assertSendable(connection);
-  const updated = await new CampaignStore(ctx.db).transition(campaign.id, ['paused'], 'running', ctx.now(), {
-    newGeneration: true,
-  });
+  // A campaign paused before its start (e.g. its template became MARKETING) waits for its start again.
+  const wait = Math.max(0, (campaign.startAt ?? 0) - ctx.now());
+  const updated = await new CampaignStore(ctx.db).transition(
+    campaign.id,
+    ['paused'],
+    wait > 0 ? 'scheduled' : 'running',
+    ctx.now(),
+    { newGeneration: true },
+  );
   if (!updated) throw new AppError('conflict', `A ${campaign.status} campaign cannot be resumed`);
-  if (connection) await startChains(ctx, updated, connection);
+  if (connection) await startChains(ctx, updated, connection, wait);
   return getCampaign(ctx, installationId, id);
 }
 

@@ -42,7 +42,12 @@ export async function receivePlatformWebhook(
   };
   const result = await ingestEvents(
     ctx,
-    events.filter((event) => event.kind !== 'template_status' && event.kind !== 'messaging_limit'),
+    events.filter(
+      (event) =>
+        event.kind !== 'template_status' &&
+        event.kind !== 'template_category' &&
+        event.kind !== 'messaging_limit',
+    ),
     async (event) => (event.routingKey ? lookup(event.routingKey) : null),
   );
   const templates = await ingestTemplateStatuses(ctx, events, (accountId) =>

@@ -15,6 +15,7 @@ import { UnreadableItemStore } from '../store/unreadable-items';
 import { applyMessageChange } from './message-changes';
 import { applyStatusEvent, type StatusOutcome } from './relay-status';
 import { applyMarketingPreference } from './marketing-preferences';
+import { applyTemplateCategory } from './template-categories';
 
 export type ConnectionResolver = (event: ProviderEvent) => Promise<Connection | null>;
 
@@ -112,6 +113,11 @@ export async function ingestEvents(
         else result.duplicates++;
         break;
       }
+      case 'template_category': {
+        if ((await applyTemplateCategory(ctx, connection, event)) === 'stored') result.statuses++;
+        else result.duplicates++;
+        break;
+      }
       case 'marketing_preference': {
         const stored = await applyMarketingPreference(ctx, connection, event);
         if (stored === 'stored') result.stored++;
@@ -152,7 +158,8 @@ export async function ingestTemplateStatuses(
   let total: IngestResult = { stored: 0, duplicates: 0, statuses: 0, ignored: 0, unreadable: 0 };
   const byAccount = new Map<string, Promise<Connection[]>>();
   for (const event of events) {
-    if (event.kind !== 'template_status') continue;
+    // Template status and category notices belong to the account (WABA): every number of it gets them.
+    if (event.kind !== 'template_status' && event.kind !== 'template_category') continue;
     const key = event.routingKey ?? '';
     if (!byAccount.has(key)) byAccount.set(key, key ? connectionsOf(key) : Promise.resolve([]));
     const connections = await byAccount.get(key)!;

@@ -11,6 +11,7 @@ import { providerAdapterFor } from '../../services/providers';
 import { syncTemplates } from '../../services/template-sync';
 import { requireSession, scopedConnection } from './auth';
 import { componentsSchema, draftSchema, templateStatusSchema } from './schemas';
+import { templateCategoryUpdates, withCategoryUpdates } from '../../services/template-categories';
 
 const listQuery = z.object({
   connectionId: z.optional(z.string().check(z.maxLength(64))),
@@ -47,7 +48,16 @@ export const templatesRoutes = new Hono<AppEnv>()
     return c.json({
       connectionId: connection.id,
       templatesSyncedAt: connection.templatesSyncedAt,
-      templates,
+      // Each with the provider's newest re-categorisation notice, if any (issue 12 item 4).
+      templates: await withCategoryUpdates(c.get('ctx'), connection.id, templates),
+    });
+  })
+  // The provider's re-categorisation notices of a number, impending and completed, with their dates (issue 12 item 4).
+  .get('/category-updates', requireSession('admin'), async (c) => {
+    const connection = await scopedConnection(c, queryWith(c, listQuery).connectionId);
+    return c.json({
+      connectionId: connection.id,
+      updates: await templateCategoryUpdates(c.get('ctx'), connection.id),
     });
   })
   .post('/sync', requireSession('admin'), async (c) => {

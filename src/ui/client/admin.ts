@@ -18,6 +18,23 @@ interface AdminTemplate {
   syncedAt: number | null;
   updatedAt: number;
   source: string;
+  /** The provider's newest re-categorisation notice (issue 12 item 4). */
+  categoryUpdate?: {
+    phase: 'impending' | 'completed';
+    nextCategory: string;
+    effectiveAt: number | null;
+    announcedAt: number;
+  } | null;
+}
+
+/** "→ marketing on 2026-12-05" (impending) / "was utility, since 2026-12-04" (completed), from the provider. */
+function categoryNote(t: AdminTemplate): string {
+  const u = t.categoryUpdate;
+  if (!u) return '';
+  const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+  return u.phase === 'impending'
+    ? ` → ${u.nextCategory.toLowerCase()} on ${date(u.effectiveAt ?? u.announcedAt)} (Meta)`
+    : ` (re-categorised by Meta on ${date(u.announcedAt)})`;
 }
 
 let connections: AdminConnection[] = [];
@@ -64,7 +81,7 @@ async function loadTemplates(): Promise<void> {
             { 'data-template': t.name, 'data-status': t.status },
             h('td', {}, t.name),
             h('td', {}, t.language),
-            h('td', {}, t.category.toLowerCase()),
+            h('td', {}, t.category.toLowerCase() + categoryNote(t)),
             h('td', {}, h('span', { class: `pill pill-${t.status.toLowerCase()}` }, t.status.toLowerCase())),
             h(
               'td',
