@@ -194,7 +194,7 @@ async function deliver(
 }
 
 /** The location's WhatsApp number: the first active connection with credentials (one number per location today). */
-async function connectionFor(ctx: AppContext, installation: Installation): Promise<Connection | null> {
+export async function connectionFor(ctx: AppContext, installation: Installation): Promise<Connection | null> {
   const { connections } = await ctx.secretStores();
   const list = await connections.listForInstallation(installation.id);
   // A proven one first: a CM.com number still waiting for its ownership proof cannot send (#17 item 10).
@@ -203,7 +203,7 @@ async function connectionFor(ctx: AppContext, installation: Installation): Promi
 }
 
 /** The location's disabled number, when it has no active one (a reinstall whose number is not reconnected yet). */
-async function disabledConnectionFor(
+export async function disabledConnectionFor(
   ctx: AppContext,
   installation: Installation,
 ): Promise<Connection | null> {
@@ -277,7 +277,7 @@ function contentsOf(delivery: StoredDelivery): MessageContent[] {
 }
 
 /** Stores the refused message (the sidebar shows it) and lets crm_record_status fail it in HighLevel with retries. */
-async function recordFailure(
+export async function recordFailure(
   ctx: AppContext,
   connection: Connection,
   phone: string,
@@ -316,7 +316,7 @@ async function recordFailure(
 }
 
 /** No connection (or no number) means no message row: the failure goes to HighLevel directly; errors retry the job. */
-async function reportWithoutConnection(
+export async function reportWithoutConnection(
   ctx: AppContext,
   installation: Installation,
   delivery: StoredDelivery,

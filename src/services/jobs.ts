@@ -4,6 +4,7 @@ import type { Job } from '../platform/queue';
 import { OutboxStore } from '../store/outbox';
 import { runCampaignSend } from './campaign-runner';
 import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
+import { reportDeadDelivery } from './crm-delivery-failed';
 import { runCrmLinkPhone } from './crm-link-phone';
 import { markFiringDead, runFireTrigger } from './automation-triggers';
 import { bulkRecordJob, runCrmRecordBatch } from './crm-bulk';
@@ -108,8 +109,11 @@ export async function deadLetter(ctx: AppContext, job: Job, reason: string, atte
   } else if ('installationId' in job) {
     installationId = job.installationId;
     // Finished as dead, so the outbox sweep stops handing it out; a redrive reopens it.
-    if (job.type === 'crm_outbound')
+    if (job.type === 'crm_outbound') {
       await new OutboxStore(ctx.db).markDeliveryDead(job.deliveryKey, ctx.now());
+      // The CRM still shows the agent's reply as pending: it is told the reply failed, once.
+      await reportDeadDelivery(ctx, job.deliveryKey, reason);
+    }
   } else if (job.type === 'crm_record_change') installationId = await markChangeDead(ctx, job.changeId);
   else if (job.type === 'crm_fire_trigger') installationId = await markFiringDead(ctx, job.firingId);
   await ctx.events.addDeadLetter(installationId, job.type, job, reason, attempts, ctx.now());
