@@ -1,7 +1,12 @@
 // E.164 normalization (DESIGN.md §3.5). `min` metadata keeps the Worker bundle small (~80 kB raw vs ~145 kB
 // for `max`): it checks lengths and leading digits, not every number range; the provider rejects the rest.
-import { parsePhoneNumberFromString } from 'libphonenumber-js/min';
-import type { CountryCode } from 'libphonenumber-js/min';
+// Its number formats are left out too (phone-metadata.json, scripts/build-phone-metadata.ts): we never format.
+import { parsePhoneNumberFromString as parseWith } from 'libphonenumber-js/core';
+import type { CountryCode, MetadataJson } from 'libphonenumber-js/core';
+import metadata from './phone-metadata.json';
+
+const parsePhoneNumberFromString = (text: string, options: { defaultCountry?: CountryCode }) =>
+  parseWith(text, options, metadata as unknown as MetadataJson);
 
 export type PhoneResult =
   | { ok: true; e164: string; country?: string }
