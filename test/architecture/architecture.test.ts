@@ -101,6 +101,7 @@ const STILL_VENDOR_SPECIFIC = [
   'src/services/automation-triggers.ts',
   'src/services/connection-proof.ts',
   'src/services/connection-state.ts',
+  'src/services/crm-delivery-failed.ts',
   'src/services/crm.ts',
   'src/services/deployment-health.ts',
   'src/services/highlevel-delivery-retry.ts',
