@@ -5,9 +5,12 @@
 // proceeds. A manual value overrides the reported one until cleared; an older webhook never lowers a newer limit.
 import { afterEach, beforeAll, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
+import { automationTierRefusal } from '../../src/services/automation-tier';
 import { runJob } from '../../src/services/jobs';
 import { syncTemplates } from '../../src/services/template-sync';
+import { AutomationExecutionStore } from '../../src/store/automations';
 import type { Installation } from '../../src/store/installations';
+import { MessagingLimitStore } from '../../src/store/messaging-limits';
 import { useAppHarness } from '../contract/app-harness';
 import { adminSessionToken, callApp } from '../helpers/world';
 import { META_SIM_DEFAULTS, META_SIM_PORTFOLIO } from '../mocks/meta';
@@ -57,6 +60,17 @@ const metaNumber = (phoneNumberId: string, label: string, senderPhone: string) =
   },
 });
 
+/** The approved template both numbers offer (their WABA's). */
+function addTemplate() {
+  h.sims.meta.state.addTemplate({
+    name: 'spring_sale',
+    language: 'en_US',
+    status: 'APPROVED',
+    category: 'MARKETING',
+    components: [{ type: 'BODY', text: 'Hi {{1}}, code {{2}}.', example: { body_text: [['Anna', 'X']] } }],
+  });
+}
+
 async function templateOf(connectionId: string): Promise<string> {
   const row = await h.t.db
     .prepare("SELECT id FROM templates WHERE connection_id = ? AND name = 'spring_sale'")
@@ -77,13 +91,7 @@ async function drain() {
 
 it('two numbers of one portfolio share its 250 limit; business_capability_update raises it for both', async () => {
   h.sims.meta.portfolio.reset();
-  h.sims.meta.state.addTemplate({
-    name: 'spring_sale',
-    language: 'en_US',
-    status: 'APPROVED',
-    category: 'MARKETING',
-    components: [{ type: 'BODY', text: 'Hi {{1}}, code {{2}}.', example: { body_text: [['Anna', 'X']] } }],
-  });
+  addTemplate();
   const other = await secondInstallation();
   const asFirst = (method: string, path: string, body?: unknown) => h.api(method, path, body);
   const asSecond = async (method: string, path: string, body?: unknown) =>
@@ -284,4 +292,49 @@ it('a number that never learnt its portfolio (connected before, or the read fail
   await runJob(h.ctx, { type: 'template_sync', connectionId: id }, 0);
   expect(h.sims.meta.faults.injected).toBe(injected);
   h.sims.meta.faults.clear();
+});
+
+it("workflow template sends count the portfolio's customers too: a number that sent nothing is refused once its sibling used the limit", async () => {
+  h.sims.meta.portfolio.reset();
+  const { connections } = await h.ctx.secretStores();
+  const numberA = (await connections.get(h.connections.meta.id))!;
+  const numberB = (await connections.findClaim('meta', SECOND_NUMBER_ID))!;
+  expect(numberB.businessPortfolioId).toBe(numberA.businessPortfolioId);
+  // The portfolio's limit, typed by an admin of the second installation as 3.
+  await new MessagingLimitStore(h.t.db).setManual(numberB.installationId, numberB.id, 3, h.t.clock.now());
+  addTemplate();
+  await syncTemplates(h.ctx, numberA);
+  const sent = await h.api('POST', '/api/campaigns', {
+    connectionId: numberA.id,
+    templateId: await templateOf(numberA.id),
+    csv: csv(phones(3, 5000)),
+  });
+  expect(sent.status).toBe(201);
+  await drain();
+  const executions = new AutomationExecutionStore(h.t.db);
+  const claim = async (key: string) =>
+    (
+      await executions.claim(
+        {
+          installationId: numberB.installationId,
+          source: 'highlevel_action',
+          executionKey: key,
+          action: 'send_template',
+          messageId: `msg_${key}`,
+        },
+        h.t.clock.now(),
+      )
+    ).execution.id;
+  const b = (await connections.get(numberB.id))!;
+  const refusal = await automationTierRefusal(h.ctx, b, await claim('new-customer'), '+447911099999');
+  expect(refusal).toBe(
+    'WhatsApp messaging limit reached: the business portfolio (shared by 2 numbers) may start conversations with 3 ' +
+      'new customers per 24 hours (the limit set by your admin), and all of them are used. The template was not ' +
+      'sent. It can be sent once earlier conversations are more than 24 hours old, or as soon as the limit is raised.',
+  );
+  // A customer number A already wrote to uses no new room, from number B either.
+  expect(
+    await automationTierRefusal(h.ctx, b, await claim('known-customer'), phones(1, 5000)[0]!),
+  ).toBeNull();
+  await new MessagingLimitStore(h.t.db).setManual(numberB.installationId, numberB.id, null, h.t.clock.now());
 });
