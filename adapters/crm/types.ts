@@ -47,6 +47,11 @@ export interface CrmMessageRecord {
   editedAt?: number;
   /** The customer deleted the message at this time: its content is gone from our store (`text` says so). */
   deletedAt?: number;
+  /**
+   * A number shared with the WhatsApp Business app (coexistence): the business typed it in the app (`echo`), or it is
+   * a past chat imported on onboarding (`history`). Shown as such, dated at `occurredAt` in the CRM's thread.
+   */
+  coexistence?: 'echo' | 'history';
 }
 
 /** A customer's edit or deletion of a message already recorded in the CRM (`record` shows the message as it is now). */

@@ -97,6 +97,22 @@ export type ProviderEvent =
       /** Catalog / product problem flag (`warning`), kept without changing status. */
       warning?: string;
     }
+  | ({
+      /**
+       * A message of a number shared with the WhatsApp Business app (coexistence, issue 12 item 5): one the business
+       * typed in the app (`echo`, always outbound) or one of the past chats imported on onboarding (`history`).
+       * Stored and shown in the CRM, never sent by us, and it moves no window.
+       */
+      kind: 'coexistence_message';
+      source: 'echo' | 'history';
+      direction: 'inbound' | 'outbound';
+      routingKey?: string;
+      providerMessageId: string;
+      timestamp: number;
+      content: MessageContent;
+      /** Last status known (history) or `sent` (echo). */
+      status?: MessageStatus;
+    } & CustomerFields)
   | {
       /**
        * The customer's phone number or BSUID changed (Meta `system` messages `user_changed_number` /

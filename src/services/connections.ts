@@ -115,6 +115,8 @@ export async function describeConnection(ctx: AppContext, connection: Connection
     // False while a number proven by one-time code waits for it (POST /api/connections/:id/verification).
     verified: connection.verified,
     rateLimitPerSecond: connection.rateLimitPerSecond,
+    // Shared with the WhatsApp Business app (issue 12 item 5): since when, and who said so; paced at 20 msg/s.
+    coexistence: connection.coexistence,
     messagingTier: connection.messagingTier,
     // Effective limit and where it comes from ("manual" or the provider's report), issue 12 item 2.
     messagingLimit: describeMessagingLimit(connection),

@@ -96,7 +96,9 @@ export async function load(ctx: AppContext, messageId: string): Promise<Loaded |
     ...(contact.username ? { customerUsername: contact.username } : {}),
     customerName: contact.name ?? undefined,
     text: message.deletedAt
-      ? 'The customer deleted this message'
+      ? message.direction === 'outbound'
+        ? 'This message was deleted in the WhatsApp Business app'
+        : 'The customer deleted this message'
       : message.content
         ? describeContent(message.content)
         : '',
@@ -114,6 +116,7 @@ export async function load(ctx: AppContext, messageId: string): Promise<Loaded |
     crmWriteUncertainSince: message.crmWriteUncertainAt ?? undefined,
     editedAt: message.editedAt ?? undefined,
     deletedAt: message.deletedAt ?? undefined,
+    ...(message.coexistence ? { coexistence: message.coexistence } : {}),
   };
   return { message, connection, installation, record };
 }
@@ -217,8 +220,9 @@ async function reportStatusAfterBulkLog(ctx: AppContext, messageId: string): Pro
 }
 
 /** Campaign messages are bulk: their CRM writes wait behind people's (inbound, agents' replies, their statuses). */
-export const crmPriorityOf = (message: Pick<StoredMessage, 'origin'>): CrmPriority =>
-  message.origin === 'campaign' ? 'bulk' : 'people';
+export const crmPriorityOf = (
+  message: Pick<StoredMessage, 'origin'> & { coexistence?: string | null },
+): CrmPriority => (message.origin === 'campaign' || message.coexistence === 'history' ? 'bulk' : 'people');
 
 export function mayHaveWritten(error: unknown): boolean {
   return (

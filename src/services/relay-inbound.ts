@@ -13,6 +13,7 @@ import type { Connection } from '../store/connections';
 import { windowSummaryOf, type Contact } from '../store/contacts';
 import { UnreadableItemStore } from '../store/unreadable-items';
 import { applyMessageChange } from './message-changes';
+import { storeCoexistenceMessage } from './coexistence';
 import { applyStatusEvent, type StatusOutcome } from './relay-status';
 import { applyMarketingPreference } from './marketing-preferences';
 import { applyTemplateCategory } from './template-categories';
@@ -116,6 +117,14 @@ export async function ingestEvents(
       case 'template_category': {
         if ((await applyTemplateCategory(ctx, connection, event)) === 'stored') result.statuses++;
         else result.duplicates++;
+        break;
+      }
+      case 'coexistence_message': {
+        // Echoes and history of a number shared with the WhatsApp Business app (issue 12 item 5).
+        const stored = await storeCoexistenceMessage(ctx, connection, event);
+        if (stored === 'stored') result.stored++;
+        else if (stored === 'duplicate') result.duplicates++;
+        else result.unreadable++;
         break;
       }
       case 'marketing_preference': {

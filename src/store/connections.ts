@@ -1,5 +1,6 @@
 // Connections: one WhatsApp sender number of one installation, with its provider credentials sealed at rest.
 import type { ProviderName } from '../core/template';
+import { effectiveSendRate } from '../core/throughput';
 import type { SecretBox } from '../security/secret-box';
 import { randomId } from '../security/encoding';
 
@@ -12,7 +13,10 @@ export interface Connection {
   routingKey: string;
   providerAccountId: string | null;
   crmProviderId: string | null;
+  /** The pace sends use: the configured rate, capped at 20 msg/s for a coexistence number (core/throughput.ts). */
   rateLimitPerSecond: number;
+  /** Shared with the WhatsApp Business app since (learned from its echoes / history webhooks, or set by an admin). */
+  coexistence: { since: number; source: 'webhook' | 'admin' } | null;
   /** The admin's manual messaging limit (unique customers per 24 h); it overrides the provider's when set. */
   messagingTier: number | null;
   /** The business portfolio that owns the number, as the provider reported it (migration 0019). */
@@ -39,6 +43,8 @@ interface ConnectionRow {
   webhook_token_enc: string | null;
   crm_provider_id: string | null;
   rate_limit_per_second: number;
+  coexistence_at?: number | null;
+  coexistence_source?: 'webhook' | 'admin' | null;
   messaging_tier: number | null;
   business_portfolio_id: string | null;
   provider_messaging_limit: number | null;
@@ -60,7 +66,11 @@ const toConnection = (row: ConnectionRow): Connection => ({
   routingKey: row.routing_key,
   providerAccountId: row.provider_account_id,
   crmProviderId: row.crm_provider_id,
-  rateLimitPerSecond: row.rate_limit_per_second,
+  rateLimitPerSecond: effectiveSendRate(row.rate_limit_per_second, row.coexistence_at != null),
+  coexistence:
+    row.coexistence_at != null
+      ? { since: row.coexistence_at, source: row.coexistence_source ?? 'webhook' }
+      : null,
   messagingTier: row.messaging_tier,
   businessPortfolioId: row.business_portfolio_id ?? null,
   providerMessagingLimit: row.provider_messaging_limit ?? null,

@@ -43,6 +43,8 @@ export interface StoredMessage {
   editedAt: number | null;
   deletedAt: number | null;
   occurredAt: number;
+  /** Coexistence (migration 0018): typed in the WhatsApp Business app (`echo`) or imported past chat (`history`). */
+  coexistence: 'echo' | 'history' | null;
 }
 
 export interface MessageRow {
@@ -75,6 +77,7 @@ export interface MessageRow {
   edited_at: number | null;
   deleted_at: number | null;
   occurred_at: number;
+  coexistence?: 'echo' | 'history' | null;
 }
 
 const json = <T>(value: string | null): T | null => (value === null ? null : (JSON.parse(value) as T));
@@ -109,6 +112,7 @@ export const toMessage = (r: MessageRow): StoredMessage => ({
   editedAt: r.edited_at,
   deletedAt: r.deleted_at,
   occurredAt: r.occurred_at,
+  coexistence: r.coexistence ?? null,
 });
 
 export interface NewMessage {

@@ -35,6 +35,19 @@ const LOOKUP_LIMIT = 50;
 /** HighLevel's clock against ours, when it dates a message itself. */
 const CLOCK_SKEW_MS = 60_000;
 
+/**
+ * The text of a message in the HighLevel thread. A coexistence message says where it came from (HighLevel has no
+ * field for it): typed in the WhatsApp Business app, or imported from its history.
+ */
+export function threadText(record: Pick<CrmMessageRecord, 'text' | 'coexistence' | 'direction'>): string {
+  if (record.coexistence === 'history')
+    return record.direction === 'outbound'
+      ? `📱 Sent from the WhatsApp Business app (imported history)\n${record.text}`
+      : `📱 Imported from the WhatsApp Business app history\n${record.text}`;
+  if (record.coexistence === 'echo') return `📱 Sent from the WhatsApp Business app\n${record.text}`;
+  return record.text;
+}
+
 export interface HighLevelAdapterOptions {
   client: HighLevelClient;
   locationId: string;
@@ -158,7 +171,7 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
       conversationProviderId,
       contactId,
       conversationId,
-      message: record.text,
+      message: threadText(record),
       attachments: record.attachments.length > 0 ? record.attachments : undefined,
       altId: record.providerMessageId ?? record.messageId,
       direction: record.direction,
@@ -191,7 +204,7 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
     const ours = messages.filter(
       (m) =>
         m.direction === record.direction &&
-        (m.body ?? '') === record.text &&
+        (m.body ?? '') === threadText(record) &&
         (m.conversationProviderId === undefined || m.conversationProviderId === conversationProviderId),
     );
     const at = (m: { dateAdded?: string }) => (m.dateAdded ? Date.parse(m.dateAdded) : NaN);
@@ -264,10 +277,13 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
     // for call recordings only), so the thread gets one more message saying what the customer did, written like any
     // other message of ours (altId = the change id, looked up before a retry where recordMessage does so).
     const when = new Date(record.occurredAt).toISOString().slice(0, 16).replace('T', ' ');
+    // A message the business typed in the WhatsApp Business app was edited or deleted there (coexistence echo).
+    const whose =
+      record.direction === 'outbound' ? 'in the WhatsApp Business app the message' : 'their message';
     const text =
       change.kind === 'edited'
-        ? `✏️ Edited their message of ${when} UTC: ${record.text}`
-        : `🗑 Deleted their message of ${when} UTC (its content and attachment were removed).`;
+        ? `✏️ Edited ${whose} of ${when} UTC: ${record.text}`
+        : `🗑 Deleted ${whose} of ${when} UTC (its content and attachment were removed).`;
     return recordMessage({
       ...record,
       messageId: change.id,
@@ -276,6 +292,7 @@ export function createHighLevelAdapter(options: HighLevelAdapterOptions): CrmAda
       text,
       attachments: [],
       occurredAt: change.occurredAt,
+      coexistence: undefined,
       origin: record.origin === 'crm' ? 'app' : record.origin,
       crmWriteUncertainSince: change.crmWriteUncertainSince,
     });

@@ -99,9 +99,15 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
     return created.id;
   }
 
-  async function createNote(content: string, personId: number | undefined, dealId: number | undefined) {
+  async function createNote(
+    content: string,
+    personId: number | undefined,
+    dealId: number | undefined,
+    addTime?: string,
+  ) {
+    const dated = addTime ? { add_time: addTime } : {};
     try {
-      return await client.createNote({ content, person_id: personId, deal_id: dealId });
+      return await client.createNote({ content, person_id: personId, deal_id: dealId, ...dated });
     } catch (error) {
       // A deleted deal (or a deal the token may not touch) must not lose the message: keep it on the person.
       const refused =
@@ -109,7 +115,7 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
         !error.retryable &&
         [400, 403, 404].includes(error.httpStatus ?? 0);
       if (refused && dealId !== undefined && personId !== undefined) {
-        return client.createNote({ content, person_id: personId });
+        return client.createNote({ content, person_id: personId, ...dated });
       }
       throw error;
     }
@@ -155,10 +161,17 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
       // Unknown person, creation disabled, no deal: nothing in Pipedrive to attach the message to.
       if (personId === undefined && dealId === undefined) return {};
       const crmContactId = personId === undefined ? undefined : String(personId);
+      // Coexistence messages (typed in the WhatsApp Business app, or imported past chats) are dated when they were
+      // written, so the person's timeline keeps them in order whatever order they reach Pipedrive in.
+      const addTime = record.coexistence ? pipedriveTime(record.occurredAt) : undefined;
       if (record.crmWriteUncertainSince !== undefined) {
         // An earlier POST lost its answer: Pipedrive may hold the note already. Only an absent note is posted.
         const where = { personId, dealId };
-        const logged = await findLoggedNote(client, where, record.messageId, record.crmWriteUncertainSince);
+        // A dated note sorts at its own time, not at the lost attempt's: look back to it.
+        const since = addTime
+          ? Math.min(record.crmWriteUncertainSince, record.occurredAt)
+          : record.crmWriteUncertainSince;
+        const logged = await findLoggedNote(client, where, record.messageId, since);
         if (logged) {
           // Written before this status was known: bring it up to date (a deleted note stays deleted).
           await client.updateNote(logged.id, { content });
@@ -166,7 +179,7 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
         }
       }
       // One note linked to both person and deal shows in both timelines (POST /v1/notes takes person_id + deal_id).
-      const note = await createNote(content, personId, dealId);
+      const note = await createNote(content, personId, dealId, addTime);
       return { crmMessageId: String(note.id), crmContactId };
     },
 
@@ -221,4 +234,9 @@ export async function resolveDealPerson(
 ): Promise<string | null> {
   const deal = await client.getDeal(toPipedriveId(dealId, 'deal'));
   return deal?.person_id ? String(deal.person_id) : null;
+}
+
+/** Pipedrive v1 time: "YYYY-MM-DD HH:MM:SS" UTC. */
+function pipedriveTime(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
 }

@@ -118,6 +118,8 @@ export interface CreateNoteBody {
   content: string;
   person_id?: number;
   deal_id?: number;
+  /** "YYYY-MM-DD HH:MM:SS" UTC; may be in the past (addNote): a past chat is placed where it happened. */
+  add_time?: string;
 }
 /** PUT /api/v1/notes/{id} body. */
 export interface UpdateNoteBody {

@@ -63,10 +63,12 @@ export function renderPipedriveNote(record: CrmMessageRecord): string {
   const who = record.customerName
     ? `${escapeHtml(record.customerName)} (${escapeHtml(address)})`
     : escapeHtml(address);
+  // Typed in the WhatsApp Business app (coexistence): never "from the WhatsApp panel".
+  const origin = record.coexistence ? 'from the WhatsApp Business app' : ORIGIN_LABEL[record.origin];
   const header =
     record.direction === 'inbound'
       ? `⬅️ WhatsApp received from ${who}`
-      : `➡️ WhatsApp sent to ${who}${ORIGIN_LABEL[record.origin] ? ` ${ORIGIN_LABEL[record.origin]}` : ''}`;
+      : `➡️ WhatsApp sent to ${who}${origin ? ` ${origin}` : ''}`;
   const parts = [`<p><b>${header}</b></p>`];
   if (record.text) parts.push(`<p>${escapeHtml(record.text).replace(/\r?\n/g, '<br>')}</p>`);
   if (record.attachments.length > 0) {
@@ -74,8 +76,12 @@ export function renderPipedriveNote(record: CrmMessageRecord): string {
   }
   const meta = [formatUtc(record.occurredAt)];
   // A customer's edit or deletion (Meta edit / revoke): the note shows the message as it is now, and says so.
-  if (record.deletedAt !== undefined) meta.push(`🗑 deleted by the customer ${formatUtc(record.deletedAt)}`);
+  if (record.deletedAt !== undefined)
+    meta.push(
+      `🗑 deleted ${record.direction === 'outbound' ? 'in the WhatsApp Business app' : 'by the customer'} ${formatUtc(record.deletedAt)}`,
+    );
   else if (record.editedAt !== undefined) meta.push(`✏️ edited ${formatUtc(record.editedAt)}`);
+  if (record.coexistence === 'history') meta.push('imported from the WhatsApp Business app history');
   if (record.senderPhone) {
     meta.push(`${record.direction === 'inbound' ? 'to' : 'from'} ${escapeHtml(record.senderPhone)}`);
   }

@@ -21,6 +21,7 @@ import { userPreferencesChange } from './map-meta-user-preferences';
 import { templateCategoryChange } from './map-meta-template-category';
 import { capabilityEvents } from './meta-messaging-limit';
 import { mapMetaPricing } from './map-meta-pricing';
+import { echoEvents, historyEvents } from './map-meta-coexistence';
 
 const seconds = (value: string | number | undefined): number | undefined => {
   const n = Number(value);
@@ -277,6 +278,11 @@ export function parseMetaWebhook(rawBody: string, now: () => number = Date.now):
         );
       else if (change.field === 'business_capability_update')
         events.push(...capabilityEvents(change.value, entry.id, entry.time, now()));
+      else if (change.field === 'smb_message_echoes' || change.field === 'history') {
+        const fallback = (item: unknown, reason: string, key: string | undefined) =>
+          unreadable(item, reason, key, now());
+        events.push(...(change.field === 'history' ? historyEvents : echoEvents)(change.value, fallback));
+      }
       // Other fields (quality, groups, account alerts) are not events of this app.
     }
   }

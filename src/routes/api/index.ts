@@ -4,6 +4,7 @@ import type { AppEnv } from '../../env';
 import { automationsRoutes } from './automations';
 import { campaignsRoutes } from './campaigns';
 import { costsRoutes } from './costs';
+import { coexistenceRoutes } from './coexistence';
 import { connectionsRoutes } from './connections';
 import { contactsRoutes, messagesRoutes } from './contacts';
 import { templatesRoutes } from './templates';
@@ -28,6 +29,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .route('/automations', automationsRoutes)
   .route('/opt-outs', optOutsRoutes)
   .route('/costs', costsRoutes)
+  .route('/connections', coexistenceRoutes)
   .route('/', pipedrivePanelRoutes)
   .get('/dead-letters', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');

@@ -239,7 +239,12 @@ export function apiHandlers({ base, state, guard, lost }: ApiHandlerContext): Ht
         return hlError(400, 'Conversation not found');
       const q = new URL(request.url).searchParams;
       const limit = Math.min(100, Math.max(1, Number(q.get('limit') ?? 20) || 20));
-      const newest = state.messagesOf(conversation.id).reverse();
+      // HighLevel orders a thread by the message's date (the `date` an inbound add carried), newest first.
+      const newest = state
+        .messagesOf(conversation.id)
+        .map((m, i) => ({ m, i }))
+        .sort((a, b) => Date.parse(b.m.date) - Date.parse(a.m.date) || b.i - a.i)
+        .map(({ m }) => m);
       const after = q.get('lastMessageId');
       const start = after ? newest.findIndex((m) => m.id === after) + 1 : 0;
       const page = newest.slice(start, start + limit);

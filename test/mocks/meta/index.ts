@@ -3,3 +3,4 @@ export * from './meta-simulator';
 export * from './meta-webhooks';
 export * from './meta-webhooks-2026';
 export * from './meta-sim-caps';
+export * from './meta-coexistence';

@@ -79,7 +79,12 @@ export function noteHandlers(input: {
         const body = (await request
           .clone()
           .json()
-          .catch(() => null)) as { content?: unknown; person_id?: number; deal_id?: number } | null;
+          .catch(() => null)) as {
+          content?: unknown;
+          person_id?: number;
+          deal_id?: number;
+          add_time?: unknown;
+        } | null;
         if (!body || typeof body.content !== 'string' || body.content === '')
           return badRequest('Note content is required');
         if (body.person_id === undefined && body.deal_id === undefined)
@@ -87,7 +92,19 @@ export function noteHandlers(input: {
         if (body.person_id !== undefined && !state.persons.has(body.person_id))
           return badRequest('Person not found');
         if (body.deal_id !== undefined && !state.deals.has(body.deal_id)) return badRequest('Deal not found');
-        const note = state.addNote({ content: body.content, personId: body.person_id, dealId: body.deal_id });
+        // addNote's optional `add_time` ("YYYY-MM-DD HH:MM:SS" UTC, may be in the past) dates the note.
+        const addTime =
+          typeof body.add_time === 'string' && /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(body.add_time)
+            ? body.add_time
+            : undefined;
+        if (body.add_time !== undefined && !addTime)
+          return badRequest('add_time must be YYYY-MM-DD HH:MM:SS');
+        const note = state.addNote({
+          content: body.content,
+          personId: body.person_id,
+          dealId: body.deal_id,
+          addTime,
+        });
         state.counters.notesCreated++;
         return HttpResponse.json({ success: true, data: noteWire(note, state, userId) });
       }),

@@ -110,14 +110,14 @@ export class PipedriveState {
     return deal;
   }
 
-  addNote(input: { content: string; personId?: number; dealId?: number }): SimNote {
+  addNote(input: { content: string; personId?: number; dealId?: number; addTime?: string }): SimNote {
     const t = this.v1Time();
     const note: SimNote = {
       id: this.nextId.note++,
       content: input.content,
       person_id: input.personId,
       deal_id: input.dealId,
-      add_time: t,
+      add_time: input.addTime ?? t,
       update_time: t,
       history: [input.content],
     };
