@@ -8,7 +8,7 @@ import { randomToken } from '../security/encoding';
 import { pendingRoutingKey, type Connection, type NewConnection } from '../store/connections';
 import { MessagingLimitStore } from '../store/messaging-limits';
 import { describeMessagingLimit, learnMessagingLimit } from './messaging-limits';
-import { providerAdapterFromCredentials, webhookUrlFor } from './providers';
+import { bareProviderAdapter, providerAdapterFromCredentials, webhookUrlFor } from './providers';
 
 export interface NewConnectionInput {
   label: string;
@@ -36,11 +36,14 @@ export async function createConnection(
   } catch (error) {
     const normalized = error instanceof ProviderError ? error : adapter.normalizeError(error);
     if (normalized.kind === 'auth') {
-      throw new AppError(
-        'invalid_request',
-        `The ${parsed.provider} credentials were rejected: ${normalized.message}`,
-        [{ path: 'credentials', message: normalized.vendorMessage ?? normalized.message }],
-      );
+      // Said once, on the field the provider checks first (the envelope's message names no vendor text twice).
+      throw new AppError('invalid_request', 'The provider rejected these credentials', [
+        {
+          // The provider module's first secret is the token its credentials check uses.
+          path: `credentials.${providerModule(parsed.provider).secretFields[0] ?? 'credentials'}`,
+          message: normalized.vendorMessage ?? normalized.message,
+        },
+      ]);
     }
     throw new AppError('provider_error', `Could not check the credentials: ${normalized.message}`);
   }
@@ -122,6 +125,8 @@ export async function describeConnection(ctx: AppContext, connection: Connection
     messagingLimit: describeMessagingLimit(connection),
     templatesSyncedAt: connection.templatesSyncedAt,
     createdAt: connection.createdAt,
+    // What the admin page offers for this number ("Sync now", the builder, registration by hand).
+    capabilities: templateCapabilities(ctx, connection),
   };
   if (role !== 'admin') return base;
   const module = providerModule(connection.provider);
@@ -149,4 +154,9 @@ export async function setManualMessagingLimit(ctx: AppContext, connection: Conne
     throw new AppError('not_found', 'Connection not found');
   const { connections } = await ctx.secretStores();
   return describeConnection(ctx, (await connections.get(connection.id))!, 'admin');
+}
+
+function templateCapabilities(ctx: AppContext, connection: Connection) {
+  const { listTemplates, submitTemplate } = bareProviderAdapter(ctx, connection.provider).capabilities;
+  return { listTemplates, submitTemplate };
 }

@@ -33,6 +33,7 @@ interface Case {
 
 // Names are read before beforeAll runs: the id is only needed when the case runs.
 const meta = () => (seeded ? seeded.connections.meta.id : '');
+const cm = () => (seeded ? seeded.connections.cm.id : '');
 const validDraft = {
   name: 'order_update',
   language: 'en_US',
@@ -147,6 +148,21 @@ const CASES: (() => Case)[] = [
     path: '/api/templates/manual',
     body: { elementName: 'x', language: 'en', category: 'UTILITY', body: 'x'.repeat(1025) },
     fields: ['namespace', 'body'],
+  }),
+  () => ({
+    // Issue 14: registration by hand is no longer taken on trust: each wrong field is named.
+    name: 'manual: any namespace, element name and language',
+    method: 'POST',
+    path: '/api/templates/manual',
+    body: {
+      connectionId: cm(),
+      namespace: 'ns',
+      elementName: 'Pickup Ready',
+      language: 'english',
+      category: 'UTILITY',
+      body: '{{1}} ready',
+    },
+    fields: ['namespace', 'elementName', 'language', 'body'],
   }),
   () => ({
     name: 'window: not a phone',

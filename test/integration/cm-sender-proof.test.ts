@@ -146,7 +146,7 @@ describe('CM.com sender ownership', () => {
     // The owner sends from the proven number (a template: no customer window is open).
     const manual = await call(token, 'POST', '/api/templates/manual', {
       connectionId: aId,
-      namespace: 'ns',
+      namespace: '0a72eb69_2478_4109_a8b6_577bf0ec778a',
       elementName: 'hello',
       language: 'en',
       category: 'UTILITY',

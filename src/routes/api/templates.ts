@@ -5,6 +5,7 @@ import { buildManualCmTemplate } from '../../../adapters/providers/cm/map-cm-tem
 import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { lintTemplate } from '../../core/template-lint';
+import { checkRegistration } from '../../core/template-registration';
 import { TEMPLATE_CATEGORIES, type TemplateDraft } from '../../core/template';
 import { jsonBody, queryWith } from '../../http/body';
 import { providerAdapterFor } from '../../services/providers';
@@ -91,6 +92,10 @@ export const templatesRoutes = new Hono<AppEnv>()
     if (connection.provider !== 'cm') {
       throw new AppError('conflict', 'Only CM.com templates are registered by hand; sync the others');
     }
+    // The builder's lint, the language list and the namespace shape, each problem on its field (issue 14).
+    const problems = checkRegistration(body);
+    if (problems.length)
+      throw new AppError('invalid_request', 'The template cannot be registered as written', problems);
     const template = buildManualCmTemplate({ ...body, header: body.header });
     await ctx.templates.insertManual(connection.id, template, ctx.now());
     const stored = await ctx.templates.findByProviderId(connection.id, template.providerTemplateId, 'cm');
