@@ -1,19 +1,20 @@
 // Builds the pages' static assets into public/ui/assets, served by Workers Static Assets (wrangler.toml
 // [assets]) so none of them weighs on the Worker bundle: the client scripts (src/ui/client/*.ts, which reuse
-// src/core for preview and validation), the campaigns section's script and the stylesheet. File names carry a
-// content hash (immutable, cached for a year by public/_headers: a deploy never mixes versions); the Worker
-// imports only src/ui/asset-manifest.json (name → URL). Run after editing src/ui/client, styles.ts or
-// campaigns-script.ts: `node --import tsx scripts/build-ui.ts`. A test fails when the committed files are stale.
+// src/core for preview and validation; campaigns and charts are loaded on demand by the admin page) and the
+// stylesheet. File names carry a content hash (immutable, cached for a year by public/_headers: a deploy never
+// mixes versions); the Worker imports only src/ui/asset-manifest.json (name → URL). Run after editing
+// src/ui/client or styles.ts: `node --import tsx scripts/build-ui.ts`. A test fails when the committed files are
+// stale.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, transform } from 'esbuild';
-import { CAMPAIGNS_SCRIPT } from '../src/ui/campaigns-script';
+import { build } from 'esbuild';
 import { STYLES } from '../src/ui/styles';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const CLIENT_ENTRIES = ['sidebar', 'admin'] as const;
+// campaigns: loaded when the admin opens that section; charts (uPlot): only on a campaign's page.
+export const CLIENT_ENTRIES = ['sidebar', 'admin', 'campaigns', 'charts'] as const;
 export const ASSETS_DIR = path.join(ROOT, 'public/ui/assets');
 export const MANIFEST_FILE = path.join(ROOT, 'src/ui/asset-manifest.json');
 const URL_PREFIX = '/ui/assets/';
@@ -35,6 +36,7 @@ async function bundleClient(name: string): Promise<string> {
     write: false,
     format: 'iife',
     logLevel: 'silent',
+    loader: { '.css': 'text' },
   });
   return result.outputFiles[0]!.text;
 }
@@ -43,7 +45,6 @@ async function bundleClient(name: string): Promise<string> {
 export async function buildUiAssets(): Promise<UiAssets> {
   const sources: Record<string, string> = {};
   for (const name of CLIENT_ENTRIES) sources[`${name}.js`] = await bundleClient(name);
-  sources['campaigns.js'] = (await transform(CAMPAIGNS_SCRIPT, { ...MINIFY, loader: 'js' })).code;
   sources['ui.css'] = STYLES.trim() + '\n';
   const assets: UiAssets = { files: {}, manifest: {} };
   for (const [name, body] of Object.entries(sources)) {

@@ -1,294 +1,152 @@
-// /ui/admin markup: connections, templates (sync, table, builder, CM.com registration), dead letters and the
-// campaigns mount point. client/admin.ts fills it through the API once the admin session is known.
-import { TEMPLATE_CATEGORIES, TEMPLATE_STATUSES } from '../core/template';
+// /ui/admin: one section at a time behind a navigation (issue 14) — connections, the template gallery with
+// registration by hand, the builder, campaigns (and a campaign's own page), failed deliveries, settings
+// (automations). client/admin.ts fills it through the API once the admin session is known; client/admin-nav.ts
+// shows the section the address names (#templates, #campaign/<id>, …).
+import { TEMPLATE_STATUSES } from '../core/template';
+import { Builder, ConnectionForm, ManualCm } from './admin-forms';
 import { assetUrl } from './assets';
 import { Layout } from './layout';
 
-const categories = TEMPLATE_CATEGORIES.map((c) => <option value={c}>{c.toLowerCase()}</option>);
+export const ADMIN_SECTIONS = [
+  ['connections', 'Connections'],
+  ['templates', 'Templates'],
+  ['builder', 'Builder'],
+  ['campaigns', 'Campaigns'],
+  ['deliveries', 'Deliveries'],
+  ['settings', 'Settings'],
+] as const;
 
-function Field(props: {
-  id: string;
-  label: string;
-  name?: string;
-  type?: string;
-  placeholder?: string;
-  required?: boolean;
-}) {
+function Nav() {
   return (
-    <div class="field">
-      <label for={props.id}>{props.label}</label>
-      <input
-        id={props.id}
-        name={props.name ?? props.id}
-        type={props.type ?? 'text'}
-        placeholder={props.placeholder}
-        required={props.required}
-        autocomplete="off"
-      />
-    </div>
+    <nav class="admin-nav" aria-label="Admin sections">
+      <ul>
+        {ADMIN_SECTIONS.map(([id, label]) => (
+          <li>
+            <a href={`#${id}`} data-nav={id}>
+              {label}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
   );
 }
 
-function ConnectionForm() {
+function Templates() {
   return (
-    <form id="add-connection" aria-labelledby="add-connection-title">
-      <h3 id="add-connection-title">Add a WhatsApp number</h3>
-      <div class="grid">
-        <div class="field">
-          <label for="new-provider">Provider</label>
-          <select id="new-provider" name="provider">
-            <option value="meta">Meta Cloud API</option>
-            <option value="twilio">Twilio</option>
-            <option value="cm">CM.com</option>
-          </select>
-        </div>
-        <Field id="new-label" name="label" label="Name shown to agents" placeholder="Sales line" required />
-        <Field
-          id="new-phone"
-          name="senderPhone"
-          label="WhatsApp number (E.164)"
-          type="tel"
-          placeholder="+14155550100"
-          required
-        />
-      </div>
-      <fieldset id="fields-meta">
-        <legend>Meta credentials</legend>
-        <div class="grid">
-          <Field id="meta-token" name="cred.accessToken" label="System user access token" type="password" />
-          <Field id="meta-waba" name="cred.wabaId" label="WhatsApp Business Account id" />
-          <Field id="meta-phone-id" name="cred.phoneNumberId" label="Phone number id" />
-          <Field id="meta-secret" name="cred.appSecret" label="App secret (optional)" type="password" />
-        </div>
-      </fieldset>
-      <fieldset id="fields-twilio" hidden>
-        <legend>Twilio credentials</legend>
-        <div class="grid">
-          <Field id="twilio-sid" name="cred.accountSid" label="Account SID" placeholder="AC…" />
-          <Field id="twilio-token" name="cred.authToken" label="Auth token" type="password" />
-          <Field
-            id="twilio-from"
-            name="cred.from"
-            label="WhatsApp sender (E.164)"
-            placeholder="+14155550101"
-          />
-          <Field
-            id="twilio-ms"
-            name="cred.messagingServiceSid"
-            label="Messaging service SID (optional)"
-            placeholder="MG…"
-          />
-        </div>
-      </fieldset>
-      <fieldset id="fields-cm" hidden>
-        <legend>CM.com credentials</legend>
-        <div class="grid">
-          <Field id="cm-token" name="cred.productToken" label="Product token" type="password" />
-          <Field id="cm-from" name="cred.from" label="Sender number (E.164)" placeholder="+14155550102" />
-        </div>
-      </fieldset>
-      <button type="submit">Test and connect</button>
-      <p id="add-result" class="result" role="status" aria-live="polite"></p>
-    </form>
-  );
-}
-
-function Builder() {
-  return (
-    <form id="template-builder" aria-labelledby="builder-title">
-      <h3 id="builder-title">New template</h3>
-      <div class="grid">
-        <div class="field">
-          <label for="builder-connection">Number</label>
-          <select id="builder-connection"></select>
-        </div>
-        <Field id="tpl-name" label="Name (lowercase, digits, _)" placeholder="order_update" />
-        <Field id="tpl-language" label="Language" placeholder="en_US" />
-        <div class="field">
-          <label for="tpl-category">Category</label>
-          <select id="tpl-category">{categories}</select>
-        </div>
-        <div class="field">
-          <label for="tpl-header-format">Header</label>
-          <select id="tpl-header-format">
-            <option value="NONE">none</option>
-            <option value="TEXT">text</option>
-            <option value="IMAGE">image</option>
-            <option value="VIDEO">video</option>
-            <option value="DOCUMENT">document</option>
-          </select>
-        </div>
-      </div>
-      <div id="tpl-header-text-field" hidden>
-        <Field id="tpl-header-text" label="Header text (≤ 60, at most one variable)" />
-      </div>
-      <div id="tpl-header-media-field" hidden>
-        <Field id="tpl-header-media" label="Header example media URL" type="url" />
-      </div>
-      <div class="field">
-        <label for="tpl-body">Body (WhatsApp formatting, variables like {'{{1}}'})</label>
-        <textarea id="tpl-body" rows={4} aria-describedby="lint-summary"></textarea>
-      </div>
-      <Field id="tpl-footer" label="Footer (optional, no variables)" />
-      <fieldset>
-        <legend>Buttons</legend>
-        <div id="tpl-buttons"></div>
-        <button type="button" id="add-button" class="secondary">
-          Add a button
+    <section id="templates" class="admin-section" aria-labelledby="templates-title" hidden>
+      <h2 id="templates-title" tabindex={-1}>
+        Templates
+      </h2>
+      <div class="row">
+        <label for="templates-connection">Number</label>
+        <select id="templates-connection"></select>
+        <label for="templates-status">Status</label>
+        <select id="templates-status">
+          <option value="">all</option>
+          {TEMPLATE_STATUSES.map((s) => (
+            <option value={s}>{s.toLowerCase()}</option>
+          ))}
+        </select>
+        <button type="button" id="sync-now">
+          Sync now
         </button>
-      </fieldset>
-      <fieldset>
-        <legend>Examples</legend>
-        <div id="tpl-examples"></div>
-      </fieldset>
-      <h4>Checks</h4>
-      <p id="lint-summary" aria-live="polite"></p>
-      <ul id="lint-findings"></ul>
-      <button type="submit" id="submit-template" disabled>
-        Submit for approval
-      </button>
-      <p id="submit-result" class="result" role="status" aria-live="polite"></p>
-    </form>
-  );
-}
-
-function ManualCm() {
-  return (
-    <form id="manual-template" aria-labelledby="manual-title">
-      <h3 id="manual-title">Register a CM.com template</h3>
-      <p class="hint">
-        CM.com has no template list API: copy an approved template's details from the CM.com portal.
-      </p>
-      <p id="manual-none" class="hint">
-        Connect a CM.com number first.
-      </p>
-      <div class="grid">
-        <div class="field">
-          <label for="manual-connection">CM.com number</label>
-          <select id="manual-connection"></select>
-        </div>
-        <Field id="manual-namespace" name="namespace" label="Namespace" required />
-        <Field id="manual-element" name="elementName" label="Element name" required />
-        <Field id="manual-language" name="language" label="Language" placeholder="en" required />
-        <div class="field">
-          <label for="manual-category">Category</label>
-          <select id="manual-category" name="category">
-            {categories}
-          </select>
-        </div>
       </div>
-      <div class="field">
-        <label for="manual-body">Body</label>
-        <textarea id="manual-body" name="body" rows={3} required></textarea>
-      </div>
-      <Field id="manual-footer" name="footer" label="Footer (optional)" />
-      <button type="submit">Register</button>
-      <p id="manual-result" class="result" role="status" aria-live="polite"></p>
-    </form>
+      <p id="sync-summary" role="status" aria-live="polite"></p>
+      <p id="templates-synced" class="hint"></p>
+      <ul id="templates-gallery" class="gallery" aria-label="Templates of the selected number"></ul>
+      <ManualCm />
+    </section>
   );
 }
 
 export function AdminPage(props: { devMode: boolean }) {
   return (
     <Layout title="wabridge — admin" script="admin" devMode={props.devMode}>
-      <main>
-        <h1>WhatsApp for your CRM</h1>
-        <p id="status" class="status" role="status" aria-live="polite" hidden></p>
+      <div class="admin">
+        <Nav />
+        <main>
+          <h1>WhatsApp for your CRM</h1>
+          <p id="status" class="status" role="status" aria-live="polite" hidden></p>
 
-        <section aria-labelledby="connections-title">
-          <h2 id="connections-title">Connections</h2>
-          <div id="connection-list"></div>
-          <ConnectionForm />
-        </section>
+          <section id="connections" class="admin-section" aria-labelledby="connections-title">
+            <h2 id="connections-title" tabindex={-1}>
+              Connections
+            </h2>
+            <div id="connection-list"></div>
+            <ConnectionForm />
+          </section>
 
-        <section aria-labelledby="templates-title" class="panel">
-          <h2 id="templates-title">Templates</h2>
-          <div class="row">
-            <label for="templates-connection">Number</label>
-            <select id="templates-connection"></select>
-            <label for="templates-status">Status</label>
-            <select id="templates-status">
-              <option value="">all</option>
-              {TEMPLATE_STATUSES.map((s) => (
-                <option value={s}>{s.toLowerCase()}</option>
-              ))}
-            </select>
-            <button type="button" id="sync-now">
-              Sync now
+          <Templates />
+
+          <section id="builder" class="admin-section" aria-labelledby="builder-section-title" hidden>
+            <h2 id="builder-section-title" tabindex={-1}>
+              Builder
+            </h2>
+            <Builder />
+          </section>
+
+          <section
+            id="campaigns"
+            class="admin-section"
+            aria-labelledby="campaigns-title"
+            data-script={assetUrl('campaigns.js')}
+            data-charts={assetUrl('charts.js')}
+            hidden
+          >
+            <h2 id="campaigns-title" tabindex={-1}>
+              Campaigns
+            </h2>
+            <div id="campaigns-root"></div>
+          </section>
+
+          <section id="deliveries" class="admin-section" aria-labelledby="dead-title" hidden>
+            <h2 id="dead-title" tabindex={-1}>
+              Failed deliveries
+            </h2>
+            <p class="hint">Messages and statuses that could not reach the CRM after every retry.</p>
+            <button type="button" id="refresh-dead-letters" class="secondary">
+              Refresh
             </button>
-          </div>
-          <p id="sync-summary" role="status" aria-live="polite"></p>
-          <p id="templates-synced" class="hint"></p>
-          <div class="table-wrap">
-            <table>
-              <caption class="sr-only">Templates of the selected number</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Name</th>
-                  <th scope="col">Language</th>
-                  <th scope="col">Category</th>
-                  <th scope="col">Status</th>
-                  <th scope="col">Rejection reason</th>
-                  <th scope="col">Last synced</th>
-                </tr>
-              </thead>
-              <tbody id="templates-body"></tbody>
-            </table>
-          </div>
-          <Builder />
-          <ManualCm />
-        </section>
+            <ul id="dead-letters"></ul>
+          </section>
 
-        <section
-          id="campaigns"
-          class="panel"
-          aria-labelledby="campaigns-title"
-          data-script={assetUrl('campaigns.js')}
-          hidden
-        >
-          <h2 id="campaigns-title">Campaigns</h2>
-          <div id="campaigns-root"></div>
-        </section>
-
-        <section id="automations" aria-labelledby="automations-title" class="panel">
-          <h2 id="automations-title">Automations</h2>
-          <p class="hint">
-            CRM workflows can send WhatsApp templates and messages, and start when something happens.
-          </p>
-          <p id="automations-error" class="result" role="alert"></p>
-          <div id="automations-highlevel" hidden></div>
-          <h3>Automation webhook</h3>
-          <div id="automations-webhook"></div>
-          <h3 id="executions-title">Last executions</h3>
-          <button type="button" id="refresh-automations" class="secondary">
-            Refresh
-          </button>
-          <div class="table-wrap">
-            <table aria-labelledby="executions-title">
-              <thead>
-                <tr>
-                  <th scope="col">When</th>
-                  <th scope="col">From</th>
-                  <th scope="col">Recipient</th>
-                  <th scope="col">Template or message</th>
-                  <th scope="col">Outcome</th>
-                  <th scope="col">Reason</th>
-                </tr>
-              </thead>
-              <tbody id="automation-executions"></tbody>
-            </table>
-          </div>
-        </section>
-
-        <section aria-labelledby="dead-title" class="panel">
-          <h2 id="dead-title">Failed deliveries</h2>
-          <p class="hint">Messages and statuses that could not reach the CRM after every retry.</p>
-          <button type="button" id="refresh-dead-letters" class="secondary">
-            Refresh
-          </button>
-          <ul id="dead-letters"></ul>
-        </section>
-      </main>
+          <section id="settings" class="admin-section" aria-labelledby="settings-title" hidden>
+            <h2 id="settings-title" tabindex={-1}>
+              Settings
+            </h2>
+            <div id="automations">
+              <h3 id="automations-title">Automations</h3>
+              <p class="hint">
+                CRM workflows can send WhatsApp templates and messages, and start when something happens.
+              </p>
+              <p id="automations-error" class="result" role="alert"></p>
+              <div id="automations-highlevel" hidden></div>
+              <h3>Automation webhook</h3>
+              <div id="automations-webhook"></div>
+              <h3 id="executions-title">Last executions</h3>
+              <button type="button" id="refresh-automations" class="secondary">
+                Refresh
+              </button>
+              <div class="table-wrap">
+                <table aria-labelledby="executions-title">
+                  <thead>
+                    <tr>
+                      <th scope="col">When</th>
+                      <th scope="col">From</th>
+                      <th scope="col">Recipient</th>
+                      <th scope="col">Template or message</th>
+                      <th scope="col">Outcome</th>
+                      <th scope="col">Reason</th>
+                    </tr>
+                  </thead>
+                  <tbody id="automation-executions"></tbody>
+                </table>
+              </div>
+            </div>
+          </section>
+        </main>
+      </div>
     </Layout>
   );
 }

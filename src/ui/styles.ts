@@ -18,7 +18,7 @@ label{display:block;font-weight:600;margin:6px 0 2px}
 input,select,textarea,button{font:inherit;color:inherit}
 input,select,textarea{width:100%;padding:6px 8px;border:1px solid var(--line);border-radius:6px;background:var(--bg)}
 textarea{min-height:64px;resize:vertical}
-input[aria-invalid=true]{border-color:var(--err)}
+input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{border-color:var(--err);border-width:2px}
 input:disabled,textarea:disabled{opacity:.65;cursor:not-allowed}
 button{padding:7px 12px;border-radius:6px;border:1px solid var(--accent);background:var(--accent);color:var(--accent-fg);font-weight:600;cursor:pointer}
 button.secondary{background:transparent;color:var(--fg);border-color:var(--line)}
@@ -88,4 +88,27 @@ th,td{text-align:left;padding:6px;border-bottom:1px solid var(--line);vertical-a
 .reason{color:var(--err)}
 .finding{margin:2px 0}.finding-error strong{color:var(--err)}.finding-warning strong{color:var(--none)}
 section.panel{border-top:1px solid var(--line);padding-top:4px}
+.admin{display:block}.admin>main{width:100%;min-width:0}
+.admin-nav{position:sticky;top:0;z-index:2;background:var(--bg);border-bottom:1px solid var(--line)}
+.admin-nav ul{list-style:none;margin:0;padding:6px 8px;display:flex;flex-wrap:wrap;gap:4px}
+.admin-nav a{display:block;padding:8px 12px;border-radius:6px;color:var(--fg);text-decoration:none;font-weight:600}
+.admin-nav a:hover{background:var(--card)}
+.admin-nav a[aria-current=page]{background:var(--accent);color:var(--accent-fg)}
+@media (min-width:1024px){.admin{display:grid;grid-template-columns:190px minmax(0,1fr)}
+.admin-nav{height:100vh;border-bottom:0;border-right:1px solid var(--line)}.admin-nav ul{flex-direction:column;padding:12px 8px}}
+.admin-section h2:focus{outline:none}
+.gallery{list-style:none;padding:0;margin:8px 0;display:grid;gap:10px;grid-template-columns:repeat(auto-fill,minmax(260px,1fr))}
+.template-card{margin:0;display:flex;flex-direction:column;gap:4px}.template-card h3{margin:0;overflow-wrap:anywhere}
+.template-card .reason p{margin:2px 0}.template-card button{align-self:flex-start;margin-top:auto}
+.bubble-wrap .wa-preview{box-shadow:0 1px 1px rgba(0,0,0,.15);border-top-left-radius:0}
+.campaign-list{list-style:none;padding:0}.campaign-list h4{margin:0 0 6px}
+.campaign-progress{margin:6px 0}.progress-line{display:flex;gap:10px;align-items:center}
+.progress-line progress{flex:1 1 auto;width:100%;height:18px}.progress-label{white-space:nowrap;font-weight:600}
+figure{margin:14px 0}figcaption{font-weight:600;margin-bottom:6px}
+.bars{list-style:none;padding:0;margin:0;display:grid;gap:6px}
+.bars li{display:grid;grid-template-columns:minmax(8rem,14rem) minmax(0,1fr) auto;gap:8px;align-items:center}
+.bar-track{display:block;height:16px;background:var(--card);border:1px solid var(--line);border-radius:4px;overflow:hidden}
+.bar-fill{display:block;height:100%}.bar-value{font-variant-numeric:tabular-nums;white-space:nowrap}
+.time-chart{min-height:60px;max-width:100%;overflow:hidden}
+caption{text-align:left;font-weight:600;padding:4px 0}
 `;

@@ -1,6 +1,9 @@
-// The admin page in headless chromium against local mode: connections, template sync with a rejected
-// template's reason, the template builder's lint findings as you type, submission, CM.com registration.
+// The admin page in headless chromium against local mode (issues 6 and 14): sections behind a navigation that
+// work at 1280 and 768 px, connection errors on their fields, "Sync now" only where the provider can sync, the
+// template gallery (bubbles, statuses, rejection reasons in words, edit and resubmit), the builder's lint as you
+// type, registration by hand checked field by field, the automations; axe-core (WCAG 2.2 AA) on every state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from './axe';
 import { browserUnavailable, startHarness } from './harness';
 import type { Harness } from './harness';
 import { waitFor } from './helpers';
@@ -9,14 +12,23 @@ import type { Page } from 'playwright-core';
 const unavailable = await browserUnavailable();
 if (unavailable) console.warn(`[e2e] admin suite skipped: ${unavailable}`);
 
+const SECTIONS = ['connections', 'templates', 'builder', 'campaigns', 'deliveries', 'settings'] as const;
+
 describe.skipIf(!!unavailable)(
   `admin page in chromium${unavailable ? ` (skipped: ${unavailable})` : ''}`,
   () => {
     let h: Harness;
     let page: Page;
+    const openSection = async (id: (typeof SECTIONS)[number], p: Page = page) => {
+      await p.locator(`.admin-nav a[data-nav="${id}"]`).click();
+      await p.locator(`#${id}`).waitFor({ state: 'visible' });
+    };
+    const expectNoAxeViolations = async (state: string, p: Page = page) => {
+      expect({ state, violations: await axeViolations(p) }).toEqual({ state, violations: [] });
+    };
     beforeAll(async () => {
       h = await startHarness();
-      page = await h.newPage({ width: 1100, height: 900 });
+      page = await h.newPage({ width: 1280, height: 900 });
       await page.goto(h.mode.urls.admin);
       await waitFor(
         async () => (await page.locator('#connection-list article').count()) === 3,
@@ -24,6 +36,48 @@ describe.skipIf(!!unavailable)(
       );
     }, 120_000);
     afterAll(async () => h?.stop());
+
+    it('shows one section at a time behind a navigation, at 1280 and at 768 px', async () => {
+      for (const width of [1280, 768]) {
+        const p = width === 1280 ? page : await h.newPage({ width, height: 1000 });
+        if (p !== page) {
+          await p.goto(h.mode.urls.admin);
+          await waitFor(async () => (await p.locator('#connection-list article').count()) === 3, 'the list');
+        }
+        const nav = p.getByRole('navigation', { name: 'Admin sections' });
+        expect(await nav.getByRole('link').allTextContents()).toEqual([
+          'Connections',
+          'Templates',
+          'Builder',
+          'Campaigns',
+          'Deliveries',
+          'Settings',
+        ]);
+        for (const id of SECTIONS) {
+          await openSection(id, p);
+          const visible = await p
+            .locator('.admin-section:visible')
+            .evaluateAll((els) => els.map((e) => e.id));
+          expect(visible).toEqual([id]);
+          expect(await p.locator(`.admin-nav a[data-nav="${id}"]`).getAttribute('aria-current')).toBe('page');
+          // The heading of the section takes the focus; the address names the section (back button, reload).
+          expect(await p.evaluate(() => document.activeElement?.closest('section')?.id)).toBe(id);
+          expect(new URL(p.url()).hash).toBe(`#${id}`);
+          // Every link stays reachable and nothing spills sideways.
+          for (const box of await nav
+            .getByRole('link')
+            .evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right)))
+            expect(box).toBeLessThanOrEqual(width);
+          expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+          if (id !== 'campaigns') await expectNoAxeViolations(`${id} at ${width} px`, p);
+        }
+        await h.screenshot(p, `admin-nav-${width}`);
+        await p.goBack();
+        await p.locator('#deliveries').waitFor({ state: 'visible' });
+        if (p !== page) await p.close();
+      }
+      await openSection('connections');
+    });
 
     it('lists the connections with the webhook URL to paste (Meta: the platform webhook, no verify token), and tests credentials', async () => {
       const meta = page.locator(`[data-connection="${h.mode.seed.highlevel.connections.meta.id}"]`);
@@ -77,34 +131,102 @@ describe.skipIf(!!unavailable)(
       );
     });
 
-    it('syncs templates and shows a rejected template with its reason', async () => {
+    it('puts connection errors on the field they are about, each said once', async () => {
+      const form = page.locator('#add-connection');
+      await page.fill('#new-label', 'Wrong line');
+      await page.fill('#new-phone', '+14155550177');
+      await page.fill('#meta-token', 'short');
+      await page.fill('#meta-waba', 'not-a-number');
+      await page.fill('#meta-phone-id', '123456');
+      await form.getByRole('button', { name: 'Test and connect' }).click();
+      const tokenError = page.locator('#meta-token-error');
+      await tokenError.waitFor();
+      expect(await page.locator('#meta-token').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('#meta-token').getAttribute('aria-describedby')).toBe('meta-token-error');
+      expect(await page.locator('#meta-waba-error').textContent()).toBe(
+        'WhatsApp Business Account id is numeric',
+      );
+      expect(await page.locator('#meta-phone-id').getAttribute('aria-invalid')).toBeNull();
+      expect(await page.locator('#add-result').textContent()).toBe('Check the fields marked below.');
+      await h.screenshot(page, 'admin-connection-field-errors');
+      await expectNoAxeViolations('connection form with field errors');
+
+      // Well-formed but refused by the provider: said on the token field, not twice in the form's line.
+      await page.fill('#meta-token', 'EAAwrongButWellFormedToken');
+      await page.fill('#meta-waba', '102290129340398');
+      await form.getByRole('button', { name: 'Test and connect' }).click();
+      await waitFor(
+        async () =>
+          (await page.locator('#add-result').textContent()) === 'The provider rejected these credentials',
+        'the refusal',
+      );
+      expect(await page.locator('#meta-waba-error').count()).toBe(0);
+      const said = (await tokenError.textContent()) ?? '';
+      expect(said.length).toBeGreaterThan(0);
+      expect(await page.locator('#add-result').textContent()).not.toContain(said);
+      expect(await page.locator('#add-connection .field-error').count()).toBe(1);
+      await page.locator('#add-connection').evaluate((f) => (f as HTMLFormElement).reset());
+    });
+
+    it('syncs templates into a gallery: bubbles, statuses, a rejection reason in words, edit and resubmit', async () => {
+      await openSection('templates');
       await page.selectOption('#templates-connection', h.mode.seed.highlevel.connections.meta.id);
       await page.click('#sync-now');
       const summary = page.locator('#sync-summary');
       await waitFor(async () => (await summary.textContent())?.startsWith('Sync done'), 'the sync summary');
       expect(await summary.textContent()).toBe('Sync done: 6 added, 0 updated, 0 removed, 0 unchanged.');
-      const rejected = page.locator('tr[data-template="tellimus_teel"]');
-      await rejected.waitFor();
-      expect(await rejected.locator('td').allTextContents()).toEqual([
-        'tellimus_teel',
-        'et',
-        'utility',
-        'rejected',
-        'PROMOTIONAL',
-        'now',
-      ]);
-      expect(await page.locator('#templates-body tr').count()).toBe(6);
-      await h.screenshot(page, 'admin-templates-synced');
+      const cards = page.locator('#templates-gallery li.template-card');
+      await waitFor(async () => (await cards.count()) === 6, 'six cards');
+      for (const card of await cards.all())
+        expect(await card.locator('.wa-preview .wa-body').textContent()).toBeTruthy();
+      const rejected = page.locator('li[data-template="tellimus_teel"]');
+      expect(await rejected.locator('.tags').textContent()).toMatch(/^Estonian · utility · Synced now$/);
+      expect(await rejected.locator('.pill').textContent()).toBe('Rejected');
+      const reason = (await rejected.locator('.reason').textContent()) ?? '';
+      expect(reason).toContain('promotional content');
+      expect(reason).not.toMatch(/\bPROMOTIONAL\b/);
+      const approved = page.locator('li[data-template="appointment_reminder"]');
+      expect(await approved.locator('.pill').textContent()).toBe('Approved: agents can send it');
+      expect(await approved.getByRole('button', { name: /Edit and resubmit/ }).count()).toBe(0);
+      await h.screenshot(page, 'admin-templates-gallery');
+      await expectNoAxeViolations('template gallery');
 
       await page.selectOption('#templates-status', 'APPROVED');
-      await waitFor(
-        async () => (await page.locator('#templates-body tr').count()) === 5,
-        'the status filter',
-      );
+      await waitFor(async () => (await cards.count()) === 5, 'the status filter');
       await page.selectOption('#templates-status', '');
+      await waitFor(async () => (await cards.count()) === 6, 'all again');
+
+      // Edit and resubmit: the rejected template's content in the builder, linted at once.
+      const body = (await rejected.locator('.wa-body').textContent()) ?? '';
+      await rejected.getByRole('button', { name: 'Edit and resubmit tellimus_teel' }).click();
+      await page.locator('#builder').waitFor({ state: 'visible' });
+      expect(await page.inputValue('#tpl-name')).toBe('tellimus_teel');
+      expect(await page.inputValue('#tpl-language')).toBe('et');
+      expect(await page.inputValue('#tpl-category')).toBe('UTILITY');
+      expect(body).toContain((await page.inputValue('#tpl-body')).split('{{')[0]!.trim());
+      await waitFor(async () => (await page.locator('#lint-summary').textContent()) !== '', 'the lint');
+      expect(await page.locator('#submit-result').textContent()).toBe(
+        'Loaded tellimus_teel into the builder: fix it, then submit it again.',
+      );
+      await expectNoAxeViolations('builder with a loaded template');
+
+      // CM.com has no template list: no "Sync now", registration by hand instead.
+      await openSection('templates');
+      await page.selectOption('#templates-connection', h.mode.seed.highlevel.connections.cm.id);
+      await waitFor(
+        async () =>
+          /no template list to sync/.test((await page.locator('#sync-summary').textContent()) ?? ''),
+        'no sync for CM.com',
+      );
+      expect(await page.locator('#sync-now').isHidden()).toBe(true);
+      await page.selectOption('#templates-connection', h.mode.seed.highlevel.connections.meta.id);
+      await waitFor(async () => await page.locator('#sync-now').isVisible(), 'sync for Meta');
     });
 
     it('shows lint findings as you type and submits a clean draft for approval', async () => {
+      await openSection('builder');
+      await page.fill('#tpl-name', '');
+      await page.fill('#tpl-body', '');
       const codes = () =>
         page.locator('#lint-findings li').evaluateAll((els) => els.map((e) => e.getAttribute('data-code')));
       await page.locator('#tpl-name').pressSequentially('Spring Sale', { delay: 20 });
@@ -112,7 +234,11 @@ describe.skipIf(!!unavailable)(
       expect(await page.locator('#submit-template').isDisabled()).toBe(true);
 
       await page.fill('#tpl-name', 'spring_sale');
-      await page.fill('#tpl-language', 'en_US');
+      await page.selectOption('#tpl-language', 'en_US');
+      expect(await page.locator('#tpl-language option[value="en_US"]').textContent()).toBe(
+        'American English',
+      );
+      await page.selectOption('#tpl-category', 'MARKETING');
       await page.locator('#tpl-body').pressSequentially('{{1}} {{2}}', { delay: 20 });
       await waitFor(async () => (await codes()).includes('variable_at_start'), 'the body findings');
       const found = await codes();
@@ -126,6 +252,7 @@ describe.skipIf(!!unavailable)(
       );
       expect(found).not.toContain('name_invalid');
       await h.screenshot(page, 'admin-builder-lint');
+      await expectNoAxeViolations('builder with findings');
 
       await page.fill('#tpl-body', 'Hi {{1}}, our *spring sale* starts today. Reply STOP to opt out.');
       await page.locator('#tpl-examples input').first().waitFor();
@@ -144,11 +271,35 @@ describe.skipIf(!!unavailable)(
       await h.screenshot(page, 'admin-builder-submitted');
     });
 
-    it('registers a CM.com template by hand', async () => {
+    it('checks a CM.com template registered by hand field by field, then registers it', async () => {
+      await openSection('templates');
+      await page.selectOption('#manual-connection', h.mode.seed.highlevel.connections.cm.id);
+      // What used to be accepted and marked approved: any namespace, an element name WhatsApp refuses, a body
+      // that starts and ends with a variable.
+      await page.fill('#manual-namespace', 'ns');
+      await page.fill('#manual-element', 'Pickup Ready');
+      await page.selectOption('#manual-language', 'en');
+      expect(await page.locator('#manual-language option[value="en"]').textContent()).toBe('English');
+      await page.selectOption('#manual-category', 'UTILITY');
+      await page.fill('#manual-body', '{{1}} ready {{2}}');
+      await page.click('#manual-template button[type="submit"]');
+      await page.locator('#manual-namespace-error').waitFor();
+      expect(await page.locator('#manual-namespace-error').textContent()).toMatch(
+        /namespace from the template details/,
+      );
+      expect(await page.locator('#manual-element-error').textContent()).toMatch(
+        /lowercase letters, digits and underscores/,
+      );
+      expect(await page.locator('#manual-body-error').textContent()).toBeTruthy();
+      expect(await page.locator('#manual-language').getAttribute('aria-invalid')).toBeNull();
+      expect(await page.locator('#manual-result').textContent()).toBe(
+        'The template cannot be registered as written',
+      );
+      await h.screenshot(page, 'admin-manual-errors');
+      await expectNoAxeViolations('registration by hand with field errors');
+
       await page.fill('#manual-namespace', 'c0ffee00_demo_4109_a8b6_577bf0ec778a');
       await page.fill('#manual-element', 'pickup_ready');
-      await page.fill('#manual-language', 'en');
-      await page.selectOption('#manual-category', 'UTILITY');
       await page.fill('#manual-body', 'Hi {{1}}, your parcel {{2}} is ready.');
       await page.click('#manual-template button[type="submit"]');
       await waitFor(
@@ -158,9 +309,16 @@ describe.skipIf(!!unavailable)(
       expect(await page.locator('#manual-result').textContent()).toBe(
         'Registered pickup_ready: agents can send it now.',
       );
+      expect(await page.locator('#manual-template .field-error').count()).toBe(0);
+      await page.selectOption('#templates-connection', h.mode.seed.highlevel.connections.cm.id);
+      const card = page.locator('li[data-template="pickup_ready"]');
+      await card.waitFor();
+      expect(await card.locator('.tags').textContent()).toBe('English · utility · Registered by hand');
+      expect(await card.locator('.wa-body').textContent()).toBe('Hi {{1}}, your parcel {{2}} is ready.');
     });
 
     it('shows the automations: HighLevel actions, the webhook with a rotatable secret, and the last executions', async () => {
+      await openSection('settings');
       const section = page.locator('#automations');
       await section.getByLabel('Webhook URL', { exact: true }).waitFor();
       const url = await section.getByLabel('Webhook URL', { exact: true }).inputValue();
@@ -226,6 +384,7 @@ describe.skipIf(!!unavailable)(
         'Reason',
       ]);
       await h.screenshot(page, 'admin-automations');
+      await expectNoAxeViolations('settings with an execution');
     });
 
     it('renders in dark mode and at panel width without overflowing', async () => {
@@ -238,6 +397,10 @@ describe.skipIf(!!unavailable)(
       const bg = await dark.evaluate(() => getComputedStyle(document.body).backgroundColor);
       expect(bg).toBe('rgb(17, 24, 39)');
       expect(await dark.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      await expectNoAxeViolations('connections in dark mode at 360 px', dark);
+      await openSection('templates', dark);
+      await dark.locator('#templates-gallery li').first().waitFor();
+      await expectNoAxeViolations('gallery in dark mode at 360 px', dark);
       await h.screenshot(dark, 'admin-dark-360');
     });
   },

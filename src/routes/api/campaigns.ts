@@ -14,6 +14,7 @@ import {
   pauseCampaign,
   resumeCampaign,
 } from '../../services/campaigns';
+import { campaignStats } from '../../services/campaign-stats';
 import { requireSession, scopedConnection } from './auth';
 
 const variables = z.record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(1024)));
@@ -115,6 +116,9 @@ export const campaignsRoutes = new Hono<AppEnv>()
     const { id } = paramsWith(c, idParams);
     return c.json(await getCampaign(c.get('ctx'), c.get('session').installationId, id));
   })
+  .get('/:id/stats', async (c) =>
+    c.json(await campaignStats(c.get('ctx'), c.get('session').installationId, paramsWith(c, idParams).id)),
+  )
   .get('/:id/recipients', async (c) => {
     const { id } = paramsWith(c, idParams);
     const query = queryWith(c, recipientsQuery);

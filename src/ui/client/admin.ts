@@ -1,123 +1,54 @@
-// The admin page (DESIGN.md §1, issue 6): connections, templates with sync, the builder, CM.com manual
-// registration, dead letters, and a mount point for the campaigns section.
-import { api, describeError } from './api';
+// The admin page (DESIGN.md §1, issues 6 and 14): sections behind a navigation (admin-nav.ts) — connections,
+// the template gallery (templates.ts) with registration by hand, the builder, campaigns (their own script, loaded
+// when the section opens), failed deliveries, settings (automations).
+import { api, ApiError, describeError } from './api';
 import { announce, byId, clear, h } from './dom';
 import { ago, renderConnections, wireConnections, type AdminConnection } from './connections';
+import { t } from './admin-text';
+import { onRoute, wireNavigation } from './admin-nav';
+import { clearFieldErrors, showFieldErrors, type FieldDetail } from './field-errors';
+import { fillLanguageSelects } from './languages';
+import { loadTemplates, setConnections, syncNow } from './templates';
 import { startSession } from './session';
 import { exposePageApi } from './page-api';
 import { wireBuilder } from './builder';
 import { loadAutomations, wireAutomations } from './automations';
-
-interface AdminTemplate {
-  id: string;
-  name: string;
-  language: string;
-  category: string;
-  status: string;
-  rejectionReason?: string | null;
-  syncedAt: number | null;
-  updatedAt: number;
-  source: string;
-  /** The provider's newest re-categorisation notice (issue 12 item 4). */
-  categoryUpdate?: {
-    phase: 'impending' | 'completed';
-    nextCategory: string;
-    effectiveAt: number | null;
-    announcedAt: number;
-  } | null;
-}
-
-/** "→ marketing on 2026-12-05" (impending) / "was utility, since 2026-12-04" (completed), from the provider. */
-function categoryNote(t: AdminTemplate): string {
-  const u = t.categoryUpdate;
-  if (!u) return '';
-  const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  return u.phase === 'impending'
-    ? ` → ${u.nextCategory.toLowerCase()} on ${date(u.effectiveAt ?? u.announcedAt)} (Meta)`
-    : ` (re-categorised by Meta on ${date(u.announcedAt)})`;
-}
 
 let connections: AdminConnection[] = [];
 
 async function loadConnections(): Promise<void> {
   connections = (await api<{ connections: AdminConnection[] }>('/api/connections')).connections;
   renderConnections(connections);
-  for (const id of ['templates-connection', 'builder-connection', 'manual-connection']) {
+  setConnections(connections);
+  // Each picker lists the numbers it can act on: the builder those whose provider takes submissions, the
+  // registration by hand those without a template list (their templates are approved in the provider's portal).
+  const canList = (c: AdminConnection) => c.capabilities?.listTemplates ?? c.provider !== 'cm';
+  const canSubmit = (c: AdminConnection) => c.capabilities?.submitTemplate ?? c.provider !== 'cm';
+  for (const [id, usable] of [
+    ['templates-connection', () => true],
+    ['builder-connection', canSubmit],
+    ['manual-connection', (c: AdminConnection) => !canList(c)],
+  ] as const) {
     const select = byId<HTMLSelectElement>(id);
     const previous = select.value;
-    const usable = connections.filter((c) =>
-      id === 'manual-connection'
-        ? c.provider === 'cm'
-        : id === 'builder-connection'
-          ? c.provider !== 'cm'
-          : true,
-    );
-    clear(select, ...usable.map((c) => h('option', { value: c.id }, `${c.label} (${c.senderPhone})`)));
-    if (usable.some((c) => c.id === previous)) select.value = previous;
+    const list = connections.filter(usable);
+    clear(select, ...list.map((c) => h('option', { value: c.id }, `${c.label} (${c.senderPhone})`)));
+    if (list.some((c) => c.id === previous)) select.value = previous;
   }
-  byId('manual-none').hidden = connections.some((c) => c.provider === 'cm');
+  const manualTargets = connections.filter((c) => !canList(c));
+  byId('manual-none').hidden = manualTargets.length > 0;
+  byId('manual-template').hidden = manualTargets.length === 0;
   await loadTemplates();
 }
 
-async function loadTemplates(): Promise<void> {
-  const connectionId = byId<HTMLSelectElement>('templates-connection').value;
-  const body = byId('templates-body');
-  if (!connectionId) {
-    clear(body, h('tr', {}, h('td', { colspan: 6 }, 'Connect a number first.')));
-    return;
-  }
-  const status = byId<HTMLSelectElement>('templates-status').value;
-  const query = new URLSearchParams({ connectionId, ...(status ? { status } : {}) });
-  const answer = await api<{ templates: AdminTemplate[]; templatesSyncedAt: number | null }>(
-    `/api/templates?${query}`,
-  );
-  byId('templates-synced').textContent = `Last synced ${ago(answer.templatesSyncedAt)}.`;
-  clear(
-    body,
-    ...(answer.templates.length
-      ? answer.templates.map((t) =>
-          h(
-            'tr',
-            { 'data-template': t.name, 'data-status': t.status },
-            h('td', {}, t.name),
-            h('td', {}, t.language),
-            h('td', {}, t.category.toLowerCase() + categoryNote(t)),
-            h('td', {}, h('span', { class: `pill pill-${t.status.toLowerCase()}` }, t.status.toLowerCase())),
-            h(
-              'td',
-              { class: 'reason' },
-              t.rejectionReason && t.rejectionReason !== 'NONE' ? t.rejectionReason : '',
-            ),
-            h('td', {}, t.source === 'manual' ? 'registered by hand' : ago(t.syncedAt ?? t.updatedAt)),
-          ),
-        )
-      : [h('tr', {}, h('td', { colspan: 6 }, 'No templates: press “Sync now”.'))]),
-  );
-}
-
-async function syncNow(): Promise<void> {
-  const button = byId<HTMLButtonElement>('sync-now');
-  const out = byId('sync-summary');
-  button.disabled = true;
-  out.textContent = 'Syncing…';
-  try {
-    const s = await api<{ added: number; updated: number; removed: number; unchanged: number }>(
-      '/api/templates/sync',
-      {
-        method: 'POST',
-        body: { connectionId: byId<HTMLSelectElement>('templates-connection').value },
-      },
-    );
-    out.textContent = `Sync done: ${s.added} added, ${s.updated} updated, ${s.removed} removed, ${s.unchanged} unchanged.`;
-    out.dataset.tone = 'ok';
-    await loadConnections();
-  } catch (error) {
-    out.textContent = describeError(error);
-    out.dataset.tone = 'error';
-  } finally {
-    button.disabled = false;
-  }
-}
+const MANUAL_FIELDS: Record<string, string> = {
+  namespace: 'manual-namespace',
+  elementName: 'manual-element',
+  language: 'manual-language',
+  category: 'manual-category',
+  body: 'manual-body',
+  footer: 'manual-footer',
+};
 
 function wireManual(): void {
   byId<HTMLFormElement>('manual-template').addEventListener('submit', async (e) => {
@@ -126,6 +57,7 @@ function wireManual(): void {
     const data = new FormData(form);
     const value = (k: string) => String(data.get(k) ?? '').trim();
     const out = byId('manual-result');
+    clearFieldErrors(form);
     try {
       const r = await api<{ template: { name: string } }>('/api/templates/manual', {
         method: 'POST',
@@ -139,12 +71,18 @@ function wireManual(): void {
           ...(value('footer') ? { footer: value('footer') } : {}),
         },
       });
-      out.textContent = `Registered ${r.template.name}: agents can send it now.`;
+      out.textContent = t('admin.manual.registered', { name: r.template.name });
       out.dataset.tone = 'ok';
       form.reset();
       await loadTemplates();
     } catch (error) {
-      out.textContent = describeError(error);
+      const details =
+        error instanceof ApiError && Array.isArray(error.details) ? (error.details as FieldDetail[]) : [];
+      const left = showFieldErrors(form, details, (path) => {
+        const id = MANUAL_FIELDS[path];
+        return id ? byId(id) : null;
+      });
+      out.textContent = details.length && !left.length ? (error as ApiError).message : describeError(error);
       out.dataset.tone = 'error';
     }
   });
@@ -199,14 +137,12 @@ async function redrive(id: string, button: HTMLButtonElement): Promise<void> {
   }
 }
 
-/** The campaigns section (another issue) ships its own script; load it when it is served. */
-async function mountCampaigns(): Promise<void> {
+/** The campaigns section ships its own script, fetched the first time the section is opened. */
+function mountCampaigns(): void {
   const section = byId('campaigns');
   const src = section.dataset.script;
-  if (!src) return;
-  const res = await fetch(src, { method: 'HEAD' }).catch(() => null);
-  if (!res?.ok) return;
-  section.hidden = false;
+  if (!src || section.dataset.loaded) return;
+  section.dataset.loaded = 'true';
   document.head.append(h('script', { src, defer: true }));
 }
 
@@ -225,15 +161,19 @@ async function main(): Promise<void> {
     wireConnections(loadConnections);
     wireManual();
     wireBuilder(() => loadTemplates());
-    byId('sync-now').addEventListener('click', () => void syncNow());
+    fillLanguageSelects();
+    byId('sync-now').addEventListener('click', () => void syncNow(loadConnections));
     byId('templates-connection').addEventListener('change', () => void loadTemplates());
     byId('templates-status').addEventListener('change', () => void loadTemplates());
     byId('refresh-dead-letters').addEventListener('click', () => void loadDeadLetters());
+    onRoute((route) => {
+      if (route.section === 'campaigns') mountCampaigns();
+    });
+    wireNavigation();
     await loadConnections();
     wireAutomations(session.crm);
     await loadDeadLetters();
     await loadAutomations(session.crm);
-    await mountCampaigns();
     announce('');
   } catch (error) {
     announce(error instanceof Error && !('code' in error) ? error.message : describeError(error), 'error');

@@ -55,6 +55,20 @@ export async function api<T>(
   );
 }
 
+/** A file from the API (e.g. a campaign's outcome CSV) saved through the browser: the session stays in a header. */
+export async function download(path: string, filename: string): Promise<void> {
+  const res = await fetch(path, { headers: bearer ? { authorization: `Bearer ${bearer}` } : {} });
+  if (!res.ok) throw new ApiError(res.status, 'download_failed', `The download failed (HTTP ${res.status})`);
+  const url = URL.createObjectURL(await res.blob());
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = filename;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
 /**
  * The API's error in words for the agent, in the page language (DESIGN.md §3.4: template_required is said the same
  * everywhere). `fields` names the request's fields as the page labels them (`content.text` → "The message"), so a

@@ -1,6 +1,7 @@
 // Template builder: a draft form, example inputs for each variable it finds, lint findings as you type
 // (POST /api/templates/lint, the core's rules, debounced), and "Submit for approval".
 import type {
+  Template,
   TemplateButton,
   TemplateComponents,
   TemplateDraft,
@@ -9,6 +10,7 @@ import type {
 import { detectParameterFormat, extractVariables } from '../../core/template-variables';
 import { api, ApiError, describeError } from './api';
 import { byId, clear, debounce, h } from './dom';
+import { t } from './admin-text';
 
 interface Finding {
   code: string;
@@ -148,7 +150,7 @@ async function lint(): Promise<void> {
   }
 }
 
-function addButtonRow(): void {
+function addButtonRow(initial?: TemplateButton): void {
   const n = buttonSeq++;
   const type = h(
     'select',
@@ -185,7 +187,49 @@ function addButtonRow(): void {
     ),
   );
   byId('tpl-buttons').append(row);
-  (type as HTMLSelectElement).focus();
+  if (initial) {
+    (type as HTMLSelectElement).value = initial.type;
+    row.querySelector<HTMLInputElement>('input[data-role="text"]')!.value = initial.text;
+    row.querySelector<HTMLInputElement>('input[data-role="extra"]')!.value =
+      'url' in initial
+        ? initial.url
+        : 'phoneNumber' in initial
+          ? initial.phoneNumber
+          : 'example' in initial
+            ? (initial.example ?? '')
+            : '';
+  } else (type as HTMLSelectElement).focus();
+}
+
+const setValue = (id: string, v: string) => {
+  byId<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(id).value = v;
+};
+
+/** "Edit and resubmit" (issue 14): a rejected or paused template's content back in the builder, linted at once. */
+export function loadIntoBuilder(template: Template, connectionId?: string | false): void {
+  if (
+    connectionId &&
+    [...byId<HTMLSelectElement>('builder-connection').options].some((o) => o.value === connectionId)
+  )
+    setValue('builder-connection', connectionId);
+  const { header, body, footer, buttons } = template.components;
+  setValue('tpl-name', template.name);
+  setValue('tpl-language', template.language);
+  setValue('tpl-category', template.category);
+  setValue('tpl-header-format', header?.format && header.format !== 'LOCATION' ? header.format : 'NONE');
+  byId('tpl-header-format').dispatchEvent(new Event('change'));
+  setValue('tpl-header-text', header?.text ?? '');
+  setValue('tpl-header-media', header?.mediaExample ?? '');
+  setValue('tpl-body', body);
+  setValue('tpl-footer', footer ?? '');
+  clear(byId('tpl-buttons'));
+  for (const b of buttons) addButtonRow(b);
+  const examples = Object.fromEntries(template.variables.map((v) => [v.id, v.example ?? '']));
+  renderExamples(extractVariables(template.components));
+  for (const input of document.querySelectorAll<HTMLInputElement>('#tpl-examples input'))
+    input.value = examples[input.name] ?? '';
+  byId('submit-result').textContent = t('admin.templates.loaded', { name: template.name });
+  void lint();
 }
 
 const schedule = debounce(() => void lint(), 250);
@@ -199,7 +243,7 @@ export function wireBuilder(onSubmitted: () => Promise<void>): void {
     byId('tpl-header-text-field').hidden = format !== 'TEXT';
     byId('tpl-header-media-field').hidden = format === 'NONE' || format === 'TEXT';
   });
-  byId('add-button').addEventListener('click', addButtonRow);
+  byId('add-button').addEventListener('click', () => addButtonRow());
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     await lint();

@@ -1,6 +1,8 @@
 // The connections section of the admin page: each number with the webhook URL to paste into the provider console
 // (Meta: a note instead — its webhook is the platform's), test and remove; and the form that connects a new number.
-import { api, describeError } from './api';
+import { api, ApiError, describeError } from './api';
+import { t } from './admin-text';
+import { clearFieldErrors, showFieldErrors, type FieldDetail } from './field-errors';
 import { announce, byId, clear, h } from './dom';
 import { formatAgo } from './format';
 
@@ -27,6 +29,8 @@ export interface AdminConnection {
     businessPortfolioId: string | null;
     manual: number | null;
   };
+  /** What the page offers for the number: "Sync now" (listTemplates), the builder (submitTemplate). */
+  capabilities?: { listTemplates: boolean; submitTemplate: boolean };
 }
 const PROVIDER_NAMES = { meta: 'Meta Cloud API', twilio: 'Twilio', cm: 'CM.com' } as const;
 
@@ -293,6 +297,8 @@ export function wireConnections(changed: () => Promise<void>): void {
     }
     const out = byId('add-result');
     out.textContent = 'Checking the credentials with the provider…';
+    out.dataset.tone = 'info';
+    clearFieldErrors(form);
     try {
       await api('/api/connections', {
         method: 'POST',
@@ -309,8 +315,26 @@ export function wireConnections(changed: () => Promise<void>): void {
       out.dataset.tone = 'ok';
       await onChanged();
     } catch (error) {
-      out.textContent = describeError(error);
+      out.textContent = formError(form, error);
       out.dataset.tone = 'error';
     }
   });
+}
+
+/** The API's field details go under their inputs; the form's own line says what is left, once. */
+function formError(form: HTMLFormElement, error: unknown): string {
+  if (!(error instanceof ApiError) || error.code !== 'invalid_request' || !Array.isArray(error.details))
+    return describeError(error);
+  const inputFor = (path: string): HTMLElement | null => {
+    const name = path.startsWith('credentials.') ? `cred.${path.slice('credentials.'.length)}` : path;
+    return (
+      [...form.querySelectorAll<HTMLInputElement>(`[name="${CSS.escape(name)}"]`)].find(
+        (el) => !el.disabled,
+      ) ?? null
+    );
+  };
+  const left = showFieldErrors(form, error.details as FieldDetail[], inputFor);
+  if (left.length) return left.map((d) => d.message).join(' ');
+  // The envelope's generic words ("Invalid body") add nothing to the marked fields.
+  return /^Invalid (request|body)$/.test(error.message) ? t('admin.connection.fixFields') : error.message;
 }
