@@ -60,4 +60,6 @@ export const uiRoutes = new Hono<AppEnv>()
   .get('/sidebar', pageHeaders, (c) =>
     page(c, SidebarPage({ devMode: c.get('ctx').config.DEV_MODE, lang: pageLanguage(c) })),
   )
-  .get('/admin', pageHeaders, (c) => page(c, AdminPage({ devMode: c.get('ctx').config.DEV_MODE })));
+  .get('/admin', pageHeaders, (c) =>
+    page(c, AdminPage({ devMode: c.get('ctx').config.DEV_MODE, lang: pageLanguage(c) })),
+  );

@@ -5,6 +5,8 @@
 import { TEMPLATE_STATUSES } from '../core/template';
 import { Builder, ConnectionForm, ManualCm } from './admin-forms';
 import { assetUrl } from './assets';
+import { ADMIN_CATALOGUES } from './i18n/admin/index';
+import type { Language } from './i18n/index';
 import { Layout } from './layout';
 
 export const ADMIN_SECTIONS = [
@@ -60,9 +62,15 @@ function Templates() {
   );
 }
 
-export function AdminPage(props: { devMode: boolean }) {
+export function AdminPage(props: { devMode: boolean; lang?: Language }) {
   return (
-    <Layout title="wabridge — admin" script="admin" devMode={props.devMode}>
+    <Layout
+      title="wabridge — admin"
+      script="admin"
+      devMode={props.devMode}
+      lang={props.lang}
+      messages={ADMIN_CATALOGUES[props.lang ?? 'en']}
+    >
       <div class="admin">
         <Nav />
         <main>

@@ -10,6 +10,8 @@ export interface LayoutProps {
   script: 'sidebar' | 'admin';
   devMode: boolean;
   lang?: Language;
+  /** More of the page's words for its data block (the admin page's `admin.*`, i18n/admin/). */
+  messages?: Readonly<Record<string, string>>;
   children?: Child;
 }
 
@@ -36,7 +38,9 @@ export function Layout(props: LayoutProps) {
         <script
           type="application/json"
           id="i18n"
-          dangerouslySetInnerHTML={{ __html: scriptJson({ lang, messages: CATALOGUES[lang] }) }}
+          dangerouslySetInnerHTML={{
+            __html: scriptJson({ lang, messages: { ...CATALOGUES[lang], ...props.messages } }),
+          }}
         ></script>
         <script src={assetUrl(`${props.script}.js`)} defer></script>
       </head>

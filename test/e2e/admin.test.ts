@@ -236,7 +236,7 @@ describe.skipIf(!!unavailable)(
       await page.fill('#tpl-name', 'spring_sale');
       await page.selectOption('#tpl-language', 'en_US');
       expect(await page.locator('#tpl-language option[value="en_US"]').textContent()).toBe(
-        'American English',
+        'English (US)',
       );
       await page.selectOption('#tpl-category', 'MARKETING');
       await page.locator('#tpl-body').pressSequentially('{{1}} {{2}}', { delay: 20 });

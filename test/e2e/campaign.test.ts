@@ -177,6 +177,10 @@ describe.skipIf(!!unavailable)(
 
     it("draws a finished 300-recipient campaign's funnel and sends over time, matching the API", async () => {
       const N = 300;
+      // The demo number's portfolio reports 250 new customers a day: the admin raises it by hand for this send.
+      await call('PUT', `/api/connections/${h.mode.seed.highlevel.connections.meta.id}/messaging-limit`, {
+        messagingTier: 10_000,
+      });
       const created = await call('POST', '/api/campaigns', {
         connectionId: h.mode.seed.highlevel.connections.meta.id,
         templateId,

@@ -1,21 +1,13 @@
-// Template languages as names in the page's language (Intl.DisplayNames), never raw codes like `en_US`.
-import { WHATSAPP_TEMPLATE_LANGUAGES, languageTag } from '../../core/template-languages';
+// Template languages as names in the page's language (Intl.DisplayNames through ./i18n), never raw codes.
+import { WHATSAPP_TEMPLATE_LANGUAGES } from '../../core/template-languages';
+import { lang, languageName } from './i18n';
 
-let names: Intl.DisplayNames | null = null;
-
-export function languageName(code: string): string {
-  try {
-    names ??= new Intl.DisplayNames([document.documentElement.lang || 'en'], { type: 'language' });
-    return names.of(languageTag(code)) ?? code;
-  } catch {
-    return code;
-  }
-}
+export { languageName };
 
 /** Fills every `<select data-languages>` with the WhatsApp template languages, sorted by name. */
 export function fillLanguageSelects(): void {
   const options = WHATSAPP_TEMPLATE_LANGUAGES.map((code) => ({ code, name: languageName(code) })).sort(
-    (a, b) => a.name.localeCompare(b.name, document.documentElement.lang || 'en'),
+    (a, b) => a.name.localeCompare(b.name, lang()),
   );
   for (const select of document.querySelectorAll<HTMLSelectElement>('select[data-languages]')) {
     const placeholder = select.options[0];
