@@ -2,11 +2,13 @@
 // words, and the actions (pause, resume, cancel after a confirmation, the outcome CSV).
 import { hasText, t } from './admin-text';
 import { h } from './dom';
+import { formatDateTime } from './i18n';
 
 export interface CampaignSummary {
   id: string;
   name: string;
   status: 'scheduled' | 'running' | 'paused' | 'cancelled' | 'completed';
+  statusReason?: string | null;
   createdAt: number;
 }
 export type Counts = Record<
@@ -19,6 +21,8 @@ export interface Progress {
   percent: number;
   estimatedCost: { total: number; currency: string; billable: number } | null;
   actualCost: { total: number; currency: string; billable: number; reportedMessages: number };
+  /** Frequency caps (Meta 131049, issue 12 item 3): how many, and when the next retry is due. */
+  capped?: { capped: number; nextRetryAt: number | null };
 }
 export interface CampaignAnswer {
   campaign: CampaignSummary;
@@ -50,7 +54,16 @@ export function progressBar(name: string): { root: HTMLElement; update(a: Campai
         percent: progress.percent,
         status: statusWord(campaign.status),
       });
-      counts.textContent = t('admin.campaigns.counts', { ...progress.counts });
+      const capped = progress.capped?.capped
+        ? t('admin.campaigns.capped', { n: progress.capped.capped }) +
+          (progress.capped.nextRetryAt
+            ? t('admin.campaigns.cappedRetry', { at: formatDateTime(progress.capped.nextRetryAt) })
+            : '')
+        : '';
+      counts.textContent =
+        t('admin.campaigns.counts', { ...progress.counts }) +
+        capped +
+        (campaign.statusReason ? ` · ${campaign.statusReason}` : '');
     },
   };
 }

@@ -32,6 +32,7 @@ interface Preflight {
     scheduledByOtherCampaigns: number;
     policy: string;
     days: number;
+    scope?: 'number' | 'portfolio';
   };
 }
 
@@ -196,7 +197,14 @@ function showPreflight(p: Preflight): HTMLElement[] {
     ? t('admin.campaigns.tierFits')
     : t('admin.campaigns.tierOver', { room: p.tier.room ?? 0 }) +
       (p.tier.scheduledByOtherCampaigns
-        ? t('admin.campaigns.tierOthers', { n: p.tier.scheduledByOtherCampaigns })
+        ? t(
+            p.tier.scope === 'portfolio'
+              ? 'admin.campaigns.tierOthersPortfolio'
+              : 'admin.campaigns.tierOthers',
+            {
+              n: p.tier.scheduledByOtherCampaigns,
+            },
+          )
         : '') +
       (p.tier.policy === 'spread' ? t('admin.campaigns.tierDays', { days: p.tier.days }) : '');
   const summary = h(

@@ -63,6 +63,9 @@ export const adminDe: AdminCatalogue = {
   'admin.campaigns.tierFits': 'Innerhalb des Nachrichtenlimits',
   'admin.campaigns.tierOver': 'Über dem Nachrichtenlimit: Platz für {room} neue Kontakte in 24 Std.',
   'admin.campaigns.tierOthers': ' ({n} durch andere Kampagnen dieser Nummer belegt)',
+  'admin.campaigns.tierOthersPortfolio': ' ({n} durch andere Kampagnen des Unternehmensportfolios belegt)',
+  'admin.campaigns.capped': ' · begrenzt {n}',
+  'admin.campaigns.cappedRetry': ' (nächster Versuch {at})',
   'admin.campaigns.tierDays': ', verteilt auf {days} Tage',
   'admin.campaigns.badRows': 'Zeilen, die nicht gesendet werden',
   'admin.campaigns.badRowsMore':

@@ -61,6 +61,9 @@ export const adminEn = {
   'admin.campaigns.tierFits': 'Within the messaging tier',
   'admin.campaigns.tierOver': 'Over the messaging tier: room for {room} new customers in 24 h',
   'admin.campaigns.tierOthers': ' ({n} taken by other campaigns of this number)',
+  'admin.campaigns.tierOthersPortfolio': ' ({n} taken by other campaigns of the business portfolio)',
+  'admin.campaigns.capped': ' · capped {n}',
+  'admin.campaigns.cappedRetry': ' (next retry {at})',
   'admin.campaigns.tierDays': ', spread over {days} days',
   'admin.campaigns.badRows': 'Rows that will not be sent',
   'admin.campaigns.badRowsMore':

@@ -64,6 +64,9 @@ export const adminEs: AdminCatalogue = {
   'admin.campaigns.tierOver':
     'Por encima del nivel de mensajería: hay sitio para {room} clientes nuevos en 24 h',
   'admin.campaigns.tierOthers': ' ({n} ocupados por otras campañas de este número)',
+  'admin.campaigns.tierOthersPortfolio': ' ({n} ocupados por otras campañas de la cartera empresarial)',
+  'admin.campaigns.capped': ' · limitados {n}',
+  'admin.campaigns.cappedRetry': ' (próximo intento {at})',
   'admin.campaigns.tierDays': ', repartida en {days} días',
   'admin.campaigns.badRows': 'Filas que no se enviarán',
   'admin.campaigns.badRowsMore':

@@ -62,6 +62,9 @@ export const adminEt: AdminCatalogue = {
   'admin.campaigns.tierFits': 'Mahub sõnumipiiri',
   'admin.campaigns.tierOver': 'Üle sõnumipiiri: ruumi {room} uuele kliendile 24 tunni jooksul',
   'admin.campaigns.tierOthers': ' ({n} on selle numbri teiste kampaaniate all)',
+  'admin.campaigns.tierOthersPortfolio': ' ({n} on ärikonto portfelli teiste kampaaniate all)',
+  'admin.campaigns.capped': ' · piiratud {n}',
+  'admin.campaigns.cappedRetry': ' (järgmine katse {at})',
   'admin.campaigns.tierDays': ', jaotatud {days} päevale',
   'admin.campaigns.badRows': 'Read, mida ei saadeta',
   'admin.campaigns.badRowsMore':

@@ -63,6 +63,9 @@ export const adminIt: AdminCatalogue = {
   'admin.campaigns.tierFits': 'Entro il livello di messaggistica',
   'admin.campaigns.tierOver': 'Oltre il livello di messaggistica: spazio per {room} nuovi clienti in 24 h',
   'admin.campaigns.tierOthers': ' ({n} occupati da altre campagne di questo numero)',
+  'admin.campaigns.tierOthersPortfolio': ' ({n} occupati da altre campagne del portafoglio aziendale)',
+  'admin.campaigns.capped': ' · limitati {n}',
+  'admin.campaigns.cappedRetry': ' (prossimo tentativo {at})',
   'admin.campaigns.tierDays': ', distribuita su {days} giorni',
   'admin.campaigns.badRows': 'Righe che non verranno inviate',
   'admin.campaigns.badRowsMore':

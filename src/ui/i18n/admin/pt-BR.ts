@@ -63,6 +63,9 @@ export const adminPtBR: AdminCatalogue = {
   'admin.campaigns.tierFits': 'Dentro do nível de mensagens',
   'admin.campaigns.tierOver': 'Acima do nível de mensagens: espaço para {room} novos clientes em 24 h',
   'admin.campaigns.tierOthers': ' ({n} ocupados por outras campanhas deste número)',
+  'admin.campaigns.tierOthersPortfolio': ' ({n} ocupados por outras campanhas do portfólio empresarial)',
+  'admin.campaigns.capped': ' · limitadas {n}',
+  'admin.campaigns.cappedRetry': ' (próxima tentativa {at})',
   'admin.campaigns.tierDays': ', distribuída em {days} dias',
   'admin.campaigns.badRows': 'Linhas que não serão enviadas',
   'admin.campaigns.badRowsMore':
