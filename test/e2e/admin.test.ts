@@ -235,9 +235,7 @@ describe.skipIf(!!unavailable)(
 
       await page.fill('#tpl-name', 'spring_sale');
       await page.selectOption('#tpl-language', 'en_US');
-      expect(await page.locator('#tpl-language option[value="en_US"]').textContent()).toBe(
-        'English (US)',
-      );
+      expect(await page.locator('#tpl-language option[value="en_US"]').textContent()).toBe('English (US)');
       await page.selectOption('#tpl-category', 'MARKETING');
       await page.locator('#tpl-body').pressSequentially('{{1}} {{2}}', { delay: 20 });
       await waitFor(async () => (await codes()).includes('variable_at_start'), 'the body findings');
