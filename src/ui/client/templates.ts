@@ -9,6 +9,7 @@ import { navigate } from './admin-nav';
 import { loadIntoBuilder } from './builder';
 import { ago, type AdminConnection } from './connections';
 import { byId, clear, h } from './dom';
+import { lang } from './i18n';
 import { languageName } from './languages';
 
 export type GalleryTemplate = Template & {
@@ -16,7 +17,28 @@ export type GalleryTemplate = Template & {
   syncedAt: number | null;
   updatedAt: number;
   rejectionReason?: string | null;
+  /** The provider's newest re-categorisation notice (issue 12 item 4). */
+  categoryUpdate?: {
+    phase: 'impending' | 'completed';
+    nextCategory: string;
+    effectiveAt: number | null;
+    announcedAt: number;
+  } | null;
 };
+
+const formatDate = (ms: number) => new Intl.DateTimeFormat(lang(), { dateStyle: 'medium' }).format(ms);
+
+/** "→ marketing from 5 Dec 2026" (impending) / "re-categorised on 4 Dec 2026" (completed), from the provider. */
+function categoryNote(template: GalleryTemplate): string {
+  const u = template.categoryUpdate;
+  if (!u) return '';
+  return u.phase === 'impending'
+    ? t('admin.templates.categoryImpending', {
+        category: u.nextCategory.toLowerCase(),
+        date: formatDate(u.effectiveAt ?? u.announcedAt),
+      })
+    : t('admin.templates.categoryChanged', { date: formatDate(u.announcedAt) });
+}
 
 let connectionsById = new Map<string, AdminConnection>();
 
@@ -56,7 +78,7 @@ function card(template: GalleryTemplate, canSubmit: boolean): HTMLElement {
     h(
       'p',
       { class: 'hint tags' },
-      `${languageName(template.language)} · ${template.category.toLowerCase()} · `,
+      `${languageName(template.language)} · ${template.category.toLowerCase()}${categoryNote(template)} · `,
       template.source === 'manual'
         ? t('admin.templates.manualSource')
         : t('admin.templates.syncedSource', { ago: ago(template.syncedAt ?? template.updatedAt) }),

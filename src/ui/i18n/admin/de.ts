@@ -9,6 +9,8 @@ export const adminDe: AdminCatalogue = {
   'admin.templates.connectFirst': 'Verbinde zuerst eine Nummer.',
   'admin.templates.manualSource': 'Von Hand registriert',
   'admin.templates.syncedSource': 'Synchronisiert {ago}',
+  'admin.templates.categoryImpending': ' → {category} ab {date} (WhatsApp)',
+  'admin.templates.categoryChanged': ' (von WhatsApp am {date} neu eingestuft)',
   'admin.templates.edit': 'Bearbeiten und erneut einreichen',
   'admin.templates.editLabel': '{name} bearbeiten und erneut einreichen',
   'admin.templates.loaded': '{name} ist im Editor: Korrigiere die Vorlage und reiche sie erneut ein.',

@@ -8,6 +8,8 @@ export const adminEn = {
   'admin.templates.connectFirst': 'Connect a number first.',
   'admin.templates.manualSource': 'Registered by hand',
   'admin.templates.syncedSource': 'Synced {ago}',
+  'admin.templates.categoryImpending': ' → {category} from {date} (WhatsApp)',
+  'admin.templates.categoryChanged': ' (re-categorised by WhatsApp on {date})',
   'admin.templates.edit': 'Edit and resubmit',
   'admin.templates.editLabel': 'Edit and resubmit {name}',
   'admin.templates.loaded': 'Loaded {name} into the builder: fix it, then submit it again.',

@@ -9,6 +9,8 @@ export const adminEs: AdminCatalogue = {
   'admin.templates.connectFirst': 'Conecta primero un número.',
   'admin.templates.manualSource': 'Registrada a mano',
   'admin.templates.syncedSource': 'Sincronizada {ago}',
+  'admin.templates.categoryImpending': ' → {category} desde el {date} (WhatsApp)',
+  'admin.templates.categoryChanged': ' (recategorizada por WhatsApp el {date})',
   'admin.templates.edit': 'Editar y reenviar',
   'admin.templates.editLabel': 'Editar y reenviar {name}',
   'admin.templates.loaded': '{name} está en el editor: corrígela y envíala de nuevo.',

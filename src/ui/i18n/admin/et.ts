@@ -9,6 +9,8 @@ export const adminEt: AdminCatalogue = {
   'admin.templates.connectFirst': 'Ühenda kõigepealt number.',
   'admin.templates.manualSource': 'Käsitsi registreeritud',
   'admin.templates.syncedSource': 'Sünkroonitud {ago}',
+  'admin.templates.categoryImpending': ' → {category} alates {date} (WhatsApp)',
+  'admin.templates.categoryChanged': ' (WhatsApp muutis kategooriat {date})',
   'admin.templates.edit': 'Muuda ja saada uuesti',
   'admin.templates.editLabel': 'Muuda ja saada uuesti: {name}',
   'admin.templates.loaded': '{name} on koostajas: paranda see ja saada uuesti.',

@@ -9,6 +9,8 @@ export const adminIt: AdminCatalogue = {
   'admin.templates.connectFirst': 'Collega prima un numero.',
   'admin.templates.manualSource': 'Registrato a mano',
   'admin.templates.syncedSource': 'Sincronizzato {ago}',
+  'admin.templates.categoryImpending': ' → {category} dal {date} (WhatsApp)',
+  'admin.templates.categoryChanged': ' (ricategorizzato da WhatsApp il {date})',
   'admin.templates.edit': 'Modifica e reinvia',
   'admin.templates.editLabel': 'Modifica e reinvia {name}',
   'admin.templates.loaded': '{name} è nel builder: correggilo, poi invialo di nuovo.',

@@ -9,6 +9,8 @@ export const adminPtBR: AdminCatalogue = {
   'admin.templates.connectFirst': 'Conecte um número primeiro.',
   'admin.templates.manualSource': 'Registrado manualmente',
   'admin.templates.syncedSource': 'Sincronizado {ago}',
+  'admin.templates.categoryImpending': ' → {category} a partir de {date} (WhatsApp)',
+  'admin.templates.categoryChanged': ' (recategorizado pelo WhatsApp em {date})',
   'admin.templates.edit': 'Editar e reenviar',
   'admin.templates.editLabel': 'Editar e reenviar {name}',
   'admin.templates.loaded': '{name} está no editor: corrija e envie de novo.',
