@@ -80,6 +80,19 @@ function mergeStatements(
       )
       .bind(keeperId, otherId, now),
     db.prepare('UPDATE messages SET contact_id = ?1 WHERE contact_id = ?2').bind(keeperId, otherId),
+    // The customer's WhatsApp marketing stop / resume (issue 12 item 1, migrations/0017): the newer one is kept.
+    db
+      .prepare(
+        `INSERT INTO marketing_preferences (contact_id, connection_id, stopped, source, detail, changed_at, crm_sync,
+           updated_at)
+         SELECT ?1, connection_id, stopped, source, detail, changed_at, crm_sync, ?3
+         FROM marketing_preferences WHERE contact_id = ?2 AND true
+         ON CONFLICT (contact_id) DO UPDATE SET stopped = excluded.stopped, source = excluded.source,
+           detail = excluded.detail, changed_at = excluded.changed_at, crm_sync = excluded.crm_sync,
+           updated_at = excluded.updated_at
+         WHERE excluded.changed_at > marketing_preferences.changed_at`,
+      )
+      .bind(keeperId, otherId, now),
     // Free the keys first, so the unique indexes allow the keeper to take them in the same batch.
     db
       .prepare(

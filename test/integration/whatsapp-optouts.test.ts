@@ -7,7 +7,7 @@ import { whatsappDndUpdate } from '../../adapters/crm/highlevel/highlevel-dnd';
 import { sweepOutbox } from '../../src/services/outbox-sweep';
 import { syncTemplates } from '../../src/services/template-sync';
 import { useAppHarness } from '../contract/app-harness';
-import { metaUserPreferencesWebhook } from '../mocks/meta';
+import { metaInbound, metaMessagesWebhook, metaUserPreferencesWebhook } from '../mocks/meta';
 import { validateRequest } from '../spec/openapi';
 
 const h = useAppHarness();
@@ -168,5 +168,29 @@ describe('nothing stranded', () => {
       .prepare("SELECT crm_sync FROM marketing_preferences WHERE crm_sync = 'pending'")
       .first();
     expect(row).toBeNull();
+  });
+});
+
+describe('a customer known twice, then found to be one', () => {
+  it('keeps the WhatsApp marketing stop when their phone and BSUID records merge', async () => {
+    const bsuid = 'GB.7770001';
+    const phone = '+447911000099';
+    const t = h.t.clock.now();
+    await h.postMeta(metaUserPreferencesWebhook({}, [{ userId: bsuid, preference: 'stop', timestampMs: t }]));
+    await h.postMeta(metaMessagesWebhook({}, [metaInbound.text({ from: phone, timestampMs: t + 1 }, 'hi')]));
+    expect(await h.count('contacts')).toBe(2);
+    await h.postMeta(
+      metaMessagesWebhook({}, [
+        metaInbound.text({ from: phone, userId: bsuid, timestampMs: t + 2 }, 'again'),
+      ]),
+    );
+    expect(await h.count('contacts')).toBe(1);
+    const window = (await (
+      await h.api(
+        'GET',
+        `/api/contacts/${encodeURIComponent(phone)}/window?connectionId=${h.connections.meta.id}`,
+      )
+    ).json()) as any;
+    expect(window.marketingOptOut).toMatchObject({ stopped: true, source: 'whatsapp' });
   });
 });
