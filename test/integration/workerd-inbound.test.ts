@@ -6,6 +6,7 @@ import { inboundSecuritySuite } from '../targets/suites/inbound-security';
 import { malformedInputSuite } from '../targets/suites/malformed-input';
 import { messagingLimitSuite } from '../targets/suites/messaging-limits';
 import { whatsapp2026WebhooksSuite } from '../targets/suites/whatsapp-2026-webhooks';
+import { coexistencePricingSuite } from '../targets/suites/coexistence-pricing';
 import { useTarget } from '../targets/use-target';
 
 const target = useTarget('workerd');
@@ -13,5 +14,6 @@ inboundSecuritySuite(target);
 malformedInputSuite(target);
 messagingLimitSuite(target);
 whatsapp2026WebhooksSuite(target);
+coexistencePricingSuite(target);
 // Last: a signed odd body may legitimately change the demo (e.g. an INSTALL event that stays valid).
 fuzzSuite(target);

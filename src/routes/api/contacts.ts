@@ -68,6 +68,8 @@ export function presentMessage(m: StoredMessage) {
     error: m.error ? { kind: m.error.kind, reason: m.error.reason, vendorCode: m.error.vendorCode } : null,
     category: m.category,
     billable: m.billable,
+    // Typed in the WhatsApp Business app (`echo`) or imported from its history (`history`), issue 12 item 5.
+    coexistence: m.coexistence,
     providerMessageId: m.providerMessageId,
     occurredAt: m.occurredAt,
     editedAt: m.editedAt,
