@@ -288,6 +288,35 @@ describe.skipIf(!!unavailable)(
       expect(await error.textContent()).toBe('The message is too long: at most 4096 characters.');
       expect(await page.locator('#status').isHidden()).toBe(true);
       await h.screenshot(page, 'sidebar-error-next-to-send-320');
+
+      // A sent message that then fails: the "sent" line does not stay, the thread says why.
+      await page.locator('#message-text').evaluate((el: HTMLTextAreaElement) => {
+        el.value = 'Arriva giovedì?';
+        el.dispatchEvent(new Event('input'));
+      });
+      expect(await error.textContent()).toBe('');
+      const before = h.mode.sims.meta.state.sent.length;
+      await page.click('#send-text');
+      const notice = page.locator('#composer-status');
+      await waitFor(async () => (await notice.textContent()) !== '', 'the sent line');
+      expect(await notice.textContent()).toBe('Sent. The ticks update as WhatsApp reports delivery.');
+      await waitFor(() => h.mode.sims.meta.state.sent.length > before, 'the provider send');
+      const sent = h.mode.sims.meta.state.sent.at(-1)!;
+      expect(
+        (
+          await simulate(h, '/_sim/status', {
+            provider: 'meta',
+            status: 'failed',
+            providerMessageId: sent.id,
+          })
+        ).status,
+      ).toBe(200);
+      const last = page.locator('#thread li.msg-outbound').last();
+      await waitFor(async () => (await last.getAttribute('data-status')) === 'failed', 'the failed tick');
+      await waitFor(async () => (await notice.textContent()) === '', 'the sent line to clear');
+      expect(await last.locator('.fail-reason').textContent()).toMatch(/^Not delivered: /);
+      expect(await last.locator('.ticks-label').textContent()).toBe('Not delivered');
+      await h.screenshot(page, 'sidebar-sent-then-failed-320');
     });
   },
 );
