@@ -5,7 +5,8 @@ import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import type { AppEnv } from '../env';
 import { AdminPage } from '../ui/admin-page';
-import { acceptedTags, chooseLanguage } from '../ui/i18n/index';
+import { acceptedTags, CATALOGUES, chooseLanguage, LANGUAGES, type Language } from '../ui/i18n/index';
+import { AppError } from '../core/errors';
 import { SidebarPage } from '../ui/sidebar-page';
 
 // No inline script anywhere, so scripts are 'self' only.
@@ -62,4 +63,11 @@ export const uiRoutes = new Hono<AppEnv>()
   )
   .get('/admin', pageHeaders, (c) =>
     page(c, AdminPage({ devMode: c.get('ctx').config.DEV_MODE, lang: pageLanguage(c) })),
-  );
+  )
+  // One language's catalogue, for a page switching to the CRM user's language after the session (client/i18n.ts).
+  .get('/i18n/:file', (c) => {
+    const lang = c.req.param('file').replace(/\.json$/, '');
+    if (!(LANGUAGES as readonly string[]).includes(lang)) throw new AppError('not_found', 'No such language');
+    c.header('Cache-Control', 'public, max-age=3600');
+    return c.json(CATALOGUES[lang as Language]);
+  });

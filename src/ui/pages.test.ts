@@ -186,3 +186,22 @@ it('answers an unknown asset with the not_found envelope (no static file matches
   expect(res.status).toBe(404);
   expect(((await res.json()) as { error: { code: string } }).error.code).toBe('not_found');
 });
+
+it('serves one language’s catalogue for a page switching to the CRM user’s language, 404 for any other name', async () => {
+  const res = await app.request('/ui/i18n/it.json');
+  expect(res.status).toBe(200);
+  expect(((await res.json()) as Record<string, string>)['sidebar.show']).toBe('Mostra la conversazione');
+  for (const bad of ['/ui/i18n/fr.json', '/ui/i18n/..%2Fen.json', '/ui/i18n/constructor'])
+    expect((await app.request(bad)).status, bad).toBe(404);
+});
+
+it('renders the sidebar in the language asked (?lang=, then Accept-Language) with lang set', async () => {
+  const it_ = await (await app.request('/ui/sidebar?lang=it_IT')).text();
+  expect(it_).toContain('<html lang="it">');
+  expect(it_).toContain('Mostra la conversazione');
+  const et = await (
+    await app.request('/ui/sidebar', { headers: { 'accept-language': 'fr-FR, et;q=0.8, en;q=0.5' } })
+  ).text();
+  expect(et).toContain('<html lang="et">');
+  expect(et).toContain('Näita vestlust');
+});

@@ -17,6 +17,7 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
           <div id="customer-summary" class="customer-summary" hidden>
             <h1 id="contact-name"></h1>
             <button
+              data-i18n="sidebar.change"
               type="button"
               id="change-customer"
               class="secondary small"
@@ -26,10 +27,17 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
               {tr('sidebar.change')}
             </button>
           </div>
-          <form id="contact-form" aria-label={tr('sidebar.customer')} novalidate>
+          <form
+            id="contact-form"
+            aria-label={tr('sidebar.customer')}
+            data-i18n-aria-label="sidebar.customer"
+            novalidate
+          >
             <div class="grid">
               <div>
-                <label for="phone">{tr('sidebar.phone.label')}</label>
+                <label data-i18n="sidebar.phone.label" for="phone">
+                  {tr('sidebar.phone.label')}
+                </label>
                 <input
                   id="phone"
                   name="phone"
@@ -42,16 +50,18 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
                 />
                 <datalist id="phone-options"></datalist>
                 <p id="phone-error" class="field-error" aria-live="polite"></p>
-                <p id="phone-hint" class="hint">
+                <p data-i18n="sidebar.phone.hint" id="phone-hint" class="hint">
                   {tr('sidebar.phone.hint')}
                 </p>
               </div>
               <div>
-                <label for="connection">{tr('sidebar.connection.label')}</label>
+                <label data-i18n="sidebar.connection.label" for="connection">
+                  {tr('sidebar.connection.label')}
+                </label>
                 <select id="connection" name="connection"></select>
               </div>
             </div>
-            <button type="submit" class="secondary">
+            <button data-i18n="sidebar.show" type="submit" class="secondary">
               {tr('sidebar.show')}
             </button>
           </form>
@@ -64,40 +74,62 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
         <p id="ticks-announce" class="sr-only" role="status" aria-live="polite"></p>
 
         <section id="picker" class="panel" aria-labelledby="picker-title" hidden>
-          <h2 id="picker-title">{tr('sidebar.picker.title')}</h2>
+          <h2 data-i18n="sidebar.picker.title" id="picker-title">
+            {tr('sidebar.picker.title')}
+          </h2>
           <p id="picker-reason" class="why" hidden></p>
           <div id="draft" class="draft" hidden>
-            <p class="hint">{tr('sidebar.draft.title')}</p>
+            <p data-i18n="sidebar.draft.title" class="hint">
+              {tr('sidebar.draft.title')}
+            </p>
             <blockquote id="draft-text"></blockquote>
-            <button type="button" id="copy-draft" class="secondary small">
+            <button data-i18n="sidebar.draft.copy" type="button" id="copy-draft" class="secondary small">
               {tr('sidebar.draft.copy')}
             </button>
           </div>
           <div id="template-choices">
-            <ul id="template-list" class="template-list" aria-label={tr('sidebar.picker.list')}></ul>
+            <ul
+              id="template-list"
+              class="template-list"
+              aria-label={tr('sidebar.picker.list')}
+              data-i18n-aria-label="sidebar.picker.list"
+            ></ul>
             <p id="template-count" class="hint" aria-live="polite"></p>
             <div class="filters">
               <div>
-                <label for="template-search">{tr('sidebar.picker.search')}</label>
+                <label data-i18n="sidebar.picker.search" for="template-search">
+                  {tr('sidebar.picker.search')}
+                </label>
                 <input
                   id="template-search"
                   type="search"
                   autocomplete="off"
                   placeholder={tr('sidebar.picker.searchPlaceholder')}
+                  data-i18n-placeholder="sidebar.picker.searchPlaceholder"
                 />
               </div>
               <div>
-                <label for="template-language">{tr('sidebar.picker.language')}</label>
+                <label data-i18n="sidebar.picker.language" for="template-language">
+                  {tr('sidebar.picker.language')}
+                </label>
                 <select id="template-language">
-                  <option value="">{tr('sidebar.picker.allLanguages')}</option>
+                  <option data-i18n="sidebar.picker.allLanguages" value="">
+                    {tr('sidebar.picker.allLanguages')}
+                  </option>
                 </select>
               </div>
               <div>
-                <label for="template-category">{tr('sidebar.picker.category')}</label>
+                <label data-i18n="sidebar.picker.category" for="template-category">
+                  {tr('sidebar.picker.category')}
+                </label>
                 <select id="template-category">
-                  <option value="">{tr('sidebar.picker.allCategories')}</option>
+                  <option data-i18n="sidebar.picker.allCategories" value="">
+                    {tr('sidebar.picker.allCategories')}
+                  </option>
                   {TEMPLATE_CATEGORIES.map((c) => (
-                    <option value={c}>{translate(lang, `sidebar.picker.category.${c}`)}</option>
+                    <option value={c} data-i18n={`sidebar.picker.category.${c}`}>
+                      {translate(lang, `sidebar.picker.category.${c}`)}
+                    </option>
                   ))}
                 </select>
               </div>
@@ -116,20 +148,27 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
                 aria-describedby="header-media-error header-media-hint"
               />
               <p id="header-media-error" class="field-error" aria-live="polite"></p>
-              <p id="header-media-hint" class="hint">
+              <p data-i18n="sidebar.form.mediaHint" id="header-media-hint" class="hint">
                 {tr('sidebar.form.mediaHint')}
               </p>
             </div>
-            <h4 id="preview-title">{tr('sidebar.form.preview')}</h4>
+            <h4 data-i18n="sidebar.form.preview" id="preview-title">
+              {tr('sidebar.form.preview')}
+            </h4>
             <div id="preview" class="preview" aria-labelledby="preview-title"></div>
-            <p id="preview-unfilled" class="hint" hidden>
+            <p data-i18n="sidebar.form.unfilled" id="preview-unfilled" class="hint" hidden>
               {tr('sidebar.form.unfilled')}
             </p>
             <div class="row">
-              <button type="submit" id="send-template" aria-describedby="template-send-reason">
+              <button
+                data-i18n="sidebar.form.send"
+                type="submit"
+                id="send-template"
+                aria-describedby="template-send-reason"
+              >
                 {tr('sidebar.form.send')}
               </button>
-              <button type="button" id="cancel-template" class="secondary">
+              <button data-i18n="sidebar.form.back" type="button" id="cancel-template" class="secondary">
                 {tr('sidebar.form.back')}
               </button>
             </div>
@@ -139,14 +178,26 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
         </section>
 
         <section aria-labelledby="thread-title">
-          <h2 id="thread-title">{tr('sidebar.thread.title')}</h2>
-          <ol id="thread" class="thread" tabindex={0} aria-label={tr('sidebar.thread.label')}></ol>
+          <h2 data-i18n="sidebar.thread.title" id="thread-title">
+            {tr('sidebar.thread.title')}
+          </h2>
+          <ol
+            id="thread"
+            class="thread"
+            tabindex={0}
+            aria-label={tr('sidebar.thread.label')}
+            data-i18n-aria-label="sidebar.thread.label"
+          ></ol>
         </section>
 
         <section id="reply" aria-labelledby="reply-title">
-          <h2 id="reply-title">{tr('sidebar.reply.title')}</h2>
+          <h2 data-i18n="sidebar.reply.title" id="reply-title">
+            {tr('sidebar.reply.title')}
+          </h2>
           <form id="composer" data-state="none" novalidate>
-            <label for="message-text">{tr('sidebar.reply.message')}</label>
+            <label data-i18n="sidebar.reply.message" for="message-text">
+              {tr('sidebar.reply.message')}
+            </label>
             <textarea
               id="message-text"
               name="text"
@@ -156,10 +207,16 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
             <p id="message-counter" class="counter"></p>
             <p id="composer-hint" class="hint"></p>
             <div class="row">
-              <button type="submit" id="send-text" aria-describedby="send-reason">
+              <button
+                data-i18n="sidebar.reply.send"
+                type="submit"
+                id="send-text"
+                aria-describedby="send-reason"
+              >
                 {tr('sidebar.reply.send')}
               </button>
               <button
+                data-i18n="sidebar.reply.useTemplate"
                 type="button"
                 id="open-templates"
                 class="secondary"

@@ -25,7 +25,7 @@ async function expectAccessible(target: Page | Frame, state: string): Promise<vo
 }
 
 /** English catalogue text still on screen in another language: literal parts of 6+ characters, by key. */
-async function englishOnScreen(page: Page, lang: Language): Promise<string[]> {
+async function englishOnScreen(page: Page | Frame, lang: Language): Promise<string[]> {
   const target = CATALOGUES[lang];
   const theirs = Object.values(target).join('\n');
   const shown = await page.evaluate(() => {
@@ -134,6 +134,33 @@ describe.skipIf(!!unavailable)(
       expect(await frame.locator('#contact-name').textContent()).toBe(`Giulia Bianchi · ${GIULIA}`);
       await expectAccessible(frame, 'Pipedrive panel, open window');
       await page.close();
+    });
+
+    it('speaks the Pipedrive user’s language (their locale) over the browser’s', async () => {
+      const user = h.mode.sims.pipedrive.state.users.get(1)!;
+      user.locale = 'it_IT';
+      try {
+        const { page, frame } = await panel(h.mode.seed.crmIds.closed!.pipedrivePersonId, 750);
+        await waitFor(
+          async () => (await frame.evaluate(() => document.documentElement.lang)) === 'it',
+          'Italian',
+        );
+        await waitFor(
+          () => frame.locator('#template-list .template-choice').first().isVisible(),
+          'the templates',
+        );
+        expect(await frame.locator('#picker-reason').textContent()).toBe(
+          CATALOGUES.it['sidebar.reply.closedHint'],
+        );
+        expect(await frame.locator('label[for="template-search"]').textContent()).toBe('Cerca modelli');
+        expect(await frame.locator('#change-customer').textContent()).toBe('Cambia cliente');
+        expect(await frame.evaluate(() => document.title)).toBe(CATALOGUES.it['sidebar.title']);
+        expect(await englishOnScreen(frame, 'it')).toEqual([]);
+        await h.screenshot(page, 'pipedrive-panel-it-locale');
+        await page.close();
+      } finally {
+        delete user.locale;
+      }
     });
 
     for (const [lang, how] of [

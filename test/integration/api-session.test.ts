@@ -215,6 +215,25 @@ describe('Pipedrive panel JWT', () => {
     expect(await settings.json()).toMatchObject({ role: 'admin' });
   });
 
+  it('tells the page the user’s language from their Pipedrive locale; a failed lookup costs only the language', async () => {
+    pipedrive.state.users.set(8, { name: 'Agent', admin: false, locale: 'et_EE' });
+    try {
+      const agentJwt = await pipedriveJwt(TEST_SECRETS.PIPEDRIVE_JWT_SECRET, { userId: 8 });
+      expect(await (await post({ crm: 'pipedrive', token: agentJwt })).json()).toMatchObject({
+        language: 'et',
+      });
+      pipedrive.state.users.set(8, { name: 'Agent', admin: false, locale: 'ja_JP' });
+      expect(await (await post({ crm: 'pipedrive', token: agentJwt })).json()).not.toHaveProperty('language');
+      // Pipedrive does not know the user (404): the panel still opens, in the browser's language.
+      const stranger = await pipedriveJwt(TEST_SECRETS.PIPEDRIVE_JWT_SECRET, { userId: 99 });
+      const panel = await post({ crm: 'pipedrive', token: stranger });
+      expect(panel.status).toBe(200);
+      expect(await panel.json()).not.toHaveProperty('language');
+    } finally {
+      pipedrive.state.users.set(8, { name: 'Agent', admin: false });
+    }
+  });
+
   it('refuses an admin session to a user Pipedrive does not list as a company admin', async () => {
     const agentJwt = await pipedriveJwt(TEST_SECRETS.PIPEDRIVE_JWT_SECRET, { userId: 8 });
     await expectError(

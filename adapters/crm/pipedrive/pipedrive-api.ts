@@ -148,6 +148,8 @@ export const userResponseSchema = z.object({
     name: z.nullish(z.string()),
     active_flag: z.optional(z.boolean()),
     access: z._default(z.array(z.object({ app: z.string(), admin: z.optional(z.boolean()) })), []),
+    /** The user's locale (`et_EE`): the pages speak it (issue 14). */
+    locale: z.nullish(z.string()),
   }),
 });
 export type PipedriveUser = z.infer<typeof userResponseSchema>['data'];

@@ -12,6 +12,7 @@ import type { AppContext } from '../../context';
 import { isPipedriveAdmin } from '../../../adapters/crm/pipedrive/pipedrive-api';
 import { highLevelSsoSession } from '../../services/highlevel-sso';
 import { pipedriveClientFor } from '../../services/pipedrive-panel';
+import { supportedLanguage } from '../../ui/i18n/index';
 import type { Installation } from '../../store/installations';
 
 const bodySchema = z.discriminatedUnion('crm', [
@@ -42,9 +43,14 @@ async function installationFor(ctx: AppContext, crm: 'highlevel' | 'pipedrive', 
   );
 }
 
-async function isCompanyAdmin(ctx: AppContext, installation: Installation, userId: string): Promise<boolean> {
-  const user = await pipedriveClientFor(ctx, installation).getUser(Number(userId));
-  return user !== null && isPipedriveAdmin(user);
+/**
+ * The Pipedrive user behind the panel JWT: whether they are a company admin (the JWT does not say) and their
+ * locale (the pages speak it, issue 14). For the settings surface a failure refuses (never guess admin); for the
+ * panel it only costs the language, which then comes from the browser.
+ */
+async function pipedriveUser(ctx: AppContext, installation: Installation, userId: string, surface: string) {
+  const lookup = pipedriveClientFor(ctx, installation).getUser(Number(userId));
+  return surface === 'settings' ? lookup : lookup.catch(() => null);
 }
 
 export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
@@ -52,6 +58,8 @@ export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
   const body = await jsonBody(c, bodySchema, 64 * 1024);
   let claims: SessionClaims;
   let ttlSeconds: number | undefined;
+  // The CRM user's language where the CRM says it (Pipedrive's user locale; HighLevel's user context has none).
+  let language: string | undefined;
   if (body.crm === 'highlevel') {
     ({ claims, ttlSeconds } = await highLevelSsoSession(ctx, body));
   } else {
@@ -61,7 +69,9 @@ export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
     const identity = await verifyPanelJwt(body.token, secret, ctx.now());
     const installation = await installationFor(ctx, 'pipedrive', [identity.companyId]);
     // The panel JWT does not say whether the user is an admin: ask Pipedrive, never trust the page.
-    const role = body.surface === 'settings' && (await isCompanyAdmin(ctx, installation, identity.userId));
+    const user = await pipedriveUser(ctx, installation, identity.userId, body.surface);
+    language = supportedLanguage(user?.locale) ?? undefined;
+    const role = body.surface === 'settings' && user !== null && isPipedriveAdmin(user);
     if (body.surface === 'settings' && !role) {
       throw new AppError('forbidden', 'Only Pipedrive company admins can open the wabridge settings');
     }
@@ -80,5 +90,11 @@ export const sessionRoutes = new Hono<AppEnv>().post('/', async (c) => {
     ctx.now(),
     ttlSeconds,
   );
-  return c.json({ token: session.token, expiresAt: session.expiresAt, role: claims.role, crm: claims.crm });
+  return c.json({
+    token: session.token,
+    expiresAt: session.expiresAt,
+    role: claims.role,
+    crm: claims.crm,
+    ...(language ? { language } : {}),
+  });
 });

@@ -30,6 +30,31 @@ fromPage();
 
 export const lang = (): Language => language;
 
+/**
+ * Switches the page to the CRM user's language once the session says it (the server rendered the browser's):
+ * loads that catalogue (`/ui/i18n/<lang>.json`) and re-labels the server-rendered text, marked `data-i18n`
+ * (text), `data-i18n-placeholder` and `data-i18n-aria-label`. Scripts then render in it. False when it cannot.
+ */
+export async function switchLanguage(to: Language): Promise<boolean> {
+  if (to === language) return true;
+  try {
+    const res = await fetch(`/ui/i18n/${encodeURIComponent(to)}.json`);
+    if (!res.ok) return false;
+    useCatalogue(to, (await res.json()) as Partial<Catalogue>);
+  } catch {
+    return false;
+  }
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n]'))
+    el.textContent = t(el.dataset.i18n as MessageKey);
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-placeholder]'))
+    el.setAttribute('placeholder', t(el.dataset.i18nPlaceholder as MessageKey));
+  for (const el of document.querySelectorAll<HTMLElement>('[data-i18n-aria-label]'))
+    el.setAttribute('aria-label', t(el.dataset.i18nAriaLabel as MessageKey));
+  const title = document.documentElement.dataset.i18nTitle;
+  if (title) document.title = t(title as MessageKey);
+  return true;
+}
+
 /** The message in the page language; the key itself if the page carries no such message. */
 export function t(key: MessageKey, params?: MessageParams): string {
   return fill(messages[key] ?? key, params);

@@ -10,12 +10,15 @@ export interface PageSession {
   contactId?: string;
   dealId?: string;
   sdk?: PanelSdk;
+  /** The CRM user's language, when the CRM says it (Pipedrive's user locale). */
+  language?: string;
 }
 
 interface SessionAnswer {
   token: string;
   role: 'admin' | 'agent';
   crm: 'highlevel' | 'pipedrive';
+  language?: string;
 }
 
 /** The claims of our own session token, for display only (the API verifies it on every call). */
@@ -107,7 +110,7 @@ export async function startSession(options: {
     await ready;
     setBearer(answer.token);
     sdk.followContentHeight(document.body);
-    return fromToken(answer.token, { sdk });
+    return fromToken(answer.token, { sdk, ...(answer.language ? { language: answer.language } : {}) });
   }
 
   if (window.parent !== window) {

@@ -13,7 +13,8 @@ import {
   type WindowTone,
   type WindowView,
 } from './format';
-import { t } from './i18n';
+import { supportedLanguage } from '../i18n/index';
+import { switchLanguage, t } from './i18n';
 import { exposePageApi } from './page-api';
 import { hidePicker, refreshPicker, wirePicker } from './picker';
 import { startSession, type PageSession } from './session';
@@ -321,6 +322,9 @@ async function main(): Promise<void> {
   announce(t('common.connecting'));
   try {
     state.session = await startSession({ devMode: document.body.dataset.dev === 'true', surface: 'panel' });
+    // The CRM user's language wins over the browser's the page was rendered in (Pipedrive tells its user's locale).
+    const crmLanguage = supportedLanguage(state.session.language);
+    if (crmLanguage && (await switchLanguage(crmLanguage))) document.title = t('sidebar.title');
     exposePageApi(state.session);
     const { connections } = await api<{ connections: Connection[] }>('/api/connections');
     if (connections.length === 0) return announce(t('sidebar.noConnections'), 'error');

@@ -336,6 +336,7 @@ export function createPipedriveSimulator(options: PipedriveSimulatorOptions) {
             has_created_company: false,
             access: [{ app: 'global', admin: user.admin }],
             active_flag: true,
+            locale: user.locale ?? 'en_US',
             is_you: false,
             is_deleted: false,
           },

@@ -73,7 +73,7 @@ export class PipedriveState {
     unauthorized: 0,
   };
   /** Company users by id; `admin` is the global-app admin flag of the spec's UserAccess. */
-  users = new Map<number, { name: string; admin: boolean }>();
+  users = new Map<number, { name: string; admin: boolean; locale?: string }>();
   private nextId = { person: 1, deal: 1, note: 1 };
   private tokenSeq = 0;
 
