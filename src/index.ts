@@ -7,6 +7,7 @@ import { jobSchema, priorAttemptsOf, type Job } from './platform/queue';
 import { runTriggerCron } from './services/automation-trigger-events';
 import { deadLetter, runJob } from './services/jobs';
 import { resumeStrandedChanges } from './services/message-changes';
+import { purgeSsoReplayHashes } from './services/highlevel-sso';
 import { purgeStaleOAuthStates } from './services/oauth-states';
 import { sweepOutbox } from './services/outbox-sweep';
 import { syncStaleConnections } from './services/template-sync';
@@ -93,6 +94,7 @@ export default {
     if (controller.cron === OUTBOX_SWEEP_CRON) return;
     executionCtx.waitUntil(syncStaleConnections(new AppContext(platformFromEnv(env))));
     executionCtx.waitUntil(purgeStaleOAuthStates(new AppContext(platformFromEnv(env))));
+    executionCtx.waitUntil(purgeSsoReplayHashes(new AppContext(platformFromEnv(env))));
     executionCtx.waitUntil(resumeStrandedChanges(new AppContext(platformFromEnv(env))));
   },
 } satisfies ExportedHandler<Env>;

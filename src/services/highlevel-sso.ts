@@ -6,9 +6,12 @@
 // page never needs an old payload. We cannot make a payload strictly single-use: whether HighLevel re-encrypts on
 // every REQUEST_USER_DATA or hands the same ciphertext to a page that asks twice (reload, second tab) is not
 // documented. So a payload is honoured only within SSO_REUSE_WINDOW_MS of the first time we saw it (its hash is kept
-// in processed_events, never purged: a forgotten hash would make an old payload new again), and every session it
-// mints ends SSO_SESSION_TTL_MS after that first sight — re-presenting it never extends the session. A payload
-// captured later than that window is refused (401: "reopen the page from HighLevel").
+// in processed_events), and every session it mints ends SSO_SESSION_TTL_MS after that first sight — re-presenting it
+// never extends the session. A payload captured later than that window is refused (401: "reopen the page from
+// HighLevel").
+// The hash is what refuses a replay, and the payload has no time of its own, so a hash dropped at the end of the
+// window would make its payload new again. Hashes are kept SSO_REPLAY_MEMORY_MS (the cron purges older ones): the
+// table stays bounded by the page loads of that period, and a replay would need a payload captured longer ago.
 import { decryptHighLevelSso } from '../../adapters/crm/highlevel/decrypt-sso';
 import { requireSecret } from '../config';
 import type { AppContext } from '../context';
@@ -19,6 +22,9 @@ import type { Installation } from '../store/installations';
 
 export const SSO_REUSE_WINDOW_MS = 10 * 60_000;
 export const SSO_SESSION_TTL_MS = 30 * 60_000;
+/** How long a payload's hash is remembered (see above): far beyond its validity, on purpose. */
+export const SSO_REPLAY_MEMORY_MS = 90 * 24 * 3_600_000;
+const SSO_KEY_PREFIX = 'highlevel:sso:';
 
 export interface SsoSession {
   claims: SessionClaims;
@@ -27,7 +33,7 @@ export interface SsoSession {
 }
 
 async function firstSeenAt(ctx: AppContext, payload: string): Promise<number> {
-  const key = `highlevel:sso:${await sha256Hex(payload)}`;
+  const key = `${SSO_KEY_PREFIX}${await sha256Hex(payload)}`;
   await ctx.events.claim(key, ctx.now());
   const row = await ctx.db
     .prepare('SELECT received_at FROM processed_events WHERE key = ?')
@@ -90,4 +96,11 @@ export async function highLevelSsoSession(
     },
     ttlSeconds,
   };
+}
+
+/** Cron: hashes of payloads first seen more than SSO_REPLAY_MEMORY_MS ago are dropped, a bounded batch per run. */
+export async function purgeSsoReplayHashes(ctx: AppContext): Promise<number> {
+  const purged = await ctx.events.purgeKeysSeenBefore(SSO_KEY_PREFIX, ctx.now() - SSO_REPLAY_MEMORY_MS);
+  if (purged) console.log(JSON.stringify({ level: 'info', msg: 'old SSO replay hashes purged', purged }));
+  return purged;
 }

@@ -51,6 +51,23 @@ export class EventStore {
     return result.meta.changes;
   }
 
+  /**
+   * Drops up to `limit` keys starting with `prefix` first seen before `before` (a range on the primary key, so no
+   * scan of the other keys). Returns how many went.
+   */
+  async purgeKeysSeenBefore(prefix: string, before: number, limit = 5_000): Promise<number> {
+    // The prefix's range: every key from `prefix` up to (not including) the prefix with its last character bumped.
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    const result = await this.db
+      .prepare(
+        `DELETE FROM processed_events WHERE key IN
+           (SELECT key FROM processed_events WHERE key >= ?1 AND key < ?2 AND received_at < ?3 LIMIT ?4)`,
+      )
+      .bind(prefix, end, before, limit)
+      .run();
+    return result.meta.changes;
+  }
+
   /** Single use: the state row is deleted as it is read. */
   async consumeOAuthState(state: string, crm: string, now: number): Promise<{ codeVerifier: string } | null> {
     const row = await this.db
