@@ -14,6 +14,7 @@ import {
 } from '../../test/mocks/twilio';
 import { buildCmInbound, buildCmStatusReport, cmWebhookUrl } from '../../test/mocks/cm';
 import type { CmInboundKind } from '../../test/mocks/cm';
+import { metaRuleRoutes } from './sim-control-meta-rules';
 
 export interface ControlConnection {
   id: string;
@@ -281,6 +282,7 @@ export function createSimControl(options: SimControlOptions): ControlHandler {
     'POST /_sim/reaction': reaction,
     'POST /_sim/status': status,
     'POST /_sim/highlevel/outbound': highlevelOutbound,
+    ...metaRuleRoutes({ sims, post: async (payload) => deliver(await metaWebhook(payload)) }),
   };
 
   return async (request) => {

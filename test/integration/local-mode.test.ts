@@ -272,4 +272,36 @@ describe('local mode', () => {
     expect(forged.status).toBe(401);
     expect(((await forged.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
+
+  it('plays WhatsApp’s marketing stop and a template re-categorisation by hand (/_sim/meta/*, issue 12)', async () => {
+    const meta = mode.seed.highlevel.connections.meta.id;
+    const phone = '+447911000555';
+    const stop = await sim<{ delivered: { status: number } }>('/_sim/meta/user-preferences', {
+      from: phone,
+      preference: 'stop',
+    });
+    expect(stop.body.delivered.status).toBe(200);
+    const window = await api<{ marketingOptOut: { stopped: boolean; source: string } }>(
+      'GET',
+      `/api/contacts/${encodeURIComponent(phone)}/window?connectionId=${meta}`,
+    );
+    expect(window.body.marketingOptOut).toMatchObject({ stopped: true, source: 'whatsapp' });
+    const notice = await sim<{ delivered: { status: number } }>('/_sim/meta/template-category', {
+      name: 'appointment_reminder',
+      phase: 'impending',
+      category: 'MARKETING',
+    });
+    expect(notice.body.delivered.status).toBe(200);
+    const updates = await api<{ updates: { name: string; phase: string; nextCategory: string }[] }>(
+      'GET',
+      `/api/templates/category-updates?connectionId=${meta}`,
+    );
+    expect(updates.body.updates).toContainEqual(
+      expect.objectContaining({
+        name: 'appointment_reminder',
+        phase: 'impending',
+        nextCategory: 'MARKETING',
+      }),
+    );
+  });
 });
