@@ -2,6 +2,7 @@
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SIM_CRM_CLIENTS } from '../mocks/index';
+import { axeViolations } from './axe';
 import { browserUnavailable, startHarness } from './harness';
 import type { Harness } from './harness';
 import { simulate, sidebarFor, syncMetaTemplates, waitFor } from './helpers';
@@ -56,6 +57,7 @@ describe.skipIf(!!unavailable)(
       await waitFor(async () => (await names()).length > 0, 'the template list');
       expect((await names()).sort()).toEqual(APPROVED);
       await h.screenshot(page, 'sidebar-closed-320');
+      expect(await axeViolations(page), 'axe: sidebar-closed-320').toEqual([]);
 
       await page.fill('#template-search', 'reminder');
       await waitFor(async () => (await names()).length === 1, 'search results');
@@ -82,6 +84,7 @@ describe.skipIf(!!unavailable)(
         'Hi Mari, this is a reminder of your appointment on Thursday 10:00. Reply to confirm.',
       );
       await h.screenshot(page, 'sidebar-template-preview-320');
+      expect(await axeViolations(page), 'axe: sidebar-template-preview-320').toEqual([]);
 
       const sentBefore = h.mode.sims.meta.state.sent.length;
       await send.click();
@@ -140,6 +143,7 @@ describe.skipIf(!!unavailable)(
         'the delivered tick',
       );
       await h.screenshot(page, 'sidebar-open-dark-320');
+      expect(await axeViolations(page), 'axe: sidebar-open-dark-320').toEqual([]);
     });
 
     it('the countdown runs in the page: the composer closes itself when the window does', async () => {
@@ -156,6 +160,7 @@ describe.skipIf(!!unavailable)(
       expect(await page.locator('#message-text').isDisabled()).toBe(true);
       expect(await page.locator('#picker').isVisible()).toBe(true);
       await h.screenshot(page, 'sidebar-countdown-closed-320');
+      expect(await axeViolations(page), 'axe: sidebar-countdown-closed-320').toEqual([]);
     });
 
     it('as a Pipedrive panel: SDK handshake within 10 s, heights within 100–750 px, the person from the panel context', async () => {
