@@ -8,7 +8,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { campaignTuning } from '../src/services/campaign-runner';
+import { campaignTuning } from '../src/services/campaigns/campaign-runner';
 import { CampaignBench, type RunResult } from './campaign-bench';
 import { benchTemplateSync, templateSyncMarkdown } from './template-sync';
 

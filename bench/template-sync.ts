@@ -3,7 +3,7 @@
 // rows one statement per round trip in the same process, which is what batching avoids.
 import { setupServer } from 'msw/node';
 import { AppContext } from '../src/context';
-import { syncTemplates } from '../src/services/template-sync';
+import { syncTemplates } from '../src/services/templates/template-sync';
 import { countingD1 } from '../test/helpers/counting-d1';
 import { createTestPlatform } from '../test/helpers/platform';
 import { createMetaSimulator, META_SIM_DEFAULTS } from '../test/mocks/meta';

@@ -30,7 +30,7 @@ const varsSchema = z.object({
   PROVIDER_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(60_000)), 10_000),
   /** Per request to a CRM API (Pipedrive); a write that times out is looked for before it is written again. */
   CRM_TIMEOUT_MS: z._default(z.coerce.number().check(z.int(), z.gte(100), z.lte(60_000)), 15_000),
-  /** Outbox (services/outbox-sweep.ts): a row that owes a send or a CRM write is swept once due this long. */
+  /** Outbox (services/operations/outbox-sweep.ts): a row that owes a send or a CRM write is swept once due this long. */
   OUTBOX_GRACE_MS: z._default(z.coerce.number().check(z.int(), z.gte(0), z.lte(86_400_000)), 120_000),
   /** The same for a campaign's CRM logs, which wait their turn at the bulk pace for a long time when all is well. */
   OUTBOX_BULK_GRACE_MS: z._default(

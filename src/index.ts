@@ -4,13 +4,13 @@ import { createApp, platformFromEnv } from './app';
 import { AppContext } from './context';
 import type { Env } from './env';
 import { jobSchema, priorAttemptsOf, type Job } from './platform/queue';
-import { runTriggerCron } from './services/automation-trigger-events';
+import { runTriggerCron } from './services/crm/automation-trigger-events';
 import { deadLetter, runJob } from './services/jobs';
-import { resumeStrandedChanges } from './services/message-changes';
-import { purgeSsoReplayHashes } from './services/highlevel-sso';
-import { purgeStaleOAuthStates } from './services/oauth-states';
-import { sweepOutbox } from './services/outbox-sweep';
-import { syncStaleConnections } from './services/template-sync';
+import { resumeStrandedChanges } from './services/relay/message-changes';
+import { purgeSsoReplayHashes } from './services/install/highlevel-sso';
+import { purgeStaleOAuthStates } from './services/install/oauth-states';
+import { sweepOutbox } from './services/operations/outbox-sweep';
+import { syncStaleConnections } from './services/templates/template-sync';
 
 export { SendLimiterObject } from './platform/send-limiter-object';
 

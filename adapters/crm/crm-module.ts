@@ -21,7 +21,7 @@ export interface CrmAdapterDeps {
   /** The number the message went through (a CRM may register a provider per number). */
   connection: Connection | null;
   tokenSource: TokenSource;
-  /** Paces every request the adapter makes (services/crm-pacing.ts). */
+  /** Paces every request the adapter makes (services/crm/crm-pacing.ts). */
   pacer?: CrmRequestPacer;
 }
 
@@ -29,7 +29,7 @@ export interface CrmModule {
   readonly name: CrmName;
   /** For people: "HighLevel". */
   readonly label: string;
-  /** The CRM's documented burst limits per account, by lane (services/crm-pacing.ts paces every request by them). */
+  /** The CRM's documented burst limits per account, by lane (services/crm/crm-pacing.ts paces every request by them). */
   readonly rates: Readonly<Record<string, CrmRate>>;
   /** The limiter key of the CRM account an installation writes to. */
   paceKey(installation: Installation): string;
@@ -38,7 +38,7 @@ export interface CrmModule {
     readonly secrets: Partial<Record<SecretName, { required: boolean }>>;
     readonly baseUrls: readonly (keyof Config)[];
   };
-  /** OAuth refresh of an installation's tokens (serialized per installation by services/crm-tokens.ts). */
+  /** OAuth refresh of an installation's tokens (serialized per installation by services/crm/crm-tokens.ts). */
   refreshTokens(
     env: CrmEnvironment,
     installation: Installation,

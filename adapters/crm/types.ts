@@ -113,7 +113,7 @@ export interface CrmAdapter {
 export interface CrmRate {
   ratePerSecond: number;
   burst: number;
-  /** Requests one record job makes on this lane at most: what a bulk job claims at once (services/crm-pacing.ts). */
+  /** Requests one record job makes on this lane at most: what a bulk job claims at once (services/crm/crm-pacing.ts). */
   perJob?: number;
 }
 

@@ -49,7 +49,7 @@ export interface ProviderModule<C = unknown> {
   readonly webhook: ProviderWebhookSpec;
   /**
    * `credentials`: the credential test proves the number is the account's. `one_time_code`: nothing can prove it
-   * but a code sent from the number itself (services/connection-proof.ts); the connection waits until then.
+   * but a code sent from the number itself (services/install/connection-proof.ts); the connection waits until then.
    */
   readonly senderProof: 'credentials' | 'one_time_code';
   /** Vars and secrets the module reads (deployment health lists them by name; `required`: nothing works without). */

@@ -4,7 +4,7 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { REQUIRED_SECRETS, REQUIRED_VARS } from '../../src/services/deployment-health';
+import { REQUIRED_SECRETS, REQUIRED_VARS } from '../../src/services/operations/deployment-health';
 import { SOURCES, parseCommon, runMain } from './cli';
 import {
   PLACEHOLDER_DATABASE_ID,

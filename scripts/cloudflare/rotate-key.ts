@@ -6,7 +6,7 @@
 // to .secrets/<env>.env before they are uploaded, so an interrupted run continues with the same pair.
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { ResealPage } from '../../src/services/key-rotation';
+import type { ResealPage } from '../../src/services/operations/key-rotation';
 import { parseCommon, runMain } from './cli';
 import { readConfig, type DeployEnv } from './config-file';
 import { readSecretsFile, secretsFilePath, writeSecretsFile } from './secrets-file';

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REQUIRED_SECRETS, REQUIRED_VARS } from '../../src/services/deployment-health';
+import { REQUIRED_SECRETS, REQUIRED_VARS } from '../../src/services/operations/deployment-health';
 import { SOURCES, parseCommon, runMain } from './cli';
 import {
   desiredSection,

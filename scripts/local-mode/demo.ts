@@ -2,7 +2,7 @@
 // customers whose windows are open, about to close, and closed. The simulators are seeded to match.
 import { buildManualCmTemplate } from '../../adapters/providers/cm/map-cm-template';
 import type { Template } from '../../src/core/template';
-import type { NewConnectionInput } from '../../src/services/connections';
+import type { NewConnectionInput } from '../../src/services/install/connections';
 import type { VendorSimulators } from '../../test/mocks/index';
 import { CM_SIM_PRODUCT_TOKEN, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../../test/mocks/index';
 import { bsuidTag } from '../../adapters/crm/highlevel/highlevel-adapter';
@@ -157,7 +157,7 @@ export function seedSimulators(sims: VendorSimulators): DemoCrmIds {
   return crmIds;
 }
 
-/** Connection inputs per provider, accepted by the simulators (services/connections.ts createConnection). */
+/** Connection inputs per provider, accepted by the simulators (services/install/connections.ts createConnection). */
 export function demoConnectionInputs(sims: VendorSimulators): NewConnectionInput[] {
   return [
     {

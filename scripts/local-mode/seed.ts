@@ -9,9 +9,9 @@ import { AppContext } from '../../src/context';
 import { updateSummary } from '../../src/core/window';
 import { MemoryJobQueue } from '../../src/platform/queue';
 import { MemorySendLimiter } from '../../src/platform/send-limiter';
-import { confirmOwnershipCode, sendOwnershipCode } from '../../src/services/connection-proof';
-import { createConnection } from '../../src/services/connections';
-import type { NewConnectionInput } from '../../src/services/connections';
+import { confirmOwnershipCode, sendOwnershipCode } from '../../src/services/install/connection-proof';
+import { createConnection } from '../../src/services/install/connections';
+import type { NewConnectionInput } from '../../src/services/install/connections';
 import type { Connection } from '../../src/store/connections';
 import type { Installation } from '../../src/store/installations';
 import { windowSummaryOf } from '../../src/store/contacts';
@@ -192,7 +192,7 @@ async function ensureConnection(
 }
 
 /**
- * A new CM.com number is pending until its one-time code comes back (services/connection-proof.ts): the demo plays
+ * A new CM.com number is pending until its one-time code comes back (services/install/connection-proof.ts): the demo plays
  * the admin, reading the code the simulator accepted from the number.
  */
 async function proveDemoNumber(

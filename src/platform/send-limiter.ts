@@ -1,6 +1,6 @@
 // Per-sender pacing (DESIGN.md §3.5): one Durable Object per sender number holds its token bucket, so every
 // Worker isolate and queue consumer shares one pace. MemorySendLimiter is the same logic in-process.
-// CRM accounts are paced by the same machinery under `crm:<crm>:<account>` keys (services/crm-pacing.ts);
+// CRM accounts are paced by the same machinery under `crm:<crm>:<account>` keys (services/crm/crm-pacing.ts);
 // sender keys are connection ids, so the two never meet.
 import {
   initialBucket,

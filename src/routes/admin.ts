@@ -1,11 +1,11 @@
-// Operator endpoints, behind OPERATOR_TOKEN (services/operator.ts): deployment health and ENCRYPTION_KEY re-sealing.
+// Operator endpoints, behind OPERATOR_TOKEN (services/operations/operator.ts): deployment health and ENCRYPTION_KEY re-sealing.
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { jsonBody } from '../http/body';
-import { deploymentHealth } from '../services/deployment-health';
-import { resealPage } from '../services/key-rotation';
-import { authorizeOperator } from '../services/operator';
+import { deploymentHealth } from '../services/operations/deployment-health';
+import { resealPage } from '../services/operations/key-rotation';
+import { authorizeOperator } from '../services/operations/operator';
 
 const resealSchema = z.object({
   cursor: z.optional(z.nullable(z.string().check(z.maxLength(200)))),

@@ -10,8 +10,8 @@ import {
   receiveWorkflowAction,
   workflowOptions,
   type SignedCall,
-} from '../services/automation-calls';
-import { receiveTriggerSubscription } from '../services/automation-triggers';
+} from '../services/crm/automation-calls';
+import { receiveTriggerSubscription } from '../services/crm/automation-triggers';
 
 async function signedCall(c: Context<AppEnv>): Promise<SignedCall> {
   return { rawBody: await readRawBody(c, c.get('ctx').config.MAX_BODY_BYTES), headers: c.req.raw.headers };

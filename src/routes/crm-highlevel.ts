@@ -3,9 +3,9 @@
 import { Hono, type Context } from 'hono';
 import type { AppEnv } from '../env';
 import { readRawBody } from '../http/body';
-import { receiveHighLevelEvent } from '../services/highlevel-install';
-import { acceptHighLevelDelivery } from '../services/highlevel-outbound';
-import type { HighLevelCall } from '../services/highlevel-verify';
+import { receiveHighLevelEvent } from '../services/install/highlevel-install';
+import { acceptHighLevelDelivery } from '../services/crm/highlevel-outbound';
+import type { HighLevelCall } from '../services/install/highlevel-verify';
 
 async function call(c: Context<AppEnv>): Promise<HighLevelCall> {
   return { rawBody: await readRawBody(c, c.get('ctx').config.MAX_BODY_BYTES), headers: c.req.raw.headers };

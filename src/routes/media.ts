@@ -1,10 +1,10 @@
-// GET /media/:token[/:name]: customer media behind a signed, expiring link (services/media.ts). The trailing name is
+// GET /media/:token[/:name]: customer media behind a signed, expiring link (services/relay/media.ts). The trailing name is
 // display only (the CRMs show it / preview by its extension); everything that matters is inside the signed token.
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { AppError } from '../core/errors';
-import { openMediaLink } from '../services/media';
+import { openMediaLink } from '../services/relay/media';
 
 // A compact JWS: three base64url parts. Anything else is refused before any crypto or lookup.
 const tokenSchema = z

@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { AppError } from '../core/errors';
 import { queryWith } from '../http/body';
-import { completeHighLevelInstall, startHighLevelInstall } from '../services/highlevel-install';
+import { completeHighLevelInstall, startHighLevelInstall } from '../services/install/highlevel-install';
 
 const callbackQuery = z.object({
   code: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),

@@ -8,7 +8,7 @@ import {
   completePipedriveInstall,
   startPipedriveInstall,
   uninstallPipedrive,
-} from '../services/pipedrive-install';
+} from '../services/install/pipedrive-install';
 
 const callbackQuery = z.object({
   code: z.optional(z.string().check(z.minLength(1), z.maxLength(2048))),

@@ -1,6 +1,6 @@
 // Provider webhooks: /webhooks/:provider (platform webhooks, with their GET handshake) and
 // /webhooks/:provider/:connectionId[/:token] (per-connection URLs). Which shape a provider uses, how it is verified
-// and what it expects as an answer come from its ProviderModule; the use case is services/provider-webhooks.ts.
+// and what it expects as an answer come from its ProviderModule; the use case is services/relay/provider-webhooks.ts.
 // Verify first (401, nothing stored), then store + enqueue, answer 200 fast (DESIGN.md §6).
 import { Hono, type Context } from 'hono';
 import * as z from 'zod/mini';
@@ -9,8 +9,8 @@ import { isProviderName, providerModule } from '../../adapters/providers/registr
 import type { WebhookRequest } from '../../adapters/providers/types';
 import type { AppEnv } from '../env';
 import { paramsWith, readRawBody } from '../http/body';
-import { receiveConnectionWebhook, receivePlatformWebhook } from '../services/provider-webhooks';
-import type { IngestResult } from '../services/relay-inbound';
+import { receiveConnectionWebhook, receivePlatformWebhook } from '../services/relay/provider-webhooks';
+import type { IngestResult } from '../services/relay/relay-inbound';
 
 const connectionParams = z.object({ connectionId: z.string().check(z.minLength(1), z.maxLength(64)) });
 const tokenParams = z.extend(connectionParams, { token: z.string().check(z.minLength(1), z.maxLength(128)) });

@@ -2,21 +2,21 @@
 import type { AppContext } from '../context';
 import type { Job } from '../platform/queue';
 import { OutboxStore } from '../store/outbox';
-import { runCampaignSend } from './campaign-runner';
-import { runCrmRecordMessage, runCrmRecordStatus } from './crm';
-import { reportDeadDelivery } from './crm-delivery-failed';
-import { runCrmLinkPhone } from './crm-link-phone';
-import { markFiringDead, runFireTrigger } from './automation-triggers';
-import { bulkRecordJob, runCrmRecordBatch } from './crm-bulk';
-import { runHighLevelDelivery } from './highlevel-outbound';
+import { runCampaignSend } from './campaigns/campaign-runner';
+import { runCrmRecordMessage, runCrmRecordStatus } from './crm/crm';
+import { reportDeadDelivery } from './crm/crm-delivery-failed';
+import { runCrmLinkPhone } from './crm/crm-link-phone';
+import { markFiringDead, runFireTrigger } from './crm/automation-triggers';
+import { bulkRecordJob, runCrmRecordBatch } from './crm/crm-bulk';
+import { runHighLevelDelivery } from './crm/highlevel-outbound';
 import type { JobOutcome } from './job-outcome';
-import { runCrmMarketingPreference } from './marketing-preferences';
-import { markChangeDead, runCrmRecordChange, runDeleteProviderMedia } from './message-changes';
-import { bareProviderAdapter, providerAdapterFor } from './providers';
-import { applyStatusEvent } from './relay-status';
-import { runSendJob } from './send-job';
-import { syncTemplates } from './template-sync';
-import { refreshMessagingLimitIfUnknown } from './messaging-limits';
+import { runCrmMarketingPreference } from './relay/marketing-preferences';
+import { markChangeDead, runCrmRecordChange, runDeleteProviderMedia } from './relay/message-changes';
+import { bareProviderAdapter, providerAdapterFor } from './relay/providers';
+import { applyStatusEvent } from './relay/relay-status';
+import { runSendJob } from './relay/send-job';
+import { syncTemplates } from './templates/template-sync';
+import { refreshMessagingLimitIfUnknown } from './campaigns/messaging-limits';
 
 export type JobHandler = (ctx: AppContext, job: Job, attempt: number) => Promise<JobOutcome>;
 

@@ -1,5 +1,5 @@
 // What our sent messages cost, as estimated when they were queued and as the provider's pricing reported them
-// (issue 12 item 6). Rows are grouped counts; services/cost-report.ts prices them with the rate card.
+// (issue 12 item 6). Rows are grouped counts; services/campaigns/cost-report.ts prices them with the rate card.
 
 export interface CostGroupRow {
   /** `YYYY-MM` (UTC) of the send, or '' when not grouped by month. */

@@ -82,7 +82,7 @@ export interface ConnectedNumber {
 
 /** The admin connects a number of `provider` and makes one approved UTILITY template available. */
 /**
- * A new CM.com number is pending until its one-time code comes back (#17 item 10, services/connection-proof.ts):
+ * A new CM.com number is pending until its one-time code comes back (#17 item 10, services/install/connection-proof.ts):
  * the admin asks for the code, reads it on WhatsApp (the simulator's last accepted message) and types it back. The
  * code's message is taken out of the simulator's record so suites count only their own sends.
  */

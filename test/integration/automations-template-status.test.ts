@@ -6,7 +6,7 @@
 // hand as approved, vendors/providers.md §C): it has no change to observe.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
-import { runTriggerCron } from '../../src/services/automation-trigger-events';
+import { runTriggerCron } from '../../src/services/crm/automation-trigger-events';
 import { runJob } from '../../src/services/jobs';
 import { killable } from '../helpers/crash-points';
 import { metaTemplateStatusWebhook } from '../mocks/meta';

@@ -3,7 +3,7 @@
 // sweep of stranded firings fires it once, and the provider's redelivery (now a duplicate) fires nothing more.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
-import { runTriggerCron } from '../../src/services/automation-trigger-events';
+import { runTriggerCron } from '../../src/services/crm/automation-trigger-events';
 import { deadLetter, runJob } from '../../src/services/jobs';
 import { killable, Killed } from '../helpers/crash-points';
 import { metaStatusError } from '../mocks/meta';

@@ -2,7 +2,7 @@
 // WhatsApp event fires once per subscription through the CRM job path (retried on 5xx, never twice); the window
 // nudge fires once per window at the configured lead time, from the cron, on the injected clock.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { fireWindowClosingSoon, runTriggerCron } from '../../src/services/automation-trigger-events';
+import { fireWindowClosingSoon, runTriggerCron } from '../../src/services/crm/automation-trigger-events';
 import { TRIGGER_BASE_URL } from '../mocks/highlevel';
 import { metaStatusError, metaTemplateStatusWebhook } from '../mocks/meta';
 import {

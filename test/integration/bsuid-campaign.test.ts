@@ -2,7 +2,7 @@
 // is the same customer as that phone — and an authentication campaign skips phone-less customers (phone_required).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
-import { syncTemplates } from '../../src/services/template-sync';
+import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
 import { metaInbound, metaMessagesWebhook } from '../mocks/meta';
 

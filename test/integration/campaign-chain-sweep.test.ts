@@ -4,11 +4,11 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
-import { campaignTuning } from '../../src/services/campaign-runner';
-import { createCampaign } from '../../src/services/campaigns';
+import { campaignTuning } from '../../src/services/campaigns/campaign-runner';
+import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { deadLetter, registerJobHandler, runJob } from '../../src/services/jobs';
-import { sweepOutbox } from '../../src/services/outbox-sweep';
-import { syncTemplates } from '../../src/services/template-sync';
+import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
+import { syncTemplates } from '../../src/services/templates/template-sync';
 import { CampaignStore } from '../../src/store/campaigns';
 import type { Connection } from '../../src/store/connections';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform';

@@ -1,13 +1,13 @@
 // CSV recipients (issue 7): header mapping to template variables, spreadsheet quirks, and the report CSV.
 import { describe, expect, it } from 'vitest';
 import type { TemplateVariable } from '../../src/core/template';
-import { campaignBackoffMs } from '../../src/services/campaign-runner';
+import { campaignBackoffMs } from '../../src/services/campaigns/campaign-runner';
 import {
   columnVariable,
   csvLine,
   parseRecipientsCsv,
   recipientsFromList,
-} from '../../src/services/campaign-csv';
+} from '../../src/services/campaigns/campaign-csv';
 
 const vars: TemplateVariable[] = [
   { id: 'header.1', location: 'header', key: '1' },

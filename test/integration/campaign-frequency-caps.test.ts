@@ -3,7 +3,7 @@
 // the provider at most once; opted-out, invalid and otherwise failed recipients are never retried.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
-import { syncTemplates } from '../../src/services/template-sync';
+import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
 import { MetaFrequencyCaps, metaInbound, metaMessagesWebhook, metaStatusError } from '../mocks/meta';
 

@@ -16,7 +16,7 @@ import { readSecretsFile } from '../../scripts/cloudflare/secrets-file';
 import { GENERATED_SECRETS, runSetup } from '../../scripts/cloudflare/setup';
 import { createApp } from '../../src/app';
 import { parseConfig } from '../../src/config';
-import { REQUIRED_SECRETS } from '../../src/services/deployment-health';
+import { REQUIRED_SECRETS } from '../../src/services/operations/deployment-health';
 import { FakeWrangler } from '../helpers/fake-wrangler';
 import { createTestPlatform, REPO_ROOT, type TestPlatform } from '../helpers/platform';
 

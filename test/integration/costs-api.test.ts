@@ -3,7 +3,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useAppHarness } from '../contract/app-harness';
 import { metaInbound, metaStatus, metaStatusesWebhook } from '../mocks/meta';
-import { syncTemplates } from '../../src/services/template-sync';
+import { syncTemplates } from '../../src/services/templates/template-sync';
 
 const h = useAppHarness();
 // The harness's reset does not know campaigns (campaign-api.test.ts clears them the same way).

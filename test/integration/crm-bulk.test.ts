@@ -1,4 +1,4 @@
-// Campaign logging's failure paths (services/crm-bulk.ts): a coalesced batch that meets the CRM's pace, an outage or
+// Campaign logging's failure paths (services/crm/crm-bulk.ts): a coalesced batch that meets the CRM's pace, an outage or
 // a message HighLevel refuses still records every other message exactly once, hands the rest back as one job with
 // the right attempt count, and dead-letters only the message that cannot be written.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';

@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
-import { runHighLevelDelivery } from '../../src/services/highlevel-outbound';
+import { runHighLevelDelivery } from '../../src/services/crm/highlevel-outbound';
 import { runJob } from '../../src/services/jobs';
 import { killable } from '../helpers/crash-points';
 import {

@@ -5,8 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
-import { redriveDeadLetter } from '../../src/services/dead-letters';
-import { runHighLevelDelivery } from '../../src/services/highlevel-outbound';
+import { redriveDeadLetter } from '../../src/services/operations/dead-letters';
+import { runHighLevelDelivery } from '../../src/services/crm/highlevel-outbound';
 import { deadLetter, runJob } from '../../src/services/jobs';
 import { killable } from '../helpers/crash-points';
 import {

@@ -3,7 +3,7 @@
 // jobs that would wait long go back to the queue without spending their retry budget.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Job } from '../../src/platform/queue';
-import { CRM_RETRY_BUDGET } from '../../src/services/crm';
+import { CRM_RETRY_BUDGET } from '../../src/services/crm/crm';
 import { deadLetter, drainMemoryQueue, runJob } from '../../src/services/jobs';
 import { metaInbound, metaMessagesWebhook } from '../mocks/meta';
 import {

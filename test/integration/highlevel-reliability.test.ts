@@ -4,9 +4,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { refreshHighLevelToken } from '../../adapters/crm/highlevel';
 import { AppContext } from '../../src/context';
-import { CRM_RETRY_BUDGET } from '../../src/services/crm';
-import { installationTokenSource } from '../../src/services/crm-tokens';
-import { highLevelLocationRefresher } from '../../src/services/highlevel-install';
+import { CRM_RETRY_BUDGET } from '../../src/services/crm/crm';
+import { installationTokenSource } from '../../src/services/crm/crm-tokens';
+import { highLevelLocationRefresher } from '../../src/services/install/highlevel-install';
 import { drainMemoryQueue, runJob } from '../../src/services/jobs';
 import { HOUR } from '../helpers/platform';
 import {

@@ -6,7 +6,7 @@ import { createApp } from '../../src/app';
 import { parseConfig } from '../../src/config';
 import { AppContext, type Platform } from '../../src/context';
 import { SecretBox } from '../../src/security/secret-box';
-import { SEALED_COLUMNS, type ResealPage } from '../../src/services/key-rotation';
+import { SEALED_COLUMNS, type ResealPage } from '../../src/services/operations/key-rotation';
 import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
 import { SEED_CREDENTIALS, seedInstallation, type Seeded } from '../helpers/seed';
 

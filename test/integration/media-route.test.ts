@@ -1,4 +1,4 @@
-// GET /media/:token: signed, expiring links to customer media (services/media.ts). Valid links stream the provider's
+// GET /media/:token: signed, expiring links to customer media (services/relay/media.ts). Valid links stream the provider's
 // bytes; forged, altered, expired, malformed links and links to unknown connections are refused with the error
 // envelope before the provider is ever called.
 import { setupServer } from 'msw/node';
@@ -6,7 +6,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { createApp } from '../../src/app';
 import type { MessageContent } from '../../src/core/message';
 import { createSessionToken } from '../../src/security/session';
-import { crmAttachmentUrl, MEDIA_LINK_TTL_MS } from '../../src/services/media';
+import { crmAttachmentUrl, MEDIA_LINK_TTL_MS } from '../../src/services/relay/media';
 import type { Connection } from '../../src/store/connections';
 import { createMetaSimulator, META_SAMPLE_MEDIA, META_SIM_DEFAULTS } from '../mocks/meta';
 import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';

@@ -2,7 +2,7 @@
 // deletion removes the content from our store and the note, says so, and kills the document's /media link — through
 // the queued, paced, retried CRM job path, once.
 import { describe, expect, it } from 'vitest';
-import { CHANGE_STRANDED_AFTER_MS, resumeStrandedChanges } from '../../src/services/message-changes';
+import { CHANGE_STRANDED_AFTER_MS, resumeStrandedChanges } from '../../src/services/relay/message-changes';
 import { metaInbound, metaMessagesWebhook } from '../mocks/meta';
 import {
   adminSession,

@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isSendable } from '../../src/services/connection-state';
+import { isSendable } from '../../src/services/relay/connection-state';
 import { ConnectionStore } from '../../src/store/connections';
 import type { SecretBox } from '../../src/security/secret-box';
 import { startLocalD1, type LocalD1 } from '../helpers/local-d1';

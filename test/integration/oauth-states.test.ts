@@ -3,7 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { AppContext } from '../../src/context';
-import { MAX_LIVE_OAUTH_STATES, purgeStaleOAuthStates } from '../../src/services/oauth-states';
+import { MAX_LIVE_OAUTH_STATES, purgeStaleOAuthStates } from '../../src/services/install/oauth-states';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform';
 
 let t: TestPlatform;

@@ -5,7 +5,7 @@
 // - An outage longer than the CRM budget ends in the dead-letter list with the true attempt count; the admin's
 //   redrive delivers it once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CRM_RETRY_BUDGET } from '../../src/services/crm';
+import { CRM_RETRY_BUDGET } from '../../src/services/crm/crm';
 import { HOUR } from '../helpers/platform';
 import {
   adminToken,

@@ -3,9 +3,9 @@
 // (its status ranks above what was reported), re-enqueues the status job once, and the CRM gets the status once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
-import { redriveDeadLetter } from '../../src/services/dead-letters';
+import { redriveDeadLetter } from '../../src/services/operations/dead-letters';
 import { deadLetter, runJob } from '../../src/services/jobs';
-import { sweepOutbox } from '../../src/services/outbox-sweep';
+import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
 import { killable, Killed } from '../helpers/crash-points';
 import {
   adminToken,

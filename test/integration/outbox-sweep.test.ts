@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
 import { deadLetter, runJob } from '../../src/services/jobs';
-import { sweepOutbox } from '../../src/services/outbox-sweep';
+import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
 import { killable, Killed, type CrashPoint } from '../helpers/crash-points';
 import {
   adminToken,

@@ -12,7 +12,7 @@ import {
   usePipedriveWorld,
   type World,
 } from './pipedrive-world';
-import { CRM_RETRY_BUDGET } from '../../src/services/crm';
+import { CRM_RETRY_BUDGET } from '../../src/services/crm/crm';
 
 const world = usePipedriveWorld();
 const MINUTE = 60_000;
@@ -206,7 +206,7 @@ describe('message log settings and outages', () => {
     pd.faults.add({ match: isNotePost, status: 503, times: 1000 });
     w.t.clock.advance(MINUTE);
     await customerWrites(w, number, '+37251234567', 'Hello?? Anyone there?');
-    // The budget spans 12–24 hours of retries (services/crm.ts): an outage of hours only delays.
+    // The budget spans 12–24 hours of retries (services/crm/crm.ts): an outage of hours only delays.
     for (let i = 0; i < 200 && w.t.queue.pending.length > 0; i++) {
       await w.drain();
       w.t.clock.advance(10 * MINUTE);

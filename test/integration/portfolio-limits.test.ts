@@ -5,9 +5,9 @@
 // proceeds. A manual value overrides the reported one until cleared; an older webhook never lowers a newer limit.
 import { afterEach, beforeAll, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
-import { automationTierRefusal } from '../../src/services/automation-tier';
+import { automationTierRefusal } from '../../src/services/crm/automation-tier';
 import { runJob } from '../../src/services/jobs';
-import { syncTemplates } from '../../src/services/template-sync';
+import { syncTemplates } from '../../src/services/templates/template-sync';
 import { AutomationExecutionStore } from '../../src/store/automations';
 import type { Installation } from '../../src/store/installations';
 import { MessagingLimitStore } from '../../src/store/messaging-limits';

@@ -3,7 +3,7 @@
 // whether the provider says so synchronously (send response) or later (failed status webhook).
 import { describe, expect, it } from 'vitest';
 import { TEMPLATE_REQUIRED_REASON } from '../../src/core/errors';
-import { queueOutbound } from '../../src/services/relay-outbound';
+import { queueOutbound } from '../../src/services/relay/relay-outbound';
 import { useAppHarness } from '../contract/app-harness';
 import { providerWire } from '../contract/webhook-wire';
 

@@ -2,7 +2,7 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runSendJob } from '../../src/services/send-job';
+import { runSendJob } from '../../src/services/relay/send-job';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform';
 import { seedInstallation, type Seeded } from '../helpers/seed';
 

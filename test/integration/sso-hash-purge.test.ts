@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { AppContext } from '../../src/context';
-import { purgeSsoReplayHashes, SSO_REPLAY_MEMORY_MS } from '../../src/services/highlevel-sso';
+import { purgeSsoReplayHashes, SSO_REPLAY_MEMORY_MS } from '../../src/services/install/highlevel-sso';
 import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
 import { seedInstallation } from '../helpers/seed';
 import { encryptSsoPayload } from '../mocks/highlevel/highlevel-events';

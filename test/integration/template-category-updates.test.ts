@@ -4,9 +4,9 @@
 // nobody twice.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
-import { campaignTuning } from '../../src/services/campaign-runner';
+import { campaignTuning } from '../../src/services/campaigns/campaign-runner';
 import { runJob } from '../../src/services/jobs';
-import { syncTemplates } from '../../src/services/template-sync';
+import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
 import { metaTemplateCategoryWebhook } from '../mocks/meta';
 

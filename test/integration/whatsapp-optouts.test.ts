@@ -4,8 +4,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
 import { whatsappDndUpdate } from '../../adapters/crm/highlevel/highlevel-dnd';
-import { sweepOutbox } from '../../src/services/outbox-sweep';
-import { syncTemplates } from '../../src/services/template-sync';
+import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
+import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
 import { metaInbound, metaMessagesWebhook, metaUserPreferencesWebhook } from '../mocks/meta';
 import { validateRequest } from '../spec/openapi';

@@ -2,7 +2,7 @@
 // and the last executions with their outcome.
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env';
-import { automationSettings, rotateAutomationSecret } from '../../services/automation-calls';
+import { automationSettings, rotateAutomationSecret } from '../../services/crm/automation-calls';
 import { requireSession } from './auth';
 
 export const automationsRoutes = new Hono<AppEnv>()

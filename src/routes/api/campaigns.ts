@@ -13,8 +13,8 @@ import {
   listCampaigns,
   pauseCampaign,
   resumeCampaign,
-} from '../../services/campaigns';
-import { campaignStats } from '../../services/campaign-stats';
+} from '../../services/campaigns/campaigns';
+import { campaignStats } from '../../services/campaigns/campaign-stats';
 import { requireSession, scopedConnection } from './auth';
 
 const variables = z.record(z.string().check(z.maxLength(200)), z.string().check(z.maxLength(1024)));

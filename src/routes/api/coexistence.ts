@@ -3,9 +3,9 @@
 // most 20 msg/s.
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import type { AppEnv } from '../../app';
+import type { AppEnv } from '../../env';
 import { jsonBody, paramsWith } from '../../http/body';
-import { describeConnection } from '../../services/connections';
+import { describeConnection } from '../../services/install/connections';
 import { setConnectionCoexistence } from '../../store/coexistence';
 import { requireSession, scopedConnection } from './auth';
 

@@ -5,9 +5,13 @@ import { providerCredentialsSchema } from '../../../adapters/providers/credentia
 import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { jsonBody, paramsWith } from '../../http/body';
-import { confirmOwnershipCode, sendOwnershipCode } from '../../services/connection-proof';
-import { createConnection, describeConnection, setManualMessagingLimit } from '../../services/connections';
-import { providerAdapterFor } from '../../services/providers';
+import { confirmOwnershipCode, sendOwnershipCode } from '../../services/install/connection-proof';
+import {
+  createConnection,
+  describeConnection,
+  setManualMessagingLimit,
+} from '../../services/install/connections';
+import { providerAdapterFor } from '../../services/relay/providers';
 import { requireSession, scopedConnection } from './auth';
 
 const createSchema = z.intersection(

@@ -10,10 +10,10 @@ import { computeWindow, EMPTY_SUMMARY, windowFromSummary } from '../../core/wind
 import { windowSummaryOf, type Contact } from '../../store/contacts';
 import { jsonBody, paramsWith, queryWith } from '../../http/body';
 import type { StoredMessage } from '../../store/messages';
-import { contactLog, queueOutbound } from '../../services/relay-outbound';
+import { contactLog, queueOutbound } from '../../services/relay/relay-outbound';
 import { requireSession, scopedConnection } from './auth';
 import { sendSchema } from './schemas';
-import { marketingOptOutOf } from '../../services/marketing-preferences';
+import { marketingOptOutOf } from '../../services/relay/marketing-preferences';
 
 // `:phone` is the customer's address: an E.164 phone or, for a customer known only by username, their BSUID.
 const phoneParams = z.object({ phone: z.string().check(z.minLength(3), z.maxLength(140)) });

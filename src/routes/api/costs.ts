@@ -4,7 +4,7 @@ import * as z from 'zod/mini';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { paramsWith, queryWith } from '../../http/body';
-import { campaignCosts, monthlyCosts } from '../../services/cost-report';
+import { campaignCosts, monthlyCosts } from '../../services/campaigns/cost-report';
 import { requireSession, scopedConnection } from './auth';
 
 const month = z.string().check(z.regex(/^\d{4}-(0[1-9]|1[0-2])$/, 'a month as YYYY-MM'));

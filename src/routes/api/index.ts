@@ -14,7 +14,7 @@ import { sessionRoutes } from './session';
 import { pipedrivePanelRoutes } from './pipedrive-panel';
 import * as z from 'zod/mini';
 import { paramsWith } from '../../http/body';
-import { redriveDeadLetter } from '../../services/dead-letters';
+import { redriveDeadLetter } from '../../services/operations/dead-letters';
 import { UnreadableItemStore } from '../../store/unreadable-items';
 
 const deadLetterParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });

@@ -2,7 +2,7 @@
 // keyword written by the customer, or a marketing stop inside WhatsApp (marketing templates only).
 import { Hono } from 'hono';
 import type { AppEnv } from '../../env';
-import { optOutList } from '../../services/marketing-preferences';
+import { optOutList } from '../../services/relay/marketing-preferences';
 import { requireSession } from './auth';
 
 export const optOutsRoutes = new Hono<AppEnv>().get('/', requireSession('admin'), async (c) =>

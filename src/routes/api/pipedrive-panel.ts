@@ -9,7 +9,7 @@ import {
   effectiveSettings,
   loadPanelContext,
   updateInstallationSettings,
-} from '../../services/pipedrive-panel';
+} from '../../services/install/pipedrive-panel';
 import type { Installation } from '../../store/installations';
 import { requireSession } from './auth';
 

@@ -10,8 +10,8 @@ import { jsonBody } from '../../http/body';
 import { createSessionToken, type SessionClaims } from '../../security/session';
 import type { AppContext } from '../../context';
 import { isPipedriveAdmin } from '../../../adapters/crm/pipedrive/pipedrive-api';
-import { highLevelSsoSession } from '../../services/highlevel-sso';
-import { pipedriveClientFor } from '../../services/pipedrive-panel';
+import { highLevelSsoSession } from '../../services/install/highlevel-sso';
+import { pipedriveClientFor } from '../../services/install/pipedrive-panel';
 import { supportedLanguage } from '../../ui/i18n/index';
 import type { Installation } from '../../store/installations';
 

@@ -8,11 +8,11 @@ import { lintTemplate } from '../../core/template-lint';
 import { checkRegistration } from '../../core/template-registration';
 import { TEMPLATE_CATEGORIES, type TemplateDraft } from '../../core/template';
 import { jsonBody, queryWith } from '../../http/body';
-import { providerAdapterFor } from '../../services/providers';
-import { syncTemplates } from '../../services/template-sync';
+import { providerAdapterFor } from '../../services/relay/providers';
+import { syncTemplates } from '../../services/templates/template-sync';
 import { requireSession, scopedConnection } from './auth';
 import { componentsSchema, draftSchema, templateStatusSchema } from './schemas';
-import { templateCategoryUpdates, withCategoryUpdates } from '../../services/template-categories';
+import { templateCategoryUpdates, withCategoryUpdates } from '../../services/templates/template-categories';
 
 const listQuery = z.object({
   connectionId: z.optional(z.string().check(z.maxLength(64))),

@@ -5,7 +5,7 @@ import { graphVersionState, GRAPH_API_VERSIONS } from '../../../adapters/provide
 import { ProviderError } from '../../../src/core/errors';
 import { parseConfig } from '../../../src/config';
 import type { AppContext } from '../../../src/context';
-import { providerAdapterFromCredentials } from '../../../src/services/providers';
+import { providerAdapterFromCredentials } from '../../../src/services/relay/providers';
 import { META_TEST_BASE, metaTestCredentials, useMetaSimulator } from './harness';
 import { META_SIM_DEFAULTS } from './meta-simulator';
 
