@@ -1,6 +1,7 @@
 // The runtime that ships is the runtime tested (issue 17): the shared inbound suites — authentication, malformed
 // input, fuzz — against the Worker in workerd (local mode: wrangler's dev engine on loopback, started once for
 // the whole file), exactly as they run against the app in Node.
+import { crmSecuritySuite } from '../targets/suites/crm-security';
 import { fuzzSuite } from '../targets/suites/fuzz';
 import { inboundSecuritySuite } from '../targets/suites/inbound-security';
 import { malformedInputSuite } from '../targets/suites/malformed-input';
@@ -11,6 +12,7 @@ import { useTarget } from '../targets/use-target';
 
 const target = useTarget('workerd');
 inboundSecuritySuite(target);
+crmSecuritySuite(target);
 malformedInputSuite(target);
 messagingLimitSuite(target);
 whatsapp2026WebhooksSuite(target);
