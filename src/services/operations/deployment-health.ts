@@ -1,25 +1,35 @@
 // GET /admin/health: is this deployment complete and keeping up? Names of secrets, never their values.
+import { CRM_MODULES } from '../../../adapters/crm/registry';
+import { PROVIDER_MODULES } from '../../../adapters/providers/registry';
 import { SECRET_NAMES, type Config, type SecretName } from '../../config';
 import type { AppContext } from '../../context';
 
-/** What each secret is for; `required` ones make the configuration incomplete when missing or malformed. */
-export const SECRET_PURPOSES: Record<SecretName, { group: string; required: boolean }> = {
+type SecretPurpose = { group: string; required: boolean };
+
+/** The platform's own secrets; each vendor's come from its module (configKeys) in the registries. */
+const CORE_SECRETS: Partial<Record<SecretName, SecretPurpose>> = {
   ENCRYPTION_KEY: { group: 'core', required: true },
   SESSION_SECRET: { group: 'core', required: true },
   OPERATOR_TOKEN: { group: 'core', required: true },
   ENCRYPTION_KEY_PREVIOUS: { group: 'core', required: false },
   ENCRYPTION_KEY_NEXT: { group: 'core', required: false },
-  META_APP_SECRET: { group: 'meta', required: true },
-  META_VERIFY_TOKEN: { group: 'meta', required: true },
-  HIGHLEVEL_CLIENT_ID: { group: 'highlevel', required: true },
-  HIGHLEVEL_CLIENT_SECRET: { group: 'highlevel', required: true },
-  HIGHLEVEL_SHARED_SECRET: { group: 'highlevel', required: true },
-  HIGHLEVEL_WEBHOOK_PUBLIC_KEY: { group: 'highlevel', required: false },
-  HIGHLEVEL_ACTION_SECRET: { group: 'highlevel', required: false },
-  PIPEDRIVE_CLIENT_ID: { group: 'pipedrive', required: true },
-  PIPEDRIVE_CLIENT_SECRET: { group: 'pipedrive', required: true },
-  PIPEDRIVE_JWT_SECRET: { group: 'pipedrive', required: false },
 };
+
+/**
+ * What each secret is for; `required` ones make the configuration incomplete when missing or malformed. Every
+ * secret has one (deployment-health-secrets.test.ts), grouped by the module that reads it.
+ */
+export const SECRET_PURPOSES = {
+  ...CORE_SECRETS,
+  ...Object.fromEntries(
+    [...Object.values(PROVIDER_MODULES), ...Object.values(CRM_MODULES)].flatMap((module) =>
+      Object.entries(module.configKeys.secrets).map(([name, key]) => [
+        name,
+        { group: module.name, required: key.required },
+      ]),
+    ),
+  ),
+} as Record<SecretName, SecretPurpose>;
 
 export const REQUIRED_SECRETS = SECRET_NAMES.filter((name) => SECRET_PURPOSES[name].required);
 
