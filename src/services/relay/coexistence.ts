@@ -4,9 +4,9 @@
 // window (the app and the API do not share window state), read receipts or workflow triggers.
 import type { ProviderEvent } from '../../../adapters/providers/types';
 import type { AppContext } from '../../context';
+import type { CustomerIdentity } from '../../core/customer-id';
 import type { Connection } from '../../store/connections';
 import { coexistenceStatements } from '../../store/coexistence';
-import { customerIdentity } from './relay-inbound';
 
 type CoexistenceEvent = Extract<ProviderEvent, { kind: 'coexistence_message' }>;
 
@@ -14,8 +14,9 @@ export async function storeCoexistenceMessage(
   ctx: AppContext,
   connection: Connection,
   event: CoexistenceEvent,
+  /** The customer the event names, checked by the caller (relay-inbound customerIdentity); null = unreadable. */
+  identity: CustomerIdentity | null,
 ): Promise<'stored' | 'duplicate' | 'unreadable'> {
-  const identity = customerIdentity(event);
   if (!identity) return 'unreadable';
   const now = ctx.now();
   const { contact, phoneLinked } = await ctx.contacts.resolve(connection.id, identity, {}, now);

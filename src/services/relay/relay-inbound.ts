@@ -121,7 +121,7 @@ export async function ingestEvents(
       }
       case 'coexistence_message': {
         // Echoes and history of a number shared with the WhatsApp Business app (issue 12 item 5).
-        const stored = await storeCoexistenceMessage(ctx, connection, event);
+        const stored = await storeCoexistenceMessage(ctx, connection, event, customerIdentity(event));
         if (stored === 'stored') result.stored++;
         else if (stored === 'duplicate') result.duplicates++;
         else result.unreadable++;
