@@ -83,6 +83,7 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
               {tr('sidebar.draft.title')}
             </p>
             <blockquote id="draft-text"></blockquote>
+            <button type="button" id="draft-template" class="small" hidden></button>
             <button data-i18n="sidebar.draft.copy" type="button" id="copy-draft" class="secondary small">
               {tr('sidebar.draft.copy')}
             </button>

@@ -246,7 +246,10 @@ describe.skipIf(!!unavailable)(
       await waitFor(async () => (await badge.getAttribute('data-tone')) === 'urgent', 'red');
       expect(await bg()).toBe('rgb(180, 35, 24)');
       await expectAccessible(page, 'red');
-      await page.fill('#message-text', 'Certo, a domani alle 9!');
+      await page.fill(
+        '#message-text',
+        'Hi Luca, this is a reminder of your appointment on Friday 9:00. Reply to confirm.',
+      );
 
       await page.clock.fastForward('08:30');
       await waitFor(async () => /\d+ sec/.test((await badge.textContent()) ?? ''), 'seconds');
@@ -262,14 +265,28 @@ describe.skipIf(!!unavailable)(
         'The window has closed: only approved templates can be sent now.',
       ]);
       // The draft typed before the close is kept, readable and copyable.
-      expect(await page.locator('#draft-text').textContent()).toBe('Certo, a domani alle 9!');
+      expect(await page.locator('#draft-text').textContent()).toBe(
+        'Hi Luca, this is a reminder of your appointment on Friday 9:00. Reply to confirm.',
+      );
       await page.click('#copy-draft');
       await waitFor(
         async () => (await page.locator('#status').textContent()) === 'The draft is in the clipboard.',
         'copied',
       );
-      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('Certo, a domani alle 9!');
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(
+        'Hi Luca, this is a reminder of your appointment on Friday 9:00. Reply to confirm.',
+      );
       await h.screenshot(page, 'sidebar-draft-after-close-320');
+      // It is an approved template's text: offered as that template, its values taken from the draft.
+      const asTemplate = page.locator('#draft-template');
+      await waitFor(() => asTemplate.isVisible(), 'the matching template offer');
+      expect(await asTemplate.textContent()).toBe(
+        'It matches the approved template “appointment_reminder”: send it as that template',
+      );
+      await asTemplate.click();
+      expect(await page.getByLabel('Body {{1}}', { exact: true }).inputValue()).toBe('Luca');
+      expect(await page.getByLabel('Body {{2}}', { exact: true }).inputValue()).toBe('Friday 9:00');
+      expect(await page.locator('#send-template').isDisabled()).toBe(false);
       await expectAccessible(page, 'closed with draft');
     });
 

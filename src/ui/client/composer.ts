@@ -4,7 +4,7 @@
 import { byId } from './dom';
 import { templateRequired, type WindowTone } from './format';
 import { formatNumber, t } from './i18n';
-import { hidePicker, showPicker } from './picker';
+import { hidePicker, offerDraftTemplate, showPicker } from './picker';
 
 /** WhatsApp's limit for a text message body (Cloud API `text.body`: 4096 characters). */
 export const TEXT_MAX = 4096;
@@ -56,7 +56,11 @@ export function renderComposer(view: ComposerView): void {
   // A draft typed before the window closed stays readable and can be copied (it cannot be sent as free text).
   const draft = textarea.value.trim();
   byId('draft').hidden = !(required && draft);
-  byId('draft-text').textContent = required ? draft : '';
+  const shownDraft = required ? draft : '';
+  if (byId('draft-text').textContent !== shownDraft) {
+    byId('draft-text').textContent = shownDraft;
+    void offerDraftTemplate(shownDraft);
+  }
 
   if (view.tone !== shownTone) {
     if (required) void showPicker(false);

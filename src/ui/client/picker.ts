@@ -1,5 +1,6 @@
 // The approved-template picker of the sidebar: searchable, filtered by language and category, templates in the
 // customer's language first, then the template form (variables, media header, preview) and its send.
+import { matchTemplate } from '../../core/template-match';
 import { api, describeError } from './api';
 import { customerLanguage, customerLanguageFirst, inLanguage } from './customer-language';
 import { byId, clear, debounce, h } from './dom';
@@ -121,16 +122,21 @@ function updateSendTemplate(): void {
   byId('template-send-reason').textContent = blocker;
 }
 
-function chooseTemplate(tpl: ListedTemplate): void {
+function chooseTemplate(tpl: ListedTemplate, initial: Record<string, string> = {}): void {
   byId('template-form').hidden = false;
   byId('template-choices').hidden = true;
   byId('template-error').textContent = '';
   byId('template-title').textContent = `${tpl.name} (${languageName(tpl.language)})`;
   state.chosen = tpl.name;
-  state.form = renderTemplateForm(tpl, host.contactFields(), (s) => {
-    state.form = s;
-    updateSendTemplate();
-  });
+  state.form = renderTemplateForm(
+    tpl,
+    host.contactFields(),
+    (s) => {
+      state.form = s;
+      updateSendTemplate();
+    },
+    initial,
+  );
   const first = byId('variables').querySelector('input');
   if (first) {
     first.focus();
@@ -147,6 +153,27 @@ function backToList(): void {
     (b) => b.dataset.template === state.chosen,
   );
   (chosen ?? byId('template-search')).focus();
+}
+
+/**
+ * A draft left when the window closed, offered as the approved template it matches exactly (the same matcher
+ * that sends HighLevel's out-of-window text as a template), its values taken from the draft.
+ */
+export async function offerDraftTemplate(draft: string): Promise<void> {
+  const button = byId<HTMLButtonElement>('draft-template');
+  button.hidden = true;
+  if (!draft) return;
+  try {
+    await loadTemplates();
+  } catch {
+    return;
+  }
+  const match = matchTemplate(draft, state.templates, {});
+  if (!match || byId('draft-text').textContent !== draft) return;
+  const tpl = match.template as ListedTemplate;
+  button.textContent = t('sidebar.draft.asTemplate', { name: tpl.name });
+  button.onclick = () => chooseTemplate(tpl, match.values);
+  button.hidden = false;
 }
 
 /** Opens the picker (the sidebar does so by itself when a template is required). */

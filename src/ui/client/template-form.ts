@@ -152,6 +152,8 @@ export function renderTemplateForm(
   template: ListedTemplate,
   contact: ContactFields,
   onChange: (state: TemplateFormState) => void,
+  /** Values to start from (a draft that matched this template). */
+  initial: Record<string, string> = {},
 ): TemplateFormState {
   const state: TemplateFormState = { template, values: {}, valid: false, blocker: '' };
   const variables = template.variables;
@@ -163,7 +165,8 @@ export function renderTemplateForm(
   clear(container);
   variables.forEach((v, i) => {
     const { row, field } = renderField(template, v, i, known);
-    if (prefill.has(v.id) && known.firstName) field.input.value = known.firstName;
+    if (initial[v.id]) field.input.value = initial[v.id]!;
+    else if (prefill.has(v.id) && known.firstName) field.input.value = known.firstName;
     container.append(row);
     fields.push(field);
   });

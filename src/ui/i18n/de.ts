@@ -74,6 +74,7 @@ export const de: Catalogue = {
   'sidebar.draft.title': 'Ihr nicht gesendeter Entwurf (das Fenster schloss vor dem Senden)',
   'sidebar.draft.copy': 'Entwurf kopieren',
   'sidebar.draft.copied': 'Der Entwurf ist in der Zwischenablage.',
+  'sidebar.draft.asTemplate': 'Passt zur genehmigten Vorlage „{name}“: als diese Vorlage senden',
   'sidebar.picker.title': 'Genehmigte Vorlagen',
   'sidebar.picker.search': 'Vorlagen durchsuchen',
   'sidebar.picker.searchPlaceholder': 'Name oder Text',

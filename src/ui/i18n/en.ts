@@ -70,6 +70,7 @@ export const en = {
   'sidebar.draft.title': 'Your unsent draft (the window closed before it was sent)',
   'sidebar.draft.copy': 'Copy the draft',
   'sidebar.draft.copied': 'The draft is in the clipboard.',
+  'sidebar.draft.asTemplate': 'It matches the approved template “{name}”: send it as that template',
   'sidebar.picker.title': 'Approved templates',
   'sidebar.picker.search': 'Search templates',
   'sidebar.picker.searchPlaceholder': 'Name or text',

@@ -74,6 +74,7 @@ export const es: Catalogue = {
   'sidebar.draft.title': 'Tu borrador sin enviar (la ventana se cerró antes del envío)',
   'sidebar.draft.copy': 'Copiar el borrador',
   'sidebar.draft.copied': 'El borrador está en el portapapeles.',
+  'sidebar.draft.asTemplate': 'Coincide con la plantilla aprobada «{name}»: envíalo como esa plantilla',
   'sidebar.picker.title': 'Plantillas aprobadas',
   'sidebar.picker.search': 'Buscar plantillas',
   'sidebar.picker.searchPlaceholder': 'Nombre o texto',

@@ -71,6 +71,7 @@ export const et: Catalogue = {
   'sidebar.draft.title': 'Sinu saatmata mustand (aken sulgus enne saatmist)',
   'sidebar.draft.copy': 'Kopeeri mustand',
   'sidebar.draft.copied': 'Mustand on lõikelaual.',
+  'sidebar.draft.asTemplate': 'See vastab kinnitatud sõnumimallile „{name}”: saada see mallina',
   'sidebar.picker.title': 'Kinnitatud sõnumimallid',
   'sidebar.picker.search': 'Otsi sõnumimalle',
   'sidebar.picker.searchPlaceholder': 'Nimi või tekst',

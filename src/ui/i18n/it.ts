@@ -71,6 +71,7 @@ export const it: Catalogue = {
   'sidebar.draft.title': 'La tua bozza non inviata (la finestra si è chiusa prima dell’invio)',
   'sidebar.draft.copy': 'Copia la bozza',
   'sidebar.draft.copied': 'La bozza è negli appunti.',
+  'sidebar.draft.asTemplate': 'Corrisponde al modello approvato “{name}”: invialo come modello',
   'sidebar.picker.title': 'Modelli approvati',
   'sidebar.picker.search': 'Cerca modelli',
   'sidebar.picker.searchPlaceholder': 'Nome o testo',

@@ -72,6 +72,7 @@ export const ptBR: Catalogue = {
   'sidebar.draft.title': 'Seu rascunho não enviado (a janela fechou antes do envio)',
   'sidebar.draft.copy': 'Copiar o rascunho',
   'sidebar.draft.copied': 'O rascunho está na área de transferência.',
+  'sidebar.draft.asTemplate': 'Corresponde ao modelo aprovado “{name}”: envie como esse modelo',
   'sidebar.picker.title': 'Modelos aprovados',
   'sidebar.picker.search': 'Buscar modelos',
   'sidebar.picker.searchPlaceholder': 'Nome ou texto',
