@@ -5,7 +5,7 @@ import { OutboxStore } from '../store/outbox';
 import { runCampaignSend } from './campaigns/campaign-runner';
 import { runCrmRecordMessage, runCrmRecordStatus } from './crm/crm';
 import { reportDeadDelivery } from './crm/crm-delivery-failed';
-import { runCrmLinkPhone } from './crm/crm-link-phone';
+import { markPhoneLinkDead, runCrmLinkPhone } from './crm/crm-link-phone';
 import { markFiringDead, runFireTrigger } from './crm/automation-triggers';
 import { bulkRecordJob, runCrmRecordBatch } from './crm/crm-bulk';
 import { runHighLevelDelivery } from './crm/highlevel-outbound';
@@ -116,6 +116,7 @@ export async function deadLetter(ctx: AppContext, job: Job, reason: string, atte
     }
   } else if (job.type === 'crm_record_change') installationId = await markChangeDead(ctx, job.changeId);
   else if (job.type === 'crm_fire_trigger') installationId = await markFiringDead(ctx, job.firingId);
+  else if (job.type === 'crm_link_phone') installationId = await markPhoneLinkDead(ctx, job.contactId);
   await ctx.events.addDeadLetter(installationId, job.type, job, reason, attempts, ctx.now());
   console.error(JSON.stringify({ level: 'error', msg: 'job dead-lettered', type: job.type, reason }));
 }

@@ -6,6 +6,7 @@ import { isE164 } from '../core/phone';
 import type { CustomerIdentity } from '../core/customer-id';
 import { randomId } from '../security/encoding';
 import type { ContactRow } from './contacts';
+import { movePhoneLinkStatement, owePhoneLinkStatement } from './phone-links';
 
 /** Rows holding any of the identity's keys, the best match first (the phone's record, then the oldest). */
 export async function findCandidates(
@@ -93,6 +94,8 @@ function mergeStatements(
          WHERE excluded.changed_at > marketing_preferences.changed_at`,
       )
       .bind(keeperId, otherId, now),
+    // A CRM phone link still owed (migrations/0025) moves with the record, before the row's delete cascades.
+    movePhoneLinkStatement(db, keeperId, otherId),
     // Free the keys first, so the unique indexes allow the keeper to take them in the same batch.
     db
       .prepare(
@@ -153,8 +156,10 @@ async function applyKeys(
         .filter((id): id is string => !!id && id !== crmKeeper?.crm_contact_id),
     ),
   ];
+  // The CRM write this owes is stored with the merge (one batch): a crash before the job is enqueued strands nothing.
+  const owed = phoneLinked ? [owePhoneLinkStatement(db, keeper.id, now)] : [];
   return {
-    row: await writeKeys(db, keeper, others, keys, extra, now),
+    row: await writeKeys(db, keeper, others, keys, extra, now, owed),
     phoneLinked,
     ...(otherCrmContactIds.length ? { otherCrmContactIds } : {}),
   };
@@ -167,6 +172,7 @@ async function writeKeys(
   keys: Keys,
   extra: { name?: string | null; username?: string | null },
   now: number,
+  owed: D1PreparedStatement[] = [],
 ): Promise<ContactRow> {
   const unchanged =
     others.length === 0 &&
@@ -175,7 +181,7 @@ async function writeKeys(
     keys.parentUserId === (keeper.parent_user_id ?? null) &&
     (extra.name == null || extra.name === keeper.name) &&
     (extra.username == null || extra.username === keeper.username);
-  if (unchanged) return keeper;
+  if (unchanged && !owed.length) return keeper;
   const statements = others.flatMap((o) => mergeStatements(db, keeper.id, o.id, now));
   if (others.length) {
     console.info(
@@ -187,7 +193,11 @@ async function writeKeys(
       }),
     );
   }
-  const results = await db.batch<ContactRow>([...statements, keysStatement(db, keeper.id, keys, extra, now)]);
+  const results = await db.batch<ContactRow>([
+    ...statements,
+    ...owed,
+    keysStatement(db, keeper.id, keys, extra, now),
+  ]);
   return results.at(-1)!.results[0]!;
 }
 

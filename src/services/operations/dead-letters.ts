@@ -5,6 +5,7 @@ import type { AppContext } from '../../context';
 import { AppError } from '../../core/errors';
 import { jobSchema, type Job } from '../../platform/queue';
 import { OutboxStore } from '../../store/outbox';
+import { PhoneLinkStore } from '../../store/phone-links';
 
 export async function redriveDeadLetter(ctx: AppContext, installationId: string, id: string): Promise<Job> {
   const outbox = new OutboxStore(ctx.db);
@@ -24,6 +25,8 @@ export async function redriveDeadLetter(ctx: AppContext, installationId: string,
   if (job.type === 'crm_outbound') reopen.push(outbox.reopenDeliveryStatement(job.deliveryKey, now));
   if (job.type === 'crm_record_status') reopen.push(outbox.reopenStatusStatement(job.messageId, now));
   if (job.type === 'crm_record_change') reopen.push(outbox.reopenChangeStatement(job.changeId, now));
+  if (job.type === 'crm_link_phone')
+    reopen.push(new PhoneLinkStore(ctx.db).reopenStatement(job.contactId, now));
   const [claimed] = await ctx.db.batch<{ job: string }>([
     outbox.claimRedriveStatement(installationId, id, now),
     ...reopen,

@@ -9,6 +9,7 @@ import type { Job } from '../../platform/queue';
 import { CampaignChainStore } from '../../store/campaign-chains';
 import { OutboxStore } from '../../store/outbox';
 import { enqueueCampaignLogs } from '../crm/crm-bulk';
+import { sweepPhoneLinks } from '../crm/crm-link-phone';
 import { sweepMarketingPreferences } from '../relay/marketing-preferences';
 
 /** Rows per kind and sweep; a backlog larger than this is taken over the next sweeps. */
@@ -73,6 +74,14 @@ export async function sweepOutbox(ctx: AppContext, limit = SWEEP_LIMIT): Promise
   const marketingPreferences = await sweepMarketingPreferences(ctx, dueBefore, limit);
   if (marketingPreferences > 0)
     console.warn(JSON.stringify({ level: 'warn', msg: 'outbox sweep re-enqueued', marketingPreferences }));
+  // A BSUID customer's phone owed to their CRM record (crm_phone_links, migrations/0025): logged like the above.
+  const phoneLinks = await sweepPhoneLinks(
+    ctx,
+    { dueBefore, claimedBefore: now - CRM_CLAIM_LEASE_MS },
+    limit,
+  );
+  if (phoneLinks > 0)
+    console.warn(JSON.stringify({ level: 'warn', msg: 'outbox sweep re-enqueued', phoneLinks }));
   const result = {
     sends: sends.length,
     crmWrites: crmWrites.length,
