@@ -1,8 +1,13 @@
 // The admin page's forms: add a number, the template builder, registration by hand (providers without a template
 // list API). Server-rendered; client/connections.ts, builder.ts and admin.ts wire them.
 import { TEMPLATE_CATEGORIES } from '../core/template';
+import type { AdminKey } from './i18n/admin/index';
 
-const categories = TEMPLATE_CATEGORIES.map((c) => <option value={c}>{c.toLowerCase()}</option>);
+/** The page language's admin words (i18n/admin). */
+export type Tx = (key: AdminKey) => string;
+
+const categories = (tx: Tx) =>
+  TEMPLATE_CATEGORIES.map((c) => <option value={c}>{tx(`admin.category.${c}`)}</option>);
 
 function Field(props: {
   id: string;
@@ -27,170 +32,204 @@ function Field(props: {
   );
 }
 
-export function ConnectionForm() {
+export function ConnectionForm({ tx }: { tx: Tx }) {
   return (
     <form id="add-connection" aria-labelledby="add-connection-title">
-      <h3 id="add-connection-title">Add a WhatsApp number</h3>
+      <h3 id="add-connection-title">{tx('admin.connection.add')}</h3>
       <div class="grid">
         <div class="field">
-          <label for="new-provider">Provider</label>
+          <label for="new-provider">{tx('admin.connection.provider')}</label>
           <select id="new-provider" name="provider">
             <option value="meta">Meta Cloud API</option>
             <option value="twilio">Twilio</option>
             <option value="cm">CM.com</option>
           </select>
         </div>
-        <Field id="new-label" name="label" label="Name shown to agents" placeholder="Sales line" required />
+        <Field
+          id="new-label"
+          name="label"
+          label={tx('admin.connection.label')}
+          placeholder={tx('admin.connection.labelPlaceholder')}
+          required
+        />
         <Field
           id="new-phone"
           name="senderPhone"
-          label="WhatsApp number (E.164)"
+          label={tx('admin.connection.phone')}
           type="tel"
           placeholder="+14155550100"
           required
         />
       </div>
       <fieldset id="fields-meta">
-        <legend>Meta credentials</legend>
+        <legend>{tx('admin.connection.metaLegend')}</legend>
         <div class="grid">
-          <Field id="meta-token" name="cred.accessToken" label="System user access token" type="password" />
-          <Field id="meta-waba" name="cred.wabaId" label="WhatsApp Business Account id" />
-          <Field id="meta-phone-id" name="cred.phoneNumberId" label="Phone number id" />
-          <Field id="meta-secret" name="cred.appSecret" label="App secret (optional)" type="password" />
+          <Field
+            id="meta-token"
+            name="cred.accessToken"
+            label={tx('admin.connection.metaToken')}
+            type="password"
+          />
+          <Field id="meta-waba" name="cred.wabaId" label={tx('admin.connection.metaWaba')} />
+          <Field id="meta-phone-id" name="cred.phoneNumberId" label={tx('admin.connection.metaPhoneId')} />
+          <Field
+            id="meta-secret"
+            name="cred.appSecret"
+            label={tx('admin.connection.metaSecret')}
+            type="password"
+          />
         </div>
       </fieldset>
       <fieldset id="fields-twilio" hidden>
-        <legend>Twilio credentials</legend>
+        <legend>{tx('admin.connection.twilioLegend')}</legend>
         <div class="grid">
-          <Field id="twilio-sid" name="cred.accountSid" label="Account SID" placeholder="AC…" />
-          <Field id="twilio-token" name="cred.authToken" label="Auth token" type="password" />
+          <Field
+            id="twilio-sid"
+            name="cred.accountSid"
+            label={tx('admin.connection.twilioSid')}
+            placeholder="AC…"
+          />
+          <Field
+            id="twilio-token"
+            name="cred.authToken"
+            label={tx('admin.connection.twilioToken')}
+            type="password"
+          />
           <Field
             id="twilio-from"
             name="cred.from"
-            label="WhatsApp sender (E.164)"
+            label={tx('admin.connection.twilioFrom')}
             placeholder="+14155550101"
           />
           <Field
             id="twilio-ms"
             name="cred.messagingServiceSid"
-            label="Messaging service SID (optional)"
+            label={tx('admin.connection.twilioService')}
             placeholder="MG…"
           />
         </div>
       </fieldset>
       <fieldset id="fields-cm" hidden>
-        <legend>CM.com credentials</legend>
+        <legend>{tx('admin.connection.cmLegend')}</legend>
         <div class="grid">
-          <Field id="cm-token" name="cred.productToken" label="Product token" type="password" />
-          <Field id="cm-from" name="cred.from" label="Sender number (E.164)" placeholder="+14155550102" />
+          <Field
+            id="cm-token"
+            name="cred.productToken"
+            label={tx('admin.connection.cmToken')}
+            type="password"
+          />
+          <Field
+            id="cm-from"
+            name="cred.from"
+            label={tx('admin.connection.cmFrom')}
+            placeholder="+14155550102"
+          />
         </div>
       </fieldset>
-      <button type="submit">Test and connect</button>
+      <button type="submit">{tx('admin.connection.submit')}</button>
       <p id="add-result" class="result" role="status" aria-live="polite"></p>
     </form>
   );
 }
 
-export function Builder() {
+export function Builder({ tx }: { tx: Tx }) {
   return (
     <form id="template-builder" aria-labelledby="builder-title">
-      <h3 id="builder-title">New template</h3>
+      <h3 id="builder-title">{tx('admin.builder.title')}</h3>
       <div class="grid">
         <div class="field">
-          <label for="builder-connection">Number</label>
+          <label for="builder-connection">{tx('admin.builder.number')}</label>
           <select id="builder-connection"></select>
         </div>
-        <Field id="tpl-name" label="Name (lowercase, digits, _)" placeholder="order_update" />
+        <Field id="tpl-name" label={tx('admin.builder.name')} placeholder="order_update" />
         <div class="field">
-          <label for="tpl-language">Language</label>
+          <label for="tpl-language">{tx('admin.builder.language')}</label>
           <select id="tpl-language" data-languages="">
-            <option value="">choose…</option>
+            <option value="">{tx('admin.builder.choose')}</option>
           </select>
         </div>
         <div class="field">
-          <label for="tpl-category">Category</label>
-          <select id="tpl-category">{categories}</select>
+          <label for="tpl-category">{tx('admin.builder.category')}</label>
+          <select id="tpl-category">{categories(tx)}</select>
         </div>
         <div class="field">
-          <label for="tpl-header-format">Header</label>
+          <label for="tpl-header-format">{tx('admin.builder.header')}</label>
           <select id="tpl-header-format">
-            <option value="NONE">none</option>
-            <option value="TEXT">text</option>
-            <option value="IMAGE">image</option>
-            <option value="VIDEO">video</option>
-            <option value="DOCUMENT">document</option>
+            <option value="NONE">{tx('admin.builder.header.none')}</option>
+            <option value="TEXT">{tx('admin.builder.header.text')}</option>
+            <option value="IMAGE">{tx('admin.builder.header.image')}</option>
+            <option value="VIDEO">{tx('admin.builder.header.video')}</option>
+            <option value="DOCUMENT">{tx('admin.builder.header.document')}</option>
           </select>
         </div>
       </div>
       <div id="tpl-header-text-field" hidden>
-        <Field id="tpl-header-text" label="Header text (≤ 60, at most one variable)" />
+        <Field id="tpl-header-text" label={tx('admin.builder.headerText')} />
       </div>
       <div id="tpl-header-media-field" hidden>
-        <Field id="tpl-header-media" label="Header example media URL" type="url" />
+        <Field id="tpl-header-media" label={tx('admin.builder.headerMedia')} type="url" />
       </div>
       <div class="field">
-        <label for="tpl-body">Body (WhatsApp formatting, variables like {'{{1}}'})</label>
+        <label for="tpl-body">{tx('admin.builder.body')}</label>
         <textarea id="tpl-body" rows={4} aria-describedby="lint-summary"></textarea>
       </div>
-      <Field id="tpl-footer" label="Footer (optional, no variables)" />
+      <Field id="tpl-footer" label={tx('admin.builder.footer')} />
       <fieldset>
-        <legend>Buttons</legend>
+        <legend>{tx('admin.builder.buttons')}</legend>
         <div id="tpl-buttons"></div>
         <button type="button" id="add-button" class="secondary">
-          Add a button
+          {tx('admin.builder.addButton')}
         </button>
       </fieldset>
       <fieldset>
-        <legend>Examples</legend>
+        <legend>{tx('admin.builder.examples')}</legend>
         <div id="tpl-examples"></div>
       </fieldset>
-      <h4>Checks</h4>
+      <h4>{tx('admin.builder.checks')}</h4>
       <p id="lint-summary" aria-live="polite"></p>
       <ul id="lint-findings"></ul>
       <button type="submit" id="submit-template" disabled>
-        Submit for approval
+        {tx('admin.builder.submit')}
       </button>
       <p id="submit-result" class="result" role="status" aria-live="polite"></p>
     </form>
   );
 }
 
-export function ManualCm() {
+export function ManualCm({ tx }: { tx: Tx }) {
   return (
     <form id="manual-template" aria-labelledby="manual-title">
-      <h3 id="manual-title">Register a CM.com template</h3>
-      <p class="hint">
-        CM.com has no template list API: copy an approved template's details from the CM.com portal.
-      </p>
+      <h3 id="manual-title">{tx('admin.manual.title')}</h3>
+      <p class="hint">{tx('admin.manual.hint')}</p>
       <p id="manual-none" class="hint">
-        Connect a CM.com number first.
+        {tx('admin.manual.none')}
       </p>
       <div class="grid">
         <div class="field">
-          <label for="manual-connection">CM.com number</label>
+          <label for="manual-connection">{tx('admin.manual.number')}</label>
           <select id="manual-connection"></select>
         </div>
-        <Field id="manual-namespace" name="namespace" label="Namespace" required />
-        <Field id="manual-element" name="elementName" label="Element name" required />
+        <Field id="manual-namespace" name="namespace" label={tx('admin.manual.namespace')} required />
+        <Field id="manual-element" name="elementName" label={tx('admin.manual.element')} required />
         <div class="field">
-          <label for="manual-language">Language</label>
+          <label for="manual-language">{tx('admin.builder.language')}</label>
           <select id="manual-language" name="language" data-languages="" required>
-            <option value="">choose…</option>
+            <option value="">{tx('admin.builder.choose')}</option>
           </select>
         </div>
         <div class="field">
-          <label for="manual-category">Category</label>
+          <label for="manual-category">{tx('admin.builder.category')}</label>
           <select id="manual-category" name="category">
-            {categories}
+            {categories(tx)}
           </select>
         </div>
       </div>
       <div class="field">
-        <label for="manual-body">Body</label>
+        <label for="manual-body">{tx('admin.manual.body')}</label>
         <textarea id="manual-body" name="body" rows={3} required></textarea>
       </div>
-      <Field id="manual-footer" name="footer" label="Footer (optional)" />
-      <button type="submit">Register</button>
+      <Field id="manual-footer" name="footer" label={tx('admin.manual.footer')} />
+      <button type="submit">{tx('admin.manual.submit')}</button>
       <p id="manual-result" class="result" role="status" aria-live="polite"></p>
     </form>
   );

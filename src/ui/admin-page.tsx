@@ -3,29 +3,29 @@
 // (automations). client/admin.ts fills it through the API once the admin session is known; client/admin-nav.ts
 // shows the section the address names (#templates, #campaign/<id>, …).
 import { TEMPLATE_STATUSES } from '../core/template';
-import { Builder, ConnectionForm, ManualCm } from './admin-forms';
+import { Builder, ConnectionForm, ManualCm, type Tx } from './admin-forms';
 import { assetUrl } from './assets';
-import { ADMIN_CATALOGUES } from './i18n/admin/index';
+import { ADMIN_CATALOGUES, adminText } from './i18n/admin/index';
 import type { Language } from './i18n/index';
 import { Layout } from './layout';
 
 export const ADMIN_SECTIONS = [
-  ['connections', 'Connections'],
-  ['templates', 'Templates'],
-  ['builder', 'Builder'],
-  ['campaigns', 'Campaigns'],
-  ['deliveries', 'Deliveries'],
-  ['settings', 'Settings'],
+  'connections',
+  'templates',
+  'builder',
+  'campaigns',
+  'deliveries',
+  'settings',
 ] as const;
 
-function Nav() {
+function Nav({ tx }: { tx: Tx }) {
   return (
-    <nav class="admin-nav" aria-label="Admin sections">
+    <nav class="admin-nav" aria-label={tx('admin.nav.label')}>
       <ul>
-        {ADMIN_SECTIONS.map(([id, label]) => (
+        {ADMIN_SECTIONS.map((id) => (
           <li>
             <a href={`#${id}`} data-nav={id}>
-              {label}
+              {tx(`admin.nav.${id}`)}
             </a>
           </li>
         ))}
@@ -34,64 +34,73 @@ function Nav() {
   );
 }
 
-function Templates() {
+/** The status filter's words; statuses without their own (rare ones) as the code in lower case. */
+const FILTERED = ['APPROVED', 'PENDING', 'REJECTED', 'PAUSED', 'DISABLED'] as const;
+const filterWord = (tx: Tx, status: string) =>
+  (FILTERED as readonly string[]).includes(status)
+    ? tx(`admin.filter.${status as (typeof FILTERED)[number]}`)
+    : status.toLowerCase();
+
+function Templates({ tx }: { tx: Tx }) {
   return (
     <section id="templates" class="admin-section" aria-labelledby="templates-title" hidden>
       <h2 id="templates-title" tabindex={-1}>
-        Templates
+        {tx('admin.nav.templates')}
       </h2>
       <div class="row">
-        <label for="templates-connection">Number</label>
+        <label for="templates-connection">{tx('admin.templates.number')}</label>
         <select id="templates-connection"></select>
-        <label for="templates-status">Status</label>
+        <label for="templates-status">{tx('admin.templates.status')}</label>
         <select id="templates-status">
-          <option value="">all</option>
+          <option value="">{tx('admin.templates.all')}</option>
           {TEMPLATE_STATUSES.map((s) => (
-            <option value={s}>{s.toLowerCase()}</option>
+            <option value={s}>{filterWord(tx, s)}</option>
           ))}
         </select>
         <button type="button" id="sync-now">
-          Sync now
+          {tx('admin.templates.sync')}
         </button>
       </div>
       <p id="sync-summary" role="status" aria-live="polite"></p>
       <p id="templates-synced" class="hint"></p>
-      <ul id="templates-gallery" class="gallery" aria-label="Templates of the selected number"></ul>
-      <ManualCm />
+      <ul id="templates-gallery" class="gallery" aria-label={tx('admin.templates.galleryLabel')}></ul>
+      <ManualCm tx={tx} />
     </section>
   );
 }
 
 export function AdminPage(props: { devMode: boolean; lang?: Language }) {
+  const lang = props.lang ?? 'en';
+  const tx: Tx = (key) => adminText(lang, key);
   return (
     <Layout
       title="wabridge — admin"
       script="admin"
       devMode={props.devMode}
       lang={props.lang}
-      messages={ADMIN_CATALOGUES[props.lang ?? 'en']}
+      messages={ADMIN_CATALOGUES[lang]}
     >
       <div class="admin">
-        <Nav />
+        <Nav tx={tx} />
         <main>
-          <h1>WhatsApp for your CRM</h1>
+          <h1>{tx('admin.page.title')}</h1>
           <p id="status" class="status" role="status" aria-live="polite" hidden></p>
 
           <section id="connections" class="admin-section" aria-labelledby="connections-title">
             <h2 id="connections-title" tabindex={-1}>
-              Connections
+              {tx('admin.nav.connections')}
             </h2>
             <div id="connection-list"></div>
-            <ConnectionForm />
+            <ConnectionForm tx={tx} />
           </section>
 
-          <Templates />
+          <Templates tx={tx} />
 
           <section id="builder" class="admin-section" aria-labelledby="builder-section-title" hidden>
             <h2 id="builder-section-title" tabindex={-1}>
-              Builder
+              {tx('admin.nav.builder')}
             </h2>
-            <Builder />
+            <Builder tx={tx} />
           </section>
 
           <section
@@ -103,49 +112,47 @@ export function AdminPage(props: { devMode: boolean; lang?: Language }) {
             hidden
           >
             <h2 id="campaigns-title" tabindex={-1}>
-              Campaigns
+              {tx('admin.nav.campaigns')}
             </h2>
             <div id="campaigns-root"></div>
           </section>
 
           <section id="deliveries" class="admin-section" aria-labelledby="dead-title" hidden>
             <h2 id="dead-title" tabindex={-1}>
-              Failed deliveries
+              {tx('admin.deliveries.title')}
             </h2>
-            <p class="hint">Messages and statuses that could not reach the CRM after every retry.</p>
+            <p class="hint">{tx('admin.deliveries.hint')}</p>
             <button type="button" id="refresh-dead-letters" class="secondary">
-              Refresh
+              {tx('admin.refresh')}
             </button>
             <ul id="dead-letters"></ul>
           </section>
 
           <section id="settings" class="admin-section" aria-labelledby="settings-title" hidden>
             <h2 id="settings-title" tabindex={-1}>
-              Settings
+              {tx('admin.nav.settings')}
             </h2>
             <div id="automations">
-              <h3 id="automations-title">Automations</h3>
-              <p class="hint">
-                CRM workflows can send WhatsApp templates and messages, and start when something happens.
-              </p>
+              <h3 id="automations-title">{tx('admin.automations.title')}</h3>
+              <p class="hint">{tx('admin.automations.hint')}</p>
               <p id="automations-error" class="result" role="alert"></p>
               <div id="automations-highlevel" hidden></div>
-              <h3>Automation webhook</h3>
+              <h3>{tx('admin.automations.webhook')}</h3>
               <div id="automations-webhook"></div>
-              <h3 id="executions-title">Last executions</h3>
+              <h3 id="executions-title">{tx('admin.automations.executions')}</h3>
               <button type="button" id="refresh-automations" class="secondary">
-                Refresh
+                {tx('admin.refresh')}
               </button>
               <div class="table-wrap">
                 <table aria-labelledby="executions-title">
                   <thead>
                     <tr>
-                      <th scope="col">When</th>
-                      <th scope="col">From</th>
-                      <th scope="col">Recipient</th>
-                      <th scope="col">Template or message</th>
-                      <th scope="col">Outcome</th>
-                      <th scope="col">Reason</th>
+                      <th scope="col">{tx('admin.automations.when')}</th>
+                      <th scope="col">{tx('admin.automations.from')}</th>
+                      <th scope="col">{tx('admin.automations.recipient')}</th>
+                      <th scope="col">{tx('admin.automations.what')}</th>
+                      <th scope="col">{tx('admin.automations.outcome')}</th>
+                      <th scope="col">{tx('admin.automations.reason')}</th>
                     </tr>
                   </thead>
                   <tbody id="automation-executions"></tbody>

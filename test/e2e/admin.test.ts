@@ -3,6 +3,10 @@
 // template gallery (bubbles, statuses, rejection reasons in words, edit and resubmit), the builder's lint as you
 // type, registration by hand checked field by field, the automations; axe-core (WCAG 2.2 AA) on every state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ADMIN_CATALOGUES } from '../../src/ui/i18n/admin/index';
+import { adminEn } from '../../src/ui/i18n/admin/en';
+import { en } from '../../src/ui/i18n/en';
+import { CATALOGUES } from '../../src/ui/i18n/index';
 import { axeViolations } from './axe';
 import { browserUnavailable, startHarness } from './harness';
 import type { Harness } from './harness';
@@ -383,6 +387,51 @@ describe.skipIf(!!unavailable)(
       ]);
       await h.screenshot(page, 'admin-automations');
       await expectNoAxeViolations('settings with an execution');
+    });
+
+    it('speaks Italian, Estonian and German: lang set, no English string of the catalogue, languages named', async () => {
+      const english = new Set<string>(
+        [...Object.values(en), ...Object.values(adminEn)]
+          .filter((text) => !text.includes('{'))
+          .map((text) => text.trim()),
+      );
+      for (const lang of ['it', 'et', 'de'] as const) {
+        // Words the language itself uses (brands, codes, German "Marketing") are not English leftovers.
+        const same = new Set<string>(Object.values({ ...CATALOGUES[lang], ...ADMIN_CATALOGUES[lang] }));
+        const p = await h.newPage({ width: 1280, height: 900 });
+        const url = new URL(h.mode.urls.admin);
+        url.searchParams.set('lang', lang);
+        await p.goto(url.toString());
+        await waitFor(async () => (await p.locator('#connection-list article').count()) === 3, 'the list');
+        expect(await p.evaluate(() => document.documentElement.lang)).toBe(lang);
+        const leftovers = new Set<string>();
+        for (const id of SECTIONS) {
+          await p.locator(`.admin-nav a[data-nav="${id}"]`).click();
+          await p.locator(`#${id}`).waitFor({ state: 'visible' });
+          if (id === 'campaigns')
+            await p.locator('#campaign-connection option').first().waitFor({ state: 'attached' });
+          const texts = await p.evaluate(() => {
+            const out: string[] = [];
+            const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+            for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+              const el = n.parentElement;
+              if (el && el.closest('[hidden], script') === null && n.textContent?.trim())
+                out.push(n.textContent.trim());
+            }
+            for (const el of document.querySelectorAll('[aria-label], [placeholder]'))
+              out.push(el.getAttribute('aria-label') ?? '', el.getAttribute('placeholder') ?? '');
+            return out;
+          });
+          for (const text of texts) if (english.has(text) && !same.has(text)) leftovers.add(`${id}: ${text}`);
+        }
+        expect({ lang, leftovers: [...leftovers] }).toEqual({ lang, leftovers: [] });
+        // Template languages by name in the page language, never a code.
+        const name = await p.locator('#tpl-language option[value="en_US"]').textContent();
+        expect(name).not.toBe('en_US');
+        expect(name).not.toBe('English (US)');
+        await h.screenshot(p, `admin-${lang}`);
+        await p.close();
+      }
     });
 
     it('renders in dark mode and at panel width without overflowing', async () => {

@@ -5,6 +5,7 @@ import { api, ApiError, describeError } from './api';
 import { announce, byId, clear, h } from './dom';
 import { ago, renderConnections, wireConnections, type AdminConnection } from './connections';
 import { t } from './admin-text';
+import { t as common } from './i18n';
 import { onRoute, wireNavigation } from './admin-nav';
 import { clearFieldErrors, showFieldErrors, type FieldDetail } from './field-errors';
 import { fillLanguageSelects } from './languages';
@@ -147,7 +148,7 @@ function mountCampaigns(): void {
 }
 
 async function main(): Promise<void> {
-  announce('Connecting…');
+  announce(common('common.connecting'));
   try {
     const session = await startSession({
       devMode: document.body.dataset.dev === 'true',

@@ -4,6 +4,7 @@
 import { api, describeError } from './api';
 import { announce, byId, clear, h } from './dom';
 import { ago, copyField } from './connections';
+import { t } from './i18n';
 
 interface AutomationWebhook {
   url: string;
@@ -184,7 +185,7 @@ function secretField(w: AutomationWebhook): HTMLElement {
           onclick: () =>
             void navigator.clipboard?.writeText(w.secret).then(() => announce('Secret copied.', 'ok')),
         },
-        'Copy',
+        t('common.copy'),
       ),
       h('button', { type: 'button', id: 'automation-rotate', onclick: () => void rotate() }, 'Rotate secret'),
     ),

@@ -5,6 +5,9 @@ import { t } from './admin-text';
 import { clearFieldErrors, showFieldErrors, type FieldDetail } from './field-errors';
 import { announce, byId, clear, h } from './dom';
 import { formatAgo } from './format';
+import { t as common } from './i18n';
+
+const copyWord = () => common('common.copy');
 
 export interface AdminConnection {
   id: string;
@@ -60,13 +63,13 @@ export function copyField(id: string, label: string, value: string): HTMLElement
         {
           type: 'button',
           class: 'secondary',
-          'aria-label': `Copy ${label}`,
+          'aria-label': `${copyWord()} ${label}`,
           onclick: () => {
             input.select();
             void navigator.clipboard?.writeText(value).then(() => announce(`${label} copied.`, 'ok'));
           },
         },
-        'Copy',
+        copyWord(),
       ),
     ),
   );
