@@ -4,6 +4,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
 import { whatsappDndUpdate } from '../../adapters/crm/highlevel/highlevel-dnd';
+import { executeAutomation } from '../../src/services/crm/automation-send';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
 import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
@@ -192,5 +193,25 @@ describe('a customer known twice, then found to be one', () => {
       )
     ).json()) as any;
     expect(window.marketingOptOut).toMatchObject({ stopped: true, source: 'whatsapp' });
+  });
+});
+
+describe('CRM automations', () => {
+  it('a workflow step sends no marketing template to a customer who stopped them, utility still goes', async () => {
+    const promo = await template('spring_promo', 'MARKETING');
+    const notice = await template('visit_notice', 'UTILITY');
+    h.t.clock.advance(3_600_000);
+    await preference('stop');
+    const step = (templateId: string, key: string) =>
+      executeAutomation(h.ctx, h.installation, 'automation_webhook', {
+        action: 'send_template',
+        executionKey: key,
+        to: STOPPER,
+        sender: h.connections.meta.id,
+        template: { idOrName: templateId },
+        variables: ['Sam'],
+      });
+    expect(await step(promo, 'exec-promo')).toMatchObject({ status: 'failed', reasonCode: 'opted_out' });
+    expect(await step(notice, 'exec-notice')).toMatchObject({ status: 'queued' });
   });
 });

@@ -22,6 +22,7 @@ import type { Installation } from '../../store/installations';
 import type { StoredTemplate } from '../../store/templates';
 import { automationTierRefusal } from './automation-tier';
 import { queueOutbound } from '../relay/relay-outbound';
+import { marketingOptOutOf } from '../relay/marketing-preferences';
 
 /** A claim older than this whose message never appeared was left by a call that died: the next call takes over. */
 const STALE_CLAIM_MS = 60_000;
@@ -129,7 +130,7 @@ async function decide(
     };
     if (request.action === 'send_template') {
       if (!request.template) throw new Refusal('template_not_found', 'No template was chosen');
-      const content = await templateContent(ctx, connection, request.template, request);
+      const content = await templateContent(ctx, connection, request.template, request, contact?.id);
       await withinTier(ctx, connection, execution, to);
       await queueOutbound(ctx, { ...base, content });
       return { status: 'queued', ...who };
@@ -142,7 +143,7 @@ async function decide(
       // Outside the 24-hour window: the chosen fallback template, else template_required for the workflow to branch.
       if (!(error instanceof AppError) || error.code !== 'template_required' || !request.template)
         throw error;
-      const content = await templateContent(ctx, connection, request.template, request);
+      const content = await templateContent(ctx, connection, request.template, request, contact?.id);
       await withinTier(ctx, connection, execution, to);
       await queueOutbound(ctx, { ...base, content });
     }
@@ -264,8 +265,12 @@ async function templateContent(
   connection: Connection,
   choice: AutomationTemplateChoice,
   request: AutomationSendRequest,
+  contactId?: string,
 ): Promise<Extract<MessageContent, { type: 'template' }>> {
   const template = await findTemplate(ctx, connection, choice);
+  // A customer who stopped marketing messages inside WhatsApp gets no marketing template (issue 12 item 1).
+  if (template.category === 'MARKETING' && (await marketingOptOutOf(ctx, contactId))?.stopped)
+    throw new Refusal('opted_out', 'The customer stopped marketing messages in WhatsApp');
   if (template.status !== 'APPROVED') {
     throw new Refusal(
       'template_not_approved',

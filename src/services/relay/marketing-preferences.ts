@@ -3,12 +3,12 @@
 // the CRM (HighLevel WhatsApp DND, Pipedrive note). Utility and authentication sends are not affected.
 import type { ProviderEvent } from '../../../adapters/providers/types';
 import type { AppContext } from '../../context';
+import type { CustomerIdentity } from '../../core/customer-id';
 import type { Connection } from '../../store/connections';
 import { MarketingPreferenceStore } from '../../store/marketing-preferences';
 import { crmAdapterFor, failureOutcome } from '../crm/crm';
 import { crmPacer } from '../crm/crm-pacing';
 import type { JobOutcome } from '../job-outcome';
-import { customerIdentity } from './relay-inbound';
 
 type PreferenceEvent = Extract<ProviderEvent, { kind: 'marketing_preference' }>;
 
@@ -20,8 +20,9 @@ export async function applyMarketingPreference(
   ctx: AppContext,
   connection: Connection,
   event: PreferenceEvent,
+  /** Who, checked by the caller (relay-inbound customerIdentity); null: neither a valid phone nor a BSUID. */
+  identity: CustomerIdentity | null,
 ): Promise<'stored' | 'duplicate' | 'unreadable'> {
-  const identity = customerIdentity(event);
   if (!identity) return 'unreadable';
   const now = ctx.now();
   const { contact } = await ctx.contacts.resolve(connection.id, identity, {}, now);

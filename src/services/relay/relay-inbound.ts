@@ -128,7 +128,7 @@ export async function ingestEvents(
         break;
       }
       case 'marketing_preference': {
-        const stored = await applyMarketingPreference(ctx, connection, event);
+        const stored = await applyMarketingPreference(ctx, connection, event, customerIdentity(event));
         if (stored === 'stored') result.stored++;
         else if (stored === 'duplicate') result.duplicates++;
         else result.unreadable++;
