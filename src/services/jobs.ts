@@ -5,7 +5,7 @@ import { OutboxStore } from '../store/outbox';
 import { runCampaignSend } from './campaigns/campaign-runner';
 import { runCrmRecordMessage, runCrmRecordStatus } from './crm/crm';
 import { reportDeadDelivery } from './crm/crm-delivery-failed';
-import { markPhoneLinkDead, runCrmLinkPhone } from './crm/crm-link-phone';
+import { installationOfContact, markPhoneLinkDead, runCrmLinkPhone } from './crm/crm-link-phone';
 import { markFiringDead, runFireTrigger } from './crm/automation-triggers';
 import { bulkRecordJob, runCrmRecordBatch } from './crm/crm-bulk';
 import { runHighLevelDelivery } from './crm/highlevel-outbound';
@@ -117,6 +117,9 @@ export async function deadLetter(ctx: AppContext, job: Job, reason: string, atte
   } else if (job.type === 'crm_record_change') installationId = await markChangeDead(ctx, job.changeId);
   else if (job.type === 'crm_fire_trigger') installationId = await markFiringDead(ctx, job.firingId);
   else if (job.type === 'crm_link_phone') installationId = await markPhoneLinkDead(ctx, job.contactId);
+  // Named by its installation, so the admin's failed deliveries list it (and can redrive it).
+  else if (job.type === 'crm_marketing_preference')
+    installationId = await installationOfContact(ctx, job.contactId);
   await ctx.events.addDeadLetter(installationId, job.type, job, reason, attempts, ctx.now());
   console.error(JSON.stringify({ level: 'error', msg: 'job dead-lettered', type: job.type, reason }));
 }

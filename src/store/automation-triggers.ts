@@ -257,6 +257,16 @@ export class AutomationTriggerStore {
       .run();
   }
 
+  /** Redrive from the dead letters: the firing is owed again, fresh budget (the stranded-firings cron finds it). */
+  reopenStatement(id: string): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `UPDATE automation_trigger_firings SET state = 'pending', claimed_at = NULL, attempts = 0, fired_at = NULL
+         WHERE id = ? AND state = 'dead'`,
+      )
+      .bind(id);
+  }
+
   /** Pending firings created before `createdBefore` whose lease ran out by `staleBefore` (their job was lost). */
   async stranded(createdBefore: number, staleBefore: number, limit: number): Promise<string[]> {
     const { results } = await this.db

@@ -110,6 +110,15 @@ export class MarketingPreferenceStore {
       .run();
   }
 
+  /** Redrive from the dead letters: the latest preference is owed to the CRM again (the outbox sweep finds it). */
+  reopenStatement(contactId: string, now: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        "UPDATE marketing_preferences SET crm_sync = 'pending', updated_at = ?1 WHERE contact_id = ?2 AND crm_sync = 'dead'",
+      )
+      .bind(now, contactId);
+  }
+
   /** A job that will retry at `until`: the sweep leaves the row alone until then. */
   async deferCrm(contactId: string, until: number): Promise<void> {
     await this.db

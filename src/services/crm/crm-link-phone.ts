@@ -74,6 +74,11 @@ export async function runCrmLinkPhone(
 /** A link job dead-lettered: the row says so (not swept any more), and the dead letter names the installation. */
 export async function markPhoneLinkDead(ctx: AppContext, contactId: string): Promise<string | null> {
   await new PhoneLinkStore(ctx.db).markDead(contactId, ctx.now());
+  return installationOfContact(ctx, contactId);
+}
+
+/** The installation a customer's CRM work belongs to (dead letters are listed per installation). */
+export async function installationOfContact(ctx: AppContext, contactId: string): Promise<string | null> {
   const contact = await ctx.contacts.get(contactId);
   if (!contact) return null;
   const { connections } = await ctx.secretStores();

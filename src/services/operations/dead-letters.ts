@@ -5,6 +5,8 @@ import type { AppContext } from '../../context';
 import { AppError } from '../../core/errors';
 import { jobSchema, type Job } from '../../platform/queue';
 import { OutboxStore } from '../../store/outbox';
+import { AutomationTriggerStore } from '../../store/automation-triggers';
+import { MarketingPreferenceStore } from '../../store/marketing-preferences';
 import { PhoneLinkStore } from '../../store/phone-links';
 
 export async function redriveDeadLetter(ctx: AppContext, installationId: string, id: string): Promise<Job> {
@@ -27,6 +29,11 @@ export async function redriveDeadLetter(ctx: AppContext, installationId: string,
   if (job.type === 'crm_record_change') reopen.push(outbox.reopenChangeStatement(job.changeId, now));
   if (job.type === 'crm_link_phone')
     reopen.push(new PhoneLinkStore(ctx.db).reopenStatement(job.contactId, now));
+  // A dead firing or preference finished its row: without reopening it, the redriven job would find nothing owed.
+  if (job.type === 'crm_fire_trigger')
+    reopen.push(new AutomationTriggerStore(ctx.db).reopenStatement(job.firingId));
+  if (job.type === 'crm_marketing_preference')
+    reopen.push(new MarketingPreferenceStore(ctx.db).reopenStatement(job.contactId, now));
   const [claimed] = await ctx.db.batch<{ job: string }>([
     outbox.claimRedriveStatement(installationId, id, now),
     ...reopen,
