@@ -60,6 +60,32 @@ function stats(values: number[], missing: number): Latencies {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const phone = (i: number) => `+4479${String(30_000_000 + i).padStart(8, '0')}`;
 
+/**
+ * BENCH_LANES_TRACE=1: where a reply's time goes. For each customer, when the app acknowledged the webhook and when
+ * the CRM simulator saw the first request naming the customer's phone (the CRM job's first call, after its queue
+ * wait and its pacing): webhook = ack − post, queue = first CRM call − ack, crm = in the CRM − first CRM call.
+ */
+const TRACE = process.env.BENCH_LANES_TRACE === '1';
+const posted = new Map<string, number>();
+const acked = new Map<string, number>();
+const firstCrmCall = new Map<string, number>();
+function traceCrmCalls(local: LocalMode): void {
+  const seenAt = (request: Request) => {
+    const at = performance.now();
+    void request
+      .clone()
+      .text()
+      .then((body) => {
+        for (const m of `${decodeURIComponent(request.url)} ${body}`.matchAll(/\+?(4479\d{8})/g))
+          if (!firstCrmCall.has(m[1]!) && (posted.get(m[1]!) ?? Infinity) < at) firstCrmCall.set(m[1]!, at);
+      });
+    return false;
+  };
+  const always = { match: seenAt, times: Number.POSITIVE_INFINITY };
+  local.sims.highlevel.faults.add(always);
+  local.sims.pipedrive.faults.add(always);
+}
+
 class Probe {
   private waiting: { found: () => boolean; resolve: (ms: number) => void; t0: number }[] = [];
   private timer = setInterval(() => this.poll(), 20);
@@ -77,6 +103,7 @@ class Probe {
   async write(tenant: 'A' | 'B', from: string, text: string): Promise<number> {
     const { local } = this;
     const t0 = performance.now();
+    if (TRACE) posted.set(from.replace(/^\+/, ''), t0);
     const arrived = new Promise<number>((resolve) =>
       this.waiting.push({
         t0,
@@ -97,6 +124,7 @@ class Probe {
       body: JSON.stringify(body),
     });
     const answer = (await res.json()) as { delivered?: { status: number } };
+    if (TRACE) acked.set(from.replace(/^\+/, ''), performance.now() - t0);
     if (answer.delivered?.status !== 200) throw new Error(`inbound not accepted: ${JSON.stringify(answer)}`);
     return arrived;
   }
@@ -149,6 +177,7 @@ export async function benchCrmLanes(n = N, windowS = WINDOW_S): Promise<CrmLanes
     stdio: process.env.BENCH_DEBUG ? 'inherit' : 'pipe',
   });
   const probe = new Probe(local);
+  if (TRACE) traceCrmCalls(local);
   try {
     const meta = local.seed.highlevel.connections.meta;
     // The window covers the campaign's sending (≈ 125 s at 80 msg/s) and then its logging alone.
@@ -169,6 +198,8 @@ export async function benchCrmLanes(n = N, windowS = WINDOW_S): Promise<CrmLanes
       if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${text.slice(0, 500)}`);
       return JSON.parse(text) as T;
     };
+    // The demo portfolio's messaging limit (250 new customers a day, as Meta reports it) would refuse the campaign.
+    await api('PUT', `/api/connections/${meta.id}/messaging-limit`, { messagingTier: 10_000_000 });
     await api('POST', '/api/templates/sync', { connectionId: meta.id });
     const { templates } = await api<{
       templates: { id: string; name: string; variables: { key: string }[] }[];
@@ -202,6 +233,7 @@ export async function benchCrmLanes(n = N, windowS = WINDOW_S): Promise<CrmLanes
     const busyA: Promise<number>[] = [];
     const busyB: Promise<number>[] = [];
     const sending: boolean[] = [];
+    const busyPhones: { a: string; b: string }[] = [];
     for (let s = 0; s < windowS; s += 2) {
       sending.push(local.sims.meta.state.sent.length < n);
       // A recipient of the campaign answers (tenant A), and a customer of tenant B writes.
@@ -209,6 +241,7 @@ export async function benchCrmLanes(n = N, windowS = WINDOW_S): Promise<CrmLanes
       inboundTexts.add(textA);
       busyA.push(probe.write('A', phone((s * 37) % n), textA));
       busyB.push(probe.write('B', phone(980_000 + s), `busy B ${s}`));
+      busyPhones.push({ a: phone((s * 37) % n).slice(1), b: phone(980_000 + s).slice(1) });
       await sleep(2_000);
     }
     // Logs that landed during the window itself (the replies' last answers may come in after it).
@@ -219,6 +252,7 @@ export async function benchCrmLanes(n = N, windowS = WINDOW_S): Promise<CrmLanes
       'GET',
       `/api/campaigns/${created.campaign.id}`,
     );
+    if (TRACE) printTrace(busyPhones, a, b, sending);
     const finite = (xs: number[]) => xs.filter(Number.isFinite);
     const part = (xs: number[], whileSending: boolean) => {
       const mine = xs.filter((_, i) => sending[i] === whileSending);
@@ -246,6 +280,42 @@ export async function benchCrmLanes(n = N, windowS = WINDOW_S): Promise<CrmLanes
     probe.stop();
     await local.stop();
     rmSync(persistTo, { recursive: true, force: true });
+  }
+}
+
+function printTrace(phones: { a: string; b: string }[], a: number[], b: number[], sending: boolean[]): void {
+  const q = (xs: number[], p: number) => {
+    const sorted = xs.filter(Number.isFinite).sort((x, y) => x - y);
+    return sorted[Math.max(0, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
+  };
+  for (const tenant of ['a', 'b'] as const) {
+    for (const phase of [true, false]) {
+      const parts = {
+        webhook: [] as number[],
+        queue: [] as number[],
+        crm: [] as number[],
+        total: [] as number[],
+      };
+      phones.forEach((p, i) => {
+        if (sending[i] !== phase) return;
+        const key = p[tenant];
+        const t0 = posted.get(key);
+        const ack = acked.get(key);
+        const first = firstCrmCall.get(key);
+        const total = (tenant === 'a' ? a : b)[i]!;
+        if (t0 === undefined || ack === undefined || first === undefined) return;
+        parts.webhook.push(ack);
+        parts.queue.push(first - t0 - ack);
+        parts.crm.push(total - (first - t0));
+        parts.total.push(total);
+      });
+      const f = (xs: number[]) =>
+        `p50 ${(q(xs, 0.5) / 1000).toFixed(2)} s, p99 ${(q(xs, 0.99) / 1000).toFixed(2)} s`;
+      console.error(
+        `trace ${tenant.toUpperCase()} ${phase ? 'sending' : 'logging'} (n=${parts.total.length}): ` +
+          `webhook ${f(parts.webhook)} | queue ${f(parts.queue)} | crm ${f(parts.crm)} | total ${f(parts.total)}`,
+      );
+    }
   }
 }
 
