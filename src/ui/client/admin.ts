@@ -102,7 +102,7 @@ async function loadDeadLetters(): Promise<void> {
             'li',
             {},
             h('strong', {}, d.jobType.replace(/_/g, ' ')),
-            ` — ${d.error} (${d.attempts} attempts, ${ago(d.createdAt)}) `,
+            ` — ${d.error} (${t('admin.deliveries.attempts', { attempts: d.attempts, ago: ago(d.createdAt) })}) `,
             h(
               'button',
               {
@@ -111,17 +111,11 @@ async function loadDeadLetters(): Promise<void> {
                 'data-dead-letter': d.id,
                 onclick: (event: Event) => void redrive(d.id, event.currentTarget as HTMLButtonElement),
               },
-              'Try again',
+              t('admin.deliveries.retry'),
             ),
           ),
         )
-      : [
-          h(
-            'li',
-            { class: 'empty' },
-            'Nothing failed for good. Deliveries that exhaust their retries appear here.',
-          ),
-        ]),
+      : [h('li', { class: 'empty' }, t('admin.deliveries.none'))]),
   );
 }
 
@@ -130,7 +124,7 @@ async function redrive(id: string, button: HTMLButtonElement): Promise<void> {
   button.disabled = true;
   try {
     await api(`/api/dead-letters/${encodeURIComponent(id)}/redrive`, { method: 'POST' });
-    announce('Sent back to the queue: it is delivered as soon as the CRM or provider answers.', 'ok');
+    announce(t('admin.deliveries.requeued'), 'ok');
     await loadDeadLetters();
   } catch (error) {
     button.disabled = false;

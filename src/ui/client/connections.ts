@@ -37,7 +37,7 @@ export interface AdminConnection {
 }
 const PROVIDER_NAMES = { meta: 'Meta Cloud API', twilio: 'Twilio', cm: 'CM.com' } as const;
 
-export const ago = (at: number | null) => (at ? formatAgo(Date.now() - at) : 'never');
+export const ago = (at: number | null) => (at ? formatAgo(Date.now() - at) : t('admin.connection.never'));
 
 /** Called after a number is added or removed: the page reloads what depends on the list. */
 let onChanged: () => Promise<void> = async () => {};
@@ -78,7 +78,7 @@ export function copyField(id: string, label: string, value: string): HTMLElement
 export function renderConnections(connections: AdminConnection[]): void {
   const list = byId('connection-list');
   if (connections.length === 0) {
-    clear(list, h('p', { class: 'empty' }, 'No WhatsApp number yet: add one below.'));
+    clear(list, h('p', { class: 'empty' }, t('admin.connection.none')));
     return;
   }
   clear(
@@ -91,19 +91,14 @@ export function renderConnections(connections: AdminConnection[]): void {
         h('h3', {}, `${c.label} · ${PROVIDER_NAMES[c.provider]} · ${c.senderPhone}`),
         // After an uninstall the number stays with its history but without credentials (they are never kept).
         c.status === 'disabled'
-          ? h(
-              'p',
-              { class: 'hint', 'data-tone': 'error' },
-              'Disabled: nothing can be sent from this number. Add it again below with its credentials to ' +
-                'reconnect it; its conversations, templates and campaigns are kept.',
-            )
+          ? h('p', { class: 'hint', 'data-tone': 'error' }, t('admin.connection.disabled'))
           : null,
         c.verified === false && c.status !== 'disabled' ? proofForm(c, i) : null,
         c.webhookNote ? h('p', { class: 'hint' }, c.webhookNote) : null,
         c.webhookUrl && !c.webhookNote
-          ? copyField(`conn-${i}-webhook`, 'Webhook URL (paste in the provider console)', c.webhookUrl)
+          ? copyField(`conn-${i}-webhook`, t('admin.connection.webhookUrl'), c.webhookUrl)
           : null,
-        h('p', { class: 'hint' }, `Templates synced ${ago(c.templatesSyncedAt)}.`),
+        h('p', { class: 'hint' }, t('admin.connection.synced', { ago: ago(c.templatesSyncedAt) })),
         c.messagingLimit ? limitField(c, i) : null,
         h(
           'div',
@@ -111,9 +106,13 @@ export function renderConnections(connections: AdminConnection[]): void {
           h(
             'button',
             { type: 'button', class: 'secondary', onclick: () => void testConnection(c, result) },
-            'Test',
+            t('admin.connection.test'),
           ),
-          h('button', { type: 'button', class: 'danger', onclick: () => void removeConnection(c) }, 'Remove'),
+          h(
+            'button',
+            { type: 'button', class: 'danger', onclick: () => void removeConnection(c) },
+            t('admin.connection.remove'),
+          ),
         ),
         result,
       );
@@ -252,14 +251,14 @@ function limitField(c: AdminConnection, i: number): HTMLElement {
 }
 
 async function testConnection(c: AdminConnection, out: HTMLElement): Promise<void> {
-  out.textContent = 'Testing…';
+  out.textContent = t('admin.connection.testing');
   try {
     const r = await api<{ ok: boolean; message?: string }>(`/api/connections/${c.id}/test`, {
       method: 'POST',
     });
     out.textContent = r.ok
-      ? 'The credentials work.'
-      : `The provider refused: ${r.message ?? 'unknown reason'}`;
+      ? t('admin.connection.works')
+      : t('admin.connection.refused', { message: r.message ?? '—' });
     out.dataset.tone = r.ok ? 'ok' : 'error';
   } catch (error) {
     out.textContent = describeError(error);
@@ -268,7 +267,7 @@ async function testConnection(c: AdminConnection, out: HTMLElement): Promise<voi
 }
 
 async function removeConnection(c: AdminConnection): Promise<void> {
-  if (!confirm(`Remove ${c.label} (${c.senderPhone})? Messages to and from this number stop.`)) return;
+  if (!confirm(t('admin.connection.confirmRemove', { label: c.label, phone: c.senderPhone }))) return;
   try {
     await api(`/api/connections/${c.id}`, { method: 'DELETE' });
     announce(`${c.label} removed.`, 'ok');
@@ -299,7 +298,7 @@ export function wireConnections(changed: () => Promise<void>): void {
       if (key.startsWith('cred.') && String(value).trim()) credentials[key.slice(5)] = String(value).trim();
     }
     const out = byId('add-result');
-    out.textContent = 'Checking the credentials with the provider…';
+    out.textContent = t('admin.connection.checking');
     out.dataset.tone = 'info';
     clearFieldErrors(form);
     try {
@@ -314,7 +313,7 @@ export function wireConnections(changed: () => Promise<void>): void {
       });
       form.reset();
       showFields();
-      out.textContent = 'Connected. Paste the webhook URL above into the provider console.';
+      out.textContent = t('admin.connection.connected');
       out.dataset.tone = 'ok';
       await onChanged();
     } catch (error) {

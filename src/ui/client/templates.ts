@@ -125,7 +125,9 @@ export async function loadTemplates(): Promise<void> {
   const answer = await api<{ templates: GalleryTemplate[]; templatesSyncedAt: number | null }>(
     `/api/templates?${query}`,
   );
-  byId('templates-synced').textContent = `Last synced ${ago(answer.templatesSyncedAt)}.`;
+  byId('templates-synced').textContent = t('admin.templates.lastSynced', {
+    ago: ago(answer.templatesSyncedAt),
+  });
   const canSubmit = connection.capabilities?.submitTemplate ?? false;
   clear(
     gallery,
@@ -142,13 +144,13 @@ export async function syncNow(reload: () => Promise<void>): Promise<void> {
   const button = byId<HTMLButtonElement>('sync-now');
   const out = byId('sync-summary');
   button.disabled = true;
-  out.textContent = 'Syncing…';
+  out.textContent = t('admin.templates.syncing');
   try {
     const s = await api<{ added: number; updated: number; removed: number; unchanged: number }>(
       '/api/templates/sync',
       { method: 'POST', body: { connectionId: selected()?.id } },
     );
-    out.textContent = `Sync done: ${s.added} added, ${s.updated} updated, ${s.removed} removed, ${s.unchanged} unchanged.`;
+    out.textContent = t('admin.templates.syncDone', { ...s });
     out.dataset.tone = 'ok';
     await reload();
   } catch (error) {

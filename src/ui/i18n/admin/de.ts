@@ -88,6 +88,32 @@ export const adminDe: AdminCatalogue = {
   'admin.filter.REJECTED': 'abgelehnt',
   'admin.filter.PAUSED': 'pausiert',
   'admin.filter.DISABLED': 'deaktiviert',
+  'admin.connection.none': 'Noch keine WhatsApp-Nummer: Füge unten eine hinzu.',
+  'admin.connection.disabled':
+    'Deaktiviert: Von dieser Nummer kann nichts gesendet werden. Füge sie unten mit ihren Zugangsdaten erneut hinzu, um sie wieder zu verbinden; Unterhaltungen, Vorlagen und Kampagnen bleiben erhalten.',
+  'admin.connection.webhookUrl': 'Webhook-URL (in die Konsole des Anbieters einfügen)',
+  'admin.connection.synced': 'Vorlagen synchronisiert {ago}.',
+  'admin.connection.never': 'nie',
+  'admin.connection.test': 'Testen',
+  'admin.connection.remove': 'Entfernen',
+  'admin.connection.testing': 'Wird getestet…',
+  'admin.connection.works': 'Die Zugangsdaten funktionieren.',
+  'admin.connection.refused': 'Der Anbieter hat abgelehnt: {message}',
+  'admin.connection.confirmRemove':
+    '{label} ({phone}) entfernen? Nachrichten an und von dieser Nummer werden beendet.',
+  'admin.connection.removed': '{label} entfernt.',
+  'admin.connection.checking': 'Zugangsdaten werden beim Anbieter geprüft…',
+  'admin.connection.connected': 'Verbunden. Füge die Webhook-URL oben in die Konsole des Anbieters ein.',
+  'admin.templates.lastSynced': 'Zuletzt synchronisiert {ago}.',
+  'admin.templates.syncing': 'Wird synchronisiert…',
+  'admin.templates.syncDone':
+    'Synchronisiert: {added} hinzugefügt, {updated} aktualisiert, {removed} entfernt, {unchanged} unverändert.',
+  'admin.deliveries.none':
+    'Nichts ist endgültig fehlgeschlagen. Hier erscheinen Zustellungen, deren Wiederholungen erschöpft sind.',
+  'admin.deliveries.attempts': '{attempts} Versuche, {ago}',
+  'admin.deliveries.retry': 'Erneut versuchen',
+  'admin.deliveries.requeued':
+    'Zurück in die Warteschlange: Die Zustellung erfolgt, sobald das CRM oder der Anbieter antwortet.',
   'admin.field.required': 'Pflichtfeld.',
   'admin.connection.fixFields': 'Prüfe die unten markierten Felder.',
   'admin.templates.none': 'Noch keine Vorlagen: Klicke auf „Jetzt synchronisieren“.',

@@ -87,6 +87,32 @@ export const adminEt: AdminCatalogue = {
   'admin.filter.REJECTED': 'tagasi lükatud',
   'admin.filter.PAUSED': 'peatatud',
   'admin.filter.DISABLED': 'keelatud',
+  'admin.connection.none': 'WhatsAppi numbrit veel pole: lisa see allpool.',
+  'admin.connection.disabled':
+    'Keelatud: sellelt numbrilt ei saa midagi saata. Lisa see allpool uuesti koos volitustega, et see taasühendada; vestlused, mallid ja kampaaniad jäävad alles.',
+  'admin.connection.webhookUrl': 'Veebikonksu URL (kleebi teenusepakkuja konsooli)',
+  'admin.connection.synced': 'Mallid sünkroonitud {ago}.',
+  'admin.connection.never': 'mitte kunagi',
+  'admin.connection.test': 'Testi',
+  'admin.connection.remove': 'Eemalda',
+  'admin.connection.testing': 'Testimine…',
+  'admin.connection.works': 'Volitused töötavad.',
+  'admin.connection.refused': 'Teenusepakkuja keeldus: {message}',
+  'admin.connection.confirmRemove':
+    'Kas eemaldada {label} ({phone})? Sõnumid sellele numbrile ja sealt lõpevad.',
+  'admin.connection.removed': '{label} eemaldatud.',
+  'admin.connection.checking': 'Volituste kontrollimine teenusepakkujaga…',
+  'admin.connection.connected': 'Ühendatud. Kleebi ülal olev veebikonksu URL teenusepakkuja konsooli.',
+  'admin.templates.lastSynced': 'Viimati sünkroonitud {ago}.',
+  'admin.templates.syncing': 'Sünkroonimine…',
+  'admin.templates.syncDone':
+    'Sünkroonitud: {added} lisatud, {updated} uuendatud, {removed} eemaldatud, {unchanged} muutmata.',
+  'admin.deliveries.none':
+    'Midagi pole lõplikult ebaõnnestunud. Siia ilmuvad edastused, mille katsed said otsa.',
+  'admin.deliveries.attempts': '{attempts} katset, {ago}',
+  'admin.deliveries.retry': 'Proovi uuesti',
+  'admin.deliveries.requeued':
+    'Saadetud tagasi järjekorda: see edastatakse, kui CRM või teenusepakkuja vastab.',
   'admin.field.required': 'Kohustuslik.',
   'admin.connection.fixFields': 'Kontrolli allpool märgitud välju.',
   'admin.templates.none': 'Malle veel pole: vajuta „Sünkrooni kohe“.',
