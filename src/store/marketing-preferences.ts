@@ -110,6 +110,22 @@ export class MarketingPreferenceStore {
       .run();
   }
 
+  /**
+   * Claims the owed write for one job until `leaseUntil` (a compare-and-swap on `updated_at`, which the sweep reads
+   * as "untouched since"): of the original job and a swept copy, only one calls the CRM (a Pipedrive note is not
+   * idempotent). A claim whose job died is swept once its lease and the grace period are over.
+   */
+  async claimCrm(contactId: string, now: number, leaseUntil: number): Promise<boolean> {
+    const result = await this.db
+      .prepare(
+        `UPDATE marketing_preferences SET updated_at = ?3
+         WHERE contact_id = ?1 AND crm_sync = 'pending' AND updated_at <= ?2`,
+      )
+      .bind(contactId, now, leaseUntil)
+      .run();
+    return result.meta.changes === 1;
+  }
+
   /** Redrive from the dead letters: the latest preference is owed to the CRM again (the outbox sweep finds it). */
   reopenStatement(contactId: string, now: number): D1PreparedStatement {
     return this.db

@@ -132,3 +132,28 @@ describe('a redrive whose enqueue was lost is resumed by the crons', () => {
     expect(dndOf()).toMatchObject({ status: 'active' });
   });
 });
+
+describe('a marketing-preference write and its swept copy', () => {
+  it('the original job, late, and the copy the sweep hands out, run at once, call HighLevel once', async () => {
+    await customerWrites(w, number, PHONE, 'Hi');
+    await consume();
+    const puts = () =>
+      w.sims.highlevel.state.requests.filter((r) => r.method === 'PUT' && r.path.includes('/contacts/'));
+    const before = puts().length;
+    const stop = metaUserPreferencesWebhook({}, [
+      { from: PHONE, preference: 'stop', timestampMs: w.t.clock.now() },
+    ]);
+    expect((await postMetaWebhook(w.app, stop)).status).toBe(200);
+    w.t.clock.advance(10 * MINUTE); // the queue is slow: the job still waits
+    await sweepOutbox(ctx);
+    const copies = w.t.queue.takeDue().filter((d) => d.job.type === 'crm_marketing_preference');
+    expect(copies).toHaveLength(2);
+    // Two consumers run them at once: both read the write as owed, one claims it.
+    await Promise.all(copies.map((d) => runJob(ctx, d.job, d.attempts)));
+    expect(puts().length - before).toBe(1);
+    const row = await w.t.db
+      .prepare('SELECT crm_sync FROM marketing_preferences')
+      .first<{ crm_sync: string }>();
+    expect(row?.crm_sync).toBe('done');
+  });
+});

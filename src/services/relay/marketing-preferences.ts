@@ -52,6 +52,9 @@ export async function runCrmMarketingPreference(
   const preference = await store.get(contactId);
   const contact = await ctx.contacts.get(contactId);
   if (!preference || !contact || preference.crmSync !== 'pending') return { kind: 'done' };
+  // Another copy of this job (the original, late, or the sweep's) holds the write: it is done once.
+  const now = ctx.now();
+  if (!(await store.claimCrm(contactId, now, now + ctx.config.CRM_CLAIM_LEASE_MS))) return { kind: 'done' };
   const { connections, installations } = await ctx.secretStores();
   const connection = await connections.get(contact.connectionId);
   const installation = connection ? await installations.get(connection.installationId) : null;
