@@ -167,6 +167,18 @@ describe('the sweep and the normal path together', () => {
     expect(contactPuts()).toHaveLength(1);
   });
 
+  it('the original job and its swept copy, run at once by two consumers, call HighLevel once', async () => {
+    expect((await writes('My number is this one', true, 'wamid.second')).status).toBe(200);
+    w.t.clock.advance(10 * MINUTE);
+    await sweepOutbox(ctx);
+    const copies = w.t.queue.takeDue().filter((d) => d.job.type === 'crm_link_phone');
+    expect(copies).toHaveLength(2);
+    await Promise.all(copies.map((d) => runJob(ctx, d.job, d.attempts)));
+    expect(contactPuts()).toHaveLength(1);
+    expect(contacts()[0]!.phone).toBe(PHONE);
+    expect(await owedRows()).toEqual([]);
+  });
+
   it('a link whose retries ran out is dead-lettered, no longer swept, and a redrive links it once', async () => {
     w.sims.highlevel.faults.add({
       match: (r) => r.method === 'PUT' && new URL(r.url).pathname.includes('/contacts/'),
