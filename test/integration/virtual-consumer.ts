@@ -3,6 +3,8 @@
 // jobs and `bulk` lanes only bulk ones, each lane one job at a time, as a consumer invocation runs its batch side by
 // side (src/index.ts). A job's pacing waits (platform.sleep) block on the test clock, which moves only when every
 // lane waits, to the earliest wake-up, due job or scheduled action.
+// Known imprecision: waits are counted, not lanes, so a job whose workers sleep side by side (a campaign slice) can
+// let the clock move while another lane is still busy with D1: measured virtual delays are upper bounds.
 import type { AppContext } from '../../src/context';
 import { laneOf, type JobLane } from '../../src/platform/queue';
 import { deadLetter, runJob } from '../../src/services/jobs';
