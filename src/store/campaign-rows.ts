@@ -46,7 +46,7 @@ export interface SendOutcome {
   sendAfter: number | null;
   /** 1 when the provider was called (attempts count provider calls, not claims). */
   attempted: 0 | 1;
-  /** The provider answered with a frequency cap (Meta 131049): recorded as a cap after the outcome is written. */
+  /** The provider answered with a frequency cap (Meta 131049): recorded as a cap in the outcome's own batch. */
   capped?: true;
 }
 

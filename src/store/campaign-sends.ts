@@ -2,6 +2,9 @@
 // any provider call, record the outcomes. Every write is one bulk statement over a JSON array (DESIGN.md §3.5).
 import type { ClaimedRecipient, NewCampaignMessage, SendOutcome } from './campaigns';
 
+/** How many statements writeOutcomes puts before the ones passed `alongside`. */
+export const OUTCOME_STATEMENTS = 2;
+
 export class CampaignSendStore {
   constructor(private readonly db: D1Database) {}
 
@@ -133,11 +136,20 @@ export class CampaignSendStore {
     return new Set((results[1]!.results as { id: string }[]).map((r) => r.id));
   }
 
-  /** Result of each send, after the provider answered: message and recipient in one transaction. */
-  async writeOutcomes(campaignId: string, outcomes: readonly SendOutcome[], now: number): Promise<void> {
-    if (!outcomes.length) return;
+  /**
+   * Result of each send, after the provider answered: message and recipient in one transaction (OUTCOME_STATEMENTS
+   * statements), with `alongside` (the caps of capped sends) after them in the same batch; the answer is the batch's. Re-running it is harmless: a recipient whose message changed (a capped
+   * retry got a new id) or that ended capped/opted out is not written again.
+   */
+  async writeOutcomes(
+    campaignId: string,
+    outcomes: readonly SendOutcome[],
+    now: number,
+    alongside: readonly D1PreparedStatement[] = [],
+  ): Promise<D1Result[]> {
+    if (!outcomes.length) return [];
     const json = JSON.stringify(outcomes);
-    await this.db.batch([
+    return this.db.batch([
       // Both updates walk the JSON and look each row up by primary key (`+campaign_id` keeps the planner from
       // scanning the whole campaign through its index instead).
       this.db
@@ -156,9 +168,12 @@ export class CampaignSendStore {
              reason = json_extract(o.value, '$.reason'), send_after = COALESCE(json_extract(o.value, '$.sendAfter'), send_after),
              attempts = attempts + json_extract(o.value, '$.attempted'), updated_at = ?1
            FROM json_each(?2) AS o WHERE campaign_recipients.id = json_extract(o.value, '$.recipientId')
-             AND +campaign_recipients.campaign_id = ?3`,
+             AND +campaign_recipients.campaign_id = ?3
+             AND campaign_recipients.message_id = json_extract(o.value, '$.messageId')
+             AND campaign_recipients.state NOT IN ('capped', 'opted_out')`,
         )
         .bind(now, json, campaignId),
+      ...alongside,
     ]);
   }
 }

@@ -5,6 +5,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
 import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
+import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
+import { killable, Killed } from '../helpers/crash-points';
 import { MetaFrequencyCaps, metaInbound, metaMessagesWebhook, metaStatusError } from '../mocks/meta';
 
 const h = useAppHarness();
@@ -70,6 +72,25 @@ async function reportOutcomes(from: number) {
     capOutcome.set(m.id, caps.isCapped(m.id, now));
     expect((await h.postMeta(payload)).status).toBe(200);
   }
+}
+
+/** Meta answers the next send call itself with 131049 (not a later status webhook). */
+function capSendAnswer() {
+  h.sims.meta.faults.add({
+    match: (r) => r.method === 'POST' && r.url.includes('/messages'),
+    status: 400,
+    body: {
+      error: {
+        message: '(#131049) This message was not delivered to maintain healthy ecosystem engagement.',
+        type: 'OAuthException',
+        code: 131049,
+        error_data: {
+          messaging_product: 'whatsapp',
+          details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+        },
+      },
+    },
+  });
 }
 
 const sendsTo = (p: string) => h.sims.meta.state.sent.filter((m) => `+${m.to}` === p);
@@ -166,22 +187,7 @@ describe('frequency caps (Meta 131049)', () => {
 
   it('a cap answered by the send call itself is `capped` too, and retried', async () => {
     const templateId = await template('weekly_offer', 'MARKETING');
-    h.sims.meta.faults.add({
-      match: (r) => r.method === 'POST' && r.url.includes('/messages'),
-      status: 400,
-      body: {
-        error: {
-          message: '(#131049) This message was not delivered to maintain healthy ecosystem engagement.',
-          type: 'OAuthException',
-          code: 131049,
-          error_data: {
-            messaging_product: 'whatsapp',
-            details:
-              'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
-          },
-        },
-      },
-    });
+    capSendAnswer();
     const target = phone(70);
     const res = await h.api('POST', '/api/campaigns', {
       connectionId: h.connections.meta.id,
@@ -219,4 +225,49 @@ describe('frequency caps (Meta 131049)', () => {
     await drain();
     expect(caps.isCapped(h.sims.meta.state.sent[from]!.id, h.t.clock.now())).toBe(false);
   });
+
+  // `before` the cap's statement: where it used to be a second write after the outcome's; `after`: the whole batch
+  // committed, then the runner's one retry of the outcome write re-runs it (which must change nothing).
+  it.each(['before', 'after'] as const)(
+    'a cap answered by the send call is written with the outcome: killed %s its statement, it is still retried',
+    async (when) => {
+      const templateId = await template('weekly_offer', 'MARKETING');
+      capSendAnswer();
+      const target = phone(80);
+      const res = await h.api('POST', '/api/campaigns', {
+        connectionId: h.connections.meta.id,
+        templateId,
+        csv: ['phone,1', `${target},Ann`].join('\n'),
+        cappedRetryAfterHours: 2,
+      });
+      const id = ((await res.json()) as any).campaign.id;
+      const { db, queue } = h.t.platform;
+      const crash = killable(h.t.platform);
+      // The Worker dies there: nothing after it runs (no chain enqueued for the retry).
+      crash.arm({ sql: /SET\s+capped_count = campaign_recipients.capped_count \+ 1/, when });
+      try {
+        await drain();
+      } catch (error) {
+        if (!(error instanceof Killed)) throw error;
+      } finally {
+        h.t.platform.db = db;
+        h.t.platform.queue = queue;
+      }
+      expect(crash.fired).toBe(1);
+      h.t.queue.takeDue(); // the killed invocation's message is gone
+      const row = await h.t.db
+        .prepare('SELECT state, capped_count, send_after FROM campaign_recipients WHERE campaign_id = ?')
+        .bind(id)
+        .first<{ state: string; capped_count: number; send_after: number }>();
+      // Not `failed`: the cap was in the outcome's batch, with its retry time.
+      expect(row).toEqual({ state: 'pending', capped_count: 1, send_after: h.t.clock.now() + 2 * HOUR });
+      // The chain promised for the retry is missed: the outbox sweep restarts it, and the recipient is sent again.
+      h.t.clock.advance(3 * HOUR);
+      await sweepOutbox(h.ctx);
+      await drain();
+      expect(sendsTo(target)).toHaveLength(1); // the fault answered the first call: the simulator accepted only this one
+      const p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+      expect(p.counts).toMatchObject({ sent: 1, queued: 0, failed: 0 });
+    },
+  );
 });

@@ -22,7 +22,7 @@ export function cappedSummary(ctx: AppContext, campaignId: string) {
   return new CampaignCapStore(ctx.db).summary(campaignId);
 }
 
-/** The batch statements that record a cap of campaign message `messageId` (written with its failed status). */
+/** The batch statements that record a cap of campaign message `messageId` (in its send outcome's batch). */
 export function campaignCapStatements(ctx: AppContext, messageId: string): D1PreparedStatement[] {
   return new CampaignCapStore(ctx.db).recordCapStatements(messageId, randomId('msg'), ctx.now());
 }
@@ -40,10 +40,4 @@ export async function afterCampaignCap(ctx: AppContext, result: D1Result | undef
   const connection = await connections.get(campaign.connectionId);
   const now = ctx.now();
   if (connection) await startChains(ctx, campaign, connection, (recorded.sendAfter ?? now) - now);
-}
-
-/** A campaign send answered with a cap at once (its message already stored as failed): recorded on its own. */
-export async function onCampaignMessageCapped(ctx: AppContext, messageId: string): Promise<void> {
-  const [result] = await ctx.db.batch(campaignCapStatements(ctx, messageId));
-  await afterCampaignCap(ctx, result);
 }

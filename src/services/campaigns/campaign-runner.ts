@@ -10,13 +10,13 @@ import { AppError } from '../../core/errors';
 import type { Job } from '../../platform/queue';
 import { CampaignAudienceStore } from '../../store/campaign-audience';
 import { CampaignChainStore } from '../../store/campaign-chains';
-import { CampaignSendStore } from '../../store/campaign-sends';
+import { CampaignSendStore, OUTCOME_STATEMENTS } from '../../store/campaign-sends';
 import { CampaignStore, type Campaign, type SendOutcome } from '../../store/campaigns';
 import type { Connection } from '../../store/connections';
 import type { StoredTemplate } from '../../store/templates';
 import { CAMPAIGN_LEASE_MS, campaignTuning, MAX_INLINE_WAIT_MS, MAX_QUEUE_DELAY_S } from './campaign-pacing';
 import { sendSlice, type SliceContext } from './campaign-slice';
-import { onCampaignMessageCapped } from './campaign-caps';
+import { afterCampaignCap, campaignCapStatements } from './campaign-caps';
 import { reserveCampaignSend, sendBucket } from '../relay/send-pacing';
 import { connectionDisabledReason, isSendable } from '../relay/connection-state';
 import { enqueueCampaignLogs } from '../crm/crm-bulk';
@@ -142,14 +142,22 @@ async function runCampaignStep(ctx: AppContext, job: CampaignJob): Promise<JobOu
         .catch(() => undefined);
     throw error;
   }
+  // Sends the provider answered with a frequency cap (issue 12 item 3) are recorded as caps in the outcomes' own
+  // batch: a crash after it cannot leave them `failed` and never retried (the retry's chain is due by then).
+  const capped = outcomes.filter((o) => o.capped);
+  const capWrites = capped.map((o) => campaignCapStatements(ctx, o.messageId));
+  let written: D1Result[];
   try {
-    await sends.writeOutcomes(campaign.id, outcomes, ctx.now());
+    written = await sends.writeOutcomes(campaign.id, outcomes, ctx.now(), capWrites.flat());
   } catch {
     // The write is idempotent (absolute values by primary key): one more try before the lease has to recover.
-    await sends.writeOutcomes(campaign.id, outcomes, ctx.now());
+    written = await sends.writeOutcomes(campaign.id, outcomes, ctx.now(), capWrites.flat());
   }
-  // Sends the provider answered with a frequency cap: retried later or kept `capped` (issue 12 item 3).
-  for (const o of outcomes) if (o.capped) await onCampaignMessageCapped(ctx, o.messageId);
+  let at = OUTCOME_STATEMENTS;
+  for (const statements of capWrites) {
+    await afterCampaignCap(ctx, written[at]);
+    at += statements.length;
+  }
   if (slice.halt) {
     // Every recipient would fail the same way (credentials revoked): stop instead of failing them all.
     await store.transition(campaign.id, ['running'], 'paused', ctx.now(), { reason: slice.halt });
