@@ -203,6 +203,35 @@ describe('the sweep and the normal path together', () => {
     expect(await owedRows()).toEqual([]);
   });
 
+  it('a link still owed moves with its record when that record is merged into another', async () => {
+    // Record B (another BSUID, known alone) owes a link; a webhook then shows B's BSUID and record A's phone together.
+    const [a] = (
+      await w.t.db
+        .prepare('SELECT id, connection_id FROM contacts')
+        .all<{ id: string; connection_id: string }>()
+    ).results;
+    await w.t.db.batch([
+      w.t.db.prepare('UPDATE contacts SET phone = ?1, user_id = NULL WHERE id = ?2').bind(PHONE, a!.id),
+      w.t.db
+        .prepare(
+          `INSERT INTO contacts (id, connection_id, phone, user_id, created_at, updated_at)
+           VALUES ('ctc_b', ?1, 'US.555', 'US.555', 1, 1)`,
+        )
+        .bind(a!.connection_id),
+      w.t.db.prepare(
+        "INSERT INTO crm_phone_links (contact_id, next_at, attempts, created_at) VALUES ('ctc_b', 1, 2, 1)",
+      ),
+    ]);
+    const { contact } = await ctx.contacts.resolve(
+      a!.connection_id,
+      { phone: PHONE, userId: 'US.555' },
+      {},
+      w.t.clock.now(),
+    );
+    expect(contact.id).toBe(a!.id);
+    expect(await owedRows()).toEqual([{ contact_id: a!.id, attempts: 2, dead_at: null }]);
+  });
+
   it('reads only the partial index of owed links', async () => {
     const plan = await w.t.db
       .prepare(
