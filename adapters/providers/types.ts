@@ -115,6 +115,26 @@ export type ProviderEvent =
     } & CustomerFields)
   | {
       /**
+       * One chunk of a shared number's chat history (Meta `history`, issue 12 item 5). A chunk may describe thousands
+       * of messages, so it is kept raw when received and read item by item later (ProviderAdapter.parseHistoryChunk)
+       * by an import job, page by page. Meta: "capture the webhook contents first, then process them asynchronously"
+       * (developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/history/).
+       */
+      kind: 'history_chunk';
+      routingKey?: string;
+      /** When it was received (the chunk itself carries no time). */
+      timestamp: number;
+      /** Where the share is: phase (0: day 0–1, 1: day 1–90, 2: day 90–180), chunk order in it, overall percent. */
+      phase?: number;
+      chunkOrder?: number;
+      progress?: number;
+      /** The chunk's items as the vendor wrote them, with what parseHistoryChunk needs to read them again. */
+      raw: string;
+      /** The business declined to share its history (Meta error 2593109): no messages will come. */
+      declined?: { code: number; reason: string };
+    }
+  | {
+      /**
        * The customer's phone number or BSUID changed (Meta `system` messages `user_changed_number` /
        * `user_changed_user_id`): the stored customer is re-keyed, thread, window and CRM link kept.
        */
@@ -252,6 +272,11 @@ export interface ProviderAdapter {
    * Throws AppError('invalid_request') only when the envelope itself is not the vendor's webhook.
    */
   parseWebhook(request: WebhookRequest): ProviderEvent[];
+  /**
+   * A stored `history_chunk` event's items as events (coexistence messages, their edits / revokes, `unreadable`
+   * items), in time order, item by item like parseWebhook. Absent where the provider has no history webhook.
+   */
+  parseHistoryChunk?(raw: string): ProviderEvent[];
   /**
    * Downloads inbound media by reference, fresh on every call (Meta's download URLs expire after ~5 minutes).
    * Absent where the provider hands out public URLs instead (Twilio, CM.com). Failures → ProviderError.

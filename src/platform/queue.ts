@@ -35,6 +35,8 @@ export const jobSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('crm_marketing_preference'), contactId: z.string() }),
   // A HighLevel workflow trigger firing owed (automation_trigger_firings row; issue 15).
   z.object({ type: z.literal('crm_fire_trigger'), firingId: z.string() }),
+  // One page of a stored coexistence history chunk (history_imports row; issue 12 item 5).
+  z.object({ type: z.literal('history_import'), importId: z.string() }),
   // A provider status that arrived before our send was recorded; the event holds no secrets.
   z.object({
     type: z.literal('status_retry'),
@@ -83,6 +85,7 @@ export function laneOf(job: Job): JobLane {
     case 'campaign_send':
     case 'template_sync':
     case 'crm_record_batch':
+    case 'history_import':
       return 'bulk';
     case 'crm_record_message':
     case 'crm_record_status':

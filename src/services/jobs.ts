@@ -14,6 +14,8 @@ import { runCrmMarketingPreference } from './relay/marketing-preferences';
 import { markChangeDead, runCrmRecordChange, runDeleteProviderMedia } from './relay/message-changes';
 import { bareProviderAdapter, providerAdapterFor } from './relay/providers';
 import { applyStatusEvent } from './relay/relay-status';
+import { runHistoryImport } from './relay/history-import';
+import { ingestEvents } from './relay/relay-inbound';
 import { runSendJob } from './relay/send-job';
 import { syncTemplates } from './templates/template-sync';
 import { refreshMessagingLimitIfUnknown } from './campaigns/messaging-limits';
@@ -52,6 +54,8 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       return runCampaignSend(ctx, job);
     case 'crm_outbound':
       return runHighLevelDelivery(ctx, job, attempt);
+    case 'history_import':
+      return runHistoryImport(ctx, job.importId, ingestEvents);
     case 'status_retry': {
       const { connections } = await ctx.secretStores();
       const connection = await connections.get(job.connectionId);

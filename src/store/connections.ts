@@ -17,6 +17,8 @@ export interface Connection {
   rateLimitPerSecond: number;
   /** Shared with the WhatsApp Business app since (learned from its echoes / history webhooks, or set by an admin). */
   coexistence: { since: number; source: 'webhook' | 'admin' } | null;
+  /** Where the number's WhatsApp Business app history share is (migration 0026); null before any history webhook. */
+  history?: ConnectionHistory | null;
   /** The admin's manual messaging limit (unique customers per 24 h); it overrides the provider's when set. */
   messagingTier: number | null;
   /** The business portfolio that owns the number, as the provider reported it (migration 0019). */
@@ -29,6 +31,17 @@ export interface Connection {
   /** The number is proven to belong to the credentials (CM.com: a one-time code; others: when connected). */
   verified: boolean;
   createdAt: number;
+}
+
+export interface ConnectionHistory {
+  /** Phase of the latest chunk: 0 = day 0–1, 1 = day 1–90, 2 = day 90–180 before onboarding. */
+  phase: number | null;
+  chunkOrder: number | null;
+  /** Overall percent as the provider reports it; 100 = the share is complete. */
+  progress: number | null;
+  updatedAt: number;
+  /** The business declined to share its history (Meta error 2593109): no messages will come. */
+  declined: { code: number; reason: string | null; at: number } | null;
 }
 
 interface ConnectionRow {
@@ -45,6 +58,13 @@ interface ConnectionRow {
   rate_limit_per_second: number;
   coexistence_at?: number | null;
   coexistence_source?: 'webhook' | 'admin' | null;
+  history_phase?: number | null;
+  history_chunk_order?: number | null;
+  history_progress?: number | null;
+  history_updated_at?: number | null;
+  history_declined_code?: number | null;
+  history_declined_reason?: string | null;
+  history_declined_at?: number | null;
   messaging_tier: number | null;
   business_portfolio_id: string | null;
   provider_messaging_limit: number | null;
@@ -70,6 +90,23 @@ const toConnection = (row: ConnectionRow): Connection => ({
   coexistence:
     row.coexistence_at != null
       ? { since: row.coexistence_at, source: row.coexistence_source ?? 'webhook' }
+      : null,
+  history:
+    row.history_updated_at != null
+      ? {
+          phase: row.history_phase ?? null,
+          chunkOrder: row.history_chunk_order ?? null,
+          progress: row.history_progress ?? null,
+          updatedAt: row.history_updated_at,
+          declined:
+            row.history_declined_code != null
+              ? {
+                  code: row.history_declined_code,
+                  reason: row.history_declined_reason ?? null,
+                  at: row.history_declined_at ?? row.history_updated_at,
+                }
+              : null,
+        }
       : null,
   messagingTier: row.messaging_tier,
   businessPortfolioId: row.business_portfolio_id ?? null,

@@ -5,7 +5,7 @@ import {
   metaHistoryDeclinedWebhook,
   metaHistoryWebhook,
 } from '../../../test/mocks/meta/meta-coexistence';
-import { parseMetaWebhook } from './map-meta-webhook';
+import { parseMetaHistoryChunk, parseMetaWebhook } from './map-meta-webhook';
 
 const parse = (payload: unknown) => parseMetaWebhook(JSON.stringify(payload));
 const T = Date.UTC(2026, 10, 20, 12);
@@ -53,9 +53,9 @@ describe('parseMetaWebhook: coexistence (issue 12 item 5)', () => {
     expect(events.map((e) => e.kind)).toEqual(['unreadable', 'coexistence_message']);
   });
 
-  it('history: direction from `from`, status from history_context, ordered by time across chunks', () => {
-    const events = parse(
-      metaHistoryWebhook({}, { phase: 1, chunkOrder: 2 }, [
+  it('history: the chunk is kept raw with its phase, order and progress; its messages are read when imported', () => {
+    const chunks = parse(
+      metaHistoryWebhook({}, { phase: 1, chunkOrder: 2, progress: 40 }, [
         {
           customer: CUSTOMER,
           messages: [
@@ -71,6 +71,14 @@ describe('parseMetaWebhook: coexistence (issue 12 item 5)', () => {
         },
       ]),
     );
+    expect(chunks).toMatchObject([
+      { kind: 'history_chunk', routingKey: '106540352242922', phase: 1, chunkOrder: 2, progress: 40 },
+    ]);
+    expect(chunks[0]).not.toHaveProperty('declined');
+    const chunk = chunks[0] as Extract<(typeof chunks)[number], { kind: 'history_chunk' }>;
+    // Read item by item, ordered by time; the same chunk always reads the same (the import pages through it).
+    const events = parseMetaHistoryChunk(chunk.raw);
+    expect(parseMetaHistoryChunk(chunk.raw)).toEqual(events);
     expect(events).toMatchObject([
       {
         kind: 'coexistence_message',
@@ -91,7 +99,32 @@ describe('parseMetaWebhook: coexistence (issue 12 item 5)', () => {
     ]);
   });
 
-  it('a declined history share imports nothing', () => {
-    expect(parse(metaHistoryDeclinedWebhook({}))).toEqual([]);
+  it('history: an unreadable item is kept as such, the others still read; an unreadable stored chunk too', () => {
+    const payload = metaHistoryWebhook({}, {}, [
+      { customer: CUSTOMER, messages: [{ by: 'customer', text: 'ok', timestampMs: T, id: 'wamid.H5' }] },
+    ]) as { entry: { changes: { value: { history: { threads: { messages: unknown[] }[] }[] } }[] }[] };
+    payload.entry[0]!.changes[0]!.value.history[0]!.threads[0]!.messages.unshift({
+      id: 'wamid.BAD',
+      type: 7,
+    });
+    const [chunk] = parse(payload) as Extract<ReturnType<typeof parse>[number], { kind: 'history_chunk' }>[];
+    expect(
+      parseMetaHistoryChunk(chunk!.raw)
+        .map((e) => e.kind)
+        .sort(),
+    ).toEqual(['coexistence_message', 'unreadable']);
+    expect(parseMetaHistoryChunk('{"not":"a chunk"}').map((e) => e.kind)).toEqual(['unreadable']);
+  });
+
+  it('a declined history share (2593109) is a chunk marked declined, with no messages', () => {
+    const events = parse(metaHistoryDeclinedWebhook({}));
+    expect(events).toMatchObject([
+      {
+        kind: 'history_chunk',
+        declined: { code: 2593109, reason: 'The business declined to share its chat history.' },
+      },
+    ]);
+    const chunk = events[0] as Extract<(typeof events)[number], { kind: 'history_chunk' }>;
+    expect(parseMetaHistoryChunk(chunk.raw)).toEqual([]);
   });
 });

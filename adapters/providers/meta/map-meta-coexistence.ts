@@ -119,45 +119,113 @@ const HISTORY_STATUS: Record<string, MessageStatus> = {
   error: 'failed',
 };
 
-export function historyEvents(value: unknown, unreadable: Unreadable): ProviderEvent[] {
+/** Meta's code for a declined history share (dualhook.com/docs/webhook-history; Meta's history reference). */
+export const HISTORY_DECLINED_CODE = 2593109;
+
+const historyErrorSchema = z.looseObject({
+  code: z.number(),
+  title: z.optional(z.string()),
+  message: z.optional(z.string()),
+  error_data: z.optional(z.looseObject({ details: z.optional(z.string()) })),
+});
+
+// What a stored chunk keeps: its routing key, the business number (tells the business's messages apart) and the
+// threads exactly as Meta sent them (read item by item only when imported).
+const storedChunkSchema = z.object({
+  routingKey: z.string(),
+  business: z.string(),
+  threads: z.array(z.unknown()),
+});
+const threadSchema = z.looseObject({ id: z.string(), messages: z.optional(z.array(z.unknown())) });
+
+/**
+ * A `history` change → one `history_chunk` event per `history[]` item, kept raw: its messages are read later by
+ * historyChunkItems (a chunk may hold thousands; Meta asks to capture first, then process asynchronously).
+ */
+export function historyEvents(value: unknown, unreadable: Unreadable, receivedAt: number): ProviderEvent[] {
   const parsed = historyValueSchema.safeParse(value);
   if (!parsed.success) return [unreadable(value, '`history` change is not readable', undefined)];
   const routingKey = parsed.data.metadata.phone_number_id;
   const business = digits(parsed.data.metadata.display_phone_number);
+  return (parsed.data.history ?? []).map((chunk): ProviderEvent => {
+    const meta = chunk.metadata;
+    // A declined share (`errors[]`, 2593109) carries no messages; any other error is kept with its code too.
+    const error = (chunk.errors ?? [])
+      .map((e) => historyErrorSchema.safeParse(e))
+      .find((e) => e.success)?.data;
+    return {
+      kind: 'history_chunk',
+      routingKey,
+      timestamp: receivedAt,
+      ...(meta?.phase !== undefined ? { phase: meta.phase } : {}),
+      ...(meta?.chunk_order !== undefined ? { chunkOrder: meta.chunk_order } : {}),
+      ...(meta?.progress !== undefined ? { progress: meta.progress } : {}),
+      raw: JSON.stringify({ routingKey, business, threads: chunk.threads ?? [] }),
+      ...(error || chunk.errors?.length
+        ? {
+            declined: {
+              code: error?.code ?? 0,
+              reason: (
+                error?.error_data?.details ??
+                error?.message ??
+                error?.title ??
+                'history not shared'
+              ).slice(0, 500),
+            },
+          }
+        : {}),
+    };
+  });
+}
+
+/** A stored chunk's messages, item by item (an unreadable one is kept as such), in time order. */
+export function historyChunkItems(raw: string, unreadable: Unreadable): ProviderEvent[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = undefined;
+  }
+  const parsed = storedChunkSchema.safeParse(json);
+  if (!parsed.success) return [unreadable(raw, 'stored history chunk is not readable', undefined)];
+  const { routingKey, business } = parsed.data;
   const events: ProviderEvent[] = [];
-  // A declined share (`errors[]`, e.g. 2593109) carries no messages: nothing to import.
-  for (const chunk of parsed.data.history ?? []) {
-    for (const thread of chunk.threads ?? []) {
-      for (const raw of thread.messages ?? []) {
-        const message = metaInboundMessageSchema.safeParse(raw);
-        if (!message.success) {
-          events.push(unreadable(raw, 'history message is not readable', routingKey));
-          continue;
-        }
-        const m = message.data;
-        const outbound = business !== '' && digits(m.from) === business;
-        const context = (raw as { history_context?: { status?: unknown } }).history_context;
-        const status =
-          typeof context?.status === 'string' ? HISTORY_STATUS[context.status.toLowerCase()] : undefined;
-        const customer = customerFields(thread.id, undefined);
-        if (!customer.from && !customer.userId) {
-          events.push(unreadable(raw, 'history thread names no customer', routingKey));
-          continue;
-        }
-        events.push(
-          coexistenceEvent(
-            m,
-            routingKey,
-            customer,
-            'history',
-            outbound ? 'outbound' : 'inbound',
-            // A customer's message is delivered to us by definition; the business's keeps its last status.
-            outbound ? (status ?? 'sent') : 'delivered',
-          ),
-        );
+  for (const rawThread of parsed.data.threads) {
+    const thread = threadSchema.safeParse(rawThread);
+    if (!thread.success) {
+      events.push(unreadable(rawThread, 'history thread is not readable', routingKey));
+      continue;
+    }
+    for (const raw of thread.data.messages ?? []) {
+      const message = metaInboundMessageSchema.safeParse(raw);
+      if (!message.success) {
+        events.push(unreadable(raw, 'history message is not readable', routingKey));
+        continue;
       }
+      const m = message.data;
+      const outbound = business !== '' && digits(m.from) === business;
+      const context = (raw as { history_context?: { status?: unknown } }).history_context;
+      const status =
+        typeof context?.status === 'string' ? HISTORY_STATUS[context.status.toLowerCase()] : undefined;
+      const customer = customerFields(thread.data.id, undefined);
+      if (!customer.from && !customer.userId) {
+        events.push(unreadable(raw, 'history thread names no customer', routingKey));
+        continue;
+      }
+      events.push(
+        coexistenceEvent(
+          m,
+          routingKey,
+          customer,
+          'history',
+          outbound ? 'outbound' : 'inbound',
+          // A customer's message is delivered to us by definition; the business's keeps its last status.
+          outbound ? (status ?? 'sent') : 'delivered',
+        ),
+      );
     }
   }
-  // Chunks may arrive out of order (chunk_order): the import is ordered by each message's own time.
+  // Chunks may arrive out of order (chunk_order): the import is ordered by each message's own time. Stable: the
+  // import job pages through this list, so the same chunk must always give the same order.
   return events.sort((a, b) => a.timestamp - b.timestamp);
 }

@@ -21,7 +21,7 @@ import { userPreferencesChange } from './map-meta-user-preferences';
 import { templateCategoryChange } from './map-meta-template-category';
 import { capabilityEvents } from './meta-messaging-limit';
 import { mapMetaPricing } from './map-meta-pricing';
-import { echoEvents, historyEvents } from './map-meta-coexistence';
+import { echoEvents, historyChunkItems, historyEvents } from './map-meta-coexistence';
 
 const seconds = (value: string | number | undefined): number | undefined => {
   const n = Number(value);
@@ -281,10 +281,19 @@ export function parseMetaWebhook(rawBody: string, now: () => number = Date.now):
       else if (change.field === 'smb_message_echoes' || change.field === 'history') {
         const fallback = (item: unknown, reason: string, key: string | undefined) =>
           unreadable(item, reason, key, now());
-        events.push(...(change.field === 'history' ? historyEvents : echoEvents)(change.value, fallback));
+        events.push(
+          ...(change.field === 'history'
+            ? historyEvents(change.value, fallback, now())
+            : echoEvents(change.value, fallback)),
+        );
       }
       // Other fields (quality, groups, account alerts) are not events of this app.
     }
   }
   return events;
+}
+
+/** A stored `history` chunk (history_chunk event's raw) read item by item, when its import job runs. */
+export function parseMetaHistoryChunk(raw: string, now: () => number = Date.now): ProviderEvent[] {
+  return historyChunkItems(raw, (item, reason, key) => unreadable(item, reason, key, now()));
 }

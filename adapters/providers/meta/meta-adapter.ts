@@ -22,7 +22,7 @@ import { convertToMetaTemplateCreate } from './convert-to-meta-template';
 import { mapMetaError } from './map-meta-error';
 import type { MetaOperation } from './map-meta-error';
 import { mapMetaTemplate, mapMetaTemplateStatus } from './map-meta-template';
-import { parseMetaWebhook } from './map-meta-webhook';
+import { parseMetaHistoryChunk, parseMetaWebhook } from './map-meta-webhook';
 import {
   META_DEFAULT_API_VERSION,
   metaCreateTemplateResponseSchema,
@@ -227,6 +227,9 @@ export function createMetaAdapter(options: MetaAdapterOptions): ProviderAdapter 
     },
     parseWebhook(request: WebhookRequest): ProviderEvent[] {
       return parseMetaWebhook(request.rawBody);
+    },
+    parseHistoryChunk(raw: string): ProviderEvent[] {
+      return parseMetaHistoryChunk(raw);
     },
     normalizeError(error: unknown): ProviderError {
       return mapMetaError(error);

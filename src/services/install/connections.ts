@@ -120,6 +120,8 @@ export async function describeConnection(ctx: AppContext, connection: Connection
     rateLimitPerSecond: connection.rateLimitPerSecond,
     // Shared with the WhatsApp Business app (issue 12 item 5): since when, and who said so; paced at 20 msg/s.
     coexistence: connection.coexistence,
+    // Its WhatsApp Business app history share (phase, chunk order, percent) or that the business declined it.
+    history: connection.history ?? null,
     messagingTier: connection.messagingTier,
     // Effective limit and where it comes from ("manual" or the provider's report), issue 12 item 2.
     messagingLimit: describeMessagingLimit(connection),

@@ -10,6 +10,7 @@ import { CampaignChainStore } from '../../store/campaign-chains';
 import { OutboxStore } from '../../store/outbox';
 import { enqueueCampaignLogs } from '../crm/crm-bulk';
 import { sweepPhoneLinks } from '../crm/crm-link-phone';
+import { sweepHistoryImports } from '../relay/history-import';
 import { sweepMarketingPreferences } from '../relay/marketing-preferences';
 
 /** Rows per kind and sweep; a backlog larger than this is taken over the next sweeps. */
@@ -82,6 +83,10 @@ export async function sweepOutbox(ctx: AppContext, limit = SWEEP_LIMIT): Promise
   );
   if (phoneLinks > 0)
     console.warn(JSON.stringify({ level: 'warn', msg: 'outbox sweep re-enqueued', phoneLinks }));
+  // Coexistence history imports that stopped moving (issue 12 item 5): resumed at their cursor.
+  const historyImports = await sweepHistoryImports(ctx, dueBefore, limit);
+  if (historyImports > 0)
+    console.warn(JSON.stringify({ level: 'warn', msg: 'outbox sweep re-enqueued', historyImports }));
   const result = {
     sends: sends.length,
     crmWrites: crmWrites.length,

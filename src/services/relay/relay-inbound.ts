@@ -14,6 +14,7 @@ import { windowSummaryOf, type Contact } from '../../store/contacts';
 import { UnreadableItemStore } from '../../store/unreadable-items';
 import { applyMessageChange } from './message-changes';
 import { storeCoexistenceMessage } from './coexistence';
+import { receiveHistoryChunk } from './history-chunks';
 import { applyStatusEvent, type StatusOutcome } from './relay-status';
 import { applyMarketingPreference } from './marketing-preferences';
 import { applyTemplateCategory } from '../templates/template-categories';
@@ -125,6 +126,14 @@ export async function ingestEvents(
         if (stored === 'stored') result.stored++;
         else if (stored === 'duplicate') result.duplicates++;
         else result.unreadable++;
+        break;
+      }
+      case 'history_chunk': {
+        // Kept raw and acknowledged; its messages are imported by the history_import job (history-import.ts).
+        const stored = await receiveHistoryChunk(ctx, connection, event);
+        if (stored === 'stored') result.stored++;
+        else if (stored === 'duplicate') result.duplicates++;
+        else result.statuses++;
         break;
       }
       case 'marketing_preference': {
