@@ -10,6 +10,8 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { ADMIN_CATALOGUES, CATALOGUES } from '../src/ui/i18n/all';
+import { LANGUAGES } from '../src/ui/i18n/index';
 import { STYLES } from '../src/ui/styles';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -18,6 +20,8 @@ export const CLIENT_ENTRIES = ['sidebar', 'admin', 'campaigns', 'charts'] as con
 export const ASSETS_DIR = path.join(ROOT, 'public/ui/assets');
 export const MANIFEST_FILE = path.join(ROOT, 'src/ui/asset-manifest.json');
 const URL_PREFIX = '/ui/assets/';
+/** The pages' catalogues (ui/i18n/load.ts reads them through the ASSETS binding; client/i18n.ts fetches them). */
+export const I18N_DIR = path.join(ROOT, 'public/ui/i18n');
 
 const MINIFY = { minify: true, target: 'es2020', charset: 'utf8', legalComments: 'none' } as const;
 
@@ -67,9 +71,26 @@ export function writeUiAssets(assets: UiAssets, assetsDir: string, manifestFile:
   writeFileSync(manifestFile, serializeManifest(assets.manifest));
 }
 
+/** `<lang>.json` (shared words) and `admin.<lang>.json` per language: file name → JSON. */
+export function buildCatalogueFiles(): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const lang of LANGUAGES) {
+    files[`${lang}.json`] = `${JSON.stringify(CATALOGUES[lang])}\n`;
+    files[`admin.${lang}.json`] = `${JSON.stringify(ADMIN_CATALOGUES[lang])}\n`;
+  }
+  return files;
+}
+
+export function writeCatalogueFiles(files: Record<string, string>, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  for (const file of readdirSync(dir)) if (!(file in files)) rmSync(path.join(dir, file));
+  for (const [file, body] of Object.entries(files)) writeFileSync(path.join(dir, file), body);
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const assets = await buildUiAssets();
   writeUiAssets(assets, ASSETS_DIR, MANIFEST_FILE);
+  writeCatalogueFiles(buildCatalogueFiles(), I18N_DIR);
   for (const [file, body] of Object.entries(assets.files))
     console.log(`${path.relative(ROOT, path.join(ASSETS_DIR, file))} ${(body.length / 1024).toFixed(1)} KB`);
 }

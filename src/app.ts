@@ -40,6 +40,7 @@ export function platformFromEnv(env: Env): Platform {
     }),
     limiter: new DurableSendLimiter(env.SEND_LIMITER),
     now: Date.now,
+    assets: env.ASSETS,
   };
 }
 

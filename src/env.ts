@@ -12,6 +12,8 @@ export interface Env {
   BULK_JOBS?: Queue<Job>;
   CRM_BULK_JOBS?: Queue<Job>;
   SEND_LIMITER: DurableObjectNamespace;
+  /** Workers Static Assets (wrangler.toml [assets] binding): the UI catalogues other than English. */
+  ASSETS?: Fetcher;
   [key: string]: unknown;
 }
 

@@ -5,7 +5,8 @@ import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import type { AppEnv } from '../env';
 import { AdminPage } from '../ui/admin-page';
-import { acceptedTags, CATALOGUES, chooseLanguage, LANGUAGES, type Language } from '../ui/i18n/index';
+import { acceptedTags, catalogueOf, chooseLanguage, LANGUAGES, type Language } from '../ui/i18n/index';
+import { loadLanguage } from '../ui/i18n/load';
 import { AppError } from '../core/errors';
 import { SidebarPage } from '../ui/sidebar-page';
 
@@ -54,20 +55,32 @@ async function pageHeaders(c: Context<AppEnv>, next: Next) {
 export const pageLanguage = (c: Context<AppEnv>) =>
   chooseLanguage(c.req.query('lang'), acceptedTags(c.req.header('accept-language')));
 
+/** The page language once its catalogues are loaded (ASSETS binding); English when they cannot be read. */
+async function loadedPageLanguage(c: Context<AppEnv>, options?: { admin?: boolean }): Promise<Language> {
+  const lang = pageLanguage(c);
+  return (await loadLanguage(c.get('ctx').platform.assets, lang, options)) ? lang : 'en';
+}
+
 const page = async (c: Context<AppEnv>, body: { toString(): string | Promise<string> }) =>
   c.html(`<!doctype html>${await body.toString()}`);
 
 export const uiRoutes = new Hono<AppEnv>()
-  .get('/sidebar', pageHeaders, (c) =>
-    page(c, SidebarPage({ devMode: c.get('ctx').config.DEV_MODE, lang: pageLanguage(c) })),
-  )
-  .get('/admin', pageHeaders, (c) =>
-    page(c, AdminPage({ devMode: c.get('ctx').config.DEV_MODE, lang: pageLanguage(c) })),
-  )
+  .get('/sidebar', pageHeaders, async (c) => {
+    const lang = await loadedPageLanguage(c);
+    return page(c, SidebarPage({ devMode: c.get('ctx').config.DEV_MODE, lang }));
+  })
+  .get('/admin', pageHeaders, async (c) => {
+    const lang = await loadedPageLanguage(c, { admin: true });
+    return page(c, AdminPage({ devMode: c.get('ctx').config.DEV_MODE, lang }));
+  })
   // One language's catalogue, for a page switching to the CRM user's language after the session (client/i18n.ts).
-  .get('/i18n/:file', (c) => {
+  // Deployed, Workers Static Assets answers these paths from public/ui/i18n before the Worker; this route serves
+  // them where no assets layer sits in front (the Node test harness, a missing file).
+  .get('/i18n/:file', async (c) => {
     const lang = c.req.param('file').replace(/\.json$/, '');
     if (!(LANGUAGES as readonly string[]).includes(lang)) throw new AppError('not_found', 'No such language');
+    if (!(await loadLanguage(c.get('ctx').platform.assets, lang as Language)))
+      throw new AppError('not_found', 'No such language');
     c.header('Cache-Control', 'public, max-age=3600');
-    return c.json(CATALOGUES[lang as Language]);
+    return c.json(catalogueOf(lang as Language));
   });

@@ -5,7 +5,7 @@
 import { TEMPLATE_STATUSES } from '../core/template';
 import { Builder, ConnectionForm, ManualCm, type Tx } from './admin-forms';
 import { assetUrl } from './assets';
-import { ADMIN_CATALOGUES, adminText } from './i18n/admin/index';
+import { adminCatalogueOf, adminText } from './i18n/admin/index';
 import type { Language } from './i18n/index';
 import { Layout } from './layout';
 
@@ -78,7 +78,7 @@ export function AdminPage(props: { devMode: boolean; lang?: Language }) {
       script="admin"
       devMode={props.devMode}
       lang={props.lang}
-      messages={ADMIN_CATALOGUES[lang]}
+      messages={adminCatalogueOf(lang)}
     >
       <div class="admin">
         <Nav tx={tx} />

@@ -3,7 +3,7 @@
 // the page script to translate with (client/i18n.ts).
 import type { Child } from 'hono/jsx';
 import { assetUrl } from './assets';
-import { CATALOGUES, DEFAULT_LANGUAGE, type Language } from './i18n/index';
+import { catalogueOf, DEFAULT_LANGUAGE, type Language } from './i18n/index';
 
 export interface LayoutProps {
   title: string;
@@ -39,7 +39,7 @@ export function Layout(props: LayoutProps) {
           type="application/json"
           id="i18n"
           dangerouslySetInnerHTML={{
-            __html: scriptJson({ lang, messages: { ...CATALOGUES[lang], ...props.messages } }),
+            __html: scriptJson({ lang, messages: { ...catalogueOf(lang), ...props.messages } }),
           }}
         ></script>
         <script src={assetUrl(`${props.script}.js`)} defer></script>

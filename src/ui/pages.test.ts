@@ -7,13 +7,24 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ASSETS_DIR, buildUiAssets, MANIFEST_FILE, writeUiAssets } from '../../scripts/build-ui';
+import {
+  ASSETS_DIR,
+  buildCatalogueFiles,
+  buildUiAssets,
+  I18N_DIR,
+  MANIFEST_FILE,
+  writeCatalogueFiles,
+  writeUiAssets,
+} from '../../scripts/build-ui';
 import { createApp } from '../app';
 import { parseConfig } from '../config';
 import { createTestPlatform, REPO_ROOT, type TestPlatform } from '../../test/helpers/platform';
+import { publicDirAssets } from '../../test/helpers/static-assets';
 import manifest from './asset-manifest.json';
 
 const PUBLIC_DIR = path.join(REPO_ROOT, 'public');
+// The Worker bundle's gzipped size at most (gzip -9 of wrangler's dry-run index.js). Issue 13 asks for 175 KB.
+const WORKER_BUDGET_GZIP_BYTES = 210 * 1024;
 const readAsset = (url: string) => readFileSync(path.join(PUBLIC_DIR, url), 'utf8');
 const readDir = (dir: string) =>
   Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
@@ -36,6 +47,19 @@ describe('static assets', () => {
       expect(Object.keys(committed).sort()).toEqual(Object.keys(built).sort());
       for (const file of Object.keys(built)) expect(committed[file] === built[file], file).toBe(true);
       expect(readFileSync(MANIFEST_FILE, 'utf8')).toBe(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('include every language’s catalogues, up to date with src/ui/i18n (public/ui/i18n, same build command)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'wabridge-ui-i18n-'));
+    try {
+      writeCatalogueFiles(buildCatalogueFiles(), dir);
+      const [committed, built] = [readDir(I18N_DIR), readDir(dir)];
+      expect(Object.keys(committed).sort()).toEqual(Object.keys(built).sort());
+      expect(Object.keys(built)).toContain('admin.pt-BR.json');
+      for (const file of Object.keys(built)) expect(committed[file] === built[file], file).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -85,14 +109,20 @@ describe('static assets', () => {
         inputs: Record<string, unknown>;
       };
       const bundled = Object.keys(meta.inputs).filter((input) =>
-        /^(src\/ui\/(client\/|styles\.ts)|public\/)/.test(input),
+        /^(src\/ui\/(client\/|styles\.ts|i18n\/(admin\/)?(it|et|es|pt-BR|de)\.ts)|public\/)/.test(input),
       );
       expect(bundled).toEqual([]);
+      // Only English is compiled in (issue 13): the other catalogues are read through the ASSETS binding.
+      expect(readFileSync(path.join(REPO_ROOT, 'wrangler.toml'), 'utf8')).toMatch(/^binding = "ASSETS"$/m);
       const worker = readFileSync(path.join(dir, 'index.js'), 'utf8');
       console.info(`Worker bundle: ${(gzipSync(worker, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
       // The code itself, however it might get in: a marker of each script (session handshake, campaigns UI).
       for (const marker of ['REQUEST_USER_DATA', 'campaign-preflight-result', 'prefers-color-scheme'])
         expect(worker, marker).not.toContain(marker);
+      for (const marker of ['Mostra la conversazione', 'Näita vestlust'])
+        expect(worker, marker).not.toContain(marker);
+      // The Worker's size budget (issue 13; DESIGN.md §8, docs/BENCHMARKS.md). A ratchet: lower it with every cut.
+      expect(gzipSync(worker, { level: 9 }).length).toBeLessThanOrEqual(WORKER_BUDGET_GZIP_BYTES);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -204,4 +234,33 @@ it('renders the sidebar in the language asked (?lang=, then Accept-Language) wit
   ).text();
   expect(et).toContain('<html lang="et">');
   expect(et).toContain('Näita vestlust');
+});
+
+it('reads a language’s catalogues through the ASSETS binding once per isolate, and falls back to English without them', async () => {
+  const requested: string[] = [];
+  const files = publicDirAssets(PUBLIC_DIR);
+  const broken = createApp({
+    platform: { ...t.platform, assets: { fetch: async () => new Response('down', { status: 500 }) } },
+  });
+  const down = await broken.request('/ui/sidebar?lang=de');
+  expect(down.status).toBe(200);
+  const english = await down.text();
+  expect(english).toContain('<html lang="en">');
+  expect(english).toContain('Show conversation');
+  expect((await broken.request('/ui/i18n/de.json')).status).toBe(404);
+
+  const counted = createApp({
+    platform: {
+      ...t.platform,
+      assets: { fetch: (req) => (requested.push(new URL(req.url).pathname), files.fetch(req)) },
+    },
+  });
+  for (let i = 0; i < 2; i++) {
+    const german = await (await counted.request('/ui/sidebar?lang=de')).text();
+    expect(german).toContain('<html lang="de">');
+    expect(german).toContain('Gespräch anzeigen');
+  }
+  const admin = await (await counted.request('/ui/admin?lang=de')).text();
+  expect(admin).toContain('WhatsApp für dein CRM');
+  expect(requested).toEqual(['/ui/i18n/de.json', '/ui/i18n/admin.de.json']);
 });

@@ -3,10 +3,10 @@
 // template gallery (bubbles, statuses, rejection reasons in words, edit and resubmit), the builder's lint as you
 // type, registration by hand checked field by field, the automations; axe-core (WCAG 2.2 AA) on every state.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_CATALOGUES } from '../../src/ui/i18n/admin/index';
+import { ADMIN_CATALOGUES } from '../../src/ui/i18n/all';
 import { adminEn } from '../../src/ui/i18n/admin/en';
 import { en } from '../../src/ui/i18n/en';
-import { CATALOGUES } from '../../src/ui/i18n/index';
+import { CATALOGUES } from '../../src/ui/i18n/all';
 import { axeViolations } from './axe';
 import { browserUnavailable, startHarness } from './harness';
 import type { Harness } from './harness';

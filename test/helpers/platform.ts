@@ -7,6 +7,7 @@ import type { Platform } from '../../src/context';
 import { MemoryJobQueue } from '../../src/platform/queue';
 import { MemorySendLimiter } from '../../src/platform/send-limiter';
 import { startLocalD1 } from './local-d1';
+import { publicDirAssets } from './static-assets';
 
 export const REPO_ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -94,7 +95,14 @@ export async function createTestPlatform(
   const config = parseConfig({ HIGHLEVEL_APP_ID: 've9EPM428h8vShlRW1KT', ...TEST_SECRETS, ...options.env });
   const tracked = new Set<string>();
   return {
-    platform: { config, db, queue, limiter, now: clock.now },
+    platform: {
+      config,
+      db,
+      queue,
+      limiter,
+      now: clock.now,
+      assets: publicDirAssets(path.join(REPO_ROOT, 'public')),
+    },
     clock,
     queue,
     limiter,

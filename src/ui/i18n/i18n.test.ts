@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { en } from './en';
-import { acceptedTags, CATALOGUES, chooseLanguage, LANGUAGES, supportedLanguage, translate } from './index';
+import { CATALOGUES, registerAllCatalogues } from './all';
+import { acceptedTags, chooseLanguage, LANGUAGES, supportedLanguage, translate } from './index';
+
+registerAllCatalogues();
 import { formatAgo, formatDuration, languageName } from './intl';
 
 const paramsOf = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();

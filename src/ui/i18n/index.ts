@@ -1,13 +1,11 @@
 // Localisation of the pages (issue 14): one typed catalogue per language, the language chosen from what the CRM
 // or the browser says, and parameters filled by `translate`. No library: the catalogues are plain objects whose
 // type is the English one, so a key missing from any language fails the type check. Dates, times, durations and
-// language names go through `Intl` (./intl.ts), never through the catalogues.
-import { de } from './de';
+// language names go through `Intl` (./intl.ts), never through the catalogues. Only English is compiled into the
+// Worker (the fallback, and the type); the other languages are static assets (public/ui/i18n, built by
+// scripts/build-ui.ts) that the server loads through the ASSETS binding before rendering (./load.ts, issue 13:
+// the six catalogues were a third of the Worker bundle). ./all.ts has every language for the build and the tests.
 import { en, type Catalogue, type MessageKey } from './en';
-import { es } from './es';
-import { it } from './it';
-import { et } from './et';
-import { ptBR } from './pt-BR';
 
 export type { Catalogue, MessageKey };
 
@@ -15,7 +13,15 @@ export const LANGUAGES = ['en', 'it', 'et', 'es', 'pt-BR', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'en';
 
-export const CATALOGUES: Readonly<Record<Language, Catalogue>> = { en, it, et, es, 'pt-BR': ptBR, de };
+const loaded: Partial<Record<Language, Catalogue>> = { en };
+
+/** Makes a language's catalogue available to `translate` in this isolate (./load.ts). */
+export function registerCatalogue(language: Language, catalogue: Catalogue): void {
+  loaded[language] = catalogue;
+}
+
+/** The language's catalogue if loaded, else English (a language whose asset could not be read is shown in English). */
+export const catalogueOf = (language: Language): Catalogue => loaded[language] ?? en;
 
 export type MessageParams = Record<string, string | number>;
 
@@ -26,7 +32,7 @@ export function fill(text: string, params?: MessageParams): string {
 }
 
 export function translate(language: Language, key: MessageKey, params?: MessageParams): string {
-  return fill(CATALOGUES[language][key] ?? en[key], params);
+  return fill(catalogueOf(language)[key] ?? en[key], params);
 }
 
 /**

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { LANGUAGES } from '../index';
 import { adminEn } from './en';
-import { ADMIN_CATALOGUES, adminText } from './index';
+import { ADMIN_CATALOGUES, registerAllCatalogues } from '../all';
+import { adminText } from './index';
+
+registerAllCatalogues();
 
 const paramsOf = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 

@@ -3,25 +3,20 @@
 // (Layout `messages`), the client reads it with ./i18n like any other key, and the server's JSX with adminText().
 import type { Language, MessageParams } from '../index';
 import { fill } from '../index';
-import { adminDe } from './de';
+// Only English is compiled in; the other languages are loaded from static assets like the shared ones (../load.ts).
 import { adminEn, type AdminCatalogue } from './en';
-import { adminEs } from './es';
-import { adminEt } from './et';
-import { adminIt } from './it';
-import { adminPtBR } from './pt-BR';
 
 export type AdminKey = keyof typeof adminEn;
 export type { AdminCatalogue };
 
-export const ADMIN_CATALOGUES: Readonly<Record<Language, AdminCatalogue>> = {
-  en: adminEn,
-  it: adminIt,
-  et: adminEt,
-  es: adminEs,
-  'pt-BR': adminPtBR,
-  de: adminDe,
-};
+const loaded: Partial<Record<Language, AdminCatalogue>> = { en: adminEn };
+
+export function registerAdminCatalogue(language: Language, catalogue: AdminCatalogue): void {
+  loaded[language] = catalogue;
+}
+
+export const adminCatalogueOf = (language: Language): AdminCatalogue => loaded[language] ?? adminEn;
 
 export function adminText(language: Language, key: AdminKey, params?: MessageParams): string {
-  return fill(ADMIN_CATALOGUES[language][key] ?? adminEn[key], params);
+  return fill(adminCatalogueOf(language)[key] ?? adminEn[key], params);
 }
