@@ -5,6 +5,7 @@ import {
   metaHistoryDeclinedWebhook,
   metaHistoryWebhook,
 } from '../../../test/mocks/meta/meta-coexistence';
+import { historyEvents } from './map-meta-coexistence';
 import { parseMetaHistoryChunk, parseMetaWebhook } from './map-meta-webhook';
 
 const parse = (payload: unknown) => parseMetaWebhook(JSON.stringify(payload));
@@ -114,6 +115,34 @@ describe('parseMetaWebhook: coexistence (issue 12 item 5)', () => {
         .sort(),
     ).toEqual(['coexistence_message', 'unreadable']);
     expect(parseMetaHistoryChunk('{"not":"a chunk"}').map((e) => e.kind)).toEqual(['unreadable']);
+  });
+
+  it('history: a chunk too large for one stored row is kept in parts, cut between threads, then between messages', () => {
+    const messages = (customer: string, n: number, from: number) =>
+      Array.from({ length: n }, (_, i) => ({
+        by: 'customer' as const,
+        text: `text ${i} ${'x'.repeat(200)}`,
+        timestampMs: T + (from + i) * 1_000,
+        id: `wamid.P${from + i}`,
+      }));
+    const payload = metaHistoryWebhook({}, { phase: 0, chunkOrder: 3, progress: 10 }, [
+      { customer: CUSTOMER, messages: messages(CUSTOMER, 3, 0) },
+      { customer: '+393331234568', messages: messages('+393331234568', 12, 3) },
+    ]) as { entry: { changes: { value: unknown }[] }[] };
+    const fail = () => {
+      throw new Error('unexpected');
+    };
+    const parts = historyEvents(payload.entry[0]!.changes[0]!.value, fail, T, 2_000) as Extract<
+      ReturnType<typeof parse>[number],
+      { kind: 'history_chunk' }
+    >[];
+    expect(parts.length).toBeGreaterThan(2);
+    expect(parts.every((p) => p.raw.length < 2_600 && p.phase === 0 && p.chunkOrder === 3)).toBe(true);
+    // Every message exactly once across the parts, each part in time order.
+    const ids = parts.flatMap((p) =>
+      parseMetaHistoryChunk(p.raw).map((e) => (e as { providerMessageId: string }).providerMessageId),
+    );
+    expect(ids.sort()).toEqual(Array.from({ length: 15 }, (_, i) => `wamid.P${i}`).sort());
   });
 
   it('a declined history share (2593109) is a chunk marked declined, with no messages', () => {

@@ -139,29 +139,74 @@ const storedChunkSchema = z.object({
 const threadSchema = z.looseObject({ id: z.string(), messages: z.optional(z.array(z.unknown())) });
 
 /**
- * A `history` change → one `history_chunk` event per `history[]` item, kept raw: its messages are read later by
- * historyChunkItems (a chunk may hold thousands; Meta asks to capture first, then process asynchronously).
+ * Most characters of threads one stored part holds: D1 keeps at most 2 MB in a row (developers.cloudflare.com/d1/
+ * platform/limits/), and a character is up to 4 bytes of UTF-8.
  */
-export function historyEvents(value: unknown, unreadable: Unreadable, receivedAt: number): ProviderEvent[] {
+export const HISTORY_PART_CHARS = 400_000;
+
+type HistoryThread = { id: string; messages?: unknown[] | undefined };
+
+/** Threads cut into parts of at most `limit` characters; a thread larger than that is cut between its messages. */
+function historyParts(threads: HistoryThread[], limit: number): HistoryThread[][] {
+  const parts: HistoryThread[][] = [];
+  let current: HistoryThread[] = [];
+  let size = 0;
+  const add = (thread: HistoryThread, length: number) => {
+    if (size + length > limit && current.length) {
+      parts.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(thread);
+    size += length;
+  };
+  for (const thread of threads) {
+    const length = JSON.stringify(thread).length;
+    if (length <= limit) {
+      add(thread, length);
+      continue;
+    }
+    let slice: unknown[] = [];
+    let sliceSize = 0;
+    for (const message of thread.messages ?? []) {
+      const messageLength = JSON.stringify(message).length;
+      if (sliceSize + messageLength > limit && slice.length) {
+        add({ ...thread, messages: slice }, sliceSize);
+        slice = [];
+        sliceSize = 0;
+      }
+      slice.push(message);
+      sliceSize += messageLength;
+    }
+    add({ ...thread, messages: slice }, sliceSize);
+  }
+  if (current.length || parts.length === 0) parts.push(current);
+  return parts;
+}
+
+/**
+ * A `history` change → `history_chunk` events, kept raw: their messages are read later by historyChunkItems (a chunk
+ * may hold thousands; Meta asks to capture first, then process asynchronously). One per `history[]` item, or more
+ * when its threads would not fit one stored row (HISTORY_PART_CHARS).
+ */
+export function historyEvents(
+  value: unknown,
+  unreadable: Unreadable,
+  receivedAt: number,
+  partChars: number = HISTORY_PART_CHARS,
+): ProviderEvent[] {
   const parsed = historyValueSchema.safeParse(value);
   if (!parsed.success) return [unreadable(value, '`history` change is not readable', undefined)];
   const routingKey = parsed.data.metadata.phone_number_id;
   const business = digits(parsed.data.metadata.display_phone_number);
-  return (parsed.data.history ?? []).map((chunk): ProviderEvent => {
+  return (parsed.data.history ?? []).flatMap((chunk): ProviderEvent[] => {
     const meta = chunk.metadata;
     // A declined share (`errors[]`, 2593109) carries no messages; any other error is kept with its code too.
     const error = (chunk.errors ?? [])
       .map((e) => historyErrorSchema.safeParse(e))
       .find((e) => e.success)?.data;
-    return {
-      kind: 'history_chunk',
-      routingKey,
-      timestamp: receivedAt,
-      ...(meta?.phase !== undefined ? { phase: meta.phase } : {}),
-      ...(meta?.chunk_order !== undefined ? { chunkOrder: meta.chunk_order } : {}),
-      ...(meta?.progress !== undefined ? { progress: meta.progress } : {}),
-      raw: JSON.stringify({ routingKey, business, threads: chunk.threads ?? [] }),
-      ...(error || chunk.errors?.length
+    const declined =
+      error || chunk.errors?.length
         ? {
             declined: {
               code: error?.code ?? 0,
@@ -173,8 +218,17 @@ export function historyEvents(value: unknown, unreadable: Unreadable, receivedAt
               ).slice(0, 500),
             },
           }
-        : {}),
-    };
+        : {};
+    return historyParts(chunk.threads ?? [], partChars).map((threads) => ({
+      kind: 'history_chunk',
+      routingKey,
+      timestamp: receivedAt,
+      ...(meta?.phase !== undefined ? { phase: meta.phase } : {}),
+      ...(meta?.chunk_order !== undefined ? { chunkOrder: meta.chunk_order } : {}),
+      ...(meta?.progress !== undefined ? { progress: meta.progress } : {}),
+      raw: JSON.stringify({ routingKey, business, threads }),
+      ...declined,
+    }));
   });
 }
 
