@@ -1,7 +1,7 @@
 // Campaign recipients from a CSV upload or a JSON list (issue 7). The header row names the columns: one is the
 // phone, the others fill template variables. Spreadsheet exports differ: BOM, `;` separators (Italian and
-// Estonian locales use the comma as decimal mark), quoted fields with commas and newlines — papaparse handles them.
-import Papa from 'papaparse';
+// Estonian locales use the comma as decimal mark), quoted fields with commas and newlines (src/core/csv.ts).
+import { csvRow, guessDelimiter, parseCsv } from '../../core/csv';
 import { AppError } from '../../core/errors';
 import type { TemplateVariable } from '../../core/template';
 
@@ -57,20 +57,16 @@ export interface ParsedRecipients {
 }
 
 export function parseRecipientsCsv(text: string, variables: readonly TemplateVariable[]): ParsedRecipients {
-  const parsed = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
-    skipEmptyLines: 'greedy',
-    // Auto-detect among the separators spreadsheets actually export.
-    delimitersToGuess: [',', ';', '\t', '|'],
-  });
-  const fatal = parsed.errors.find((e) => e.type === 'Quotes');
+  const body = text.replace(/^\uFEFF/, '');
+  // Auto-detect among the separators spreadsheets actually export.
+  const parsed = parseCsv(body, guessDelimiter(body, [',', ';', '\t', '|']));
+  const fatal = parsed.error;
   if (fatal) {
-    throw new AppError(
-      'invalid_request',
-      `CSV is malformed at row ${(fatal.row ?? 0) + 1}: ${fatal.message}`,
-      [{ path: 'csv', message: fatal.message }],
-    );
+    throw new AppError('invalid_request', `CSV is malformed at row ${fatal.row + 1}: ${fatal.message}`, [
+      { path: 'csv', message: fatal.message },
+    ]);
   }
-  const [header, ...rows] = parsed.data;
+  const [header, ...rows] = parsed.rows;
   if (!header)
     throw new AppError('invalid_request', 'CSV is empty', [{ path: 'csv', message: 'no header row' }]);
   const names = header.map(normalizeHeader);
@@ -121,8 +117,8 @@ const FORMULA = /^([=@\t\r]|[+-](?![\d\s]))/;
 
 /** One CSV line for the recipients download (RFC 4180 quoting, formula-looking cells defused for spreadsheets). */
 export function csvLine(cells: readonly (string | number | null)[]): string {
-  return Papa.unparse([cells.map((c) => (c === null ? '' : String(c)))], {
-    escapeFormulae: FORMULA,
-    newline: '\r\n',
-  });
+  return csvRow(
+    cells.map((c) => (c === null ? '' : String(c))),
+    FORMULA,
+  );
 }
