@@ -49,7 +49,11 @@ export type ProviderErrorKind =
   | 'rejected'
   // The provider did not deliver a marketing message because the customer reached their per-user marketing limit
   // (Meta 131049, "frequency capping"; vendors/whatsapp-2026.md §1.3): not a failure of the message, retryable later.
-  | 'capped';
+  | 'capped'
+  // The customer stopped marketing messages from this business inside WhatsApp (Meta 131050, "this recipient has
+  // chosen to stop receiving marketing messages on WhatsApp from your business", developers.facebook.com/
+  // documentation/business-messaging/whatsapp/support/error-codes): an opt-out, never retried (issue 12).
+  | 'marketing_opted_out';
 
 export class ProviderError extends Error {
   readonly kind: ProviderErrorKind;

@@ -36,7 +36,7 @@ export interface RecipientReport {
 export interface SendOutcome {
   recipientId: string;
   messageId: string;
-  recipientState: 'pending' | 'sent' | 'failed' | 'unknown';
+  recipientState: 'pending' | 'sent' | 'failed' | 'unknown' | 'opted_out';
   sendState: 'queued' | 'sent' | 'failed' | 'unknown';
   status: string | null;
   statusTimes: string | null;
@@ -48,6 +48,8 @@ export interface SendOutcome {
   attempted: 0 | 1;
   /** The provider answered with a frequency cap (Meta 131049): recorded as a cap in the outcome's own batch. */
   capped?: true;
+  /** The provider refused it: the customer stopped marketing messages (a stop is stored in the same batch). */
+  optedOut?: true;
 }
 
 /** Rows of a campaign message, inserted for a slice just before it is sent. */

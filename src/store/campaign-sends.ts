@@ -136,6 +136,16 @@ export class CampaignSendStore {
     return new Set((results[1]!.results as { id: string }[]).map((r) => r.id));
   }
 
+  /** A campaign message the provider reported refused (the customer stopped marketing): its recipient opted out. */
+  optedOutStatement(messageId: string, reason: string, now: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `UPDATE campaign_recipients SET state = 'opted_out', reason = ?1, updated_at = ?2
+         WHERE message_id = ?3 AND state = 'sent'`,
+      )
+      .bind(reason, now, messageId);
+  }
+
   /**
    * Result of each send, after the provider answered: message and recipient in one transaction (OUTCOME_STATEMENTS
    * statements), with `alongside` (the caps of capped sends) after them in the same batch; the answer is the batch's. Re-running it is harmless: a recipient whose message changed (a capped

@@ -20,7 +20,16 @@ export type CampaignStatus = 'scheduled' | 'running' | 'paused' | 'cancelled' | 
 export type OverTierPolicy = 'spread' | 'refuse';
 /** Pipeline state of one recipient. `claimed`: taken by a job, nothing sent; `sending`: the request may have left. */
 export type RecipientState =
-  'pending' | 'claimed' | 'sending' | 'sent' | 'failed' | 'unknown' | 'skipped' | 'cancelled';
+  | 'pending'
+  | 'claimed'
+  | 'sending'
+  | 'sent'
+  | 'failed'
+  | 'unknown'
+  | 'skipped'
+  | 'cancelled'
+  // The provider refused the send: the customer stopped marketing messages in WhatsApp (issue 12).
+  | 'opted_out';
 
 export interface Campaign {
   id: string;

@@ -75,6 +75,25 @@ export class MarketingPreferenceStore {
     return res.meta.changes === 1;
   }
 
+  /**
+   * The provider refused message `messageId` because its customer stopped marketing messages (issue 12): a stop
+   * from WhatsApp at `at`, unless a newer change is stored or they already stopped. For a D1 batch; it returns
+   * the contact whose preference changed (the CRM is owed it).
+   */
+  stoppedByMessageStatement(messageId: string, detail: string, at: number, now: number): D1PreparedStatement {
+    return this.db
+      .prepare(
+        `INSERT INTO marketing_preferences
+           (contact_id, connection_id, stopped, source, detail, changed_at, crm_sync, updated_at)
+         SELECT contact_id, connection_id, 1, 'whatsapp', ?2, ?3, 'pending', ?4 FROM messages WHERE id = ?1
+         ON CONFLICT (contact_id) DO UPDATE SET stopped = 1, source = excluded.source, detail = excluded.detail,
+           changed_at = excluded.changed_at, crm_sync = 'pending', updated_at = excluded.updated_at
+         WHERE excluded.changed_at > marketing_preferences.changed_at AND marketing_preferences.stopped = 0
+         RETURNING contact_id`,
+      )
+      .bind(messageId, detail, at, now);
+  }
+
   async get(contactId: string): Promise<MarketingPreference | null> {
     const row = await this.db
       .prepare('SELECT * FROM marketing_preferences WHERE contact_id = ?')

@@ -11,8 +11,9 @@ import type { VendorBase } from '../spec/msw-validation';
 /**
  * Every class a send can fail with except `rejected` (the catch-all) and `capped` (Meta 131049 comes in status
  * webhooks and Twilio / CM.com document no equivalent: test/integration/campaign-frequency-caps.test.ts).
+ * `marketing_opted_out` (Meta 131050) likewise: test/integration/campaign-frequency-caps.test.ts.
  */
-export type ContractErrorKind = Exclude<ProviderErrorKind, 'rejected' | 'capped'>;
+export type ContractErrorKind = Exclude<ProviderErrorKind, 'rejected' | 'capped' | 'marketing_opted_out'>;
 
 export interface ErrorCase {
   /** Sets the simulator up (a fault with the vendor's own error body, or real simulator state). */

@@ -271,3 +271,102 @@ describe('frequency caps (Meta 131049)', () => {
     },
   );
 });
+
+// Meta 131050 (developers.facebook.com/documentation/business-messaging/whatsapp/support/error-codes): the customer
+// stopped marketing messages from the business inside WhatsApp. Not a failure: an opt-out, stored like a
+// `user_preferences` stop, whether Meta says so in the send answer or in a later status webhook.
+const STOPPED_DETAILS =
+  'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.';
+
+describe('a customer who stopped marketing messages (Meta 131050)', () => {
+  async function campaignTo(target: string) {
+    const templateId = await template('weekly_offer', 'MARKETING');
+    const res = await h.api('POST', '/api/campaigns', {
+      connectionId: h.connections.meta.id,
+      templateId,
+      csv: ['phone,1', `${target},Ann`].join('\n'),
+      cappedRetryAfterHours: 1,
+    });
+    expect(res.status).toBe(201);
+    return ((await res.json()) as any).campaign.id as string;
+  }
+  const progressOf = async (id: string) =>
+    ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+  const preferenceOf = (target: string) =>
+    h.t.db
+      .prepare(
+        `SELECT p.stopped, p.source, p.crm_sync FROM marketing_preferences p JOIN contacts c ON c.id = p.contact_id
+         WHERE c.phone = ?`,
+      )
+      .bind(target)
+      .first<{ stopped: number; source: string; crm_sync: string }>();
+
+  const preferenceJobs = () =>
+    h.t.queue.pending.filter((q) => q.job.type === 'crm_marketing_preference').length;
+
+  /** `jobsBefore`: preference jobs queued before; `sent`: sends to the customer so far (the refused one). */
+  async function expectOptedOut(id: string, target: string, jobsBefore: number) {
+    const sent = sendsTo(target).length;
+    const p = await progressOf(id);
+    expect(p.counts).toMatchObject({ opted_out: 1, failed: 0, queued: 0 });
+    expect(p.capped).toMatchObject({ capped: 0 });
+    const recipients = ((await (await h.api('GET', `/api/campaigns/${id}/recipients`)).json()) as any)
+      .recipients;
+    expect(recipients.find((r: any) => r.phone === target)).toMatchObject({
+      state: 'opted_out',
+      reason: 'opted_out: whatsapp',
+    });
+    expect(await preferenceOf(target)).toEqual({ stopped: 1, source: 'whatsapp', crm_sync: 'pending' });
+    expect(preferenceJobs()).toBe(jobsBefore + 1); // the CRM is owed the stop (HighLevel DND, Pipedrive note)
+    // Never retried; a later marketing campaign skips the customer before sending.
+    h.t.clock.advance(2 * HOUR);
+    await drain();
+    expect(sendsTo(target)).toHaveLength(sent);
+    const templateId = await template('weekly_offer', 'MARKETING');
+    const res = await h.api('POST', '/api/campaigns', {
+      connectionId: h.connections.meta.id,
+      templateId,
+      csv: ['phone,1', `${target},Ann`].join('\n'),
+    });
+    expect(res.status).toBe(400); // nobody left to send to
+    expect(((await res.json()) as any).error.details.preflight.optedOut.reasons).toEqual([
+      { phone: target, reason: 'opted_out: whatsapp' },
+    ]);
+    expect(sendsTo(target)).toHaveLength(sent);
+  }
+
+  it('answered by the send call: the recipient is opted_out (not failed) and the stop is stored', async () => {
+    const target = phone(110);
+    h.sims.meta.faults.add({
+      match: (r) => r.method === 'POST' && r.url.includes('/messages'),
+      status: 400,
+      body: {
+        error: {
+          message: '(#131050) Unable to deliver message',
+          type: 'OAuthException',
+          code: 131050,
+          error_data: { messaging_product: 'whatsapp', details: STOPPED_DETAILS },
+        },
+      },
+    });
+    const jobs = preferenceJobs();
+    const id = await campaignTo(target);
+    await drain();
+    await expectOptedOut(id, target, jobs);
+  });
+
+  it('reported by a status webhook: the recipient is opted_out (not failed) and the stop is stored', async () => {
+    const target = phone(120);
+    const jobs = preferenceJobs();
+    const id = await campaignTo(target);
+    const from = h.sims.meta.state.sent.length;
+    await drain();
+    const sent = h.sims.meta.state.sent.slice(from).find((m) => `+${m.to}` === target)!;
+    const payload = h.sims.meta.statusWebhook(sent.id, 'failed', {
+      errors: [metaStatusError(131050, 'Unable to deliver message', STOPPED_DETAILS)],
+      timestampMs: h.t.clock.now(),
+    });
+    expect((await h.postMeta(payload)).status).toBe(200);
+    await expectOptedOut(id, target, jobs);
+  });
+});

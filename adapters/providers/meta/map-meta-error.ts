@@ -39,6 +39,8 @@ export function kindForMetaCode(code: number | undefined): ProviderErrorKind | u
   if (code === 131047) return 'template_required';
   // Per-user marketing limit ("Meta chose not to deliver", interakt.shop/?p=52596, vendors/whatsapp-2026.md §1.3).
   if (code === 131049) return 'capped';
+  // The customer stopped marketing messages from the business in WhatsApp (Meta's error-codes page, 131050).
+  if (code === 131050) return 'marketing_opted_out';
   if (code in RATE_LIMIT_DEFAULT_MS) return 'rate_limited';
   if (TEMPLATE_MISMATCH.has(code)) return 'template_mismatch';
   if (INVALID_RECIPIENT.has(code)) return 'invalid_recipient';
@@ -76,6 +78,11 @@ function humanReason(
       return (
         'WhatsApp did not deliver this marketing message: the customer reached their limit of marketing messages ' +
         '(per-user frequency cap). It can be sent again later.'
+      );
+    case 'marketing_opted_out':
+      return (
+        'WhatsApp did not deliver this marketing message: the customer stopped marketing messages from this ' +
+        'business in WhatsApp. Utility messages and replies are still allowed.'
       );
     default:
       return text ?? 'WhatsApp rejected the message.';

@@ -17,6 +17,7 @@ import type { StoredTemplate } from '../../store/templates';
 import { CAMPAIGN_LEASE_MS, campaignTuning, MAX_INLINE_WAIT_MS, MAX_QUEUE_DELAY_S } from './campaign-pacing';
 import { sendSlice, type SliceContext } from './campaign-slice';
 import { afterCampaignCap, campaignCapStatements } from './campaign-caps';
+import { afterStoppedBySend, stoppedBySendStatement } from '../relay/marketing-preferences';
 import { reserveCampaignSend, sendBucket } from '../relay/send-pacing';
 import { connectionDisabledReason, isSendable } from '../relay/connection-state';
 import { enqueueCampaignLogs } from '../crm/crm-bulk';
@@ -143,20 +144,27 @@ async function runCampaignStep(ctx: AppContext, job: CampaignJob): Promise<JobOu
     throw error;
   }
   // Sends the provider answered with a frequency cap (issue 12 item 3) are recorded as caps in the outcomes' own
-  // batch: a crash after it cannot leave them `failed` and never retried (the retry's chain is due by then).
-  const capped = outcomes.filter((o) => o.capped);
-  const capWrites = capped.map((o) => campaignCapStatements(ctx, o.messageId));
+  // batch: a crash after it cannot leave them `failed` and never retried (the retry's chain is due by then). So is
+  // the stop of a customer the provider says stopped marketing messages.
+  const writes = outcomes.flatMap((o) =>
+    o.capped
+      ? [{ statements: campaignCapStatements(ctx, o.messageId), after: afterCampaignCap }]
+      : o.optedOut
+        ? [{ statements: [stoppedBySendStatement(ctx, o.messageId)], after: afterStoppedBySend }]
+        : [],
+  );
+  const alongside = writes.flatMap((w) => w.statements);
   let written: D1Result[];
   try {
-    written = await sends.writeOutcomes(campaign.id, outcomes, ctx.now(), capWrites.flat());
+    written = await sends.writeOutcomes(campaign.id, outcomes, ctx.now(), alongside);
   } catch {
     // The write is idempotent (absolute values by primary key): one more try before the lease has to recover.
-    written = await sends.writeOutcomes(campaign.id, outcomes, ctx.now(), capWrites.flat());
+    written = await sends.writeOutcomes(campaign.id, outcomes, ctx.now(), alongside);
   }
   let at = OUTCOME_STATEMENTS;
-  for (const statements of capWrites) {
-    await afterCampaignCap(ctx, written[at]);
-    at += statements.length;
+  for (const w of writes) {
+    await w.after(ctx, written[at]);
+    at += w.statements.length;
   }
   if (slice.halt) {
     // Every recipient would fail the same way (credentials revoked): stop instead of failing them all.

@@ -225,6 +225,19 @@ async function sendOne(ctx: AppContext, s: SliceContext, p: Prepared): Promise<S
         capped: true,
       };
     }
+    if (error.kind === 'marketing_opted_out') {
+      // Not a plain failure: the customer's stop, which the preflight could not know yet; never retried.
+      return {
+        ...base,
+        recipientState: 'opted_out',
+        sendState: 'failed',
+        status: 'failed',
+        statusTimes: JSON.stringify(applyStatus({}, 'failed', now)),
+        error: info,
+        reason: WHATSAPP_OPT_OUT_REASON,
+        optedOut: true,
+      };
+    }
     if (error.kind === 'auth') {
       s.halt = error.message;
       return { ...release(recipient, now), error: info, reason: error.message, attempted: 1 };

@@ -176,6 +176,7 @@ const REPORTED_STATES = [
   'unknown',
   'cancelled',
   'capped',
+  'opted_out',
 ] as const;
 
 export async function campaignProgress(ctx: AppContext, campaign: Campaign) {

@@ -15,6 +15,26 @@ type PreferenceEvent = Extract<ProviderEvent, { kind: 'marketing_preference' }>;
 /** The skip reason campaigns record for a customer who stopped marketing messages inside WhatsApp. */
 export const WHATSAPP_OPT_OUT_REASON = 'opted_out: whatsapp';
 
+/**
+ * The provider refused a send because its customer stopped marketing messages inside WhatsApp (error kind
+ * `marketing_opted_out`): the same stop as a preference webhook, written in the batch that records the failure.
+ */
+export function stoppedBySendStatement(ctx: AppContext, messageId: string): D1PreparedStatement {
+  const now = ctx.now();
+  return new MarketingPreferenceStore(ctx.db).stoppedByMessageStatement(
+    messageId,
+    'A marketing message was refused: the customer stopped marketing messages in WhatsApp',
+    now,
+    now,
+  );
+}
+
+/** After that batch (`result`: the statement's answer): the CRM is owed the stop (the outbox sweep if this is lost). */
+export async function afterStoppedBySend(ctx: AppContext, result: D1Result | undefined): Promise<void> {
+  const row = result?.results?.[0] as { contact_id: string } | undefined;
+  if (row) await ctx.queue.send({ type: 'crm_marketing_preference', contactId: row.contact_id });
+}
+
 /** Stores the change (the newest wins) and owes it to the CRM. 'duplicate' for a repeat or an older change. */
 export async function applyMarketingPreference(
   ctx: AppContext,

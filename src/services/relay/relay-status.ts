@@ -6,6 +6,8 @@ import { messageFailedFirings } from '../crm/automation-trigger-events';
 import { enqueueFirings } from '../crm/automation-triggers';
 import { providerCharge } from '../../core/pricing';
 import { afterCampaignCap, campaignCapStatements } from '../campaigns/campaign-caps';
+import { CampaignSendStore } from '../../store/campaign-sends';
+import { afterStoppedBySend, stoppedBySendStatement, WHATSAPP_OPT_OUT_REASON } from './marketing-preferences';
 import { applyStatus, effectiveStatus } from '../../core/status';
 import { openFreeEntryPointStatement } from '../../store/free-entry-point';
 import type { Connection } from '../../store/connections';
@@ -74,11 +76,23 @@ export async function applyStatusEvent(
       fails && message.origin === 'campaign' && event.error?.kind === 'capped'
         ? campaignCapStatements(ctx, message.id)
         : [];
+    // Refused because the customer stopped marketing messages: their stop (and a campaign recipient's
+    // `opted_out`) is written with the status too (issue 12).
+    const stopped = fails && event.error?.kind === 'marketing_opted_out';
+    const stop = stopped
+      ? [
+          stoppedBySendStatement(ctx, message.id),
+          ...(message.origin === 'campaign'
+            ? [new CampaignSendStore(ctx.db).optedOutStatement(message.id, WHATSAPP_OPT_OUT_REASON, ctx.now())]
+            : []),
+        ]
+      : [];
     const [updated, firings, cap] = fails
       ? await ctx.db.batch<{ id: string }>([
           update,
           await messageFailedFirings(ctx, connection, message, event.error ?? null, JSON.stringify(times)),
           ...capped,
+          ...stop,
         ])
       : fep.length
         ? await ctx.db.batch<{ id: string }>([update, ...fep])
@@ -95,6 +109,8 @@ export async function applyStatusEvent(
     }
     if (fails) await enqueueFirings(ctx, firings);
     if (capped.length) await afterCampaignCap(ctx, cap);
+    // A failure is either capped or stopped: the stop's answer is the third, where a cap's would be.
+    if (stopped) await afterStoppedBySend(ctx, cap);
     return 'applied';
   }
   return 'deferred';
