@@ -83,7 +83,13 @@ export async function applyStatusEvent(
       ? [
           stoppedBySendStatement(ctx, message.id),
           ...(message.origin === 'campaign'
-            ? [new CampaignSendStore(ctx.db).optedOutStatement(message.id, WHATSAPP_OPT_OUT_REASON, ctx.now())]
+            ? [
+                new CampaignSendStore(ctx.db).optedOutStatement(
+                  message.id,
+                  WHATSAPP_OPT_OUT_REASON,
+                  ctx.now(),
+                ),
+              ]
             : []),
         ]
       : [];
