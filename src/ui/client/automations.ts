@@ -4,7 +4,8 @@
 import { api, describeError } from './api';
 import { announce, byId, clear, h } from './dom';
 import { ago, copyField } from './connections';
-import { t } from './i18n';
+import { hasText, t } from './admin-text';
+import { t as common } from './i18n';
 
 interface AutomationWebhook {
   url: string;
@@ -34,16 +35,16 @@ function recipientOf(e: AutomationExecution): string {
 // One line each, as in manifest/highlevel/workflow-actions.json and workflow-triggers.json.
 const HIGHLEVEL_ACTIONS = [
   {
-    name: 'Send WhatsApp template',
+    name: 'admin.auto.sendTemplate',
     path: '/automations/highlevel/actions/send-template',
-    what: 'Sends an approved template to the contact, also outside the 24-hour window.',
+    what: 'admin.auto.sendTemplateWhat',
   },
   {
-    name: 'Send WhatsApp message',
+    name: 'admin.auto.sendMessage',
     path: '/automations/highlevel/actions/send-message',
-    what: 'Sends a free-text message; only while the contact’s 24-hour window is open.',
+    what: 'admin.auto.sendMessageWhat',
   },
-];
+] as const;
 interface TriggerUsage {
   key: string;
   workflows: number;
@@ -54,25 +55,25 @@ interface TriggerUsage {
 const HIGHLEVEL_TRIGGERS = [
   {
     key: 'wabridge_message_received',
-    name: 'WhatsApp message received',
-    what: 'A customer wrote on WhatsApp.',
+    name: 'admin.auto.received',
+    what: 'admin.auto.receivedWhat',
   },
   {
     key: 'wabridge_message_failed',
-    name: 'WhatsApp message failed',
-    what: 'A message could not be delivered (with the error code).',
+    name: 'admin.auto.failed',
+    what: 'admin.auto.failedWhat',
   },
   {
     key: 'wabridge_template_status_changed',
-    name: 'Template status changed',
-    what: 'Meta approved, rejected or paused a template.',
+    name: 'admin.auto.templateStatus',
+    what: 'admin.auto.templateStatusWhat',
   },
   {
     key: 'wabridge_window_closing_soon',
-    name: 'WhatsApp window closing soon',
-    what: 'A contact’s 24-hour window closes within the minutes you choose (default 60).',
+    name: 'admin.auto.closing',
+    what: 'admin.auto.closingWhat',
   },
-];
+] as const;
 
 const PIPEDRIVE_BODY = JSON.stringify(
   {
@@ -93,10 +94,10 @@ function baseUrl(w: AutomationWebhook): string {
 }
 
 function usageLine(u: TriggerUsage | undefined): string {
-  if (!u || (!u.workflows && !u.lastFiredAt)) return ' Not used by any workflow yet.';
-  const workflows = u.workflows === 1 ? '1 workflow' : `${u.workflows} workflows`;
-  const failed = u.failed ? ` ${u.failed} could not reach HighLevel (see Failed deliveries).` : '';
-  return ` Used by ${workflows}, last fired ${u.lastFiredAt ? ago(u.lastFiredAt) : 'never'}.${failed}`;
+  if (!u || (!u.workflows && !u.lastFiredAt)) return ' ' + t('admin.auto.unused');
+  const failed = u.failed ? ' ' + t('admin.auto.usedFailed', { failed: u.failed }) : '';
+  const last = u.lastFiredAt ? ago(u.lastFiredAt) : t('admin.auto.never');
+  return ' ' + t('admin.auto.used', { workflows: u.workflows, last }) + failed;
 }
 
 function renderHighLevel(base: string, usage: TriggerUsage[]): void {
@@ -104,38 +105,30 @@ function renderHighLevel(base: string, usage: TriggerUsage[]): void {
   root.hidden = false;
   clear(
     root,
-    h('h3', {}, 'Workflow actions'),
-    h(
-      'p',
-      { class: 'hint' },
-      'In the workflow builder, add an action and pick it under this app. In the app’s Marketplace settings (Modules → Workflow → Create Action) each action’s execution URL is:',
-    ),
+    h('h3', {}, t('admin.auto.actions')),
+    h('p', { class: 'hint' }, t('admin.auto.actionsHint')),
     ...HIGHLEVEL_ACTIONS.map((a, i) =>
       h(
         'div',
         { class: 'automation-item', 'data-action': a.path },
-        h('h4', {}, a.name),
-        h('p', {}, a.what),
-        copyField(`automation-action-${i}`, `${a.name}: execution URL`, base + a.path),
+        h('h4', {}, t(a.name)),
+        h('p', {}, t(a.what)),
+        copyField(`automation-action-${i}`, t('admin.auto.actionUrl', { name: t(a.name) }), base + a.path),
       ),
     ),
-    h('h3', {}, 'Workflow triggers'),
-    h(
-      'p',
-      { class: 'hint' },
-      'In the workflow builder, add a trigger and pick one of these under this app. In the app’s Marketplace settings (Create Trigger) the subscription URL of every trigger is:',
-    ),
-    copyField('automation-trigger-url', 'Trigger subscription URL', `${base}/automations/highlevel/triggers`),
+    h('h3', {}, t('admin.auto.triggers')),
+    h('p', { class: 'hint' }, t('admin.auto.triggersHint')),
+    copyField('automation-trigger-url', t('admin.auto.triggerUrl'), `${base}/automations/highlevel/triggers`),
     h(
       'ul',
       {},
-      ...HIGHLEVEL_TRIGGERS.map((t) =>
+      ...HIGHLEVEL_TRIGGERS.map((trigger) =>
         h(
           'li',
-          { 'data-trigger': t.key },
-          h('strong', {}, t.name),
-          ` — ${t.what}`,
-          h('span', { class: 'hint' }, usageLine(usage.find((u) => u.key === t.key))),
+          { 'data-trigger': trigger.key },
+          h('strong', {}, t(trigger.name)),
+          ` — ${t(trigger.what)}`,
+          h('span', { class: 'hint' }, usageLine(usage.find((u) => u.key === trigger.key))),
         ),
       ),
     ),
@@ -161,16 +154,16 @@ function secretField(w: AutomationWebhook): HTMLElement {
       onclick: () => {
         const shown = input.type === 'password';
         input.type = shown ? 'text' : 'password';
-        reveal.textContent = shown ? 'Hide' : 'Reveal';
+        reveal.textContent = t(shown ? 'admin.auto.hide' : 'admin.auto.reveal');
         reveal.setAttribute('aria-pressed', String(shown));
       },
     },
-    'Reveal',
+    t('admin.auto.reveal'),
   );
   return h(
     'div',
     { class: 'field copy' },
-    h('label', { for: 'automation-secret' }, 'Password (secret)'),
+    h('label', { for: 'automation-secret' }, t('admin.auto.password')),
     h(
       'div',
       { class: 'row' },
@@ -181,13 +174,19 @@ function secretField(w: AutomationWebhook): HTMLElement {
         {
           type: 'button',
           class: 'secondary',
-          'aria-label': 'Copy the secret',
+          'aria-label': t('admin.auto.copySecret'),
           onclick: () =>
-            void navigator.clipboard?.writeText(w.secret).then(() => announce('Secret copied.', 'ok')),
+            void navigator.clipboard
+              ?.writeText(w.secret)
+              .then(() => announce(t('admin.auto.secretCopied'), 'ok')),
         },
-        t('common.copy'),
+        common('common.copy'),
       ),
-      h('button', { type: 'button', id: 'automation-rotate', onclick: () => void rotate() }, 'Rotate secret'),
+      h(
+        'button',
+        { type: 'button', id: 'automation-rotate', onclick: () => void rotate() },
+        t('admin.auto.rotate'),
+      ),
     ),
   );
 }
@@ -195,32 +194,19 @@ function secretField(w: AutomationWebhook): HTMLElement {
 function renderWebhook(w: AutomationWebhook): void {
   clear(
     byId('automations-webhook'),
-    h(
-      'p',
-      { class: 'hint' },
-      'In a Pipedrive automation, add the action “Send webhook” (method POST, content type JSON) with HTTP Basic authentication, and paste these values. Any other tool that can send a webhook works the same way.',
-    ),
-    copyField('automation-webhook-url', 'Webhook URL', w.url),
-    copyField('automation-username', 'Username', w.username),
+    h('p', { class: 'hint' }, t('admin.auto.webhookHint')),
+    copyField('automation-webhook-url', t('admin.auto.webhookUrl'), w.url),
+    copyField('automation-username', t('admin.auto.username'), w.username),
     secretField(w),
-    h('p', { class: 'hint', id: 'automation-rotated' }, `Secret set ${ago(w.rotatedAt)}.`),
+    h('p', { class: 'hint', id: 'automation-rotated' }, t('admin.auto.secretSet', { ago: ago(w.rotatedAt) })),
     h('p', { id: 'automation-rotate-result', class: 'result', role: 'status', 'aria-live': 'polite' }),
-    h(
-      'p',
-      { class: 'hint' },
-      'Body: insert the fields in brackets from Pipedrive’s field picker. Use "message" instead of "template" for free text (only inside the 24-hour window). The same body is sent at most once a day; add "idempotency_key" to choose what counts as the same.',
-    ),
-    copyField('automation-body', 'Body to configure', PIPEDRIVE_BODY),
+    h('p', { class: 'hint' }, t('admin.auto.bodyHint')),
+    copyField('automation-body', t('admin.auto.body'), PIPEDRIVE_BODY),
   );
 }
 
 async function rotate(): Promise<void> {
-  if (
-    !confirm(
-      'Rotate the secret? Automations using the current secret stop working until you paste the new one.',
-    )
-  )
-    return;
+  if (!confirm(t('admin.auto.rotateConfirm'))) return;
   const button = byId<HTMLButtonElement>('automation-rotate');
   button.disabled = true;
   try {
@@ -229,7 +215,7 @@ async function rotate(): Promise<void> {
     ).webhook;
     renderWebhook(webhook);
     const out = byId('automation-rotate-result');
-    out.textContent = 'New secret set: paste it into your automations.';
+    out.textContent = t('admin.auto.rotated');
     out.dataset.tone = 'ok';
   } catch (error) {
     button.disabled = false;
@@ -239,7 +225,15 @@ async function rotate(): Promise<void> {
   }
 }
 
-const OUTCOME = { queued: 'sent to the queue', failed: 'not sent' } as const;
+/** The refusal in the page language where the catalogue knows its code; the server's English only for unknown codes. */
+function reasonText(e: AutomationExecution): string {
+  const key = `errors.${e.reasonCode}`;
+  return e.reasonCode && hasText(key)
+    ? common(key as 'errors.forbidden', { message: e.reason ?? '' })
+    : (e.reason ?? '');
+}
+
+const OUTCOME = { queued: 'admin.auto.queued', failed: 'admin.auto.notSent' } as const;
 
 function renderExecutions(executions: AutomationExecution[]): void {
   clear(
@@ -250,9 +244,17 @@ function renderExecutions(executions: AutomationExecution[]): void {
             'tr',
             { 'data-execution': e.id, 'data-status': e.status ?? 'pending' },
             h('td', {}, ago(e.createdAt)),
-            h('td', {}, e.source === 'automation_webhook' ? 'webhook' : 'HighLevel workflow'),
+            h(
+              'td',
+              {},
+              t(e.source === 'automation_webhook' ? 'admin.auto.fromWebhook' : 'admin.auto.fromWorkflow'),
+            ),
             h('td', {}, recipientOf(e)),
-            h('td', {}, e.sent ?? (e.action === 'send_template' ? 'a template' : 'a message')),
+            h(
+              'td',
+              {},
+              e.sent ?? t(e.action === 'send_template' ? 'admin.auto.aTemplate' : 'admin.auto.aMessage'),
+            ),
             h(
               'td',
               {},
@@ -261,13 +263,13 @@ function renderExecutions(executions: AutomationExecution[]): void {
                 {
                   class: `pill pill-${e.status === 'failed' ? 'rejected' : e.status ? 'approved' : 'pending'}`,
                 },
-                e.status ? OUTCOME[e.status] : 'in progress',
+                t(e.status ? OUTCOME[e.status] : 'admin.auto.inProgress'),
               ),
             ),
-            h('td', { class: 'reason' }, e.reason ?? ''),
+            h('td', { class: 'reason' }, reasonText(e)),
           ),
         )
-      : [h('tr', {}, h('td', { colspan: 6 }, 'No automation has run yet.'))]),
+      : [h('tr', {}, h('td', { colspan: 6 }, t('admin.auto.none')))]),
   );
 }
 

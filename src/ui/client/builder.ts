@@ -10,7 +10,7 @@ import type {
 import { detectParameterFormat, extractVariables } from '../../core/template-variables';
 import { api, ApiError, describeError } from './api';
 import { byId, clear, debounce, h } from './dom';
-import { t } from './admin-text';
+import { hasText, t } from './admin-text';
 
 interface Finding {
   code: string;
@@ -92,13 +92,12 @@ function renderExamples(variables: TemplateVariable[]): void {
       h(
         'div',
         { class: 'field' },
-        h('label', { for: `example-${i}` }, `Example for ${v.id}`),
+        h('label', { for: `example-${i}` }, t('admin.builder.exampleFor', { id: v.id })),
         h('input', { id: `example-${i}`, name: v.id, type: 'text', value: kept[v.id] ?? '' }),
       ),
     ),
   );
-  if (variables.length === 0)
-    container.append(h('p', { class: 'hint' }, 'Variables like {{1}} get an example field here.'));
+  if (variables.length === 0) container.append(h('p', { class: 'hint' }, t('admin.builder.noVariables')));
 }
 
 function renderFindings(findings: Finding[]): void {
@@ -106,9 +105,7 @@ function renderFindings(findings: Finding[]): void {
   const errors = findings.filter((f) => f.severity === 'error').length;
   const warnings = findings.length - errors;
   byId('lint-summary').textContent =
-    findings.length === 0
-      ? 'No problems found: ready to submit.'
-      : `${errors} error(s), ${warnings} warning(s).`;
+    findings.length === 0 ? t('admin.builder.clean') : t('admin.builder.counts', { errors, warnings });
   byId('lint-summary').dataset.tone = hasErrors ? 'error' : 'ok';
   clear(
     byId('lint-findings'),
@@ -116,7 +113,7 @@ function renderFindings(findings: Finding[]): void {
       h(
         'li',
         { class: `finding finding-${f.severity}`, 'data-code': f.code },
-        h('strong', {}, `${f.severity}: `),
+        h('strong', {}, `${t(`admin.builder.${f.severity}`)}: `),
         `${f.message} `,
         h('code', {}, f.path),
       ),
@@ -154,9 +151,9 @@ function addButtonRow(initial?: TemplateButton): void {
   const n = buttonSeq++;
   const type = h(
     'select',
-    { id: `btn-${n}-type`, 'aria-label': `Button ${n + 1} type` },
-    ...['QUICK_REPLY', 'URL', 'PHONE_NUMBER', 'COPY_CODE'].map((t) =>
-      h('option', { value: t }, t.replace('_', ' ').toLowerCase()),
+    { id: `btn-${n}-type`, 'aria-label': t('admin.button.type', { n: n + 1 }) },
+    ...(['QUICK_REPLY', 'URL', 'PHONE_NUMBER', 'COPY_CODE'] as const).map((type) =>
+      h('option', { value: type }, t(`admin.button.${type}`)),
     ),
   );
   const row = h(
@@ -166,21 +163,21 @@ function addButtonRow(initial?: TemplateButton): void {
     h('input', {
       'data-role': 'text',
       type: 'text',
-      'aria-label': `Button ${n + 1} text`,
-      placeholder: 'Button text',
+      'aria-label': t('admin.button.text', { n: n + 1 }),
+      placeholder: t('admin.button.textPlaceholder'),
     }),
     h('input', {
       'data-role': 'extra',
       type: 'text',
-      'aria-label': `Button ${n + 1} link, phone or code`,
-      placeholder: 'URL, phone or code',
+      'aria-label': t('admin.button.extra', { n: n + 1 }),
+      placeholder: t('admin.button.extraPlaceholder'),
     }),
     h(
       'button',
       {
         type: 'button',
         class: 'secondary',
-        'aria-label': `Remove button ${n + 1}`,
+        'aria-label': t('admin.button.remove', { n: n + 1 }),
         onclick: () => (row.remove(), schedule()),
       },
       '✕',
@@ -249,13 +246,17 @@ export function wireBuilder(onSubmitted: () => Promise<void>): void {
     await lint();
     if (hasErrors) return;
     const out = byId('submit-result');
-    out.textContent = 'Submitting…';
+    out.textContent = t('admin.builder.submitting');
     try {
       const r = await api<{ providerTemplateId: string; status: string }>('/api/templates', {
         method: 'POST',
         body: { connectionId: value('builder-connection'), draft: draft() },
       });
-      out.textContent = `Submitted: the provider says ${r.status.toLowerCase()}. It appears in the table after the next sync.`;
+      out.textContent = t('admin.builder.submitted', {
+        status: hasText(`admin.status.${r.status}`)
+          ? t(`admin.status.${r.status}` as 'admin.status.other')
+          : r.status,
+      });
       out.dataset.tone = 'ok';
       await onSubmitted();
     } catch (error) {
@@ -263,5 +264,5 @@ export function wireBuilder(onSubmitted: () => Promise<void>): void {
       out.dataset.tone = 'error';
     }
   });
-  byId('lint-summary').textContent = 'Start with a name and a body: the checks appear here as you type.';
+  byId('lint-summary').textContent = t('admin.builder.start');
 }

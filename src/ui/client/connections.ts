@@ -1,11 +1,11 @@
 // The connections section of the admin page: each number with the webhook URL to paste into the provider console
 // (Meta: a note instead — its webhook is the platform's), test and remove; and the form that connects a new number.
 import { api, ApiError, describeError } from './api';
-import { t } from './admin-text';
+import { hasText, t } from './admin-text';
 import { clearFieldErrors, showFieldErrors, type FieldDetail } from './field-errors';
 import { announce, byId, clear, h } from './dom';
 import { formatAgo } from './format';
-import { t as common } from './i18n';
+import { t as common, formatNumber } from './i18n';
 
 const copyWord = () => common('common.copy');
 
@@ -94,7 +94,15 @@ export function renderConnections(connections: AdminConnection[]): void {
           ? h('p', { class: 'hint', 'data-tone': 'error' }, t('admin.connection.disabled'))
           : null,
         c.verified === false && c.status !== 'disabled' ? proofForm(c, i) : null,
-        c.webhookNote ? h('p', { class: 'hint' }, c.webhookNote) : null,
+        c.webhookNote
+          ? h(
+              'p',
+              { class: 'hint' },
+              hasText(`admin.webhookNote.${c.provider}`)
+                ? t(`admin.webhookNote.${c.provider}` as 'admin.webhookNote.meta')
+                : c.webhookNote,
+            )
+          : null,
         c.webhookUrl && !c.webhookNote
           ? copyField(`conn-${i}-webhook`, t('admin.connection.webhookUrl'), c.webhookUrl)
           : null,
@@ -142,14 +150,8 @@ function proofForm(c: AdminConnection, i: number): HTMLElement {
   return h(
     'div',
     { class: 'field' },
-    h(
-      'p',
-      { class: 'hint', 'data-tone': 'error' },
-      'Pending: not proven to belong to these CM.com credentials yet, so it cannot send (and claims the number ' +
-        'for nobody). From your phone, write any WhatsApp message to this number, then enter that phone: we send ' +
-        'a 6-digit code from the number. Type it below.',
-    ),
-    h('label', { for: `conn-${i}-proof-phone` }, 'Your WhatsApp phone'),
+    h('p', { class: 'hint', 'data-tone': 'error' }, t('admin.proof.pending')),
+    h('label', { for: `conn-${i}-proof-phone` }, t('admin.proof.phone')),
     h(
       'div',
       { class: 'row' },
@@ -160,16 +162,12 @@ function proofForm(c: AdminConnection, i: number): HTMLElement {
           type: 'button',
           class: 'secondary',
           onclick: () =>
-            void run(
-              'verification',
-              { phone: (phone as HTMLInputElement).value },
-              'Code sent: check WhatsApp.',
-            ),
+            void run('verification', { phone: (phone as HTMLInputElement).value }, t('admin.proof.sent')),
         },
-        'Send code',
+        t('admin.proof.send'),
       ),
     ),
-    h('label', { for: `conn-${i}-proof-code` }, 'Code'),
+    h('label', { for: `conn-${i}-proof-code` }, t('admin.proof.code')),
     h(
       'div',
       { class: 'row' },
@@ -182,10 +180,10 @@ function proofForm(c: AdminConnection, i: number): HTMLElement {
             void run(
               'verification/confirm',
               { code: (code as HTMLInputElement).value.trim() },
-              'Proven: the number is yours.',
+              t('admin.proof.proven'),
             ),
         },
-        'Confirm',
+        t('admin.proof.confirm'),
       ),
     ),
     out,
@@ -196,17 +194,26 @@ function proofForm(c: AdminConnection, i: number): HTMLElement {
 function limitText(c: AdminConnection): string {
   const m = c.messagingLimit!;
   const from = c.provider === 'meta' ? 'Meta' : PROVIDER_NAMES[c.provider];
-  const reported = m.reportedUnlimited ? 'unlimited' : m.reported?.toLocaleString();
+  const reported = m.reportedUnlimited
+    ? t('admin.limit.unlimited')
+    : m.reported == null
+      ? ''
+      : formatNumber(m.reported);
+  const limit = m.limit == null ? '' : formatNumber(m.limit);
   const shared = m.businessPortfolioId
-    ? ` It belongs to business portfolio ${m.businessPortfolioId} and is shared by all its numbers.`
+    ? ' ' + t('admin.limit.shared', { portfolio: m.businessPortfolioId })
     : '';
   if (m.source === 'manual')
-    return `Messaging limit: ${m.limit?.toLocaleString()} new customers per 24 h, manual${reported ? ` (${from} reports ${reported})` : ''}.${shared}`;
+    return (
+      t(reported ? 'admin.limit.manualReported' : 'admin.limit.manual', { limit, from, reported }) + shared
+    );
   if (m.source === 'provider')
-    return m.unlimited
-      ? `Messaging limit: unlimited, from ${from}.${shared}`
-      : `Messaging limit: ${m.limit?.toLocaleString()} new customers per 24 h, from ${from}.${shared}`;
-  return 'Messaging limit: not known, none applied. Enter the one your provider shows.';
+    return (
+      (m.unlimited
+        ? t('admin.limit.providerUnlimited', { from })
+        : t('admin.limit.provider', { limit, from })) + shared
+    );
+  return t('admin.limit.unknown');
 }
 
 function limitField(c: AdminConnection, i: number): HTMLElement {
@@ -217,7 +224,7 @@ function limitField(c: AdminConnection, i: number): HTMLElement {
     min: '1',
     step: '1',
     value: c.messagingLimit?.manual === null ? '' : String(c.messagingLimit?.manual ?? ''),
-    placeholder: 'manual limit',
+    placeholder: t('admin.limit.placeholder'),
   }) as HTMLInputElement;
   const out = h('p', { class: 'hint limit-result', role: 'status' });
   const save = async () => {
@@ -227,7 +234,7 @@ function limitField(c: AdminConnection, i: number): HTMLElement {
         method: 'PUT',
         body: { messagingTier: value === '' ? null : Number(value) },
       });
-      out.textContent = value === '' ? 'Manual limit cleared.' : 'Manual limit saved.';
+      out.textContent = t(value === '' ? 'admin.limit.cleared' : 'admin.limit.saved');
       out.dataset.tone = 'ok';
       await onChanged();
     } catch (error) {
@@ -239,12 +246,12 @@ function limitField(c: AdminConnection, i: number): HTMLElement {
     'div',
     { class: 'field' },
     h('p', { class: 'hint', 'data-limit-source': c.messagingLimit?.source ?? 'none' }, limitText(c)),
-    h('label', { for: id }, 'Manual messaging limit (empty: use the provider’s)'),
+    h('label', { for: id }, t('admin.limit.label')),
     h(
       'div',
       { class: 'row' },
       input,
-      h('button', { type: 'button', class: 'secondary', onclick: () => void save() }, 'Save'),
+      h('button', { type: 'button', class: 'secondary', onclick: () => void save() }, t('admin.limit.save')),
     ),
     out,
   );
