@@ -2,7 +2,7 @@
 // status changes rewrite that note. Plus the lookups the sidebar panel needs (DESIGN.md §1, vendors/pipedrive.md §4).
 import { AppError } from '../../../src/core/errors';
 import type { CrmAdapter, CrmDeliveryResult, CrmMessageChange, CrmMessageRecord } from '../types';
-import { marketingPreferenceNote } from './render-pipedrive-note';
+import { marketingPreferenceNote, marketingPreferenceRef } from './render-pipedrive-note';
 import type { PersonPhone, PersonSearchItem } from './pipedrive-api';
 import type { PipedriveClient } from './pipedrive-client';
 import { findLoggedNote } from './find-logged-note';
@@ -140,6 +140,11 @@ export function createPipedriveAdapter(options: PipedriveAdapterOptions): CrmAda
         origin: 'customer',
       });
       if (personId === undefined) return {};
+      // No idempotency key on POST /v1/notes: a retry after a lost answer looks the change's note up first (the
+      // change is at least as old as any attempt, so the lookup reads back to it).
+      const ref = marketingPreferenceRef(preference);
+      if (await findLoggedNote(client, { personId }, ref, preference.at))
+        return { crmContactId: String(personId) };
       await client.createNote({ content: marketingPreferenceNote(preference), person_id: personId });
       return { crmContactId: String(personId) };
     },

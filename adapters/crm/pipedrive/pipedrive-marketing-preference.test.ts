@@ -45,4 +45,26 @@ describe('Pipedrive: WhatsApp marketing preference', () => {
     expect(result).toEqual({});
     expect(ctx.sim.state.notes.size).toBe(0);
   });
+
+  it('a retry after a lost answer finds the note the first POST added instead of adding it again', async () => {
+    const jane = ctx.sim.seedPerson({ name: 'Jane Doe', phones: ['+372 5555 5555'] });
+    const customer = { customerPhone: '+37255555555', crmContactId: String(jane.id) };
+    const isNotesPost = (r: Request) => r.method === 'POST' && new URL(r.url).pathname === '/api/v1/notes';
+    // Pipedrive stores the note, then the answer is lost (502 after the handler ran).
+    ctx.sim.faults.add({ match: isNotesPost, afterHandler: true, status: 502 });
+    await expect(adapter().recordMarketingPreference!(customer, { stopped: true, at: AT })).rejects.toThrow();
+    expect(ctx.sim.state.notesFor({ personId: jane.id })).toHaveLength(1);
+    expect(await adapter().recordMarketingPreference!(customer, { stopped: true, at: AT })).toEqual({
+      crmContactId: String(jane.id),
+    });
+    expect(ctx.sim.state.notesFor({ personId: jane.id })).toHaveLength(1);
+    // A later change is a new note, not mistaken for the first.
+    await adapter().recordMarketingPreference!(customer, { stopped: false, at: AT + 60_000 });
+    await adapter().recordMarketingPreference!(customer, { stopped: true, at: AT + 120_000 });
+    expect(ctx.sim.state.notesFor({ personId: jane.id }).map((n) => n.content)).toEqual([
+      expect.stringContaining('marketing stopped'),
+      expect.stringContaining('marketing resumed'),
+      expect.stringContaining('marketing stopped'),
+    ]);
+  });
 });

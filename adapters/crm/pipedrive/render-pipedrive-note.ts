@@ -96,8 +96,15 @@ export function renderPipedriveNote(record: CrmMessageRecord): string {
 /** The customer's WhatsApp marketing stop / resume as a note (issue 12 item 1). */
 export function marketingPreferenceNote(preference: CrmMarketingPreference): string {
   const when = escapeHtml(formatUtc(preference.at));
+  // The change's reference, as plain text: how a retry recognises a note whose first POST lost its answer.
+  const ref = `<p><i>${escapeHtml(noteRef(marketingPreferenceRef(preference)))}</i></p>`;
   return preference.stopped
     ? `<p><b>WhatsApp: marketing stopped</b></p><p>The customer stopped marketing messages inside WhatsApp on ${when}. ` +
-        'Marketing campaigns skip them; utility and authentication messages still reach them.</p>'
-    : `<p><b>WhatsApp: marketing resumed</b></p><p>The customer resumed marketing messages inside WhatsApp on ${when}.</p>`;
+        `Marketing campaigns skip them; utility and authentication messages still reach them.</p>${ref}`
+    : `<p><b>WhatsApp: marketing resumed</b></p><p>The customer resumed marketing messages inside WhatsApp on ${when}.</p>${ref}`;
+}
+
+/** One change of one person's preference: its direction and time (a person's changes never share a time). */
+export function marketingPreferenceRef(preference: CrmMarketingPreference): string {
+  return `wa-marketing-${preference.stopped ? 'stop' : 'resume'}-${preference.at}`;
 }
