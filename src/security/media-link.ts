@@ -2,7 +2,7 @@
 // our Worker without a session. The token is an HS256 JWT (HMAC-SHA256 through WebCrypto, the same jose primitives
 // as session.ts) under a key derived from SESSION_SECRET, so a session token can never pass as a media link and
 // no new secret is needed. It names one connection and one provider media id, nothing else can be fetched with it.
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { JwtError, signHs256, verifyHs256 } from './hs256-jwt';
 import * as z from 'zod/mini';
 import { AppError } from '../core/errors';
 
@@ -55,27 +55,27 @@ export async function createMediaToken(
   expiresAt: number,
 ): Promise<string> {
   const filename = claims.filename?.slice(0, MAX_FILENAME);
-  return new SignJWT({ c: claims.connectionId, m: claims.mediaId, ...(filename ? { f: filename } : {}) })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setAudience(AUDIENCE)
-    .setExpirationTime(Math.floor(expiresAt / 1000))
-    .sign(await linkKey(secret));
+  return signHs256(
+    {
+      c: claims.connectionId,
+      m: claims.mediaId,
+      ...(filename ? { f: filename } : {}),
+      aud: AUDIENCE,
+      exp: Math.floor(expiresAt / 1000),
+    },
+    await linkKey(secret),
+  );
 }
 
 /** The link's claims, or AppError('unauthorized') for a forged, altered, malformed or expired token. */
 export async function verifyMediaToken(secret: string, token: string, now: number): Promise<MediaLinkClaims> {
   try {
-    const { payload } = await jwtVerify(token, await linkKey(secret), {
-      audience: AUDIENCE,
-      algorithms: ['HS256'],
-      currentDate: new Date(now),
-      requiredClaims: ['exp'],
-    });
+    const payload = await verifyHs256(token, await linkKey(secret), { audience: AUDIENCE, now });
     const wire = wireSchema.parse(payload);
     return mediaLinkClaimsSchema.parse({ connectionId: wire.c, mediaId: wire.m, filename: wire.f });
   } catch (error) {
     // Never echo the token: it is a bearer credential for the media.
-    const expired = error instanceof joseErrors.JWTExpired;
+    const expired = error instanceof JwtError && error.reason === 'expired';
     throw new AppError('unauthorized', expired ? 'Media link expired' : 'Invalid media link');
   }
 }

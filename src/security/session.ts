@@ -1,5 +1,5 @@
 // Bearer sessions for the sidebar and admin pages: a short-lived HS256 JWT scoped to one installation.
-import { SignJWT, jwtVerify, errors as joseErrors } from 'jose';
+import { JwtError, signHs256, verifyHs256 } from './hs256-jwt';
 import * as z from 'zod/mini';
 import { AppError } from '../core/errors';
 
@@ -25,27 +25,20 @@ export async function createSessionToken(
   ttlSeconds = SESSION_TTL_SECONDS,
 ): Promise<{ token: string; expiresAt: number }> {
   const issuedAt = Math.floor(now / 1000);
-  const token = await new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: 'HS256' })
-    .setAudience(AUDIENCE)
-    .setIssuedAt(issuedAt)
-    .setExpirationTime(issuedAt + ttlSeconds)
-    .sign(new TextEncoder().encode(secret));
+  const token = await signHs256(
+    { ...claims, aud: AUDIENCE, iat: issuedAt, exp: issuedAt + ttlSeconds },
+    new TextEncoder().encode(secret),
+  );
   return { token, expiresAt: (issuedAt + ttlSeconds) * 1000 };
 }
 
 export async function verifySessionToken(secret: string, token: string, now: number): Promise<SessionClaims> {
   try {
-    const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
-      audience: AUDIENCE,
-      algorithms: ['HS256'],
-      // jose checks exp only when present: a token without one would never expire.
-      requiredClaims: ['exp'],
-      currentDate: new Date(now),
-    });
+    // exp is required: a token without one would never expire.
+    const payload = await verifyHs256(token, new TextEncoder().encode(secret), { audience: AUDIENCE, now });
     return sessionClaimsSchema.parse(payload);
   } catch (error) {
-    const expired = error instanceof joseErrors.JWTExpired;
+    const expired = error instanceof JwtError && error.reason === 'expired';
     throw new AppError(
       'unauthorized',
       expired ? 'Session expired: reopen the page' : 'Invalid session token',

@@ -1,5 +1,5 @@
 // Authenticating what Pipedrive sends us: the custom UI extension JWT and the uninstall DELETE (DESIGN.md §6).
-import { errors as joseErrors, jwtVerify } from 'jose';
+import { JwtError, verifyHs256 } from '../../../src/security/hs256-jwt';
 import { AppError } from '../../../src/core/errors';
 import { panelJwtClaimsSchema, uninstallBodySchema } from './pipedrive-api';
 import type { UninstallBody } from './pipedrive-api';
@@ -24,22 +24,12 @@ export async function verifyPanelJwt(token: string, jwtSecret: string, now: numb
   if (!token) throw new AppError('unauthorized', 'Missing Pipedrive panel token');
   let payload: unknown;
   try {
-    const result = await jwtVerify(token, new TextEncoder().encode(jwtSecret), {
-      algorithms: ['HS256'],
-      currentDate: new Date(now),
-      clockTolerance: CLOCK_TOLERANCE_S,
-      requiredClaims: ['exp'],
+    payload = await verifyHs256(token, new TextEncoder().encode(jwtSecret), {
+      now,
+      clockToleranceSeconds: CLOCK_TOLERANCE_S,
     });
-    payload = result.payload;
   } catch (error) {
-    const reason =
-      error instanceof joseErrors.JWTExpired
-        ? 'expired'
-        : error instanceof joseErrors.JWSSignatureVerificationFailed
-          ? 'bad signature'
-          : error instanceof joseErrors.JOSEAlgNotAllowed
-            ? 'algorithm not allowed'
-            : 'invalid';
+    const reason = error instanceof JwtError ? error.reason : 'invalid';
     throw new AppError('unauthorized', `Pipedrive panel token rejected (${reason})`);
   }
   const claims = panelJwtClaimsSchema.safeParse(payload);
