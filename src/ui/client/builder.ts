@@ -114,7 +114,7 @@ function renderFindings(findings: Finding[]): void {
         'li',
         { class: `finding finding-${f.severity}`, 'data-code': f.code },
         h('strong', {}, `${t(`admin.builder.${f.severity}`)}: `),
-        `${f.message} `,
+        `${hasText(`admin.lint.${f.code}`) ? t(`admin.lint.${f.code}` as 'admin.lint.name_missing') : f.message} `,
         h('code', {}, f.path),
       ),
     ),

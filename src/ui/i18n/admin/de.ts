@@ -322,4 +322,11 @@ export const adminDe: AdminCatalogue = {
   'admin.builder.start': 'Beginne mit einem Namen und einem Text: die Prüfungen erscheinen hier beim Tippen.',
   'admin.webhookNote.meta':
     'Meta stellt die Nachrichten dieser Nummer an den App-Webhook der Plattform zu, den der wabridge-Betreiber einmal eingerichtet hat: in Metas Konsole ist nichts einzufügen.',
+  'admin.lint.name_missing': 'Die Vorlage braucht einen Namen.',
+  'admin.lint.language_missing': 'Wähle die Sprache der Vorlage.',
+  'admin.lint.header_text_missing': 'Eine Textkopfzeile braucht Text.',
+  'admin.lint.body_missing': 'Der Text darf nicht leer sein.',
+  'admin.lint.variable_at_end': 'Der Text darf nicht mit einer Variablen enden: schließe mit festem Text.',
+  'admin.lint.footer_has_variables': 'Die Fußzeile darf keine Variablen enthalten.',
+  'admin.lint.quick_replies_not_grouped': 'Schnellantwort-Schaltflächen müssen nebeneinander stehen.',
 };

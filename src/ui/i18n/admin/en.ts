@@ -314,6 +314,13 @@ export const adminEn = {
   'admin.builder.start': 'Start with a name and a body: the checks appear here as you type.',
   'admin.webhookNote.meta':
     "Meta delivers this number's messages to the platform's app webhook, which the wabridge operator configured once: there is nothing to paste in Meta's console.",
+  'admin.lint.name_missing': 'The template needs a name.',
+  'admin.lint.language_missing': 'Choose the template language.',
+  'admin.lint.header_text_missing': 'A text header needs text.',
+  'admin.lint.body_missing': 'The body may not be empty.',
+  'admin.lint.variable_at_end': 'The body may not end with a variable: close with fixed text.',
+  'admin.lint.footer_has_variables': 'The footer may not contain variables.',
+  'admin.lint.quick_replies_not_grouped': 'Quick reply buttons must be next to each other.',
 } as const;
 
 /** Every language's admin words: exactly the English keys. */

@@ -323,4 +323,11 @@ export const adminEs: AdminCatalogue = {
     'Empieza con un nombre y un cuerpo: las comprobaciones aparecen aquí mientras escribes.',
   'admin.webhookNote.meta':
     'Meta entrega los mensajes de este número al webhook de la aplicación de la plataforma, que el operador de wabridge configuró una vez: no hay nada que pegar en la consola de Meta.',
+  'admin.lint.name_missing': 'La plantilla necesita un nombre.',
+  'admin.lint.language_missing': 'Elige el idioma de la plantilla.',
+  'admin.lint.header_text_missing': 'Un encabezado de texto necesita texto.',
+  'admin.lint.body_missing': 'El cuerpo no puede estar vacío.',
+  'admin.lint.variable_at_end': 'El cuerpo no puede terminar con una variable: cierra con texto fijo.',
+  'admin.lint.footer_has_variables': 'El pie no puede contener variables.',
+  'admin.lint.quick_replies_not_grouped': 'Los botones de respuesta rápida deben ir juntos.',
 };

@@ -319,4 +319,11 @@ export const adminEt: AdminCatalogue = {
   'admin.builder.start': 'Alusta nime ja sisuga: kontrollid ilmuvad siia kirjutamise ajal.',
   'admin.webhookNote.meta':
     'Meta toimetab selle numbri sõnumid platvormi rakenduse veebihaaki, mille wabridge’i haldaja on korra seadistanud: Meta konsooli pole vaja midagi kleepida.',
+  'admin.lint.name_missing': 'Mallil peab olema nimi.',
+  'admin.lint.language_missing': 'Vali malli keel.',
+  'admin.lint.header_text_missing': 'Tekstipäis vajab teksti.',
+  'admin.lint.body_missing': 'Sisu ei tohi olla tühi.',
+  'admin.lint.variable_at_end': 'Sisu ei tohi lõppeda muutujaga: lõpeta püsiva tekstiga.',
+  'admin.lint.footer_has_variables': 'Jalus ei tohi sisaldada muutujaid.',
+  'admin.lint.quick_replies_not_grouped': 'Kiirvastuse nupud peavad olema kõrvuti.',
 };

@@ -322,4 +322,11 @@ export const adminIt: AdminCatalogue = {
   'admin.builder.start': 'Inizia con un nome e un testo: i controlli compaiono qui mentre scrivi.',
   'admin.webhookNote.meta':
     'Meta consegna i messaggi di questo numero al webhook dell’app della piattaforma, configurato una volta dall’operatore di wabridge: non c’è nulla da incollare nella console di Meta.',
+  'admin.lint.name_missing': 'Il modello ha bisogno di un nome.',
+  'admin.lint.language_missing': 'Scegli la lingua del modello.',
+  'admin.lint.header_text_missing': 'Un’intestazione di testo ha bisogno di testo.',
+  'admin.lint.body_missing': 'Il corpo non può essere vuoto.',
+  'admin.lint.variable_at_end': 'Il corpo non può finire con una variabile: chiudi con testo fisso.',
+  'admin.lint.footer_has_variables': 'Il piè di pagina non può contenere variabili.',
+  'admin.lint.quick_replies_not_grouped': 'I pulsanti di risposta rapida devono stare uno accanto all’altro.',
 };

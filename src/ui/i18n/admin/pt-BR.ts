@@ -318,4 +318,11 @@ export const adminPtBR: AdminCatalogue = {
   'admin.builder.start': 'Comece com um nome e um corpo: as verificações aparecem aqui enquanto você digita.',
   'admin.webhookNote.meta':
     'A Meta entrega as mensagens deste número ao webhook do aplicativo da plataforma, que o operador do wabridge configurou uma vez: não há nada para colar no console da Meta.',
+  'admin.lint.name_missing': 'O modelo precisa de um nome.',
+  'admin.lint.language_missing': 'Escolha o idioma do modelo.',
+  'admin.lint.header_text_missing': 'Um cabeçalho de texto precisa de texto.',
+  'admin.lint.body_missing': 'O corpo não pode ficar vazio.',
+  'admin.lint.variable_at_end': 'O corpo não pode terminar com uma variável: feche com texto fixo.',
+  'admin.lint.footer_has_variables': 'O rodapé não pode conter variáveis.',
+  'admin.lint.quick_replies_not_grouped': 'Os botões de resposta rápida precisam ficar juntos.',
 };
