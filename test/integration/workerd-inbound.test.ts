@@ -8,6 +8,7 @@ import { malformedInputSuite } from '../targets/suites/malformed-input';
 import { messagingLimitSuite } from '../targets/suites/messaging-limits';
 import { whatsapp2026WebhooksSuite } from '../targets/suites/whatsapp-2026-webhooks';
 import { coexistencePricingSuite } from '../targets/suites/coexistence-pricing';
+import { whatsapp2026FlowsSuite } from '../targets/suites/whatsapp-2026-flows';
 import { useTarget } from '../targets/use-target';
 
 const target = useTarget('workerd');
@@ -17,5 +18,6 @@ malformedInputSuite(target);
 messagingLimitSuite(target);
 whatsapp2026WebhooksSuite(target);
 coexistencePricingSuite(target);
+whatsapp2026FlowsSuite(target);
 // Last: a signed odd body may legitimately change the demo (e.g. an INSTALL event that stays valid).
 fuzzSuite(target);
