@@ -67,6 +67,7 @@ export function SidebarPage(props: { devMode: boolean; lang?: Language }) {
           </form>
           <p id="window-badge" class="badge" hidden></p>
           <p id="fep-badge" class="fep" hidden></p>
+          <p id="marketing-badge" class="fep" hidden></p>
         </header>
         <p id="status" class="status" role="status" aria-live="polite" hidden></p>
         {/* Said once per state change (open → under an hour → under 10 min → closed), never per tick. */}

@@ -1,6 +1,6 @@
 // Words for the window, free entry point and ticks, shared by the sidebar and its tests. Pure: `now` is always
 // passed in; words come from the page language's catalogue and Intl (./i18n).
-import { formatAgo, formatDuration, t } from './i18n';
+import { formatAgo, formatDateTime, formatDuration, t } from './i18n';
 
 export { formatAgo, formatDuration, formatTime } from './i18n';
 
@@ -66,6 +66,13 @@ export function freeEntryPointText(w: WindowView, now: number): string | null {
     return t('sidebar.fep.awaiting', { duration: formatDuration(fep.replyBy - now) });
   }
   return null;
+}
+
+/** The customer stopped marketing messages inside WhatsApp (issue 12): marketing only, the rest still goes. */
+export function marketingStoppedText(
+  optOut: { stopped: boolean; at: number } | null | undefined,
+): string | null {
+  return optOut?.stopped ? t('sidebar.marketingStopped', { date: formatDateTime(optOut.at) }) : null;
 }
 
 export type MessageStatus = 'pending' | 'sent' | 'delivered' | 'read' | 'failed';

@@ -7,6 +7,7 @@ import { renderComposer, resetComposer, sendBlocker, wireComposer } from './comp
 import { announce, byId, clear, h } from './dom';
 import {
   freeEntryPointText,
+  marketingStoppedText,
   templateRequired,
   windowAnnouncement,
   windowBadge,
@@ -31,6 +32,8 @@ interface WindowAnswer extends WindowView {
   now: number;
   name: string | null;
   optedOut: boolean;
+  /** The customer's WhatsApp marketing preference (issue 12), null when they never changed it. */
+  marketingOptOut?: { stopped: boolean; at: number } | null;
   /** WhatsApp username (display only) of a customer who may share no phone (issue 11). */
   username?: string | null;
   /** Template categories this customer cannot receive (authentication without a phone). */
@@ -86,6 +89,7 @@ function renderBadge(): void {
   if (!w || !state.phone) {
     badge.hidden = true;
     byId('fep-badge').hidden = true;
+    byId('marketing-badge').hidden = true;
     return;
   }
   const { tone, text } = windowBadge(w, now());
@@ -95,6 +99,9 @@ function renderBadge(): void {
   const fep = freeEntryPointText(w, now());
   byId('fep-badge').hidden = !fep;
   byId('fep-badge').textContent = fep ?? '';
+  const stopped = marketingStoppedText(w.marketingOptOut);
+  byId('marketing-badge').hidden = !stopped;
+  byId('marketing-badge').textContent = stopped ?? '';
   if (tone !== state.tone) {
     // Screen readers hear the window's state changes, not every second of the countdown.
     if (state.tone !== null) byId('window-announce').textContent = windowAnnouncement(tone);

@@ -37,6 +37,8 @@ export const de: Catalogue = {
   'sidebar.window.announceUrgent': 'Das Fenster schließt in weniger als 10 Minuten.',
   'sidebar.window.announceClosed':
     'Das Fenster ist geschlossen: Jetzt können nur genehmigte Vorlagen gesendet werden.',
+  'sidebar.marketingStopped':
+    'Hat Marketingnachrichten in WhatsApp abbestellt ({date}) — Servicenachrichten und Antworten sind weiterhin erlaubt',
   'sidebar.fep.active': 'Kostenloser Einstiegspunkt — Nachrichten sind noch {duration} kostenlos',
   'sidebar.fep.awaiting':
     'Kam über eine Anzeige — antworten Sie innerhalb von {duration}, um 72 kostenlose Stunden zu öffnen',

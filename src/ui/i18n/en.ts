@@ -34,6 +34,8 @@ export const en = {
   'sidebar.window.announceSoon': 'The window closes in less than an hour.',
   'sidebar.window.announceUrgent': 'The window closes in less than 10 minutes.',
   'sidebar.window.announceClosed': 'The window has closed: only approved templates can be sent now.',
+  'sidebar.marketingStopped':
+    'Stopped marketing messages on WhatsApp ({date}) — utility and replies still allowed',
   'sidebar.fep.active': 'Free entry point — messages are free for {duration}',
   'sidebar.fep.awaiting': 'Came from an ad — reply within {duration} to open 72 free hours',
   'sidebar.thread.title': 'Conversation',

@@ -37,6 +37,8 @@ export const es: Catalogue = {
   'sidebar.window.announceUrgent': 'La ventana se cierra en menos de 10 minutos.',
   'sidebar.window.announceClosed':
     'La ventana se ha cerrado: ahora solo se pueden enviar plantillas aprobadas.',
+  'sidebar.marketingStopped':
+    'Dejó de recibir mensajes de marketing en WhatsApp ({date}) — los mensajes de utilidad y las respuestas siguen permitidos',
   'sidebar.fep.active': 'Punto de entrada gratuito — los mensajes son gratis durante {duration}',
   'sidebar.fep.awaiting':
     'Llegó desde un anuncio — responde en menos de {duration} para abrir 72 horas gratis',

@@ -35,6 +35,8 @@ export const et: Catalogue = {
   'sidebar.window.announceSoon': 'Aken sulgub vähem kui tunni pärast.',
   'sidebar.window.announceUrgent': 'Aken sulgub vähem kui 10 minuti pärast.',
   'sidebar.window.announceClosed': 'Aken on sulgunud: nüüd saab saata ainult kinnitatud sõnumimalle.',
+  'sidebar.marketingStopped':
+    'Lõpetas WhatsAppis turundussõnumid ({date}) — teenussõnumid ja vastused on endiselt lubatud',
   'sidebar.fep.active': 'Tasuta sisenemispunkt — sõnumid on tasuta veel {duration}',
   'sidebar.fep.awaiting': 'Tuli reklaami kaudu — vasta {duration} jooksul, et avada 72 tasuta tundi',
   'sidebar.thread.title': 'Vestlus',

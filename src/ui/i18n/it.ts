@@ -35,6 +35,8 @@ export const it: Catalogue = {
   'sidebar.window.announceSoon': 'La finestra si chiude tra meno di un’ora.',
   'sidebar.window.announceUrgent': 'La finestra si chiude tra meno di 10 minuti.',
   'sidebar.window.announceClosed': 'La finestra si è chiusa: ora si possono inviare solo modelli approvati.',
+  'sidebar.marketingStopped':
+    'Ha disattivato i messaggi di marketing su WhatsApp ({date}) — messaggi di servizio e risposte ancora consentiti',
   'sidebar.fep.active': 'Punto di ingresso gratuito — i messaggi sono gratuiti per {duration}',
   'sidebar.fep.awaiting': 'Arrivato da un annuncio — rispondi entro {duration} per aprire 72 ore gratuite',
   'sidebar.thread.title': 'Conversazione',

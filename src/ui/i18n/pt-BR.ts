@@ -36,6 +36,8 @@ export const ptBR: Catalogue = {
   'sidebar.window.announceSoon': 'A janela fecha em menos de uma hora.',
   'sidebar.window.announceUrgent': 'A janela fecha em menos de 10 minutos.',
   'sidebar.window.announceClosed': 'A janela fechou: agora só é possível enviar modelos aprovados.',
+  'sidebar.marketingStopped':
+    'Parou de receber mensagens de marketing no WhatsApp ({date}) — mensagens utilitárias e respostas ainda são permitidas',
   'sidebar.fep.active': 'Ponto de entrada gratuito — as mensagens são grátis por {duration}',
   'sidebar.fep.awaiting': 'Veio de um anúncio — responda em até {duration} para abrir 72 horas grátis',
   'sidebar.thread.title': 'Conversa',
