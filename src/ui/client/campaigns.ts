@@ -15,6 +15,7 @@ import {
   type CampaignAnswer,
   type CampaignSummary,
 } from './campaign-view';
+import { reportsPanel } from './campaign-reports';
 import { clear, h } from './dom';
 import { languageName } from './languages';
 
@@ -69,6 +70,7 @@ function mount(rootEl: HTMLElement): void {
   const status = h('p', { id: 'campaign-status', role: 'status', 'aria-live': 'polite' });
   const preflightBox = h('div', { id: 'campaign-preflight-result' });
   const list = h('ul', { id: 'campaign-list', class: 'campaign-list' });
+  const reports = reportsPanel();
   const overview = h(
     'div',
     { id: 'campaigns-overview' },
@@ -87,6 +89,7 @@ function mount(rootEl: HTMLElement): void {
     preflightBox,
     h('h3', { id: 'campaign-list-title' }, t('admin.campaigns.list')),
     list,
+    reports.root,
   );
   const page = h('div', { id: 'campaign-page', hidden: true });
   rootEl.append(overview, page);
@@ -181,6 +184,7 @@ function mount(rootEl: HTMLElement): void {
         ? existing.campaigns.map(campaignRow)
         : [h('li', { class: 'empty' }, t('admin.campaigns.none'))]),
     );
+    reports.load();
   }
   const go = () => void init().catch((e) => say(errorText(e), 'error'));
   if (window.wabridge) go();
