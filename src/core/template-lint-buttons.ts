@@ -48,7 +48,10 @@ const PROMOTIONAL = [
 export function lintButtons(buttons: TemplateButton[], emit: Emit): void {
   const path = 'components.buttons';
   if (buttons.length > BUTTON_LIMITS.buttons)
-    emit('too_many_buttons', 'error', path, `${buttons.length} buttons; at most ${BUTTON_LIMITS.buttons}.`);
+    emit('too_many_buttons', 'error', path, `${buttons.length} buttons; at most ${BUTTON_LIMITS.buttons}.`, {
+      count: buttons.length,
+      limit: BUTTON_LIMITS.buttons,
+    });
   const count = (type: TemplateButton['type']) => buttons.filter((b) => b.type === type).length;
   const caps: [TemplateButton['type'], number, string][] = [
     ['URL', BUTTON_LIMITS.urlButtons, 'too_many_url_buttons'],
@@ -58,7 +61,10 @@ export function lintButtons(buttons: TemplateButton[], emit: Emit): void {
   for (const [type, max, code] of caps) {
     const n = count(type);
     if (n > max)
-      emit(code, 'error', path, `${n} ${type.toLowerCase().replace('_', ' ')} buttons; at most ${max}.`);
+      emit(code, 'error', path, `${n} ${type.toLowerCase().replace('_', ' ')} buttons; at most ${max}.`, {
+        count: n,
+        limit: max,
+      });
   }
   // Meta: quick replies must be grouped together, not interleaved with call-to-action buttons.
   const quick = buttons.flatMap((b, i) => (b.type === 'QUICK_REPLY' ? [i] : []));
@@ -67,13 +73,14 @@ export function lintButtons(buttons: TemplateButton[], emit: Emit): void {
   buttons.forEach((b, i) => {
     const p = `${path}.${i}`;
     if (b.text.trim() === '')
-      emit('button_text_missing', 'error', `${p}.text`, `Button ${i + 1} needs a label.`);
+      emit('button_text_missing', 'error', `${p}.text`, `Button ${i + 1} needs a label.`, { button: i + 1 });
     if (b.text.length > BUTTON_LIMITS.buttonText)
       emit(
         'button_text_too_long',
         'error',
         `${p}.text`,
         `Button ${i + 1} label is ${b.text.length} characters; at most ${BUTTON_LIMITS.buttonText}.`,
+        { button: i + 1, length: b.text.length, limit: BUTTON_LIMITS.buttonText },
       );
     if (/\{\{[^{}]*\}\}/.test(b.text))
       emit(
@@ -81,11 +88,14 @@ export function lintButtons(buttons: TemplateButton[], emit: Emit): void {
         'error',
         `${p}.text`,
         `Button ${i + 1} label may not contain variables.`,
+        { button: i + 1 },
       );
     if (b.type === 'URL') {
       const vars = findPlaceholders(b.url);
       if (!/^https?:\/\/[^\s/]+\.[^\s]+/.test(b.url))
-        emit('button_url_invalid', 'error', `${p}.url`, `Button ${i + 1} needs a full http(s) URL.`);
+        emit('button_url_invalid', 'error', `${p}.url`, `Button ${i + 1} needs a full http(s) URL.`, {
+          button: i + 1,
+        });
       if (vars.length > 1)
         emit(
           'button_url_too_many_variables',
@@ -108,6 +118,7 @@ export function lintButtons(buttons: TemplateButton[], emit: Emit): void {
         'error',
         `${p}.phoneNumber`,
         `Button ${i + 1} needs an international phone number.`,
+        { button: i + 1 },
       );
   });
 }
@@ -126,6 +137,7 @@ export function lintCategory(draft: TemplateDraft, emit: Emit): void {
         'warning',
         'category',
         `Promotional content (${hits.join(', ') || 'coupon code'}) in a UTILITY template: Meta may recategorize it as MARKETING.`,
+        hits.length > 0 ? { words: hits } : { variant: 'coupon' },
       );
   }
   if (

@@ -12,7 +12,11 @@ export interface LintFinding {
   /** Where in the draft: `name`, `components.body`, `components.buttons.2.text`, `examples.body.1`, … */
   path: string;
   message: string;
+  /** The values in `message` (limits, lengths, variables), so a page can say it in its own language. */
+  params?: LintParams;
 }
+
+export type LintParams = Record<string, string | number | string[]>;
 
 export const LIMITS = {
   name: 512,
@@ -26,11 +30,18 @@ export const LIMITS = {
 const NAME = /^[a-z0-9_]+$/;
 const LANGUAGE = /^[a-z]{2,3}(_[A-Z]{2}|_[A-Za-z]{4})?$/;
 
-export type Emit = (code: string, severity: LintFinding['severity'], path: string, message: string) => void;
+export type Emit = (
+  code: string,
+  severity: LintFinding['severity'],
+  path: string,
+  message: string,
+  params?: LintParams,
+) => void;
 
 export function lintTemplate(draft: TemplateDraft): LintFinding[] {
   const findings: LintFinding[] = [];
-  const emit: Emit = (code, severity, path, message) => findings.push({ code, severity, path, message });
+  const emit: Emit = (code, severity, path, message, params) =>
+    findings.push(params ? { code, severity, path, message, params } : { code, severity, path, message });
   lintName(draft, emit);
   lintHeader(draft, emit);
   lintBody(draft, emit);
@@ -55,7 +66,10 @@ function lintName({ name, language }: TemplateDraft, emit: Emit): void {
       'Use only lowercase letters, digits and underscores, e.g. order_confirmation.',
     );
   if (name.length > LIMITS.name)
-    emit('name_too_long', 'error', 'name', `The name is ${name.length} characters; at most ${LIMITS.name}.`);
+    emit('name_too_long', 'error', 'name', `The name is ${name.length} characters; at most ${LIMITS.name}.`, {
+      length: name.length,
+      limit: LIMITS.name,
+    });
   if (language.trim() === '') emit('language_missing', 'error', 'language', 'Choose the template language.');
   else if (!LANGUAGE.test(language))
     emit(
@@ -63,6 +77,7 @@ function lintName({ name, language }: TemplateDraft, emit: Emit): void {
       'warning',
       'language',
       `"${language}" does not look like a WhatsApp language code (en_US, it).`,
+      { language },
     );
 }
 
@@ -76,6 +91,7 @@ function lintHeader({ components: { header } }: TemplateDraft, emit: Emit): void
         'error',
         `${path}.mediaExample`,
         `A ${header.format.toLowerCase()} header needs an example file.`,
+        { format: header.format },
       );
     return;
   }
@@ -87,6 +103,7 @@ function lintHeader({ components: { header } }: TemplateDraft, emit: Emit): void
       'error',
       `${path}.text`,
       `The header is ${text.length} characters; at most ${LIMITS.headerText}.`,
+      { length: text.length, limit: LIMITS.headerText },
     );
   const vars = findPlaceholders(text).length;
   if (vars > LIMITS.headerVariables)
@@ -95,6 +112,7 @@ function lintHeader({ components: { header } }: TemplateDraft, emit: Emit): void
       'error',
       `${path}.text`,
       `The header has ${vars} variables; at most one.`,
+      { count: vars, limit: LIMITS.headerVariables },
     );
 }
 
@@ -105,7 +123,10 @@ function lintBody({ components: { body } }: TemplateDraft, emit: Emit): void {
     return;
   }
   if (body.length > LIMITS.body)
-    emit('body_too_long', 'error', path, `The body is ${body.length} characters; at most ${LIMITS.body}.`);
+    emit('body_too_long', 'error', path, `The body is ${body.length} characters; at most ${LIMITS.body}.`, {
+      length: body.length,
+      limit: LIMITS.body,
+    });
   const placeholders = findPlaceholders(body);
   const trimmed = body.trim();
   if (/^\{\{[^{}]*\}\}/.test(trimmed))
@@ -126,6 +147,7 @@ function lintBody({ components: { body } }: TemplateDraft, emit: Emit): void {
         'error',
         path,
         `${prev.raw} and ${cur.raw} are side by side: put fixed text between them.`,
+        { first: prev.raw, second: cur.raw },
       );
   }
   if (placeholders.length > 0) {
@@ -167,6 +189,7 @@ function lintFooter({ components: { footer } }: TemplateDraft, emit: Emit): void
       'error',
       path,
       `The footer is ${footer.length} characters; at most ${LIMITS.footer}.`,
+      { length: footer.length, limit: LIMITS.footer },
     );
   if (/\{\{[^{}]*\}\}/.test(footer))
     emit('footer_has_variables', 'error', path, 'The footer may not contain variables.');
@@ -186,13 +209,16 @@ function lintVariables(draft: TemplateDraft, emit: Emit): void {
     const placeholders = findPlaceholders(text);
     for (const p of placeholders) {
       if (/[#$%]/.test(p.key))
-        emit('variable_special_characters', 'error', path, `${p.raw}: variables may not contain #, $ or %.`);
+        emit('variable_special_characters', 'error', path, `${p.raw}: variables may not contain #, $ or %.`, {
+          variable: p.raw,
+        });
       else if (p.form === 'invalid')
         emit(
           'variable_invalid',
           'error',
           path,
           `${p.raw}: use {{1}}, {{2}}, … or lowercase names like {{first_name}}.`,
+          { variable: p.raw },
         );
       else if (p.form === 'positional' && draft.parameterFormat === 'NAMED')
         emit(
@@ -200,6 +226,7 @@ function lintVariables(draft: TemplateDraft, emit: Emit): void {
           'error',
           path,
           `${p.raw} is positional but the template uses named variables.`,
+          { variable: p.raw, variant: 'positional' },
         );
       else if (p.form === 'named' && draft.parameterFormat === 'POSITIONAL')
         emit(
@@ -207,6 +234,7 @@ function lintVariables(draft: TemplateDraft, emit: Emit): void {
           'error',
           path,
           `${p.raw} is named but the template uses positional variables.`,
+          { variable: p.raw, variant: 'named' },
         );
     }
     const numbers = [
@@ -218,26 +246,32 @@ function lintVariables(draft: TemplateDraft, emit: Emit): void {
         'error',
         path,
         `Positional variables must be {{1}}, {{2}}, … in sequence without gaps; found ${numbers.map((n) => `{{${n}}}`).join(', ')}.`,
+        { found: numbers.map((n) => `{{${n}}}`) },
       );
   }
   const variables = extractVariables(components, draft.examples);
   for (const v of variables) {
     const example = v.example;
     if (example === undefined || example.trim() === '') {
-      emit('example_missing', 'error', `examples.${v.id}`, `Give an example value for ${v.id}.`);
+      emit('example_missing', 'error', `examples.${v.id}`, `Give an example value for ${v.id}.`, {
+        variable: v.id,
+      });
     } else if (checkParameter(example)) {
       emit(
         'example_invalid',
         'error',
         `examples.${v.id}`,
         `The example for ${v.id} may not contain new lines, tabs or long runs of spaces.`,
+        { variable: v.id },
       );
     }
   }
   const ids = new Set(variables.map((v) => v.id));
   for (const id of Object.keys(draft.examples)) {
     if (!ids.has(id))
-      emit('example_unused', 'warning', `examples.${id}`, `${id} is not a variable of this template.`);
+      emit('example_unused', 'warning', `examples.${id}`, `${id} is not a variable of this template.`, {
+        variable: id,
+      });
   }
 }
 

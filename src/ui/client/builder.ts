@@ -11,13 +11,7 @@ import { detectParameterFormat, extractVariables } from '../../core/template-var
 import { api, ApiError, describeError } from './api';
 import { byId, clear, debounce, h } from './dom';
 import { hasText, t } from './admin-text';
-
-interface Finding {
-  code: string;
-  severity: 'error' | 'warning';
-  path: string;
-  message: string;
-}
+import { findingText, type Finding } from './lint-text';
 
 const value = (id: string) => byId<HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement>(id).value;
 let buttonSeq = 0;
@@ -114,7 +108,7 @@ function renderFindings(findings: Finding[]): void {
         'li',
         { class: `finding finding-${f.severity}`, 'data-code': f.code },
         h('strong', {}, `${t(`admin.builder.${f.severity}`)}: `),
-        `${hasText(`admin.lint.${f.code}`) ? t(`admin.lint.${f.code}` as 'admin.lint.name_missing') : f.message} `,
+        `${findingText(f)} `,
         h('code', {}, f.path),
       ),
     ),

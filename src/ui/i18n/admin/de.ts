@@ -347,4 +347,54 @@ export const adminDe: AdminCatalogue = {
   'admin.lint.variable_at_end': 'Der Text darf nicht mit einer Variablen enden: schließe mit festem Text.',
   'admin.lint.footer_has_variables': 'Die Fußzeile darf keine Variablen enthalten.',
   'admin.lint.quick_replies_not_grouped': 'Schnellantwort-Schaltflächen müssen nebeneinander stehen.',
+  'admin.lint.name_invalid':
+    'Verwende nur Kleinbuchstaben, Ziffern und Unterstriche, z. B. order_confirmation.',
+  'admin.lint.name_too_long': 'Der Name hat {length} Zeichen; höchstens {limit}.',
+  'admin.lint.language_format': '„{language}“ sieht nicht wie ein WhatsApp-Sprachcode aus (en_US, it).',
+  'admin.lint.header_example_missing': 'Eine Medien-Kopfzeile braucht eine Beispieldatei.',
+  'admin.lint.header_too_long': 'Die Kopfzeile hat {length} Zeichen; höchstens {limit}.',
+  'admin.lint.header_too_many_variables': 'Die Kopfzeile hat {count} Variablen; höchstens {limit}.',
+  'admin.lint.body_too_long': 'Der Text hat {length} Zeichen; höchstens {limit}.',
+  'admin.lint.variable_at_start':
+    'Der Text darf nicht mit einer Variablen beginnen: beginne mit festem Text.',
+  'admin.lint.variables_adjacent':
+    '{first} und {second} stehen direkt nebeneinander: setze festen Text dazwischen.',
+  'admin.lint.mostly_placeholders':
+    'Der Text besteht fast nur aus Platzhaltern: ergänze festen Text, der den Zweck erklärt.',
+  'admin.lint.few_fixed_words': 'Viele Variablen bei wenig festem Text: Meta könnte ihn als unklar ablehnen.',
+  'admin.lint.single_brace_variable':
+    'Variablen stehen in doppelten geschweiften Klammern, z. B. {{1}}, nicht {1}.',
+  'admin.lint.footer_too_long': 'Die Fußzeile hat {length} Zeichen; höchstens {limit}.',
+  'admin.lint.variable_special_characters': '{variable}: Variablen dürfen kein #, $ oder % enthalten.',
+  'admin.lint.variable_invalid':
+    '{variable}: verwende {{1}}, {{2}}, … oder kleingeschriebene Namen wie {{first_name}}.',
+  'admin.lint.variable_format_mismatch.positional':
+    '{variable} ist nummeriert, die Vorlage verwendet aber benannte Variablen.',
+  'admin.lint.variable_format_mismatch.named':
+    '{variable} ist benannt, die Vorlage verwendet aber nummerierte Variablen.',
+  'admin.lint.variables_not_sequential':
+    'Nummerierte Variablen müssen lückenlos {{1}}, {{2}}, … lauten; gefunden: {found}.',
+  'admin.lint.example_missing': 'Gib einen Beispielwert für {variable} an.',
+  'admin.lint.example_invalid':
+    'Das Beispiel für {variable} darf keine Zeilenumbrüche, Tabulatoren oder langen Leerzeichenfolgen enthalten.',
+  'admin.lint.example_unused': '{variable} ist keine Variable dieser Vorlage.',
+  'admin.lint.too_many_buttons': '{count} Schaltflächen; höchstens {limit}.',
+  'admin.lint.too_many_url_buttons': '{count} Link-Schaltflächen; höchstens {limit}.',
+  'admin.lint.too_many_phone_buttons': '{count} Anruf-Schaltflächen; höchstens {limit}.',
+  'admin.lint.too_many_copy_code_buttons': '{count} Schaltflächen zum Code-Kopieren; höchstens {limit}.',
+  'admin.lint.button_text_missing': 'Schaltfläche {button} braucht eine Beschriftung.',
+  'admin.lint.button_text_too_long':
+    'Die Beschriftung von Schaltfläche {button} hat {length} Zeichen; höchstens {limit}.',
+  'admin.lint.button_text_has_variables':
+    'Die Beschriftung von Schaltfläche {button} darf keine Variablen enthalten.',
+  'admin.lint.button_url_invalid': 'Schaltfläche {button} braucht eine vollständige http(s)-Adresse.',
+  'admin.lint.button_url_too_many_variables': 'Eine Link-Schaltfläche nimmt höchstens eine Variable.',
+  'admin.lint.button_url_variable_not_at_end': 'Die Link-Variable muss am Ende der Adresse stehen.',
+  'admin.lint.button_phone_invalid': 'Schaltfläche {button} braucht eine internationale Telefonnummer.',
+  'admin.lint.category_promotional_content':
+    'Werbende Wörter ({words}) in einer Service-Vorlage: Meta könnte sie ins Marketing verschieben.',
+  'admin.lint.category_promotional_content.coupon':
+    'Ein Gutscheincode in einer Service-Vorlage: Meta könnte sie ins Marketing verschieben.',
+  'admin.lint.category_authentication_buttons':
+    'Authentifizierungsvorlagen haben nur eine Schaltfläche für das Einmalpasswort.',
 };

@@ -338,6 +338,49 @@ export const adminEn = {
   'admin.lint.variable_at_end': 'The body may not end with a variable: close with fixed text.',
   'admin.lint.footer_has_variables': 'The footer may not contain variables.',
   'admin.lint.quick_replies_not_grouped': 'Quick reply buttons must be next to each other.',
+  'admin.lint.name_invalid': 'Use only lowercase letters, digits and underscores, e.g. order_confirmation.',
+  'admin.lint.name_too_long': 'The name is {length} characters; at most {limit}.',
+  'admin.lint.language_format': '“{language}” does not look like a WhatsApp language code (en_US, it).',
+  'admin.lint.header_example_missing': 'A media header needs an example file.',
+  'admin.lint.header_too_long': 'The header is {length} characters; at most {limit}.',
+  'admin.lint.header_too_many_variables': 'The header has {count} variables; at most {limit}.',
+  'admin.lint.body_too_long': 'The body is {length} characters; at most {limit}.',
+  'admin.lint.variable_at_start': 'The body may not start with a variable: begin with fixed text.',
+  'admin.lint.variables_adjacent': '{first} and {second} are side by side: put fixed text between them.',
+  'admin.lint.mostly_placeholders':
+    'The body is mostly placeholders: add fixed text that explains its purpose.',
+  'admin.lint.few_fixed_words': 'Many variables for little fixed text: Meta may reject it as unclear.',
+  'admin.lint.single_brace_variable': 'Variables are written with double braces, e.g. {{1}}, not {1}.',
+  'admin.lint.footer_too_long': 'The footer is {length} characters; at most {limit}.',
+  'admin.lint.variable_special_characters': '{variable}: variables may not contain #, $ or %.',
+  'admin.lint.variable_invalid': '{variable}: use {{1}}, {{2}}, … or lowercase names like {{first_name}}.',
+  'admin.lint.variable_format_mismatch.positional':
+    '{variable} is positional but the template uses named variables.',
+  'admin.lint.variable_format_mismatch.named':
+    '{variable} is named but the template uses positional variables.',
+  'admin.lint.variables_not_sequential':
+    'Positional variables must be {{1}}, {{2}}, … in sequence without gaps; found {found}.',
+  'admin.lint.example_missing': 'Give an example value for {variable}.',
+  'admin.lint.example_invalid':
+    'The example for {variable} may not contain new lines, tabs or long runs of spaces.',
+  'admin.lint.example_unused': '{variable} is not a variable of this template.',
+  'admin.lint.too_many_buttons': '{count} buttons; at most {limit}.',
+  'admin.lint.too_many_url_buttons': '{count} link buttons; at most {limit}.',
+  'admin.lint.too_many_phone_buttons': '{count} call buttons; at most {limit}.',
+  'admin.lint.too_many_copy_code_buttons': '{count} copy-code buttons; at most {limit}.',
+  'admin.lint.button_text_missing': 'Button {button} needs a label.',
+  'admin.lint.button_text_too_long': 'Button {button} label is {length} characters; at most {limit}.',
+  'admin.lint.button_text_has_variables': 'Button {button} label may not contain variables.',
+  'admin.lint.button_url_invalid': 'Button {button} needs a full http(s) address.',
+  'admin.lint.button_url_too_many_variables': 'A link button takes at most one variable.',
+  'admin.lint.button_url_variable_not_at_end': 'The link variable must be at the end of the address.',
+  'admin.lint.button_phone_invalid': 'Button {button} needs an international phone number.',
+  'admin.lint.category_promotional_content':
+    'Promotional words ({words}) in a utility template: Meta may move it to marketing.',
+  'admin.lint.category_promotional_content.coupon':
+    'A coupon code in a utility template: Meta may move it to marketing.',
+  'admin.lint.category_authentication_buttons':
+    'Authentication templates carry only a one-time-password button.',
 } as const;
 
 /** Every language's admin words: exactly the English keys. */

@@ -347,4 +347,50 @@ export const adminEs: AdminCatalogue = {
   'admin.lint.variable_at_end': 'El cuerpo no puede terminar con una variable: cierra con texto fijo.',
   'admin.lint.footer_has_variables': 'El pie no puede contener variables.',
   'admin.lint.quick_replies_not_grouped': 'Los botones de respuesta rápida deben ir juntos.',
+  'admin.lint.name_invalid': 'Usa solo minúsculas, dígitos y guiones bajos, p. ej. order_confirmation.',
+  'admin.lint.name_too_long': 'El nombre tiene {length} caracteres; como máximo {limit}.',
+  'admin.lint.language_format': '«{language}» no parece un código de idioma de WhatsApp (en_US, it).',
+  'admin.lint.header_example_missing': 'Un encabezado multimedia necesita un archivo de ejemplo.',
+  'admin.lint.header_too_long': 'El encabezado tiene {length} caracteres; como máximo {limit}.',
+  'admin.lint.header_too_many_variables': 'El encabezado tiene {count} variables; como máximo {limit}.',
+  'admin.lint.body_too_long': 'El cuerpo tiene {length} caracteres; como máximo {limit}.',
+  'admin.lint.variable_at_start': 'El cuerpo no puede empezar con una variable: empieza con texto fijo.',
+  'admin.lint.variables_adjacent': '{first} y {second} están juntas: pon texto fijo entre ellas.',
+  'admin.lint.mostly_placeholders':
+    'El cuerpo es casi todo marcadores: añade texto fijo que explique su propósito.',
+  'admin.lint.few_fixed_words':
+    'Muchas variables para poco texto fijo: Meta puede rechazarla por poco clara.',
+  'admin.lint.single_brace_variable': 'Las variables se escriben con llaves dobles, p. ej. {{1}}, no {1}.',
+  'admin.lint.footer_too_long': 'El pie tiene {length} caracteres; como máximo {limit}.',
+  'admin.lint.variable_special_characters': '{variable}: las variables no pueden contener #, $ ni %.',
+  'admin.lint.variable_invalid':
+    '{variable}: usa {{1}}, {{2}}, … o nombres en minúsculas como {{first_name}}.',
+  'admin.lint.variable_format_mismatch.positional':
+    '{variable} es posicional, pero la plantilla usa variables con nombre.',
+  'admin.lint.variable_format_mismatch.named':
+    '{variable} tiene nombre, pero la plantilla usa variables posicionales.',
+  'admin.lint.variables_not_sequential':
+    'Las variables posicionales deben ser {{1}}, {{2}}, … en orden y sin huecos; encontradas: {found}.',
+  'admin.lint.example_missing': 'Da un valor de ejemplo para {variable}.',
+  'admin.lint.example_invalid':
+    'El ejemplo de {variable} no puede contener saltos de línea, tabulaciones ni muchos espacios seguidos.',
+  'admin.lint.example_unused': '{variable} no es una variable de esta plantilla.',
+  'admin.lint.too_many_buttons': '{count} botones; como máximo {limit}.',
+  'admin.lint.too_many_url_buttons': '{count} botones de enlace; como máximo {limit}.',
+  'admin.lint.too_many_phone_buttons': '{count} botones de llamada; como máximo {limit}.',
+  'admin.lint.too_many_copy_code_buttons': '{count} botones de copiar código; como máximo {limit}.',
+  'admin.lint.button_text_missing': 'El botón {button} necesita una etiqueta.',
+  'admin.lint.button_text_too_long':
+    'La etiqueta del botón {button} tiene {length} caracteres; como máximo {limit}.',
+  'admin.lint.button_text_has_variables': 'La etiqueta del botón {button} no puede contener variables.',
+  'admin.lint.button_url_invalid': 'El botón {button} necesita una dirección http(s) completa.',
+  'admin.lint.button_url_too_many_variables': 'Un botón de enlace admite como máximo una variable.',
+  'admin.lint.button_url_variable_not_at_end': 'La variable del enlace debe ir al final de la dirección.',
+  'admin.lint.button_phone_invalid': 'El botón {button} necesita un número de teléfono internacional.',
+  'admin.lint.category_promotional_content':
+    'Palabras promocionales ({words}) en una plantilla de servicio: Meta puede pasarla a marketing.',
+  'admin.lint.category_promotional_content.coupon':
+    'Un código de cupón en una plantilla de servicio: Meta puede pasarla a marketing.',
+  'admin.lint.category_authentication_buttons':
+    'Las plantillas de autenticación solo llevan un botón de contraseña de un solo uso.',
 };

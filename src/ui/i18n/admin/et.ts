@@ -344,4 +344,48 @@ export const adminEt: AdminCatalogue = {
   'admin.lint.variable_at_end': 'Sisu ei tohi lõppeda muutujaga: lõpeta püsiva tekstiga.',
   'admin.lint.footer_has_variables': 'Jalus ei tohi sisaldada muutujaid.',
   'admin.lint.quick_replies_not_grouped': 'Kiirvastuse nupud peavad olema kõrvuti.',
+  'admin.lint.name_invalid': 'Kasuta ainult väiketähti, numbreid ja alakriipse, nt order_confirmation.',
+  'admin.lint.name_too_long': 'Nimes on {length} märki; kõige rohkem {limit}.',
+  'admin.lint.language_format': '„{language}“ ei näe välja nagu WhatsAppi keelekood (en_US, it).',
+  'admin.lint.header_example_missing': 'Meediapäis vajab näidisfaili.',
+  'admin.lint.header_too_long': 'Päises on {length} märki; kõige rohkem {limit}.',
+  'admin.lint.header_too_many_variables': 'Päises on {count} muutujat; kõige rohkem {limit}.',
+  'admin.lint.body_too_long': 'Sisus on {length} märki; kõige rohkem {limit}.',
+  'admin.lint.variable_at_start': 'Sisu ei tohi alata muutujaga: alusta püsiva tekstiga.',
+  'admin.lint.variables_adjacent': '{first} ja {second} on kõrvuti: pane nende vahele püsivat teksti.',
+  'admin.lint.mostly_placeholders':
+    'Sisu koosneb peamiselt kohatäidetest: lisa püsivat teksti, mis selgitab eesmärki.',
+  'admin.lint.few_fixed_words':
+    'Palju muutujaid ja vähe püsivat teksti: Meta võib selle ebaselgena tagasi lükata.',
+  'admin.lint.single_brace_variable': 'Muutujad kirjutatakse topelt looksulgudes, nt {{1}}, mitte {1}.',
+  'admin.lint.footer_too_long': 'Jaluses on {length} märki; kõige rohkem {limit}.',
+  'admin.lint.variable_special_characters': '{variable}: muutujad ei tohi sisaldada märke #, $ ega %.',
+  'admin.lint.variable_invalid':
+    '{variable}: kasuta {{1}}, {{2}}, … või väiketähtedega nimesid nagu {{first_name}}.',
+  'admin.lint.variable_format_mismatch.positional':
+    '{variable} on järjekorranumbriga, kuid mall kasutab nimelisi muutujaid.',
+  'admin.lint.variable_format_mismatch.named':
+    '{variable} on nimeline, kuid mall kasutab järjekorranumbriga muutujaid.',
+  'admin.lint.variables_not_sequential':
+    'Järjekorranumbriga muutujad peavad olema {{1}}, {{2}}, … järjest ja lünkadeta; leitud {found}.',
+  'admin.lint.example_missing': 'Anna muutujale {variable} näidisväärtus.',
+  'admin.lint.example_invalid':
+    'Muutuja {variable} näide ei tohi sisaldada reavahetusi, tabulaatoreid ega pikki tühikute jadasid.',
+  'admin.lint.example_unused': '{variable} ei ole selle malli muutuja.',
+  'admin.lint.too_many_buttons': '{count} nuppu; kõige rohkem {limit}.',
+  'admin.lint.too_many_url_buttons': '{count} lingi nuppu; kõige rohkem {limit}.',
+  'admin.lint.too_many_phone_buttons': '{count} helistamise nuppu; kõige rohkem {limit}.',
+  'admin.lint.too_many_copy_code_buttons': '{count} koodi kopeerimise nuppu; kõige rohkem {limit}.',
+  'admin.lint.button_text_missing': 'Nupp {button} vajab silti.',
+  'admin.lint.button_text_too_long': 'Nupu {button} sildis on {length} märki; kõige rohkem {limit}.',
+  'admin.lint.button_text_has_variables': 'Nupu {button} silt ei tohi sisaldada muutujaid.',
+  'admin.lint.button_url_invalid': 'Nupp {button} vajab täielikku http(s)-aadressi.',
+  'admin.lint.button_url_too_many_variables': 'Lingi nupul võib olla kõige rohkem üks muutuja.',
+  'admin.lint.button_url_variable_not_at_end': 'Lingi muutuja peab olema aadressi lõpus.',
+  'admin.lint.button_phone_invalid': 'Nupp {button} vajab rahvusvahelist telefoninumbrit.',
+  'admin.lint.category_promotional_content':
+    'Reklaamisõnad ({words}) teenusmallis: Meta võib selle turunduse alla viia.',
+  'admin.lint.category_promotional_content.coupon':
+    'Sooduskood teenusmallis: Meta võib selle turunduse alla viia.',
+  'admin.lint.category_authentication_buttons': 'Autentimismallidel on ainult ühekordse parooli nupp.',
 };

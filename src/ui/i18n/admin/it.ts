@@ -346,4 +346,49 @@ export const adminIt: AdminCatalogue = {
   'admin.lint.variable_at_end': 'Il corpo non può finire con una variabile: chiudi con testo fisso.',
   'admin.lint.footer_has_variables': 'Il piè di pagina non può contenere variabili.',
   'admin.lint.quick_replies_not_grouped': 'I pulsanti di risposta rapida devono stare uno accanto all’altro.',
+  'admin.lint.name_invalid': 'Usa solo lettere minuscole, cifre e trattini bassi, ad es. order_confirmation.',
+  'admin.lint.name_too_long': 'Il nome ha {length} caratteri; al massimo {limit}.',
+  'admin.lint.language_format': '«{language}» non sembra un codice lingua di WhatsApp (en_US, it).',
+  'admin.lint.header_example_missing': 'Un’intestazione multimediale richiede un file di esempio.',
+  'admin.lint.header_too_long': 'L’intestazione ha {length} caratteri; al massimo {limit}.',
+  'admin.lint.header_too_many_variables': 'L’intestazione ha {count} variabili; al massimo {limit}.',
+  'admin.lint.body_too_long': 'Il testo ha {length} caratteri; al massimo {limit}.',
+  'admin.lint.variable_at_start': 'Il testo non può iniziare con una variabile: comincia con testo fisso.',
+  'admin.lint.variables_adjacent': '{first} e {second} sono attaccate: metti del testo fisso tra loro.',
+  'admin.lint.mostly_placeholders':
+    'Il testo è quasi solo segnaposto: aggiungi testo fisso che ne spieghi lo scopo.',
+  'admin.lint.few_fixed_words':
+    'Molte variabili e poco testo fisso: Meta potrebbe rifiutarlo come poco chiaro.',
+  'admin.lint.single_brace_variable': 'Le variabili si scrivono tra doppie graffe, ad es. {{1}}, non {1}.',
+  'admin.lint.footer_too_long': 'Il piè di pagina ha {length} caratteri; al massimo {limit}.',
+  'admin.lint.variable_special_characters': '{variable}: le variabili non possono contenere #, $ o %.',
+  'admin.lint.variable_invalid': '{variable}: usa {{1}}, {{2}}, … o nomi minuscoli come {{first_name}}.',
+  'admin.lint.variable_format_mismatch.positional':
+    '{variable} è posizionale, ma il modello usa variabili con nome.',
+  'admin.lint.variable_format_mismatch.named':
+    '{variable} ha un nome, ma il modello usa variabili posizionali.',
+  'admin.lint.variables_not_sequential':
+    'Le variabili posizionali devono essere {{1}}, {{2}}, … in sequenza senza buchi; trovate {found}.',
+  'admin.lint.example_missing': 'Indica un valore di esempio per {variable}.',
+  'admin.lint.example_invalid':
+    'L’esempio per {variable} non può contenere a capo, tabulazioni o lunghe serie di spazi.',
+  'admin.lint.example_unused': '{variable} non è una variabile di questo modello.',
+  'admin.lint.too_many_buttons': '{count} pulsanti; al massimo {limit}.',
+  'admin.lint.too_many_url_buttons': '{count} pulsanti link; al massimo {limit}.',
+  'admin.lint.too_many_phone_buttons': '{count} pulsanti di chiamata; al massimo {limit}.',
+  'admin.lint.too_many_copy_code_buttons': '{count} pulsanti copia codice; al massimo {limit}.',
+  'admin.lint.button_text_missing': 'Il pulsante {button} ha bisogno di un’etichetta.',
+  'admin.lint.button_text_too_long':
+    'L’etichetta del pulsante {button} ha {length} caratteri; al massimo {limit}.',
+  'admin.lint.button_text_has_variables': 'L’etichetta del pulsante {button} non può contenere variabili.',
+  'admin.lint.button_url_invalid': 'Il pulsante {button} richiede un indirizzo http(s) completo.',
+  'admin.lint.button_url_too_many_variables': 'Un pulsante link accetta al massimo una variabile.',
+  'admin.lint.button_url_variable_not_at_end': 'La variabile del link deve stare alla fine dell’indirizzo.',
+  'admin.lint.button_phone_invalid': 'Il pulsante {button} richiede un numero di telefono internazionale.',
+  'admin.lint.category_promotional_content':
+    'Parole promozionali ({words}) in un modello di servizio: Meta potrebbe spostarlo nel marketing.',
+  'admin.lint.category_promotional_content.coupon':
+    'Un codice sconto in un modello di servizio: Meta potrebbe spostarlo nel marketing.',
+  'admin.lint.category_authentication_buttons':
+    'I modelli di autenticazione hanno solo un pulsante per il codice monouso.',
 };

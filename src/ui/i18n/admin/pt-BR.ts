@@ -342,4 +342,50 @@ export const adminPtBR: AdminCatalogue = {
   'admin.lint.variable_at_end': 'O corpo não pode terminar com uma variável: feche com texto fixo.',
   'admin.lint.footer_has_variables': 'O rodapé não pode conter variáveis.',
   'admin.lint.quick_replies_not_grouped': 'Os botões de resposta rápida precisam ficar juntos.',
+  'admin.lint.name_invalid':
+    'Use apenas letras minúsculas, dígitos e sublinhados, p. ex. order_confirmation.',
+  'admin.lint.name_too_long': 'O nome tem {length} caracteres; no máximo {limit}.',
+  'admin.lint.language_format': '“{language}” não parece um código de idioma do WhatsApp (en_US, it).',
+  'admin.lint.header_example_missing': 'Um cabeçalho de mídia precisa de um arquivo de exemplo.',
+  'admin.lint.header_too_long': 'O cabeçalho tem {length} caracteres; no máximo {limit}.',
+  'admin.lint.header_too_many_variables': 'O cabeçalho tem {count} variáveis; no máximo {limit}.',
+  'admin.lint.body_too_long': 'O corpo tem {length} caracteres; no máximo {limit}.',
+  'admin.lint.variable_at_start': 'O corpo não pode começar com uma variável: comece com texto fixo.',
+  'admin.lint.variables_adjacent': '{first} e {second} estão lado a lado: coloque texto fixo entre elas.',
+  'admin.lint.mostly_placeholders':
+    'O corpo é quase só marcadores: adicione texto fixo que explique o propósito.',
+  'admin.lint.few_fixed_words':
+    'Muitas variáveis para pouco texto fixo: a Meta pode recusá-lo por falta de clareza.',
+  'admin.lint.single_brace_variable': 'Variáveis são escritas com chaves duplas, p. ex. {{1}}, não {1}.',
+  'admin.lint.footer_too_long': 'O rodapé tem {length} caracteres; no máximo {limit}.',
+  'admin.lint.variable_special_characters': '{variable}: variáveis não podem conter #, $ ou %.',
+  'admin.lint.variable_invalid':
+    '{variable}: use {{1}}, {{2}}, … ou nomes em minúsculas como {{first_name}}.',
+  'admin.lint.variable_format_mismatch.positional':
+    '{variable} é posicional, mas o modelo usa variáveis nomeadas.',
+  'admin.lint.variable_format_mismatch.named':
+    '{variable} é nomeada, mas o modelo usa variáveis posicionais.',
+  'admin.lint.variables_not_sequential':
+    'Variáveis posicionais devem ser {{1}}, {{2}}, … em sequência e sem lacunas; encontradas: {found}.',
+  'admin.lint.example_missing': 'Informe um valor de exemplo para {variable}.',
+  'admin.lint.example_invalid':
+    'O exemplo de {variable} não pode conter quebras de linha, tabulações ou muitos espaços seguidos.',
+  'admin.lint.example_unused': '{variable} não é uma variável deste modelo.',
+  'admin.lint.too_many_buttons': '{count} botões; no máximo {limit}.',
+  'admin.lint.too_many_url_buttons': '{count} botões de link; no máximo {limit}.',
+  'admin.lint.too_many_phone_buttons': '{count} botões de ligação; no máximo {limit}.',
+  'admin.lint.too_many_copy_code_buttons': '{count} botões de copiar código; no máximo {limit}.',
+  'admin.lint.button_text_missing': 'O botão {button} precisa de um rótulo.',
+  'admin.lint.button_text_too_long': 'O rótulo do botão {button} tem {length} caracteres; no máximo {limit}.',
+  'admin.lint.button_text_has_variables': 'O rótulo do botão {button} não pode conter variáveis.',
+  'admin.lint.button_url_invalid': 'O botão {button} precisa de um endereço http(s) completo.',
+  'admin.lint.button_url_too_many_variables': 'Um botão de link aceita no máximo uma variável.',
+  'admin.lint.button_url_variable_not_at_end': 'A variável do link deve ficar no fim do endereço.',
+  'admin.lint.button_phone_invalid': 'O botão {button} precisa de um número de telefone internacional.',
+  'admin.lint.category_promotional_content':
+    'Palavras promocionais ({words}) em um modelo de utilidade: a Meta pode movê-lo para marketing.',
+  'admin.lint.category_promotional_content.coupon':
+    'Um código de cupom em um modelo de utilidade: a Meta pode movê-lo para marketing.',
+  'admin.lint.category_authentication_buttons':
+    'Modelos de autenticação têm apenas um botão de senha de uso único.',
 };
