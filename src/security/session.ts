@@ -2,12 +2,15 @@
 import { JwtError, signHs256, verifyHs256 } from './hs256-jwt';
 import * as z from 'zod/mini';
 import { AppError } from '../core/errors';
+import { isCrmName } from '../../adapters/crm/registry';
+import type { CrmName } from '../../adapters/crm/types';
 
 export const SESSION_TTL_SECONDS = 60 * 60;
 
 export const sessionClaimsSchema = z.object({
   installationId: z.string().check(z.minLength(1)),
-  crm: z.enum(['highlevel', 'pipedrive']),
+  // Any CRM of the registry (issue 13): a CRM added there signs in without this file changing.
+  crm: z.custom<CrmName>((value) => typeof value === 'string' && isCrmName(value)),
   role: z.enum(['admin', 'agent']),
   userId: z.optional(z.string()),
   /** CRM context the page was opened in (HighLevel contact, Pipedrive person / deal). */
