@@ -12,10 +12,9 @@ import type { AppEnv, Env } from './env';
 import { adminRoutes } from './routes/admin';
 import { apiRoutes } from './routes/api';
 import { automationRoutes } from './routes/automations';
-import { highLevelCrmRoutes } from './routes/crm-highlevel';
+import { crmRoutes } from './routes/crm';
 import { mediaRoutes } from './routes/media';
-import { highLevelOAuthRoutes } from './routes/oauth-highlevel';
-import { pipedriveOAuthRoutes } from './routes/oauth-pipedrive';
+import { oauthRoutes } from './routes/oauth';
 import { webhookRoutes } from './routes/webhooks';
 import { uiRoutes } from './routes/ui';
 
@@ -59,9 +58,8 @@ export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
   app.route('/webhooks', webhookRoutes);
   app.route('/api', apiRoutes);
   app.route('/ui', uiRoutes);
-  app.route('/oauth/pipedrive', pipedriveOAuthRoutes);
-  app.route('/oauth/highlevel', highLevelOAuthRoutes);
-  app.route('/crm/highlevel', highLevelCrmRoutes);
+  app.route('/oauth', oauthRoutes);
+  app.route('/crm', crmRoutes);
   app.route('/media', mediaRoutes);
   app.route('/admin', adminRoutes);
   app.route('/automations', automationRoutes);

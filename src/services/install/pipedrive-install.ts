@@ -10,6 +10,7 @@ import {
 import { requireSecret } from '../../config';
 import type { AppContext } from '../../context';
 import { AppError } from '../../core/errors';
+import type { CrmInstallFlow, OAuthCallbackInput } from './crm-install-flows';
 import { createOAuthState } from './oauth-states';
 import { randomToken } from '../../security/encoding';
 import type { Installation } from '../../store/installations';
@@ -46,12 +47,6 @@ export async function startPipedriveInstall(ctx: AppContext): Promise<string> {
   });
 }
 
-export interface CallbackInput {
-  code?: string;
-  state?: string;
-  error?: string;
-}
-
 /**
  * A code Pipedrive refuses (forged, expired after 5 minutes, used twice: OAuth invalid_grant / a 4xx) is the
  * visitor's link, not a Pipedrive outage: 400 with what to do. A 5xx or network failure stays crm_error (502), and so
@@ -78,7 +73,10 @@ function refusedCode(error: unknown): unknown {
 }
 
 /** Callback: state (single use) → code exchange (Basic client auth) → company identity → installation. */
-export async function completePipedriveInstall(ctx: AppContext, input: CallbackInput): Promise<Installation> {
+export async function completePipedriveInstall(
+  ctx: AppContext,
+  input: OAuthCallbackInput,
+): Promise<Installation> {
   // The state is consumed even when the user declined, so it can never be replayed.
   const state = input.state ? await ctx.events.consumeOAuthState(input.state, CRM, ctx.now()) : null;
   if (input.error) {
@@ -146,3 +144,12 @@ export async function uninstallPipedrive(
   await installations.uninstall(installation.id, ctx.now());
   return 'uninstalled';
 }
+
+/** Pipedrive behind the generic /oauth/:crm routes (crm-install-flows.ts): uninstall is the callback URL's DELETE. */
+export const crmInstallFlow: CrmInstallFlow = {
+  start: startPipedriveInstall,
+  async complete(ctx, input) {
+    await completePipedriveInstall(ctx, input);
+  },
+  uninstall: uninstallPipedrive,
+};
