@@ -2,14 +2,7 @@
 // two registries alone (PROVIDER_MODULES, CRM_MODULES; no app file changed), carry a whole conversation over real
 // local D1: a signed inbound webhook is stored and recorded in the CRM, an agent reply goes out through the fake
 // provider, and its delivery status reaches both our row and the CRM.
-//
-// One thing here is NOT through the registries: migration 0001 still has `CHECK (crm IN …)` and
-// `CHECK (provider IN …)`, so the test rebuilds those two tables without the CHECKs in its own, still EMPTY database
-// (`dropVendorNameChecks`). A production migration cannot do the same: D1 keeps foreign keys on, and dropping
-// `installations`/`connections` cascade-deletes every row that references them even under
-// `PRAGMA defer_foreign_keys` (the deferral covers checks, not ON DELETE actions — Cloudflare D1 "Define foreign
-// keys"; verified on local D1). Dropping the CHECKs for real needs a rebuild of every table in their foreign-key
-// closure (child tables first), which is still open.
+// Storing them needs migration 0023 (no CHECK over vendor names any more) and nothing else.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
@@ -127,27 +120,6 @@ const fakeCrmModule: CrmModule = {
 (PROVIDER_MODULES as Record<string, ProviderModule>)[FAKE_PROVIDER] = fakeProviderModule as ProviderModule;
 (CRM_MODULES as Record<string, CrmModule>)[FAKE_CRM] = fakeCrmModule;
 
-/** Test-only, on an empty database: `installations` and `connections` without the vendor-name CHECKs (see top). */
-async function dropVendorNameChecks(db: D1Database): Promise<void> {
-  const statements: string[] = ['PRAGMA defer_foreign_keys = true'];
-  for (const table of ['connections', 'installations']) {
-    const count = await db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).first<{ n: number }>();
-    expect(count?.n, `${table} must be empty before its rebuild`).toBe(0);
-    const { results } = await db
-      .prepare(`SELECT type, name, sql FROM sqlite_master WHERE tbl_name = ? AND sql IS NOT NULL`)
-      .bind(table)
-      .all<{ type: string; name: string; sql: string }>();
-    const create = results.find((r) => r.type === 'table')!.sql;
-    const relaxed = create
-      .replace(/CREATE TABLE \w+/, `CREATE TABLE ${table}_relaxed`)
-      .replace(/ CHECK \((crm|provider) IN \([^)]*\)\)/g, '');
-    expect(relaxed).not.toMatch(/(crm|provider) IN/);
-    statements.push(relaxed, `DROP TABLE ${table}`, `ALTER TABLE ${table}_relaxed RENAME TO ${table}`);
-    statements.push(...results.filter((r) => r.type !== 'table').map((r) => r.sql));
-  }
-  await db.batch(statements.map((sql) => db.prepare(sql)));
-}
-
 const server = setupServer(); // any vendor HTTP call fails the test: the fakes make none
 let t: TestPlatform;
 let ctx: AppContext;
@@ -181,7 +153,6 @@ const postWebhook = (body: unknown, signature = SIGNATURE) =>
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'error' });
   t = await createTestPlatform();
-  await dropVendorNameChecks(t.db);
   ctx = new AppContext(t.platform);
   app = createApp({ platform: t.platform });
   const stores = await ctx.secretStores();
