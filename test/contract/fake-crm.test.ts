@@ -1,7 +1,6 @@
 // A CRM the app has never heard of, registered at run time through the CRM registry alone (no other file changed):
 // it passes the CRM contract suite, and the services that pace and build CRM adapters take it from the registry
-// (issue 13). Not covered here: an installation of it in D1 (installations.crm has a CHECK over today's names, see
-// adapters/README.md) and so the inbound → CRM → reply flow end to end.
+// (issue 13). Stored in D1 and carried through inbound → CRM → reply: test/integration/fake-vendors-flow.test.ts.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmModule } from '../../adapters/crm/crm-module';

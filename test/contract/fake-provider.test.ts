@@ -1,7 +1,7 @@
 // A WhatsApp provider the app has never heard of, registered at run time through the provider registry alone (no
 // other file changed): the generic webhook routes serve it (handshake, signature check, answer), the webhook URL
-// and secret masking come from its module. Not covered: a stored connection of it (connections.provider has a CHECK
-// over today's names, see adapters/README.md), so no inbound → CRM → reply flow end to end.
+// and secret masking come from its module. A stored connection of one, inbound → CRM → reply:
+// test/integration/fake-vendors-flow.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
 import type { ProviderModule } from '../../adapters/providers/provider-module';
