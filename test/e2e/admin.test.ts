@@ -295,7 +295,7 @@ describe.skipIf(!!unavailable)(
       expect(await page.locator('#manual-body-error').textContent()).toBeTruthy();
       expect(await page.locator('#manual-language').getAttribute('aria-invalid')).toBeNull();
       expect(await page.locator('#manual-result').textContent()).toBe(
-        'The template cannot be registered as written',
+        'The request was refused: check the fields and try again.',
       );
       await h.screenshot(page, 'admin-manual-errors');
       await expectNoAxeViolations('registration by hand with field errors');
@@ -418,6 +418,14 @@ describe.skipIf(!!unavailable)(
         await waitFor(async () => (await p.locator('#connection-list article').count()) === 3, 'the list');
         expect(await p.evaluate(() => document.documentElement.lang)).toBe(lang);
         const leftovers = new Set<string>();
+        const check = (id: string, text: string) => {
+          if (same.has(text)) return;
+          if (english.has(text)) leftovers.add(`${id}: ${text}`);
+          const part = englishParts.find((p) => text.includes(p) && !sameText.includes(p));
+          if (part) leftovers.add(`${id}: ${text} (English "${part}")`);
+          const word = ENGLISH_WORDS.exec(withoutVendorNames(text))?.[0];
+          if (word) leftovers.add(`${id}: ${text} (English word "${word}")`);
+        };
         for (const id of SECTIONS) {
           await p.locator(`.admin-nav a[data-nav="${id}"]`).click();
           await p.locator(`#${id}`).waitFor({ state: 'visible' });
@@ -443,15 +451,31 @@ describe.skipIf(!!unavailable)(
               out.push(el.textContent?.trim() ?? '');
             return out;
           });
-          for (const text of texts) {
-            if (same.has(text)) continue;
-            if (english.has(text)) leftovers.add(`${id}: ${text}`);
-            const part = englishParts.find((p) => text.includes(p) && !sameText.includes(p));
-            if (part) leftovers.add(`${id}: ${text} (English "${part}")`);
-            const word = ENGLISH_WORDS.exec(withoutVendorNames(text))?.[0];
-            if (word) leftovers.add(`${id}: ${text} (English word "${word}")`);
-          }
+          for (const text of texts) check(id, text);
         }
+        // An error state: a too-long body (a lint finding with numbers in it) and an API error, in the page language.
+        await p.locator('.admin-nav a[data-nav="builder"]').click();
+        await p.fill('#tpl-body', `Ciao {{1}}, ${'x'.repeat(1100)} a presto.`);
+        const tooLong = p.locator('#lint-findings li[data-code="body_too_long"]');
+        await tooLong.waitFor();
+        expect(await tooLong.textContent()).toContain(new Intl.NumberFormat(lang).format(1024));
+        for (const text of await p.locator('#lint-findings li').allTextContents())
+          check('builder lint', text.trim());
+        await p.route('**/api/templates/lint', (route) =>
+          route.fulfill({
+            status: 403,
+            contentType: 'application/json',
+            body: JSON.stringify({ error: { code: 'forbidden', message: 'Admins only' } }),
+          }),
+        );
+        await p.fill('#tpl-body', 'Ciao {{1}}, a presto.');
+        const refused = CATALOGUES[lang]['errors.forbidden'];
+        await waitFor(
+          async () => (await p.locator('#lint-summary').textContent()) === refused,
+          'the API error',
+        );
+        await p.unroute('**/api/templates/lint');
+        check('builder API error', refused);
         expect({ lang, leftovers: [...leftovers] }).toEqual({ lang, leftovers: [] });
         // Template languages by name in the page language, never a code.
         const name = await p.locator('#tpl-language option[value="en_US"]').textContent();

@@ -207,6 +207,28 @@ describe.skipIf(!!unavailable)(
         expect(await englishOnScreen(page, lang)).toEqual([]);
         await expectAccessible(page, `${lang}: open window`);
         await h.screenshot(page, `sidebar-${lang}-open-320`);
+
+        // An API error under Send (the number switched off meanwhile), in the page language, never the server's.
+        await page.route('**/api/messages', (route) =>
+          route.request().method() === 'POST'
+            ? route.fulfill({
+                status: 409,
+                contentType: 'application/json',
+                body: JSON.stringify({
+                  error: { code: 'connection_disabled', message: 'This connection is disabled' },
+                }),
+              })
+            : route.continue(),
+        );
+        await page.fill('#message-text', 'Ciao!');
+        await page.click('#send-text');
+        const refused = CATALOGUES[lang]['errors.connection_disabled'];
+        await waitFor(
+          async () => (await page.locator('#composer-error').textContent()) === refused,
+          'the error',
+        );
+        expect(await englishOnScreen(page, lang)).toEqual([]);
+        await page.unroute('**/api/messages');
         await page.close();
       });
     }

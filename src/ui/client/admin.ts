@@ -83,7 +83,8 @@ function wireManual(): void {
         const id = MANUAL_FIELDS[path];
         return id ? byId(id) : null;
       });
-      out.textContent = details.length && !left.length ? (error as ApiError).message : describeError(error);
+      out.textContent =
+        details.length && !left.length ? common('errors.invalid_request') : describeError(error);
       out.dataset.tone = 'error';
     }
   });

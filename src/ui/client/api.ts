@@ -1,4 +1,5 @@
 // The pages' JSON client: bearer session on every call, the error envelope turned into words an agent reads.
+import type { MessageKey } from '../i18n/en';
 import { t } from './i18n';
 
 export class ApiError extends Error {
@@ -76,26 +77,18 @@ export async function download(path: string, filename: string): Promise<void> {
  */
 export function describeError(error: unknown, fields: Record<string, string> = {}): string {
   if (!(error instanceof ApiError)) return t('errors.network');
-  switch (error.code) {
-    case 'template_required':
-    case 'rate_limited':
-    case 'unauthorized':
-      return t(`errors.${error.code}`);
-    case 'forbidden':
-    case 'provider_error':
-      return t(`errors.${error.code}`, { message: error.message });
-    case 'invalid_request': {
-      const details = Array.isArray(error.details)
-        ? (error.details as { path?: string; variable?: string; message?: string }[])
-            .map((d) => fieldProblem(d, fields))
-            .filter(Boolean)
-            .slice(0, 3)
-        : [];
-      return details.length ? details.join(' ') : error.message;
-    }
-    default:
-      return error.message;
+  if (error.code === 'invalid_request' && Array.isArray(error.details)) {
+    const details = (error.details as { path?: string; variable?: string; message?: string }[])
+      .map((d) => fieldProblem(d, fields))
+      .filter(Boolean)
+      .slice(0, 3);
+    if (details.length) return details.join(' ');
   }
+  // The vendor's own words are data (Meta's text, in Meta's language); every code of ours has a catalogue message.
+  if (error.code === 'provider_error') return t('errors.provider_error', { message: error.message });
+  const key = `errors.${error.code}` as MessageKey;
+  const text = t(key);
+  return text === key ? error.message : text;
 }
 
 function fieldProblem(
@@ -104,10 +97,10 @@ function fieldProblem(
 ): string {
   const path = detail.path ?? detail.variable ?? '';
   const field = fields[path] ?? Object.entries(fields).find(([p]) => path.startsWith(`${p}.`))?.[1];
-  if (!field) return detail.message ?? '';
+  if (!field) return path ? t('errors.field_invalid', { field: path }) : '';
   if (path === 'phone' || path === 'to') return t('errors.invalid_number');
   // zod's "Too big: expected string to have <=1024 characters" → the field's name and its limit.
   const max = /too big\D*?(\d+)/i.exec(detail.message ?? '')?.[1];
   if (max) return t('errors.too_long', { field, max });
-  return t('errors.field', { field, message: detail.message ?? '' });
+  return t('errors.field_invalid', { field });
 }

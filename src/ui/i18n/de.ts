@@ -12,12 +12,38 @@ export const de: Catalogue = {
   'errors.rate_limited':
     'Gerade werden zu viele Nachrichten gesendet: Warten Sie ein paar Sekunden und versuchen Sie es erneut.',
   'errors.unauthorized': 'Ihre Sitzung ist abgelaufen: Öffnen Sie diese Seite erneut aus dem CRM.',
-  'errors.forbidden': 'Nicht erlaubt: {message}',
+  'errors.forbidden': 'Nicht erlaubt: dafür braucht es einen Admin des CRM-Kontos.',
   'errors.provider_error': 'Fehler des WhatsApp-Anbieters: {message}',
   'errors.invalid_number':
     'Diese WhatsApp-Nummer ist nicht erreichbar: Ländervorwahl ergänzen, z. B. +49 151 23456789 oder +39.',
   'errors.too_long': '{field} ist zu lang: höchstens {max} Zeichen.',
-  'errors.field': '{field}: {message}',
+  'errors.invalid_request': 'Die Anfrage wurde abgelehnt: prüfe die Felder und versuche es erneut.',
+  'errors.field_invalid': '{field} ist ungültig: prüfe es und versuche es erneut.',
+  'errors.not_found': 'Nicht gefunden: es wurde vielleicht gelöscht. Lade die Seite neu.',
+  'errors.phone_required':
+    'Diese Nachricht braucht die Telefonnummer des Kunden, bekannt ist nur seine WhatsApp-Benutzer-ID.',
+  'errors.conflict':
+    'Das hat sich inzwischen geändert oder existiert schon: lade die Seite neu und versuche es erneut.',
+  'errors.connection_disabled':
+    'Diese WhatsApp-Nummer ist ausgeschaltet: ein Admin kann sie unter Verbindungen wieder einschalten.',
+  'errors.connection_unverified':
+    'Diese Nummer ist noch nicht bestätigt: schließe die Bestätigung unter Verbindungen ab, bevor du sendest.',
+  'errors.payload_too_large': 'Das ist zu groß zum Senden: wähle eine kleinere Datei.',
+  'errors.unsupported_media_type': 'Dieser Dateityp kann hier nicht verwendet werden.',
+  'errors.internal': 'Bei uns ist etwas schiefgegangen: versuche es gleich noch einmal.',
+  'errors.crm_error': 'Das CRM hat nicht wie erwartet geantwortet: versuche es gleich noch einmal.',
+  'errors.not_configured': 'Das ist auf dem Server noch nicht eingerichtet: frag den Betreiber.',
+  'errors.opted_out': 'Der Kunde hat WhatsApp-Nachrichten abbestellt.',
+  'errors.tier_limit':
+    'Die Nummer hat ihr Tageslimit für neue Unterhaltungen erreicht: morgen kann sie wieder senden.',
+  'errors.invalid_recipient': 'Der Empfänger ist keine Nummer, die WhatsApp erreichen kann.',
+  'errors.invalid_variables': 'Die Werte passen nicht zur Vorlage: prüfe jede Variable.',
+  'errors.no_connection':
+    'Noch ist keine WhatsApp-Nummer verbunden: ein Admin fügt sie unter Verbindungen hinzu.',
+  'errors.sender_not_found': 'Die sendende Nummer ist nicht unter den verbundenen.',
+  'errors.template_not_approved': 'Diese Vorlage ist von WhatsApp noch nicht freigegeben.',
+  'errors.template_not_found': 'Die Vorlage wurde nicht gefunden: wähle eine der freigegebenen.',
+  'errors.download_failed': 'Der Download ist fehlgeschlagen: versuche es erneut.',
 
   'sidebar.title': 'WhatsApp — wabridge',
   'sidebar.customer': 'Kunde',

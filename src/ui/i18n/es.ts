@@ -12,12 +12,38 @@ export const es: Catalogue = {
   'errors.rate_limited':
     'Se están enviando demasiados mensajes ahora mismo: espera unos segundos y vuelve a intentarlo.',
   'errors.unauthorized': 'Tu sesión ha terminado: vuelve a abrir esta página desde el CRM.',
-  'errors.forbidden': 'No permitido: {message}',
+  'errors.forbidden': 'No permitido: hace falta un administrador de la cuenta del CRM.',
   'errors.provider_error': 'Error del proveedor de WhatsApp: {message}',
   'errors.invalid_number':
     'Este no es un número de WhatsApp al que podamos escribir: añade el prefijo del país, p. ej. +34 612 345 678 o +39.',
   'errors.too_long': '{field} es demasiado largo: como máximo {max} caracteres.',
-  'errors.field': '{field}: {message}',
+  'errors.invalid_request': 'Se rechazó la solicitud: revisa los campos e inténtalo de nuevo.',
+  'errors.field_invalid': '{field} no es válido: revísalo e inténtalo de nuevo.',
+  'errors.not_found': 'No encontrado: puede que se haya eliminado. Vuelve a cargar la página.',
+  'errors.phone_required':
+    'Este mensaje necesita el teléfono del cliente y solo se conoce su ID de usuario de WhatsApp.',
+  'errors.conflict':
+    'Ha cambiado mientras tanto o ya existe: vuelve a cargar la página e inténtalo de nuevo.',
+  'errors.connection_disabled':
+    'Este número de WhatsApp está desactivado: un administrador puede reactivarlo en Conexiones.',
+  'errors.connection_unverified':
+    'Este número aún no está verificado: termina su verificación en Conexiones antes de enviar.',
+  'errors.payload_too_large': 'Es demasiado grande para enviarlo: elige un archivo más pequeño.',
+  'errors.unsupported_media_type': 'Este tipo de archivo no se puede usar aquí.',
+  'errors.internal': 'Algo falló de nuestro lado: inténtalo de nuevo en un momento.',
+  'errors.crm_error': 'El CRM no respondió como se esperaba: inténtalo de nuevo en un momento.',
+  'errors.not_configured': 'Esto aún no está configurado en el servidor: consulta al operador.',
+  'errors.opted_out': 'El cliente se dio de baja de los mensajes de WhatsApp.',
+  'errors.tier_limit':
+    'El número alcanzó su límite diario de conversaciones nuevas: podrá enviar de nuevo mañana.',
+  'errors.invalid_recipient': 'El destinatario no es un número al que WhatsApp pueda llegar.',
+  'errors.invalid_variables': 'Los valores no encajan con la plantilla: revisa cada variable.',
+  'errors.no_connection':
+    'Aún no hay ningún número de WhatsApp conectado: un administrador lo añade en Conexiones.',
+  'errors.sender_not_found': 'El número remitente no está entre los conectados.',
+  'errors.template_not_approved': 'WhatsApp aún no ha aprobado esta plantilla.',
+  'errors.template_not_found': 'No se encontró la plantilla: elige una de las aprobadas.',
+  'errors.download_failed': 'La descarga falló: inténtalo de nuevo.',
 
   'sidebar.title': 'WhatsApp — wabridge',
   'sidebar.customer': 'Cliente',

@@ -11,12 +11,36 @@ export const et: Catalogue = {
     '24-tunnine aken on suletud: klient peab esmalt kirjutama või saad saata kinnitatud sõnumimalli.',
   'errors.rate_limited': 'Praegu saadetakse liiga palju sõnumeid: oota mõni sekund ja proovi uuesti.',
   'errors.unauthorized': 'Sinu seanss on lõppenud: ava see leht CRM-ist uuesti.',
-  'errors.forbidden': 'Pole lubatud: {message}',
+  'errors.forbidden': 'Pole lubatud: selleks on vaja CRM-i konto administraatorit.',
   'errors.provider_error': 'WhatsAppi teenusepakkuja viga: {message}',
   'errors.invalid_number':
     'See ei ole WhatsAppi number, kuhu saame kirjutada: lisa riigikood, nt +372 5123 4567 või +39.',
   'errors.too_long': '{field} on liiga pikk: kõige rohkem {max} märki.',
-  'errors.field': '{field}: {message}',
+  'errors.invalid_request': 'Päring lükati tagasi: kontrolli välju ja proovi uuesti.',
+  'errors.field_invalid': '{field} ei sobi: kontrolli seda ja proovi uuesti.',
+  'errors.not_found': 'Ei leitud: see võib olla kustutatud. Laadi leht uuesti.',
+  'errors.phone_required':
+    'See sõnum vajab kliendi telefoninumbrit, kuid teada on ainult tema WhatsAppi kasutaja-ID.',
+  'errors.conflict': 'See on vahepeal muutunud või on juba olemas: laadi leht uuesti ja proovi veel.',
+  'errors.connection_disabled':
+    'See WhatsAppi number on välja lülitatud: administraator saab selle jaotises Ühendused uuesti sisse lülitada.',
+  'errors.connection_unverified':
+    'See number pole veel kinnitatud: vii kinnitamine jaotises Ühendused lõpuni enne saatmist.',
+  'errors.payload_too_large': 'See on saatmiseks liiga suur: vali väiksem fail.',
+  'errors.unsupported_media_type': 'Seda failitüüpi ei saa siin kasutada.',
+  'errors.internal': 'Meie poolel läks midagi valesti: proovi hetke pärast uuesti.',
+  'errors.crm_error': 'CRM ei vastanud ootuspäraselt: proovi hetke pärast uuesti.',
+  'errors.not_configured': 'See pole serveris veel seadistatud: küsi haldajalt.',
+  'errors.opted_out': 'Klient on WhatsAppi sõnumitest loobunud.',
+  'errors.tier_limit': 'Number jõudis uute vestluste päevase piirini: homme saab jälle saata.',
+  'errors.invalid_recipient': 'Saaja ei ole telefoninumber, kuhu WhatsApp jõuab.',
+  'errors.invalid_variables': 'Väärtused ei sobi malliga: kontrolli iga muutujat.',
+  'errors.no_connection':
+    'Ühtegi WhatsAppi numbrit pole veel ühendatud: administraator lisab selle jaotises Ühendused.',
+  'errors.sender_not_found': 'Saatvat numbrit ei leitud ühendatud numbrite hulgast.',
+  'errors.template_not_approved': 'WhatsApp pole seda malli veel heaks kiitnud.',
+  'errors.template_not_found': 'Malli ei leitud: vali üks heakskiidetud mallidest.',
+  'errors.download_failed': 'Allalaadimine ebaõnnestus: proovi uuesti.',
 
   'sidebar.title': 'WhatsApp — wabridge',
   'sidebar.customer': 'Klient',

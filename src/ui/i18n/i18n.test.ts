@@ -34,7 +34,7 @@ describe('catalogues', () => {
       'Finestra aperta — si chiude tra 5 h',
     );
     expect(translate('en', 'sidebar.form.bodyVar', { key: '1' })).toBe('Body {{1}}');
-    expect(translate('en', 'errors.forbidden')).toBe('Not allowed: {message}');
+    expect(translate('en', 'errors.provider_error')).toBe('WhatsApp provider error: {message}');
   });
 });
 

@@ -11,12 +11,37 @@ export const it: Catalogue = {
     'La finestra di 24 ore è chiusa: il cliente deve scrivere per primo, oppure puoi inviare un modello approvato.',
   'errors.rate_limited': 'Troppi messaggi in invio in questo momento: attendi qualche secondo e riprova.',
   'errors.unauthorized': 'La sessione è scaduta: riapri questa pagina dal CRM.',
-  'errors.forbidden': 'Operazione non consentita: {message}',
+  'errors.forbidden': 'Operazione non consentita: serve un amministratore dell’account CRM.',
   'errors.provider_error': 'Errore del fornitore WhatsApp: {message}',
   'errors.invalid_number':
     'Questo non è un numero WhatsApp raggiungibile: aggiungi il prefisso internazionale, ad es. +39 347 123 4567.',
   'errors.too_long': '{field} è troppo lungo: al massimo {max} caratteri.',
-  'errors.field': '{field}: {message}',
+  'errors.invalid_request': 'Richiesta rifiutata: controlla i campi e riprova.',
+  'errors.field_invalid': '{field} non è valido: controllalo e riprova.',
+  'errors.not_found': 'Non trovato: potrebbe essere stato eliminato. Ricarica la pagina.',
+  'errors.phone_required':
+    'Questo messaggio richiede il numero di telefono del cliente, ma se ne conosce solo l’ID utente WhatsApp.',
+  'errors.conflict': 'Nel frattempo è cambiato o esiste già: ricarica la pagina e riprova.',
+  'errors.connection_disabled':
+    'Questo numero WhatsApp è disattivato: un amministratore può riattivarlo in Connessioni.',
+  'errors.connection_unverified':
+    'Questo numero non è ancora verificato: completa la verifica in Connessioni prima di inviare.',
+  'errors.payload_too_large': 'È troppo grande per l’invio: scegli un file più piccolo.',
+  'errors.unsupported_media_type': 'Questo tipo di file non si può usare qui.',
+  'errors.internal': 'Qualcosa è andato storto da parte nostra: riprova tra poco.',
+  'errors.crm_error': 'Il CRM non ha risposto come previsto: riprova tra poco.',
+  'errors.not_configured': 'Questa funzione non è ancora configurata sul server: chiedi al gestore.',
+  'errors.opted_out': 'Il cliente ha rifiutato i messaggi WhatsApp.',
+  'errors.tier_limit':
+    'Il numero ha raggiunto il limite giornaliero di nuove conversazioni: potrà inviare di nuovo domani.',
+  'errors.invalid_recipient': 'Il destinatario non è un numero raggiungibile su WhatsApp.',
+  'errors.invalid_variables': 'I valori non corrispondono al modello: controlla ogni variabile.',
+  'errors.no_connection':
+    'Nessun numero WhatsApp è ancora collegato: un amministratore lo aggiunge in Connessioni.',
+  'errors.sender_not_found': 'Il numero mittente non è tra quelli collegati.',
+  'errors.template_not_approved': 'Questo modello non è ancora approvato da WhatsApp.',
+  'errors.template_not_found': 'Modello non trovato: scegline uno tra quelli approvati.',
+  'errors.download_failed': 'Download non riuscito: riprova.',
 
   'sidebar.title': 'WhatsApp — wabridge',
   'sidebar.customer': 'Cliente',

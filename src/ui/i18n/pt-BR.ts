@@ -12,12 +12,36 @@ export const ptBR: Catalogue = {
   'errors.rate_limited':
     'Muitas mensagens estão sendo enviadas agora: aguarde alguns segundos e tente novamente.',
   'errors.unauthorized': 'Sua sessão terminou: abra esta página novamente pelo CRM.',
-  'errors.forbidden': 'Não permitido: {message}',
+  'errors.forbidden': 'Não permitido: é preciso um administrador da conta do CRM.',
   'errors.provider_error': 'Erro do provedor do WhatsApp: {message}',
   'errors.invalid_number':
     'Este não é um número de WhatsApp que possamos alcançar: inclua o código do país, por exemplo +55 11 91234 5678 ou +39.',
   'errors.too_long': '{field} está longo demais: no máximo {max} caracteres.',
-  'errors.field': '{field}: {message}',
+  'errors.invalid_request': 'A solicitação foi recusada: confira os campos e tente de novo.',
+  'errors.field_invalid': '{field} não é válido: confira e tente de novo.',
+  'errors.not_found': 'Não encontrado: pode ter sido excluído. Recarregue a página.',
+  'errors.phone_required':
+    'Esta mensagem precisa do telefone do cliente, e só se conhece o ID de usuário do WhatsApp.',
+  'errors.conflict': 'Isso mudou nesse meio-tempo ou já existe: recarregue a página e tente de novo.',
+  'errors.connection_disabled':
+    'Este número do WhatsApp está desativado: um administrador pode reativá-lo em Conexões.',
+  'errors.connection_unverified':
+    'Este número ainda não foi verificado: conclua a verificação em Conexões antes de enviar.',
+  'errors.payload_too_large': 'É grande demais para enviar: escolha um arquivo menor.',
+  'errors.unsupported_media_type': 'Este tipo de arquivo não pode ser usado aqui.',
+  'errors.internal': 'Algo deu errado do nosso lado: tente de novo em instantes.',
+  'errors.crm_error': 'O CRM não respondeu como esperado: tente de novo em instantes.',
+  'errors.not_configured': 'Isso ainda não está configurado no servidor: fale com o operador.',
+  'errors.opted_out': 'O cliente optou por não receber mensagens do WhatsApp.',
+  'errors.tier_limit': 'O número atingiu o limite diário de novas conversas: poderá enviar de novo amanhã.',
+  'errors.invalid_recipient': 'O destinatário não é um número que o WhatsApp consegue alcançar.',
+  'errors.invalid_variables': 'Os valores não combinam com o modelo: confira cada variável.',
+  'errors.no_connection':
+    'Nenhum número do WhatsApp está conectado ainda: um administrador adiciona em Conexões.',
+  'errors.sender_not_found': 'O número remetente não está entre os conectados.',
+  'errors.template_not_approved': 'Este modelo ainda não foi aprovado pelo WhatsApp.',
+  'errors.template_not_found': 'O modelo não foi encontrado: escolha um dos aprovados.',
+  'errors.download_failed': 'O download falhou: tente de novo.',
 
   'sidebar.title': 'WhatsApp — wabridge',
   'sidebar.customer': 'Cliente',
