@@ -163,6 +163,21 @@ describe('INSTALL / UNINSTALL events', () => {
     expect(await countRows(w, 'crm_deliveries')).toBe(0);
   });
 
+  it('gives the single-use claim back when a verified event cannot be acted on, so the retry is not a replay', async () => {
+    await installed();
+    const before = await footprint();
+    // Genuinely signed, fresh, with a webhookId, but not an event we can read: the verify middleware claims it, the
+    // handler fails, and the claim is released.
+    const { payload } = hl().buildUninstallEvent();
+    const unreadable = hl().signEvent({ ...(payload as object), type: 'INSTALL', appId: 42 });
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const res = await w.post('/crm/highlevel/events', unreadable);
+      expect(res.status).toBe(400);
+      expect(await footprint()).toEqual(before);
+    }
+    expect((await installationOf(w))!.status).toBe('active');
+  });
+
   it("ignores a genuinely signed INSTALL/UNINSTALL naming another app's appId: our installation keeps its tokens", async () => {
     const installation = await installed();
     for (const event of [

@@ -16,55 +16,51 @@ import type { StoredTemplate } from '../../store/templates';
 import { connectionDisabledError } from '../relay/connection-state';
 import { crmAdapterFor } from './crm';
 import { deliveryFailure, deliveryRetryUntil } from './highlevel-delivery-retry';
-import { verifyHighLevelCall, releaseHighLevelCall, type HighLevelCall } from '../install/highlevel-verify';
 import type { JobOutcome } from '../job-outcome';
 import { queueOutbound } from '../relay/relay-outbound';
 
 export type DeliveryAck = { status: 'queued' | 'duplicate' } | { status: 'ignored'; reason: string };
 
-/** POST /crm/highlevel/outbound: verify (401, nothing stored), store once per messageId, enqueue, acknowledge. */
-export async function acceptHighLevelDelivery(ctx: AppContext, call: HighLevelCall): Promise<DeliveryAck> {
-  const verified = await verifyHighLevelCall(ctx, call, { kind: 'delivery', timestampRequired: false });
-  try {
-    const delivery = parseHighLevelOutboundDelivery(verified.body);
-    const { installations } = await ctx.secretStores();
-    const installation = await installations.findByAccount('highlevel', delivery.locationId);
-    if (!installation || installation.status !== 'active') {
-      // Signed by HighLevel but for a location without our app: nothing to send, nobody to report to.
-      console.warn(
-        JSON.stringify({ level: 'warn', msg: 'HighLevel delivery for a location without an install' }),
-      );
-      return { status: 'ignored', reason: 'not_installed' };
-    }
-    if (!isOurProvider(ctx, installation, delivery.conversationProviderId)) {
-      // HighLevel signs every app's deliveries with one key: a delivery written for another app's provider, replayed
-      // here, is genuinely signed. Acknowledged (so HighLevel does not retry) and nothing is stored or sent.
-      console.warn(
-        JSON.stringify({ level: 'warn', msg: 'HighLevel delivery for another conversation provider' }),
-      );
-      return { status: 'ignored', reason: 'other_provider' };
-    }
-    const store = new HighLevelDeliveryStore(ctx.db);
-    const id = await store.insert(
-      installation.id,
-      delivery.messageId,
-      {
-        phone: delivery.phone ?? '',
-        text: delivery.text,
-        attachments: delivery.attachments,
-        crmContactId: delivery.contactId,
-        userId: delivery.userId,
-      },
-      ctx.now(),
+/**
+ * POST /crm/highlevel/outbound, once its signature is verified (highlevel-install-flow.ts): store once per messageId,
+ * enqueue, acknowledge.
+ */
+export async function acceptHighLevelDelivery(ctx: AppContext, body: unknown): Promise<DeliveryAck> {
+  const delivery = parseHighLevelOutboundDelivery(body);
+  const { installations } = await ctx.secretStores();
+  const installation = await installations.findByAccount('highlevel', delivery.locationId);
+  if (!installation || installation.status !== 'active') {
+    // Signed by HighLevel but for a location without our app: nothing to send, nobody to report to.
+    console.warn(
+      JSON.stringify({ level: 'warn', msg: 'HighLevel delivery for a location without an install' }),
     );
-    // Same messageId again (HighLevel retrying a slow answer): acknowledged, nothing sent twice (DESIGN.md §6).
-    if (!id) return { status: 'duplicate' };
-    await ctx.queue.send({ type: 'crm_outbound', installationId: installation.id, deliveryKey: id });
-    return { status: 'queued' };
-  } catch (error) {
-    await releaseHighLevelCall(ctx, verified);
-    throw error;
+    return { status: 'ignored', reason: 'not_installed' };
   }
+  if (!isOurProvider(ctx, installation, delivery.conversationProviderId)) {
+    // HighLevel signs every app's deliveries with one key: a delivery written for another app's provider, replayed
+    // here, is genuinely signed. Acknowledged (so HighLevel does not retry) and nothing is stored or sent.
+    console.warn(
+      JSON.stringify({ level: 'warn', msg: 'HighLevel delivery for another conversation provider' }),
+    );
+    return { status: 'ignored', reason: 'other_provider' };
+  }
+  const store = new HighLevelDeliveryStore(ctx.db);
+  const id = await store.insert(
+    installation.id,
+    delivery.messageId,
+    {
+      phone: delivery.phone ?? '',
+      text: delivery.text,
+      attachments: delivery.attachments,
+      crmContactId: delivery.contactId,
+      userId: delivery.userId,
+    },
+    ctx.now(),
+  );
+  // Same messageId again (HighLevel retrying a slow answer): acknowledged, nothing sent twice (DESIGN.md §6).
+  if (!id) return { status: 'duplicate' };
+  await ctx.queue.send({ type: 'crm_outbound', installationId: installation.id, deliveryKey: id });
+  return { status: 'queued' };
 }
 
 /**

@@ -30,8 +30,22 @@ export interface CrmInstallFlow {
     authorization: string | undefined,
     readBody: () => Promise<string>,
   ): Promise<string>;
-  /** POST /crm/:crm/<endpoint>: each verifies the CRM's signature first (401, nothing stored), then acts. */
-  readonly inbound?: Readonly<Record<string, (ctx: AppContext, call: CrmInboundCall) => Promise<object>>>;
+  /** POST /crm/:crm/<endpoint>: what the CRM calls us on, each with its own authentication. */
+  readonly inbound?: Readonly<Record<string, CrmInboundEndpoint>>;
+}
+
+/** A call whose signature, freshness and single use were checked. */
+export interface VerifiedInboundCall {
+  readonly body: unknown;
+  /** Gives the single-use claim back when acting on the call failed, so the CRM's retry is not called a replay. */
+  release(): Promise<void>;
+}
+
+export interface CrmInboundEndpoint {
+  /** The route's middleware: a forged, stale or replayed call is a 401 (AppError) and nothing is stored. */
+  verify(ctx: AppContext, call: CrmInboundCall): Promise<VerifiedInboundCall>;
+  /** What the verified call does; its answer is merged into `{ ok: true }`. */
+  handle(ctx: AppContext, body: unknown): Promise<object>;
 }
 
 const FLOWS: Record<CrmName, CrmInstallFlow> = { highlevel, pipedrive };

@@ -2,7 +2,8 @@
 import { AppError } from '../../core/errors';
 import { acceptHighLevelDelivery } from '../crm/highlevel-outbound';
 import type { CrmInstallFlow } from './crm-install-flows';
-import { completeHighLevelInstall, receiveHighLevelEvent, startHighLevelInstall } from './highlevel-install';
+import { applyHighLevelAppEvent, completeHighLevelInstall, startHighLevelInstall } from './highlevel-install';
+import { highLevelInboundVerifier } from './highlevel-verify';
 
 export const crmInstallFlow: CrmInstallFlow = {
   start: startHighLevelInstall,
@@ -16,9 +17,15 @@ export const crmInstallFlow: CrmInstallFlow = {
     await completeHighLevelInstall(ctx, { code: input.code, state: input.state });
   },
   inbound: {
-    // The app's INSTALL / UNINSTALL / LocationCreate… webhooks.
-    events: async (ctx, call) => ({ outcome: await receiveHighLevelEvent(ctx, call) }),
+    // The app's INSTALL / UNINSTALL webhooks: they carry timestamp and webhookId (docs/WebhookAuthentication.md).
+    events: {
+      verify: highLevelInboundVerifier({ kind: 'event', timestampRequired: true }),
+      handle: async (ctx, body) => ({ outcome: await applyHighLevelAppEvent(ctx, body) }),
+    },
     // The conversation provider's Delivery URL: only stores and enqueues (DESIGN.md §6).
-    outbound: async (ctx, call) => acceptHighLevelDelivery(ctx, call),
+    outbound: {
+      verify: highLevelInboundVerifier({ kind: 'delivery', timestampRequired: false }),
+      handle: acceptHighLevelDelivery,
+    },
   },
 };

@@ -17,7 +17,6 @@ import { HighLevelDeliveryStore } from '../../store/highlevel-deliveries';
 import type { Installation, InstallationSettings } from '../../store/installations';
 import { installationTokenSource, type TokenRefresher } from '../crm/crm-tokens';
 import { createOAuthState } from './oauth-states';
-import { releaseHighLevelCall, verifyHighLevelCall, type HighLevelCall } from './highlevel-verify';
 
 /** Same list as manifest/highlevel/app.json `oauth.scopes` (each one's reason is written there). */
 export const HIGHLEVEL_SCOPES = [
@@ -232,19 +231,8 @@ export function highLevelLocationRefresher(ctx: AppContext): TokenRefresher {
 export type AppEventOutcome =
   'installed' | 'known' | 'awaiting_oauth' | 'uninstalled' | 'unknown' | 'ignored';
 
-/** POST /crm/highlevel/events: verify (401 on forged/stale/replayed, nothing stored), then act. */
-export async function receiveHighLevelEvent(ctx: AppContext, call: HighLevelCall): Promise<AppEventOutcome> {
-  const verified = await verifyHighLevelCall(ctx, call, { kind: 'event', timestampRequired: true });
-  try {
-    return await applyAppEvent(ctx, verified.body);
-  } catch (error) {
-    // HighLevel retries a failed webhook: let the retry through instead of calling it a replay.
-    await releaseHighLevelCall(ctx, verified);
-    throw error;
-  }
-}
-
-async function applyAppEvent(ctx: AppContext, body: unknown): Promise<AppEventOutcome> {
+/** POST /crm/highlevel/events, once its signature is verified (highlevel-install-flow.ts): act on the app event. */
+export async function applyHighLevelAppEvent(ctx: AppContext, body: unknown): Promise<AppEventOutcome> {
   const event = parseHighLevelAppEvent(body);
   const { installations } = await ctx.secretStores();
   const now = ctx.now();

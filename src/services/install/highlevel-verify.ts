@@ -8,11 +8,9 @@ import { optionalSecret } from '../../config';
 import type { AppContext } from '../../context';
 import { AppError } from '../../core/errors';
 import { sha256Hex } from '../../security/encoding';
+import type { CrmInboundCall, VerifiedInboundCall } from './crm-install-flows';
 
-export interface HighLevelCall {
-  rawBody: string;
-  headers: Headers;
-}
+export type HighLevelCall = CrmInboundCall;
 
 export interface VerifiedCall extends VerifiedHighLevelWebhook {
   /** processed_events key that marks this call as seen; release it if acting on the call fails. */
@@ -49,4 +47,15 @@ export async function verifyHighLevelCall(
 
 export async function releaseHighLevelCall(ctx: AppContext, call: VerifiedCall): Promise<void> {
   if (call.replayKey) await ctx.events.release(call.replayKey);
+}
+
+/** The /crm/highlevel/<endpoint> authentication as the generic route's middleware runs it (crm-install-flows.ts). */
+export function highLevelInboundVerifier(options: {
+  kind: 'event' | 'delivery';
+  timestampRequired: boolean;
+}): (ctx: AppContext, call: HighLevelCall) => Promise<VerifiedInboundCall> {
+  return async (ctx, call) => {
+    const verified = await verifyHighLevelCall(ctx, call, options);
+    return { body: verified.body, release: () => releaseHighLevelCall(ctx, verified) };
+  };
 }
