@@ -102,7 +102,6 @@ const STILL_VENDOR_SPECIFIC = [
   'src/services/crm/crm-delivery-failed.ts',
   'src/services/crm/crm.ts',
   'src/services/operations/deployment-health.ts',
-  'src/services/crm/highlevel-delivery-retry.ts',
   'src/services/install/highlevel-install-flow.ts',
   'src/services/install/highlevel-install.ts',
   'src/services/crm/highlevel-outbound.ts',

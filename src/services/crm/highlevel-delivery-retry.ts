@@ -33,7 +33,7 @@ export async function deliveryRetryUntil(
 export function deliveryFailure(error: unknown, attempt: number, now: number, until: number): JobOutcome {
   const paced = pacedOutcome(error);
   if (paced) return paced;
-  const reason = error instanceof Error ? error.message : 'HighLevel delivery failed';
+  const reason = error instanceof Error ? error.message : 'The CRM delivery failed';
   const retryable = !(error instanceof AppError) || (isVendorHttpError(error) && error.retryable);
   if (retryable) {
     const retryAfterMs = isVendorHttpError(error) ? error.retryAfterMs : undefined;
