@@ -32,6 +32,13 @@ it('500 action calls in a burst: each recipient sent exactly once, paced under t
   expect((await installHighLevel(w)).status).toBe(302);
   const admin = await adminToken(w, (await installationOf(w))!.id);
   const number = await connectProvider(w, admin, 'meta');
+  // The simulated portfolio reports Meta's first limit (250 new customers a day); this burst is about pacing, so the
+  // admin sets a manual limit above it (the portfolio refusal has its own test in portfolio-limits.test.ts).
+  const limit = await w.call('PUT', `/api/connections/${number.connectionId}/messaging-limit`, {
+    token: admin,
+    body: { messagingTier: 1_000 },
+  });
+  expect(limit.status).toBe(200);
   await w.t.db
     .prepare('UPDATE connections SET rate_limit_per_second = ? WHERE id = ?')
     .bind(CAP_PER_SECOND, number.connectionId)

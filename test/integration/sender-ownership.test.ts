@@ -41,9 +41,14 @@ describe('Twilio sender ownership', () => {
     w.sims.twilio.state.foreignNumbers.add(theirs);
     const res = await connect(theirs);
     expect(res.status).toBe(400);
-    const { error } = (await res.json()) as { error: { code: string; message: string } };
+    const { error } = (await res.json()) as {
+      error: { code: string; message: string; details: { path: string; message: string }[] };
+    };
     expect(error.code).toBe('invalid_request');
-    expect(error.message).toContain(
+    expect(error.message).toBe('The provider rejected these credentials');
+    // The provider's reason is said once, on the credentials field (admin page: field-level errors, issue 14).
+    expect(error.details).toHaveLength(1);
+    expect(error.details[0]!.message).toContain(
       `${theirs} is neither a phone number nor a WhatsApp sender of Twilio account`,
     );
     expect(await countRows(w, 'connections')).toBe(0);
