@@ -80,8 +80,9 @@ function codeOf(file: string): string {
 
 // A vendor named in code: string literals and path segments ('cm', '/highlevel'), identifiers (createMetaAdapter,
 // highLevelClient), and the names in text shown to people (CM.com, HighLevel). `.meta` is D1's result metadata.
+// Bare names count too (`{ highlevel, pipedrive }` as a table's keys, `meta: …` as a property), except `.meta`.
 const VENDOR =
-  /['"`/](meta|twilio|cm|highlevel|pipedrive)['"`/]|(?<![.\w])(meta|twilio|cm|highLevel|pipedrive)[A-Z]\w*|\w*(Meta|Twilio|Cm|HighLevel|Pipedrive)(?![a-z])\w*|\bCM\.com\b/;
+  /['"`/](meta|twilio|cm|highlevel|pipedrive)['"`/]|(?<![.\w])(meta|twilio|cm|highLevel|pipedrive)[A-Z]\w*|\w*(Meta|Twilio|Cm|HighLevel|Pipedrive)(?![a-z])\w*|\bCM\.com\b|(?<![.\w-])(highlevel|pipedrive|twilio)(?![\w-])|(?<![.\w-])(meta|cm)(?=\s*[:,}])/;
 
 /**
  * Files of services/ and routes/ that are still vendor-specific use cases (install, SSO and panel sessions,
@@ -98,6 +99,7 @@ const STILL_VENDOR_SPECIFIC = [
   'src/services/crm/automation-calls.ts',
   'src/services/crm/automation-triggers.ts',
   'src/services/install/connection-proof.ts',
+  'src/services/install/crm-install-flows.ts',
   'src/services/relay/connection-state.ts',
   'src/services/crm/crm-delivery-failed.ts',
   'src/services/crm/crm.ts',
@@ -123,6 +125,10 @@ describe('vendor names above the adapter line', () => {
     expect(VENDOR.test('`CM.com did not answer`')).toBe(true);
     expect(VENDOR.test('result.meta.changes')).toBe(false);
     expect(VENDOR.test('providerModule(connection.provider)')).toBe(false);
+    expect(VENDOR.test('const FLOWS = { highlevel, pipedrive };')).toBe(true);
+    expect(VENDOR.test('const urls = { meta: config.X };')).toBe(true);
+    expect(VENDOR.test('const { meta } = result;')).toBe(true);
+    expect(VENDOR.test('result.meta.changes; const m = { metadata: 1 }')).toBe(false);
   });
 
   it('no service or route outside the list names a vendor in code', () => {
