@@ -2,7 +2,13 @@
 // listed in registry.ts and nowhere else. Services and routes read these fields instead of naming a vendor.
 import type * as z from 'zod/mini';
 import type { Config, SecretName } from '../../src/config';
-import type { ProviderName } from '../../src/core/template';
+import type {
+  ProviderName,
+  Template,
+  TemplateButton,
+  TemplateCategory,
+  TemplateHeader,
+} from '../../src/core/template';
 import type { ProviderAdapter } from './types';
 
 /** What a module builds its adapter from: the app's parsed configuration and clock. */
@@ -36,6 +42,29 @@ export interface ProviderWebhookSpec {
   note?: string;
 }
 
+/** A template the admin registers by hand, as WhatsApp approved it (a provider without a template list API). */
+export interface ManualTemplateInput {
+  /** The template's namespace, copied from the provider's portal. */
+  namespace: string;
+  /** Template (element) name as approved by WhatsApp. */
+  elementName: string;
+  language: string;
+  /** Body text with `{{1}}`, `{{2}}`… exactly as approved. */
+  body: string;
+  category: TemplateCategory;
+  header?: TemplateHeader;
+  footer?: string;
+  buttons?: TemplateButton[];
+  /** Example per variable id (`body.1` → "Mark"), shown to agents. */
+  examples?: Record<string, string>;
+}
+
+/** Templates registered by hand: the provider has no template list API, the admin types what WhatsApp approved. */
+export interface ManualTemplates {
+  /** Pure: the admin's registration → the normalized Template stored for the connection (source `manual`). */
+  build(input: ManualTemplateInput): Template;
+}
+
 export interface ProviderModule<C = unknown> {
   readonly name: ProviderName;
   /** For people: "Meta Cloud API". */
@@ -52,6 +81,8 @@ export interface ProviderModule<C = unknown> {
    * but a code sent from the number itself (services/install/connection-proof.ts); the connection waits until then.
    */
   readonly senderProof: 'credentials' | 'one_time_code';
+  /** Present when the admin registers this provider's templates by hand (services/templates/manual-templates.ts). */
+  readonly manualTemplates?: ManualTemplates;
   /** Vars and secrets the module reads (deployment health lists them by name; `required`: nothing works without). */
   readonly configKeys: {
     readonly secrets: Partial<Record<SecretName, { required: boolean }>>;

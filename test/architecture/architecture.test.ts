@@ -94,7 +94,6 @@ const STILL_VENDOR_SPECIFIC = [
   'src/routes/api/index.ts',
   'src/routes/api/pipedrive-panel.ts',
   'src/routes/api/session.ts',
-  'src/routes/api/templates.ts',
   'src/routes/automations.ts',
   'src/services/crm/automation-calls.ts',
   'src/services/crm/automation-triggers.ts',

@@ -3,6 +3,7 @@
 import { cmCredentialsSchema, type CmCredentials } from '../credentials';
 import type { ProviderModule } from '../provider-module';
 import { createCmAdapter } from './cm-adapter';
+import { buildManualCmTemplate } from './map-cm-template';
 
 export const cmModule: ProviderModule<CmCredentials> = {
   name: 'cm',
@@ -12,6 +13,8 @@ export const cmModule: ProviderModule<CmCredentials> = {
   routing: (credentials) => ({ routingKey: credentials.from, providerAccountId: null }),
   webhook: { scope: 'connection', tokenInPath: true },
   senderProof: 'one_time_code',
+  // No template list API: the admin registers what WhatsApp approved (namespace + element name + language).
+  manualTemplates: { build: buildManualCmTemplate },
   configKeys: { secrets: {}, baseUrls: ['CM_GATEWAY_BASE_URL'] },
   create: ({ config, now }, credentials, extras = {}) =>
     createCmAdapter({

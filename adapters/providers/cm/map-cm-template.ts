@@ -11,24 +11,9 @@ import type {
 import type { OutboundMessage } from '../../../src/core/message';
 import { detectParameterFormat, extractVariables } from '../../../src/core/template-variables';
 import { AppError, ProviderError } from '../../../src/core/errors';
+import type { ManualTemplateInput } from '../provider-module';
 import type { CmMediaContent, CmTemplateComponent, CmWhatsAppTemplate } from './cm-api';
 import { cmMediaContent } from './convert-to-cm-media';
-
-export interface ManualCmTemplateInput {
-  /** Namespace from the template details in the CM.com Channels app (developers.cm.com/messaging/docs/whatsapp-templates). */
-  namespace: string;
-  /** Template (element) name as approved by WhatsApp. */
-  elementName: string;
-  language: string;
-  /** Body text with `{{1}}`, `{{2}}`… exactly as approved. */
-  body: string;
-  category: TemplateCategory;
-  header?: TemplateHeader;
-  footer?: string;
-  buttons?: TemplateButton[];
-  /** Example per variable id (`body.1` → "Mark"), shown to agents. */
-  examples?: Record<string, string>;
-}
 
 /** Stable id for a manually registered CM.com template: one row per namespace + name + language. */
 export function cmTemplateId(namespace: string, elementName: string, language: string): string {
@@ -36,7 +21,7 @@ export function cmTemplateId(namespace: string, elementName: string, language: s
 }
 
 /** Pure: the admin's registration → normalized Template (source `manual`, taken as APPROVED). */
-export function buildManualCmTemplate(input: ManualCmTemplateInput): Template {
+export function buildManualCmTemplate(input: ManualTemplateInput): Template {
   const namespace = input.namespace.trim();
   const name = input.elementName.trim();
   const language = input.language.trim();

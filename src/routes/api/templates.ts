@@ -1,14 +1,14 @@
-// /api/templates: list / filter, sync, lint, submit for approval, register a CM.com template by hand.
+// /api/templates: list / filter, sync, lint, submit for approval, register a template by hand (providers without a
+// template list API).
 import { Hono } from 'hono';
 import * as z from 'zod/mini';
-import { buildManualCmTemplate } from '../../../adapters/providers/cm/map-cm-template';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { lintTemplate } from '../../core/template-lint';
-import { checkRegistration } from '../../core/template-registration';
 import { TEMPLATE_CATEGORIES, type TemplateDraft } from '../../core/template';
 import { jsonBody, queryWith } from '../../http/body';
 import { providerAdapterFor } from '../../services/relay/providers';
+import { registerManualTemplate } from '../../services/templates/manual-templates';
 import { syncTemplates } from '../../services/templates/template-sync';
 import { requireSession, scopedConnection } from './auth';
 import { componentsSchema, draftSchema, templateStatusSchema } from './schemas';
@@ -89,15 +89,6 @@ export const templatesRoutes = new Hono<AppEnv>()
     const ctx = c.get('ctx');
     const body = await jsonBody(c, manualBody, ctx.config.MAX_BODY_BYTES);
     const connection = await scopedConnection(c, body.connectionId);
-    if (connection.provider !== 'cm') {
-      throw new AppError('conflict', 'Only CM.com templates are registered by hand; sync the others');
-    }
-    // The builder's lint, the language list and the namespace shape, each problem on its field (issue 14).
-    const problems = checkRegistration(body);
-    if (problems.length)
-      throw new AppError('invalid_request', 'The template cannot be registered as written', problems);
-    const template = buildManualCmTemplate({ ...body, header: body.header });
-    await ctx.templates.insertManual(connection.id, template, ctx.now());
-    const stored = await ctx.templates.findByProviderId(connection.id, template.providerTemplateId, 'cm');
+    const stored = await registerManualTemplate(ctx, connection, body);
     return c.json({ template: stored }, 201);
   });
