@@ -1,9 +1,9 @@
-// Proving a CM.com number belongs to its credentials before it is claimed (#17 item 10). CM.com has no API that
-// lists an account's senders (vendors/whatsapp-2026.md §3), and its webhooks carry no signature: whatever arrives
-// on a tenant's own webhook URL is something that tenant could have posted itself, so a webhook proves nothing.
-// What only the number's owner can do is receive a message the number sends: we send a one-time code from the
-// number, with the connection's own product token, to a phone the admin holds; WhatsApp only carries it if that
-// CM.com account really sends as that number. The code is never shown, only its hash is stored; typing it back
+// Proving a number belongs to its credentials before it is claimed (#17 item 10), for providers whose module says
+// `senderProof: 'one_time_code'`. CM.com, the one today, has no API that lists an account's senders
+// (vendors/whatsapp-2026.md §3), and its webhooks carry no signature: whatever arrives on a tenant's own webhook URL
+// is something that tenant could have posted itself, so a webhook proves nothing. What only the number's owner can
+// do is receive a message the number sends: we send a one-time code from the number, with the connection's own
+// credentials, to a phone the admin holds; WhatsApp only carries it if that account really sends as that number. The code is never shown, only its hash is stored; typing it back
 // claims the number. Until then the connection is pending: it can't send and locks nobody out.
 import { providerModule } from '../../../adapters/providers/registry';
 import type { AppContext } from '../../context';
@@ -52,10 +52,12 @@ export async function sendOwnershipCode(
     });
   } catch (error) {
     const normalized = error instanceof ProviderError ? error : adapter.normalizeError(error);
+    const provider = providerModule(connection.provider).label;
     throw new AppError(
       'provider_error',
-      `CM.com did not send the code from ${connection.senderPhone}: ${normalized.message}. The number has to be ` +
-        'a WhatsApp sender of this CM.com account, and the phone must have written to it in the last 24 hours.',
+      `${provider} did not send the code from ${connection.senderPhone}: ${normalized.message}. The number has ` +
+        `to be a WhatsApp sender of this ${provider} account, and the phone must have written to it in the last ` +
+        '24 hours.',
     );
   }
   const now = ctx.now();

@@ -1,6 +1,7 @@
 // Whether a connection may send, in one place for every path that sends (API, sidebar, HighLevel Delivery URL,
 // campaigns, the send job). A disabled connection (the app was uninstalled, or its credentials were removed) is
 // refused at once with 409 `connection_disabled`: nothing is stored as `sending` that could never leave.
+import { providerModule } from '../../../adapters/providers/registry';
 import { AppError } from '../../core/errors';
 import type { ProviderErrorInfo } from '../../core/message';
 import type { Connection } from '../../store/connections';
@@ -16,9 +17,11 @@ export function isSendable(connection: Pick<Connection, 'status' | 'hasCredentia
   return connection.status === 'active' && connection.hasCredentials && connection.verified;
 }
 
-export function connectionUnverifiedReason(connection: Pick<Connection, 'senderPhone'>): string {
+/** A number waiting for its one-time code (a provider whose module proves senders that way, connection-proof.ts). */
+export function connectionUnverifiedReason(connection: Pick<Connection, 'senderPhone' | 'provider'>): string {
+  const provider = providerModule(connection.provider).label;
   return (
-    `The WhatsApp number ${connection.senderPhone} is not proven to belong to these CM.com credentials yet: ` +
+    `The WhatsApp number ${connection.senderPhone} is not proven to belong to these ${provider} credentials yet: ` +
     'an admin has to send its one-time code (Verify in the WhatsApp admin page) before it can send.'
   );
 }
