@@ -6,7 +6,7 @@ import type { Context, Next } from 'hono';
 import type { AppEnv } from '../env';
 import { AdminPage } from '../ui/admin-page';
 import { acceptedTags, catalogueOf, chooseLanguage, LANGUAGES, type Language } from '../ui/i18n/index';
-import { loadLanguage } from '../ui/i18n/load';
+import { loadLanguage, loadPageLanguage } from '../ui/i18n/load';
 import { AppError } from '../core/errors';
 import { SidebarPage } from '../ui/sidebar-page';
 
@@ -56,10 +56,8 @@ export const pageLanguage = (c: Context<AppEnv>) =>
   chooseLanguage(c.req.query('lang'), acceptedTags(c.req.header('accept-language')));
 
 /** The page language once its catalogues are loaded (ASSETS binding); English when they cannot be read. */
-async function loadedPageLanguage(c: Context<AppEnv>, options?: { admin?: boolean }): Promise<Language> {
-  const lang = pageLanguage(c);
-  return (await loadLanguage(c.get('ctx').platform.assets, lang, options)) ? lang : 'en';
-}
+const loadedPageLanguage = (c: Context<AppEnv>, options?: { admin?: boolean }): Promise<Language> =>
+  loadPageLanguage(c.get('ctx').platform.assets, pageLanguage(c), options);
 
 const page = async (c: Context<AppEnv>, body: { toString(): string | Promise<string> }) =>
   c.html(`<!doctype html>${await body.toString()}`);

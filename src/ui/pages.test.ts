@@ -25,7 +25,7 @@ import manifest from './asset-manifest.json';
 const PUBLIC_DIR = path.join(REPO_ROOT, 'public');
 // The Worker bundle's gzipped size at most (gzip -9 of wrangler's dry-run index.js): a ratchet a few KiB over the
 // last measure, lowered with every cut, so growth is a decision rather than a drift. Issue 13 asks for 175 KB.
-const WORKER_BUDGET_GZIP_BYTES = 210 * 1024;
+const WORKER_BUDGET_GZIP_BYTES = 197 * 1024;
 const readAsset = (url: string) => readFileSync(path.join(PUBLIC_DIR, url), 'utf8');
 const readDir = (dir: string) =>
   Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
@@ -110,17 +110,17 @@ describe('static assets', () => {
         inputs: Record<string, unknown>;
       };
       const bundled = Object.keys(meta.inputs).filter((input) =>
-        /^(src\/ui\/(client\/|styles\.ts|i18n\/(admin\/)?(it|et|es|pt-BR|de)\.ts)|public\/)/.test(input),
+        /^(src\/ui\/(client\/|styles\.ts|i18n\/(admin\/)?(en|it|et|es|pt-BR|de)\.ts)|public\/)/.test(input),
       );
       expect(bundled).toEqual([]);
-      // Only English is compiled in (issue 13): the other catalogues are read through the ASSETS binding.
+      // No catalogue is compiled in, English included (issue 13): they are read through the ASSETS binding.
       expect(readFileSync(path.join(REPO_ROOT, 'wrangler.toml'), 'utf8')).toMatch(/^binding = "ASSETS"$/m);
       const worker = readFileSync(path.join(dir, 'index.js'), 'utf8');
       console.info(`Worker bundle: ${(gzipSync(worker, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
       // The code itself, however it might get in: a marker of each script (session handshake, campaigns UI).
       for (const marker of ['REQUEST_USER_DATA', 'campaign-preflight-result', 'prefers-color-scheme'])
         expect(worker, marker).not.toContain(marker);
-      for (const marker of ['Mostra la conversazione', 'Näita vestlust'])
+      for (const marker of ['Mostra la conversazione', 'Näita vestlust', 'Show conversation'])
         expect(worker, marker).not.toContain(marker);
       // The Worker's size budget (issue 13; DESIGN.md §8, docs/BENCHMARKS.md). A ratchet: lower it with every cut.
       expect(gzipSync(worker, { level: 9 }).length).toBeLessThanOrEqual(WORKER_BUDGET_GZIP_BYTES);
@@ -240,8 +240,17 @@ it('renders the sidebar in the language asked (?lang=, then Accept-Language) wit
 it('reads a language’s catalogues through the ASSETS binding once per isolate, and falls back to English without them', async () => {
   const requested: string[] = [];
   const files = publicDirAssets(PUBLIC_DIR);
+  // Every catalogue but English's unreadable (./i18n/load.test.ts: English unreadable too refuses the page).
   const broken = createApp({
-    platform: { ...t.platform, assets: { fetch: async () => new Response('down', { status: 500 }) } },
+    platform: {
+      ...t.platform,
+      assets: {
+        fetch: async (req) =>
+          /\/(admin\.)?en\.json$/.test(new URL(req.url).pathname)
+            ? files.fetch(req)
+            : new Response('down', { status: 500 }),
+      },
+    },
   });
   const down = await broken.request('/ui/sidebar?lang=de');
   expect(down.status).toBe(200);

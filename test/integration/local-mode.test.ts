@@ -101,6 +101,8 @@ describe('local mode', () => {
 
   it('serves the pages’ scripts as static assets (public/, cached for a year) and the rest from the Worker', async () => {
     const html = await (await fetch(`${mode.urls.app}/ui/sidebar`)).text();
+    // Its words too: English is read through the ASSETS binding in workerd like every language (issue 13).
+    expect(html).toContain('Show conversation');
     const src = /<script src="([^"]+)"/.exec(html)?.[1] ?? '';
     expect(src).toMatch(/^\/ui\/assets\/sidebar\.[0-9a-f]{12}\.js$/);
     const res = await fetch(`${mode.urls.app}${src}`);

@@ -1,11 +1,11 @@
 // Localisation of the pages (issue 14): one typed catalogue per language, the language chosen from what the CRM
 // or the browser says, and parameters filled by `translate`. No library: the catalogues are plain objects whose
 // type is the English one, so a key missing from any language fails the type check. Dates, times, durations and
-// language names go through `Intl` (./intl.ts), never through the catalogues. Only English is compiled into the
-// Worker (the fallback, and the type); the other languages are static assets (public/ui/i18n, built by
+// language names go through `Intl` (./intl.ts), never through the catalogues. English is the type (./en.ts) and
+// the fallback, but like every language its words are a static asset (public/ui/i18n, built by
 // scripts/build-ui.ts) that the server loads through the ASSETS binding before rendering (./load.ts, issue 13:
-// the six catalogues were a third of the Worker bundle). ./all.ts has every language for the build and the tests.
-import { en, type Catalogue, type MessageKey } from './en';
+// the catalogues were a third of the Worker bundle). ./all.ts has every language for the build and the tests.
+import type { Catalogue, MessageKey } from './en';
 
 export type { Catalogue, MessageKey };
 
@@ -13,7 +13,9 @@ export const LANGUAGES = ['en', 'it', 'et', 'es', 'pt-BR', 'de'] as const;
 export type Language = (typeof LANGUAGES)[number];
 export const DEFAULT_LANGUAGE: Language = 'en';
 
-const loaded: Partial<Record<Language, Catalogue>> = { en };
+const loaded: Partial<Record<Language, Catalogue>> = {};
+/** Before English is loaded (./load.ts refuses to render a page without it): keys show as themselves. */
+const NONE = {} as Catalogue;
 
 /** Makes a language's catalogue available to `translate` in this isolate (./load.ts). */
 export function registerCatalogue(language: Language, catalogue: Catalogue): void {
@@ -21,7 +23,7 @@ export function registerCatalogue(language: Language, catalogue: Catalogue): voi
 }
 
 /** The language's catalogue if loaded, else English (a language whose asset could not be read is shown in English). */
-export const catalogueOf = (language: Language): Catalogue => loaded[language] ?? en;
+export const catalogueOf = (language: Language): Catalogue => loaded[language] ?? loaded.en ?? NONE;
 
 export type MessageParams = Record<string, string | number>;
 
@@ -32,7 +34,7 @@ export function fill(text: string, params?: MessageParams): string {
 }
 
 export function translate(language: Language, key: MessageKey, params?: MessageParams): string {
-  return fill(catalogueOf(language)[key] ?? en[key], params);
+  return fill(catalogueOf(language)[key] ?? loaded.en?.[key] ?? key, params);
 }
 
 /**

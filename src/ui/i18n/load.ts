@@ -1,7 +1,9 @@
 // Loads a page language's catalogues from the static assets (public/ui/i18n/<lang>.json and admin.<lang>.json,
 // written by scripts/build-ui.ts) through the ASSETS binding, once per isolate: they are the same files the
-// browser fetches when a page switches language (client/i18n.ts). English is compiled in and never fetched; a
-// catalogue that cannot be read leaves the page in English rather than failing it.
+// browser fetches when a page switches language (client/i18n.ts). English is read the same way (issue 13: it is
+// not compiled into the Worker); a catalogue that cannot be read leaves the page in English rather than failing
+// it, and only a page whose English cannot be read either is refused (503), never rendered without words.
+import { AppError } from '../../core/errors';
 import type { AdminCatalogue } from './admin/en';
 import { registerAdminCatalogue } from './admin/index';
 import type { Catalogue } from './en';
@@ -42,7 +44,6 @@ export async function loadLanguage(
   lang: Language,
   options: { admin?: boolean } = {},
 ): Promise<boolean> {
-  if (lang === 'en') return true;
   if (!assets) return false;
   const shared = loadOnce(`shared:${lang}`, async () => {
     const body = await readJson(assets, catalogueAssetPath(lang));
@@ -58,4 +59,21 @@ export async function loadLanguage(
     : Promise.resolve(true);
   const [a, b] = await Promise.all([shared, admin]);
   return a && b;
+}
+
+/**
+ * The language a page is rendered in once its catalogues are loaded: `lang`, else English when `lang`'s cannot be
+ * read. Throws `not_configured` (503) when English cannot be read either (no ASSETS binding, or assets down).
+ */
+export async function loadPageLanguage(
+  assets: AssetFetcher | undefined,
+  lang: Language,
+  options: { admin?: boolean } = {},
+): Promise<Language> {
+  if (await loadLanguage(assets, lang, options)) return lang;
+  if (lang !== 'en' && (await loadLanguage(assets, 'en', options))) return 'en';
+  throw new AppError(
+    'not_configured',
+    'The pages’ catalogues cannot be read from the static assets (ASSETS)',
+  );
 }

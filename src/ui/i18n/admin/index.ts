@@ -3,20 +3,22 @@
 // (Layout `messages`), the client reads it with ./i18n like any other key, and the server's JSX with adminText().
 import type { Language, MessageParams } from '../index';
 import { fill } from '../index';
-// Only English is compiled in; the other languages are loaded from static assets like the shared ones (../load.ts).
-import { adminEn, type AdminCatalogue } from './en';
+// Every language, English included, is loaded from static assets like the shared ones (../load.ts); ./en.ts is
+// the type.
+import type { AdminCatalogue } from './en';
 
-export type AdminKey = keyof typeof adminEn;
+export type AdminKey = keyof AdminCatalogue;
 export type { AdminCatalogue };
 
-const loaded: Partial<Record<Language, AdminCatalogue>> = { en: adminEn };
+const loaded: Partial<Record<Language, AdminCatalogue>> = {};
+const NONE = {} as AdminCatalogue;
 
 export function registerAdminCatalogue(language: Language, catalogue: AdminCatalogue): void {
   loaded[language] = catalogue;
 }
 
-export const adminCatalogueOf = (language: Language): AdminCatalogue => loaded[language] ?? adminEn;
+export const adminCatalogueOf = (language: Language): AdminCatalogue => loaded[language] ?? loaded.en ?? NONE;
 
 export function adminText(language: Language, key: AdminKey, params?: MessageParams): string {
-  return fill(adminCatalogueOf(language)[key] ?? adminEn[key], params);
+  return fill(adminCatalogueOf(language)[key] ?? loaded.en?.[key] ?? key, params);
 }
