@@ -19,6 +19,16 @@ import { ingestEvents } from './relay/relay-inbound';
 import { runSendJob } from './relay/send-job';
 import { syncTemplates } from './templates/template-sync';
 import { refreshMessagingLimitIfUnknown } from './campaigns/messaging-limits';
+import { mayRetry, retryDelaySeconds, type RetryPolicy } from '../platform/retry-policy';
+
+/** A template sync is a background refresh (the next cron runs it again anyway): a minute more per try, five tries. */
+const TEMPLATE_SYNC_RETRY: RetryPolicy = {
+  firstMs: 60_000,
+  growth: 'linear',
+  maxMs: 300_000,
+  jitter: 'none',
+  retries: 5,
+};
 
 export type JobHandler = (ctx: AppContext, job: Job, attempt: number) => Promise<JobOutcome>;
 
@@ -76,10 +86,10 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
       } catch (error) {
         const adapter = await providerAdapterFor(ctx, connection);
         const normalized = adapter.normalizeError(error);
-        return normalized.retryable && attempt < 5
+        return normalized.retryable && mayRetry(TEMPLATE_SYNC_RETRY, attempt)
           ? {
               kind: 'retry',
-              delaySeconds: 60 * (attempt + 1),
+              delaySeconds: retryDelaySeconds(TEMPLATE_SYNC_RETRY, attempt),
               countsAsAttempt: true,
               reason: normalized.message,
             }

@@ -1,7 +1,8 @@
 // CSV recipients (issue 7): header mapping to template variables, spreadsheet quirks, and the report CSV.
 import { describe, expect, it } from 'vitest';
 import type { TemplateVariable } from '../../src/core/template';
-import { campaignBackoffMs } from '../../src/services/campaigns/campaign-runner';
+import { CAMPAIGN_SEND_RETRY } from '../../src/services/campaigns/campaign-runner';
+import { retryDelayMs } from '../../src/platform/retry-policy';
 import {
   columnVariable,
   csvLine,
@@ -77,10 +78,10 @@ describe('CSV recipients', () => {
 
 describe('campaign retry backoff', () => {
   it('grows from 250 ms with jitter and never undercuts Retry-After', () => {
-    expect(campaignBackoffMs(0, 0, () => 0)).toBe(125);
-    expect(campaignBackoffMs(0, 0, () => 1)).toBe(250);
-    expect(campaignBackoffMs(3, 0, () => 1)).toBe(2_000);
-    expect(campaignBackoffMs(20, 0, () => 1)).toBe(60_000);
-    expect(campaignBackoffMs(0, 2_000, () => 1)).toBe(2_000);
+    expect(retryDelayMs(CAMPAIGN_SEND_RETRY, 0, 0, () => 0)).toBe(125);
+    expect(retryDelayMs(CAMPAIGN_SEND_RETRY, 0, 0, () => 1)).toBe(250);
+    expect(retryDelayMs(CAMPAIGN_SEND_RETRY, 3, 0, () => 1)).toBe(2_000);
+    expect(retryDelayMs(CAMPAIGN_SEND_RETRY, 20, 0, () => 1)).toBe(60_000);
+    expect(retryDelayMs(CAMPAIGN_SEND_RETRY, 0, 2_000, () => 1)).toBe(2_000);
   });
 });

@@ -7,6 +7,7 @@ import type { CrmRate, CrmRequestPacer, TokenSource } from '../types';
 import { highLevelError, vendorMessageOf } from './highlevel-errors';
 import type { VendorHttpError } from '../../shared/vendor-http-error';
 import { parseRetryAfter } from '../../shared/retry-after';
+import { retryDelayMs, type RetryPolicy } from '../../../src/platform/retry-policy';
 import { createVendorHttp, isTimeoutCode } from '../../shared/vendor-http';
 import type { VendorFailureReason } from '../../shared/vendor-http-error';
 import { HIGHLEVEL_API_BASE_URL } from './highlevel-oauth';
@@ -212,7 +213,9 @@ export function rateLimitWait(
   if (headerValue(headers, 'x-ratelimit-remaining') === '0' && Number.isFinite(interval) && interval > 0) {
     return { retry: true, ms: clamp(interval, 0, maxBackoffMs) };
   }
-  return { retry: true, ms: clamp(1000 * 2 ** attempt, 0, maxBackoffMs) };
+  // In-request retry (a job waits on it): 1 s doubling, no jitter.
+  const policy: RetryPolicy = { firstMs: 1_000, maxMs: maxBackoffMs, jitter: 'none' };
+  return { retry: true, ms: clamp(retryDelayMs(policy, attempt), 0, maxBackoffMs) };
 }
 
 function clamp(n: number, min: number, max: number): number {

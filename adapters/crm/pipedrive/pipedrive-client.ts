@@ -3,6 +3,7 @@
 import type { AxiosInstance, AxiosResponse } from 'axios';
 import type * as z from 'zod/mini';
 import type { CrmRate, CrmRequestPacer, TokenSource } from '../types';
+import { mayRetry, retryDelayMs, type RetryPolicy } from '../../../src/platform/retry-policy';
 import {
   currentUserResponseSchema,
   dealResponseSchema,
@@ -126,9 +127,9 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
     }
   }
 
-  function backoffMs(attempt: number): number {
-    return Math.min(maxWaitMs, 500 * 2 ** attempt);
-  }
+  // In-request retries: someone (a job, a panel) waits on this call, so short and without jitter, 500 ms doubling.
+  const retry: RetryPolicy = { firstMs: 500, maxMs: maxWaitMs, jitter: 'none', retries: maxRetries };
+  const backoffMs = (attempt: number) => retryDelayMs(retry, attempt);
 
   async function request<S extends z.ZodMiniType>(spec: RequestSpec<S>): Promise<z.output<S> | null> {
     const operation = `${spec.method} ${spec.path}`;
@@ -157,7 +158,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
           },
         });
       } catch (error) {
-        if (idempotent && attempt < maxRetries) {
+        if (idempotent && mayRetry(retry, attempt)) {
           await sleep(backoffMs(attempt++));
           continue;
         }
@@ -183,7 +184,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
           backoffMs(attempt);
         await options.pacer?.rateLimited(lanes, retryAfterMs);
         // A 429 is rejected before any work is done, so even a POST is safe to repeat.
-        if (attempt < maxRetries && retryAfterMs <= maxWaitMs) {
+        if (mayRetry(retry, attempt) && retryAfterMs <= maxWaitMs) {
           attempt++;
           if (!options.pacer) await sleep(retryAfterMs);
           blockedUntil = 0; // that wait covered the window reset too
@@ -198,7 +199,7 @@ export function createPipedriveClient(options: PipedriveClientOptions): Pipedriv
         });
       }
       if (res.status >= 500) {
-        if (idempotent && attempt < maxRetries) {
+        if (idempotent && mayRetry(retry, attempt)) {
           await sleep(backoffMs(attempt++));
           continue;
         }

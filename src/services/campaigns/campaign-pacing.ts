@@ -1,5 +1,6 @@
 // Campaign pacing knobs shared by the chain runner (campaign-runner.ts) and the slice sender (campaign-slice.ts):
 // parallelism and retry backoff (the slot waits themselves: AppContext.sleep).
+import type { RetryPolicy } from '../../platform/retry-policy';
 
 /** A job that died mid-slice leaves leases; after this long another job recovers them (Workers' max wall time). */
 export const CAMPAIGN_LEASE_MS = 15 * 60_000;
@@ -27,12 +28,10 @@ export const campaignTuning = {
   slicesPerInvocation: 50,
 };
 
-/** Retry delay in ms: exponential with full jitter from 250 ms, never before the provider's Retry-After. */
-export function campaignBackoffMs(
-  attempt: number,
-  retryAfterMs = 0,
-  random: () => number = Math.random,
-): number {
-  const cap = Math.min(60_000, 250 * 2 ** Math.min(attempt, 10));
-  return Math.max(retryAfterMs, Math.ceil(cap / 2 + (random() * cap) / 2));
-}
+/**
+ * A campaign recipient's retries after a transient failure or a 429: from 250 ms (a retry due within a second is
+ * slept through inside the chain, campaign-runner.ts, so a blip barely slows the campaign), doubling to one minute,
+ * never before the provider's Retry-After; 8 attempts in all, since a marketing send has no reply deadline to bound
+ * it (single sends: SEND_RETRY in send-job.ts).
+ */
+export const CAMPAIGN_SEND_RETRY: RetryPolicy = { firstMs: 250, maxMs: 60_000, retries: 7 };

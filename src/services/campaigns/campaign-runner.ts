@@ -25,7 +25,7 @@ import type { JobOutcome } from '../job-outcome';
 import { providerAdapterFor } from '../relay/providers';
 import { sendableTemplate } from '../relay/relay-outbound';
 
-export { CAMPAIGN_LEASE_MS, campaignBackoffMs, campaignTuning } from './campaign-pacing';
+export { CAMPAIGN_LEASE_MS, CAMPAIGN_SEND_RETRY, campaignTuning } from './campaign-pacing';
 
 /** Starts `chains` job chains for the campaign's current generation (batched enqueue). */
 export async function startChains(ctx: AppContext, campaign: Campaign, connection: Connection, delayMs = 0) {

@@ -15,9 +15,10 @@ import type { Connection } from '../../store/connections';
 import type { StoredTemplate } from '../../store/templates';
 import { MarketingPreferenceStore } from '../../store/marketing-preferences';
 import { WHATSAPP_OPT_OUT_REASON } from '../relay/marketing-preferences';
-import { campaignBackoffMs, campaignTuning } from './campaign-pacing';
+import { CAMPAIGN_SEND_RETRY, campaignTuning } from './campaign-pacing';
+import { mayRetry, retryDelayMs } from '../../platform/retry-policy';
 import { prepareTemplateContent } from '../relay/relay-outbound';
-import { errorInfo, SEND_RETRY_BUDGET } from '../relay/send-job';
+import { errorInfo } from '../relay/send-job';
 import { reserveCampaignSend } from '../relay/send-pacing';
 
 export interface SliceContext {
@@ -242,13 +243,13 @@ async function sendOne(ctx: AppContext, s: SliceContext, p: Prepared): Promise<S
       s.halt = error.message;
       return { ...release(recipient, now), error: info, reason: error.message, attempted: 1 };
     }
-    if (error.retryable && recipient.attempts + 1 < SEND_RETRY_BUDGET) {
+    if (error.retryable && mayRetry(CAMPAIGN_SEND_RETRY, recipient.attempts)) {
       if (error.kind === 'rate_limited' && error.rateLimitScope !== 'recipient') {
         const until = now + (error.retryAfterMs ?? 1_000);
         s.holdUntil = Math.max(s.holdUntil ?? 0, until);
         await ctx.platform.limiter.pause(s.connection.id, until);
       }
-      const sendAfter = now + campaignBackoffMs(recipient.attempts, error.retryAfterMs);
+      const sendAfter = now + retryDelayMs(CAMPAIGN_SEND_RETRY, recipient.attempts, error.retryAfterMs);
       return {
         ...base,
         recipientState: 'pending',

@@ -7,10 +7,16 @@ import { PhoneLinkStore } from '../../store/phone-links';
 import { crmAdapterFor, failureOutcome } from './crm';
 import { crmPacer } from './crm-pacing';
 import type { JobOutcome } from '../job-outcome';
+import { mayRetry, retryDelaySeconds, type RetryPolicy } from '../../platform/retry-policy';
 
-/** The record job that creates the CRM contact may still be running: look again this often, a few times. */
-const UNLINKED_RETRY_S = 60;
-const UNLINKED_RETRIES = 5;
+/** The record job that creates the CRM contact may still be running: look again every minute, five times. */
+const UNLINKED_RETRY: RetryPolicy = {
+  firstMs: 60_000,
+  growth: 'fixed',
+  maxMs: 60_000,
+  jitter: 'none',
+  retries: 5,
+};
 /** An uninstalled installation's link stays owed (a reinstall keeps everything): looked at again this often. */
 const INACTIVE_RECHECK_MS = 3_600_000;
 
@@ -31,13 +37,14 @@ export async function runCrmLinkPhone(
     return { kind: 'done' };
   }
   if (!contact.crmContactId) {
-    if (tried >= UNLINKED_RETRIES) {
+    if (!mayRetry(UNLINKED_RETRY, tried)) {
       // No CRM record after minutes: the record job that creates it will carry the phone itself.
       await links.finish(contactId, claimedAt);
       return { kind: 'done' };
     }
-    await links.release(contactId, claimedAt, claimedAt + UNLINKED_RETRY_S * 1000, tried + 1);
-    return { kind: 'retry', delaySeconds: UNLINKED_RETRY_S, countsAsAttempt: true };
+    const delaySeconds = retryDelaySeconds(UNLINKED_RETRY, tried);
+    await links.release(contactId, claimedAt, claimedAt + delaySeconds * 1000, tried + 1);
+    return { kind: 'retry', delaySeconds, countsAsAttempt: true };
   }
   const { connections, installations } = await ctx.secretStores();
   const connection = await connections.get(contact.connectionId);

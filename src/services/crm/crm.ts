@@ -17,26 +17,18 @@ import { highLevelLocationRefresher } from '../install/highlevel-install';
 import { crmAttachmentUrl } from '../relay/media';
 import type { JobOutcome } from '../job-outcome';
 import { OutboxStore } from '../../store/outbox';
+import { mayRetry, retryDelaySeconds, type RetryPolicy } from '../../platform/retry-policy';
 
 /**
- * Failed attempts a CRM write gets. With backoff doubling up to `CRM_MAX_BACKOFF_S`, 60 attempts span 12–24 hours:
- * a CRM outage of hours only delays (DESIGN.md §6). Each retry is a fresh queue message carrying its attempt count
- * (src/index.ts), so the queue's own max_retries never cuts this short.
+ * Failed attempts a CRM write gets. With backoff doubling up to 30 minutes, 60 retries span 12–24 hours: a CRM outage
+ * of hours only delays (DESIGN.md §6). Each retry is a fresh queue message carrying its attempt count (src/index.ts),
+ * so the queue's own max_retries never cuts this short.
  */
 export const CRM_RETRY_BUDGET = 60;
-const CRM_MAX_BACKOFF_S = 1_800;
+/** CRM writes: nobody waits on them second by second, so they back off further than sends (to 30 min). */
+export const CRM_RETRY: RetryPolicy = { firstMs: 1_000, maxMs: 1_800_000, retries: CRM_RETRY_BUDGET };
 /** An installation that is not active (uninstalled, awaiting reinstall) is looked at again this much later. */
 const INACTIVE_RECHECK_MS = 3_600_000;
-
-/** Exponential backoff with full jitter, up to 30 minutes, at least the CRM's Retry-After. */
-export function crmBackoffSeconds(
-  attempt: number,
-  retryAfterMs = 0,
-  random: () => number = Math.random,
-): number {
-  const exponential = Math.min(CRM_MAX_BACKOFF_S, 2 ** Math.min(attempt, 11));
-  return Math.max(Math.ceil(retryAfterMs / 1000), Math.ceil(exponential / 2 + (random() * exponential) / 2));
-}
 
 /** What the CRM modules build their clients from (adapters/crm/registry.ts). */
 export function crmEnvironment(ctx: AppContext): CrmEnvironment {
@@ -128,11 +120,11 @@ export function failureOutcome(error: unknown, attempt: number): JobOutcome {
     error instanceof AppError ? (error.details as { retryable?: boolean } | undefined) : undefined;
   const retryable = !(error instanceof AppError) || details?.retryable !== false;
   const reason = error instanceof Error ? error.message : 'CRM call failed';
-  if (retryable && attempt < CRM_RETRY_BUDGET) {
+  if (retryable && mayRetry(CRM_RETRY, attempt)) {
     const retryAfterMs = (details as { retryAfterMs?: number } | undefined)?.retryAfterMs;
     return {
       kind: 'retry',
-      delaySeconds: crmBackoffSeconds(attempt, retryAfterMs),
+      delaySeconds: retryDelaySeconds(CRM_RETRY, attempt, retryAfterMs),
       countsAsAttempt: true,
       reason,
     };

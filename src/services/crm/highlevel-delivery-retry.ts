@@ -13,7 +13,8 @@ import { windowSummaryOf } from '../../store/contacts';
 import type { StoredDelivery } from '../../store/highlevel-deliveries';
 import { pacedOutcome } from './crm-pacing';
 import type { JobOutcome } from '../job-outcome';
-import { backoffSeconds } from '../relay/send-job';
+import { retryDelaySeconds } from '../../platform/retry-policy';
+import { SEND_RETRY } from '../relay/send-job';
 
 /** Until when the delivery may still reach the customer (and so is worth retrying). */
 export async function deliveryRetryUntil(
@@ -37,7 +38,7 @@ export function deliveryFailure(error: unknown, attempt: number, now: number, un
   const retryable = !(error instanceof AppError) || (isVendorHttpError(error) && error.retryable);
   if (retryable) {
     const retryAfterMs = isVendorHttpError(error) ? error.retryAfterMs : undefined;
-    const delaySeconds = backoffSeconds(attempt, retryAfterMs);
+    const delaySeconds = retryDelaySeconds(SEND_RETRY, attempt, retryAfterMs);
     if (now + delaySeconds * 1000 < until)
       return { kind: 'retry', delaySeconds, countsAsAttempt: true, reason };
     return {

@@ -12,7 +12,8 @@ import { isSendable } from './connection-state';
 import { crmPacer } from '../crm/crm-pacing';
 import type { JobOutcome } from '../job-outcome';
 import { providerAdapterFor } from './providers';
-import { backoffSeconds } from './send-job';
+import { SEND_RETRY } from './send-job';
+import { mayRetry, retryDelaySeconds, type RetryPolicy } from '../../platform/retry-policy';
 
 /** While the message itself is still on its way to the CRM, the change waits (not a failed attempt). */
 const WAIT_FOR_RECORD_S = 10;
@@ -112,7 +113,8 @@ export async function markChangeDead(ctx: AppContext, changeId: string): Promise
   return connection?.installationId ?? null;
 }
 
-const DELETE_MEDIA_RETRY_BUDGET = 5;
+/** A media deletion is housekeeping, not a person's message: the send pace, but only a few tries. */
+const DELETE_MEDIA_RETRY: RetryPolicy = { ...SEND_RETRY, retries: 5 };
 
 /** Deletes a deleted message's media at the provider; gone already, or no such call, is done. */
 export async function runDeleteProviderMedia(
@@ -132,10 +134,10 @@ export async function runDeleteProviderMedia(
     return { kind: 'done' };
   } catch (raw) {
     const error = raw instanceof ProviderError ? raw : adapter.normalizeError(raw);
-    if (error.retryable && attempt < DELETE_MEDIA_RETRY_BUDGET) {
+    if (error.retryable && mayRetry(DELETE_MEDIA_RETRY, attempt)) {
       return {
         kind: 'retry',
-        delaySeconds: backoffSeconds(attempt, error.retryAfterMs),
+        delaySeconds: retryDelaySeconds(DELETE_MEDIA_RETRY, attempt, error.retryAfterMs),
         countsAsAttempt: true,
         reason: error.message,
       };

@@ -11,13 +11,22 @@ import { afterStoppedBySend, stoppedBySendStatement, WHATSAPP_OPT_OUT_REASON } f
 import { applyStatus, effectiveStatus } from '../../core/status';
 import { openFreeEntryPointStatement } from '../../store/free-entry-point';
 import type { Connection } from '../../store/connections';
+import { mayRetry, retryDelaySeconds, type RetryPolicy } from '../../platform/retry-policy';
 
 type StatusEvent = Extract<ProviderEvent, { kind: 'status' }>;
 export type StatusOutcome = 'applied' | 'duplicate' | 'deferred';
 
-/** A status for a message whose send response has not been stored yet is retried this often. */
-export const STATUS_RETRY_SECONDS = 20;
-export const STATUS_RETRY_LIMIT = 15;
+/**
+ * A status for a message whose send response has not been stored yet is parked and looked at again: every 20 s (the
+ * send job writes the provider id within its own run; nothing to back off from), 15 times (5 minutes).
+ */
+export const STATUS_RETRY: RetryPolicy = {
+  firstMs: 20_000,
+  growth: 'fixed',
+  maxMs: 20_000,
+  jitter: 'none',
+  retries: 15,
+};
 
 export async function applyStatusEvent(
   ctx: AppContext,
@@ -29,10 +38,10 @@ export async function applyStatusEvent(
     const message = await ctx.messages.findByProviderId(connection.id, event.providerMessageId);
     if (!message) {
       // The webhook can beat our own write of the provider id: park it instead of dropping it.
-      if (attempt < STATUS_RETRY_LIMIT) {
+      if (mayRetry(STATUS_RETRY, attempt)) {
         await ctx.queue.send(
           { type: 'status_retry', connectionId: connection.id, event, attempt: attempt + 1 },
-          { delaySeconds: STATUS_RETRY_SECONDS },
+          { delaySeconds: retryDelaySeconds(STATUS_RETRY, attempt) },
         );
       }
       return 'deferred';

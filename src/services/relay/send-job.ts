@@ -13,13 +13,12 @@ import type { StoredMessage } from '../../store/messages';
 import { OutboxStore } from '../../store/outbox';
 import { connectionDisabledError, isSendable } from './connection-state';
 import type { JobOutcome } from '../job-outcome';
+import { retryDelaySeconds, type RetryPolicy } from '../../platform/retry-policy';
 import { markCustomerMessagesRead } from './mark-read';
 import { providerAdapterFor } from './providers';
 
 /** Waits shorter than this are slept through in the consumer; longer ones go back to the queue with a delay. */
 const MAX_INLINE_WAIT_MS = 1_000;
-/** Campaign sends' retry budget (campaign-slice.ts); single sends retry for as long as they can be delivered. */
-export const SEND_RETRY_BUDGET = 8;
 
 export function errorInfo(error: ProviderError): ProviderErrorInfo {
   return {
@@ -31,15 +30,13 @@ export function errorInfo(error: ProviderError): ProviderErrorInfo {
   };
 }
 
-/** Exponential backoff with full jitter, at least the provider's Retry-After. */
-export function backoffSeconds(
-  attempt: number,
-  retryAfterMs = 0,
-  random: () => number = Math.random,
-): number {
-  const exponential = Math.min(300, 2 ** Math.min(attempt, 8));
-  return Math.max(Math.ceil(retryAfterMs / 1000), Math.ceil(exponential / 2 + (random() * exponential) / 2));
-}
+/**
+ * Retries of one provider send (and of other provider calls that stand for a person's action): doubling from 1 s with
+ * equal jitter, at least the provider's Retry-After. Capped at 256 s — the old `min(300, 2 ** min(attempt, 8))` never
+ * got past 2 ** 8 — because a reply should go out soon after the outage; no attempt count: a send is retried while
+ * it can still be delivered (`deliverableUntil`).
+ */
+export const SEND_RETRY: RetryPolicy = { firstMs: 1_000, maxMs: 256_000 };
 
 async function toOutbound(
   ctx: AppContext,
@@ -157,7 +154,7 @@ async function handleSendError(
     return { kind: 'done' };
   }
   if (error.retryable) {
-    const delaySeconds = backoffSeconds(attempt, error.retryAfterMs);
+    const delaySeconds = retryDelaySeconds(SEND_RETRY, attempt, error.retryAfterMs);
     const until = await deliverableUntil(ctx, message);
     if (now + delaySeconds * 1000 < until) {
       if (error.kind === 'rate_limited' && error.rateLimitScope !== 'recipient') {
