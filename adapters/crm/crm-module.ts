@@ -1,8 +1,9 @@
 // What a CRM is to the app, beside its adapter (types.ts): one `CrmModule` per vendor folder, all listed in
 // registry.ts and nowhere else. Services read these fields instead of naming a CRM.
-import type { Config, SecretName } from '../../src/config';
+import type { Config } from '../../src/config';
 import type { Connection } from '../../src/store/connections';
 import type { Installation, InstallationTokens } from '../../src/store/installations';
+import type { ModuleConfigKeys } from '../shared/module-config';
 import type { CrmAdapter, CrmName, CrmRate, CrmRequestPacer, TokenSource } from './types';
 
 /** What a module builds its clients from: the app's parsed configuration, clock and sleep. */
@@ -34,10 +35,7 @@ export interface CrmModule {
   /** The limiter key of the CRM account an installation writes to. */
   paceKey(installation: Installation): string;
   /** Vars and secrets the module reads (deployment health lists them by name; `required`: nothing works without). */
-  readonly configKeys: {
-    readonly secrets: Partial<Record<SecretName, { required: boolean }>>;
-    readonly baseUrls: readonly (keyof Config)[];
-  };
+  readonly configKeys: ModuleConfigKeys;
   /** OAuth refresh of an installation's tokens (serialized per installation by services/crm/crm-tokens.ts). */
   refreshTokens(
     env: CrmEnvironment,

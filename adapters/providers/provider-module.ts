@@ -9,6 +9,7 @@ import type {
   TemplateCategory,
   TemplateHeader,
 } from '../../src/core/template';
+import type { ModuleConfigKeys } from '../shared/module-config';
 import type { ProviderAdapter } from './types';
 
 /** What a module builds its adapter from: the app's parsed configuration and clock. */
@@ -84,10 +85,7 @@ export interface ProviderModule<C = unknown> {
   /** Present when the admin registers this provider's templates by hand (services/templates/manual-templates.ts). */
   readonly manualTemplates?: ManualTemplates;
   /** Vars and secrets the module reads (deployment health lists them by name; `required`: nothing works without). */
-  readonly configKeys: {
-    readonly secrets: Partial<Record<SecretName, { required: boolean }>>;
-    readonly baseUrls: readonly (keyof Config)[];
-  };
+  readonly configKeys: ModuleConfigKeys;
   /** Without credentials the adapter can only verify and parse webhooks. */
   create(env: ProviderEnvironment, credentials?: C, extras?: ProviderAdapterExtras): ProviderAdapter;
 }

@@ -100,7 +100,6 @@ const STILL_VENDOR_SPECIFIC = [
   'src/services/install/crm-install-flows.ts',
   'src/services/crm/crm-delivery-failed.ts',
   'src/services/crm/crm.ts',
-  'src/services/operations/deployment-health.ts',
   'src/services/install/highlevel-install-flow.ts',
   'src/services/install/highlevel-install.ts',
   'src/services/crm/highlevel-outbound.ts',

@@ -89,7 +89,8 @@ export function describeCrmContract(
       );
       expect(one).toMatch(new RegExp(`^crm:${name}:`));
       expect(one).not.toBe(other);
-      for (const key of module.configKeys.baseUrls) expect(String(config[key])).toMatch(/^https?:\/\//);
+      for (const key of Object.values(module.configKeys.baseUrls))
+        expect(String(config[key])).toMatch(/^https?:\/\//);
     });
 
     it('records a customer message once, with the CRM ids to find it again', async () => {

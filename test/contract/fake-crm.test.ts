@@ -45,7 +45,7 @@ function fakeCrm() {
     label: 'Fake CRM',
     rates: { account: { ratePerSecond: 5, burst: 5 } },
     paceKey: (installation) => `crm:${FAKE}:${installation.accountId}`,
-    configKeys: { secrets: {}, baseUrls: ['APP_BASE_URL'] },
+    configKeys: { secrets: {}, baseUrls: { fakeCrm: 'APP_BASE_URL' } },
     refreshTokens: async () => ({ accessToken: 'a', refreshToken: 'r', expiresAt: Date.UTC(2030, 0, 1) }),
     createAdapter: () => adapter,
   };

@@ -50,7 +50,7 @@ const fakeModule: ProviderModule<{ apiKey: string; number: string }> = {
     verifySubscription: (query) => (query['challenge'] === 'ok' ? 'echo' : null),
   },
   senderProof: 'credentials',
-  configKeys: { secrets: {}, baseUrls: [] },
+  configKeys: { secrets: {}, baseUrls: {} },
   create: () => fakeAdapter,
 };
 

@@ -104,6 +104,9 @@ describe('GET /admin/health', () => {
     expect(body.urls.app).toBe('https://wa.example.org');
     expect(body.urls.providers.meta).toBe('https://graph.facebook.com');
     expect(body.urls.crms.highlevelApi).toBe('https://services.leadconnectorhq.com');
+    // The names come from the modules' configKeys.baseUrls; the report keeps the names operators know.
+    expect(Object.keys(body.urls.providers)).toEqual(['meta', 'twilioApi', 'twilioContent', 'cm']);
+    expect(Object.keys(body.urls.crms)).toEqual(['highlevelApi', 'highlevelAuthorize', 'pipedriveOAuth']);
   });
 
   it('reports complete configuration, backlog, dead letters and the migration level', async () => {

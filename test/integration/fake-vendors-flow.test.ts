@@ -77,7 +77,7 @@ const fakeProviderModule: ProviderModule<{ apiKey: string; number: string }> = {
   routing: (credentials) => ({ routingKey: credentials.number, providerAccountId: null }),
   webhook: { scope: 'platform', verifySubscription: () => null },
   senderProof: 'credentials',
-  configKeys: { secrets: {}, baseUrls: [] },
+  configKeys: { secrets: {}, baseUrls: {} },
   create: () => fakeAdapter,
 };
 
@@ -111,7 +111,7 @@ const fakeCrmModule: CrmModule = {
   label: 'Fake CRM',
   rates: { account: { ratePerSecond: 5, burst: 5 } },
   paceKey: (installation) => `crm:${FAKE_CRM}:${installation.accountId}`,
-  configKeys: { secrets: {}, baseUrls: [] },
+  configKeys: { secrets: {}, baseUrls: {} },
   refreshTokens: async () => ({ accessToken: 'a2', refreshToken: 'r2', expiresAt: Date.UTC(2030, 0, 1) }),
   createAdapter: () => fakeCrmAdapter,
 };

@@ -18,7 +18,9 @@ export const highLevelModule: CrmModule = {
       HIGHLEVEL_WEBHOOK_PUBLIC_KEY: { required: false },
       HIGHLEVEL_ACTION_SECRET: { required: false },
     },
-    baseUrls: ['HIGHLEVEL_API_BASE_URL', 'HIGHLEVEL_AUTHORIZE_URL'],
+    // Ids from the HighLevel marketplace app once it is registered: no usable default.
+    requiredVars: ['HIGHLEVEL_APP_ID', 'HIGHLEVEL_CONVERSATION_PROVIDER_ID'],
+    baseUrls: { highlevelApi: 'HIGHLEVEL_API_BASE_URL', highlevelAuthorize: 'HIGHLEVEL_AUTHORIZE_URL' },
   },
   refreshTokens: ({ config, now }, installation, refreshToken) =>
     refreshHighLevelToken({

@@ -37,7 +37,7 @@ export const pipedriveModule: CrmModule = {
       PIPEDRIVE_CLIENT_SECRET: { required: true },
       PIPEDRIVE_JWT_SECRET: { required: false },
     },
-    baseUrls: ['PIPEDRIVE_OAUTH_BASE_URL'],
+    baseUrls: { pipedriveOAuth: 'PIPEDRIVE_OAUTH_BASE_URL' },
   },
   refreshTokens: ({ config, now }, _installation, refreshToken) =>
     refreshPipedriveToken({

@@ -15,7 +15,7 @@ export const cmModule: ProviderModule<CmCredentials> = {
   senderProof: 'one_time_code',
   // No template list API: the admin registers what WhatsApp approved (namespace + element name + language).
   manualTemplates: { build: buildManualCmTemplate },
-  configKeys: { secrets: {}, baseUrls: ['CM_GATEWAY_BASE_URL'] },
+  configKeys: { secrets: {}, baseUrls: { cm: 'CM_GATEWAY_BASE_URL' } },
   create: ({ config, now }, credentials, extras = {}) =>
     createCmAdapter({
       credentials,

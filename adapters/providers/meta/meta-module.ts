@@ -29,7 +29,7 @@ export const metaModule: ProviderModule<MetaCredentials> = {
   senderProof: 'credentials',
   configKeys: {
     secrets: { META_APP_SECRET: { required: true }, META_VERIFY_TOKEN: { required: true } },
-    baseUrls: ['META_GRAPH_BASE_URL'],
+    baseUrls: { meta: 'META_GRAPH_BASE_URL' },
   },
   create: ({ config }, credentials) =>
     createMetaAdapter({

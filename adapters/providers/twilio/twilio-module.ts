@@ -18,7 +18,10 @@ export const twilioModule: ProviderModule<TwilioCredentials> = {
     }),
   },
   senderProof: 'credentials',
-  configKeys: { secrets: {}, baseUrls: ['TWILIO_API_BASE_URL', 'TWILIO_CONTENT_BASE_URL'] },
+  configKeys: {
+    secrets: {},
+    baseUrls: { twilioApi: 'TWILIO_API_BASE_URL', twilioContent: 'TWILIO_CONTENT_BASE_URL' },
+  },
   create: ({ config, now }, credentials, extras = {}) =>
     createTwilioAdapter({
       credentials,

@@ -1,6 +1,7 @@
 // GET /admin/health: is this deployment complete and keeping up? Names of secrets, never their values.
 import { CRM_MODULES } from '../../../adapters/crm/registry';
 import { PROVIDER_MODULES } from '../../../adapters/providers/registry';
+import type { ModuleConfigKeys } from '../../../adapters/shared/module-config';
 import { SECRET_NAMES, type Config, type SecretName } from '../../config';
 import type { AppContext } from '../../context';
 
@@ -15,6 +16,13 @@ const CORE_SECRETS: Partial<Record<SecretName, SecretPurpose>> = {
   ENCRYPTION_KEY_NEXT: { group: 'core', required: false },
 };
 
+/** "HighLevel and Pipedrive": the CRMs, which call the app back (OAuth redirects, webhooks, iframes). */
+const CRM_LABELS = Object.values(CRM_MODULES)
+  .map((module) => module.label)
+  .join(' and ');
+
+const VENDOR_MODULES = [...Object.values(PROVIDER_MODULES), ...Object.values(CRM_MODULES)];
+
 /**
  * What each secret is for; `required` ones make the configuration incomplete when missing or malformed. Every
  * secret has one (deployment-health-secrets.test.ts), grouped by the module that reads it.
@@ -22,7 +30,7 @@ const CORE_SECRETS: Partial<Record<SecretName, SecretPurpose>> = {
 export const SECRET_PURPOSES = {
   ...CORE_SECRETS,
   ...Object.fromEntries(
-    [...Object.values(PROVIDER_MODULES), ...Object.values(CRM_MODULES)].flatMap((module) =>
+    VENDOR_MODULES.flatMap((module) =>
       Object.entries(module.configKeys.secrets).map(([name, key]) => [
         name,
         { group: module.name, required: key.required },
@@ -33,8 +41,10 @@ export const SECRET_PURPOSES = {
 
 export const REQUIRED_SECRETS = SECRET_NAMES.filter((name) => SECRET_PURPOSES[name].required);
 
-/** Vars with no usable default: ids that come from the HighLevel marketplace app once it is registered. */
-export const REQUIRED_VARS = ['HIGHLEVEL_APP_ID', 'HIGHLEVEL_CONVERSATION_PROVIDER_ID'] as const;
+/** Vars with no usable default (ids a vendor hands out once the app is registered with it), from the modules. */
+export const REQUIRED_VARS: readonly (keyof Config)[] = VENDOR_MODULES.flatMap(
+  (module) => module.configKeys.requiredVars ?? [],
+);
 
 export interface ConfigurationReport {
   complete: boolean;
@@ -44,7 +54,8 @@ export interface ConfigurationReport {
     string,
     { group: string; required: boolean; state: 'set' | 'missing' | 'invalid'; problem?: string }
   >;
-  vars: Record<(typeof REQUIRED_VARS)[number], 'set' | 'missing'> & { DEV_MODE: boolean };
+  /** Each required var, `set` or `missing`, and DEV_MODE. */
+  vars: { DEV_MODE: boolean; [name: string]: 'set' | 'missing' | boolean };
   warnings: string[];
 }
 
@@ -58,15 +69,15 @@ export function configurationReport(config: Config): ConfigurationReport {
     secrets[name] = { group, required, state, ...(problem ? { problem } : {}) };
     if (required && state !== 'set') missing.push(name);
   }
-  const vars = { DEV_MODE: config.DEV_MODE } as ConfigurationReport['vars'];
+  const vars: ConfigurationReport['vars'] = { DEV_MODE: config.DEV_MODE };
   for (const name of REQUIRED_VARS) {
-    vars[name] = config[name] ? 'set' : 'missing';
+    vars[String(name)] = config[name] ? 'set' : 'missing';
     if (!config[name]) missing.push(name);
   }
   const warnings: string[] = [];
   if (config.DEV_MODE) warnings.push('DEV_MODE is true (meant for local mode only)');
   if (!config.APP_BASE_URL.startsWith('https://'))
-    warnings.push('APP_BASE_URL is not https: HighLevel and Pipedrive need a public https origin');
+    warnings.push(`APP_BASE_URL is not https: ${CRM_LABELS} need a public https origin`);
   if (config.secrets.ENCRYPTION_KEY_PREVIOUS || config.secrets.ENCRYPTION_KEY_NEXT)
     warnings.push(
       'ENCRYPTION_KEY_PREVIOUS or _NEXT is set: a key rotation is in progress (npm run rotate-key)',
@@ -146,19 +157,19 @@ export async function deploymentHealth(ctx: AppContext) {
   };
 }
 
+/** Each module's base URLs under the names it gives them (`providers.meta`, `crms.highlevelApi`, …). */
+function moduleUrls(config: Config, modules: readonly { configKeys: ModuleConfigKeys }[]) {
+  return Object.fromEntries(
+    modules.flatMap((module) =>
+      Object.entries(module.configKeys.baseUrls).map(([name, key]) => [name, String(config[key])]),
+    ),
+  );
+}
+
 function baseUrls(config: Config) {
   return {
     app: config.APP_BASE_URL,
-    providers: {
-      meta: config.META_GRAPH_BASE_URL,
-      twilioApi: config.TWILIO_API_BASE_URL,
-      twilioContent: config.TWILIO_CONTENT_BASE_URL,
-      cm: config.CM_GATEWAY_BASE_URL,
-    },
-    crms: {
-      highlevelApi: config.HIGHLEVEL_API_BASE_URL,
-      highlevelAuthorize: config.HIGHLEVEL_AUTHORIZE_URL,
-      pipedriveOAuth: config.PIPEDRIVE_OAUTH_BASE_URL,
-    },
+    providers: moduleUrls(config, Object.values(PROVIDER_MODULES)),
+    crms: moduleUrls(config, Object.values(CRM_MODULES)),
   };
 }
