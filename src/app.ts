@@ -6,6 +6,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { parseConfig } from './config';
 import { AppContext, type Platform } from './context';
 import { errorResponse, handleError } from './http/errors';
+import { loadPhoneMetadata } from './platform/phone-metadata';
 import { CloudflareJobQueue } from './platform/queue';
 import { DurableSendLimiter } from './platform/send-limiter';
 import type { AppEnv, Env } from './env';
@@ -50,6 +51,11 @@ export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
   app.use(secureHeaders({ xFrameOptions: false, contentSecurityPolicy: undefined, overwrite: false }));
   app.use(async (c, next) => {
     c.set('ctx', new AppContext(options.platform ?? platformFromEnv(c.env)));
+    await next();
+  });
+  // Numbers are parsed with metadata read from the static assets, once per isolate (issue 13).
+  app.use(async (c, next) => {
+    await loadPhoneMetadata(c.get('ctx').platform.assets);
     await next();
   });
 

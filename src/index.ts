@@ -3,6 +3,7 @@ import './zod-locale';
 import { createApp, platformFromEnv } from './app';
 import { AppContext } from './context';
 import type { Env } from './env';
+import { loadPhoneMetadata } from './platform/phone-metadata';
 import { jobSchema, priorAttemptsOf, type Job } from './platform/queue';
 import { runTriggerCron } from './services/crm/automation-trigger-events';
 import { deadLetter, runJob } from './services/jobs';
@@ -74,6 +75,8 @@ export default {
   fetch: app.fetch,
 
   async queue(batch: MessageBatch<unknown>, env: Env): Promise<void> {
+    // Jobs parse numbers: unreadable metadata fails the batch (the queue retries it), never a job's outcome.
+    await loadPhoneMetadata(env.ASSETS);
     const ctx = new AppContext(platformFromEnv(env));
     const deadLetterQueue = batch.queue.endsWith('-dlq');
     // A batch's jobs are independent (each claims its own rows), so they run side by side: one slow CRM call
@@ -89,6 +92,7 @@ export default {
   },
 
   async scheduled(controller: ScheduledController, env: Env, executionCtx: ExecutionContext): Promise<void> {
+    await loadPhoneMetadata(env.ASSETS);
     executionCtx.waitUntil(sweepOutbox(new AppContext(platformFromEnv(env))));
     executionCtx.waitUntil(runTriggerCron(new AppContext(platformFromEnv(env))));
     if (controller.cron === OUTBOX_SWEEP_CRON) return;

@@ -4,6 +4,7 @@
 // tokens (the simulators are new each run) and windows, and adds nothing twice.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { installPhoneMetadataFromFile } from '../build-phone-metadata';
 import { parseConfig } from '../../src/config';
 import { AppContext } from '../../src/context';
 import { updateSummary } from '../../src/core/window';
@@ -63,6 +64,8 @@ function d1DatabaseId(): string {
 }
 
 export async function seedDemo(options: SeedOptions): Promise<DemoSeed> {
+  // Connections' numbers are parsed here in Node: the metadata the Worker reads from its assets (issue 13).
+  installPhoneMetadataFromFile();
   // wrangler keeps local D1 under <persist-to>/v3/d1.
   const proxy = await startLocalD1({
     databaseId: d1DatabaseId(),

@@ -1,12 +1,28 @@
-// E.164 normalization (DESIGN.md §3.5). `min` metadata keeps the Worker bundle small (~80 kB raw vs ~145 kB
-// for `max`): it checks lengths and leading digits, not every number range; the provider rejects the rest.
-// Its number formats are left out too (phone-metadata.json, scripts/build-phone-metadata.ts): we never format.
+// E.164 normalization (DESIGN.md §3.5). `min` metadata keeps it small (~80 kB raw vs ~145 kB for `max`): it
+// checks lengths and leading digits, not every number range; the provider rejects the rest. Its number formats
+// are left out too (scripts/build-phone-metadata.ts): we never format. The metadata is not compiled in (issue 13,
+// ≈ 10 KiB of the Worker bundle gzipped): it is data handed in once at start-up — by the Worker from its static
+// assets (public/data/phone-metadata.json, src/platform/phone-metadata.ts), by Node from that file
+// (scripts/build-phone-metadata.ts). Parsing before it is there throws, never answers "invalid number".
 import { parsePhoneNumberFromString as parseWith } from 'libphonenumber-js/core';
 import type { CountryCode, MetadataJson } from 'libphonenumber-js/core';
-import metadata from './phone-metadata.json';
 
-const parsePhoneNumberFromString = (text: string, options: { defaultCountry?: CountryCode }) =>
-  parseWith(text, options, metadata as unknown as MetadataJson);
+let metadata: MetadataJson | undefined;
+
+/** Installs the numbering metadata (libphonenumber-js `min` JSON); refuses anything not shaped like it. */
+export function setPhoneMetadata(value: unknown): void {
+  const m = value as Partial<MetadataJson> | null;
+  if (!m || typeof m !== 'object' || typeof m.countries !== 'object' || !m.country_calling_codes)
+    throw new TypeError('Not libphonenumber-js metadata (countries, country_calling_codes)');
+  metadata = m as MetadataJson;
+}
+
+export const hasPhoneMetadata = (): boolean => metadata !== undefined;
+
+function parsePhoneNumberFromString(text: string, options: { defaultCountry?: CountryCode }) {
+  if (!metadata) throw new Error('Phone metadata not loaded (setPhoneMetadata at start-up)');
+  return parseWith(text, options, metadata);
+}
 
 export type PhoneResult =
   | { ok: true; e164: string; country?: string }

@@ -2,6 +2,7 @@
 // getPlatformProxy) with the migrations applied, an in-memory job queue and limiter, and a clock the test moves by hand.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { installPhoneMetadataFromFile } from '../../scripts/build-phone-metadata';
 import { parseConfig } from '../../src/config';
 import type { Platform } from '../../src/context';
 import { MemoryJobQueue } from '../../src/platform/queue';
@@ -85,6 +86,8 @@ export async function dumpDatabase(db: D1Database): Promise<string> {
 export async function createTestPlatform(
   options: { env?: Record<string, string>; clock?: TestClock } = {},
 ): Promise<TestPlatform> {
+  // What the Worker reads from its static assets at start-up (benches use this platform outside vitest too).
+  installPhoneMetadataFromFile();
   const proxy = await startLocalD1();
   const db = proxy.db;
   await db.batch(migrationStatements().map((sql) => db.prepare(sql)));
