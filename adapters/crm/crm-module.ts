@@ -4,6 +4,7 @@ import type { Config } from '../../src/config';
 import type { Connection } from '../../src/store/connections';
 import type { Installation, InstallationTokens } from '../../src/store/installations';
 import type { ModuleConfigKeys } from '../shared/module-config';
+import type { CrmDeliveryUrl, CrmWorkflows } from './crm-inbound-hooks';
 import type { CrmAdapter, CrmName, CrmRate, CrmRequestPacer, TokenSource } from './types';
 
 /** What a module builds its clients from: the app's parsed configuration, clock and sleep. */
@@ -44,4 +45,8 @@ export interface CrmModule {
   ): Promise<CrmRefreshedTokens>;
   /** The adapter that records messages, statuses and changes for one installation. */
   createAdapter(env: CrmEnvironment, deps: CrmAdapterDeps): CrmAdapter;
+  /** A CRM that asks us to send its users' messages (POST /crm/<crm>/outbound): services/crm/crm-deliveries.ts. */
+  readonly deliveryUrl?: CrmDeliveryUrl;
+  /** A CRM whose workflows call our actions and triggers (/automations/<crm>/…): services/crm/automation-*.ts. */
+  readonly workflows?: CrmWorkflows;
 }

@@ -8,7 +8,7 @@ import { reportDeadDelivery } from './crm/crm-delivery-failed';
 import { installationOfContact, markPhoneLinkDead, runCrmLinkPhone } from './crm/crm-link-phone';
 import { markFiringDead, runFireTrigger } from './crm/automation-triggers';
 import { bulkRecordJob, runCrmRecordBatch } from './crm/crm-bulk';
-import { runHighLevelDelivery } from './crm/highlevel-outbound';
+import { runCrmDelivery } from './crm/crm-deliveries';
 import type { JobOutcome } from './job-outcome';
 import { runCrmMarketingPreference } from './relay/marketing-preferences';
 import { markChangeDead, runCrmRecordChange, runDeleteProviderMedia } from './relay/message-changes';
@@ -32,7 +32,7 @@ const TEMPLATE_SYNC_RETRY: RetryPolicy = {
 
 export type JobHandler = (ctx: AppContext, job: Job, attempt: number) => Promise<JobOutcome>;
 
-/** Handlers registered by feature modules (HighLevel delivery, campaigns) without editing this switch. */
+/** Handlers registered by feature modules (tests, benches) without editing this switch. */
 const extraHandlers = new Map<Job['type'], JobHandler>();
 export function registerJobHandler(type: Job['type'], handler: JobHandler): void {
   extraHandlers.set(type, handler);
@@ -63,7 +63,7 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
     case 'campaign_send':
       return runCampaignSend(ctx, job);
     case 'crm_outbound':
-      return runHighLevelDelivery(ctx, job, attempt);
+      return runCrmDelivery(ctx, job, attempt);
     case 'history_import':
       return runHistoryImport(ctx, job.importId, ingestEvents);
     case 'status_retry': {

@@ -1,8 +1,10 @@
 // CRM automation executions (one per execution id, first outcome kept) and per-installation automation webhooks.
+import type { CrmName } from '../../adapters/crm/types';
 import type { SecretBox } from '../security/secret-box';
 import { randomId, randomToken, sha256Hex, timingSafeEqual } from '../security/encoding';
 
-export type AutomationSource = 'highlevel_action' | 'automation_webhook';
+/** Who called: a CRM workflow's action (`highlevel_action`: `<crm>_action`) or the automation webhook. */
+export type AutomationSource = `${CrmName}_action` | 'automation_webhook';
 export type AutomationAction = 'send_template' | 'send_message';
 
 export interface AutomationExecution {

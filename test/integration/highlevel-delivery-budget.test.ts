@@ -4,7 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
-import { runHighLevelDelivery } from '../../src/services/crm/highlevel-outbound';
+import { runCrmDelivery } from '../../src/services/crm/crm-deliveries';
 import { runJob } from '../../src/services/jobs';
 import { killable } from '../helpers/crash-points';
 import {
@@ -67,7 +67,7 @@ async function agentReplies(): Promise<Extract<Job, { type: 'crm_outbound' }>> {
 /** One attempt with D1 failing at the insert; the clock moves by the retry's delay. */
 async function failedAttempt(job: Extract<Job, { type: 'crm_outbound' }>, attempt: number) {
   crash.arm(D1_DOWN);
-  const outcome = await runHighLevelDelivery(ctx, job, attempt);
+  const outcome = await runCrmDelivery(ctx, job, attempt);
   expect(crash.fired).toBe(attempt + 1);
   if (outcome.kind === 'retry') w.t.clock.advance(outcome.delaySeconds * 1000);
   return outcome;
@@ -82,10 +82,10 @@ describe('HighLevel Delivery URL retry budget', () => {
     expect(w.t.clock.now() - started).toBeGreaterThan(20 * MINUTE);
 
     // D1 is back: the reply goes out once.
-    expect(await runHighLevelDelivery(ctx, job, 14)).toEqual({ kind: 'done' });
+    expect(await runCrmDelivery(ctx, job, 14)).toEqual({ kind: 'done' });
     await runAll();
     expect(sentKinds(w, 'meta', PHONE)).toEqual(['text']);
-    expect(await runHighLevelDelivery(ctx, job, 15)).toEqual({ kind: 'done' }); // a redelivery does nothing
+    expect(await runCrmDelivery(ctx, job, 15)).toEqual({ kind: 'done' }); // a redelivery does nothing
     expect(sentKinds(w, 'meta', PHONE)).toEqual(['text']);
   });
 

@@ -6,7 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
 import { redriveDeadLetter } from '../../src/services/operations/dead-letters';
-import { runHighLevelDelivery } from '../../src/services/crm/highlevel-outbound';
+import { runCrmDelivery } from '../../src/services/crm/crm-deliveries';
 import { deadLetter, runJob } from '../../src/services/jobs';
 import { killable } from '../helpers/crash-points';
 import {
@@ -73,7 +73,7 @@ const statusUpdates = (messageId: string) =>
 async function runUntilDead(job: DeliveryJob) {
   for (let attempt = 0; attempt < 40; attempt++) {
     crash.arm(D1_DOWN);
-    const outcome = await runHighLevelDelivery(ctx, job, attempt);
+    const outcome = await runCrmDelivery(ctx, job, attempt);
     if (outcome.kind === 'retry') {
       // The customer's window runs out while the job backs off.
       w.t.clock.advance(Math.max(outcome.delaySeconds * 1000, 2 * HOUR));
@@ -142,7 +142,7 @@ describe('a dead HighLevel Delivery URL job', () => {
   it('a reply that already became a message is left to its send: no failure report', async () => {
     const { job, messageId } = await agentReplies();
     // The job made the message, then died before finishing (its next runs found it handled).
-    expect(await runHighLevelDelivery(ctx, job, 0)).toEqual({ kind: 'done' });
+    expect(await runCrmDelivery(ctx, job, 0)).toEqual({ kind: 'done' });
     await deadLetter(ctx, job, 'Queue retries exhausted', 11);
     await runAll();
     expect(sentKinds(w, 'meta', PHONE)).toEqual(['text']);
@@ -159,7 +159,7 @@ describe('a dead Delivery URL job for a location without a number', () => {
       times: 1,
       status: 503,
     });
-    const first = await runHighLevelDelivery(ctx, job, 0);
+    const first = await runCrmDelivery(ctx, job, 0);
     expect(first.kind).toBe('retry');
     expect(statusUpdates(messageId)).toEqual([]);
     await deadLetter(ctx, job, 'Queue retries exhausted', 11);

@@ -3,6 +3,7 @@ import { requireSecret } from '../../../src/config';
 import type { CrmModule } from '../crm-module';
 import { createHighLevelAdapter } from './highlevel-adapter';
 import { createHighLevelClient, HIGHLEVEL_RATES } from './highlevel-client';
+import { highLevelDeliveryUrl, highLevelWorkflows } from './highlevel-inbound';
 import { refreshHighLevelToken } from './highlevel-oauth';
 
 export const highLevelModule: CrmModule = {
@@ -49,4 +50,6 @@ export const highLevelModule: CrmModule = {
         config.HIGHLEVEL_CONVERSATION_PROVIDER_ID ??
         '',
     }),
+  deliveryUrl: highLevelDeliveryUrl,
+  workflows: highLevelWorkflows,
 };

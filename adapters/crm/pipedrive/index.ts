@@ -24,4 +24,3 @@ export { verifyPanelJwt, verifyUninstallBasicAuth, parseUninstallBody } from './
 export type { PanelIdentity } from './verify-pipedrive';
 export { renderPipedriveNote, renderStatusLine, escapeHtml, formatUtc } from './render-pipedrive-note';
 export type { UninstallBody } from './pipedrive-api';
-export { parseAutomationBasicAuth, parseAutomationWebhookBody } from './automation-webhook';

@@ -1,13 +1,14 @@
-// Entry points of CRM automations (issue 15): a HighLevel workflow action's execution and options calls, and the
-// per-installation automation webhook (Pipedrive's "send webhook" action). Each authenticates first (401, nothing
-// stored), finds the installation, and hands a CRM-neutral request to automation-send.
+// Entry points of CRM automations (issue 15): a CRM workflow's action execution and options calls (read by the CRM's
+// module, adapters/crm/crm-inbound-hooks.ts), and the per-installation automation webhook any tool can call (our own
+// format). Each authenticates first (401, nothing stored), finds the installation, and hands a CRM-neutral request to
+// automation-send.
 import {
-  parseWorkflowActionCall,
-  parseWorkflowOptionsCall,
-  workflowActionAnswer,
-} from '../../../adapters/crm/highlevel';
-import { parseAutomationBasicAuth, parseAutomationWebhookBody } from '../../../adapters/crm/pipedrive';
-import { optionalSecret } from '../../config';
+  parseAutomationBasicAuth,
+  parseAutomationWebhookBody,
+} from '../../../adapters/crm/automation-webhook';
+import type { CrmWorkflowCall, CrmWorkflows } from '../../../adapters/crm/crm-inbound-hooks';
+import { crmModule, isCrmName } from '../../../adapters/crm/registry';
+import type { CrmName } from '../../../adapters/crm/types';
 import type { AppContext } from '../../context';
 import type { AutomationActionName, AutomationOutcome } from '../../core/automation';
 import { AppError } from '../../core/errors';
@@ -16,12 +17,19 @@ import { AutomationHookStore } from '../../store/automations';
 import { AutomationTriggerStore } from '../../store/automation-triggers';
 import type { Installation } from '../../store/installations';
 import { automationOptions, executeAutomation, recentAutomations } from './automation-send';
+import { crmEnvironment } from './crm';
 
-export interface SignedCall {
-  rawBody: string;
-  headers: Headers;
-  /** Query of a GET options call. */
-  query?: Record<string, string>;
+export type SignedCall = CrmWorkflowCall;
+
+/** The CRM named in the URL, when its module has workflows (anything else is the app's 404). */
+export function workflowCrm(name: string): CrmName | null {
+  return isCrmName(name) && crmModule(name).workflows ? name : null;
+}
+
+function workflowsOf(crm: CrmName): CrmWorkflows {
+  const workflows = crmModule(crm).workflows;
+  if (!workflows) throw new AppError('not_found', 'This CRM has no workflow actions');
+  return workflows;
 }
 
 const notInstalled: AutomationOutcome = {
@@ -32,33 +40,39 @@ const notInstalled: AutomationOutcome = {
   duplicate: false,
 };
 
-async function activeInstallation(ctx: AppContext, locationId: string): Promise<Installation | null> {
+async function activeInstallation(
+  ctx: AppContext,
+  crm: CrmName,
+  accountId: string,
+): Promise<Installation | null> {
   const { installations } = await ctx.secretStores();
-  const installation = await installations.findByAccount('highlevel', locationId);
+  const installation = await installations.findByAccount(crm, accountId);
   return installation && installation.status === 'active' ? installation : null;
 }
 
-function signed(ctx: AppContext, call: SignedCall) {
-  return {
-    ...call,
-    publicKey: optionalSecret(ctx.config, 'HIGHLEVEL_WEBHOOK_PUBLIC_KEY'),
-    actionSecret: optionalSecret(ctx.config, 'HIGHLEVEL_ACTION_SECRET'),
-    now: ctx.now(),
-  };
-}
-
 /** A workflow action execution: at most one message per execution, answered so the workflow can branch. */
-export async function receiveWorkflowAction(ctx: AppContext, call: SignedCall, action: AutomationActionName) {
-  const parsed = await parseWorkflowActionCall(signed(ctx, call), action);
-  const installation = await activeInstallation(ctx, parsed.locationId);
-  if (!installation) return workflowActionAnswer(notInstalled);
-  return workflowActionAnswer(await executeAutomation(ctx, installation, 'highlevel_action', parsed.request));
+export async function receiveWorkflowAction(
+  ctx: AppContext,
+  crm: CrmName,
+  call: SignedCall,
+  action: AutomationActionName,
+) {
+  const workflows = workflowsOf(crm);
+  const command = await workflows.readAction(crmEnvironment(ctx), call, action);
+  const installation = await activeInstallation(ctx, crm, command.accountId);
+  if (!installation) return workflows.answerAction(notInstalled);
+  return workflows.answerAction(await executeAutomation(ctx, installation, `${crm}_action`, command.request));
 }
 
 /** A workflow action's dynamic options: APPROVED templates of the chosen (or first) number, or the numbers. */
-export async function workflowOptions(ctx: AppContext, call: SignedCall, kind: 'templates' | 'numbers') {
-  const parsed = await parseWorkflowOptionsCall(signed(ctx, call));
-  const installation = await activeInstallation(ctx, parsed.locationId);
+export async function workflowOptions(
+  ctx: AppContext,
+  crm: CrmName,
+  call: SignedCall,
+  kind: 'templates' | 'numbers',
+) {
+  const parsed = await workflowsOf(crm).readOptionsCall(crmEnvironment(ctx), call);
+  const installation = await activeInstallation(ctx, crm, parsed.accountId);
   return { options: installation ? await automationOptions(ctx, installation, kind, parsed.sender) : [] };
 }
 

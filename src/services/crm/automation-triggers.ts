@@ -1,21 +1,18 @@
-// HighLevel workflow triggers (issue 15): subscriptions HighLevel sends when a workflow uses one of our triggers,
-// and firing them as CRM jobs (queued, paced per account, retried, dead-lettered), at most once per event: the
-// firing row is unique per (subscription, event id) and its job claims it with a lease before the POST.
-import { createHighLevelClient } from '../../../adapters/crm/highlevel/highlevel-client';
-import {
-  fireWorkflowTrigger,
-  parseTriggerSubscription,
-} from '../../../adapters/crm/highlevel/workflow-trigger';
-import { optionalSecret } from '../../config';
+// CRM workflow triggers (issue 15): subscriptions a CRM sends when a workflow uses one of our triggers (read by the
+// CRM's module), and firing them as CRM jobs (queued, paced per account, retried, dead-lettered; the module builds
+// the request), at most once per event: the firing row is unique per (subscription, event id) and its job claims
+// it with a lease before the POST.
+import type { CrmWorkflowCall } from '../../../adapters/crm/crm-inbound-hooks';
+import { crmModule } from '../../../adapters/crm/registry';
+import type { CrmName } from '../../../adapters/crm/types';
 import type { AppContext } from '../../context';
 import { AppError } from '../../core/errors';
 import { AutomationTriggerStore, type FiringGuard } from '../../store/automation-triggers';
-import type { SignedCall } from './automation-calls';
-import { failureOutcome, crmTokenSource } from './crm';
+import { crmEnvironment, failureOutcome, crmTokenSource } from './crm';
 import { crmPacer } from './crm-pacing';
 import type { JobOutcome } from '../job-outcome';
 
-/** Our triggers' keys (manifest/highlevel/workflow-triggers.json). */
+/** Our triggers' keys (as published in the CRM's manifest: manifest/highlevel/workflow-triggers.json). */
 export const TRIGGER_KEYS = {
   messageReceived: 'wabridge_message_received',
   messageFailed: 'wabridge_message_failed',
@@ -29,22 +26,19 @@ const FIRING_LEASE_MS = 60_000;
 
 const store = (ctx: AppContext) => new AutomationTriggerStore(ctx.db);
 
-/** HighLevel's subscribe / unsubscribe call for one use of a trigger in a workflow. */
+/** The CRM's subscribe / unsubscribe call for one use of a trigger in a workflow. */
 export async function receiveTriggerSubscription(
   ctx: AppContext,
-  call: SignedCall,
+  crm: CrmName,
+  call: CrmWorkflowCall,
 ): Promise<{ success: true; subscribed: boolean }> {
-  const parsed = await parseTriggerSubscription({
-    ...call,
-    publicKey: optionalSecret(ctx.config, 'HIGHLEVEL_WEBHOOK_PUBLIC_KEY'),
-    actionSecret: optionalSecret(ctx.config, 'HIGHLEVEL_ACTION_SECRET'),
-    now: ctx.now(),
-    apiBaseUrl: ctx.config.HIGHLEVEL_API_BASE_URL,
-  });
+  const workflows = crmModule(crm).workflows;
+  if (!workflows) throw new AppError('not_found', 'This CRM has no workflow triggers');
+  const parsed = await workflows.readTriggerSubscription(crmEnvironment(ctx), call);
   if (!(Object.values(TRIGGER_KEYS) as string[]).includes(parsed.triggerKey))
     throw new AppError('invalid_request', `Unknown trigger key ${parsed.triggerKey}`);
   const { installations } = await ctx.secretStores();
-  const installation = await installations.findByAccount('highlevel', parsed.locationId);
+  const installation = await installations.findByAccount(crm, parsed.accountId);
   if (!installation || installation.status !== 'active')
     throw new AppError('not_found', 'The WhatsApp app is not installed for this location');
   if (!parsed.targetUrl) {
@@ -126,7 +120,8 @@ export async function runFireTrigger(
   const subscription = await triggers.subscription(firing.subscriptionId);
   const { installations } = await ctx.secretStores();
   const installation = subscription ? await installations.get(subscription.installationId) : null;
-  if (!subscription?.active || !installation || installation.status !== 'active') {
+  const workflows = installation ? crmModule(installation.crm).workflows : undefined;
+  if (!subscription?.active || !installation || installation.status !== 'active' || !workflows) {
     await triggers.finish(firingId, 'dead', ctx.now());
     return { kind: 'done' };
   }
@@ -138,13 +133,12 @@ export async function runFireTrigger(
   const tried = Math.max(attempt, firing.attempts);
   const pacer = crmPacer(ctx, installation);
   try {
-    const client = createHighLevelClient({
-      tokenSource: crmTokenSource(ctx, installation),
-      baseUrl: new URL(subscription.targetUrl).origin,
-      sleep: ctx.platform.sleep,
-      pacer,
-    });
-    await fireWorkflowTrigger(client, subscription.targetUrl, firing.payload);
+    await workflows.fireTrigger(
+      crmEnvironment(ctx),
+      { tokenSource: crmTokenSource(ctx, installation), pacer },
+      subscription.targetUrl,
+      firing.payload,
+    );
   } catch (error) {
     const outcome = failureOutcome(error, tried);
     if (outcome.kind === 'retry') {

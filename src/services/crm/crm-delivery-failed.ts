@@ -1,7 +1,7 @@
 // A CRM Delivery URL call (an agent's reply the CRM asked us to send) whose job died — out of time to reach the
 // customer, or every run threw — is reported back to the CRM as failed, once (issue 17: the agent must not see a
 // reply that never left as pending forever).
-// With a number and a phone it becomes a failed message of ours (highlevel-outbound.ts recordFailure): the message
+// With a number and a phone it becomes a failed message of ours (crm-deliveries.ts recordFailure): the message
 // row is unique per (number, CRM message id), which makes the report happen once however often the job dies (a
 // redrive that dies again reports nothing new), and its crm_record_status job retries the report through a CRM
 // outage (the outbox sweep finds it if that job is lost). A delivery that already became a message belongs to the
@@ -10,13 +10,13 @@
 import type { AppContext } from '../../context';
 import { normalizePhone } from '../../core/phone';
 import type { ProviderErrorInfo } from '../../core/message';
-import { HighLevelDeliveryStore } from '../../store/highlevel-deliveries';
+import { CrmDeliveryStore } from '../../store/crm-deliveries';
 import {
   connectionFor,
   disabledConnectionFor,
   recordFailure,
   reportWithoutConnection,
-} from './highlevel-outbound';
+} from './crm-deliveries';
 
 /** What the agent reads in the CRM: the reply did not go out, and why we stopped trying. */
 export function deadDeliveryError(reason: string): ProviderErrorInfo {
@@ -24,7 +24,7 @@ export function deadDeliveryError(reason: string): ProviderErrorInfo {
 }
 
 export async function reportDeadDelivery(ctx: AppContext, deliveryId: string, reason: string): Promise<void> {
-  const delivery = await new HighLevelDeliveryStore(ctx.db).get(deliveryId);
+  const delivery = await new CrmDeliveryStore(ctx.db).get(deliveryId);
   if (!delivery) return;
   const { installations } = await ctx.secretStores();
   const installation = await installations.get(delivery.installationId);

@@ -1,6 +1,6 @@
 // HighLevel behind the generic /oauth/:crm and /crm/:crm routes (services/install/crm-install-flows.ts).
 import { AppError } from '../../core/errors';
-import { acceptHighLevelDelivery } from '../crm/highlevel-outbound';
+import { acceptCrmDelivery } from '../crm/crm-deliveries';
 import type { CrmInstallFlow } from './crm-install-flows';
 import { applyHighLevelAppEvent, completeHighLevelInstall, startHighLevelInstall } from './highlevel-install';
 import { highLevelInboundVerifier } from './highlevel-verify';
@@ -25,7 +25,7 @@ export const crmInstallFlow: CrmInstallFlow = {
     // The conversation provider's Delivery URL: only stores and enqueues (DESIGN.md §6).
     outbound: {
       verify: highLevelInboundVerifier({ kind: 'delivery', timestampRequired: false }),
-      handle: acceptHighLevelDelivery,
+      handle: (ctx, body) => acceptCrmDelivery(ctx, 'highlevel', body),
     },
   },
 };

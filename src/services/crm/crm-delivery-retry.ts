@@ -1,7 +1,7 @@
-// How long a HighLevel Delivery URL job keeps retrying (issue 17: outages delay, never fail). A delivery is an
+// How long a CRM Delivery URL job keeps retrying (issue 17: outages delay, never fail). A delivery is an
 // agent's reply, so it gets the budget of every other reply (send-job.ts deliverableUntil): while the customer's
 // window is open it retries until the window closes; otherwise (it would go out as a matched template) for the
-// template retry period from when HighLevel called us. A fixed attempt count (8, about 20 minutes) gave up during
+// template retry period from when the CRM called us. A fixed attempt count (8, about 20 minutes) gave up during
 // a short outage while the reply could still be delivered.
 import { isVendorHttpError } from '../../../adapters/shared/vendor-http-error';
 import type { AppContext } from '../../context';
@@ -10,7 +10,7 @@ import { normalizePhone } from '../../core/phone';
 import { windowFromSummary } from '../../core/window';
 import type { Connection } from '../../store/connections';
 import { windowSummaryOf } from '../../store/contacts';
-import type { StoredDelivery } from '../../store/highlevel-deliveries';
+import type { StoredDelivery } from '../../store/crm-deliveries';
 import { pacedOutcome } from './crm-pacing';
 import type { JobOutcome } from '../job-outcome';
 import { retryDelaySeconds } from '../../platform/retry-policy';

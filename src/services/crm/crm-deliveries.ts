@@ -1,88 +1,84 @@
-// HighLevel's conversation provider Delivery URL (DESIGN.md §1, §3.1, §3.5): an agent reply, a workflow SMS or a bulk
-// action's burst. The route verifies, stores and enqueues; the queue job applies the window engine. Nothing here calls
-// the WhatsApp provider: sends go through the same queue and per-sender limiter as every other message.
-import { parseHighLevelOutboundDelivery } from '../../../adapters/crm/highlevel';
+// A CRM's Delivery URL (DESIGN.md §1, §3.1, §3.5): a message its user asks us to send — an agent's reply, a workflow
+// message or a bulk action's burst (HighLevel's conversation provider). The CRM's module reads the call into a
+// "send this" command (adapters/crm/crm-inbound-hooks.ts); the route verifies, this stores and enqueues; the queue
+// job applies the window engine. Nothing here calls the WhatsApp provider: sends go through the same queue and
+// per-sender limiter as every other message.
+import { crmModule } from '../../../adapters/crm/registry';
+import type { CrmName } from '../../../adapters/crm/types';
 import type { AppContext } from '../../context';
 import { AppError, TEMPLATE_REQUIRED_REASON } from '../../core/errors';
-import type { MediaType, MessageContent, ProviderErrorInfo } from '../../core/message';
+import type { ProviderErrorInfo } from '../../core/message';
 import { normalizePhone } from '../../core/phone';
-import { matchTemplate } from '../../core/template-match';
 import type { Job } from '../../platform/queue';
 import type { Connection } from '../../store/connections';
-import { HighLevelDeliveryStore, type StoredDelivery } from '../../store/highlevel-deliveries';
+import { CrmDeliveryStore, type StoredDelivery } from '../../store/crm-deliveries';
 import type { Installation } from '../../store/installations';
 import { OutboxStore } from '../../store/outbox';
-import type { StoredTemplate } from '../../store/templates';
 import { connectionDisabledError } from '../relay/connection-state';
-import { crmAdapterFor } from './crm';
-import { deliveryFailure, deliveryRetryUntil } from './highlevel-delivery-retry';
+import { crmAdapterFor, crmEnvironment } from './crm';
+import { contentsOf, matchApproved } from './crm-delivery-content';
+import { deliveryFailure, deliveryRetryUntil } from './crm-delivery-retry';
 import type { JobOutcome } from '../job-outcome';
 import { queueOutbound } from '../relay/relay-outbound';
 
 export type DeliveryAck = { status: 'queued' | 'duplicate' } | { status: 'ignored'; reason: string };
 
 /**
- * POST /crm/highlevel/outbound, once its signature is verified (highlevel-install-flow.ts): store once per messageId,
- * enqueue, acknowledge.
+ * POST /crm/<crm>/outbound, once its signature is verified (the CRM's inbound endpoint): store once per CRM message
+ * id, enqueue, acknowledge.
  */
-export async function acceptHighLevelDelivery(ctx: AppContext, body: unknown): Promise<DeliveryAck> {
-  const delivery = parseHighLevelOutboundDelivery(body);
+export async function acceptCrmDelivery(ctx: AppContext, crm: CrmName, body: unknown): Promise<DeliveryAck> {
+  const module = crmModule(crm);
+  if (!module.deliveryUrl) throw new AppError('not_found', `${module.label} has no Delivery URL`);
+  const command = module.deliveryUrl.read(body);
   const { installations } = await ctx.secretStores();
-  const installation = await installations.findByAccount('highlevel', delivery.locationId);
+  const installation = await installations.findByAccount(crm, command.accountId);
   if (!installation || installation.status !== 'active') {
-    // Signed by HighLevel but for a location without our app: nothing to send, nobody to report to.
+    // Signed by the CRM but for an account without our app: nothing to send, nobody to report to.
     console.warn(
-      JSON.stringify({ level: 'warn', msg: 'HighLevel delivery for a location without an install' }),
+      JSON.stringify({ level: 'warn', msg: `${module.label} delivery for a location without an install` }),
     );
     return { status: 'ignored', reason: 'not_installed' };
   }
-  if (!isOurProvider(ctx, installation, delivery.conversationProviderId)) {
+  if (
+    command.channelId !== undefined &&
+    !module.deliveryUrl.isOurs(crmEnvironment(ctx), installation, command.channelId)
+  ) {
     // HighLevel signs every app's deliveries with one key: a delivery written for another app's provider, replayed
-    // here, is genuinely signed. Acknowledged (so HighLevel does not retry) and nothing is stored or sent.
+    // here, is genuinely signed. Acknowledged (so the CRM does not retry) and nothing is stored or sent.
     console.warn(
-      JSON.stringify({ level: 'warn', msg: 'HighLevel delivery for another conversation provider' }),
+      JSON.stringify({ level: 'warn', msg: `${module.label} delivery for another conversation provider` }),
     );
     return { status: 'ignored', reason: 'other_provider' };
   }
-  const store = new HighLevelDeliveryStore(ctx.db);
+  const store = new CrmDeliveryStore(ctx.db);
   const id = await store.insert(
     installation.id,
-    delivery.messageId,
+    command.crmMessageId,
     {
-      phone: delivery.phone ?? '',
-      text: delivery.text,
-      attachments: delivery.attachments,
-      crmContactId: delivery.contactId,
-      userId: delivery.userId,
+      phone: command.phone ?? '',
+      text: command.text,
+      attachments: command.attachments,
+      crmContactId: command.crmContactId,
+      userId: command.userId,
     },
     ctx.now(),
   );
-  // Same messageId again (HighLevel retrying a slow answer): acknowledged, nothing sent twice (DESIGN.md §6).
+  // Same message id again (the CRM retrying a slow answer): acknowledged, nothing sent twice (DESIGN.md §6).
   if (!id) return { status: 'duplicate' };
   await ctx.queue.send({ type: 'crm_outbound', installationId: installation.id, deliveryKey: id });
   return { status: 'queued' };
 }
 
-/**
- * Ours: the configured provider id or the one stored on the install. The documented payload carries no
- * conversationProviderId (docs/ProviderOutboundMessage.md), so a delivery without one is judged by its signature and
- * installed location alone; one that names a provider must name ours.
- */
-function isOurProvider(ctx: AppContext, installation: Installation, providerId: string | undefined): boolean {
-  if (providerId === undefined) return true;
-  const ours = [ctx.config.HIGHLEVEL_CONVERSATION_PROVIDER_ID, installation.settings.conversationProviderId];
-  return ours.some((id) => id !== undefined && id !== '' && id === providerId);
-}
-
 type CrmOutboundJob = Extract<Job, { type: 'crm_outbound' }>;
 
-/** Queue job: window engine → free-form, matched template, or a failure reported back to HighLevel. */
-export async function runHighLevelDelivery(
+/** Queue job: window engine → free-form, matched template, or a failure reported back to the CRM. */
+export async function runCrmDelivery(
   ctx: AppContext,
   job: CrmOutboundJob,
   attempt: number,
 ): Promise<JobOutcome> {
-  const store = new HighLevelDeliveryStore(ctx.db);
+  const store = new CrmDeliveryStore(ctx.db);
   const delivery = await store.get(job.deliveryKey);
   if (!delivery || delivery.state === 'done' || delivery.installationId !== job.installationId)
     return { kind: 'done' };
@@ -118,7 +114,7 @@ async function deliver(
   const connection = await connectionFor(ctx, installation);
   const disabled = connection ? null : await disabledConnectionFor(ctx, installation);
   if (disabled) {
-    // The location's number was disabled (uninstall, reinstall without reconnecting): HighLevel shows the message
+    // The account's number was disabled (uninstall, reinstall without reconnecting): the CRM shows the message
     // failed with the reason, and the sidebar thread keeps it (409 connection_disabled for our own API).
     if (await ctx.messages.findByCrmId(disabled.id, delivery.crmMessageId)) return 'already_handled';
     const phone = normalizePhone(delivery.payload.phone);
@@ -170,8 +166,8 @@ async function deliver(
       return 'failed:connection_unverified';
     }
     if (!(error instanceof AppError) || error.code !== 'template_required') throw error;
-    // HighLevel's composer only sends text: outside the window, a text that is an approved template's body with its
-    // placeholders filled goes out as that template (DESIGN.md §1). Anything else fails back with the reason.
+    // A CRM composer that only sends text (HighLevel's): outside the window, a text that is an approved template's
+    // body with its placeholders filled goes out as that template (DESIGN.md §1). Anything else fails back.
     const template =
       rest.length === 0 && first?.type === 'text' ? await matchApproved(ctx, connection, first.text) : null;
     if (!template) {
@@ -184,7 +180,7 @@ async function deliver(
     await queueOutbound(ctx, { ...base, content: template, crmMessageId: delivery.crmMessageId });
     return `template:${template.templateName}`;
   }
-  // Further attachments go as their own media messages; HighLevel tracks the status of the first one (its message).
+  // Further attachments go as their own media messages; the CRM tracks the status of the first one (its message).
   for (const content of rest) await queueOutbound(ctx, { ...base, content });
   return 'sent';
 }
@@ -208,71 +204,7 @@ export async function disabledConnectionFor(
   return list[0] ?? null;
 }
 
-async function matchApproved(
-  ctx: AppContext,
-  connection: Connection,
-  text: string,
-): Promise<Extract<MessageContent, { type: 'template' }> | null> {
-  const approved = await ctx.templates.list(connection.id, connection.provider, { status: 'APPROVED' });
-  const match = matchTemplate(text, approved);
-  if (!match) return null;
-  const template = match.template as StoredTemplate;
-  return {
-    type: 'template',
-    templateId: template.id,
-    templateName: template.name,
-    language: template.language,
-    values: match.values,
-  };
-}
-
-const MEDIA_BY_EXTENSION: [RegExp, MediaType][] = [
-  [/\.(jpe?g|png)$/i, 'image'],
-  [/\.webp$/i, 'sticker'],
-  [/\.(mp4|3gpp?)$/i, 'video'],
-  [/\.(mp3|ogg|opus|amr|aac|m4a)$/i, 'audio'],
-];
-
-/** HighLevel sends attachments as bare URLs: the extension decides the WhatsApp media type, document otherwise. */
-export function mediaTypeOf(url: string): MediaType {
-  const path = (() => {
-    try {
-      return new URL(url).pathname;
-    } catch {
-      return url;
-    }
-  })();
-  return MEDIA_BY_EXTENSION.find(([re]) => re.test(path))?.[1] ?? 'document';
-}
-
-/** The URL's file name, decoded; a broken escape (`%ZZ`) is kept as written rather than failing the job. */
-function lastSegment(url: string): string {
-  const segment = url.split(/[?#]/)[0]!.split('/').pop() ?? '';
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}
-
-/** Text only → one text message; attachments → one media message each, the text as the first one's caption. */
-function contentsOf(delivery: StoredDelivery): MessageContent[] {
-  const { text, attachments } = delivery.payload;
-  if (attachments.length === 0) return [{ type: 'text', text }];
-  return attachments.map((url, i) => {
-    const mediaType = mediaTypeOf(url);
-    const filename = mediaType === 'document' ? lastSegment(url) : '';
-    return {
-      type: 'media',
-      mediaType,
-      url,
-      ...(i === 0 && text && mediaType !== 'sticker' && mediaType !== 'audio' ? { caption: text } : {}),
-      ...(filename ? { filename } : {}),
-    };
-  });
-}
-
-/** Stores the refused message (the sidebar shows it) and lets crm_record_status fail it in HighLevel with retries. */
+/** Stores the refused message (the sidebar shows it) and lets crm_record_status fail it in the CRM with retries. */
 export async function recordFailure(
   ctx: AppContext,
   connection: Connection,
@@ -311,7 +243,7 @@ export async function recordFailure(
   await ctx.queue.send({ type: 'crm_record_status', messageId });
 }
 
-/** No connection (or no number) means no message row: the failure goes to HighLevel directly; errors retry the job. */
+/** No connection (or no number) means no message row: the failure goes to the CRM directly; errors retry the job. */
 export async function reportWithoutConnection(
   ctx: AppContext,
   installation: Installation,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mediaTypeOf } from './highlevel-outbound';
+import { mediaTypeOf } from './crm-delivery-content';
 
 // HighLevel sends attachments as bare URLs (docs/ProviderOutboundMessage.md): the extension picks the media type.
 describe('mediaTypeOf', () => {

@@ -1,14 +1,16 @@
-// Pipedrive automations' "send webhook" action (issue 15) calling our per-installation automation URL.
+// The automation webhook (issue 15): our own per-installation URL that any tool's automation can call, whatever the
+// installation's CRM (the admin page shows it to every installation). Its body is ours to define, so it is read here,
+// beside the CRM modules, not by one of them. The caller it was designed for is Pipedrive's "send webhook" action.
 // Source: support.pipedrive.com/article/automations-webhook-requests — an "Automation webhook" is created under
 // Tools → Webhooks with an endpoint URL and optional credentials (HTTP Basic auth); the automation's webhook action
 // picks it, a method (POST) and a body built as key-value pairs (Pipedrive fields such as the person's phone or the
-// deal id can be inserted) or raw. The body below is therefore ours to define: these are the keys we document in
-// docs/pipedrive.md. UNVERIFIED: Pipedrive sends no execution id; `idempotency_key` (map it to something unique per
-// run, e.g. the deal id plus the stage) dedupes, else a digest of the body and the UTC day does.
+// deal id can be inserted) or raw. The keys below are the ones we document in docs/pipedrive.md. UNVERIFIED:
+// Pipedrive sends no execution id; `idempotency_key` (map it to something unique per run, e.g. the deal id plus the
+// stage) dedupes, else a digest of the body and the UTC day does.
 import * as z from 'zod/mini';
-import type { AutomationSendRequest } from '../../../src/core/automation';
-import { AppError } from '../../../src/core/errors';
-import { base64ToBytes, sha256Hex } from '../../../src/security/encoding';
+import type { AutomationSendRequest } from '../../src/core/automation';
+import { AppError } from '../../src/core/errors';
+import { base64ToBytes, sha256Hex } from '../../src/security/encoding';
 
 const scalar = z.union([z.string().check(z.maxLength(4096)), z.number(), z.boolean(), z.null()]);
 const bodySchema = z.record(
