@@ -2,7 +2,7 @@
 import type { Config } from './config';
 import { optionalSecret, requireSecret } from './config';
 import type { JobQueue } from './platform/queue';
-import type { AssetFetcher } from './ui/i18n/load';
+import type { AssetFetcher } from './platform/static-assets';
 import type { SendLimiter } from './platform/send-limiter';
 import { SecretBox } from './security/secret-box';
 import { InstallationStore } from './store/installations';
@@ -21,7 +21,7 @@ export interface Platform {
   limiter: SendLimiter;
   /** Optional hooks (tests, benches): replaces axios' timers or HTTP for adapters. */
   sleep?: (ms: number) => Promise<void>;
-  /** Workers Static Assets (env.ASSETS): the pages' non-English catalogues are read from there (ui/i18n/load.ts). */
+  /** Workers Static Assets (env.ASSETS): prerendered pages, catalogues, phone metadata (platform/static-assets.ts). */
   assets?: AssetFetcher;
 }
 

@@ -4,33 +4,28 @@
 // not remembered (the next event tries again) and is a clear not_configured (503), never an "invalid number".
 import { AppError } from '../core/errors';
 import { hasPhoneMetadata, setPhoneMetadata } from '../core/phone';
+import { fetchAsset, loadOnce, type AssetFetcher } from './static-assets';
 
 export const PHONE_METADATA_ASSET = '/data/phone-metadata.json';
 
-/** The part of a Workers `Fetcher` used here (env.ASSETS). */
-interface AssetFetcher {
-  fetch(request: Request): Promise<Response>;
-}
-
-let pending: Promise<void> | undefined;
+const pending = new Map<string, Promise<void>>();
 
 async function read(assets: AssetFetcher): Promise<void> {
-  // The host is never contacted: an assets binding answers by path alone.
-  const res = await assets.fetch(new Request(`https://assets.local${PHONE_METADATA_ASSET}`));
-  if (!res.ok) throw new Error(`ASSETS answered ${res.status}`);
-  setPhoneMetadata(await res.json());
+  try {
+    const res = await fetchAsset(assets, PHONE_METADATA_ASSET);
+    if (!res.ok) throw new Error(`ASSETS answered ${res.status}`);
+    setPhoneMetadata(await res.json());
+  } catch (error) {
+    throw new AppError(
+      'not_configured',
+      `Phone metadata unreadable (${PHONE_METADATA_ASSET}): ${String(error)}`,
+    );
+  }
 }
 
 /** Resolves once src/core/phone.ts has its metadata; rejects with not_configured when it cannot be read. */
 export function loadPhoneMetadata(assets: AssetFetcher | undefined): Promise<void> {
   if (hasPhoneMetadata()) return Promise.resolve();
   if (!assets) return Promise.reject(new AppError('not_configured', 'Phone metadata: no ASSETS binding'));
-  pending ??= read(assets).catch((error: unknown) => {
-    pending = undefined;
-    throw new AppError(
-      'not_configured',
-      `Phone metadata unreadable (${PHONE_METADATA_ASSET}): ${String(error)}`,
-    );
-  });
-  return pending;
+  return loadOnce(pending, 'phone', () => read(assets));
 }

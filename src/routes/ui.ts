@@ -1,14 +1,12 @@
-// /ui: the sidebar and admin pages (server-rendered Hono JSX). Their scripts and stylesheet are static assets
-// (public/ui/assets, wrangler.toml [assets]), never served by the Worker. The pages carry no tenant data: the
-// script gets a session from the CRM context and reads everything through /api.
+// /ui: the sidebar and admin pages (Hono JSX prerendered per language, ui/prerendered.ts). Their scripts and
+// stylesheet are static assets (public/ui/assets, wrangler.toml [assets]), never served by the Worker. The pages
+// carry no tenant data: the script gets a session from the CRM context and reads everything through /api.
 import { Hono } from 'hono';
 import type { Context, Next } from 'hono';
 import type { AppEnv } from '../env';
-import { AdminPage } from '../ui/admin-page';
-import { acceptedTags, catalogueOf, chooseLanguage, LANGUAGES, type Language } from '../ui/i18n/index';
-import { loadLanguage, loadPageLanguage } from '../ui/i18n/load';
+import { acceptedTags, chooseLanguage, LANGUAGES, type Language } from '../ui/i18n/index';
+import { catalogueJson, prerenderedPage, type PageName } from '../ui/prerendered';
 import { AppError } from '../core/errors';
-import { SidebarPage } from '../ui/sidebar-page';
 
 // No inline script anywhere, so scripts are 'self' only.
 const CSP = [
@@ -55,30 +53,24 @@ async function pageHeaders(c: Context<AppEnv>, next: Next) {
 export const pageLanguage = (c: Context<AppEnv>) =>
   chooseLanguage(c.req.query('lang'), acceptedTags(c.req.header('accept-language')));
 
-/** The page language once its catalogues are loaded (ASSETS binding); English when they cannot be read. */
-const loadedPageLanguage = (c: Context<AppEnv>, options?: { admin?: boolean }): Promise<Language> =>
-  loadPageLanguage(c.get('ctx').platform.assets, pageLanguage(c), options);
-
-const page = async (c: Context<AppEnv>, body: { toString(): string | Promise<string> }) =>
-  c.html(`<!doctype html>${await body.toString()}`);
+/** The page in its language (prerendered, ui/prerendered.ts): English when that language cannot be read. */
+const page = async (c: Context<AppEnv>, name: PageName) => {
+  const { config, platform } = c.get('ctx');
+  return c.html(await prerenderedPage(platform.assets, name, pageLanguage(c), config.DEV_MODE));
+};
 
 export const uiRoutes = new Hono<AppEnv>()
-  .get('/sidebar', pageHeaders, async (c) => {
-    const lang = await loadedPageLanguage(c);
-    return page(c, SidebarPage({ devMode: c.get('ctx').config.DEV_MODE, lang }));
-  })
-  .get('/admin', pageHeaders, async (c) => {
-    const lang = await loadedPageLanguage(c, { admin: true });
-    return page(c, AdminPage({ devMode: c.get('ctx').config.DEV_MODE, lang }));
-  })
+  .get('/sidebar', pageHeaders, (c) => page(c, 'sidebar'))
+  .get('/admin', pageHeaders, (c) => page(c, 'admin'))
   // One language's catalogue, for a page switching to the CRM user's language after the session (client/i18n.ts).
   // Deployed, Workers Static Assets answers these paths from public/ui/i18n before the Worker; this route serves
   // them where no assets layer sits in front (the Node test harness, a missing file).
   .get('/i18n/:file', async (c) => {
     const lang = c.req.param('file').replace(/\.json$/, '');
     if (!(LANGUAGES as readonly string[]).includes(lang)) throw new AppError('not_found', 'No such language');
-    if (!(await loadLanguage(c.get('ctx').platform.assets, lang as Language)))
-      throw new AppError('not_found', 'No such language');
+    const body = await catalogueJson(c.get('ctx').platform.assets, lang as Language);
+    if (body === null) throw new AppError('not_found', 'No such language');
     c.header('Cache-Control', 'public, max-age=3600');
-    return c.json(catalogueOf(lang as Language));
+    c.header('Content-Type', 'application/json');
+    return c.body(body);
   });

@@ -10,9 +10,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ASSETS_DIR,
   buildCatalogueFiles,
+  buildPageFiles,
   buildUiAssets,
   I18N_DIR,
   MANIFEST_FILE,
+  PAGES_DIR,
   writeCatalogueFiles,
   writeUiAssets,
 } from '../../scripts/build-ui';
@@ -25,7 +27,7 @@ import manifest from './asset-manifest.json';
 const PUBLIC_DIR = path.join(REPO_ROOT, 'public');
 // The Worker bundle's gzipped size at most (gzip -9 of wrangler's dry-run index.js): a ratchet a few KiB over the
 // last measure, lowered with every cut, so growth is a decision rather than a drift. Issue 13 asks for 175 KB.
-const WORKER_BUDGET_GZIP_BYTES = 187 * 1024;
+const WORKER_BUDGET_GZIP_BYTES = 178 * 1024;
 const readAsset = (url: string) => readFileSync(path.join(PUBLIC_DIR, url), 'utf8');
 const readDir = (dir: string) =>
   Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
@@ -39,15 +41,22 @@ beforeAll(async () => {
 afterAll(async () => t.dispose());
 
 describe('static assets', () => {
-  it('are up to date with src/ui (run `node --import tsx scripts/build-ui.ts` after editing client/)', async () => {
+  it('are up to date with src/ui (run `node --import tsx scripts/build-ui.ts` after editing src/ui)', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'wabridge-ui-assets-'));
     try {
-      writeUiAssets(await buildUiAssets(), path.join(dir, 'assets'), path.join(dir, 'manifest.json'));
-      // Same files, no stale hash left behind, and the manifest the Worker imports names them.
+      const assets = await buildUiAssets();
+      writeUiAssets(assets, path.join(dir, 'assets'), path.join(dir, 'manifest.json'));
+      // Same files, no stale hash left behind, and the manifest the pages are rendered with names them.
       const [committed, built] = [readDir(ASSETS_DIR), readDir(path.join(dir, 'assets'))];
       expect(Object.keys(committed).sort()).toEqual(Object.keys(built).sort());
       for (const file of Object.keys(built)) expect(committed[file] === built[file], file).toBe(true);
       expect(readFileSync(MANIFEST_FILE, 'utf8')).toBe(readFileSync(path.join(dir, 'manifest.json'), 'utf8'));
+      // The prerendered pages (public/ui/pages, every page in every language) too.
+      writeCatalogueFiles(await buildPageFiles(assets.manifest), path.join(dir, 'pages'));
+      const [pages, builtPages] = [readDir(PAGES_DIR), readDir(path.join(dir, 'pages'))];
+      expect(Object.keys(pages).sort()).toEqual(Object.keys(builtPages).sort());
+      expect(Object.keys(builtPages)).toContain('admin.pt-BR.html');
+      for (const file of Object.keys(builtPages)) expect(pages[file] === builtPages[file], file).toBe(true);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -110,10 +119,12 @@ describe('static assets', () => {
         inputs: Record<string, unknown>;
       };
       const bundled = Object.keys(meta.inputs).filter((input) =>
-        /^(src\/ui\/(client\/|styles\.ts|i18n\/(admin\/)?(en|it|et|es|pt-BR|de)\.ts)|public\/)/.test(input),
+        /^(src\/ui\/(client\/|styles\.ts|.*\.tsx$|i18n\/(admin\/)?(en|it|et|es|pt-BR|de)\.ts)|public\/|node_modules\/hono\/dist\/jsx\/)/.test(
+          input,
+        ),
       );
       expect(bundled).toEqual([]);
-      // No catalogue is compiled in, English included (issue 13): they are read through the ASSETS binding.
+      // No page is rendered and no catalogue compiled in (issue 13): the prerendered pages are read through ASSETS.
       expect(readFileSync(path.join(REPO_ROOT, 'wrangler.toml'), 'utf8')).toMatch(/^binding = "ASSETS"$/m);
       const worker = readFileSync(path.join(dir, 'index.js'), 'utf8');
       console.info(`Worker bundle: ${(gzipSync(worker, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);
@@ -237,16 +248,16 @@ it('renders the sidebar in the language asked (?lang=, then Accept-Language) wit
   expect(et).toContain('Näita vestlust');
 });
 
-it('reads a language’s catalogues through the ASSETS binding once per isolate, and falls back to English without them', async () => {
+it('reads a page in its language through the ASSETS binding once per isolate, and falls back to English without it', async () => {
   const requested: string[] = [];
   const files = publicDirAssets(PUBLIC_DIR);
-  // Every catalogue but English's unreadable (./i18n/load.test.ts: English unreadable too refuses the page).
+  // Every page but English's unreadable (./prerendered.test.ts: English unreadable too refuses the page).
   const broken = createApp({
     platform: {
       ...t.platform,
       assets: {
         fetch: async (req) =>
-          /\/(admin\.)?en\.json$/.test(new URL(req.url).pathname)
+          /\.en\.html$/.test(new URL(req.url).pathname)
             ? files.fetch(req)
             : new Response('down', { status: 500 }),
       },
@@ -272,5 +283,5 @@ it('reads a language’s catalogues through the ASSETS binding once per isolate,
   }
   const admin = await (await counted.request('/ui/admin?lang=de')).text();
   expect(admin).toContain('WhatsApp für dein CRM');
-  expect(requested).toEqual(['/ui/i18n/de.json', '/ui/i18n/admin.de.json']);
+  expect(requested).toEqual(['/ui/pages/sidebar.de.html', '/ui/pages/admin.de.html']);
 });

@@ -1,8 +1,8 @@
 // The Node harness's stand-in for Workers Static Assets (env.ASSETS): serves the committed files under public/ by
-// path, 404 for anything else, so server-side rendering reads the same catalogues as deployed (src/ui/i18n/load.ts).
+// path, 404 for anything else, so the Worker reads the same pages, catalogues and data as deployed.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { AssetFetcher } from '../../src/ui/i18n/load';
+import type { AssetFetcher } from '../../src/platform/static-assets';
 
 export function publicDirAssets(publicDir: string): AssetFetcher {
   const root = path.resolve(publicDir);

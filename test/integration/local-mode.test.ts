@@ -111,8 +111,9 @@ describe('local mode', () => {
     expect(res.headers.get('cache-control')).toBe('public, max-age=31536000, immutable');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');
     expect(await res.text()).toBe(readFileSync(path.join(REPO_ROOT, 'public', src), 'utf8'));
-    // No file matches: the Worker answers (its not_found envelope), and _headers itself is never served.
-    for (const route of ['/ui/assets/evil.js', '/_headers']) {
+    // No file matches: the Worker answers (its not_found envelope), and _headers itself is never served; nor are
+    // the prerendered pages by their own path (wrangler.toml run_worker_first): only /ui/*, with its headers.
+    for (const route of ['/ui/assets/evil.js', '/_headers', '/ui/pages/sidebar.en.html']) {
       const missing = await fetch(`${mode.urls.app}${route}`);
       expect(missing.status, route).toBe(404);
       expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('not_found');
