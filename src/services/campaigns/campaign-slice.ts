@@ -2,8 +2,7 @@
 // claimed recipients in a few batched statements, then the paced sends, each ending in one SendOutcome.
 import type { ProviderAdapter } from '../../../adapters/providers/types';
 import type { AppContext } from '../../context';
-import { ProviderError } from '../../core/errors';
-import { outboundTemplateOf, type MessageContent, type OutboundMessage } from '../../core/message';
+import type { MessageContent } from '../../core/message';
 import { classifySend } from '../../core/pricing';
 import { classifyOptions, rateCard, summaryOfRow } from './rate-card';
 import { applyStatus } from '../../core/status';
@@ -18,7 +17,7 @@ import { WHATSAPP_OPT_OUT_REASON } from '../relay/marketing-preferences';
 import { CAMPAIGN_SEND_RETRY, campaignTuning } from './campaign-pacing';
 import { mayRetry, retryDelayMs } from '../../platform/retry-policy';
 import { prepareTemplateContent } from '../relay/relay-outbound';
-import { errorInfo } from '../relay/send-job';
+import { errorInfo, outboundMessage, sendOne } from '../relay/send-one';
 import { reserveCampaignSend } from '../relay/send-pacing';
 
 export interface SliceContext {
@@ -151,7 +150,7 @@ export async function sendSlice(
         outcomes.push(release(p.recipient, holdUntil));
         continue;
       }
-      outcomes.push(await sendOne(ctx, s, p));
+      outcomes.push(await sendRecipient(ctx, s, p));
     }
   };
   await Promise.all(Array.from({ length: Math.min(campaignTuning.concurrency, queue.length) }, worker));
@@ -185,89 +184,65 @@ function alreadyHandled(recipient: ClaimedRecipient): SendOutcome {
   };
 }
 
-async function sendOne(ctx: AppContext, s: SliceContext, p: Prepared): Promise<SendOutcome> {
+/** One recipient's send through the shared send path (send-one.ts), its answer as this slice's SendOutcome. */
+async function sendRecipient(ctx: AppContext, s: SliceContext, p: Prepared): Promise<SendOutcome> {
   const { recipient } = p;
   const base = { ...release(recipient, 0), sendAfter: null, attempted: 1 as const };
-  const outbound: OutboundMessage = {
-    reference: recipient.messageId,
-    to: recipient.phone,
-    content: p.content,
-    template: outboundTemplateOf(s.template),
-  };
-  try {
-    const result = await s.adapter.send(outbound);
-    const now = ctx.now();
+  const outbound = outboundMessage(recipient.messageId, recipient.phone, p.content, s.template);
+  const answer = await sendOne(ctx, s.adapter, s.connection.id, outbound);
+  const now = ctx.now();
+  if (answer.kind === 'accepted') {
     return {
       ...base,
       recipientState: 'sent',
       sendState: 'sent',
-      status: result.status,
-      statusTimes: JSON.stringify(applyStatus({}, result.status, now)),
-      providerMessageId: result.providerMessageId,
+      status: answer.result.status,
+      statusTimes: JSON.stringify(applyStatus({}, answer.result.status, now)),
+      providerMessageId: answer.result.providerMessageId,
     };
-  } catch (raw) {
-    const error = raw instanceof ProviderError ? raw : s.adapter.normalizeError(raw);
-    const now = ctx.now();
-    const info = JSON.stringify(errorInfo(error));
-    if (error.kind === 'unknown_outcome') {
-      // The request left and no answer came back: never resend blindly (DESIGN.md §3.5).
+  }
+  const { error } = answer;
+  const info = JSON.stringify(errorInfo(error));
+  const failed = {
+    ...base,
+    sendState: 'failed' as const,
+    status: 'failed' as const,
+    statusTimes: JSON.stringify(applyStatus({}, 'failed', now)),
+    error: info,
+    reason: error.message,
+  };
+  switch (answer.kind) {
+    case 'unknown':
+      // Never resent blindly (DESIGN.md §3.5).
       return { ...base, recipientState: 'unknown', sendState: 'unknown', error: info, reason: error.message };
-    }
-    if (error.kind === 'capped') {
-      // The per-user marketing limit: not a failure of this recipient; campaign-caps.ts decides on a retry.
-      return {
-        ...base,
-        recipientState: 'sent',
-        sendState: 'failed',
-        status: 'failed',
-        statusTimes: JSON.stringify(applyStatus({}, 'failed', now)),
-        error: info,
-        reason: error.message,
-        capped: true,
-      };
-    }
-    if (error.kind === 'marketing_opted_out') {
+    case 'capped':
+      // Not a failure of this recipient; campaign-caps.ts decides on a retry.
+      return { ...failed, recipientState: 'sent', capped: true };
+    case 'opted_out':
       // Not a plain failure: the customer's stop, which the preflight could not know yet; never retried.
-      return {
-        ...base,
-        recipientState: 'opted_out',
-        sendState: 'failed',
-        status: 'failed',
-        statusTimes: JSON.stringify(applyStatus({}, 'failed', now)),
-        error: info,
-        reason: WHATSAPP_OPT_OUT_REASON,
-        optedOut: true,
-      };
-    }
-    if (error.kind === 'auth') {
+      return { ...failed, recipientState: 'opted_out', reason: WHATSAPP_OPT_OUT_REASON, optedOut: true };
+    case 'sender_refused':
+      // The campaign pauses with the reason; this recipient waits for the resume, untouched.
       s.halt = error.message;
       return { ...release(recipient, now), error: info, reason: error.message, attempted: 1 };
-    }
-    if (error.retryable && mayRetry(CAMPAIGN_SEND_RETRY, recipient.attempts)) {
-      if (error.kind === 'rate_limited' && error.rateLimitScope !== 'recipient') {
-        const until = now + (error.retryAfterMs ?? 1_000);
-        s.holdUntil = Math.max(s.holdUntil ?? 0, until);
-        await ctx.platform.limiter.pause(s.connection.id, until);
+    case 'retryable':
+      // The sender's bucket is paused already (sendOne); the slots this slice reserved before wait for the hold too.
+      if (answer.senderHoldUntil !== null) s.holdUntil = Math.max(s.holdUntil ?? 0, answer.senderHoldUntil);
+      if (mayRetry(CAMPAIGN_SEND_RETRY, recipient.attempts)) {
+        const sendAfter = now + retryDelayMs(CAMPAIGN_SEND_RETRY, recipient.attempts, answer.retryAfterMs);
+        return {
+          ...base,
+          recipientState: 'pending',
+          sendState: 'queued',
+          error: info,
+          reason: error.message,
+          sendAfter,
+        };
       }
-      const sendAfter = now + retryDelayMs(CAMPAIGN_SEND_RETRY, recipient.attempts, error.retryAfterMs);
-      return {
-        ...base,
-        recipientState: 'pending',
-        sendState: 'queued',
-        error: info,
-        reason: error.message,
-        sendAfter,
-      };
-    }
-    // Permanent (invalid recipient, template mismatch, …) or out of retries: this recipient only.
-    return {
-      ...base,
-      recipientState: 'failed',
-      sendState: 'failed',
-      status: 'failed',
-      statusTimes: JSON.stringify(applyStatus({}, 'failed', now)),
-      error: info,
-      reason: error.message,
-    };
+      // Out of retries: this recipient only.
+      return { ...failed, recipientState: 'failed' };
+    case 'refused':
+      // Permanent (invalid recipient, template mismatch, …): this recipient only.
+      return { ...failed, recipientState: 'failed' };
   }
 }

@@ -2,8 +2,7 @@
 import { messageFailedFirings } from '../crm/automation-trigger-events';
 import { enqueueFirings } from '../crm/automation-triggers';
 import type { AppContext } from '../../context';
-import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../../core/errors';
-import { outboundTemplateOf, type OutboundMessage, type ProviderErrorInfo } from '../../core/message';
+import type { OutboundMessage, ProviderErrorInfo } from '../../core/message';
 import { applyStatus } from '../../core/status';
 import { opensFreeEntryPoint, windowFromSummary } from '../../core/window';
 import type { Connection } from '../../store/connections';
@@ -16,19 +15,10 @@ import type { JobOutcome } from '../job-outcome';
 import { retryDelaySeconds, type RetryPolicy } from '../../platform/retry-policy';
 import { markCustomerMessagesRead } from './mark-read';
 import { providerAdapterFor } from './providers';
+import { errorInfo, outboundMessage, sendOne, type SendAnswer } from './send-one';
 
 /** Waits shorter than this are slept through in the consumer; longer ones go back to the queue with a delay. */
 const MAX_INLINE_WAIT_MS = 1_000;
-
-export function errorInfo(error: ProviderError): ProviderErrorInfo {
-  return {
-    kind: error.kind,
-    vendorCode: error.vendorCode,
-    vendorMessage: error.vendorMessage,
-    // One wording for "outside the window" whatever the vendor or path (DESIGN.md §3.4): the CRM and sidebar show it.
-    reason: error.kind === 'template_required' ? TEMPLATE_REQUIRED_REASON : error.message,
-  };
-}
 
 /**
  * Retries of one provider send (and of other provider calls that stand for a person's action): doubling from 1 s with
@@ -45,14 +35,11 @@ async function toOutbound(
 ): Promise<{ outbound: OutboundMessage; contact: Contact }> {
   const contact = (await ctx.contacts.get(message.contactId))!;
   const content = message.content!;
-  const outbound: OutboundMessage = { reference: message.id, to: contact.address, content };
-  if (content.type === 'template') {
-    const template = await ctx.templates.get(connection.id, content.templateId, connection.provider);
-    if (template) {
-      outbound.template = outboundTemplateOf(template);
-    }
-  }
-  return { outbound, contact };
+  const template =
+    content.type === 'template'
+      ? await ctx.templates.get(connection.id, content.templateId, connection.provider)
+      : null;
+  return { outbound: outboundMessage(message.id, contact.address, content, template), contact };
 }
 
 /** Sends a queued message at most once. */
@@ -87,13 +74,10 @@ export async function runSendJob(ctx: AppContext, messageId: string, attempt: nu
   // The claim is the last step before the request: a send that dies after it may have left (its outcome is unknown).
   const outbox = new OutboxStore(ctx.db);
   if (!(await outbox.claimSend(message.id, ctx.now()))) return { kind: 'done' };
-  let result;
-  try {
-    result = await adapter.send(outbound);
-  } catch (raw) {
-    const error = raw instanceof ProviderError ? raw : adapter.normalizeError(raw);
-    return handleSendError(ctx, connection, message, error, Math.max(attempt, message.sendAttempts));
-  }
+  const answer = await sendOne(ctx, adapter, connection.id, outbound);
+  if (answer.kind !== 'accepted')
+    return handleSendError(ctx, connection, message, answer, Math.max(attempt, message.sendAttempts));
+  const { result } = answer;
   // The message left. A failure from here on (D1) must not look like a failed send: the job throws, the claim stays,
   // and after its lease the send is `unknown` — never sent again.
   const times = applyStatus(message.statusTimes, result.status, ctx.now());
@@ -143,23 +127,21 @@ async function handleSendError(
   ctx: AppContext,
   connection: Connection,
   message: StoredMessage,
-  error: ProviderError,
+  answer: Exclude<SendAnswer, { kind: 'accepted' }>,
   attempt: number,
 ): Promise<JobOutcome> {
   const now = ctx.now();
-  if (error.kind === 'unknown_outcome') {
+  const { error } = answer;
+  if (answer.kind === 'unknown') {
     // The request left and no answer came back: never resend blindly (DESIGN.md §3.5).
     await ctx.messages.setSendState(message.id, 'unknown', now, errorInfo(error));
     await afterOutcome(ctx, message);
     return { kind: 'done' };
   }
-  if (error.retryable) {
-    const delaySeconds = retryDelaySeconds(SEND_RETRY, attempt, error.retryAfterMs);
+  if (answer.kind === 'retryable') {
+    const delaySeconds = retryDelaySeconds(SEND_RETRY, attempt, answer.retryAfterMs);
     const until = await deliverableUntil(ctx, message);
     if (now + delaySeconds * 1000 < until) {
-      if (error.kind === 'rate_limited' && error.rateLimitScope !== 'recipient') {
-        await ctx.platform.limiter.pause(connection.id, now + Math.max(error.retryAfterMs ?? 1_000, 1_000));
-      }
       const outbox = new OutboxStore(ctx.db);
       await outbox.scheduleSendRetry(message.id, now + delaySeconds * 1000, attempt + 1, error.message, now);
       return { kind: 'retry', delaySeconds, countsAsAttempt: true };
@@ -174,6 +156,7 @@ async function handleSendError(
     await failWithFirings(ctx, connection, message, { ...info, reason }, info, now);
     return { kind: 'done' };
   }
+  // Refused (also a cap, a marketing stop or a refused sender: a person's message is not held back for them).
   await failWithFirings(ctx, connection, message, errorInfo(error), errorInfo(error), now);
   return { kind: 'done' };
 }
