@@ -46,3 +46,21 @@ export function createVendorHttp(options: VendorHttpOptions = {}): AxiosInstance
 export function isTimeoutCode(code: string | undefined): boolean {
   return code === 'ECONNABORTED' || code === 'ETIMEDOUT';
 }
+
+/** Failures that happen before a connection exists (Node/undici codes): the request never reached the vendor. */
+const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/**
+ * Whether a request that failed without an HTTP answer can have reached the vendor. Only a refused connection or a
+ * failed DNS lookup proves it did not; a timeout, a reset or an unnamed runtime error (workerd names none) may have
+ * happened after the vendor acted on it — for a send, an unknown outcome that is never resent (DESIGN.md §3.5).
+ */
+export function mayHaveArrived(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return false;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return true;
+}

@@ -27,14 +27,9 @@ import type {
   UpdateNoteBody,
 } from './pipedrive-api';
 import { pipedriveError } from './pipedrive-errors';
-import {
-  describeVendorError,
-  mayHaveArrived,
-  parseJson,
-  parseRateLimitReset,
-} from './pipedrive-http-signals';
+import { describeVendorError, parseJson, parseRateLimitReset } from './pipedrive-http-signals';
 import { parseRetryAfter } from '../../shared/retry-after';
-import { createVendorHttp } from '../../shared/vendor-http';
+import { createVendorHttp, mayHaveArrived } from '../../shared/vendor-http';
 
 export { parseRateLimitReset };
 

@@ -26,21 +26,3 @@ export function describeVendorError(body: unknown): string {
   }
   return typeof body === 'string' ? body.slice(0, 200) : 'no error message';
 }
-
-/** Failures that happen before a connection exists (Node/undici codes): the request never reached Pipedrive. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
-
-/**
- * Whether a request that failed without an HTTP answer can have reached Pipedrive. Only a refused connection or
- * a failed DNS lookup proves it did not; a timeout, a reset or an unnamed runtime error (workerd names none) may
- * have happened after Pipedrive acted on it.
- */
-export function mayHaveArrived(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
-    const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return false;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return true;
-}

@@ -388,9 +388,9 @@ describe('send errors', () => {
     expect(err.retryable).toBe(false);
   });
 
-  it('network error → transient', async () => {
+  it('network error once connected → unknown_outcome, as Meta and Twilio (it may have been accepted)', async () => {
     sim.faults.add({ networkError: true });
-    await expect(adapter.send(text)).rejects.toMatchObject({ kind: 'transient' });
+    await expect(adapter.send(text)).rejects.toMatchObject({ kind: 'unknown_outcome', retryable: false });
   });
 
   it('a 200 with a body we cannot read → unknown_outcome (it may have been accepted)', async () => {

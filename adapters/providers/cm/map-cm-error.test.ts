@@ -1,3 +1,4 @@
+import { AxiosError } from 'axios';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../src/core/errors';
 import { errorFromCmResponse, kindForCmCode, mapCmError } from './map-cm-error';
@@ -38,5 +39,20 @@ describe('CM.com error mapping', () => {
     const original = new ProviderError('auth', 'x');
     expect(mapCmError(original)).toBe(original);
     expect(mapCmError(new Error('boom'))).toMatchObject({ kind: 'transient', vendorMessage: 'boom' });
+  });
+
+  it('a send whose connection was lost after it opened is an unknown outcome; one that never connected is not', () => {
+    const reset = new AxiosError('socket hang up', AxiosError.ERR_NETWORK);
+    expect(mapCmError(reset, { during: 'send' })).toMatchObject({
+      kind: 'unknown_outcome',
+      retryable: false,
+    });
+    const timeout = new AxiosError('timeout of 300ms exceeded', AxiosError.ECONNABORTED);
+    expect(mapCmError(timeout, { during: 'send' })).toMatchObject({ kind: 'unknown_outcome' });
+    const refused = new AxiosError('connect ECONNREFUSED', AxiosError.ERR_NETWORK);
+    (refused as { cause?: unknown }).cause = Object.assign(new Error('refused'), { code: 'ECONNREFUSED' });
+    expect(mapCmError(refused, { during: 'send' })).toMatchObject({ kind: 'transient', retryable: true });
+    // Outside a send (template listing, media) nothing is at stake: a lost connection is an outage.
+    expect(mapCmError(reset, { during: 'other' })).toMatchObject({ kind: 'transient' });
   });
 });

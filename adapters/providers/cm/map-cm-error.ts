@@ -7,6 +7,7 @@
 // confirmed by example (vendors/providers.md §C); the rest are mapped defensively, unknown → rejected.
 import { isAxiosError } from 'axios';
 import { headerOf, parseRetryAfter } from '../../shared/retry-after';
+import { mayHaveArrived } from '../../shared/vendor-http';
 import { ProviderError } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
 import { cmResponseSchema } from './cm-api';
@@ -79,10 +80,14 @@ export function mapCmError(error: unknown, ctx: CmErrorContext = { during: 'othe
     if (!response) {
       const timedOut =
         error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED' || /timeout/i.test(error.message);
-      if (timedOut && ctx.during === 'send') {
+      // During a send, a timeout or a connection lost after it opened may come after CM.com accepted the message:
+      // unknown, never resent (DESIGN.md §3.5). Only a connection that never opened is safe to retry.
+      if (ctx.during === 'send' && (timedOut || mayHaveArrived(error))) {
         return new ProviderError(
           'unknown_outcome',
-          'CM.com did not answer in time: the message may or may not have been accepted',
+          timedOut
+            ? 'CM.com did not answer in time: the message may or may not have been accepted'
+            : `CM.com connection lost during the send: the message may or may not have been accepted`,
           { vendorMessage: error.message },
         );
       }
