@@ -43,6 +43,24 @@ export interface ProviderWebhookSpec {
   note?: string;
 }
 
+/** One credential input of the admin page's "add a number" form (src/ui/admin-forms.tsx renders it). */
+export interface CredentialField {
+  /** Its key in `credentials` (the API's error details name it `credentials.<name>`). */
+  readonly name: string;
+  /**
+   * Its label's key in the admin catalogue (src/ui/i18n/admin/en.ts is the type; a test checks every registered
+   * module's keys are there). A field listed in `secretFields` is a password input.
+   */
+  readonly labelKey: string;
+  readonly placeholder?: string;
+}
+
+export interface CredentialsForm {
+  /** The fieldset's legend, an admin catalogue key like the labels. */
+  readonly legendKey: string;
+  readonly fields: readonly CredentialField[];
+}
+
 /** A template the admin registers by hand, as WhatsApp approved it (a provider without a template list API). */
 export interface ManualTemplateInput {
   /** The template's namespace, copied from the provider's portal. */
@@ -74,6 +92,11 @@ export interface ProviderModule<C = unknown> {
   readonly credentialsSchema: z.ZodMiniType<C>;
   /** Credential fields masked whenever credentials are shown (a missing entry would show a secret). */
   readonly secretFields: readonly string[];
+  /**
+   * The credentials as the admin types them on the admin page (one fieldset per provider). Every registered
+   * provider has one (src/ui/admin-forms.test.ts); optional so a test's fake provider can leave it out.
+   */
+  readonly credentialsForm?: CredentialsForm;
   /** How webhooks find the connection (`routingKey`) and which provider account owns it (template statuses). */
   routing(credentials: C): { routingKey: string; providerAccountId: string | null };
   readonly webhook: ProviderWebhookSpec;

@@ -1,5 +1,7 @@
 // The admin page's forms: add a number, the template builder, registration by hand (providers without a template
 // list API). Server-rendered; client/connections.ts, builder.ts and admin.ts wire them.
+import type { CredentialsForm, ProviderModule } from '../../adapters/providers/provider-module';
+import { PROVIDER_MODULES } from '../../adapters/providers/registry';
 import { TEMPLATE_CATEGORIES } from '../core/template';
 import type { AdminKey } from './i18n/admin/index';
 
@@ -32,7 +34,44 @@ function Field(props: {
   );
 }
 
+/**
+ * A provider's credential inputs, as its module describes them (`credentialsForm`); labels from the admin
+ * catalogue. client/connections.ts shows the chosen provider's fieldset (`fields-<name>`) and disables the others.
+ */
+function CredentialsFieldset(props: {
+  module: ProviderModule;
+  form: CredentialsForm;
+  hidden: boolean;
+  tx: Tx;
+}) {
+  const { module, form, tx } = props;
+  const secret = new Set(module.secretFields);
+  return (
+    <fieldset id={`fields-${module.name}`} hidden={props.hidden}>
+      <legend>{tx(form.legendKey as AdminKey)}</legend>
+      <div class="grid">
+        {form.fields.map((field) => (
+          <Field
+            id={`${module.name}-${field.name}`}
+            name={`cred.${field.name}`}
+            label={tx(field.labelKey as AdminKey)}
+            type={secret.has(field.name) ? 'password' : undefined}
+            placeholder={field.placeholder}
+          />
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** The providers the page can connect: every module that describes its credentials form, in registry order. */
+const connectable = () =>
+  Object.values(PROVIDER_MODULES).flatMap((module) =>
+    module.credentialsForm ? [{ module, form: module.credentialsForm }] : [],
+  );
+
 export function ConnectionForm({ tx }: { tx: Tx }) {
+  const providers = connectable();
   return (
     <form id="add-connection" aria-labelledby="add-connection-title">
       <h3 id="add-connection-title">{tx('admin.connection.add')}</h3>
@@ -40,9 +79,9 @@ export function ConnectionForm({ tx }: { tx: Tx }) {
         <div class="field">
           <label for="new-provider">{tx('admin.connection.provider')}</label>
           <select id="new-provider" name="provider">
-            <option value="meta">Meta Cloud API</option>
-            <option value="twilio">Twilio</option>
-            <option value="cm">CM.com</option>
+            {providers.map(({ module }) => (
+              <option value={module.name}>{module.label}</option>
+            ))}
           </select>
         </div>
         <Field
@@ -61,71 +100,9 @@ export function ConnectionForm({ tx }: { tx: Tx }) {
           required
         />
       </div>
-      <fieldset id="fields-meta">
-        <legend>{tx('admin.connection.metaLegend')}</legend>
-        <div class="grid">
-          <Field
-            id="meta-token"
-            name="cred.accessToken"
-            label={tx('admin.connection.metaToken')}
-            type="password"
-          />
-          <Field id="meta-waba" name="cred.wabaId" label={tx('admin.connection.metaWaba')} />
-          <Field id="meta-phone-id" name="cred.phoneNumberId" label={tx('admin.connection.metaPhoneId')} />
-          <Field
-            id="meta-secret"
-            name="cred.appSecret"
-            label={tx('admin.connection.metaSecret')}
-            type="password"
-          />
-        </div>
-      </fieldset>
-      <fieldset id="fields-twilio" hidden>
-        <legend>{tx('admin.connection.twilioLegend')}</legend>
-        <div class="grid">
-          <Field
-            id="twilio-sid"
-            name="cred.accountSid"
-            label={tx('admin.connection.twilioSid')}
-            placeholder="AC…"
-          />
-          <Field
-            id="twilio-token"
-            name="cred.authToken"
-            label={tx('admin.connection.twilioToken')}
-            type="password"
-          />
-          <Field
-            id="twilio-from"
-            name="cred.from"
-            label={tx('admin.connection.twilioFrom')}
-            placeholder="+14155550101"
-          />
-          <Field
-            id="twilio-ms"
-            name="cred.messagingServiceSid"
-            label={tx('admin.connection.twilioService')}
-            placeholder="MG…"
-          />
-        </div>
-      </fieldset>
-      <fieldset id="fields-cm" hidden>
-        <legend>{tx('admin.connection.cmLegend')}</legend>
-        <div class="grid">
-          <Field
-            id="cm-token"
-            name="cred.productToken"
-            label={tx('admin.connection.cmToken')}
-            type="password"
-          />
-          <Field
-            id="cm-from"
-            name="cred.from"
-            label={tx('admin.connection.cmFrom')}
-            placeholder="+14155550102"
-          />
-        </div>
-      </fieldset>
+      {providers.map(({ module, form }, i) => (
+        <CredentialsFieldset module={module} form={form} hidden={i > 0} tx={tx} />
+      ))}
       <button type="submit">{tx('admin.connection.submit')}</button>
       <p id="add-result" class="result" role="status" aria-live="polite"></p>
     </form>

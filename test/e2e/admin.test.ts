@@ -139,32 +139,34 @@ describe.skipIf(!!unavailable)(
       const form = page.locator('#add-connection');
       await page.fill('#new-label', 'Wrong line');
       await page.fill('#new-phone', '+14155550177');
-      await page.fill('#meta-token', 'short');
-      await page.fill('#meta-waba', 'not-a-number');
-      await page.fill('#meta-phone-id', '123456');
+      await page.fill('#meta-accessToken', 'short');
+      await page.fill('#meta-wabaId', 'not-a-number');
+      await page.fill('#meta-phoneNumberId', '123456');
       await form.getByRole('button', { name: 'Test and connect' }).click();
-      const tokenError = page.locator('#meta-token-error');
+      const tokenError = page.locator('#meta-accessToken-error');
       await tokenError.waitFor();
-      expect(await page.locator('#meta-token').getAttribute('aria-invalid')).toBe('true');
-      expect(await page.locator('#meta-token').getAttribute('aria-describedby')).toBe('meta-token-error');
-      expect(await page.locator('#meta-waba-error').textContent()).toBe(
+      expect(await page.locator('#meta-accessToken').getAttribute('aria-invalid')).toBe('true');
+      expect(await page.locator('#meta-accessToken').getAttribute('aria-describedby')).toBe(
+        'meta-accessToken-error',
+      );
+      expect(await page.locator('#meta-wabaId-error').textContent()).toBe(
         'WhatsApp Business Account id is numeric',
       );
-      expect(await page.locator('#meta-phone-id').getAttribute('aria-invalid')).toBeNull();
+      expect(await page.locator('#meta-phoneNumberId').getAttribute('aria-invalid')).toBeNull();
       expect(await page.locator('#add-result').textContent()).toBe('Check the fields marked below.');
       await h.screenshot(page, 'admin-connection-field-errors');
       await expectNoAxeViolations('connection form with field errors');
 
       // Well-formed but refused by the provider: said on the token field, not twice in the form's line.
-      await page.fill('#meta-token', 'EAAwrongButWellFormedToken');
-      await page.fill('#meta-waba', '102290129340398');
+      await page.fill('#meta-accessToken', 'EAAwrongButWellFormedToken');
+      await page.fill('#meta-wabaId', '102290129340398');
       await form.getByRole('button', { name: 'Test and connect' }).click();
       await waitFor(
         async () =>
           (await page.locator('#add-result').textContent()) === 'The provider rejected these credentials',
         'the refusal',
       );
-      expect(await page.locator('#meta-waba-error').count()).toBe(0);
+      expect(await page.locator('#meta-wabaId-error').count()).toBe(0);
       const said = (await tokenError.textContent()) ?? '';
       expect(said.length).toBeGreaterThan(0);
       expect(await page.locator('#add-result').textContent()).not.toContain(said);

@@ -4,7 +4,7 @@ import { AppError, ProviderError } from '../../../src/core/errors';
 import type { OutboundMessage } from '../../../src/core/message';
 import type { Template, TemplateDraft, TemplateStatus } from '../../../src/core/template';
 import { lint } from '../../../src/core/template-lint';
-import type { CmCredentials } from '../credentials';
+import type { CmCredentials } from './cm-credentials';
 import type {
   ProviderAdapter,
   ProviderEvent,

@@ -1,6 +1,6 @@
 // CM.com as the app sees it (ProviderModule): it signs nothing, so each number's webhook URL carries a secret token,
 // and no API call proves a number is the account's (the admin proves it with a one-time code from the number).
-import { cmCredentialsSchema, type CmCredentials } from '../credentials';
+import { cmCredentialsSchema, type CmCredentials } from './cm-credentials';
 import type { ProviderModule } from '../provider-module';
 import { createCmAdapter } from './cm-adapter';
 import { buildManualCmTemplate } from './map-cm-template';
@@ -10,6 +10,13 @@ export const cmModule: ProviderModule<CmCredentials> = {
   label: 'CM.com',
   credentialsSchema: cmCredentialsSchema,
   secretFields: ['productToken'],
+  credentialsForm: {
+    legendKey: 'admin.connection.cmLegend',
+    fields: [
+      { name: 'productToken', labelKey: 'admin.connection.cmToken' },
+      { name: 'from', labelKey: 'admin.connection.cmFrom', placeholder: '+14155550102' },
+    ],
+  },
   routing: (credentials) => ({ routingKey: credentials.from, providerAccountId: null }),
   webhook: { scope: 'connection', tokenInPath: true },
   senderProof: 'one_time_code',

@@ -6,7 +6,7 @@ import { AppError, ProviderError } from '../../../src/core/errors';
 import type { OutboundMessage } from '../../../src/core/message';
 import type { Template, TemplateDraft, TemplateStatus } from '../../../src/core/template';
 import { lint } from '../../../src/core/template-lint';
-import type { MetaCredentials } from '../credentials';
+import type { MetaCredentials } from './meta-credentials';
 import type {
   ProviderAdapter,
   ProviderEvent,

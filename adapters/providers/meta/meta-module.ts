@@ -1,6 +1,6 @@
 // Meta WhatsApp Cloud API as the app sees it (ProviderModule): one platform webhook for every number.
 import { optionalSecret, requireSecret } from '../../../src/config';
-import { metaCredentialsSchema, type MetaCredentials } from '../credentials';
+import { metaCredentialsSchema, type MetaCredentials } from './meta-credentials';
 import type { ProviderModule } from '../provider-module';
 import { createMetaAdapter } from './meta-adapter';
 import { verifyMetaSubscription } from './meta-signature';
@@ -10,6 +10,15 @@ export const metaModule: ProviderModule<MetaCredentials> = {
   label: 'Meta Cloud API',
   credentialsSchema: metaCredentialsSchema,
   secretFields: ['accessToken', 'appSecret'],
+  credentialsForm: {
+    legendKey: 'admin.connection.metaLegend',
+    fields: [
+      { name: 'accessToken', labelKey: 'admin.connection.metaToken' },
+      { name: 'wabaId', labelKey: 'admin.connection.metaWaba' },
+      { name: 'phoneNumberId', labelKey: 'admin.connection.metaPhoneId' },
+      { name: 'appSecret', labelKey: 'admin.connection.metaSecret' },
+    ],
+  },
   // Messages and statuses name the phone_number_id; template updates the WABA.
   routing: (credentials) => ({
     routingKey: credentials.phoneNumberId,

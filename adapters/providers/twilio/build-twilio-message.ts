@@ -1,7 +1,7 @@
 // OutboundMessage → form parameters of `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`.
 import { ProviderError } from '../../../src/core/errors';
 import type { OutboundMessage } from '../../../src/core/message';
-import type { TwilioCredentials } from '../credentials';
+import type { TwilioCredentials } from './twilio-credentials';
 import { CONTENT_SID } from './twilio-api';
 
 export interface TwilioSendOptions {

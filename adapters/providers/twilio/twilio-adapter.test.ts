@@ -12,7 +12,7 @@ import {
   DEFAULT_AUTH_TOKEN,
   twilioWebhookRequest,
 } from '../../../test/mocks/twilio';
-import type { TwilioCredentials } from '../credentials';
+import type { TwilioCredentials } from './twilio-credentials';
 import type { ProviderAdapter } from '../types';
 import { createTwilioAdapter } from './twilio-adapter';
 import { TWILIO_API_BASE_URL, TWILIO_CONTENT_BASE_URL } from './twilio-api';

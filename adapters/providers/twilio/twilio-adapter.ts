@@ -5,7 +5,7 @@ import type * as z from 'zod/mini';
 import { AppError, ProviderError } from '../../../src/core/errors';
 import type { TemplateDraft } from '../../../src/core/template';
 import { lint } from '../../../src/core/template-lint';
-import type { TwilioCredentials } from '../credentials';
+import type { TwilioCredentials } from './twilio-credentials';
 import type { ProviderAdapter, ProviderHttpConfig, SendResult, WebhookRequest } from '../types';
 import { buildTwilioContent } from './build-twilio-content';
 import { buildTwilioMessage } from './build-twilio-message';

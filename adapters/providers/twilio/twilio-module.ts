@@ -1,5 +1,5 @@
 // Twilio (WhatsApp over the Messages API) as the app sees it (ProviderModule): one signed webhook URL per number.
-import { twilioCredentialsSchema, type TwilioCredentials } from '../credentials';
+import { twilioCredentialsSchema, type TwilioCredentials } from './twilio-credentials';
 import type { ProviderModule } from '../provider-module';
 import { createTwilioAdapter } from './twilio-adapter';
 
@@ -8,6 +8,15 @@ export const twilioModule: ProviderModule<TwilioCredentials> = {
   label: 'Twilio',
   credentialsSchema: twilioCredentialsSchema,
   secretFields: ['authToken'],
+  credentialsForm: {
+    legendKey: 'admin.connection.twilioLegend',
+    fields: [
+      { name: 'accountSid', labelKey: 'admin.connection.twilioSid', placeholder: 'AC…' },
+      { name: 'authToken', labelKey: 'admin.connection.twilioToken' },
+      { name: 'from', labelKey: 'admin.connection.twilioFrom', placeholder: '+14155550101' },
+      { name: 'messagingServiceSid', labelKey: 'admin.connection.twilioService', placeholder: 'MG…' },
+    ],
+  },
   routing: (credentials) => ({ routingKey: credentials.from, providerAccountId: credentials.accountSid }),
   webhook: {
     scope: 'connection',

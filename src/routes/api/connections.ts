@@ -14,15 +14,14 @@ import {
 import { providerAdapterFor } from '../../services/relay/providers';
 import { requireSession, scopedConnection } from './auth';
 
-const createSchema = z.intersection(
-  z.object({
-    label: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
-    senderPhone: z.string().check(z.minLength(5), z.maxLength(32)),
-    rateLimitPerSecond: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
-    messagingTier: z.optional(z.nullable(z.number().check(z.int(), z.positive()))),
-  }),
-  providerCredentialsSchema,
-);
+const connectionFields = z.object({
+  label: z.string().check(z.trim(), z.minLength(1), z.maxLength(80)),
+  senderPhone: z.string().check(z.minLength(5), z.maxLength(32)),
+  rateLimitPerSecond: z.optional(z.number().check(z.int(), z.gte(1), z.lte(1000))),
+  messagingTier: z.optional(z.nullable(z.number().check(z.int(), z.positive()))),
+});
+// The provider branch comes from the registry when the request arrives (every module's credentials schema).
+const createSchema = () => z.intersection(connectionFields, providerCredentialsSchema());
 const proofPhoneSchema = z.object({ phone: z.string().check(z.minLength(5), z.maxLength(32)) });
 const proofCodeSchema = z.object({ code: z.string().check(z.regex(/^\d{6}$/)) });
 const idParams = z.object({ id: z.string().check(z.minLength(1), z.maxLength(64)) });
@@ -43,15 +42,13 @@ export const connectionsRoutes = new Hono<AppEnv>()
   })
   .post('/', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');
-    const body = await jsonBody(c, createSchema, ctx.config.MAX_BODY_BYTES);
+    const body = await jsonBody(c, createSchema(), ctx.config.MAX_BODY_BYTES);
     const connection = await createConnection(ctx, c.get('session').installationId, {
       label: body.label,
       senderPhone: body.senderPhone,
       rateLimitPerSecond: body.rateLimitPerSecond,
       messagingTier: body.messagingTier,
-      connection: { provider: body.provider, credentials: body.credentials } as z.infer<
-        typeof providerCredentialsSchema
-      >,
+      connection: { provider: body.provider, credentials: body.credentials },
     });
     return c.json({ connection: await describeConnection(ctx, connection, 'admin') }, 201);
   })

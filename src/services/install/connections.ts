@@ -29,7 +29,7 @@ export async function createConnection(
       { path: 'senderPhone', message: phone.reason },
     ]);
   }
-  const parsed = providerCredentialsSchema.parse(input.connection);
+  const parsed = providerCredentialsSchema().parse(input.connection);
   const adapter = providerAdapterFromCredentials(ctx, parsed.provider, parsed.credentials);
   try {
     await adapter.testCredentials();

@@ -287,11 +287,10 @@ async function removeConnection(c: AdminConnection): Promise<void> {
 export function wireConnections(changed: () => Promise<void>): void {
   onChanged = changed;
   const provider = byId<HTMLSelectElement>('new-provider');
+  // One fieldset per provider module, rendered by the server (admin-forms.tsx): only the chosen one is sent.
   const showFields = () => {
-    for (const p of ['meta', 'twilio', 'cm']) {
-      const set = byId<HTMLFieldSetElement>(`fields-${p}`);
-      set.hidden = p !== provider.value;
-      set.disabled = p !== provider.value;
+    for (const set of document.querySelectorAll<HTMLFieldSetElement>('fieldset[id^="fields-"]')) {
+      set.hidden = set.disabled = set.id !== `fields-${provider.value}`;
     }
   };
   provider.addEventListener('change', showFields);

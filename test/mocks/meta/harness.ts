@@ -5,7 +5,7 @@ import { setupServer } from 'msw/node';
 import { attachSpecValidation, formatViolations } from '../../spec/msw-validation';
 import { createMetaAdapter } from '../../../adapters/providers/meta/meta-adapter';
 import type { MetaAdapterOptions } from '../../../adapters/providers/meta/meta-adapter';
-import type { MetaCredentials } from '../../../adapters/providers/credentials';
+import type { MetaCredentials } from '../../../adapters/providers/meta/meta-credentials';
 import { createMetaSimulator, META_SIM_DEFAULTS } from './meta-simulator';
 import type { MetaSimulatorOptions } from './meta-simulator';
 
