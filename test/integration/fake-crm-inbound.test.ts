@@ -1,5 +1,6 @@
 // Issue 13, what a CRM asks of us: a CRM the app has never heard of, registered through the CRM registry alone (its
-// module's `deliveryUrl` and `workflows` hooks), gets the same generic use cases as HighLevel over real local D1 —
+// module's `deliveryUrl` and `workflows` hooks), passes the inbound CRM contract (crm-inbound-contract-suite.ts) and
+// gets the same generic use cases as HighLevel over real local D1 —
 // a Delivery URL "send this" stored once and sent inside the window or failed back outside it, a workflow action
 // through /automations/<crm>/actions (401 and nothing stored when unauthenticated), its options, and a trigger
 // subscribed through /automations/<crm>/triggers and fired once per event with the module's request.
@@ -23,6 +24,7 @@ import type { Job } from '../../src/platform/queue';
 import { acceptCrmDelivery } from '../../src/services/crm/crm-deliveries';
 import { deadLetter, runJob } from '../../src/services/jobs';
 import type { Installation } from '../../src/store/installations';
+import { describeCrmInboundContract } from '../contract/crm-inbound-contract-suite';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform';
 
 const FAKE_PROVIDER = 'fakewa2' as ProviderName;
@@ -377,3 +379,58 @@ describe('a fake CRM registered through the registry alone: what it asks of us',
     }
   });
 });
+
+const workflowCallOf = (body: unknown, key: string | null = WORKFLOW_KEY) => ({
+  rawBody: JSON.stringify(body),
+  headers: new Headers(key ? { 'x-fake-crm-key': key } : {}),
+});
+
+describeCrmInboundContract(
+  fakeCrmModule,
+  {
+    reset() {
+      fired.length = 0;
+      return [];
+    },
+    vars: () => ({}),
+    accountId: () => ACCOUNT,
+    deliveryUrl: {
+      call: () => ({
+        body: {
+          account: ACCOUNT,
+          id: 'crm-c-1',
+          contact: 'p-1',
+          to: CUSTOMER,
+          text: 'Hi',
+          channel: 'our-channel',
+        },
+        command: {
+          accountId: ACCOUNT,
+          crmMessageId: 'crm-c-1',
+          crmContactId: 'p-1',
+          phone: CUSTOMER,
+          text: 'Hi',
+          attachments: [],
+          channelId: 'our-channel',
+        },
+      }),
+      ourChannel: 'our-channel',
+    },
+    workflows: {
+      actionCall: () => ({
+        call: workflowCallOf({ account: ACCOUNT, run: 'exec-c', to: CUSTOMER, text: 'Ready.' }),
+        executionKey: 'exec-c',
+        to: CUSTOMER,
+      }),
+      forged: (call) => [
+        { ...call, headers: new Headers() },
+        { ...call, headers: new Headers({ 'x-fake-crm-key': 'not-the-key' }) },
+      ],
+      subscriptionCall: (key) =>
+        workflowCallOf({ account: ACCOUNT, key, id: 'use-c', target: 'https://crm.example/fire/c' }),
+      token: () => 'contract-token',
+      firings: () => fired.filter((f) => f.token === 'contract-token').length,
+    },
+  },
+  server,
+);
