@@ -8,7 +8,7 @@ import { jobSchema, priorAttemptsOf, type Job } from './platform/queue';
 import { runTriggerCron } from './services/crm/automation-trigger-events';
 import { deadLetter, runJob } from './services/jobs';
 import { resumeStrandedChanges } from './services/relay/message-changes';
-import { purgeSsoReplayHashes } from './services/install/highlevel-sso';
+import { purgeSessionReplayHashes } from './services/install/crm-session';
 import { purgeStaleOAuthStates } from './services/install/oauth-states';
 import { sweepOutbox } from './services/operations/outbox-sweep';
 import { syncStaleConnections } from './services/templates/template-sync';
@@ -98,7 +98,7 @@ export default {
     if (controller.cron === OUTBOX_SWEEP_CRON) return;
     executionCtx.waitUntil(syncStaleConnections(new AppContext(platformFromEnv(env))));
     executionCtx.waitUntil(purgeStaleOAuthStates(new AppContext(platformFromEnv(env))));
-    executionCtx.waitUntil(purgeSsoReplayHashes(new AppContext(platformFromEnv(env))));
+    executionCtx.waitUntil(purgeSessionReplayHashes(new AppContext(platformFromEnv(env))));
     executionCtx.waitUntil(resumeStrandedChanges(new AppContext(platformFromEnv(env))));
   },
 } satisfies ExportedHandler<Env>;

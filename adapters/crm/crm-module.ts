@@ -5,6 +5,13 @@ import type { Connection } from '../../src/store/connections';
 import type { Installation, InstallationTokens } from '../../src/store/installations';
 import type { ModuleConfigKeys } from '../shared/module-config';
 import type { CrmDeliveryUrl, CrmWorkflows } from './crm-inbound-hooks';
+import type {
+  CrmInboundEndpoint,
+  CrmInstallHooks,
+  CrmLinkedAccounts,
+  CrmPanelHooks,
+  CrmSessionHooks,
+} from './crm-hooks';
 import type { CrmAdapter, CrmName, CrmRate, CrmRequestPacer, TokenSource } from './types';
 
 /** What a module builds its clients from: the app's parsed configuration, clock and sleep. */
@@ -49,4 +56,14 @@ export interface CrmModule {
   readonly deliveryUrl?: CrmDeliveryUrl;
   /** A CRM whose workflows call our actions and triggers (/automations/<crm>/…): services/crm/automation-*.ts. */
   readonly workflows?: CrmWorkflows;
+  /** Marketplace install and uninstall (/oauth/:crm/…, app events): services/install/crm-install.ts. */
+  readonly install: CrmInstallHooks;
+  /** Accounts whose tokens are minted from a parent install (`settings.viaCompany`): refreshed by minting again. */
+  readonly linkedAccounts?: CrmLinkedAccounts;
+  /** What the CRM POSTs to /crm/<name>/<endpoint>: each endpoint's verification and the use case it feeds. */
+  readonly inbound?: Readonly<Record<string, CrmInboundEndpoint>>;
+  /** The iframe's sign-in → session (POST /api/session): services/install/crm-session.ts. */
+  readonly session: CrmSessionHooks;
+  /** The record panel (GET /api/crm/person), for a CRM that shows one. */
+  readonly panel?: CrmPanelHooks;
 }

@@ -4,38 +4,35 @@
 // 404, before the body is read.
 import { Hono } from 'hono';
 import { createMiddleware } from 'hono/factory';
+import type { VerifiedCrmCall } from '../../adapters/crm/crm-hooks';
 import type { AppEnv } from '../env';
 import { readRawBody } from '../http/body';
 import {
-  crmInstallFlow,
-  type CrmInboundEndpoint,
-  type VerifiedInboundCall,
+  crmInboundTarget,
+  handleCrmCall,
+  verifyCrmCall,
+  type CrmInboundTarget,
 } from '../services/install/crm-install-flows';
 
 type CrmInboundEnv = {
   Bindings: AppEnv['Bindings'];
-  Variables: AppEnv['Variables'] & { endpoint: CrmInboundEndpoint; verified: VerifiedInboundCall };
+  Variables: AppEnv['Variables'] & { target: CrmInboundTarget; verified: VerifiedCrmCall };
 };
 
-function endpointOf(crm: string, name: string): CrmInboundEndpoint | null {
-  const inbound = crmInstallFlow(crm)?.inbound;
-  return inbound && Object.hasOwn(inbound, name) ? inbound[name]! : null;
-}
-
-const verifyCrmCall = createMiddleware<CrmInboundEnv>(async (c, next) => {
-  const endpoint = endpointOf(c.req.param('crm') ?? '', c.req.param('endpoint') ?? '');
-  if (!endpoint) return c.notFound();
+const verifyCall = createMiddleware<CrmInboundEnv>(async (c, next) => {
+  const target = crmInboundTarget(c.req.param('crm') ?? '', c.req.param('endpoint') ?? '');
+  if (!target) return c.notFound();
   const ctx = c.get('ctx');
   const rawBody = await readRawBody(c, ctx.config.MAX_BODY_BYTES);
-  c.set('verified', await endpoint.verify(ctx, { rawBody, headers: c.req.raw.headers }));
-  c.set('endpoint', endpoint);
+  c.set('verified', await verifyCrmCall(ctx, target, { rawBody, headers: c.req.raw.headers }));
+  c.set('target', target);
   await next();
 });
 
-export const crmRoutes = new Hono<CrmInboundEnv>().post('/:crm/:endpoint', verifyCrmCall, async (c) => {
+export const crmRoutes = new Hono<CrmInboundEnv>().post('/:crm/:endpoint', verifyCall, async (c) => {
   const verified = c.get('verified');
   try {
-    return c.json({ ok: true, ...(await c.get('endpoint').handle(c.get('ctx'), verified.body)) });
+    return c.json({ ok: true, ...(await handleCrmCall(c.get('ctx'), c.get('target'), verified.body)) });
   } catch (error) {
     await verified.release();
     throw error;

@@ -33,7 +33,8 @@ export interface InstallationSettings {
   createUnknownPersons?: boolean;
   /** HighLevel: conversation provider id registered for this location. */
   conversationProviderId?: string;
-  /** HighLevel: a location whose token is minted from the agency install (/oauth/locationToken, no refresh token). */
+  /** An account whose token is minted from its parent (company) install, without a refresh token of its own
+   * (HighLevel: a location of an agency install, /oauth/locationToken): CrmModule.linkedAccounts. */
   viaCompany?: boolean;
 }
 
@@ -138,6 +139,19 @@ export class InstallationStore {
       .bind(crm, accountId)
       .first<InstallationRow>();
     return row ? toInstallation(row) : null;
+  }
+
+  /** An active parent (company) install and the active accounts whose tokens are minted from it (`viaCompany`). */
+  async activeIdsOfParent(crm: CrmName, parentAccountId: string): Promise<string[]> {
+    const { results } = await this.db
+      .prepare(
+        `SELECT id FROM installations WHERE crm = ?1 AND status = 'active'
+           AND ((account_type = 'company' AND account_id = ?2)
+             OR (company_id = ?2 AND json_extract(settings, '$.viaCompany') = 1))`,
+      )
+      .bind(crm, parentAccountId)
+      .all<{ id: string }>();
+    return results.map((r) => r.id);
   }
 
   async tokens(installation: Installation): Promise<InstallationTokens | null> {

@@ -85,24 +85,10 @@ const VENDOR =
   /['"`/](meta|twilio|cm|highlevel|pipedrive)['"`/]|(?<![.\w])(meta|twilio|cm|highLevel|pipedrive)[A-Z]\w*|\w*(Meta|Twilio|Cm|HighLevel|Pipedrive)(?![a-z])\w*|\bCM\.com\b|(?<![.\w-])(highlevel|pipedrive|twilio)(?![\w-])|(?<![.\w-])(meta|cm)(?=\s*[:,}])/;
 
 /**
- * Files of services/ and routes/ that are still vendor-specific use cases (install, SSO and panel sessions,
- * HighLevel's Delivery URL and workflows, the operator's per-vendor report). They are to move behind the CrmModule
- * (OAuth/install, iframe session, inbound verification) and the generic /oauth/:crm and /crm/:crm routes: this list
- * may only shrink.
+ * Files of services/ and routes/ allowed to name a vendor in code. Empty since issue 13 moved the last vendor use
+ * cases (install, SSO and panel sessions, Delivery URL, workflows) behind the modules and registries: keep it so.
  */
-const STILL_VENDOR_SPECIFIC = [
-  'src/routes/api/index.ts',
-  'src/routes/api/pipedrive-panel.ts',
-  'src/routes/api/session.ts',
-  'src/services/install/crm-install-flows.ts',
-  'src/services/crm/crm.ts',
-  'src/services/install/highlevel-install-flow.ts',
-  'src/services/install/highlevel-install.ts',
-  'src/services/install/highlevel-sso.ts',
-  'src/services/install/highlevel-verify.ts',
-  'src/services/install/pipedrive-install.ts',
-  'src/services/install/pipedrive-panel.ts',
-];
+const STILL_VENDOR_SPECIFIC: string[] = [];
 
 describe('vendor names above the adapter line', () => {
   const layer = files.filter((f) => /^src\/(services|routes)\//.test(f));

@@ -2,6 +2,7 @@
 // it passes the CRM contract suite, and the services that pace and build CRM adapters take it from the registry
 // (issue 13). Stored in D1 and carried through inbound → CRM → reply: test/integration/fake-vendors-flow.test.ts.
 import { setupServer } from 'msw/node';
+import * as z from 'zod/mini';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CrmModule } from '../../adapters/crm/crm-module';
 import { CRM_MODULES, crmModule, isCrmName } from '../../adapters/crm/registry';
@@ -48,6 +49,21 @@ function fakeCrm() {
     configKeys: { secrets: {}, baseUrls: { fakeCrm: 'APP_BASE_URL' } },
     refreshTokens: async () => ({ accessToken: 'a', refreshToken: 'r', expiresAt: Date.UTC(2030, 0, 1) }),
     createAdapter: () => adapter,
+    // Installs and sessions through the same hooks: test/integration/fake-vendors-flow.test.ts.
+    install: {
+      authorizeUrl: (_env, { redirectUri, state }) =>
+        `https://fake-crm.test/authorize?${new URLSearchParams({ redirect_uri: redirectUri, state })}`,
+      complete: async () => {
+        throw new Error('not installed in this test');
+      },
+    },
+    session: {
+      body: z.object({ crm: z.literal(FAKE) }),
+      identify: async () => {
+        throw new Error('no session in this test');
+      },
+      admit: async () => ({ role: 'agent' }),
+    },
   };
   return { module, notes };
 }

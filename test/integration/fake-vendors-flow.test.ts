@@ -14,14 +14,14 @@ import { PROVIDER_MODULES } from '../../adapters/providers/registry';
 import type { ProviderAdapter, ProviderEvent } from '../../adapters/providers/types';
 import { createApp } from '../../src/app';
 import { AppContext } from '../../src/context';
-import { ProviderError } from '../../src/core/errors';
+import { AppError, ProviderError } from '../../src/core/errors';
 import type { ProviderName } from '../../src/core/template';
 import type { Job } from '../../src/platform/queue';
 import { deadLetter, runJob } from '../../src/services/jobs';
 import type { Connection } from '../../src/store/connections';
 import type { Installation } from '../../src/store/installations';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform';
-import { adminSessionToken, callApp } from '../helpers/world';
+import { callApp } from '../helpers/world';
 
 const FAKE_PROVIDER = 'fakewa' as ProviderName;
 const FAKE_CRM = 'fakecrm' as CrmName;
@@ -106,6 +106,11 @@ const fakeCrmAdapter: CrmAdapter = {
     return { crmMessageId: notes.get(record.messageId)!.id };
   },
 };
+// Install, app events and sessions through the CrmModule hooks alone: an OAuth code exchanged for a grant, a signed
+// event that uninstalls, and a signed page ticket that opens a session (the fake's "SSO": `account.user.role.sig`).
+const FAKE_CODE = 'fake-code-1';
+const FAKE_ACCOUNT = 'fake-account-1';
+const ticketSignature = (account: string, user: string, role: string) => `sig(${account}/${user}/${role})`;
 const fakeCrmModule: CrmModule = {
   name: FAKE_CRM,
   label: 'Fake CRM',
@@ -114,6 +119,60 @@ const fakeCrmModule: CrmModule = {
   configKeys: { secrets: {}, baseUrls: {} },
   refreshTokens: async () => ({ accessToken: 'a2', refreshToken: 'r2', expiresAt: Date.UTC(2030, 0, 1) }),
   createAdapter: () => fakeCrmAdapter,
+  install: {
+    authorizeUrl: (_env, { redirectUri, state }) =>
+      `https://fake-crm.test/authorize?${new URLSearchParams({ redirect_uri: redirectUri, state })}`,
+    async complete(env, input, ports) {
+      if (!input.state || !(await ports.consumeState(input.state))) {
+        throw new AppError('unauthorized', 'Fake CRM: unknown state');
+      }
+      if (input.code !== FAKE_CODE) throw new AppError('invalid_request', 'Fake CRM: refused code');
+      return {
+        grant: {
+          accountId: FAKE_ACCOUNT,
+          accountType: 'company',
+          name: 'Fake Account',
+          tokens: { accessToken: 'a1', refreshToken: 'r1' },
+          tokenExpiresAt: env.now() + 20 * 3_600_000,
+          scopes: ['notes'],
+        },
+      };
+    },
+    appEvent: (_env, body) => {
+      const event = body as { type: string; account: string };
+      return event.type === 'uninstalled'
+        ? { kind: 'uninstall', accountId: event.account }
+        : { kind: 'ignore' };
+    },
+  },
+  inbound: {
+    events: {
+      use: 'app_event',
+      async verify(_env, call, once) {
+        if (call.headers.get('x-fake-crm-signature') !== `sig(${call.rawBody})`) {
+          throw new AppError('unauthorized', 'Fake CRM: bad signature');
+        }
+        const body = JSON.parse(call.rawBody) as { id: string };
+        if (!(await once.claim(`${FAKE_CRM}:event:${body.id}`))) {
+          throw new AppError('unauthorized', 'Fake CRM: replay');
+        }
+        return { body, release: () => once.release(`${FAKE_CRM}:event:${body.id}`) };
+      },
+    },
+  },
+  session: {
+    body: z.object({ crm: z.literal(FAKE_CRM), ticket: z.string().check(z.minLength(1)) }),
+    async identify(_env, body) {
+      const [account = '', user = '', role = '', sig = ''] = (
+        body as unknown as { ticket: string }
+      ).ticket.split('.');
+      if (sig !== ticketSignature(account, user, role)) {
+        throw new AppError('unauthorized', 'Fake CRM: bad ticket');
+      }
+      return { accountId: account, userId: user, role: role === 'admin' ? 'admin' : 'agent' };
+    },
+    admit: async (_env, { identity }) => ({ role: identity.role ?? 'agent', locale: 'et_EE' }),
+  },
 };
 
 // The registries alone.
@@ -155,18 +214,18 @@ beforeAll(async () => {
   t = await createTestPlatform();
   ctx = new AppContext(t.platform);
   app = createApp({ platform: t.platform });
+  // Installed the way a CRM installs: /oauth/<crm>/start, the CRM's consent screen, /oauth/<crm>/callback.
+  const start = await app.request(`/oauth/${FAKE_CRM}/start`);
+  expect(start.status).toBe(302);
+  const authorize = new URL(start.headers.get('location')!);
+  expect(authorize.searchParams.get('redirect_uri')).toMatch(new RegExp(`/oauth/${FAKE_CRM}/callback$`));
+  const state = authorize.searchParams.get('state')!;
+  const callback = await app.request(`/oauth/${FAKE_CRM}/callback?code=${FAKE_CODE}&state=${state}`);
+  expect(callback.status).toBe(302);
+  expect(callback.headers.get('location')).toBe(`/ui/admin?crm=${FAKE_CRM}`);
   const stores = await ctx.secretStores();
-  installation = await stores.installations.upsert(
-    {
-      crm: FAKE_CRM,
-      accountId: 'fake-account-1',
-      accountType: 'company',
-      tokens: { accessToken: 'a1', refreshToken: 'r1' },
-      tokenExpiresAt: t.clock.now() + 20 * 3_600_000,
-      scopes: [],
-    },
-    t.clock.now(),
-  );
+  installation = (await stores.installations.findByAccount(FAKE_CRM, FAKE_ACCOUNT))!;
+  expect(installation).toMatchObject({ status: 'active', hasTokens: true, name: 'Fake Account' });
   connection = await stores.connections.create(
     {
       installationId: installation.id,
@@ -229,7 +288,12 @@ describe('a fake provider and a fake CRM, registered through the registries alon
   });
 
   it('an agent reply goes out through the fake provider, and its delivery status reaches our row and the CRM', async () => {
-    const token = await adminSessionToken(t.clock.now(), installation.id, FAKE_CRM);
+    // The page's session comes from the fake CRM's signed ticket (POST /api/session), like an SSO payload.
+    const ticket = `${FAKE_ACCOUNT}.agent-1.admin.${ticketSignature(FAKE_ACCOUNT, 'agent-1', 'admin')}`;
+    const opened = await callApp(app, 'POST', '/api/session', { body: { crm: FAKE_CRM, ticket } });
+    expect(opened.status).toBe(200);
+    const { token, ...session } = (await opened.json()) as { token: string; role: string; crm: string };
+    expect(session).toMatchObject({ role: 'admin', crm: FAKE_CRM, language: 'et' });
     const reply = await callApp(app, 'POST', '/api/messages', {
       token,
       body: { connectionId: connection.id, to: CUSTOMER, content: { type: 'text', text: 'Jah, kuni 18ni.' } },
@@ -264,5 +328,28 @@ describe('a fake provider and a fake CRM, registered through the registries alon
     expect(delivered).toEqual({ status: 'delivered', crm_sync: 'done' });
     expect(notes.get(message.id)?.status).toBe('delivered');
     expect(sent).toHaveLength(1); // nothing was sent twice
+  });
+  it('an uninstall app event, verified by the fake CRM, uninstalls it; forged and replayed twins change nothing', async () => {
+    const event = JSON.stringify({ id: 'evt-1', type: 'uninstalled', account: FAKE_ACCOUNT });
+    const post = (signature: string) =>
+      app.request(`/crm/${FAKE_CRM}/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fake-crm-signature': signature },
+        body: event,
+      });
+    const before = await t.dump();
+    expect((await post('forged')).status).toBe(401);
+    expect(await t.dump()).toBe(before);
+
+    const genuine = await post(`sig(${event})`);
+    expect(genuine.status).toBe(200);
+    expect(await genuine.json()).toEqual({ ok: true, outcome: 'uninstalled' });
+    const { installations } = await ctx.secretStores();
+    expect(await installations.get(installation.id)).toMatchObject({
+      status: 'uninstalled',
+      hasTokens: false,
+    });
+    expect((await post(`sig(${event})`)).status).toBe(401); // replay
+    expect((await app.request(`/crm/${FAKE_CRM}/unknown`, { method: 'POST', body: '{}' })).status).toBe(404);
   });
 });

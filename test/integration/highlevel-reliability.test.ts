@@ -6,7 +6,7 @@ import { refreshHighLevelToken } from '../../adapters/crm/highlevel';
 import { AppContext } from '../../src/context';
 import { CRM_RETRY_BUDGET } from '../../src/services/crm/crm';
 import { installationTokenSource } from '../../src/services/crm/crm-tokens';
-import { highLevelLocationRefresher } from '../../src/services/install/highlevel-install';
+import { refresherFor } from '../../src/services/crm/crm';
 import { drainMemoryQueue, runJob } from '../../src/services/jobs';
 import { HOUR } from '../helpers/platform';
 import {
@@ -224,7 +224,7 @@ describe('agency (Company) install', () => {
     const location = (await installationOf(w))!;
     const { installations } = await w.ctx.secretStores();
     await installations.uninstall((await installationOf(w, hl().config.companyId))!.id, w.t.clock.now());
-    await expect(highLevelLocationRefresher(w.ctx)(location, '')).rejects.toMatchObject({
+    await expect(refresherFor(w.ctx, location)(location, '')).rejects.toMatchObject({
       code: 'crm_error',
       details: { retryable: false },
     });

@@ -4,7 +4,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { AppContext } from '../../src/context';
-import { purgeSsoReplayHashes, SSO_REPLAY_MEMORY_MS } from '../../src/services/install/highlevel-sso';
+import { SSO_REPLAY_MEMORY_MS } from '../../adapters/crm/highlevel/highlevel-session';
+import { purgeSessionReplayHashes as purgeSsoReplayHashes } from '../../src/services/install/crm-session';
 import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
 import { seedInstallation } from '../helpers/seed';
 import { encryptSsoPayload } from '../mocks/highlevel/highlevel-events';

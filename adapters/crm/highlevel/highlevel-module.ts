@@ -4,7 +4,10 @@ import type { CrmModule } from '../crm-module';
 import { createHighLevelAdapter } from './highlevel-adapter';
 import { createHighLevelClient, HIGHLEVEL_RATES } from './highlevel-client';
 import { highLevelDeliveryUrl, highLevelWorkflows } from './highlevel-inbound';
+import { highLevelInboundEndpoint } from './highlevel-call-verify';
+import { highLevelInstall, highLevelLinkedLocations } from './highlevel-install';
 import { refreshHighLevelToken } from './highlevel-oauth';
+import { highLevelSession } from './highlevel-session';
 
 export const highLevelModule: CrmModule = {
   name: 'highlevel',
@@ -30,7 +33,9 @@ export const highLevelModule: CrmModule = {
       clientSecret: requireSecret(config, 'HIGHLEVEL_CLIENT_SECRET'),
       refreshToken,
       userType: installation.accountType === 'company' ? 'Company' : 'Location',
-      companyId: installation.companyId ?? undefined,
+      companyId:
+        installation.companyId ??
+        (installation.accountType === 'company' ? installation.accountId : undefined),
       locationId: installation.accountType === 'location' ? installation.accountId : undefined,
       now,
     }),
@@ -52,4 +57,13 @@ export const highLevelModule: CrmModule = {
     }),
   deliveryUrl: highLevelDeliveryUrl,
   workflows: highLevelWorkflows,
+  install: highLevelInstall,
+  linkedAccounts: highLevelLinkedLocations,
+  inbound: {
+    // The app's INSTALL / UNINSTALL webhooks: they carry timestamp and webhookId (docs/WebhookAuthentication.md).
+    events: highLevelInboundEndpoint('app_event', { kind: 'event', timestampRequired: true }),
+    // The conversation provider's Delivery URL: only stores and enqueues (DESIGN.md §6).
+    outbound: highLevelInboundEndpoint('delivery', { kind: 'delivery', timestampRequired: false }),
+  },
+  session: highLevelSession,
 };

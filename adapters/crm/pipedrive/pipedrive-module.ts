@@ -1,30 +1,13 @@
 // Pipedrive as the app sees it (CrmModule): notes on persons (and deals), paced per company, on its api_domain.
 import { requireSecret } from '../../../src/config';
-import { AppError } from '../../../src/core/errors';
-import type { Installation } from '../../../src/store/installations';
-import type { CrmEnvironment, CrmModule } from '../crm-module';
-import type { CrmRequestPacer, TokenSource } from '../types';
+import type { CrmModule } from '../crm-module';
 import { createPipedriveAdapter } from './pipedrive-adapter';
-import { createPipedriveClient, PIPEDRIVE_RATES, type PipedriveClient } from './pipedrive-client';
+import { PIPEDRIVE_RATES } from './pipedrive-client';
+import { pipedriveInstall } from './pipedrive-install';
+import { pipedriveClientOf } from './pipedrive-installation-client';
 import { refreshPipedriveToken } from './pipedrive-oauth';
-
-/** The one set-up of a Pipedrive client for an installation (record jobs and the panel). */
-export function pipedriveClientOf(
-  { config, now, sleep }: CrmEnvironment,
-  installation: Installation,
-  tokenSource: TokenSource,
-  options: { pacer?: CrmRequestPacer; maxWaitMs?: number } = {},
-): PipedriveClient {
-  if (!installation.apiDomain) throw new AppError('crm_error', 'Pipedrive installation has no api_domain');
-  return createPipedriveClient({
-    apiDomain: installation.apiDomain,
-    tokenSource,
-    sleep,
-    now,
-    timeoutMs: config.CRM_TIMEOUT_MS,
-    ...options,
-  });
-}
+import { pipedrivePanel } from './pipedrive-panel';
+import { pipedriveSession } from './pipedrive-session';
 
 export const pipedriveModule: CrmModule = {
   name: 'pipedrive',
@@ -52,4 +35,8 @@ export const pipedriveModule: CrmModule = {
       client: pipedriveClientOf(env, installation, tokenSource, { pacer }),
       createUnknownPersons: installation.settings.createUnknownPersons ?? true,
     }),
+  // Uninstall is a DELETE on the OAuth callback URL (no app-event endpoint).
+  install: pipedriveInstall,
+  session: pipedriveSession,
+  panel: pipedrivePanel,
 };

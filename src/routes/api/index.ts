@@ -11,7 +11,7 @@ import { templatesRoutes } from './templates';
 import { optOutsRoutes } from './opt-outs';
 import { requireSession } from './auth';
 import { sessionRoutes } from './session';
-import { pipedrivePanelRoutes } from './pipedrive-panel';
+import { crmPanelRoutes } from './crm-panel';
 import * as z from 'zod/mini';
 import { paramsWith } from '../../http/body';
 import { redriveDeadLetter } from '../../services/operations/dead-letters';
@@ -30,7 +30,7 @@ export const apiRoutes = new Hono<AppEnv>()
   .route('/opt-outs', optOutsRoutes)
   .route('/costs', costsRoutes)
   .route('/connections', coexistenceRoutes)
-  .route('/', pipedrivePanelRoutes)
+  .route('/', crmPanelRoutes)
   .get('/dead-letters', requireSession('admin'), async (c) => {
     const ctx = c.get('ctx');
     return c.json({ deadLetters: await ctx.events.listDeadLetters(c.get('session').installationId) });

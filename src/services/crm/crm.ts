@@ -1,6 +1,6 @@
 // CRM adapters per installation, and the queue jobs that record messages and statuses in the CRM.
 // A CRM outage delays, never drops: retryable failures go back to the queue with backoff (DESIGN.md §6).
-import type { CrmEnvironment } from '../../../adapters/crm/crm-module';
+import type { CrmEnvironment, CrmModule } from '../../../adapters/crm/crm-module';
 import { crmModule } from '../../../adapters/crm/registry';
 import type { CrmAdapter, CrmMessageRecord, CrmRequestPacer } from '../../../adapters/crm/types';
 import type { AppContext } from '../../context';
@@ -13,7 +13,6 @@ import { MessageChangeStore } from '../../store/message-changes';
 import type { StoredMessage } from '../../store/messages';
 import { crmPacer, pacedOutcome, type CrmPriority } from './crm-pacing';
 import { installationTokenSource, type TokenRefresher } from './crm-tokens';
-import { highLevelLocationRefresher } from '../install/highlevel-install';
 import { crmAttachmentUrl } from '../relay/media';
 import type { JobOutcome } from '../job-outcome';
 import { OutboxStore } from '../../store/outbox';
@@ -36,10 +35,30 @@ export function crmEnvironment(ctx: AppContext): CrmEnvironment {
 }
 
 export function refresherFor(ctx: AppContext, installation: Installation): TokenRefresher {
-  // A location installed through its agency has no refresh token of its own: its token is minted from the agency's.
-  if (installation.settings.viaCompany) return highLevelLocationRefresher(ctx);
   const module = crmModule(installation.crm);
+  // An account installed through its parent (an agency's location) has no refresh token of its own: its token is
+  // minted from the parent's again.
+  if (installation.settings.viaCompany && module.linkedAccounts) return linkedAccountRefresher(ctx, module);
   return (inst, refreshToken) => module.refreshTokens(crmEnvironment(ctx), inst, refreshToken);
+}
+
+function linkedAccountRefresher(ctx: AppContext, module: CrmModule): TokenRefresher {
+  const linked = module.linkedAccounts!;
+  return async (installation) => {
+    const { installations } = await ctx.secretStores();
+    const parent = installation.companyId
+      ? await installations.findByAccount(installation.crm, installation.companyId)
+      : null;
+    if (!parent || parent.status !== 'active' || parent.accountType !== 'company') {
+      throw new AppError('crm_error', linked.parentGoneMessage, { retryable: false });
+    }
+    const grant = await linked.mintToken(crmEnvironment(ctx), {
+      parent,
+      accountId: installation.accountId,
+      parentTokens: crmTokenSource(ctx, parent),
+    });
+    return { ...grant.tokens, expiresAt: grant.tokenExpiresAt };
+  };
 }
 
 /** The installation's CRM token source (automation triggers fire with it outside the adapter). */

@@ -1,56 +1,59 @@
-// What /oauth/:crm and /crm/:crm call, per CRM (issue 13). Routes stay generic: they parse, look the CRM's flow up
-// here and answer; each flow is its CRM's install service. This table is the services' side of adapters/crm/registry.ts
-// (install and inbound use cases need the store and the queues, which adapters may not import).
-import type { CrmName } from '../../../adapters/crm/types';
+// What the generic /oauth/:crm and /crm/:crm/:endpoint routes call (issue 13): the CRM comes from the registry
+// (adapters/crm/registry.ts, the only list of CRMs), its module verifies and translates, and each verified inbound
+// call feeds the use case its endpoint names — keyed by use, never by CRM.
+import type {
+  CrmInboundCall,
+  CrmInboundEndpoint,
+  CrmInboundUse,
+  VerifiedCrmCall,
+} from '../../../adapters/crm/crm-hooks';
+import type { CrmModule } from '../../../adapters/crm/crm-module';
+import { crmModule, isCrmName } from '../../../adapters/crm/registry';
 import type { AppContext } from '../../context';
-import { crmInstallFlow as highlevel } from './highlevel-install-flow';
-import { crmInstallFlow as pipedrive } from './pipedrive-install';
+import { acceptCrmDelivery } from '../crm/crm-deliveries';
+import { crmEnvironment } from '../crm/crm';
+import { applyAppEvent } from './crm-install';
 
-/** The OAuth callback's query, as the CRM sent it (each flow decides what a missing field means). */
-export interface OAuthCallbackInput {
-  code?: string;
-  state?: string;
-  error?: string;
+/** The CRM named `name`, or null for anything that is not one (the route answers 404). */
+export function crmByName(name: string): CrmModule | null {
+  return isCrmName(name) ? crmModule(name) : null;
 }
 
-/** A signed call a CRM POSTs to /crm/:crm/<endpoint>: the raw body is what the signature covers. */
-export interface CrmInboundCall {
-  rawBody: string;
-  headers: Headers;
+export interface CrmInboundTarget {
+  readonly crm: CrmModule;
+  readonly endpoint: CrmInboundEndpoint;
 }
 
-export interface CrmInstallFlow {
-  /** GET /oauth/:crm/start: the authorize URL with a fresh single-use state. */
-  start(ctx: AppContext): Promise<string>;
-  /** GET /oauth/:crm/callback: code → tokens → installation. */
-  complete(ctx: AppContext, input: OAuthCallbackInput): Promise<void>;
-  /** DELETE /oauth/:crm/callback, for a CRM that uninstalls there (credentials checked before the body is read). */
-  uninstall?(
-    ctx: AppContext,
-    authorization: string | undefined,
-    readBody: () => Promise<string>,
-  ): Promise<string>;
-  /** POST /crm/:crm/<endpoint>: what the CRM calls us on, each with its own authentication. */
-  readonly inbound?: Readonly<Record<string, CrmInboundEndpoint>>;
+/** POST /crm/<crm>/<endpoint>: the endpoint the CRM serves there, or null (404 before the body is read). */
+export function crmInboundTarget(crm: string, endpoint: string): CrmInboundTarget | null {
+  const module = crmByName(crm);
+  const inbound = module?.inbound;
+  return module && inbound && Object.hasOwn(inbound, endpoint)
+    ? { crm: module, endpoint: inbound[endpoint]! }
+    : null;
 }
 
-/** A call whose signature, freshness and single use were checked. */
-export interface VerifiedInboundCall {
-  readonly body: unknown;
-  /** Gives the single-use claim back when acting on the call failed, so the CRM's retry is not called a replay. */
-  release(): Promise<void>;
+/** The route's middleware: the module checks signature and freshness, single use is claimed here (processed_events). */
+export function verifyCrmCall(
+  ctx: AppContext,
+  target: CrmInboundTarget,
+  call: CrmInboundCall,
+): Promise<VerifiedCrmCall> {
+  return target.endpoint.verify(crmEnvironment(ctx), call, {
+    claim: (key) => ctx.events.claim(key, ctx.now()),
+    release: (key) => ctx.events.release(key),
+  });
 }
 
-export interface CrmInboundEndpoint {
-  /** The route's middleware: a forged, stale or replayed call is a 401 (AppError) and nothing is stored. */
-  verify(ctx: AppContext, call: CrmInboundCall): Promise<VerifiedInboundCall>;
-  /** What the verified call does; its answer is merged into `{ ok: true }`. */
-  handle(ctx: AppContext, body: unknown): Promise<object>;
-}
+type InboundUseCase = (ctx: AppContext, crm: CrmModule, body: unknown) => Promise<object>;
 
-const FLOWS: Record<CrmName, CrmInstallFlow> = { highlevel, pipedrive };
+const USES: Record<CrmInboundUse, InboundUseCase> = {
+  app_event: async (ctx, crm, body) => ({ outcome: await applyAppEvent(ctx, crm, body) }),
+  // The conversation provider's Delivery URL: stores and enqueues only (DESIGN.md §6).
+  delivery: (ctx, crm, body) => acceptCrmDelivery(ctx, crm.name, body),
+};
 
-/** The flow of `name`, or null for anything that is not a CRM (the route answers 404). */
-export function crmInstallFlow(name: string): CrmInstallFlow | null {
-  return Object.hasOwn(FLOWS, name) ? FLOWS[name as CrmName] : null;
+/** What the verified call does; its answer is merged into `{ ok: true }`. */
+export function handleCrmCall(ctx: AppContext, target: CrmInboundTarget, body: unknown): Promise<object> {
+  return USES[target.endpoint.use](ctx, target.crm, body);
 }

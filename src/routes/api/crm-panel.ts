@@ -1,4 +1,4 @@
-// Panel API for the Pipedrive custom panel (person and deal views) and installation settings.
+// Panel API for a CRM's record panel (person and deal views) and installation settings.
 // GET /api/crm/person?personId= | ?dealId=   GET /api/settings   PUT /api/settings (admins)
 import { Hono, type Context } from 'hono';
 import * as z from 'zod/mini';
@@ -6,15 +6,14 @@ import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
 import { jsonBody, queryWith } from '../../http/body';
 import {
+  crmPanel,
   effectiveSettings,
   loadPanelContext,
   updateInstallationSettings,
-} from '../../services/install/pipedrive-panel';
+} from '../../services/install/crm-panel';
 import type { Installation } from '../../store/installations';
 import { requireSession } from './auth';
 
-const pipedriveId = z.string().check(z.regex(/^[1-9]\d{0,15}$/, 'a Pipedrive id (positive integer)'));
-const personQuery = z.object({ personId: z.optional(pipedriveId), dealId: z.optional(pipedriveId) });
 const settingsBody = z.strictObject({ createUnknownPersons: z.optional(z.boolean()) });
 
 /** The session's installation (requireSession already checked it is active). */
@@ -25,10 +24,11 @@ async function sessionInstallation(c: Context<AppEnv>): Promise<Installation> {
   return installation;
 }
 
-export const pipedrivePanelRoutes = new Hono<AppEnv>()
+export const crmPanelRoutes = new Hono<AppEnv>()
   .get('/crm/person', requireSession(), async (c) => {
     const session = c.get('session');
-    const query = queryWith(c, personQuery);
+    // The record ids in the CRM's own format.
+    const query = queryWith(c, crmPanel(session.crm).targetQuery);
     // Without ids in the query, the record the panel was opened on (given at POST /api/session).
     const target =
       query.personId || query.dealId ? query : { personId: session.contactId, dealId: session.dealId };
