@@ -4,8 +4,8 @@
 // a Delivery URL "send this" stored once and sent inside the window or failed back outside it, a workflow action
 // through /automations/<crm>/actions (401 and nothing stored when unauthenticated), its options, and a trigger
 // subscribed through /automations/<crm>/triggers and fired once per event with the module's request.
-// The Delivery URL is called through the service (acceptCrmDelivery): its /crm/<crm>/outbound wiring belongs to the
-// CRM's inbound endpoints (services/install), which a new CRM cannot reach through the registry yet.
+// The Delivery URL is the module's `inbound.outbound` endpoint (use `delivery`): POST /crm/<crm>/outbound verifies it
+// as the route's middleware; the refusals are also called on the service (acceptCrmDelivery) directly.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as z from 'zod/mini';
@@ -169,6 +169,29 @@ const fakeCrmModule: CrmModule = {
     isOurs: (_env, _installation, channelId) => channelId === 'our-channel',
   },
   workflows: fakeWorkflows,
+  inbound: {
+    outbound: {
+      use: 'delivery',
+      async verify(_env, call) {
+        authenticated(call);
+        return { body: JSON.parse(call.rawBody) as unknown, release: async () => {} };
+      },
+    },
+  },
+  // Not installed nor signed into in this test (test/integration/fake-vendors-flow.test.ts does both).
+  install: {
+    authorizeUrl: () => 'https://fake-crm-2.test/authorize',
+    complete: async () => {
+      throw new AppError('invalid_request', 'Fake CRM 2: no install here');
+    },
+  },
+  session: {
+    body: z.object({ crm: z.literal(FAKE_CRM) }),
+    identify: async () => {
+      throw new AppError('unauthorized', 'Fake CRM 2: no session here');
+    },
+    admit: async () => ({ role: 'agent' }),
+  },
 };
 
 // The registries alone.
@@ -306,9 +329,16 @@ describe('a fake CRM registered through the registry alone: what it asks of us',
       0,
     );
 
-    expect(await acceptCrmDelivery(ctx, FAKE_CRM, { ...body, channel: 'our-channel' })).toEqual({
-      status: 'queued',
-    });
+    const postDelivery = (delivery: unknown, key = WORKFLOW_KEY) =>
+      app.request(`/crm/${FAKE_CRM}/outbound`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-fake-crm-key': key },
+        body: JSON.stringify(delivery),
+      });
+    expect((await postDelivery({ ...body, channel: 'our-channel' }, 'forged')).status).toBe(401);
+    const queued = await postDelivery({ ...body, channel: 'our-channel' });
+    expect(queued.status).toBe(200);
+    expect(await queued.json()).toEqual({ ok: true, status: 'queued' });
     expect(await acceptCrmDelivery(ctx, FAKE_CRM, body)).toEqual({ status: 'duplicate' });
     await runJobs();
 
