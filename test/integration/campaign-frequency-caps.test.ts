@@ -3,6 +3,7 @@
 // the provider at most once; opted-out, invalid and otherwise failed recipients are never retried.
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
+import { queueOutbound } from '../../src/services/relay/relay-outbound';
 import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
@@ -353,6 +354,37 @@ describe('a customer who stopped marketing messages (Meta 131050)', () => {
     const id = await campaignTo(target);
     await drain();
     await expectOptedOut(id, target, jobs);
+  });
+
+  it('a single send answered 131050 by the send call stores the stop too (one send path, issue 13)', async () => {
+    const target = phone(130);
+    h.sims.meta.faults.add({
+      match: (r) => r.method === 'POST' && r.url.includes('/messages'),
+      status: 400,
+      body: {
+        error: {
+          message: '(#131050) Unable to deliver message',
+          type: 'OAuthException',
+          code: 131050,
+          error_data: { messaging_product: 'whatsapp', details: STOPPED_DETAILS },
+        },
+      },
+    });
+    const jobs = preferenceJobs();
+    const templateId = await template('weekly_offer', 'MARKETING');
+    const queued = await queueOutbound(h.ctx, {
+      connection: h.connections.meta,
+      to: target,
+      content: { type: 'template', templateId, templateName: '', language: '', values: { 'body.1': 'Ann' } },
+      origin: 'app',
+    });
+    await h.runJobs(['send_message']);
+    const message = await h.ctx.messages.get(queued.id);
+    expect(message).toMatchObject({ sendState: 'failed', status: 'failed' });
+    expect(message?.error).toMatchObject({ kind: 'marketing_opted_out', vendorCode: '131050' });
+    expect(sendsTo(target)).toHaveLength(0); // refused: nothing accepted, and never sent again
+    expect(await preferenceOf(target)).toEqual({ stopped: 1, source: 'whatsapp', crm_sync: 'pending' });
+    expect(preferenceJobs()).toBe(jobs + 1);
   });
 
   it('reported by a status webhook: the recipient is opted_out (not failed) and the stop is stored', async () => {

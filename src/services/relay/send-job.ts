@@ -13,6 +13,7 @@ import { OutboxStore } from '../../store/outbox';
 import { connectionDisabledError, isSendable } from './connection-state';
 import type { JobOutcome } from '../job-outcome';
 import { retryDelaySeconds, type RetryPolicy } from '../../platform/retry-policy';
+import { afterStoppedBySend, stoppedBySendStatement } from './marketing-preferences';
 import { markCustomerMessagesRead } from './mark-read';
 import { providerAdapterFor } from './providers';
 import { errorInfo, outboundMessage, sendOne, type SendAnswer } from './send-one';
@@ -156,8 +157,10 @@ async function handleSendError(
     await failWithFirings(ctx, connection, message, { ...info, reason }, info, now);
     return { kind: 'done' };
   }
-  // Refused (also a cap, a marketing stop or a refused sender: a person's message is not held back for them).
-  await failWithFirings(ctx, connection, message, errorInfo(error), errorInfo(error), now);
+  // Refused (also a cap or a refused sender: a person's message is not held back for them). A marketing stop is the
+  // customer's: it is stored with the failure, as when it comes in a status webhook (relay-status.ts, issue 12).
+  const stop = answer.kind === 'opted_out' ? stoppedBySendStatement(ctx, message.id) : null;
+  await failWithFirings(ctx, connection, message, errorInfo(error), errorInfo(error), now, stop);
   return { kind: 'done' };
 }
 
@@ -169,14 +172,18 @@ async function failWithFirings(
   stored: ProviderErrorInfo,
   reported: ProviderErrorInfo,
   now: number,
+  /** The customer's marketing stop, written in the same batch. */
+  stop: D1PreparedStatement | null = null,
 ): Promise<void> {
   const firings = await messageFailedFirings(ctx, connection, message, reported);
-  const [, fired] = await ctx.db.batch<{ id: string }>([
+  const [, fired, stopped] = await ctx.db.batch<{ id: string }>([
     ctx.messages.failStatement(message.id, stored, applyStatus(message.statusTimes, 'failed', now), now),
     firings,
+    ...(stop ? [stop] : []),
   ]);
   await afterOutcome(ctx, message);
   await enqueueFirings(ctx, fired);
+  if (stop) await afterStoppedBySend(ctx, stopped);
 }
 
 /** Tell the CRM: a CRM-originated message gets its status, anything else is logged as a new message. */
