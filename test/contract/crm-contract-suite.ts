@@ -5,7 +5,9 @@ import type { SetupServer } from 'msw/node';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CrmModule } from '../../adapters/crm/crm-module';
 import type { CrmDeliveryResult, CrmMessageRecord, TokenSource } from '../../adapters/crm/types';
+import * as z from 'zod/mini';
 import { parseConfig } from '../../src/config';
+import { TEST_SECRETS } from '../helpers/platform';
 import type { Installation } from '../../src/store/installations';
 
 export interface CrmContractFixture {
@@ -91,6 +93,39 @@ export function describeCrmContract(
       expect(one).not.toBe(other);
       for (const key of Object.values(module.configKeys.baseUrls))
         expect(String(config[key])).toMatch(/^https?:\/\//);
+    });
+
+    it('install: the authorize URL carries our single-use state and our callback URL', () => {
+      const withSecrets = { ...env, config: parseConfig({ ...TEST_SECRETS, ...fixture.vars }) };
+      const redirectUri = `https://app.example/oauth/${name}/callback`;
+      const url = new URL(
+        module.install.authorizeUrl(withSecrets, { redirectUri, state: 'state-0123456789' }),
+      );
+      expect(url.protocol).toBe('https:');
+      expect(url.searchParams.get('state')).toBe('state-0123456789');
+      expect(url.searchParams.get('redirect_uri')).toBe(redirectUri);
+    });
+
+    it('session: its POST /api/session body is told apart by `crm` (another name is refused on that field)', () => {
+      const other = z.safeParse(module.session.body, { crm: `not-${name}` });
+      expect(other.success).toBe(false);
+      expect(other.error?.issues.map((issue) => issue.path.join('.'))).toContain('crm');
+    });
+
+    it('inbound: every endpoint refuses an unsigned call (401) before claiming anything', async () => {
+      const claimed: string[] = [];
+      const once = { claim: async (key: string) => (claimed.push(key), true), release: async () => {} };
+      const withSecrets = { ...env, config: parseConfig({ ...TEST_SECRETS, ...fixture.vars }) };
+      for (const endpoint of Object.values(module.inbound ?? {})) {
+        const call = {
+          rawBody: '{"type":"INSTALL"}',
+          headers: new Headers({ 'content-type': 'application/json' }),
+        };
+        await expect(endpoint.verify(withSecrets, call, once)).rejects.toMatchObject({
+          code: 'unauthorized',
+        });
+      }
+      expect(claimed).toEqual([]);
     });
 
     it('records a customer message once, with the CRM ids to find it again', async () => {
