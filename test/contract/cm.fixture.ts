@@ -1,6 +1,7 @@
 // CM.com contract fixture: the adapter against the CM.com gateway simulator, its webhooks, its errors.
 // CM.com publishes no OpenAPI spec and has no template list API (templates are registered by the admin).
 import { createCmAdapter } from '../../adapters/providers/cm/cm-adapter';
+import type { CmCredentials } from '../../adapters/providers/cm/cm-credentials';
 import type { OutboundMessage } from '../../src/core/message';
 import {
   buildCmInbound,
@@ -75,12 +76,13 @@ export const cmFixture: ProviderContractFixture = {
     sim.state.templates.clear();
     sim.faults.clear();
   },
+  credentials: (options = {}) => ({
+    productToken: options.badCredentials ? '11111111-1111-4111-8111-111111111111' : CM_SIM_PRODUCT_TOKEN,
+    from: OUR_NUMBER,
+  }),
   adapter: (options = {}) =>
     createCmAdapter({
-      credentials: {
-        productToken: options.badCredentials ? '11111111-1111-4111-8111-111111111111' : CM_SIM_PRODUCT_TOKEN,
-        from: OUR_NUMBER,
-      },
+      credentials: cmFixture.credentials(options) as CmCredentials,
       http: { baseUrl: BASE, timeoutMs: options.timeoutMs ?? 2_000 },
       webhookToken: TOKEN,
     }),

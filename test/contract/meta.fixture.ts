@@ -1,6 +1,7 @@
 // Meta Cloud API contract fixture: the adapter against the Meta simulator, the webhooks Meta sends, its errors.
 import { expect } from 'vitest';
 import { createMetaAdapter } from '../../adapters/providers/meta/meta-adapter';
+import type { MetaCredentials } from '../../adapters/providers/meta/meta-credentials';
 import { metaTemplateSchema } from '../../adapters/providers/meta/meta-api';
 import { mapMetaTemplate } from '../../adapters/providers/meta/map-meta-template';
 import type { OutboundMessage } from '../../src/core/message';
@@ -71,14 +72,15 @@ export const metaFixture: ProviderContractFixture = {
     sim.faults.clear();
     sim.state.customerWrote(CONTRACT_CUSTOMER);
   },
+  credentials: (options = {}) => ({
+    accessToken: options.badCredentials ? 'EAAwrongTokenForContract' : META_SIM_DEFAULTS.accessToken,
+    wabaId: META_SIM_DEFAULTS.wabaId,
+    phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
+    apiVersion: 'v23.0',
+  }),
   adapter: (options = {}) =>
     createMetaAdapter({
-      credentials: {
-        accessToken: options.badCredentials ? 'EAAwrongTokenForContract' : META_SIM_DEFAULTS.accessToken,
-        wabaId: META_SIM_DEFAULTS.wabaId,
-        phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
-        apiVersion: 'v23.0',
-      },
+      credentials: metaFixture.credentials(options) as MetaCredentials,
       http: { baseUrl: BASE, timeoutMs: options.timeoutMs ?? 2_000 },
       appSecret: APP_SECRET,
       pageSize: 50,
@@ -279,6 +281,11 @@ export const metaFixture: ProviderContractFixture = {
     return { request, providerMessageId: 'wamid.CONTRACT1', status: 'delivered' };
   },
   forged: () => signed(metaInbound.text(from, 'forged'), 'not-the-app-secret'),
+  unsigned: (request) => {
+    const headers = new Headers(request.headers);
+    headers.delete('x-hub-signature-256');
+    return { ...request, headers };
+  },
   deliveredInboundId() {
     const message = metaInbound.text(from, 'Any news?');
     sim.state.recordInbound([message]);

@@ -1,5 +1,5 @@
-// The shape every provider's contract fixture exports, so one suite (provider-contract.test.ts) runs unchanged over
-// Meta, Twilio and CM.com against their simulators.
+// The shape every provider's contract fixture exports, so one suite (provider-contract-suite.ts) runs unchanged over
+// every provider of the registry (Meta, Twilio and CM.com against their simulators) and a fake registered in a test.
 import type { HttpHandler } from 'msw';
 import type { ProviderAdapter, ProviderEvent, WebhookRequest } from '../../adapters/providers/types';
 import type { ProviderErrorKind } from '../../src/core/errors';
@@ -45,6 +45,8 @@ export interface ProviderContractFixture {
   specBases: VendorBase[];
   /** Fresh simulator state before each test. */
   reset(): void;
+  /** The credentials `adapter()` uses, as the admin API takes them (the module's schema must accept them). */
+  credentials(options?: { badCredentials?: boolean }): Record<string, unknown>;
   adapter(options?: { badCredentials?: boolean; timeoutMs?: number }): ProviderAdapter;
   /** Messages the simulator accepted so far. */
   sentCount(): number;
@@ -55,6 +57,11 @@ export interface ProviderContractFixture {
   status(): Promise<{ request: WebhookRequest; providerMessageId: string; status: 'delivered' }>;
   /** The same kind of webhook with a forged proof of origin. */
   forged(): Promise<WebhookRequest>;
+  /**
+   * The request without its signature, for providers that sign the body (then a changed body fails too); absent
+   * where the proof is a token in the URL (CM.com).
+   */
+  unsigned?(request: WebhookRequest): WebhookRequest;
   /** Id of a customer message the simulator delivered to us; absent where the provider cannot mark messages read. */
   deliveredInboundId?(): string;
 }

@@ -1,6 +1,7 @@
 // Twilio contract fixture: the adapter against the Twilio simulator (Messages + Content API), its webhooks, its errors.
 import { expect } from 'vitest';
 import { createTwilioAdapter } from '../../adapters/providers/twilio/twilio-adapter';
+import type { TwilioCredentials } from '../../adapters/providers/twilio/twilio-credentials';
 import type { OutboundMessage } from '../../src/core/message';
 import {
   buildTwilioInbound,
@@ -76,13 +77,14 @@ export const twilioFixture: ProviderContractFixture = {
     sim.faults.clear();
     sim.state.openSession(CONTRACT_CUSTOMER);
   },
+  credentials: (options = {}) => ({
+    accountSid: DEFAULT_ACCOUNT_SID,
+    authToken: options.badCredentials ? 'wrong_auth_token_0123456789abcd' : DEFAULT_AUTH_TOKEN,
+    from: OUR_NUMBER,
+  }),
   adapter: (options = {}) =>
     createTwilioAdapter({
-      credentials: {
-        accountSid: DEFAULT_ACCOUNT_SID,
-        authToken: options.badCredentials ? 'wrong_auth_token_0123456789abcd' : DEFAULT_AUTH_TOKEN,
-        from: OUR_NUMBER,
-      },
+      credentials: twilioFixture.credentials(options) as TwilioCredentials,
       http: { baseUrl: API, secondaryBaseUrl: CONTENT, timeoutMs: options.timeoutMs ?? 2_000 },
       statusCallbackUrl: WEBHOOK_URL,
       pageSize: 50,
@@ -207,4 +209,9 @@ export const twilioFixture: ProviderContractFixture = {
     return { request, providerMessageId: 'SMcontract1', status: 'delivered' };
   },
   forged: () => inbound({ body: 'forged' }, 'not_the_auth_token_0123456789ab'),
+  unsigned: (request) => {
+    const headers = new Headers(request.headers);
+    headers.delete('x-twilio-signature');
+    return { ...request, headers };
+  },
 };
