@@ -2,10 +2,10 @@
 import './zod-locale';
 import { Hono } from 'hono';
 import { requestId } from 'hono/request-id';
-import { secureHeaders } from 'hono/secure-headers';
 import { parseConfig } from './config';
 import { AppContext, type Platform } from './context';
 import { errorResponse, handleError } from './http/errors';
+import { secureHeaders } from './http/secure-headers';
 import { loadPhoneMetadata } from './platform/phone-metadata';
 import { CloudflareJobQueue } from './platform/queue';
 import { DurableSendLimiter } from './platform/send-limiter';
@@ -47,8 +47,8 @@ export function platformFromEnv(env: Env): Platform {
 export function createApp(options: CreateAppOptions = {}): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestId({ headerName: 'X-Request-Id' }));
-  // overwrite: false lets a route choose its own value (the /media route allows cross-origin embedding by the CRMs).
-  app.use(secureHeaders({ xFrameOptions: false, contentSecurityPolicy: undefined, overwrite: false }));
+  // A route's own value wins (the /media route allows cross-origin embedding by the CRMs).
+  app.use(secureHeaders);
   app.use(async (c, next) => {
     c.set('ctx', new AppContext(options.platform ?? platformFromEnv(c.env)));
     await next();
