@@ -1,8 +1,10 @@
 // The one way adapters make vendor HTTP calls: an axios instance on the fetch adapter (the only transport in
 // workerd; axios is the chosen client), with one timeout rule. Each adapter keeps its vendor's own headers, auth and
 // error mapping; what is shared is here.
-import axios from 'axios';
 import type { AxiosInstance, CreateAxiosDefaults } from 'axios';
+import { createAxios, isAxiosError } from './axios-core';
+
+export { isAxiosError };
 
 /** A vendor call that takes longer than this is abandoned (PROVIDER_TIMEOUT_MS / CRM_TIMEOUT_MS override it). */
 export const DEFAULT_VENDOR_TIMEOUT_MS = 15_000;
@@ -26,7 +28,7 @@ export interface VendorHttpOptions extends Omit<CreateAxiosDefaults, 'adapter' |
 
 export function createVendorHttp(options: VendorHttpOptions = {}): AxiosInstance {
   const { baseUrl, timeoutMs, fetch: fetchImpl, rawText, ...rest } = options;
-  return axios.create({
+  return createAxios({
     ...rest,
     ...(baseUrl !== undefined ? { baseURL: baseUrl.replace(/\/+$/, '') } : {}),
     adapter: 'fetch',

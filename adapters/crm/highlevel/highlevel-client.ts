@@ -1,6 +1,6 @@
 // HTTP client for the HighLevel API v2 (services.leadconnectorhq.com): Bearer from a TokenSource, the Version header
 // each endpoint family requires, one refresh on 401, bounded waits on 429, and every failure as a VendorHttpError.
-import { isAxiosError } from 'axios';
+import { isAxiosError } from '../../shared/vendor-http';
 import type { AxiosResponse } from 'axios';
 import type * as z from 'zod/mini';
 import type { CrmRate, CrmRequestPacer, TokenSource } from '../types';

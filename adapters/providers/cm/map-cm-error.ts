@@ -5,7 +5,7 @@
 // message level `messageErrorCode` 301 from · 302 to · 303 invalid MSISDN · 304 body without content ·
 // 305 invalid field · 401 spam filtered · 402 blacklisted · 403 rejected. Only 0, 101, 201 and 304 are
 // confirmed by example (vendors/providers.md §C); the rest are mapped defensively, unknown → rejected.
-import { isAxiosError } from 'axios';
+import { isAxiosError } from '../../shared/vendor-http';
 import { headerOf, parseRetryAfter } from '../../shared/retry-after';
 import { mayHaveArrived } from '../../shared/vendor-http';
 import { ProviderError } from '../../../src/core/errors';

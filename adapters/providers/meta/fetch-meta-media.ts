@@ -1,7 +1,7 @@
 // Inbound media download from the Cloud API: `GET /{version}/{media-id}` gives a download URL valid ~5 minutes, then
 // `GET <url>` with the same Bearer token gives the bytes (spec operations retrieveMediaUrl and downloadMedia).
 // Called fresh for every request: media ids live 30 days, their URLs do not.
-import { isAxiosError } from 'axios';
+import { isAxiosError } from '../../shared/vendor-http';
 import type { AxiosInstance } from 'axios';
 import { ProviderError } from '../../../src/core/errors';
 import type { ProviderMedia, ProviderMediaRef } from '../types';

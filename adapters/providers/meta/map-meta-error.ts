@@ -1,5 +1,5 @@
 // Meta Graph / WhatsApp errors → ProviderError kinds (issue 3). Codes from vendors/providers.md (Meta error table).
-import { isAxiosError } from 'axios';
+import { isAxiosError } from '../../shared/vendor-http';
 import { parseRetryAfter } from '../../shared/retry-after';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';

@@ -1,5 +1,5 @@
 // Twilio errors (REST `{code, message, more_info, status}` and status-callback `ErrorCode`) → ProviderError.
-import { isAxiosError } from 'axios';
+import { isAxiosError } from '../../shared/vendor-http';
 import { parseRetryAfter } from '../../shared/retry-after';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
