@@ -4,7 +4,7 @@ import type { CrmModule } from '../crm-module';
 import { createPipedriveAdapter } from './pipedrive-adapter';
 import { PIPEDRIVE_RATES } from './pipedrive-client';
 import { pipedriveInstall } from './pipedrive-install';
-import { pipedriveClientOf } from './pipedrive-installation-client';
+import { pipedriveClientOf } from './pipedrive-client-of';
 import { refreshPipedriveToken } from './pipedrive-oauth';
 import { pipedrivePanel } from './pipedrive-panel';
 import { pipedriveSession } from './pipedrive-session';

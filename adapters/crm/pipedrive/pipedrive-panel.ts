@@ -6,7 +6,7 @@ import { AppError } from '../../../src/core/errors';
 import { normalizePhone } from '../../../src/core/phone';
 import type { CrmPanelContext, CrmPanelHooks, CrmPanelPhone, CrmPanelState } from '../crm-hooks';
 import { getPersonPhones, toPipedriveId, type PanelPhone } from './pipedrive-adapter';
-import { PAGE_MAX_WAIT_MS, pipedriveClientOf } from './pipedrive-installation-client';
+import { PAGE_MAX_WAIT_MS, pipedriveClientOf } from './pipedrive-client-of';
 
 const pipedriveId = z.string().check(z.regex(/^[1-9]\d{0,15}$/, 'a Pipedrive id (positive integer)'));
 

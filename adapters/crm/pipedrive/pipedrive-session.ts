@@ -5,7 +5,7 @@ import { optionalSecret, requireSecret } from '../../../src/config';
 import { AppError } from '../../../src/core/errors';
 import type { CrmSessionHooks } from '../crm-hooks';
 import { isPipedriveAdmin } from './pipedrive-api';
-import { PAGE_MAX_WAIT_MS, pipedriveClientOf } from './pipedrive-installation-client';
+import { PAGE_MAX_WAIT_MS, pipedriveClientOf } from './pipedrive-client-of';
 import { verifyPanelJwt } from './verify-pipedrive';
 
 const sessionBody = z.object({
