@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { HIGHLEVEL_SCOPES } from './highlevel-install';
+import { parseConfig } from '../../../src/config';
+import { installPayload, uninstallPayload } from '../../../test/mocks/highlevel/highlevel-events';
+import { HIGHLEVEL_SCOPES, highLevelInstall } from './highlevel-install';
 
 // manifest/highlevel/app.json is what an operator types into the Marketplace: it must name the URLs the app serves
 // and the scopes the install asks for, or installs fail in ways no test of ours would see.
@@ -37,5 +39,48 @@ describe('HighLevel manifest', () => {
       new URL(`../../../public${logo.replace('${APP_BASE_URL}', '')}`, import.meta.url),
     );
     expect([...file.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+  });
+});
+
+describe('HighLevel app events as install / uninstall commands', () => {
+  const NOW = Date.UTC(2026, 11, 5, 3, 0, 0);
+  const env = (vars: Record<string, string> = { HIGHLEVEL_APP_ID: 'our-app' }) => ({
+    config: parseConfig(vars),
+    now: () => NOW,
+  });
+  const appEvent = highLevelInstall.appEvent!;
+
+  it('a location install names its account and its agency; an agency install names no account', () => {
+    const location = installPayload({ appId: 'our-app', companyId: 'co-1', locationId: 'loc-1' }, NOW);
+    expect(appEvent(env(), location)).toEqual({
+      kind: 'install',
+      accountId: 'loc-1',
+      parentAccountId: 'co-1',
+    });
+    const agency = installPayload({ appId: 'our-app', companyId: 'co-1' }, NOW);
+    expect(appEvent(env(), agency)).toEqual({
+      kind: 'install',
+      accountId: undefined,
+      parentAccountId: 'co-1',
+    });
+  });
+
+  it('a location uninstall names the location; an agency uninstall names the agency as the parent', () => {
+    expect(appEvent(env(), uninstallPayload({ appId: 'our-app', locationId: 'loc-1' }, NOW))).toEqual({
+      kind: 'uninstall',
+      accountId: 'loc-1',
+    });
+    expect(appEvent(env(), uninstallPayload({ appId: 'our-app', companyId: 'co-1' }, NOW))).toEqual({
+      kind: 'uninstall',
+      parentAccountId: 'co-1',
+    });
+  });
+
+  it("another app's event, any event without HIGHLEVEL_APP_ID, and other event types are ignored", () => {
+    const foreign = uninstallPayload({ appId: 'their-app', locationId: 'loc-1' }, NOW);
+    expect(appEvent(env(), foreign)).toEqual({ kind: 'ignore' });
+    const ours = uninstallPayload({ appId: 'our-app', locationId: 'loc-1' }, NOW);
+    expect(appEvent(env({}), ours)).toEqual({ kind: 'ignore' });
+    expect(appEvent(env(), { type: 'ContactCreate', locationId: 'loc-1' })).toEqual({ kind: 'ignore' });
   });
 });
