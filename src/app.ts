@@ -1,6 +1,6 @@
 // createApp(): the one place where routes and middleware are composed (DESIGN.md §2, STYLE.md).
 import './zod-locale';
-import { Hono } from 'hono';
+import { Hono } from './http/hono';
 import { requestId } from 'hono/request-id';
 import { parseConfig } from './config';
 import { AppContext, type Platform } from './context';

@@ -1,5 +1,5 @@
 // Operator endpoints, behind OPERATOR_TOKEN (services/operations/operator.ts): deployment health and ENCRYPTION_KEY re-sealing.
-import { Hono } from 'hono';
+import { Hono } from '../http/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { jsonBody } from '../http/body';

@@ -2,7 +2,8 @@
 // subscriptions (/automations/:crm/…, authenticated and read by that CRM's module; a CRM without workflows is the
 // app's 404), and the per-installation automation webhook any tool can call (HTTP Basic, e.g. Pipedrive's "send
 // webhook" action). A service decides; a forged or unauthenticated call is a 401 envelope and stores nothing.
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../http/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { paramsWith, readRawBody } from '../http/body';

@@ -2,7 +2,7 @@
 // endpoint verifies the call (signature, freshness, single use) before anything is stored — 401 otherwise — and the
 // handler acts on the verified body and answers fast (DESIGN.md §6). A CRM or endpoint we do not serve is the app's
 // 404, before the body is read.
-import { Hono } from 'hono';
+import { Hono } from '../http/hono';
 import { createMiddleware } from 'hono/factory';
 import type { VerifiedCrmCall } from '../../adapters/crm/crm-hooks';
 import type { AppEnv } from '../env';

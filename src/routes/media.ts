@@ -1,6 +1,6 @@
 // GET /media/:token[/:name]: customer media behind a signed, expiring link (services/relay/media.ts). The trailing name is
 // display only (the CRMs show it / preview by its extension); everything that matters is inside the signed token.
-import { Hono } from 'hono';
+import { Hono } from '../http/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../env';
 import { AppError } from '../core/errors';

@@ -1,7 +1,8 @@
 // /oauth/:crm: Marketplace install (authorize → callback) and, for a CRM that sends it there, uninstall (DELETE on
 // the callback URL). Thin: parse, call the install use case (services/install/crm-install.ts) with the CRM's module,
 // answer. A `:crm` that is not a CRM is the app's 404.
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../http/hono';
 import * as z from 'zod/mini';
 import type { CrmModule } from '../../adapters/crm/crm-module';
 import type { AppEnv } from '../env';

@@ -1,7 +1,7 @@
 // /ui: the sidebar and admin pages (Hono JSX prerendered per language, ui/prerendered.ts). Their scripts and
 // stylesheet are static assets (public/ui/assets, wrangler.toml [assets]), never served by the Worker. The pages
 // carry no tenant data: the script gets a session from the CRM context and reads everything through /api.
-import { Hono } from 'hono';
+import { Hono } from '../http/hono';
 import type { Context, Next } from 'hono';
 import type { AppEnv } from '../env';
 import { acceptedTags, chooseLanguage, LANGUAGES, type Language } from '../ui/i18n/index';

@@ -2,7 +2,8 @@
 // /webhooks/:provider/:connectionId[/:token] (per-connection URLs). Which shape a provider uses, how it is verified
 // and what it expects as an answer come from its ProviderModule; the use case is services/relay/provider-webhooks.ts.
 // Verify first (401, nothing stored), then store + enqueue, answer 200 fast (DESIGN.md §6).
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../http/hono';
 import * as z from 'zod/mini';
 import type { ProviderModule } from '../../adapters/providers/provider-module';
 import { isProviderName, providerModule } from '../../adapters/providers/registry';

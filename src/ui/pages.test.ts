@@ -27,7 +27,7 @@ import manifest from './asset-manifest.json';
 const PUBLIC_DIR = path.join(REPO_ROOT, 'public');
 // The Worker bundle's gzipped size at most (gzip -9 of wrangler's dry-run index.js): a ratchet a few KiB over the
 // last measure, lowered with every cut, so growth is a decision rather than a drift. Issue 13 asks for 175 KB.
-const WORKER_BUDGET_GZIP_BYTES = 176 * 1024;
+const WORKER_BUDGET_GZIP_BYTES = 175 * 1024;
 const readAsset = (url: string) => readFileSync(path.join(PUBLIC_DIR, url), 'utf8');
 const readDir = (dir: string) =>
   Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));
@@ -117,6 +117,7 @@ describe('static assets', () => {
       });
       const meta = JSON.parse(readFileSync(path.join(dir, 'meta.json'), 'utf8')) as {
         inputs: Record<string, unknown>;
+        outputs: Record<string, { inputs: Record<string, { bytesInOutput: number }> }>;
       };
       const bundled = Object.keys(meta.inputs).filter((input) =>
         /^(src\/ui\/(client\/|styles\.ts|.*\.tsx$|i18n\/(admin\/)?(en|it|et|es|pt-BR|de)\.ts)|public\/|node_modules\/hono\/dist\/jsx\/)/.test(
@@ -125,6 +126,17 @@ describe('static assets', () => {
       );
       expect(bundled).toEqual([]);
       // No page is rendered and no catalogue compiled in (issue 13): the prerendered pages are read through ASSETS.
+      // Only TrieRouter routes (src/http/hono.ts: import Hono from there, not from 'hono'): hono's other routers
+      // may be parsed (hono/factory names its Hono) but must add no byte.
+      const routers = Object.values(meta.outputs).flatMap((output) =>
+        Object.entries(output.inputs)
+          .filter(
+            ([input, { bytesInOutput }]) =>
+              bytesInOutput > 0 && /hono\/dist\/router\/(reg-exp|smart)-router\//.test(input),
+          )
+          .map(([input]) => input),
+      );
+      expect(routers).toEqual([]);
       expect(readFileSync(path.join(REPO_ROOT, 'wrangler.toml'), 'utf8')).toMatch(/^binding = "ASSETS"$/m);
       const worker = readFileSync(path.join(dir, 'index.js'), 'utf8');
       console.info(`Worker bundle: ${(gzipSync(worker, { level: 9 }).length / 1024).toFixed(1)} KiB gzipped`);

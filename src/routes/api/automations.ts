@@ -1,6 +1,6 @@
 // /api/automations: the admin's view of automations (issue 15): the automation webhook URL and secret (rotatable)
 // and the last executions with their outcome.
-import { Hono } from 'hono';
+import { Hono } from '../../http/hono';
 import type { AppEnv } from '../../env';
 import { automationSettings, rotateAutomationSecret } from '../../services/crm/automation-calls';
 import { requireSession } from './auth';

@@ -1,5 +1,6 @@
 // /api/campaigns (issue 7, DESIGN.md §4): thin — parse, call the campaign service, answer.
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../http/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';

@@ -1,7 +1,7 @@
 // PUT /api/connections/:id/coexistence (issue 12 item 5): the admin says the number is (or is no longer) shared with
 // the WhatsApp Business app; it is also learned from the number's echoes / history webhooks. Such a number sends at
 // most 20 msg/s.
-import { Hono } from 'hono';
+import { Hono } from '../../http/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../env';
 import { jsonBody, paramsWith } from '../../http/body';

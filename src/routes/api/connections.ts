@@ -1,5 +1,5 @@
 // /api/connections: connect, list (masked), test, delete a WhatsApp number.
-import { Hono } from 'hono';
+import { Hono } from '../../http/hono';
 import * as z from 'zod/mini';
 import { providerCredentialsSchema } from '../../../adapters/providers/credentials';
 import type { AppEnv } from '../../env';

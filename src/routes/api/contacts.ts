@@ -1,5 +1,5 @@
 // /api/contacts/:phone/window and /messages, /api/messages: what the sidebar reads and sends.
-import { Hono } from 'hono';
+import { Hono } from '../../http/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';

@@ -1,5 +1,5 @@
 // /api/costs (issue 12 item 6): estimated vs provider-reported cost per month and per campaign, for the admin page.
-import { Hono } from 'hono';
+import { Hono } from '../../http/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';

@@ -1,6 +1,7 @@
 // Panel API for a CRM's record panel (person and deal views) and installation settings.
 // GET /api/crm/person?personId= | ?dealId=   GET /api/settings   PUT /api/settings (admins)
-import { Hono, type Context } from 'hono';
+import type { Context } from 'hono';
+import { Hono } from '../../http/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';

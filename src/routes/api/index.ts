@@ -1,5 +1,5 @@
 // /api: the pages' JSON API (DESIGN.md §4).
-import { Hono } from 'hono';
+import { Hono } from '../../http/hono';
 import type { AppEnv } from '../../env';
 import { automationsRoutes } from './automations';
 import { campaignsRoutes } from './campaigns';

@@ -1,6 +1,6 @@
 // POST /api/session: a CRM page's signed context → short-lived bearer session scoped to one installation
 // (DESIGN.md §4, §6). The use case, CRM by CRM through the registry: services/install/crm-session.ts.
-import { Hono } from 'hono';
+import { Hono } from '../../http/hono';
 import type { AppEnv } from '../../env';
 import { jsonBody } from '../../http/body';
 import { openCrmSession, sessionBodySchema } from '../../services/install/crm-session';

@@ -1,6 +1,6 @@
 // /api/templates: list / filter, sync, lint, submit for approval, register a template by hand (providers without a
 // template list API).
-import { Hono } from 'hono';
+import { Hono } from '../../http/hono';
 import * as z from 'zod/mini';
 import type { AppEnv } from '../../env';
 import { AppError } from '../../core/errors';
