@@ -132,9 +132,16 @@ describe('a provider registered through the registry alone, on the admin API', (
     const text = await res.text();
     expect(text).not.toContain(API_KEY);
     const { connection } = JSON.parse(text) as {
-      connection: { id: string; provider: string; credentials: Record<string, string>; webhookUrl: string };
+      connection: {
+        id: string;
+        provider: string;
+        providerLabel: string;
+        credentials: Record<string, string>;
+        webhookUrl: string;
+      };
     };
     expect(connection.provider).toBe(FAKE);
+    expect(connection.providerLabel).toBe('Fake Connect'); // the admin page's card names it by this
     expect(connection.credentials.number).toBe(NUMBER);
     expect(connection.credentials.apiKey).not.toBe(API_KEY);
     expect(connection.webhookUrl).toContain(`/webhooks/${FAKE}/${connection.id}`);

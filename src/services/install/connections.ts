@@ -112,6 +112,8 @@ export async function describeConnection(ctx: AppContext, connection: Connection
   const base = {
     id: connection.id,
     provider: connection.provider,
+    // The provider's name for people, from its module (the admin page names no vendor itself).
+    providerLabel: providerModule(connection.provider).label,
     label: connection.label,
     senderPhone: connection.senderPhone,
     status: connection.status,

@@ -11,7 +11,9 @@ const copyWord = () => common('common.copy');
 
 export interface AdminConnection {
   id: string;
-  provider: 'meta' | 'twilio' | 'cm';
+  provider: string;
+  /** The provider's name for people ("Meta Cloud API"), from its module. */
+  providerLabel: string;
   label: string;
   senderPhone: string;
   status: string;
@@ -35,7 +37,6 @@ export interface AdminConnection {
   /** What the page offers for the number: "Sync now" (listTemplates), the builder (submitTemplate). */
   capabilities?: { listTemplates: boolean; submitTemplate: boolean };
 }
-const PROVIDER_NAMES = { meta: 'Meta Cloud API', twilio: 'Twilio', cm: 'CM.com' } as const;
 
 export const ago = (at: number | null) => (at ? formatAgo(Date.now() - at) : t('admin.connection.never'));
 
@@ -88,7 +89,7 @@ export function renderConnections(connections: AdminConnection[]): void {
       return h(
         'article',
         { class: 'card', 'data-connection': c.id },
-        h('h3', {}, `${c.label} · ${PROVIDER_NAMES[c.provider]} · ${c.senderPhone}`),
+        h('h3', {}, `${c.label} · ${c.providerLabel} · ${c.senderPhone}`),
         // After an uninstall the number stays with its history but without credentials (they are never kept).
         c.status === 'disabled'
           ? h('p', { class: 'hint', 'data-tone': 'error' }, t('admin.connection.disabled'))
@@ -193,7 +194,7 @@ function proofForm(c: AdminConnection, i: number): HTMLElement {
 /** The messaging limit, "from Meta" or "manual", and the admin's override (empty + Save clears it). */
 function limitText(c: AdminConnection): string {
   const m = c.messagingLimit!;
-  const from = c.provider === 'meta' ? 'Meta' : PROVIDER_NAMES[c.provider];
+  const from = c.provider === 'meta' ? 'Meta' : c.providerLabel;
   const reported = m.reportedUnlimited
     ? t('admin.limit.unlimited')
     : m.reported == null
