@@ -2,11 +2,11 @@
 // via postMessage(REQUEST_USER_DATA) and our backend decrypts it with the app's Shared Secret, exactly as the doc's
 // `CryptoJS.AES.decrypt(payload, sharedSecret).toString(CryptoJS.enc.Utf8)`: CryptoJS passphrase mode, i.e. base64 of
 // "Salted__" + 8-byte salt + AES-256-CBC ciphertext (PKCS#7), key/IV from OpenSSL's EVP_BytesToKey(MD5, 1 iteration).
-// Implemented with WebCrypto AES-CBC plus MD5 from @noble/hashes (WebCrypto has no MD5) instead of crypto-js, which
+// Implemented with WebCrypto AES-CBC plus src/security/md5.ts (WebCrypto has no MD5) instead of crypto-js, which
 // cost ~19 KB of Worker bundle; crypto-js stays a devDependency so the test simulator proves the formats interoperate.
-import { md5 } from '@noble/hashes/legacy.js';
 import * as z from 'zod/mini';
 import { AppError } from '../../../src/core/errors';
+import { md5 } from '../../../src/security/md5';
 
 /** Decrypted user context; `activeLocation` only in a sub-account (location) context. */
 export const ssoUserSchema = z.looseObject({
