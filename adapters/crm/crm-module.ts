@@ -66,4 +66,6 @@ export interface CrmModule {
   readonly session: CrmSessionHooks;
   /** The record panel (GET /api/crm/person), for a CRM that shows one. */
   readonly panel?: CrmPanelHooks;
+  /** Origins whose pages embed ours (the /ui pages' CSP frame-ancestors, routes/ui.ts). */
+  readonly frameAncestors?: readonly string[];
 }

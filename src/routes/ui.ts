@@ -3,6 +3,7 @@
 // carry no tenant data: the script gets a session from the CRM context and reads everything through /api.
 import { Hono } from '../http/hono';
 import type { Context, Next } from 'hono';
+import { CRM_MODULES } from '../../adapters/crm/registry';
 import type { AppEnv } from '../env';
 import { acceptedTags, chooseLanguage, LANGUAGES, type Language } from '../ui/i18n/index';
 import { catalogueJson, prerenderedPage, type PageName } from '../ui/prerendered';
@@ -20,25 +21,19 @@ const CSP = [
 ].join('; ');
 
 /**
- * Who may frame the pages: the CRMs that embed them. HighLevel shows custom pages under app.gohighlevel.com and its
- * LeadConnector domains, but also under each white-label agency's own domain, which no fixed list can know: those
- * are added by the operator in UI_FRAME_ANCESTORS (an unlisted white-label domain sees a blank frame rather than a
- * page anyone could frame). Pipedrive: every company's *.pipedrive.com. Local mode (DEV_MODE) plays the CRMs from
- * other origins, so it allows any parent.
+ * Who may frame the pages: the CRMs that embed them (each module's `frameAncestors`). A white-label agency's own
+ * domain, which no fixed list can know, is added by the operator in UI_FRAME_ANCESTORS (an unlisted one sees a blank
+ * frame rather than a page anyone could frame). Local mode (DEV_MODE) plays the CRMs from other origins, so it allows
+ * any parent.
  */
-export const CRM_FRAME_ANCESTORS = [
-  'https://app.gohighlevel.com',
-  'https://*.gohighlevel.com',
-  'https://*.leadconnectorhq.com',
-  'https://*.pipedrive.com',
-];
+const crmFrameAncestors = () => Object.values(CRM_MODULES).flatMap((crm) => crm.frameAncestors ?? []);
 
 function frameAncestors(c: Context<AppEnv>): string | undefined {
   const { DEV_MODE, UI_FRAME_ANCESTORS } = c.get('ctx').config;
   // No directive at all: `*` matches only network schemes, so a test page's about:blank parent would be refused.
   if (DEV_MODE) return undefined;
   const extra = UI_FRAME_ANCESTORS ? UI_FRAME_ANCESTORS.split(' ') : [];
-  return `frame-ancestors 'self' ${[...CRM_FRAME_ANCESTORS, ...extra].join(' ')}`;
+  return `frame-ancestors 'self' ${[...crmFrameAncestors(), ...extra].join(' ')}`;
 }
 
 async function pageHeaders(c: Context<AppEnv>, next: Next) {

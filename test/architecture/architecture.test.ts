@@ -80,9 +80,10 @@ function codeOf(file: string): string {
 
 // A vendor named in code: string literals and path segments ('cm', '/highlevel'), identifiers (createMetaAdapter,
 // highLevelClient), and the names in text shown to people (CM.com, HighLevel). `.meta` is D1's result metadata.
-// Bare names count too (`{ highlevel, pipedrive }` as a table's keys, `meta: …` as a property), except `.meta`.
+// Bare names count too (`{ highlevel, pipedrive }` as a table's keys, `meta: …` as a property), except `.meta`; and
+// the vendors' domains (a list of CRM origins is a list of CRMs).
 const VENDOR =
-  /['"`/](meta|twilio|cm|highlevel|pipedrive)['"`/]|(?<![.\w])(meta|twilio|cm|highLevel|pipedrive)[A-Z]\w*|\w*(Meta|Twilio|Cm|HighLevel|Pipedrive)(?![a-z])\w*|\bCM\.com\b|(?<![.\w-])(highlevel|pipedrive|twilio)(?![\w-])|(?<![.\w-])(meta|cm)(?=\s*[:,}])/;
+  /['"`/](meta|twilio|cm|highlevel|pipedrive)['"`/]|(?<![.\w])(meta|twilio|cm|highLevel|pipedrive)[A-Z]\w*|\w*(Meta|Twilio|Cm|HighLevel|Pipedrive)(?![a-z])\w*|\bCM\.com\b|(?<![.\w-])(highlevel|pipedrive|twilio)(?![\w-])|(?<![.\w-])(meta|cm)(?=\s*[:,}])|\b(gohighlevel|leadconnectorhq|pipedrive|twilio|facebook)\.com\b/;
 
 /**
  * Files of services/ and routes/ allowed to name a vendor in code. Empty since issue 13 moved the last vendor use
@@ -105,6 +106,7 @@ describe('vendor names above the adapter line', () => {
     expect(VENDOR.test('const urls = { meta: config.X };')).toBe(true);
     expect(VENDOR.test('const { meta } = result;')).toBe(true);
     expect(VENDOR.test('result.meta.changes; const m = { metadata: 1 }')).toBe(false);
+    expect(VENDOR.test("const ancestors = ['https://*.pipedrive.com'];")).toBe(true);
   });
 
   it('no service or route outside the list names a vendor in code', () => {

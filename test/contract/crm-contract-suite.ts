@@ -104,6 +104,9 @@ export function describeCrmContract(
       expect(url.protocol).toBe('https:');
       expect(url.searchParams.get('state')).toBe('state-0123456789');
       expect(url.searchParams.get('redirect_uri')).toBe(redirectUri);
+      // The origins that embed our pages are https hosts (a wildcard subdomain at most), never a bare `*`.
+      for (const origin of module.frameAncestors ?? [])
+        expect(origin).toMatch(/^https:\/\/(\*\.)?[a-z0-9.-]+$/);
     });
 
     it('session: its POST /api/session body is told apart by `crm` (another name is refused on that field)', () => {

@@ -66,4 +66,11 @@ export const highLevelModule: CrmModule = {
     outbound: highLevelInboundEndpoint('delivery', { kind: 'delivery', timestampRequired: false }),
   },
   session: highLevelSession,
+  // Custom pages under app.gohighlevel.com and the LeadConnector domains; each white-label agency's own domain is no
+  // fixed list's: the operator adds it in UI_FRAME_ANCESTORS.
+  frameAncestors: [
+    'https://app.gohighlevel.com',
+    'https://*.gohighlevel.com',
+    'https://*.leadconnectorhq.com',
+  ],
 };

@@ -39,4 +39,6 @@ export const pipedriveModule: CrmModule = {
   install: pipedriveInstall,
   session: pipedriveSession,
   panel: pipedrivePanel,
+  // Every company's own subdomain.
+  frameAncestors: ['https://*.pipedrive.com'],
 };
