@@ -1,7 +1,8 @@
 // Issue 13 acceptance, flow part: a WhatsApp provider and a CRM the app has never heard of, registered through the
 // two registries alone (PROVIDER_MODULES, CRM_MODULES; no app file changed), carry a whole conversation over real
-// local D1: a signed inbound webhook is stored and recorded in the CRM, an agent reply goes out through the fake
-// provider, and its delivery status reaches both our row and the CRM.
+// local D1: the CRM is installed through /oauth/<crm>/start and /callback, a signed inbound webhook is stored and
+// recorded in the CRM, an agent signed in through POST /api/session replies through the fake provider, its delivery
+// status reaches both our row and the CRM, and a signed app event uninstalls the CRM (all through CrmModule hooks).
 // Storing them needs migration 0023 (no CHECK over vendor names any more) and nothing else.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
