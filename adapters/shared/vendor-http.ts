@@ -49,19 +49,23 @@ export function isTimeoutCode(code: string | undefined): boolean {
   return code === 'ECONNABORTED' || code === 'ETIMEDOUT';
 }
 
-/** Failures that happen before a connection exists (Node/undici codes): the request never reached the vendor. */
-const NEVER_CONNECTED = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+/**
+ * Failures that prove the request never left (Node/undici and axios codes): a refused connection, a failed DNS
+ * lookup, a URL that could not be used, a request we cancelled before it was made.
+ */
+const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL', 'ERR_CANCELED']);
 
 /**
- * Whether a request that failed without an HTTP answer can have reached the vendor. Only a refused connection or a
- * failed DNS lookup proves it did not; a timeout, a reset or an unnamed runtime error (workerd names none) may have
- * happened after the vendor acted on it — for a send, an unknown outcome that is never resent (DESIGN.md §3.5).
+ * Whether a request that failed without an HTTP answer can have reached the vendor. Only a failure that proves
+ * otherwise (NEVER_SENT, on the error or its causes) says no; a timeout, a reset or an unnamed runtime error
+ * (workerd names none) may have happened after the vendor acted on it — for a send, an unknown outcome that is
+ * never resent (DESIGN.md §3.5). The one rule for every vendor adapter.
  */
 export function mayHaveArrived(error: unknown): boolean {
   let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     const code = (current as { code?: unknown }).code;
-    if (typeof code === 'string' && NEVER_CONNECTED.has(code)) return false;
+    if (typeof code === 'string' && NEVER_SENT.has(code)) return false;
     current = (current as { cause?: unknown }).cause;
   }
   return true;

@@ -1,5 +1,5 @@
 // Meta Graph / WhatsApp errors → ProviderError kinds (issue 3). Codes from vendors/providers.md (Meta error table).
-import { isAxiosError } from '../../shared/vendor-http';
+import { isAxiosError, mayHaveArrived } from '../../shared/vendor-http';
 import { parseRetryAfter } from '../../shared/retry-after';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
@@ -105,13 +105,6 @@ function isTimeout(code: string | undefined, message: string): boolean {
   return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message);
 }
 
-// The connection was never opened, so nothing was sent: safe to retry even for a send.
-function neverConnected(error: unknown): boolean {
-  const cause = (error as { cause?: { code?: string; cause?: { code?: string } } })?.cause;
-  const code = cause?.code ?? cause?.cause?.code;
-  return code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN';
-}
-
 /** Any error thrown while talking to Graph → ProviderError, keeping the vendor code, text and raw body. */
 export function mapMetaError(
   error: unknown,
@@ -131,7 +124,7 @@ export function mapMetaError(
     // Timeout or network failure: for a send the request may have reached Meta (DESIGN.md §3.5: mark unknown).
     const timedOut = isTimeout(error.code, error.message);
     const kind: ProviderErrorKind =
-      operation === 'send' && (timedOut || !neverConnected(error)) ? 'unknown_outcome' : 'transient';
+      operation === 'send' && (timedOut || mayHaveArrived(error)) ? 'unknown_outcome' : 'transient';
     return new ProviderError(kind, `Meta ${timedOut ? 'timed out' : 'network error'}: ${error.message}`);
   }
   const status = response.status;

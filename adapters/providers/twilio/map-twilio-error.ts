@@ -1,5 +1,5 @@
 // Twilio errors (REST `{code, message, more_info, status}` and status-callback `ErrorCode`) → ProviderError.
-import { isAxiosError } from '../../shared/vendor-http';
+import { isAxiosError, mayHaveArrived } from '../../shared/vendor-http';
 import { parseRetryAfter } from '../../shared/retry-after';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
@@ -59,9 +59,6 @@ export function twilioErrorInfo(code: string | undefined, message: string | unde
   return info;
 }
 
-// Network failures where the request provably never reached Twilio (DNS, refused connection).
-const NOT_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ERR_INVALID_URL']);
-
 function causeCode(error: unknown): string | undefined {
   const cause = (error as { cause?: { code?: unknown } }).cause;
   return typeof cause?.code === 'string' ? cause.code : undefined;
@@ -78,8 +75,8 @@ export function mapTwilioError(error: unknown, operation: TwilioOperation, now: 
   const response = error.response;
   if (!response) {
     const timedOut = error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED';
-    const notSent = NOT_SENT.has(causeCode(error) ?? '') || error.code === 'ERR_CANCELED';
-    const kind: ProviderErrorKind = operation === 'send' && !notSent ? 'unknown_outcome' : 'transient';
+    const kind: ProviderErrorKind =
+      operation === 'send' && mayHaveArrived(error) ? 'unknown_outcome' : 'transient';
     const what = timedOut ? 'timed out' : `network error (${causeCode(error) ?? error.code ?? 'unknown'})`;
     return new ProviderError(kind, `Twilio request ${what}: ${REASON[kind]}`, { raw: { code: error.code } });
   }
