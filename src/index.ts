@@ -4,7 +4,7 @@ import { createApp, platformFromEnv } from './app';
 import { AppContext } from './context';
 import type { Env } from './env';
 import { loadPhoneMetadata } from './platform/phone-metadata';
-import { jobSchema, priorAttemptsOf, type Job } from './platform/queue';
+import { jobSchema, priorAttemptsOf, QUEUE_MAX_DELAY_S, type Job } from './platform/queue';
 import { runTriggerCron } from './services/crm/automation-trigger-events';
 import { deadLetter, runJob } from './services/jobs';
 import { resumeStrandedChanges } from './services/relay/message-changes';
@@ -51,7 +51,7 @@ async function handleMessage(
   }
   try {
     const outcome = await runJob(ctx, job, attempt);
-    const delaySeconds = outcome.kind === 'retry' ? Math.min(outcome.delaySeconds, 43_200) : 0;
+    const delaySeconds = outcome.kind === 'retry' ? Math.min(outcome.delaySeconds, QUEUE_MAX_DELAY_S) : 0;
     if (outcome.kind === 'retry') {
       // Every retry is a fresh message carrying the attempts used: the handlers' budgets (hours of outage) decide,
       // not the queue's max_retries, and a dead letter knows its true attempt count. Pacing delays do not count.

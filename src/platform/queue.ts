@@ -47,6 +47,9 @@ export const jobSchema = z.discriminatedUnion('type', [
 ]);
 export type Job = z.infer<typeof jobSchema>;
 
+/** Cloudflare Queues accept delays up to 12 h: every retry or pacing delay is capped at this; longer waits hop. */
+export const QUEUE_MAX_DELAY_S = 43_200;
+
 export interface EnqueueOptions {
   delaySeconds?: number;
   /** Failed attempts a re-enqueued job already used: a pacing delay goes out as a fresh message (Cloudflare's

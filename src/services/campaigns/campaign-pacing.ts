@@ -6,8 +6,6 @@ import type { RetryPolicy } from '../../platform/retry-policy';
 export const CAMPAIGN_LEASE_MS = 15 * 60_000;
 /** Waits up to this long happen inside the invocation; longer ones go back to the queue with a delay. */
 export const MAX_INLINE_WAIT_MS = 1_000;
-/** Cloudflare Queues accept delays up to 12 h; longer waits (tier spread over days) hop several times. */
-export const MAX_QUEUE_DELAY_S = 43_200;
 
 /**
  * Parallelism. A Worker invocation keeps at most 6 outbound connections open, so a sender at R msg/s needs

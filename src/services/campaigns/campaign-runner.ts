@@ -14,7 +14,8 @@ import { CampaignSendStore, OUTCOME_STATEMENTS } from '../../store/campaign-send
 import { CampaignStore, type Campaign, type SendOutcome } from '../../store/campaigns';
 import type { Connection } from '../../store/connections';
 import type { StoredTemplate } from '../../store/templates';
-import { CAMPAIGN_LEASE_MS, campaignTuning, MAX_INLINE_WAIT_MS, MAX_QUEUE_DELAY_S } from './campaign-pacing';
+import { QUEUE_MAX_DELAY_S } from '../../platform/queue';
+import { CAMPAIGN_LEASE_MS, campaignTuning, MAX_INLINE_WAIT_MS } from './campaign-pacing';
 import { sendSlice, type SliceContext } from './campaign-slice';
 import { afterCampaignCap, campaignCapStatements } from './campaign-caps';
 import { afterStoppedBySend, stoppedBySendStatement } from '../relay/marketing-preferences';
@@ -31,7 +32,7 @@ export { CAMPAIGN_LEASE_MS, CAMPAIGN_SEND_RETRY, campaignTuning } from './campai
 export async function startChains(ctx: AppContext, campaign: Campaign, connection: Connection, delayMs = 0) {
   const chains = campaignTuning.chains(connection.rateLimitPerSecond);
   const job: Job = { type: 'campaign_send', campaignId: campaign.id, generation: campaign.generation };
-  const delaySeconds = Math.min(MAX_QUEUE_DELAY_S, Math.max(0, Math.ceil(delayMs / 1000)));
+  const delaySeconds = Math.min(QUEUE_MAX_DELAY_S, Math.max(0, Math.ceil(delayMs / 1000)));
   // The outbox sweep restarts a chain that does not run by then (a lost queue message).
   await new CampaignChainStore(ctx.db).expectChainBy(campaign.id, ctx.now() + delaySeconds * 1000);
   await ctx.queue.sendBatch(
@@ -43,7 +44,7 @@ export async function startChains(ctx: AppContext, campaign: Campaign, connectio
 type CampaignJob = Extract<Job, { type: 'campaign_send' }>;
 
 async function continueChain(ctx: AppContext, job: CampaignJob, delayMs: number): Promise<JobOutcome> {
-  const delaySeconds = Math.min(MAX_QUEUE_DELAY_S, Math.ceil(Math.max(0, delayMs) / 1000));
+  const delaySeconds = Math.min(QUEUE_MAX_DELAY_S, Math.ceil(Math.max(0, delayMs) / 1000));
   await new CampaignChainStore(ctx.db).expectChainBy(job.campaignId, ctx.now() + delaySeconds * 1000);
   await ctx.queue.send(job, delaySeconds ? { delaySeconds } : undefined);
   return { kind: 'done' };

@@ -6,6 +6,7 @@
 import { crmModule } from '../../../adapters/crm/registry';
 import type { CrmRate, CrmRequestPacer } from '../../../adapters/crm/types';
 import type { AppContext } from '../../context';
+import { QUEUE_MAX_DELAY_S } from '../../platform/queue';
 import type { Installation } from '../../store/installations';
 import type { JobOutcome } from '../job-outcome';
 
@@ -125,7 +126,7 @@ export function pacedOutcome(error: unknown): JobOutcome | null {
   if (!(error instanceof CrmPacingDeferral)) return null;
   return {
     kind: 'retry',
-    delaySeconds: Math.min(43_200, Math.max(1, Math.ceil(error.waitMs / 1000))),
+    delaySeconds: Math.min(QUEUE_MAX_DELAY_S, Math.max(1, Math.ceil(error.waitMs / 1000))),
     countsAsAttempt: false,
     reason: error.message,
   };
