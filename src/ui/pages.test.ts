@@ -27,7 +27,7 @@ import manifest from './asset-manifest.json';
 const PUBLIC_DIR = path.join(REPO_ROOT, 'public');
 // The Worker bundle's gzipped size at most (gzip -9 of wrangler's dry-run index.js): a ratchet a few KiB over the
 // last measure, lowered with every cut, so growth is a decision rather than a drift. Issue 13 asks for 175 KB.
-const WORKER_BUDGET_GZIP_BYTES = 174 * 1024;
+const WORKER_BUDGET_GZIP_BYTES = 175_000;
 const readAsset = (url: string) => readFileSync(path.join(PUBLIC_DIR, url), 'utf8');
 const readDir = (dir: string) =>
   Object.fromEntries(readdirSync(dir).map((f) => [f, readFileSync(path.join(dir, f), 'utf8')]));

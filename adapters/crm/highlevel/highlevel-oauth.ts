@@ -1,7 +1,8 @@
-// HighLevel Marketplace OAuth (docs/Authorization.md, oauth.json) through oauth4webapi. HighLevel publishes no
-// discovery document, so the AuthorizationServer is built from the configured URLs.
-import * as oauth from 'oauth4webapi';
+// HighLevel Marketplace OAuth (docs/Authorization.md, oauth.json) through adapters/shared/oauth-token.ts (the
+// checks oauth4webapi made, without it: issue 13). HighLevel publishes no discovery document: the token URL is
+// configured.
 import { isLoopbackHttp } from '../loopback';
+import { bearerRequest, OAuthCallError, requestToken } from '../../shared/oauth-token';
 import { highLevelError, vendorMessageOf } from './highlevel-errors';
 import { VendorHttpError } from '../../shared/vendor-http-error';
 import { parseHighLevelLocationTokenResponse, parseHighLevelTokenResponse } from './highlevel-api';
@@ -36,14 +37,6 @@ export function buildHighLevelAuthorizeUrl(input: AuthorizeUrlInput): string {
   return url.toString().replace(/\+/g, '%20');
 }
 
-function authorizationServer(tokenUrl: string): oauth.AuthorizationServer {
-  return { issuer: new URL(tokenUrl).origin, token_endpoint: tokenUrl };
-}
-
-function requestOptions(url: string) {
-  return { [oauth.allowInsecureRequests]: isLoopbackHttp(url) };
-}
-
 export interface ClientCredentials {
   tokenUrl?: string;
   clientId: string;
@@ -61,28 +54,23 @@ export interface ExchangeCodeInput extends ClientCredentials {
 
 export async function exchangeHighLevelCode(input: ExchangeCodeInput): Promise<HighLevelTokenSet> {
   const tokenUrl = input.tokenUrl ?? HIGHLEVEL_TOKEN_URL;
-  const as = authorizationServer(tokenUrl);
-  const client: oauth.Client = { client_id: input.clientId };
   const operation = 'POST /oauth/token (authorization_code)';
   const now = input.now ?? Date.now;
   try {
-    // HighLevel redirects back with `?code=` only; the caller checks its own single-use state before this.
-    const params = oauth.validateAuthResponse(
-      as,
-      client,
-      new URLSearchParams({ code: input.code }),
-      oauth.skipStateCheck,
-    );
-    const response = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      oauth.ClientSecretPost(input.clientSecret),
-      params,
-      input.redirectUri,
-      oauth.nopkce, // HighLevel does not document PKCE
-      { ...requestOptions(tokenUrl), additionalParameters: { user_type: input.userType ?? 'Location' } },
-    );
-    const json = await oauth.processAuthorizationCodeResponse(as, client, response);
+    // HighLevel redirects back with `?code=` only; the caller checks its own single-use state before this. No PKCE
+    // (HighLevel does not document it); client_secret_post.
+    const json = await requestToken({
+      url: tokenUrl,
+      allowHttp: isLoopbackHttp(tokenUrl),
+      params: {
+        user_type: input.userType ?? 'Location',
+        redirect_uri: input.redirectUri,
+        code: input.code,
+        grant_type: 'authorization_code',
+        client_id: input.clientId,
+        client_secret: input.clientSecret,
+      },
+    });
     return parseTokenSet(json, now(), {}, operation);
   } catch (err) {
     throw toCrmError(err, operation);
@@ -101,19 +89,20 @@ export interface RefreshTokenInput extends ClientCredentials {
  * must serialize refreshes per installation and persist the returned pair before using it. */
 export async function refreshHighLevelToken(input: RefreshTokenInput): Promise<HighLevelTokenSet> {
   const tokenUrl = input.tokenUrl ?? HIGHLEVEL_TOKEN_URL;
-  const as = authorizationServer(tokenUrl);
-  const client: oauth.Client = { client_id: input.clientId };
   const operation = 'POST /oauth/token (refresh_token)';
   const now = input.now ?? Date.now;
   try {
-    const response = await oauth.refreshTokenGrantRequest(
-      as,
-      client,
-      oauth.ClientSecretPost(input.clientSecret),
-      input.refreshToken,
-      { ...requestOptions(tokenUrl), additionalParameters: { user_type: input.userType } },
-    );
-    const json = await oauth.processRefreshTokenResponse(as, client, response);
+    const json = await requestToken({
+      url: tokenUrl,
+      allowHttp: isLoopbackHttp(tokenUrl),
+      params: {
+        user_type: input.userType,
+        refresh_token: input.refreshToken,
+        grant_type: 'refresh_token',
+        client_id: input.clientId,
+        client_secret: input.clientSecret,
+      },
+    });
     return parseTokenSet(
       json,
       now(),
@@ -140,18 +129,14 @@ export async function getLocationToken(input: LocationTokenInput): Promise<HighL
   const now = input.now ?? Date.now;
   let response: Response;
   try {
-    response = await oauth.protectedResourceRequest(
-      input.companyAccessToken,
-      'POST',
-      url,
-      new Headers({
-        Version: OAUTH_LOCATION_TOKEN_VERSION,
-        Accept: 'application/json',
-        'Content-Type': 'application/x-www-form-urlencoded',
-      }),
-      new URLSearchParams({ companyId: input.companyId, locationId: input.locationId }),
-      requestOptions(url.toString()),
-    );
+    response = await bearerRequest(input.companyAccessToken, 'POST', url, isLoopbackHttp(url.toString()), {
+      headers: {
+        version: OAUTH_LOCATION_TOKEN_VERSION,
+        accept: 'application/json',
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: new URLSearchParams({ companyId: input.companyId, locationId: input.locationId }),
+    });
   } catch (err) {
     throw toCrmError(err, operation);
   }
@@ -209,13 +194,15 @@ function safeJson(text: string): unknown {
   }
 }
 
-/** oauth4webapi errors → VendorHttpError. `invalid_grant` gets its own reason: the installation needs re-consent. */
+/** OAuth call errors → VendorHttpError. `invalid_grant` gets its own reason: the installation needs re-consent. */
 function toCrmError(err: unknown, operation: string): VendorHttpError {
   if (err instanceof VendorHttpError) return err;
-  if (err instanceof oauth.ResponseBodyError) {
-    const status = err.status;
+  if (err instanceof OAuthCallError && err.kind === 'oauth_error') {
+    const status = err.details.status!;
+    const error = err.details.error!;
+    const description = err.details.errorDescription;
     const reason =
-      err.error === 'invalid_grant'
+      error === 'invalid_grant'
         ? 'invalid_grant'
         : status === 401
           ? 'auth'
@@ -225,31 +212,27 @@ function toCrmError(err: unknown, operation: string): VendorHttpError {
               ? 'server'
               : 'rejected';
     return highLevelError(
-      `HighLevel ${operation} failed: ${err.error}${err.error_description ? ` (${err.error_description})` : ''}`,
+      `HighLevel ${operation} failed: ${error}${description ? ` (${description})` : ''}`,
       {
         reason,
         retryable: status === 429 || status >= 500,
         status,
         operation,
-        oauthError: err.error,
-        vendorMessage: err.error_description ?? vendorMessageOf(err.cause),
+        oauthError: error,
+        vendorMessage: description ?? vendorMessageOf(err.details.body),
       },
     );
   }
-  if (err instanceof oauth.WWWAuthenticateChallengeError) {
-    return highLevelError(`HighLevel ${operation} was refused (HTTP ${err.status})`, {
+  if (err instanceof OAuthCallError && err.kind === 'challenge') {
+    return highLevelError(`HighLevel ${operation} was refused (HTTP ${err.details.status})`, {
       reason: 'auth',
       retryable: false,
-      status: err.status,
+      status: err.details.status,
       operation,
     });
   }
-  if (
-    err instanceof oauth.OperationProcessingError &&
-    err.code === oauth.RESPONSE_IS_NOT_CONFORM &&
-    err.cause instanceof Response
-  ) {
-    const status = err.cause.status;
+  if (err instanceof OAuthCallError && err.kind === 'unexpected_status') {
+    const status = err.details.status!;
     return highLevelError(`HighLevel ${operation} failed with HTTP ${status}`, {
       reason:
         status === 429 ? 'rate_limited' : status >= 500 ? 'server' : status === 401 ? 'auth' : 'rejected',
@@ -258,10 +241,7 @@ function toCrmError(err: unknown, operation: string): VendorHttpError {
       operation,
     });
   }
-  if (
-    err instanceof oauth.OperationProcessingError &&
-    (err.code === oauth.REQUEST_PROTOCOL_FORBIDDEN || err.code === oauth.HTTP_REQUEST_FORBIDDEN)
-  ) {
+  if (err instanceof OAuthCallError && err.kind === 'insecure_url') {
     return highLevelError(
       `HighLevel ${operation}: refusing a plain-http URL outside the loopback simulator`,
       {
@@ -271,9 +251,8 @@ function toCrmError(err: unknown, operation: string): VendorHttpError {
       },
     );
   }
-  if (err instanceof oauth.OperationProcessingError || err instanceof oauth.UnsupportedOperationError) {
-    return malformed(operation, err, undefined);
-  }
+  // A body that is not JSON or not a usable token answer.
+  if (err instanceof OAuthCallError) return malformed(operation, err, undefined);
   // fetch() rejects with a TypeError on network failures.
   const message = err instanceof Error ? err.message : String(err);
   return highLevelError(`HighLevel ${operation} could not be reached: ${message}`, {

@@ -1,7 +1,8 @@
-// Pipedrive Marketplace OAuth 2.0 through oauth4webapi (RD/marketplace-oauth-authorization, vendors/pipedrive.md §1).
-// Pipedrive publishes no discovery document, so the AuthorizationServer is built by hand.
-import * as oauth from 'oauth4webapi';
+// Pipedrive Marketplace OAuth 2.0 (RD/marketplace-oauth-authorization, vendors/pipedrive.md §1) through
+// adapters/shared/oauth-token.ts (the checks oauth4webapi made, without it: issue 13). Pipedrive publishes no
+// discovery document, so the endpoints are built by hand.
 import { isLoopbackHttp } from '../loopback';
+import { OAuthCallError, requestToken, revokeToken, type OAuthEndpointCall } from '../../shared/oauth-token';
 import { AppError } from '../../../src/core/errors';
 import { tokenResponseSchema } from './pipedrive-api';
 import { createPipedriveClient } from './pipedrive-client';
@@ -40,10 +41,9 @@ function trimSlash(url: string): string {
   return url.replace(/\/+$/, '');
 }
 
-function authorizationServer(oauthBaseUrl: string | undefined): oauth.AuthorizationServer {
+function authorizationServer(oauthBaseUrl: string | undefined) {
   const base = trimSlash(oauthBaseUrl ?? PIPEDRIVE_OAUTH_BASE_URL);
   return {
-    issuer: base,
     authorization_endpoint: `${base}/oauth/authorize`,
     token_endpoint: `${base}/oauth/token`,
     revocation_endpoint: `${base}/oauth/revoke`,
@@ -51,27 +51,28 @@ function authorizationServer(oauthBaseUrl: string | undefined): oauth.Authorizat
 }
 
 /**
- * `Authorization: Basic base64(client_id:client_secret)` exactly as Pipedrive documents it. oauth4webapi's
- * ClientSecretBasic form-urlencodes both parts first (RFC 6749 §2.3.1), which changes secrets containing
- * `-_.!~*'()`; Pipedrive does not document decoding that, so we send the raw pair.
+ * `Authorization: Basic base64(client_id:client_secret)` exactly as Pipedrive documents it. RFC 6749 §2.3.1's
+ * client_secret_basic form-urlencodes both parts first, which changes secrets containing `-_.!~*'()`; Pipedrive
+ * does not document decoding that, so we send the raw pair.
  */
 export function pipedriveBasicAuth(clientId: string, clientSecret: string): string {
   const bytes = new TextEncoder().encode(`${clientId}:${clientSecret}`);
   return `Basic ${btoa(String.fromCharCode(...bytes))}`;
 }
 
-function clientAuth(clientSecret: string): oauth.ClientAuth {
-  return (_as, client, _body, headers) => {
-    headers.set('authorization', pipedriveBasicAuth(client.client_id, clientSecret));
+/** One call to Pipedrive's token or revocation endpoint: Basic client auth, http only towards loopback. */
+function endpointCall(
+  config: PipedriveOAuthClientConfig,
+  url: string,
+  params: Record<string, string>,
+): OAuthEndpointCall {
+  return {
+    url,
+    allowHttp: isLoopbackHttp(config.oauthBaseUrl ?? PIPEDRIVE_OAUTH_BASE_URL),
+    params,
+    authorization: pipedriveBasicAuth(config.clientId, config.clientSecret),
+    ...(config.fetch ? { fetch: config.fetch } : {}),
   };
-}
-
-function requestOptions(config: PipedriveOAuthClientConfig): oauth.TokenEndpointRequestOptions {
-  const options: oauth.TokenEndpointRequestOptions = {};
-  if (isLoopbackHttp(config.oauthBaseUrl ?? PIPEDRIVE_OAUTH_BASE_URL))
-    options[oauth.allowInsecureRequests] = true;
-  if (config.fetch) options[oauth.customFetch] = config.fetch;
-  return options;
 }
 
 /**
@@ -84,7 +85,7 @@ export function buildPipedriveAuthorizeUrl(input: {
   redirectUri: string;
   state: string;
 }): string {
-  const url = new URL(authorizationServer(input.oauthBaseUrl).authorization_endpoint!);
+  const url = new URL(authorizationServer(input.oauthBaseUrl).authorization_endpoint);
   url.searchParams.set('client_id', input.clientId);
   url.searchParams.set('redirect_uri', input.redirectUri);
   url.searchParams.set('state', input.state);
@@ -110,31 +111,33 @@ function toTokens(body: unknown, now: number): PipedriveTokens {
   };
 }
 
-/** Turns oauth4webapi / network failures into our error vocabulary. */
+/** Turns OAuth call / network failures into our error vocabulary. */
 function mapOAuthError(error: unknown, grant: string): Error {
   if (error instanceof AppError) return error;
-  if (error instanceof oauth.ResponseBodyError) {
-    if (error.status >= 500) {
-      return pipedriveError(`Pipedrive OAuth server failed (${error.status}) during ${grant}`, {
-        status: error.status,
+  if (error instanceof OAuthCallError && error.kind === 'oauth_error') {
+    const status = error.details.status!;
+    if (status >= 500) {
+      return pipedriveError(`Pipedrive OAuth server failed (${status}) during ${grant}`, {
+        status,
         retryable: true,
         operation: 'POST /oauth/token',
-        raw: error.cause,
+        raw: error.details.body,
       });
     }
+    const description = error.details.errorDescription;
     // invalid_grant: code used/expired (5 min TTL) or refresh token revoked/unused for 60 days = app uninstalled.
     return new AppError(
       'unauthorized',
-      `Pipedrive rejected the ${grant}: ${error.error}${error.error_description ? ` (${error.error_description})` : ''}`,
+      `Pipedrive rejected the ${grant}: ${error.details.error}${description ? ` (${description})` : ''}`,
       {
-        oauthError: error.error,
-        status: error.status,
+        oauthError: error.details.error,
+        status,
         retryable: false,
       },
     );
   }
-  const response = (error as { cause?: unknown }).cause;
-  if (error instanceof oauth.OperationProcessingError && response instanceof Response) {
+  const response = error instanceof OAuthCallError ? error.details.response : undefined;
+  if (response) {
     const retryable = response.status >= 500 || response.status === 429;
     return pipedriveError(`Pipedrive OAuth server answered ${response.status} during ${grant}`, {
       status: response.status,
@@ -142,13 +145,13 @@ function mapOAuthError(error: unknown, grant: string): Error {
       operation: 'POST /oauth/token',
     });
   }
-  if (error instanceof oauth.WWWAuthenticateChallengeError) {
+  if (error instanceof OAuthCallError && error.kind === 'challenge') {
     return new AppError('unauthorized', `Pipedrive rejected the client credentials during ${grant}`, {
-      status: error.status,
+      status: error.details.status,
       retryable: false,
     });
   }
-  if (error instanceof oauth.OperationProcessingError || error instanceof oauth.UnsupportedOperationError) {
+  if (error instanceof OAuthCallError) {
     return pipedriveError(`Pipedrive token response is malformed: ${error.message}`, {
       retryable: false,
       operation: 'POST /oauth/token',
@@ -165,26 +168,15 @@ function mapOAuthError(error: unknown, grant: string): Error {
 export async function exchangePipedriveCode(
   input: PipedriveOAuthClientConfig & { code: string; redirectUri: string },
 ): Promise<PipedriveTokens> {
-  const as = authorizationServer(input.oauthBaseUrl);
-  const client: oauth.Client = { client_id: input.clientId };
   try {
-    // The route already checked the single-use state; oauth4webapi only needs the branded parameters.
-    const params = oauth.validateAuthResponse(
-      as,
-      client,
-      new URLSearchParams({ code: input.code }),
-      oauth.skipStateCheck,
+    // The route already checked the single-use state. No PKCE (Pipedrive documents none).
+    const body = await requestToken(
+      endpointCall(input, authorizationServer(input.oauthBaseUrl).token_endpoint, {
+        redirect_uri: input.redirectUri,
+        code: input.code,
+        grant_type: 'authorization_code',
+      }),
     );
-    const response = await oauth.authorizationCodeGrantRequest(
-      as,
-      client,
-      clientAuth(input.clientSecret),
-      params,
-      input.redirectUri,
-      oauth.nopkce,
-      requestOptions(input),
-    );
-    const body = await oauth.processAuthorizationCodeResponse(as, client, response);
     return toTokens(body, (input.now ?? Date.now)());
   } catch (error) {
     throw mapOAuthError(error, 'authorization code');
@@ -195,17 +187,13 @@ export async function exchangePipedriveCode(
 export async function refreshPipedriveToken(
   input: PipedriveOAuthClientConfig & { refreshToken: string },
 ): Promise<PipedriveTokens> {
-  const as = authorizationServer(input.oauthBaseUrl);
-  const client: oauth.Client = { client_id: input.clientId };
   try {
-    const response = await oauth.refreshTokenGrantRequest(
-      as,
-      client,
-      clientAuth(input.clientSecret),
-      input.refreshToken,
-      requestOptions(input),
+    const body = await requestToken(
+      endpointCall(input, authorizationServer(input.oauthBaseUrl).token_endpoint, {
+        refresh_token: input.refreshToken,
+        grant_type: 'refresh_token',
+      }),
     );
-    const body = await oauth.processRefreshTokenResponse(as, client, response);
     // Be tolerant if a refresh response ever omits refresh_token: keep the one we have.
     return toTokens({ refresh_token: input.refreshToken, ...body }, (input.now ?? Date.now)());
   } catch (error) {
@@ -217,17 +205,13 @@ export async function refreshPipedriveToken(
 export async function revokePipedriveToken(
   input: PipedriveOAuthClientConfig & { refreshToken: string },
 ): Promise<void> {
-  const as = authorizationServer(input.oauthBaseUrl);
-  const client: oauth.Client = { client_id: input.clientId };
   try {
-    const response = await oauth.revocationRequest(
-      as,
-      client,
-      clientAuth(input.clientSecret),
-      input.refreshToken,
-      { ...requestOptions(input), additionalParameters: { token_type_hint: 'refresh_token' } },
+    await revokeToken(
+      endpointCall(input, authorizationServer(input.oauthBaseUrl).revocation_endpoint, {
+        token_type_hint: 'refresh_token',
+        token: input.refreshToken,
+      }),
     );
-    await oauth.processRevocationResponse(response);
   } catch (error) {
     throw mapOAuthError(error, 'token revocation');
   }
