@@ -4,17 +4,17 @@
 // invalid numbers are never sent, and the preflight's numbers are what happened.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
 import { campaignTuning } from '../../src/services/campaigns/campaign-runner';
 import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { campaignProgress } from '../../src/services/campaigns/campaigns';
 import { deadLetter, registerJobHandler, runJob } from '../../src/services/jobs';
-import { syncTemplates } from '../../src/services/templates/template-sync';
 import { CampaignStore } from '../../src/store/campaigns';
 import type { Connection } from '../../src/store/connections';
+import { seedMetaCampaignWorld } from '../helpers/meta-campaign-world';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform';
-import { createMetaSimulator, META_SIM_DEFAULTS } from '../mocks/meta';
+import { createMetaSimulator } from '../mocks/meta';
 
 const BASE = 'https://graph.campaign.test';
 const VALID = 10_000;
@@ -63,53 +63,8 @@ beforeAll(async () => {
   t = await createTestPlatform({ env: { META_GRAPH_BASE_URL: BASE, PROVIDER_TIMEOUT_MS: '150' } });
   // Limiter waits and queue delays move the test clock instead of sleeping.
   t.platform.sleep = async (ms) => t.clock.advance(ms);
-  ctx = new AppContext(t.platform);
-  const { installations, connections } = await ctx.secretStores();
-  const installation = await installations.upsert(
-    {
-      crm: 'highlevel',
-      accountId: 'loc-campaign',
-      accountType: 'location',
-      tokens: { accessToken: 'a', refreshToken: 'r' },
-      tokenExpiresAt: t.clock.now() + 3_600_000,
-      scopes: [],
-    },
-    t.clock.now(),
-  );
-  connection = await connections.create(
-    {
-      installationId: installation.id,
-      provider: 'meta',
-      label: 'Meta',
-      senderPhone: '+15550783881',
-      routingKey: META_SIM_DEFAULTS.phoneNumberId,
-      providerAccountId: META_SIM_DEFAULTS.wabaId,
-      credentials: {
-        accessToken: META_SIM_DEFAULTS.accessToken,
-        wabaId: META_SIM_DEFAULTS.wabaId,
-        phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
-        apiVersion: 'v23.0',
-      },
-    },
-    t.clock.now(),
-  );
-  sim.state.addTemplate({
-    name: 'autumn_offer',
-    language: 'en_US',
-    status: 'APPROVED',
-    category: 'MARKETING',
-    components: [
-      {
-        type: 'BODY',
-        text: 'Hi {{1}}, use code {{2}} for 20% off.',
-        example: { body_text: [['Anna', 'FALL20']] },
-      },
-    ],
-  });
-  await syncTemplates(ctx, connection);
-  templateId = (await t.db
-    .prepare("SELECT id FROM templates WHERE name = 'autumn_offer'")
-    .first<{ id: string }>())!.id;
+  const world = await seedMetaCampaignWorld(t, sim, { accountId: 'loc-campaign' });
+  ({ ctx, connection, templateId } = world);
 
   // Opt-outs: 15 customers who wrote STOP, 10 on the admin's list.
   for (let i = 0; i < 15; i++) {
@@ -117,7 +72,7 @@ beforeAll(async () => {
     await ctx.contacts.setOptOut(contact.id, t.clock.now(), t.clock.now());
   }
   for (let i = 0; i < 10; i++)
-    await ctx.events.addOptOut(installation.id, phoneOf(i * 7 + 4), 'admin', t.clock.now());
+    await ctx.events.addOptOut(world.installation.id, phoneOf(i * 7 + 4), 'admin', t.clock.now());
 });
 
 afterAll(async () => {

@@ -3,16 +3,16 @@
 // claimed slice by slice, so a second chain running beside a late one never sends a recipient twice.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/context';
 import { campaignTuning } from '../../src/services/campaigns/campaign-runner';
 import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { deadLetter, registerJobHandler, runJob } from '../../src/services/jobs';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
-import { syncTemplates } from '../../src/services/templates/template-sync';
 import { CampaignStore } from '../../src/store/campaigns';
 import type { Connection } from '../../src/store/connections';
+import { seedMetaCampaignWorld } from '../helpers/meta-campaign-world';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform';
-import { createMetaSimulator, META_SIM_DEFAULTS } from '../mocks/meta';
+import { createMetaSimulator } from '../mocks/meta';
 
 const BASE = 'https://graph.chains.test';
 const MINUTE = 60_000;
@@ -38,53 +38,7 @@ beforeAll(async () => {
   t = await createTestPlatform({ env: { META_GRAPH_BASE_URL: BASE, PROVIDER_TIMEOUT_MS: '150' } });
   // Limiter waits and queue delays move the test clock instead of sleeping.
   t.platform.sleep = async (ms) => t.clock.advance(ms);
-  ctx = new AppContext(t.platform);
-  const { installations, connections } = await ctx.secretStores();
-  const installation = await installations.upsert(
-    {
-      crm: 'highlevel',
-      accountId: 'loc-chains',
-      accountType: 'location',
-      tokens: { accessToken: 'a', refreshToken: 'r' },
-      tokenExpiresAt: t.clock.now() + 3_600_000,
-      scopes: [],
-    },
-    t.clock.now(),
-  );
-  connection = await connections.create(
-    {
-      installationId: installation.id,
-      provider: 'meta',
-      label: 'Meta',
-      senderPhone: '+15550783881',
-      routingKey: META_SIM_DEFAULTS.phoneNumberId,
-      providerAccountId: META_SIM_DEFAULTS.wabaId,
-      credentials: {
-        accessToken: META_SIM_DEFAULTS.accessToken,
-        wabaId: META_SIM_DEFAULTS.wabaId,
-        phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
-        apiVersion: 'v23.0',
-      },
-    },
-    t.clock.now(),
-  );
-  sim.state.addTemplate({
-    name: 'autumn_offer',
-    language: 'en_US',
-    status: 'APPROVED',
-    category: 'MARKETING',
-    components: [
-      {
-        type: 'BODY',
-        text: 'Hi {{1}}, use code {{2}} for 20% off.',
-        example: { body_text: [['Anna', 'FALL20']] },
-      },
-    ],
-  });
-  await syncTemplates(ctx, connection);
-  templateId = (await t.db
-    .prepare("SELECT id FROM templates WHERE name = 'autumn_offer'")
-    .first<{ id: string }>())!.id;
+  ({ ctx, connection, templateId } = await seedMetaCampaignWorld(t, sim, { accountId: 'loc-chains' }));
 });
 
 afterAll(async () => {

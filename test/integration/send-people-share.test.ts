@@ -7,14 +7,14 @@
 import { HttpResponse, http } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/context';
 import { createCampaign } from '../../src/services/campaigns/campaigns';
 import { registerJobHandler } from '../../src/services/jobs';
-import { syncTemplates } from '../../src/services/templates/template-sync';
 import { CampaignStore } from '../../src/store/campaigns';
 import type { Connection } from '../../src/store/connections';
+import { seedMetaCampaignWorld } from '../helpers/meta-campaign-world';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform';
-import { createMetaSimulator, META_SIM_DEFAULTS } from '../mocks/meta';
+import { createMetaSimulator } from '../mocks/meta';
 import { VirtualConsumer } from './virtual-consumer';
 
 const BASE = 'https://graph.people-share.test';
@@ -62,50 +62,11 @@ for (const type of ['crm_record_message', 'crm_record_status', 'crm_record_batch
 beforeAll(async () => {
   server.listen({ onUnhandledRequest: 'error' });
   t = await createTestPlatform({ env: { META_GRAPH_BASE_URL: BASE } });
-  ctx = new AppContext(t.platform);
-  const { installations, connections } = await ctx.secretStores();
-  const installation = await installations.upsert(
-    {
-      crm: 'highlevel',
-      accountId: 'loc-people-share',
-      accountType: 'location',
-      tokens: { accessToken: 'a', refreshToken: 'r' },
-      tokenExpiresAt: t.clock.now() + 3_600_000,
-      scopes: [],
-    },
-    t.clock.now(),
-  );
-  connection = await connections.create(
-    {
-      installationId: installation.id,
-      provider: 'meta',
-      label: 'Meta',
-      senderPhone: '+15550783881',
-      routingKey: META_SIM_DEFAULTS.phoneNumberId,
-      providerAccountId: META_SIM_DEFAULTS.wabaId,
-      credentials: {
-        accessToken: META_SIM_DEFAULTS.accessToken,
-        wabaId: META_SIM_DEFAULTS.wabaId,
-        phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
-        apiVersion: 'v23.0',
-      },
-    },
-    t.clock.now(),
-  );
+  ({ ctx, connection, templateId } = await seedMetaCampaignWorld(t, sim, {
+    accountId: 'loc-people-share',
+    body: 'Hi {{1}}, use code {{2}}.',
+  }));
   expect(connection.rateLimitPerSecond).toBe(RATE);
-  sim.state.addTemplate({
-    name: 'autumn_offer',
-    language: 'en_US',
-    status: 'APPROVED',
-    category: 'MARKETING',
-    components: [
-      { type: 'BODY', text: 'Hi {{1}}, use code {{2}}.', example: { body_text: [['Anna', 'FALL20']] } },
-    ],
-  });
-  await syncTemplates(ctx, connection);
-  templateId = (await t.db
-    .prepare("SELECT id FROM templates WHERE name = 'autumn_offer'")
-    .first<{ id: string }>())!.id;
 });
 
 afterAll(async () => {
