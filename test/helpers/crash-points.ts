@@ -1,7 +1,9 @@
 // Kills a Worker invocation at a chosen point, the way SIGKILL or an evicted isolate would: a D1 statement matching
 // `sql` throws `Killed` just before it runs, or just after it ran (its write stays). Nothing after the point runs.
-import type { Platform } from '../../src/context';
+import type { AppContext, Platform } from '../../src/context';
 import type { Job, JobQueue } from '../../src/platform/queue';
+import { deadLetter, runJob } from '../../src/services/jobs';
+import type { TestPlatform } from './platform';
 
 export class Killed extends Error {
   constructor(where: string) {
@@ -101,4 +103,34 @@ export function killable(platform: Platform): { arm(point: CrashPoint): void; re
       return fired;
     },
   };
+}
+
+/**
+ * A queue consumer for crash tests: runs the due jobs as Cloudflare Queues would (retry with the job's delay, dead
+ * letter when it says so); an invocation killed at a crash point loses its message, since nothing redelivers it.
+ * With `untilIdle`, the clock jumps to the next delayed job until none is pending.
+ */
+export async function consumeSurvivingKills(
+  ctx: AppContext,
+  t: TestPlatform,
+  options: { untilIdle?: boolean; rounds?: number } = {},
+): Promise<void> {
+  for (let round = 0; round < (options.rounds ?? 200); round++) {
+    const due = t.queue.takeDue();
+    if (!due.length) {
+      if (!options.untilIdle || !t.queue.pending.length) return;
+      t.clock.advance(Math.max(0, Math.min(...t.queue.pending.map((p) => p.notBefore)) - t.clock.now()));
+      continue;
+    }
+    for (const { job, attempts } of due) {
+      try {
+        const outcome = await runJob(ctx, job, attempts);
+        if (outcome.kind === 'retry')
+          t.queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
+        else if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempts + 1);
+      } catch (error) {
+        if (!(error instanceof Killed)) throw error;
+      }
+    }
+  }
 }

@@ -4,8 +4,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
 import { runTriggerCron } from '../../src/services/crm/automation-trigger-events';
-import { deadLetter, runJob } from '../../src/services/jobs';
-import { killable, Killed } from '../helpers/crash-points';
+import { consumeSurvivingKills, killable } from '../helpers/crash-points';
 import { metaStatusError } from '../mocks/meta';
 import {
   adminToken,
@@ -53,23 +52,7 @@ beforeEach(async () => {
 });
 afterEach(async () => w.t.dispose());
 
-/** A queue consumer: runs due jobs; a killed invocation loses its message (nothing redelivers it). */
-async function consume(): Promise<void> {
-  for (let round = 0; round < 200; round++) {
-    const due = w.t.queue.takeDue();
-    if (!due.length) return;
-    for (const { job, attempts } of due) {
-      try {
-        const outcome = await runJob(ctx, job, attempts);
-        if (outcome.kind === 'retry')
-          w.t.queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
-        else if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempts + 1);
-      } catch (error) {
-        if (!(error instanceof Killed)) throw error;
-      }
-    }
-  }
-}
+const consume = () => consumeSurvivingKills(ctx, w.t);
 
 const firings = () =>
   w.sims.highlevel.triggerFirings as { triggerId: string; body: Record<string, unknown> }[];

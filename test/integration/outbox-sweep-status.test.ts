@@ -6,7 +6,7 @@ import { AppContext } from '../../src/context';
 import { redriveDeadLetter } from '../../src/services/operations/dead-letters';
 import { deadLetter, runJob } from '../../src/services/jobs';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
-import { killable, Killed } from '../helpers/crash-points';
+import { consumeSurvivingKills, killable } from '../helpers/crash-points';
 import {
   adminToken,
   connectProvider,
@@ -54,23 +54,7 @@ beforeEach(async () => {
 });
 afterEach(async () => w.t.dispose());
 
-/** A queue consumer: runs due jobs; a killed invocation loses its message (nothing redelivers it). */
-async function consume(): Promise<void> {
-  for (let round = 0; round < 200; round++) {
-    const due = w.t.queue.takeDue();
-    if (!due.length) return;
-    for (const { job, attempts } of due) {
-      try {
-        const outcome = await runJob(ctx, job, attempts);
-        if (outcome.kind === 'retry')
-          w.t.queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
-        else if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempts + 1);
-      } catch (error) {
-        if (!(error instanceof Killed)) throw error;
-      }
-    }
-  }
-}
+const consume = () => consumeSurvivingKills(ctx, w.t);
 
 const agentRow = () =>
   w.t.db

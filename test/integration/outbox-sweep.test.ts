@@ -3,9 +3,8 @@
 // resent (DESIGN.md §3.5). The queue here is at its worst: a killed invocation's queue message is gone as well.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
-import { deadLetter, runJob } from '../../src/services/jobs';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
-import { killable, Killed, type CrashPoint } from '../helpers/crash-points';
+import { consumeSurvivingKills, killable, type CrashPoint } from '../helpers/crash-points';
 import {
   adminToken,
   connectProvider,
@@ -45,23 +44,7 @@ const hl = () => w.sims.highlevel.state;
 const hlMessages = (direction: 'inbound' | 'outbound') =>
   [...hl().messages.values()].filter((m) => m.direction === direction);
 
-/** A queue consumer: runs due jobs; a killed invocation loses its message (nothing redelivers it). */
-async function consume(): Promise<void> {
-  for (let round = 0; round < 200; round++) {
-    const due = w.t.queue.takeDue();
-    if (!due.length) return;
-    for (const { job, attempts } of due) {
-      try {
-        const outcome = await runJob(ctx, job, attempts);
-        if (outcome.kind === 'retry')
-          w.t.queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
-        else if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempts + 1);
-      } catch (error) {
-        if (!(error instanceof Killed)) throw error;
-      }
-    }
-  }
-}
+const consume = () => consumeSurvivingKills(ctx, w.t);
 
 /** The Worker restarted with an empty queue; the cron sweeps every few minutes until nothing is owed. */
 async function sweepUntilSettled(): Promise<number> {

@@ -4,10 +4,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
 import { runTriggerCron } from '../../src/services/crm/automation-trigger-events';
-import { deadLetter, runJob } from '../../src/services/jobs';
+import { runJob } from '../../src/services/jobs';
 import { redriveDeadLetter } from '../../src/services/operations/dead-letters';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
-import { killable, Killed } from '../helpers/crash-points';
+import { consumeSurvivingKills, killable, Killed } from '../helpers/crash-points';
 import { metaUserPreferencesWebhook } from '../mocks/meta';
 import {
   adminToken,
@@ -43,29 +43,7 @@ beforeEach(async () => {
 });
 afterEach(async () => w.t.dispose());
 
-/** A queue consumer: runs due jobs until none is due within a day; a killed invocation loses its message. */
-async function consume(): Promise<void> {
-  for (let round = 0; round < 500; round++) {
-    const due = w.t.queue.takeDue();
-    if (!due.length) {
-      if (!w.t.queue.pending.length) return;
-      w.t.clock.advance(
-        Math.max(0, Math.min(...w.t.queue.pending.map((p) => p.notBefore)) - w.t.clock.now()),
-      );
-      continue;
-    }
-    for (const { job, attempts } of due) {
-      try {
-        const outcome = await runJob(ctx, job, attempts);
-        if (outcome.kind === 'retry')
-          w.t.queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
-        else if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempts + 1);
-      } catch (error) {
-        if (!(error instanceof Killed)) throw error;
-      }
-    }
-  }
-}
+const consume = () => consumeSurvivingKills(ctx, w.t, { untilIdle: true, rounds: 500 });
 
 async function deadLetterOf(jobType: string): Promise<{ id: string }> {
   const dead = (await ctx.events.listDeadLetters(installationId, 50)).filter((d) => d.jobType === jobType);
