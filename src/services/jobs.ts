@@ -1,25 +1,26 @@
 // The queue consumer's dispatcher: one handler per job type, one retry policy (DESIGN.md §6).
 import type { AppContext } from '../context';
 import type { Job } from '../platform/queue';
-import { OutboxStore } from '../store/outbox';
 import { runCampaignSend } from './campaigns/campaign-runner';
 import { runCrmRecordMessage, runCrmRecordStatus } from './crm/crm';
-import { reportDeadDelivery } from './crm/crm-delivery-failed';
-import { installationOfContact, markPhoneLinkDead, runCrmLinkPhone } from './crm/crm-link-phone';
-import { markFiringDead, runFireTrigger } from './crm/automation-triggers';
-import { bulkRecordJob, runCrmRecordBatch } from './crm/crm-bulk';
+import { runCrmLinkPhone } from './crm/crm-link-phone';
+import { runFireTrigger } from './crm/automation-triggers';
+import { runCrmRecordBatch } from './crm/crm-bulk';
 import { runCrmDelivery } from './crm/crm-deliveries';
 import type { JobOutcome } from './job-outcome';
 import { runCrmMarketingPreference } from './relay/marketing-preferences';
-import { markChangeDead, runCrmRecordChange, runDeleteProviderMedia } from './relay/message-changes';
+import { runCrmRecordChange, runDeleteProviderMedia } from './relay/message-changes';
 import { bareProviderAdapter, providerAdapterFor } from './relay/providers';
 import { applyStatusEvent } from './relay/relay-status';
 import { runHistoryImport } from './relay/history-import';
-import { ingestEvents } from './relay/relay-inbound';
 import { runSendJob } from './relay/send-job';
 import { syncTemplates } from './templates/template-sync';
 import { refreshMessagingLimitIfUnknown } from './campaigns/messaging-limits';
 import { mayRetry, retryDelaySeconds, type RetryPolicy } from '../platform/retry-policy';
+import { deadLetter } from './operations/dead-letters';
+
+// The queue consumer (src/index.ts) and the tests' virtual consumers take runJob and deadLetter from here.
+export { deadLetter } from './operations/dead-letters';
 
 /** A template sync is a background refresh (the next cron runs it again anyway): a minute more per try, five tries. */
 const TEMPLATE_SYNC_RETRY: RetryPolicy = {
@@ -65,7 +66,7 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
     case 'crm_outbound':
       return runCrmDelivery(ctx, job, attempt);
     case 'history_import':
-      return runHistoryImport(ctx, job.importId, ingestEvents);
+      return runHistoryImport(ctx, job.importId);
     case 'status_retry': {
       const { connections } = await ctx.secretStores();
       const connection = await connections.get(job.connectionId);
@@ -99,43 +100,6 @@ export async function runJob(ctx: AppContext, job: Job, attempt: number): Promis
     default:
       return { kind: 'dead', reason: `No handler for job ${(job as Job).type}` };
   }
-}
-
-/** Records a job that exhausted its retries where the admin page can show it. */
-export async function deadLetter(ctx: AppContext, job: Job, reason: string, attempts: number): Promise<void> {
-  if (job.type === 'crm_record_batch') {
-    // Each message of a coalesced campaign log is its own dead letter, marked on its row like a single one.
-    for (const id of job.messageIds) await deadLetter(ctx, bulkRecordJob(id), reason, attempts);
-    return;
-  }
-  let installationId: string | null = null;
-  if ('messageId' in job) {
-    const message = await ctx.messages.get(job.messageId);
-    if (message) {
-      const { connections } = await ctx.secretStores();
-      installationId = (await connections.get(message.connectionId))?.installationId ?? null;
-      // Only the record job owes the message's CRM write (a dead status job leaves the record as it is).
-      if (job.type === 'crm_record_message')
-        await ctx.messages.setCrmSync(message.id, 'dead', null, ctx.now());
-      // A dead status report is no longer handed out by the outbox sweep (a redrive reopens it).
-      if (job.type === 'crm_record_status') await new OutboxStore(ctx.db).markStatusDead(message.id);
-    }
-  } else if ('installationId' in job) {
-    installationId = job.installationId;
-    // Finished as dead, so the outbox sweep stops handing it out; a redrive reopens it.
-    if (job.type === 'crm_outbound') {
-      await new OutboxStore(ctx.db).markDeliveryDead(job.deliveryKey, ctx.now());
-      // The CRM still shows the agent's reply as pending: it is told the reply failed, once.
-      await reportDeadDelivery(ctx, job.deliveryKey, reason);
-    }
-  } else if (job.type === 'crm_record_change') installationId = await markChangeDead(ctx, job.changeId);
-  else if (job.type === 'crm_fire_trigger') installationId = await markFiringDead(ctx, job.firingId);
-  else if (job.type === 'crm_link_phone') installationId = await markPhoneLinkDead(ctx, job.contactId);
-  // Named by its installation, so the admin's failed deliveries list it (and can redrive it).
-  else if (job.type === 'crm_marketing_preference')
-    installationId = await installationOfContact(ctx, job.contactId);
-  await ctx.events.addDeadLetter(installationId, job.type, job, reason, attempts, ctx.now());
-  console.error(JSON.stringify({ level: 'error', msg: 'job dead-lettered', type: job.type, reason }));
 }
 
 /** Runs every due job of an in-memory queue until none is due (tests, benches, local tools). */

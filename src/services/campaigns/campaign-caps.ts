@@ -6,7 +6,7 @@ import type { AppContext } from '../../context';
 import { randomId } from '../../security/encoding';
 import { CampaignCapStore, capRecorded } from '../../store/campaign-caps';
 import { CampaignStore } from '../../store/campaigns';
-import { startChains } from './campaign-runner';
+import { startChains } from './campaign-chains';
 
 const HOUR_MS = 3_600_000;
 

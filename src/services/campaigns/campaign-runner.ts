@@ -11,8 +11,7 @@ import type { Job } from '../../platform/queue';
 import { CampaignAudienceStore } from '../../store/campaign-audience';
 import { CampaignChainStore } from '../../store/campaign-chains';
 import { CampaignSendStore, OUTCOME_STATEMENTS } from '../../store/campaign-sends';
-import { CampaignStore, type Campaign, type SendOutcome } from '../../store/campaigns';
-import type { Connection } from '../../store/connections';
+import { CampaignStore, type SendOutcome } from '../../store/campaigns';
 import type { StoredTemplate } from '../../store/templates';
 import { QUEUE_MAX_DELAY_S } from '../../platform/queue';
 import { CAMPAIGN_LEASE_MS, campaignTuning, MAX_INLINE_WAIT_MS } from './campaign-pacing';
@@ -27,19 +26,6 @@ import { providerAdapterFor } from '../relay/providers';
 import { sendableTemplate } from '../relay/relay-outbound';
 
 export { CAMPAIGN_LEASE_MS, CAMPAIGN_SEND_RETRY, campaignTuning } from './campaign-pacing';
-
-/** Starts `chains` job chains for the campaign's current generation (batched enqueue). */
-export async function startChains(ctx: AppContext, campaign: Campaign, connection: Connection, delayMs = 0) {
-  const chains = campaignTuning.chains(connection.rateLimitPerSecond);
-  const job: Job = { type: 'campaign_send', campaignId: campaign.id, generation: campaign.generation };
-  const delaySeconds = Math.min(QUEUE_MAX_DELAY_S, Math.max(0, Math.ceil(delayMs / 1000)));
-  // The outbox sweep restarts a chain that does not run by then (a lost queue message).
-  await new CampaignChainStore(ctx.db).expectChainBy(campaign.id, ctx.now() + delaySeconds * 1000);
-  await ctx.queue.sendBatch(
-    Array.from({ length: chains }, () => job),
-    delaySeconds ? { delaySeconds } : undefined,
-  );
-}
 
 type CampaignJob = Extract<Job, { type: 'campaign_send' }>;
 

@@ -6,7 +6,7 @@ import { CampaignStore, type Campaign, type OverTierPolicy } from '../../store/c
 import type { Connection } from '../../store/connections';
 import { csvLine, parseRecipientsCsv, recipientsFromList, type ParsedRecipients } from './campaign-csv';
 import { preflightCampaign, rateCard, type Preflight } from './campaign-preflight';
-import { startChains } from './campaign-runner';
+import { startChains } from './campaign-chains';
 import { tierRefusal } from './campaign-tier';
 import { cappedRetryOf, cappedSummary } from './campaign-caps';
 import { assertSendable } from '../relay/connection-state';

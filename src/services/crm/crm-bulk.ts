@@ -7,7 +7,7 @@ import type { AppContext } from '../../context';
 import type { Job } from '../../platform/queue';
 import { runCrmRecordMessage } from './crm';
 import type { JobOutcome } from '../job-outcome';
-import { deadLetter } from '../jobs';
+import { bulkRecordJob, deadLetter } from '../operations/dead-letters';
 
 type BatchJob = Extract<Job, { type: 'crm_record_batch' }>;
 
@@ -67,10 +67,3 @@ async function handBack(
   );
   return { kind: 'done' };
 }
-
-/** One message of a batch as its own job (a dead letter names the message it could not record). */
-export const bulkRecordJob = (messageId: string): Job => ({
-  type: 'crm_record_message',
-  messageId,
-  lane: 'bulk',
-});

@@ -8,20 +8,12 @@ import type { AppContext } from '../../context';
 import { HistoryImportStore } from '../../store/history-imports';
 import type { JobOutcome } from '../job-outcome';
 import { bareProviderAdapter } from './providers';
-import type { ingestEvents } from './relay-inbound';
+import { ingestEvents } from './relay-inbound';
 
 /** Messages per job: each costs a few D1 trips, well inside one queue invocation's limits. */
 export const HISTORY_PAGE = 100;
 
-/**
- * `ingest` is relay-inbound's ingestEvents, passed in by the job dispatcher (jobs.ts) so that this module adds no
- * runtime import cycle (relay-inbound is already in the job services' one).
- */
-export async function runHistoryImport(
-  ctx: AppContext,
-  importId: string,
-  ingest: typeof ingestEvents,
-): Promise<JobOutcome> {
+export async function runHistoryImport(ctx: AppContext, importId: string): Promise<JobOutcome> {
   const store = new HistoryImportStore(ctx.db);
   const row = await store.get(importId);
   if (!row || row.done_at !== null) return { kind: 'done' };
@@ -30,7 +22,7 @@ export async function runHistoryImport(
   const adapter = connection ? bareProviderAdapter(ctx, connection.provider) : null;
   const items = adapter?.parseHistoryChunk?.(row.raw) ?? [];
   const next = Math.min(row.cursor + HISTORY_PAGE, items.length);
-  if (connection) await ingest(ctx, items.slice(row.cursor, next), async () => connection);
+  if (connection) await ingestEvents(ctx, items.slice(row.cursor, next), async () => connection);
   const moved = await store.advance(row.id, row.cursor, next, items.length, ctx.now());
   if (moved && next < items.length) await ctx.queue.send({ type: 'history_import', importId: row.id });
   return { kind: 'done' };
