@@ -6,7 +6,7 @@ import type { Hono } from 'hono';
 import { createApp, type AppEnv } from '../../src/app';
 import { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
-import { runJob, deadLetter } from '../../src/services/jobs';
+import { drainJobs } from '../helpers/drain-jobs';
 import type { Connection } from '../../src/store/connections';
 import type { Installation } from '../../src/store/installations';
 import { countingD1, type D1Counter } from '../helpers/counting-d1';
@@ -253,25 +253,7 @@ export function useAppHarness(options: AppHarnessOptions = {}): AppHarness {
       body,
     );
 
-  h.runJobs = async (types) => {
-    const ran: Job[] = [];
-    const queue = h.t.queue;
-    for (let round = 0; round < 100; round++) {
-      const due = queue.takeDue();
-      const mine = due.filter((d) => !types || types.includes(d.job.type));
-      // Jobs of other types go back untouched (e.g. CRM delivery when a test is about the provider side).
-      for (const other of due.filter((d) => !mine.includes(d))) queue.retry(other.job, other.attempts, 0);
-      if (!mine.length) break;
-      for (const { job, attempts } of mine) {
-        ran.push(job);
-        const outcome = await runJob(h.ctx, job, attempts);
-        if (outcome.kind === 'retry')
-          queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
-        else if (outcome.kind === 'dead') await deadLetter(h.ctx, job, outcome.reason, attempts + 1);
-      }
-    }
-    return ran;
-  };
+  h.runJobs = (types) => drainJobs(h.t, h.ctx, types);
 
   h.rows = async (table) => {
     const { results } = await h.t.db

@@ -1,6 +1,6 @@
 // The CRM contract, inbound half (issue 13), as a reusable suite: what a CRM asks of us, read by its module into the
 // neutral commands of adapters/crm/crm-inbound-hooks.ts. Run by crm-inbound-contract.test.ts over the registry and by
-// test/integration/fake-crm-inbound.test.ts over a CRM registered at run time. A module declares a hook exactly when
+// fake-crm.test.ts over a CRM registered at run time. A module declares a hook exactly when
 // its fixture says how the CRM calls it. A Delivery URL body becomes a "send this" command; workflow calls
 // authenticate first (401) and become automation commands and trigger subscriptions; a trigger fires at the CRM's
 // own URL with the installation token.

@@ -4,6 +4,7 @@
 import { createHmac } from 'node:crypto';
 import * as z from 'zod/mini';
 import type { ProviderModule } from '../../adapters/providers/provider-module';
+import { PROVIDER_MODULES } from '../../adapters/providers/registry';
 import type { ProviderAdapter, ProviderEvent, WebhookRequest } from '../../adapters/providers/types';
 import { ProviderError } from '../../src/core/errors';
 import type { OutboundMessage } from '../../src/core/message';
@@ -28,6 +29,8 @@ export const fakeSignature = (body: string, secret = WEBHOOK_SECRET) =>
 
 /** What the fake vendor accepted, and the failure the next send meets. */
 const vendor = { sent: [] as OutboundMessage[], failNext: null as ProviderError | null };
+/** The messages the fake vendor accepted, in order (cleared by `fakeFixture.reset()`). */
+export const fakeSent: readonly OutboundMessage[] = vendor.sent;
 
 function createFakeAdapter(credentials?: FakeCredentials): ProviderAdapter {
   const refuseKey = () => {
@@ -106,6 +109,14 @@ export const fakeModule: ProviderModule<FakeCredentials> = {
   configKeys: { secrets: {}, baseUrls: {} },
   create: (_env, credentials) => createFakeAdapter(credentials),
 };
+
+/** Registers the fake provider through the registry alone; returns the undo (for afterAll). */
+export function registerFakeProvider(): () => void {
+  (PROVIDER_MODULES as Record<string, ProviderModule>)[FAKE_PROVIDER] = fakeModule as ProviderModule;
+  return () => {
+    delete (PROVIDER_MODULES as Record<string, ProviderModule>)[FAKE_PROVIDER];
+  };
+}
 
 /** A webhook as the fake vendor posts it to the platform URL, signed (or signed with another secret). */
 export function fakeWebhook(body: FakeWebhookBody, secret = WEBHOOK_SECRET): WebhookRequest {

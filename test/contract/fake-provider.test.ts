@@ -4,8 +4,7 @@
 // one through the admin API: test/integration/fake-provider-connect.test.ts; a stored connection of one,
 // inbound → CRM → reply: test/integration/fake-vendors-flow.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProviderModule } from '../../adapters/providers/provider-module';
-import { PROVIDER_MODULES, isProviderName, providerModule } from '../../adapters/providers/registry';
+import { isProviderName, providerModule } from '../../adapters/providers/registry';
 import { createApp } from '../../src/app';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform';
 import {
@@ -14,11 +13,12 @@ import {
   fakeFixture,
   fakeModule,
   fakeSignature,
+  registerFakeProvider,
 } from './fake-provider.fixture';
 import { describeProviderContract } from './provider-contract-suite';
 
 // The registry alone.
-(PROVIDER_MODULES as Record<string, ProviderModule>)[FAKE] = fakeModule as ProviderModule;
+const unregister = registerFakeProvider();
 
 let tp: TestPlatform;
 let app: ReturnType<typeof createApp>;
@@ -27,7 +27,7 @@ beforeAll(async () => {
   app = createApp({ platform: tp.platform });
 });
 afterAll(async () => {
-  delete (PROVIDER_MODULES as Record<string, ProviderModule>)[FAKE];
+  unregister();
   await tp.dispose();
 });
 

@@ -1,5 +1,5 @@
 // Issue 13, what a CRM asks of us: a CRM the app has never heard of, registered through the CRM registry alone (its
-// module's `deliveryUrl` and `workflows` hooks), passes the inbound CRM contract (crm-inbound-contract-suite.ts) and
+// module's `deliveryUrl` and `workflows` hooks; it passes the inbound CRM contract in test/contract/fake-crm.test.ts),
 // gets the same generic use cases as HighLevel over real local D1 —
 // a Delivery URL "send this" stored once and sent inside the window or failed back outside it, a workflow action
 // through /automations/<crm>/actions (401 and nothing stored when unauthenticated), its options, and a trigger
@@ -8,195 +8,33 @@
 // as the route's middleware; the refusals are also called on the service (acceptCrmDelivery) directly.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import * as z from 'zod/mini';
-import type { CrmWorkflows } from '../../adapters/crm/crm-inbound-hooks';
-import type { CrmModule } from '../../adapters/crm/crm-module';
-import { CRM_MODULES } from '../../adapters/crm/registry';
-import type { CrmAdapter, CrmMessageRecord, CrmName } from '../../adapters/crm/types';
-import type { ProviderModule } from '../../adapters/providers/provider-module';
-import { PROVIDER_MODULES } from '../../adapters/providers/registry';
-import type { ProviderAdapter, ProviderEvent } from '../../adapters/providers/types';
 import { createApp } from '../../src/app';
 import { AppContext } from '../../src/context';
-import { AppError, ProviderError } from '../../src/core/errors';
-import type { ProviderName } from '../../src/core/template';
-import type { Job } from '../../src/platform/queue';
 import { acceptCrmDelivery } from '../../src/services/crm/crm-deliveries';
-import { deadLetter, runJob } from '../../src/services/jobs';
 import type { Installation } from '../../src/store/installations';
-import { describeCrmInboundContract } from '../contract/crm-inbound-contract-suite';
+import {
+  FAKE_CRM,
+  FAKE_WORKFLOW_KEY as WORKFLOW_KEY,
+  fakeCrm,
+  registerFakeCrm,
+} from '../contract/fake-crm.fixture';
+import {
+  FAKE_NUMBER as OUR_NUMBER,
+  FAKE_PROVIDER,
+  fakeFixture,
+  fakeSent as sent,
+  fakeSignature,
+  registerFakeProvider,
+} from '../contract/fake-provider.fixture';
+import { drainJobs } from '../helpers/drain-jobs';
 import { createTestPlatform, type TestPlatform } from '../helpers/platform';
 
-const FAKE_PROVIDER = 'fakewa2' as ProviderName;
-const FAKE_CRM = 'fakecrm2' as CrmName;
-const SIGNATURE = 'fake-signature-9876543210';
-const WORKFLOW_KEY = 'fake-workflow-key-0123456789';
 const ACCOUNT = 'fake-account-7';
-const OUR_NUMBER = '+3726000007';
 const CUSTOMER = '+37255550007';
+const { statuses, fired } = fakeCrm;
 
-// ---- the fake provider: signs with a header, sends into an array ----
-const sent: Parameters<ProviderAdapter['send']>[0][] = [];
-const fakeAdapter: ProviderAdapter = {
-  provider: FAKE_PROVIDER,
-  capabilities: { listTemplates: false, submitTemplate: false, readReceipts: false, userIdRecipients: false },
-  async *listTemplates() {},
-  submitTemplate: async () => ({ providerTemplateId: 'x', status: 'PENDING' }),
-  send: async (message) => {
-    sent.push(message);
-    return { providerMessageId: `fake2.out.${sent.length}`, status: 'pending' };
-  },
-  testCredentials: async () => {},
-  verifyWebhook: async (request) => request.headers.get('x-fake-signature') === SIGNATURE,
-  parseWebhook: (request): ProviderEvent[] => {
-    const body = JSON.parse(request.rawBody) as { from: string; id: string; text: string; at: number };
-    return [
-      {
-        kind: 'inbound_message',
-        routingKey: OUR_NUMBER,
-        from: body.from,
-        providerMessageId: body.id,
-        timestamp: body.at,
-        content: { type: 'text', text: body.text },
-      },
-    ];
-  },
-  normalizeError: (error) => new ProviderError('transient', String(error)),
-};
-const fakeProviderModule: ProviderModule<{ apiKey: string; number: string }> = {
-  name: FAKE_PROVIDER,
-  label: 'Fake WhatsApp 2',
-  credentialsSchema: z.object({ apiKey: z.string(), number: z.string() }),
-  secretFields: ['apiKey'],
-  routing: (credentials) => ({ routingKey: credentials.number, providerAccountId: null }),
-  webhook: { scope: 'platform', verifySubscription: () => null },
-  senderProof: 'credentials',
-  configKeys: { secrets: {}, baseUrls: {} },
-  create: () => fakeAdapter,
-};
-
-// ---- the fake CRM: keeps what it is told about the messages it asked us to send ----
-const statuses: CrmMessageRecord[] = [];
-const fakeCrmAdapter: CrmAdapter = {
-  crm: FAKE_CRM,
-  recordMessage: async (record) => ({ crmMessageId: `note_${record.messageId}` }),
-  async recordStatus(record) {
-    statuses.push(record);
-  },
-  recordChange: async () => ({}),
-};
-
-const deliverySchema = z.object({
-  account: z.string(),
-  id: z.string(),
-  contact: z.string(),
-  to: z.optional(z.string()),
-  text: z.string(),
-  files: z.optional(z.array(z.string())),
-  channel: z.optional(z.string()),
-});
-
-function authenticated(call: { headers: Headers }): void {
-  if (call.headers.get('x-fake-crm-key') !== WORKFLOW_KEY)
-    throw new AppError('unauthorized', 'Wrong or missing workflow key');
-}
-function jsonOf<S extends z.ZodMiniType>(schema: S, rawBody: string): z.output<S> {
-  const parsed = z.safeParse(schema, JSON.parse(rawBody || '{}'));
-  if (!parsed.success) throw new AppError('invalid_request', 'Malformed call');
-  return parsed.data;
-}
-
-const fired: { targetUrl: string; payload: unknown; token: string }[] = [];
-const fakeWorkflows: CrmWorkflows = {
-  async readAction(_env, call, action) {
-    authenticated(call);
-    const body = jsonOf(
-      z.object({ account: z.string(), run: z.string(), to: z.string(), text: z.string() }),
-      call.rawBody,
-    );
-    return {
-      accountId: body.account,
-      request: { action, executionKey: body.run, to: body.to, text: body.text, variables: [] },
-    };
-  },
-  answerAction: (outcome) => ({ result: outcome.status, id: outcome.messageId, why: outcome.reasonCode }),
-  async readOptionsCall(_env, call) {
-    authenticated(call);
-    return { accountId: call.query?.account ?? '' };
-  },
-  async readTriggerSubscription(_env, call) {
-    authenticated(call);
-    const body = jsonOf(
-      z.object({ account: z.string(), key: z.string(), id: z.string(), target: z.nullable(z.string()) }),
-      call.rawBody,
-    );
-    return {
-      accountId: body.account,
-      triggerKey: body.key,
-      externalId: body.id,
-      targetUrl: body.target,
-      settings: {},
-    };
-  },
-  async fireTrigger(_env, { tokenSource }, targetUrl, payload) {
-    fired.push({ targetUrl, payload, token: await tokenSource.get() });
-  },
-};
-
-const fakeCrmModule: CrmModule = {
-  name: FAKE_CRM,
-  label: 'Fake CRM 2',
-  rates: { account: { ratePerSecond: 5, burst: 5 } },
-  paceKey: (installation) => `crm:${FAKE_CRM}:${installation.accountId}`,
-  configKeys: { secrets: {}, baseUrls: {} },
-  refreshTokens: async () => ({ accessToken: 'a2', refreshToken: 'r2', expiresAt: Date.UTC(2030, 0, 1) }),
-  createAdapter: () => fakeCrmAdapter,
-  deliveryUrl: {
-    read(body) {
-      const parsed = z.safeParse(deliverySchema, body);
-      if (!parsed.success) throw new AppError('invalid_request', 'Malformed delivery');
-      const d = parsed.data;
-      return {
-        accountId: d.account,
-        crmMessageId: d.id,
-        crmContactId: d.contact,
-        phone: d.to,
-        text: d.text,
-        attachments: d.files ?? [],
-        channelId: d.channel,
-      };
-    },
-    isOurs: (_env, _installation, channelId) => channelId === 'our-channel',
-  },
-  workflows: fakeWorkflows,
-  inbound: {
-    outbound: {
-      use: 'delivery',
-      async verify(_env, call) {
-        authenticated(call);
-        return { body: JSON.parse(call.rawBody) as unknown, release: async () => {} };
-      },
-    },
-  },
-  // Not installed nor signed into in this test (test/integration/fake-vendors-flow.test.ts does both).
-  install: {
-    authorizeUrl: () => 'https://fake-crm-2.test/authorize',
-    complete: async () => {
-      throw new AppError('invalid_request', 'Fake CRM 2: no install here');
-    },
-  },
-  session: {
-    body: z.object({ crm: z.literal(FAKE_CRM) }),
-    identify: async () => {
-      throw new AppError('unauthorized', 'Fake CRM 2: no session here');
-    },
-    admit: async () => ({ role: 'agent' }),
-  },
-};
-
-// The registries alone.
-(PROVIDER_MODULES as Record<string, ProviderModule>)[FAKE_PROVIDER] = fakeProviderModule as ProviderModule;
-(CRM_MODULES as Record<string, CrmModule>)[FAKE_CRM] = fakeCrmModule;
+// The registries alone (the fakes: test/contract/fake-provider.fixture.ts, fake-crm.fixture.ts).
+const unregister = [registerFakeProvider(), registerFakeCrm()];
 
 const server = setupServer(); // any vendor HTTP call fails the test: the fakes make none
 let t: TestPlatform;
@@ -204,28 +42,23 @@ let ctx: AppContext;
 let app: ReturnType<typeof createApp>;
 let installation: Installation;
 
-async function runJobs(): Promise<Job[]> {
-  const ran: Job[] = [];
-  for (let round = 0; round < 100; round++) {
-    const due = t.queue.takeDue();
-    if (!due.length) break;
-    for (const { job, attempts } of due) {
-      ran.push(job);
-      const outcome = await runJob(ctx, job, attempts);
-      if (outcome.kind === 'retry')
-        t.queue.retry(job, attempts + (outcome.countsAsAttempt ? 1 : 0), outcome.delaySeconds);
-      else if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempts + 1);
-    }
-  }
-  return ran;
-}
+const runJobs = () => drainJobs(t, ctx);
 
-const customerWrites = (id: string, text: string) =>
-  app.request(`/webhooks/${FAKE_PROVIDER}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-fake-signature': SIGNATURE },
-    body: JSON.stringify({ from: CUSTOMER, id, text, at: t.clock.now() }),
+const customerWrites = (id: string, text: string) => {
+  const body = JSON.stringify({
+    kind: 'message',
+    from: CUSTOMER,
+    id,
+    text,
+    to: OUR_NUMBER,
+    at: t.clock.now(),
   });
+  return app.request(`/webhooks/${FAKE_PROVIDER}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-fake-signature': fakeSignature(body) },
+    body,
+  });
+};
 
 const workflowCall = (path: string, body: unknown, key: string | null = WORKFLOW_KEY) =>
   app.request(`/automations/${path}`, {
@@ -264,15 +97,14 @@ beforeAll(async () => {
       label: 'Fake 2',
       senderPhone: OUR_NUMBER,
       routingKey: OUR_NUMBER,
-      credentials: { apiKey: 'fake-api-key-9876543210', number: OUR_NUMBER },
+      credentials: fakeFixture.credentials(),
     },
     t.clock.now(),
   );
 });
 
 afterAll(async () => {
-  delete (PROVIDER_MODULES as Record<string, ProviderModule>)[FAKE_PROVIDER];
-  delete (CRM_MODULES as Record<string, CrmModule>)[FAKE_CRM];
+  for (const undo of unregister) undo();
   server.close();
   await t?.dispose();
 });
@@ -409,58 +241,3 @@ describe('a fake CRM registered through the registry alone: what it asks of us',
     }
   });
 });
-
-const workflowCallOf = (body: unknown, key: string | null = WORKFLOW_KEY) => ({
-  rawBody: JSON.stringify(body),
-  headers: new Headers(key ? { 'x-fake-crm-key': key } : {}),
-});
-
-describeCrmInboundContract(
-  fakeCrmModule,
-  {
-    reset() {
-      fired.length = 0;
-      return [];
-    },
-    vars: () => ({}),
-    accountId: () => ACCOUNT,
-    deliveryUrl: {
-      call: () => ({
-        body: {
-          account: ACCOUNT,
-          id: 'crm-c-1',
-          contact: 'p-1',
-          to: CUSTOMER,
-          text: 'Hi',
-          channel: 'our-channel',
-        },
-        command: {
-          accountId: ACCOUNT,
-          crmMessageId: 'crm-c-1',
-          crmContactId: 'p-1',
-          phone: CUSTOMER,
-          text: 'Hi',
-          attachments: [],
-          channelId: 'our-channel',
-        },
-      }),
-      ourChannel: 'our-channel',
-    },
-    workflows: {
-      actionCall: () => ({
-        call: workflowCallOf({ account: ACCOUNT, run: 'exec-c', to: CUSTOMER, text: 'Ready.' }),
-        executionKey: 'exec-c',
-        to: CUSTOMER,
-      }),
-      forged: (call) => [
-        { ...call, headers: new Headers() },
-        { ...call, headers: new Headers({ 'x-fake-crm-key': 'not-the-key' }) },
-      ],
-      subscriptionCall: (key) =>
-        workflowCallOf({ account: ACCOUNT, key, id: 'use-c', target: 'https://crm.example/fire/c' }),
-      token: () => 'contract-token',
-      firings: () => fired.filter((f) => f.token === 'contract-token').length,
-    },
-  },
-  server,
-);
