@@ -2,7 +2,8 @@
 // the consumer's retry and dead-letter handling (src/index.ts). `types` keeps the others queued, untouched.
 import type { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
-import { deadLetter, runJob } from '../../src/services/jobs';
+import { runJob } from '../../src/services/jobs';
+import { deadLetter } from '../../src/services/operations/dead-letters';
 import type { TestPlatform } from './platform';
 
 export async function drainJobs(t: TestPlatform, ctx: AppContext, types?: Job['type'][]): Promise<Job[]> {
