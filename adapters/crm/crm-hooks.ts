@@ -4,8 +4,7 @@
 // Adapters never import services: whatever a hook needs from the app (the store, single-use keys) comes in a port.
 import type * as z from 'zod/mini';
 import type { Installation, InstallationSettings, InstallationTokens } from '../../src/store/installations';
-import type { CrmEnvironment } from './crm-module';
-import type { TokenSource } from './types';
+import type { CrmEnvironment, TokenSource } from './types';
 
 // ---------------------------------------------------------------- install: /oauth/:crm/start, /callback
 

@@ -8,8 +8,7 @@ import type {
   AutomationSendRequest,
 } from '../../src/core/automation';
 import type { Installation } from '../../src/store/installations';
-import type { CrmEnvironment } from './crm-module';
-import type { CrmRequestPacer, TokenSource } from './types';
+import type { CrmEnvironment, CrmRequestPacer, TokenSource } from './types';
 
 /** A message the CRM asks us to send to a customer (an agent's reply, a workflow or bulk action's message). */
 export interface CrmSendCommand {

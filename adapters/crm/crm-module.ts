@@ -1,6 +1,5 @@
 // What a CRM is to the app, beside its adapter (types.ts): one `CrmModule` per vendor folder, all listed in
 // registry.ts and nowhere else. Services read these fields instead of naming a CRM.
-import type { Config } from '../../src/config';
 import type { Connection } from '../../src/store/connections';
 import type { Installation, InstallationTokens } from '../../src/store/installations';
 import type { ModuleConfigKeys } from '../shared/module-config';
@@ -12,14 +11,10 @@ import type {
   CrmPanelHooks,
   CrmSessionHooks,
 } from './crm-hooks';
-import type { CrmAdapter, CrmName, CrmRate, CrmRequestPacer, TokenSource } from './types';
+import type { CrmAdapter, CrmEnvironment, CrmName, CrmRate, CrmRequestPacer, TokenSource } from './types';
 
-/** What a module builds its clients from: the app's parsed configuration, clock and sleep. */
-export interface CrmEnvironment {
-  config: Config;
-  now: () => number;
-  sleep?: (ms: number) => Promise<void>;
-}
+// In types.ts so that the hook files (crm-hooks.ts, crm-inbound-hooks.ts) need nothing from this one (no cycle).
+export type { CrmEnvironment } from './types';
 
 export interface CrmRefreshedTokens extends InstallationTokens {
   expiresAt: number;

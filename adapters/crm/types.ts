@@ -1,7 +1,15 @@
 // The one interface both CRMs implement (DESIGN.md §2). CRM field names stay below this line.
+import type { Config } from '../../src/config';
 import type { Direction, MessageStatus, ProviderErrorInfo } from '../../src/core/message';
 
 export type CrmName = 'highlevel' | 'pipedrive';
+
+/** What a module builds its clients from: the app's parsed configuration, clock and sleep (crm-module.ts). */
+export interface CrmEnvironment {
+  config: Config;
+  now: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
 
 /** Access token for one installation; refresh is serialized by the service (one refresh in flight). */
 export interface TokenSource {

@@ -1,7 +1,7 @@
 // Button and category rules of the template lint (DESIGN.md §3.3; vendors/providers.md "Create template":
 // ≤ 10 buttons, ≤ 2 URL, ≤ 1 phone, ≤ 1 copy-code, labels ≤ 25, quick replies grouped).
 import type { TemplateButton, TemplateDraft } from './template';
-import type { Emit } from './template-lint';
+import type { Emit } from './template-lint-finding';
 import { findPlaceholders } from './template-variables';
 
 export const BUTTON_LIMITS = {

@@ -1,22 +1,11 @@
 // Template lint before submission (DESIGN.md §3.3; seeds 002, 003; vendors/providers.md "Create template").
 // Errors are what Meta rejects outright; warnings are common rejection reasons worth a second look.
 import type { TemplateDraft } from './template';
+import type { Emit, LintFinding } from './template-lint-finding';
 import { BUTTON_LIMITS, lintButtons, lintCategory } from './template-lint-buttons';
 import { extractVariables, findPlaceholders } from './template-variables';
 import type { Placeholder } from './template-variables';
 import { checkParameter } from './template-render';
-
-export interface LintFinding {
-  code: string;
-  severity: 'error' | 'warning';
-  /** Where in the draft: `name`, `components.body`, `components.buttons.2.text`, `examples.body.1`, … */
-  path: string;
-  message: string;
-  /** The values in `message` (limits, lengths, variables), so a page can say it in its own language. */
-  params?: LintParams;
-}
-
-export type LintParams = Record<string, string | number | string[]>;
 
 export const LIMITS = {
   name: 512,
@@ -29,14 +18,6 @@ export const LIMITS = {
 
 const NAME = /^[a-z0-9_]+$/;
 const LANGUAGE = /^[a-z]{2,3}(_[A-Z]{2}|_[A-Za-z]{4})?$/;
-
-export type Emit = (
-  code: string,
-  severity: LintFinding['severity'],
-  path: string,
-  message: string,
-  params?: LintParams,
-) => void;
 
 export function lintTemplate(draft: TemplateDraft): LintFinding[] {
   const findings: LintFinding[] = [];

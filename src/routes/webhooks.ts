@@ -11,7 +11,7 @@ import type { WebhookRequest } from '../../adapters/providers/types';
 import type { AppEnv } from '../env';
 import { paramsWith, readRawBody } from '../http/body';
 import { receiveConnectionWebhook, receivePlatformWebhook } from '../services/relay/provider-webhooks';
-import type { IngestResult } from '../services/relay/relay-inbound';
+import type { IngestResult } from '../services/relay/ingest-result';
 
 const connectionParams = z.object({ connectionId: z.string().check(z.minLength(1), z.maxLength(64)) });
 const tokenParams = z.extend(connectionParams, { token: z.string().check(z.minLength(1), z.maxLength(128)) });

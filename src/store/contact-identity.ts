@@ -5,7 +5,7 @@
 import { isE164 } from '../core/phone';
 import type { CustomerIdentity } from '../core/customer-id';
 import { randomId } from '../security/encoding';
-import type { ContactRow } from './contacts';
+import type { ContactRow } from './contact-row';
 import { movePhoneLinkStatement, owePhoneLinkStatement } from './phone-links';
 
 /** Rows holding any of the identity's keys, the best match first (the phone's record, then the oldest). */

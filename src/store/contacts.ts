@@ -5,6 +5,7 @@ import { isE164 } from '../core/phone';
 import type { CustomerIdentity } from '../core/customer-id';
 import type { ContactWindowSummary } from '../core/window';
 import { findCandidates, resolveContact, rekeyContact } from './contact-identity';
+import type { ContactRow } from './contact-row';
 
 export interface Contact {
   id: string;
@@ -24,24 +25,6 @@ export interface Contact {
   referralAt: number | null;
   optedInAt: number | null;
   optedOutAt: number | null;
-}
-
-export interface ContactRow {
-  id: string;
-  connection_id: string;
-  phone: string;
-  user_id: string | null;
-  parent_user_id: string | null;
-  username: string | null;
-  name: string | null;
-  crm_contact_id: string | null;
-  crm_conversation_id: string | null;
-  last_inbound_at: number | null;
-  free_entry_point_until: number | null;
-  referral_at: number | null;
-  opted_in_at: number | null;
-  opted_out_at: number | null;
-  created_at: number;
 }
 
 export const toContact = (r: ContactRow): Contact => ({

@@ -10,7 +10,7 @@ import type { ProviderName } from '../../core/template';
 import type { Connection } from '../../store/connections';
 import { MessagingLimitStore, UNLIMITED } from '../../store/messaging-limits';
 import { providerAdapterFor } from '../relay/providers';
-import type { IngestResult } from '../relay/relay-inbound';
+import type { IngestResult } from '../relay/ingest-result';
 
 /** Where the limit applied to a number comes from: the admin's value, the provider's report, or nowhere (none). */
 export type LimitSource = 'manual' | 'provider';

@@ -8,7 +8,8 @@ import { AppError } from '../../core/errors';
 import type { Connection } from '../../store/connections';
 import { ingestMessagingLimits } from '../campaigns/messaging-limits';
 import { bareProviderAdapter, providerAdapterFor } from './providers';
-import { ingestEvents, ingestTemplateStatuses, sumResults, type IngestResult } from './relay-inbound';
+import { ingestEvents, ingestTemplateStatuses } from './relay-inbound';
+import { sumResults, type IngestResult } from './ingest-result';
 
 async function verifyOrReject(adapter: ProviderAdapter, request: WebhookRequest): Promise<void> {
   if (!(await adapter.verifyWebhook(request)))

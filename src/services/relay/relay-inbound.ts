@@ -18,17 +18,9 @@ import { receiveHistoryChunk } from './history-chunks';
 import { applyStatusEvent, type StatusOutcome } from './relay-status';
 import { applyMarketingPreference } from './marketing-preferences';
 import { applyTemplateCategory } from '../templates/template-categories';
+import { sumResults, type IngestResult } from './ingest-result';
 
 export type ConnectionResolver = (event: ProviderEvent) => Promise<Connection | null>;
-
-export interface IngestResult {
-  stored: number;
-  duplicates: number;
-  statuses: number;
-  ignored: number;
-  /** Items of the batch that could not be read: stored for support, the rest of the batch went on. */
-  unreadable: number;
-}
 
 type InboundEvent = Extract<ProviderEvent, { kind: 'inbound_message' }>;
 type UnreadableEvent = Extract<ProviderEvent, { kind: 'unreadable' }>;
@@ -187,16 +179,6 @@ export async function ingestTemplateStatuses(
       total = sumResults(total, await ingestEvents(ctx, [event], async () => connection));
   }
   return total;
-}
-
-export function sumResults(a: IngestResult, b: IngestResult): IngestResult {
-  return {
-    stored: a.stored + b.stored,
-    duplicates: a.duplicates + b.duplicates,
-    statuses: a.statuses + b.statuses,
-    ignored: a.ignored + b.ignored,
-    unreadable: a.unreadable + b.unreadable,
-  };
 }
 
 /** Logged (without the payload: it holds customer data) and kept for support with its raw text. */

@@ -1,7 +1,7 @@
 // A builder lint finding in the page's language: `admin.lint.<code>` (`.<variant>` where the rule has two
 // wordings), its values from the finding's `params` — numbers through Intl.NumberFormat, lists through
 // Intl.ListFormat. The server's English only for a code the catalogue lacks (a newer server than the page).
-import type { LintFinding } from '../../core/template-lint';
+import type { LintFinding } from '../../core/template-lint-finding';
 import { hasText, t } from './admin-text';
 import { formatList, formatNumber } from './i18n';
 
