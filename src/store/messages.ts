@@ -64,6 +64,21 @@ export class MessageStore {
     return row?.id ?? null;
   }
 
+  /**
+   * Inserts an outbound message under `id` once per CRM message id. When the CRM's message is already stored (a
+   * retry, or a race lost to the same CRM message id) the first row wins and is returned as `existing`; `existing`
+   * is null when the insert met another conflict.
+   */
+  async insertOnce(
+    id: string,
+    m: NewMessage,
+    now: number,
+  ): Promise<{ inserted: true } | { inserted: false; existing: StoredMessage | null }> {
+    if (await this.insertStatement(id, m, now).first<{ id: string }>()) return { inserted: true };
+    const existing = m.crmMessageId ? await this.findByCrmId(m.connectionId, m.crmMessageId) : null;
+    return { inserted: false, existing };
+  }
+
   async get(id: string): Promise<StoredMessage | null> {
     const row = await this.db.prepare('SELECT * FROM messages WHERE id = ?').bind(id).first<MessageRow>();
     return row ? toMessage(row) : null;

@@ -216,30 +216,26 @@ export async function recordFailure(
   const contact = await ctx.contacts.ensure(connection.id, phone, null, now);
   const id = ctx.messages.newId();
   const { text, attachments } = delivery.payload;
-  const inserted = await ctx.messages
-    .insertStatement(
-      id,
-      {
-        connectionId: connection.id,
-        contactId: contact.id,
-        direction: 'outbound',
-        origin: 'crm',
-        crmMessageId: delivery.crmMessageId,
-        content: { type: 'text', text: [text, ...attachments].filter(Boolean).join('\n') },
-        status: 'failed',
-        statusTimes: { failed: now },
-        sendState: 'failed',
-        crmSync: 'none',
-        occurredAt: now,
-      },
-      now,
-    )
-    .first<{ id: string }>();
-  const messageId = inserted
-    ? id
-    : (await ctx.messages.findByCrmId(connection.id, delivery.crmMessageId))?.id;
+  const stored = await ctx.messages.insertOnce(
+    id,
+    {
+      connectionId: connection.id,
+      contactId: contact.id,
+      direction: 'outbound',
+      origin: 'crm',
+      crmMessageId: delivery.crmMessageId,
+      content: { type: 'text', text: [text, ...attachments].filter(Boolean).join('\n') },
+      status: 'failed',
+      statusTimes: { failed: now },
+      sendState: 'failed',
+      crmSync: 'none',
+      occurredAt: now,
+    },
+    now,
+  );
+  const messageId = stored.inserted ? id : stored.existing?.id;
   if (!messageId) return;
-  if (inserted) await ctx.messages.fail(messageId, error, { failed: now }, now);
+  if (stored.inserted) await ctx.messages.fail(messageId, error, { failed: now }, now);
   await ctx.queue.send({ type: 'crm_record_status', messageId });
 }
 

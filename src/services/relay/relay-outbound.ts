@@ -121,35 +121,30 @@ export async function queueOutbound(ctx: AppContext, request: OutboundRequest): 
     classifyOptions(rateCard(ctx), windowSummaryOf(contact), contact.phone, connection.senderPhone),
   );
   const id = request.messageId ?? ctx.messages.newId();
-  const inserted = await ctx.messages
-    .insertStatement(
-      id,
-      {
-        connectionId: connection.id,
-        contactId: contact.id,
-        direction: 'outbound',
-        origin: request.origin,
-        crmMessageId: request.crmMessageId ?? null,
-        crmDealId: request.crmDealId ?? null,
-        campaignId: request.campaignId ?? null,
-        content,
-        status: 'pending',
-        statusTimes: {},
-        category: classification.category,
-        billable: classification.billable,
-        sendState: 'queued',
-        crmSync: request.origin === 'crm' ? 'none' : 'pending',
-        occurredAt: now,
-      },
-      now,
-    )
-    .first<{ id: string }>();
-  if (!inserted) {
+  const stored = await ctx.messages.insertOnce(
+    id,
+    {
+      connectionId: connection.id,
+      contactId: contact.id,
+      direction: 'outbound',
+      origin: request.origin,
+      crmMessageId: request.crmMessageId ?? null,
+      crmDealId: request.crmDealId ?? null,
+      campaignId: request.campaignId ?? null,
+      content,
+      status: 'pending',
+      statusTimes: {},
+      category: classification.category,
+      billable: classification.billable,
+      sendState: 'queued',
+      crmSync: request.origin === 'crm' ? 'none' : 'pending',
+      occurredAt: now,
+    },
+    now,
+  );
+  if (!stored.inserted) {
     // Lost a race with the same CRM message id: the first one wins, nothing is sent twice.
-    const existing = request.crmMessageId
-      ? await ctx.messages.findByCrmId(connection.id, request.crmMessageId)
-      : null;
-    if (existing) return existing;
+    if (stored.existing) return stored.existing;
     throw new AppError('conflict', 'Message already exists');
   }
   await ctx.queue.send({ type: 'send_message', messageId: id });
