@@ -3,7 +3,7 @@
 // sign-ins into these words; the generic services (src/services/install/*) act on them and never name a CRM.
 // Adapters never import services: whatever a hook needs from the app (the store, single-use keys) comes in a port.
 import type * as z from 'zod/mini';
-import type { Installation, InstallationSettings, InstallationTokens } from '../../src/store/installations';
+import type { Installation, InstallationSettings, UpsertInstallation } from '../../src/store/installations';
 import type { CrmEnvironment, TokenSource } from './types';
 
 // ---------------------------------------------------------------- install: /oauth/:crm/start, /callback
@@ -22,17 +22,8 @@ export interface CrmInstallPorts {
   consumeState(state: string): Promise<boolean>;
 }
 
-/** One CRM account's tokens (a code exchange or a minted token): stored as its installation row. */
-export interface InstallationGrant {
-  accountId: string;
-  accountType: 'location' | 'company';
-  companyId?: string | null;
-  name?: string | null;
-  apiDomain?: string | null;
-  tokens: InstallationTokens;
-  tokenExpiresAt: number;
-  scopes: string[];
-}
+/** One CRM account's tokens (a code exchange or a minted token): stored as its installation row (the CRM is known). */
+export type InstallationGrant = Omit<UpsertInstallation, 'crm'>;
 
 export interface CrmInstallResult {
   grant: InstallationGrant;
