@@ -12,7 +12,7 @@ import { deadLetter, registerJobHandler, runJob } from '../src/services/jobs';
 import { syncTemplates } from '../src/services/templates/template-sync';
 import type { Connection } from '../src/store/connections';
 import { createTestPlatform, TestClock, type TestPlatform } from '../test/helpers/platform';
-import { META_SIM_DEFAULTS } from '../test/mocks/meta';
+import { META_SIM_CREDENTIALS, metaSimConnection } from '../test/mocks/meta';
 import { BENCH_BASE, createCappedSimulator } from './capped-simulator';
 
 export interface RunResult {
@@ -34,12 +34,6 @@ export interface RunResult {
   lost: number;
 }
 
-const CREDENTIALS = {
-  accessToken: META_SIM_DEFAULTS.accessToken,
-  wabaId: META_SIM_DEFAULTS.wabaId,
-  phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
-  apiVersion: 'v23.0',
-};
 const TEMPLATE = {
   name: 'bench_offer',
   language: 'en_US',
@@ -95,16 +89,7 @@ export class CampaignBench {
       Date.now(),
     );
     this.connection = await connections.create(
-      {
-        installationId: installation.id,
-        provider: 'meta',
-        label: 'Meta bench',
-        senderPhone: '+15550783881',
-        routingKey: META_SIM_DEFAULTS.phoneNumberId,
-        providerAccountId: META_SIM_DEFAULTS.wabaId,
-        credentials: CREDENTIALS,
-        rateLimitPerSecond: this.cap,
-      },
+      metaSimConnection(installation.id, { label: 'Meta bench', rateLimitPerSecond: this.cap }),
       Date.now(),
     );
     this.capped.sim.state.addTemplate(TEMPLATE);
@@ -262,7 +247,7 @@ export class CampaignBench {
     this.capped.sim.state.addTemplate(TEMPLATE);
     const limiter = new MemorySendLimiter();
     const adapter = createMetaAdapter({
-      credentials: CREDENTIALS,
+      credentials: META_SIM_CREDENTIALS,
       http: { baseUrl: BENCH_BASE, timeoutMs: 5_000 },
     });
     let next = 0;

@@ -6,7 +6,7 @@ import { AppContext } from '../src/context';
 import { syncTemplates } from '../src/services/templates/template-sync';
 import { countingD1 } from '../test/helpers/counting-d1';
 import { createTestPlatform } from '../test/helpers/platform';
-import { createMetaSimulator, META_SIM_DEFAULTS } from '../test/mocks/meta';
+import { createMetaSimulator, metaSimConnection } from '../test/mocks/meta';
 
 const TEMPLATES = 6_000;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -33,20 +33,7 @@ export async function benchTemplateSync(runs = 3) {
       ctx.now(),
     );
     const connection = await connections.create(
-      {
-        installationId: installation.id,
-        provider: 'meta',
-        label: 'bench',
-        senderPhone: '+14155550100',
-        routingKey: META_SIM_DEFAULTS.phoneNumberId,
-        providerAccountId: META_SIM_DEFAULTS.wabaId,
-        credentials: {
-          accessToken: META_SIM_DEFAULTS.accessToken,
-          wabaId: META_SIM_DEFAULTS.wabaId,
-          phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
-          apiVersion: 'v23.0',
-        },
-      },
+      metaSimConnection(installation.id, { label: 'bench', senderPhone: '+14155550100' }),
       ctx.now(),
     );
 

@@ -13,7 +13,7 @@ import { countingD1, type D1Counter } from '../helpers/counting-d1';
 import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
 import { postCmWebhook, postMetaWebhook, postTwilioWebhook } from '../helpers/provider-side';
 import { adminSessionToken, callApp, countRows } from '../helpers/world';
-import { createMetaSimulator, META_SIM_DEFAULTS } from '../mocks/meta';
+import { createMetaSimulator, META_SIM_DEFAULTS, metaSimConnection } from '../mocks/meta';
 import { createTwilioSimulator, DEFAULT_ACCOUNT_SID, DEFAULT_AUTH_TOKEN } from '../mocks/twilio';
 import type { TwilioParams } from '../mocks/twilio';
 import { createCmSimulator, CM_SIM_PRODUCT_TOKEN } from '../mocks/cm';
@@ -155,20 +155,7 @@ export function useAppHarness(options: AppHarnessOptions = {}): AppHarness {
     };
     h.connections = {
       meta: await connections.create(
-        {
-          ...base,
-          provider: 'meta',
-          label: 'Meta',
-          senderPhone: SENDERS.meta,
-          routingKey: META_SIM_DEFAULTS.phoneNumberId,
-          providerAccountId: META_SIM_DEFAULTS.wabaId,
-          credentials: {
-            accessToken: META_SIM_DEFAULTS.accessToken,
-            wabaId: META_SIM_DEFAULTS.wabaId,
-            phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
-            apiVersion: 'v23.0',
-          },
-        },
+        metaSimConnection(base.installationId, { ...base, senderPhone: SENDERS.meta }),
         t.clock.now(),
       ),
       twilio: await connections.create(

@@ -5,7 +5,7 @@ import { AppContext } from '../../src/context';
 import { syncTemplates } from '../../src/services/templates/template-sync';
 import type { Connection } from '../../src/store/connections';
 import type { Installation } from '../../src/store/installations';
-import { META_SIM_DEFAULTS, type MetaSimulator } from '../mocks/meta';
+import { metaSimConnection, type MetaSimulator } from '../mocks/meta';
 import type { TestPlatform } from './platform';
 
 export interface MetaCampaignWorld {
@@ -34,23 +34,7 @@ export async function seedMetaCampaignWorld(
     },
     t.clock.now(),
   );
-  const connection = await connections.create(
-    {
-      installationId: installation.id,
-      provider: 'meta',
-      label: 'Meta',
-      senderPhone: '+15550783881',
-      routingKey: META_SIM_DEFAULTS.phoneNumberId,
-      providerAccountId: META_SIM_DEFAULTS.wabaId,
-      credentials: {
-        accessToken: META_SIM_DEFAULTS.accessToken,
-        wabaId: META_SIM_DEFAULTS.wabaId,
-        phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
-        apiVersion: 'v23.0',
-      },
-    },
-    t.clock.now(),
-  );
+  const connection = await connections.create(metaSimConnection(installation.id), t.clock.now());
   sim.state.addTemplate({
     name: 'autumn_offer',
     language: 'en_US',

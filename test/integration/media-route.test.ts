@@ -8,7 +8,13 @@ import type { MessageContent } from '../../src/core/message';
 import { createSessionToken } from '../../src/security/session';
 import { crmAttachmentUrl, MEDIA_LINK_TTL_MS } from '../../src/services/relay/media';
 import type { Connection } from '../../src/store/connections';
-import { createMetaSimulator, META_SAMPLE_MEDIA, META_SIM_DEFAULTS } from '../mocks/meta';
+import {
+  createMetaSimulator,
+  META_SAMPLE_MEDIA,
+  META_SIM_CREDENTIALS,
+  META_SIM_DEFAULTS,
+  metaSimConnection,
+} from '../mocks/meta';
 import { createTestPlatform, TEST_SECRETS, type TestPlatform } from '../helpers/platform';
 import { seedInstallation, type Seeded } from '../helpers/seed';
 import { APP_BASE } from '../helpers/world';
@@ -26,19 +32,11 @@ beforeAll(async () => {
   seeded = await seedInstallation(t.platform);
   const { connections } = await seeded.ctx.secretStores();
   meta = await connections.create(
-    {
-      installationId: seeded.installation.id,
-      provider: 'meta',
+    metaSimConnection(seeded.installation.id, {
       label: 'Meta (simulator)',
-      senderPhone: '+15550783881',
-      routingKey: META_SIM_DEFAULTS.phoneNumberId,
-      providerAccountId: META_SIM_DEFAULTS.wabaId,
-      credentials: {
-        accessToken: META_SIM_DEFAULTS.accessToken,
-        wabaId: META_SIM_DEFAULTS.wabaId,
-        phoneNumberId: META_SIM_DEFAULTS.phoneNumberId,
-      },
-    },
+      // No Graph version of its own: the app's META_GRAPH_API_VERSION.
+      credentials: { ...META_SIM_CREDENTIALS, apiVersion: undefined },
+    }),
     t.clock.now(),
   );
   app = createApp({ platform: t.platform });
