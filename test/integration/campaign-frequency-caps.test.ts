@@ -279,6 +279,21 @@ describe('frequency caps (Meta 131049)', () => {
 const STOPPED_DETAILS =
   'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.';
 
+/** Meta's send call answers 131050 (the customer stopped marketing messages). */
+const sendAnswersStopped = () =>
+  h.sims.meta.faults.add({
+    match: (r) => r.method === 'POST' && r.url.includes('/messages'),
+    status: 400,
+    body: {
+      error: {
+        message: '(#131050) Unable to deliver message',
+        type: 'OAuthException',
+        code: 131050,
+        error_data: { messaging_product: 'whatsapp', details: STOPPED_DETAILS },
+      },
+    },
+  });
+
 describe('a customer who stopped marketing messages (Meta 131050)', () => {
   async function campaignTo(target: string) {
     const templateId = await template('weekly_offer', 'MARKETING');
@@ -338,18 +353,7 @@ describe('a customer who stopped marketing messages (Meta 131050)', () => {
 
   it('answered by the send call: the recipient is opted_out (not failed) and the stop is stored', async () => {
     const target = phone(110);
-    h.sims.meta.faults.add({
-      match: (r) => r.method === 'POST' && r.url.includes('/messages'),
-      status: 400,
-      body: {
-        error: {
-          message: '(#131050) Unable to deliver message',
-          type: 'OAuthException',
-          code: 131050,
-          error_data: { messaging_product: 'whatsapp', details: STOPPED_DETAILS },
-        },
-      },
-    });
+    sendAnswersStopped();
     const jobs = preferenceJobs();
     const id = await campaignTo(target);
     await drain();
@@ -358,18 +362,7 @@ describe('a customer who stopped marketing messages (Meta 131050)', () => {
 
   it('a single send answered 131050 by the send call stores the stop too (one send path, issue 13)', async () => {
     const target = phone(130);
-    h.sims.meta.faults.add({
-      match: (r) => r.method === 'POST' && r.url.includes('/messages'),
-      status: 400,
-      body: {
-        error: {
-          message: '(#131050) Unable to deliver message',
-          type: 'OAuthException',
-          code: 131050,
-          error_data: { messaging_product: 'whatsapp', details: STOPPED_DETAILS },
-        },
-      },
-    });
+    sendAnswersStopped();
     const jobs = preferenceJobs();
     const templateId = await template('weekly_offer', 'MARKETING');
     const queued = await queueOutbound(h.ctx, {
