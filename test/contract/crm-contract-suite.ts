@@ -9,6 +9,7 @@ import * as z from 'zod/mini';
 import { parseConfig } from '../../src/config';
 import { TEST_SECRETS } from '../helpers/platform';
 import type { Installation } from '../../src/store/installations';
+import { createHighLevelSimulator } from '../mocks/highlevel';
 
 export interface CrmContractFixture {
   /** Fresh simulator; its handlers. */
@@ -22,6 +23,10 @@ export interface CrmContractFixture {
 }
 
 export const AT = Date.UTC(2026, 2, 1, 9, 30, 0);
+
+/** A fresh HighLevel simulator for the contract suites, answering as conversation provider `providerId`. */
+export const contractHighLevel = (providerId: string) =>
+  createHighLevelSimulator({ clientId: 'c', clientSecret: 's', conversationProviderId: providerId });
 
 export const baseInstallation = (over: Partial<Installation>): Installation => ({
   id: 'inst_contract',

@@ -5,9 +5,14 @@ import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CRM_MODULES, isCrmName } from '../../adapters/crm/registry';
 import type { CrmName } from '../../adapters/crm/types';
-import { createHighLevelSimulator, type HighLevelSimulator } from '../mocks/highlevel';
+import type { HighLevelSimulator } from '../mocks/highlevel';
 import { createPipedriveSimulator } from '../mocks/pipedrive/simulator';
-import { baseInstallation, describeCrmContract, type CrmContractFixture } from './crm-contract-suite';
+import {
+  baseInstallation,
+  contractHighLevel,
+  describeCrmContract,
+  type CrmContractFixture,
+} from './crm-contract-suite';
 
 let highLevel: HighLevelSimulator;
 let pipedrive: ReturnType<typeof createPipedriveSimulator>;
@@ -17,11 +22,7 @@ const PIPEDRIVE_API = 'https://acme.pipedrive.com';
 const FIXTURES: Record<CrmName, CrmContractFixture> = {
   highlevel: {
     reset() {
-      highLevel = createHighLevelSimulator({
-        clientId: 'c',
-        clientSecret: 's',
-        conversationProviderId: PROVIDER_ID,
-      });
+      highLevel = contractHighLevel(PROVIDER_ID);
       return highLevel.handlers;
     },
     installation: () =>

@@ -6,8 +6,9 @@ import { setupServer } from 'msw/node';
 import { afterAll, beforeAll } from 'vitest';
 import { CRM_MODULES } from '../../adapters/crm/registry';
 import type { CrmName } from '../../adapters/crm/types';
-import { createHighLevelSimulator, type HighLevelSimulator } from '../mocks/highlevel';
+import type { HighLevelSimulator } from '../mocks/highlevel';
 import { workflowActionPayload } from '../mocks/highlevel/highlevel-events';
+import { contractHighLevel } from './crm-contract-suite';
 import { describeCrmInboundContract, type CrmInboundFixture } from './crm-inbound-contract-suite';
 
 const PROVIDER_ID = 'prov-inbound-contract';
@@ -19,11 +20,7 @@ const strip = (headers: Record<string, string>, name: string) =>
 const FIXTURES: Record<CrmName, CrmInboundFixture> = {
   highlevel: {
     reset() {
-      highLevel = createHighLevelSimulator({
-        clientId: 'c',
-        clientSecret: 's',
-        conversationProviderId: PROVIDER_ID,
-      });
+      highLevel = contractHighLevel(PROVIDER_ID);
       return highLevel.handlers;
     },
     vars: () => ({
