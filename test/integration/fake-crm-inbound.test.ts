@@ -6,59 +6,29 @@
 // subscribed through /automations/<crm>/triggers and fired once per event with the module's request.
 // The Delivery URL is the module's `inbound.outbound` endpoint (use `delivery`): POST /crm/<crm>/outbound verifies it
 // as the route's middleware; the refusals are also called on the service (acceptCrmDelivery) directly.
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app';
-import { AppContext } from '../../src/context';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/context';
 import { acceptCrmDelivery } from '../../src/services/crm/crm-deliveries';
 import type { Installation } from '../../src/store/installations';
-import {
-  FAKE_CRM,
-  FAKE_WORKFLOW_KEY as WORKFLOW_KEY,
-  fakeCrm,
-  registerFakeCrm,
-} from '../contract/fake-crm.fixture';
-import {
-  FAKE_NUMBER as OUR_NUMBER,
-  FAKE_PROVIDER,
-  fakeFixture,
-  fakeSent as sent,
-  fakeSignature,
-  registerFakeProvider,
-} from '../contract/fake-provider.fixture';
-import { drainJobs } from '../helpers/drain-jobs';
-import { createTestPlatform, type TestPlatform } from '../helpers/platform';
+import { FAKE_CRM, FAKE_WORKFLOW_KEY as WORKFLOW_KEY, fakeCrm } from '../contract/fake-crm.fixture';
+import { FAKE_NUMBER as OUR_NUMBER, fakeSent as sent } from '../contract/fake-provider.fixture';
+import { useFakeVendorsWorld } from '../helpers/fake-vendors-world';
+import type { TestPlatform } from '../helpers/platform';
 
 const ACCOUNT = 'fake-account-7';
 const CUSTOMER = '+37255550007';
 const { statuses, fired } = fakeCrm;
 
 // The registries alone (the fakes: test/contract/fake-provider.fixture.ts, fake-crm.fixture.ts).
-const unregister = [registerFakeProvider(), registerFakeCrm()];
-
-const server = setupServer(); // any vendor HTTP call fails the test: the fakes make none
+const world = useFakeVendorsWorld();
+const { runJobs } = world;
 let t: TestPlatform;
 let ctx: AppContext;
-let app: ReturnType<typeof createApp>;
+let app: typeof world.app;
 let installation: Installation;
 
-const runJobs = () => drainJobs(t, ctx);
-
-const customerWrites = (id: string, text: string) => {
-  const body = JSON.stringify({
-    kind: 'message',
-    from: CUSTOMER,
-    id,
-    text,
-    to: OUR_NUMBER,
-    at: t.clock.now(),
-  });
-  return app.request(`/webhooks/${FAKE_PROVIDER}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-fake-signature': fakeSignature(body) },
-    body,
-  });
-};
+const customerWrites = (id: string, text: string) =>
+  world.postWebhook({ kind: 'message', from: CUSTOMER, id, text, to: OUR_NUMBER, at: t.clock.now() });
 
 const workflowCall = (path: string, body: unknown, key: string | null = WORKFLOW_KEY) =>
   app.request(`/automations/${path}`, {
@@ -74,10 +44,7 @@ const deliveryRow = (crmMessageId: string) =>
     .first<{ state: string; outcome: string | null }>();
 
 beforeAll(async () => {
-  server.listen({ onUnhandledRequest: 'error' });
-  t = await createTestPlatform();
-  ctx = new AppContext(t.platform);
-  app = createApp({ platform: t.platform });
+  ({ t, ctx, app } = world);
   const stores = await ctx.secretStores();
   installation = await stores.installations.upsert(
     {
@@ -90,23 +57,7 @@ beforeAll(async () => {
     },
     t.clock.now(),
   );
-  await stores.connections.create(
-    {
-      installationId: installation.id,
-      provider: FAKE_PROVIDER,
-      label: 'Fake 2',
-      senderPhone: OUR_NUMBER,
-      routingKey: OUR_NUMBER,
-      credentials: fakeFixture.credentials(),
-    },
-    t.clock.now(),
-  );
-});
-
-afterAll(async () => {
-  for (const undo of unregister) undo();
-  server.close();
-  await t?.dispose();
+  await world.connect(installation.id, 'Fake 2');
 });
 
 describe('a fake CRM registered through the registry alone: what it asks of us', () => {

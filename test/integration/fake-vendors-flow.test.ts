@@ -4,10 +4,8 @@
 // recorded in the CRM, an agent signed in through POST /api/session replies through the fake provider, its delivery
 // status reaches both our row and the CRM, and a signed app event uninstalls the CRM (all through CrmModule hooks).
 // Storing them needs migration 0023 (no CHECK over vendor names any more) and nothing else.
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../src/app';
-import { AppContext } from '../../src/context';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { AppContext } from '../../src/context';
 import type { Connection } from '../../src/store/connections';
 import type { Installation } from '../../src/store/installations';
 import {
@@ -17,50 +15,30 @@ import {
   fakeCrm,
   fakeEventSignature,
   fakeTicket,
-  registerFakeCrm,
 } from '../contract/fake-crm.fixture';
 import {
   FAKE_NUMBER as OUR_NUMBER,
-  FAKE_PROVIDER,
-  fakeFixture,
   fakeSent as sent,
-  fakeSignature,
-  registerFakeProvider,
+  type FakeWebhookBody,
 } from '../contract/fake-provider.fixture';
-import { drainJobs } from '../helpers/drain-jobs';
-import { createTestPlatform, type TestPlatform } from '../helpers/platform';
+import { useFakeVendorsWorld } from '../helpers/fake-vendors-world';
+import type { TestPlatform } from '../helpers/platform';
 import { callApp } from '../helpers/world';
 
 const CUSTOMER = '+37255550001';
 const notes = fakeCrm.notes;
 
 // The registries alone (the fakes: test/contract/fake-provider.fixture.ts, fake-crm.fixture.ts).
-const unregister = [registerFakeProvider(), registerFakeCrm()];
-
-const server = setupServer(); // any vendor HTTP call fails the test: the fakes make none
+const world = useFakeVendorsWorld();
+const { runJobs, postWebhook } = world;
 let t: TestPlatform;
 let ctx: AppContext;
-let app: ReturnType<typeof createApp>;
+let app: typeof world.app;
 let installation: Installation;
 let connection: Connection;
 
-const runJobs = () => drainJobs(t, ctx);
-
-const postWebhook = (body: unknown, signature?: string) =>
-  app.request(`/webhooks/${FAKE_PROVIDER}`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-fake-signature': signature ?? fakeSignature(JSON.stringify(body)),
-    },
-    body: JSON.stringify(body),
-  });
-
 beforeAll(async () => {
-  server.listen({ onUnhandledRequest: 'error' });
-  t = await createTestPlatform();
-  ctx = new AppContext(t.platform);
-  app = createApp({ platform: t.platform });
+  ({ t, ctx, app } = world);
   // Installed the way a CRM installs: /oauth/<crm>/start, the CRM's consent screen, /oauth/<crm>/callback.
   const start = await app.request(`/oauth/${FAKE_CRM}/start`);
   expect(start.status).toBe(302);
@@ -73,23 +51,7 @@ beforeAll(async () => {
   const stores = await ctx.secretStores();
   installation = (await stores.installations.findByAccount(FAKE_CRM, FAKE_CRM_ACCOUNT))!;
   expect(installation).toMatchObject({ status: 'active', hasTokens: true, name: 'Fake Account' });
-  connection = await stores.connections.create(
-    {
-      installationId: installation.id,
-      provider: FAKE_PROVIDER,
-      label: 'Fake',
-      senderPhone: OUR_NUMBER,
-      routingKey: OUR_NUMBER,
-      credentials: fakeFixture.credentials(),
-    },
-    t.clock.now(),
-  );
-});
-
-afterAll(async () => {
-  for (const undo of unregister) undo();
-  server.close();
-  await t?.dispose();
+  connection = await world.connect(installation.id, 'Fake');
 });
 
 describe('a fake provider and a fake CRM, registered through the registries alone', () => {
@@ -101,7 +63,7 @@ describe('a fake provider and a fake CRM, registered through the registries alon
       text: 'Tere, kas pood on lahti?',
       to: OUR_NUMBER,
       at: t.clock.now(),
-    };
+    } satisfies FakeWebhookBody;
     const before = await t.dump();
     expect((await postWebhook(inbound, 'forged')).status).toBe(401);
     expect(await t.dump()).toBe(before);
@@ -164,7 +126,7 @@ describe('a fake provider and a fake CRM, registered through the registries alon
       status: 'delivered',
       to: OUR_NUMBER,
       at: t.clock.now(),
-    };
+    } satisfies FakeWebhookBody;
     expect((await postWebhook(status)).status).toBe(200);
     await runJobs();
     const delivered = await t.db
