@@ -2,17 +2,14 @@
 // status, the failed send). A Worker killed right after that batch loses the enqueue, never the firing: the cron's
 // sweep of stranded firings fires it once, and the provider's redelivery (now a duplicate) fires nothing more.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/context';
 import { runTriggerCron } from '../../src/services/crm/automation-trigger-events';
-import { consumeSurvivingKills, killable } from '../helpers/crash-points';
+import type { killable } from '../helpers/crash-points';
+import { consumeSurvivingKills } from '../helpers/crash-points';
 import { metaStatusError } from '../mocks/meta';
 import {
-  adminToken,
-  connectProvider,
-  createWorld,
+  createKillableWorld,
   customerWrites,
-  installationOf,
-  installHighLevel,
   postMetaWebhook,
   useHighLevelServer,
   type ConnectedNumber,
@@ -43,12 +40,7 @@ let number: ConnectedNumber;
 let crash: ReturnType<typeof killable>;
 let ctx: AppContext;
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  admin = await adminToken(w, (await installationOf(w))!.id);
-  number = await connectProvider(w, admin, 'meta');
-  crash = killable(w.t.platform);
-  ctx = new AppContext(w.t.platform); // its stores see the killable D1
+  ({ w, admin, number, crash, ctx } = await createKillableWorld());
 });
 afterEach(async () => w.t.dispose());
 

@@ -2,18 +2,14 @@
 // can still reach the customer — until the customer's window closes — not for a fixed 8 attempts (~20 minutes).
 // D1 failures are injected at the message insert; the clock is the test's.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
 import { runCrmDelivery } from '../../src/services/crm/crm-deliveries';
 import { runJob } from '../../src/services/jobs';
-import { killable } from '../helpers/crash-points';
+import type { killable } from '../helpers/crash-points';
 import {
-  adminToken,
-  connectProvider,
-  createWorld,
+  createKillableWorld,
   customerWrites,
-  installationOf,
-  installHighLevel,
   sentKinds,
   useHighLevelServer,
   type ConnectedNumber,
@@ -33,12 +29,7 @@ let crash: ReturnType<typeof killable>;
 let number: ConnectedNumber;
 
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  const installation = (await installationOf(w))!;
-  number = await connectProvider(w, await adminToken(w, installation.id), 'meta');
-  crash = killable(w.t.platform);
-  ctx = new AppContext(w.t.platform);
+  ({ w, number, crash, ctx } = await createKillableWorld());
 });
 afterEach(async () => w.t.dispose());
 

@@ -1,11 +1,13 @@
 // World of the HighLevel acceptance tests: the shared app world (test/helpers/world.ts) with HighLevel traffic
 // checked against HighLevel's OpenAPI files, and helpers that play HighLevel (install, Delivery URL calls) and the
 // admin. The customer and the WhatsApp providers are played by test/helpers/provider-side.ts, re-exported here.
-import { afterEach } from 'vitest';
+import { afterEach, expect } from 'vitest';
+import { AppContext } from '../../src/context';
 import type { ProviderName } from '../../src/core/template';
 import { drainMemoryQueue } from '../../src/services/jobs';
 import type { SignedHighLevelEvent } from '../mocks/highlevel';
 import { assertHighLevelSpecClean } from '../mocks/highlevel/spec-check';
+import { killable } from '../helpers/crash-points';
 import { connectNumber, type ConnectedNumber } from '../helpers/provider-side';
 import {
   adminSessionToken,
@@ -98,6 +100,20 @@ export async function installationOf(w: World, accountId = w.sims.highlevel.stat
 
 export function adminToken(w: World, installationId: string): Promise<string> {
   return adminSessionToken(w.t.clock.now(), installationId, 'highlevel');
+}
+
+/**
+ * The crash tests' start: HighLevel installed, a Meta number connected by the location's admin, then the D1 made
+ * killable (test/helpers/crash-points.ts) and a context whose stores see the killable D1.
+ */
+export async function createKillableWorld() {
+  const w = await createWorld();
+  expect((await installHighLevel(w)).status).toBe(302);
+  const installationId = (await installationOf(w))!.id;
+  const admin = await adminToken(w, installationId);
+  const number = await connectProvider(w, admin, 'meta');
+  const crash = killable(w.t.platform);
+  return { w, installationId, admin, number, crash, ctx: new AppContext(w.t.platform) };
 }
 
 export function countRows(w: World, table: string): Promise<number> {

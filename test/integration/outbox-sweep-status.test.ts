@@ -2,18 +2,17 @@
 // outcome and queuing the status job would leave HighLevel showing "pending" for ever. The sweep finds the message
 // (its status ranks above what was reported), re-enqueues the status job once, and the CRM gets the status once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/context';
 import { redriveDeadLetter } from '../../src/services/operations/dead-letters';
 import { deadLetter, runJob } from '../../src/services/jobs';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
-import { consumeSurvivingKills, killable } from '../helpers/crash-points';
+import type { killable } from '../helpers/crash-points';
+import { consumeSurvivingKills } from '../helpers/crash-points';
 import {
   adminToken,
-  connectProvider,
-  createWorld,
+  createKillableWorld,
   customerWrites,
   installationOf,
-  installHighLevel,
   postMetaWebhook,
   useHighLevelServer,
   type ConnectedNumber,
@@ -45,12 +44,7 @@ let crash: ReturnType<typeof killable>;
 let number: ConnectedNumber;
 
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  const installation = (await installationOf(w))!;
-  number = await connectProvider(w, await adminToken(w, installation.id), 'meta');
-  crash = killable(w.t.platform);
-  ctx = new AppContext(w.t.platform);
+  ({ w, number, crash, ctx } = await createKillableWorld());
 });
 afterEach(async () => w.t.dispose());
 

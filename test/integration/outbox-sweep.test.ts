@@ -2,16 +2,13 @@
 // owes leaves a row the periodic sweep finds and resumes — exactly once, and a send that may have left is never
 // resent (DESIGN.md §3.5). The queue here is at its worst: a killed invocation's queue message is gone as well.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/context';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
-import { consumeSurvivingKills, killable, type CrashPoint } from '../helpers/crash-points';
+import type { killable } from '../helpers/crash-points';
+import { consumeSurvivingKills, type CrashPoint } from '../helpers/crash-points';
 import {
-  adminToken,
-  connectProvider,
-  createWorld,
+  createKillableWorld,
   customerWrites,
-  installationOf,
-  installHighLevel,
   sentKinds,
   useHighLevelServer,
   type ConnectedNumber,
@@ -30,13 +27,7 @@ let number: ConnectedNumber;
 let admin: string;
 
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  const installation = (await installationOf(w))!;
-  admin = await adminToken(w, installation.id);
-  number = await connectProvider(w, admin, 'meta');
-  crash = killable(w.t.platform);
-  ctx = new AppContext(w.t.platform);
+  ({ w, admin, number, crash, ctx } = await createKillableWorld());
 });
 afterEach(async () => w.t.dispose());
 

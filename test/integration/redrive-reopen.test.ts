@@ -2,20 +2,17 @@
 // trigger firing and a dead WhatsApp marketing-preference write finished their rows, so the redrive reopens the row in
 // the same D1 batch as its claim. A Worker killed before the redriven job is enqueued leaves a row the crons find.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/context';
 import { runTriggerCron } from '../../src/services/crm/automation-trigger-events';
 import { runJob } from '../../src/services/jobs';
 import { redriveDeadLetter } from '../../src/services/operations/dead-letters';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
-import { consumeSurvivingKills, killable, Killed } from '../helpers/crash-points';
+import type { killable } from '../helpers/crash-points';
+import { consumeSurvivingKills, Killed } from '../helpers/crash-points';
 import { metaUserPreferencesWebhook } from '../mocks/meta';
 import {
-  adminToken,
-  connectProvider,
-  createWorld,
+  createKillableWorld,
   customerWrites,
-  installationOf,
-  installHighLevel,
   postMetaWebhook,
   useHighLevelServer,
   type ConnectedNumber,
@@ -34,12 +31,7 @@ let installationId: string;
 let number: ConnectedNumber;
 
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  installationId = (await installationOf(w))!.id;
-  number = await connectProvider(w, await adminToken(w, installationId), 'meta');
-  crash = killable(w.t.platform);
-  ctx = new AppContext(w.t.platform);
+  ({ w, installationId, number, crash, ctx } = await createKillableWorld());
 });
 afterEach(async () => w.t.dispose());
 
