@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
 import { runCrmDelivery } from '../../src/services/crm/crm-deliveries';
-import { runJob } from '../../src/services/jobs';
 import type { killable } from '../helpers/crash-points';
+import { drainJobs } from '../helpers/drain-jobs';
 import {
   createKillableWorld,
   customerWrites,
@@ -33,16 +33,8 @@ beforeEach(async () => {
 });
 afterEach(async () => w.t.dispose());
 
-async function runAll(): Promise<void> {
-  for (let round = 0; round < 50; round++) {
-    const due = w.t.queue.takeDue();
-    if (!due.length) return;
-    for (const { job, attempts } of due) {
-      const outcome = await runJob(ctx, job, attempts);
-      if (outcome.kind === 'retry') w.t.queue.retry(job, attempts + 1, outcome.delaySeconds);
-    }
-  }
-}
+/** Runs due jobs as the consumer does (retries re-queued, dead ones dead-lettered) until none is due. */
+const runAll = () => drainJobs(w.t, ctx);
 
 /** The customer wrote (window open for 24 h); an agent replies through the Delivery URL; its job is returned. */
 async function agentReplies(): Promise<Extract<Job, { type: 'crm_outbound' }>> {

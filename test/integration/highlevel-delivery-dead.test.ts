@@ -5,10 +5,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppContext } from '../../src/context';
 import type { Job } from '../../src/platform/queue';
-import { redriveDeadLetter } from '../../src/services/operations/dead-letters';
 import { runCrmDelivery } from '../../src/services/crm/crm-deliveries';
-import { deadLetter, runJob } from '../../src/services/jobs';
+import { deadLetter, redriveDeadLetter } from '../../src/services/operations/dead-letters';
 import { killable } from '../helpers/crash-points';
+import { drainJobs } from '../helpers/drain-jobs';
 import {
   adminToken,
   connectProvider,
@@ -45,17 +45,7 @@ beforeEach(async () => {
 afterEach(async () => w.t.dispose());
 
 /** Runs due jobs as the consumer does (retries re-queued, dead ones dead-lettered) until none is due. */
-async function runAll(): Promise<void> {
-  for (let round = 0; round < 50; round++) {
-    const due = w.t.queue.takeDue();
-    if (!due.length) return;
-    for (const { job, attempts } of due) {
-      const outcome = await runJob(ctx, job, attempts);
-      if (outcome.kind === 'retry') w.t.queue.retry(job, attempts + 1, outcome.delaySeconds);
-      else if (outcome.kind === 'dead') await deadLetter(ctx, job, outcome.reason, attempts + 1);
-    }
-  }
-}
+const runAll = () => drainJobs(w.t, ctx);
 
 /** An agent replies through the Delivery URL; returns its job (taken off the queue) and HighLevel's message id. */
 async function agentReplies(phone = PHONE): Promise<{ job: DeliveryJob; messageId: string }> {
