@@ -2,9 +2,9 @@
 // is the same customer as that phone — and an authentication campaign skips phone-less customers (phone_required).
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
-import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
 import { metaInbound, metaMessagesWebhook } from '../mocks/meta';
+import { approvedTemplate, drainCampaigns } from '../helpers/campaign-steps';
 
 const h = useAppHarness();
 beforeAll(() => {
@@ -16,31 +16,6 @@ afterEach(async () => {
     h.t.db.prepare('DELETE FROM campaigns'),
   ]);
 });
-
-async function template(name: string, category: string): Promise<string> {
-  h.sims.meta.state.addTemplate({
-    name,
-    language: 'en_US',
-    status: 'APPROVED',
-    category,
-    components: [{ type: 'BODY', text: 'Hi {{1}}.', example: { body_text: [['Anna']] } }],
-  });
-  await syncTemplates(h.ctx, h.connections.meta);
-  const row = await h.t.db
-    .prepare('SELECT id FROM templates WHERE name = ?')
-    .bind(name)
-    .first<{ id: string }>();
-  return row!.id;
-}
-
-async function drain() {
-  for (let i = 0; i < 50; i++) {
-    await h.runJobs(['campaign_send']);
-    const pending = h.t.queue.pending.filter((p) => p.job.type === 'campaign_send');
-    if (!pending.length) return;
-    h.t.clock.current = Math.max(h.t.clock.current, Math.min(...pending.map((p) => p.notBefore)));
-  }
-}
 
 const LINKED_PHONE = '+447911000001';
 const LINKED_BSUID = 'GB.5550001';
@@ -55,7 +30,7 @@ describe('campaign recipients by BSUID', () => {
         metaInbound.text({ userId: PHONELESS, timestampMs: h.t.clock.now() }, 'hi'),
       ]),
     );
-    const templateId = await template('news', 'MARKETING');
+    const templateId = await approvedTemplate(h, 'news', 'MARKETING');
     const csv = [
       'phone,1',
       `${LINKED_PHONE},Ann`,
@@ -71,14 +46,14 @@ describe('campaign recipients by BSUID', () => {
     const json = (await res.json()) as any;
     expect(res.status).toBe(201);
     expect(json.preflight).toMatchObject({ rows: 4, duplicates: 1, sendable: 3 });
-    await drain();
+    await drainCampaigns(h);
     const sent = h.sims.meta.state.sent.map((m) => m.body.to ?? m.body.recipient);
     expect(sent.sort()).toEqual(['447911000001', '447911000003', PHONELESS].sort());
     expect(await h.count('contacts')).toBe(3);
   });
 
   it('an authentication campaign skips a phone-less customer with phone_required and sends the rest', async () => {
-    const templateId = await template('login_code', 'AUTHENTICATION');
+    const templateId = await approvedTemplate(h, 'login_code', 'AUTHENTICATION');
     const csv = ['phone,1', `${PHONELESS},Uma`, '+447911000009,Bob'].join('\n');
     const res = await h.api('POST', '/api/campaigns', {
       connectionId: h.connections.meta.id,

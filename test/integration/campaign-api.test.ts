@@ -8,6 +8,7 @@ import { runJob } from '../../src/services/jobs';
 import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
 import { TEST_SECRETS } from '../helpers/platform';
+import { drainCampaigns } from '../helpers/campaign-steps';
 
 const h = useAppHarness();
 
@@ -65,16 +66,6 @@ async function runSlices(limit = Number.POSITIVE_INFINITY) {
     } else h.t.queue.retry(d.job, d.attempts, 0);
   }
   return ran;
-}
-
-/** Runs queued jobs until the campaign's chains have nothing left (CRM logging runs against the HighLevel sim). */
-async function drain() {
-  for (let i = 0; i < 50; i++) {
-    await h.runJobs(['campaign_send']);
-    const pending = h.t.queue.pending.filter((p) => p.job.type === 'campaign_send');
-    if (!pending.length) return;
-    h.t.clock.current = Math.max(h.t.clock.current, Math.min(...pending.map((p) => p.notBefore)));
-  }
 }
 
 describe('POST /api/campaigns', () => {
@@ -250,7 +241,7 @@ describe('running a campaign', () => {
     expect(h.sims.meta.state.sent).toHaveLength(160);
     const paused = await h.api('POST', `/api/campaigns/${id}/pause`);
     expect(paused.status).toBe(200);
-    await drain(); // the chains' next jobs see the pause and stop
+    await drainCampaigns(h); // the chains' next jobs see the pause and stop
     expect(h.t.queue.pending.filter((p) => p.job.type === 'campaign_send')).toHaveLength(0);
     const afterPause = (await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any;
     expect(afterPause.campaign.status).toBe('paused');
@@ -264,7 +255,7 @@ describe('running a campaign', () => {
     expect(h.sims.meta.state.sent).toHaveLength(200);
     const cancelled = (await (await h.api('POST', `/api/campaigns/${id}/cancel`)).json()) as any;
     expect(cancelled.campaign.status).toBe('cancelled');
-    await drain();
+    await drainCampaigns(h);
     const final = (await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any;
     const counts = final.progress.counts;
     expect(counts.queued).toBe(0);
@@ -319,7 +310,7 @@ describe('running a campaign', () => {
       expect(sent % 40).toBe(0);
       expect(sent).toBeGreaterThanOrEqual(80);
       expect(sent).toBeLessThanOrEqual(120);
-      await drain();
+      await drainCampaigns(h);
       expect(h.sims.meta.state.sent.length).toBe(sent);
       const after = (await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any;
       expect(after.campaign.status).toBe('paused');
@@ -359,7 +350,7 @@ describe('running a campaign', () => {
       h.t.clock.advance(ms);
     };
     try {
-      await drain();
+      await drainCampaigns(h);
     } finally {
       h.t.platform.sleep = fakeSleep;
       h.sims.meta.faults.clear();

@@ -4,11 +4,11 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 /* eslint-disable @typescript-eslint/no-explicit-any -- response bodies are asserted by value */
 import { queueOutbound } from '../../src/services/relay/relay-outbound';
-import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
 import { killable, Killed } from '../helpers/crash-points';
 import { MetaFrequencyCaps, metaInbound, metaMessagesWebhook, metaStatusError } from '../mocks/meta';
+import { approvedTemplate, runDueCampaignSlices } from '../helpers/campaign-steps';
 
 const h = useAppHarness();
 const HOUR = 3_600_000;
@@ -22,33 +22,6 @@ afterEach(async () => {
     h.t.db.prepare('DELETE FROM campaigns'),
   ]);
 });
-
-async function template(name: string, category: string): Promise<string> {
-  if (!h.sims.meta.state.templates.some((t) => t.name === name))
-    h.sims.meta.state.addTemplate({
-      name,
-      language: 'en_US',
-      status: 'APPROVED',
-      category,
-      components: [{ type: 'BODY', text: 'Hi {{1}}.', example: { body_text: [['Anna']] } }],
-    });
-  await syncTemplates(h.ctx, h.connections.meta);
-  const row = await h.t.db
-    .prepare('SELECT id FROM templates WHERE name = ?')
-    .bind(name)
-    .first<{ id: string }>();
-  return row!.id;
-}
-
-async function drain() {
-  for (let i = 0; i < 50; i++) {
-    await h.runJobs(['campaign_send']);
-    const due = h.t.queue.pending.filter(
-      (p) => p.job.type === 'campaign_send' && p.notBefore <= h.t.clock.now(),
-    );
-    if (!due.length) return;
-  }
-}
 
 const phone = (i: number) => `+44791100${String(i).padStart(4, '0')}`;
 const PHONES = Array.from({ length: 20 }, (_, i) => phone(i + 1));
@@ -102,7 +75,7 @@ describe('frequency caps (Meta 131049)', () => {
     await h.postMeta(
       metaMessagesWebhook({}, [metaInbound.text({ from: OPTED_OUT, timestampMs: h.t.clock.now() }, 'STOP')]),
     );
-    const templateId = await template('weekly_offer', 'MARKETING');
+    const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
     const t0 = h.t.clock.now();
     for (const p of CAPPED) caps.cap(p, t0 + 30 * HOUR); // capped for the first two tries only
     const res = await h.api('POST', '/api/campaigns', {
@@ -118,7 +91,7 @@ describe('frequency caps (Meta 131049)', () => {
     const progress = async () =>
       ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
 
-    await drain();
+    await runDueCampaignSlices(h);
     expect(h.sims.meta.state.sent).toHaveLength(20);
     await reportOutcomes(0);
     let p = await progress();
@@ -131,11 +104,11 @@ describe('frequency caps (Meta 131049)', () => {
 
     // Not before the delay (injected clock).
     h.t.clock.advance(23 * HOUR);
-    await drain();
+    await runDueCampaignSlices(h);
     expect(h.sims.meta.state.sent).toHaveLength(20);
     // First retry (t0 + 24 h): still capped → the second and last retry 24 h later.
     h.t.clock.advance(HOUR);
-    await drain();
+    await runDueCampaignSlices(h);
     expect(h.sims.meta.state.sent).toHaveLength(22);
     await reportOutcomes(20);
     p = await progress();
@@ -145,7 +118,7 @@ describe('frequency caps (Meta 131049)', () => {
       nextRetryAt: h.t.clock.now() + 24 * HOUR,
     });
     h.t.clock.advance(24 * HOUR);
-    await drain();
+    await runDueCampaignSlices(h);
     expect(h.sims.meta.state.sent).toHaveLength(24);
     await reportOutcomes(22); // past the cap: delivered
     p = await progress();
@@ -166,7 +139,7 @@ describe('frequency caps (Meta 131049)', () => {
   });
 
   it('without the setting a capped recipient stays capped (not failed) and is never retried', async () => {
-    const templateId = await template('weekly_offer', 'MARKETING');
+    const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
     const target = phone(50);
     caps.cap(target, h.t.clock.now() + 1000 * HOUR);
     const res = await h.api('POST', '/api/campaigns', {
@@ -176,10 +149,10 @@ describe('frequency caps (Meta 131049)', () => {
     });
     const id = ((await res.json()) as any).campaign.id;
     const from = h.sims.meta.state.sent.length;
-    await drain();
+    await runDueCampaignSlices(h);
     await reportOutcomes(from);
     h.t.clock.advance(200 * HOUR);
-    await drain();
+    await runDueCampaignSlices(h);
     const p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
     expect(p.counts).toMatchObject({ capped: 1, failed: 0, delivered: 1 });
     expect(p.capped).toEqual({ capped: 1, notRetried: 1, waitingForRetry: 0, nextRetryAt: null });
@@ -187,7 +160,7 @@ describe('frequency caps (Meta 131049)', () => {
   });
 
   it('a cap answered by the send call itself is `capped` too, and retried', async () => {
-    const templateId = await template('weekly_offer', 'MARKETING');
+    const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
     capSendAnswer();
     const target = phone(70);
     const res = await h.api('POST', '/api/campaigns', {
@@ -197,7 +170,7 @@ describe('frequency caps (Meta 131049)', () => {
       cappedRetryAfterHours: 2,
     });
     const id = ((await res.json()) as any).campaign.id;
-    await drain();
+    await runDueCampaignSlices(h);
     let p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
     expect(p.counts).toMatchObject({ failed: 0, queued: 1 });
     expect(p.capped).toMatchObject({
@@ -206,14 +179,14 @@ describe('frequency caps (Meta 131049)', () => {
       nextRetryAt: h.t.clock.now() + 2 * HOUR,
     });
     h.t.clock.advance(2 * HOUR);
-    await drain();
+    await runDueCampaignSlices(h);
     expect(sendsTo(target)).toHaveLength(1); // the fault answered the first call: the simulator accepted only this one
     p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
     expect(p.counts).toMatchObject({ sent: 1, queued: 0 });
   });
 
   it('a utility template is never capped by the simulator (Meta caps marketing only)', async () => {
-    const templateId = await template('appointment_notice', 'UTILITY');
+    const templateId = await approvedTemplate(h, 'appointment_notice', 'UTILITY');
     const target = phone(60);
     caps.cap(target, h.t.clock.now() + 1000 * HOUR);
     await h.api('POST', '/api/campaigns', {
@@ -223,7 +196,7 @@ describe('frequency caps (Meta 131049)', () => {
       cappedRetryAfterHours: 1,
     });
     const from = h.sims.meta.state.sent.length;
-    await drain();
+    await runDueCampaignSlices(h);
     expect(caps.isCapped(h.sims.meta.state.sent[from]!.id, h.t.clock.now())).toBe(false);
   });
 
@@ -232,7 +205,7 @@ describe('frequency caps (Meta 131049)', () => {
   it.each(['before', 'after'] as const)(
     'a cap answered by the send call is written with the outcome: killed %s its statement, it is still retried',
     async (when) => {
-      const templateId = await template('weekly_offer', 'MARKETING');
+      const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
       capSendAnswer();
       const target = phone(80);
       const res = await h.api('POST', '/api/campaigns', {
@@ -247,7 +220,7 @@ describe('frequency caps (Meta 131049)', () => {
       // The Worker dies there: nothing after it runs (no chain enqueued for the retry).
       crash.arm({ sql: /SET\s+capped_count = campaign_recipients.capped_count \+ 1/, when });
       try {
-        await drain();
+        await runDueCampaignSlices(h);
       } catch (error) {
         if (!(error instanceof Killed)) throw error;
       } finally {
@@ -265,7 +238,7 @@ describe('frequency caps (Meta 131049)', () => {
       // The chain promised for the retry is missed: the outbox sweep restarts it, and the recipient is sent again.
       h.t.clock.advance(3 * HOUR);
       await sweepOutbox(h.ctx);
-      await drain();
+      await runDueCampaignSlices(h);
       expect(sendsTo(target)).toHaveLength(1); // the fault answered the first call: the simulator accepted only this one
       const p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
       expect(p.counts).toMatchObject({ sent: 1, queued: 0, failed: 0 });
@@ -296,7 +269,7 @@ const sendAnswersStopped = () =>
 
 describe('a customer who stopped marketing messages (Meta 131050)', () => {
   async function campaignTo(target: string) {
-    const templateId = await template('weekly_offer', 'MARKETING');
+    const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
     const res = await h.api('POST', '/api/campaigns', {
       connectionId: h.connections.meta.id,
       templateId,
@@ -336,9 +309,9 @@ describe('a customer who stopped marketing messages (Meta 131050)', () => {
     expect(preferenceJobs()).toBe(jobsBefore + 1); // the CRM is owed the stop (HighLevel DND, Pipedrive note)
     // Never retried; a later marketing campaign skips the customer before sending.
     h.t.clock.advance(2 * HOUR);
-    await drain();
+    await runDueCampaignSlices(h);
     expect(sendsTo(target)).toHaveLength(sent);
-    const templateId = await template('weekly_offer', 'MARKETING');
+    const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
     const res = await h.api('POST', '/api/campaigns', {
       connectionId: h.connections.meta.id,
       templateId,
@@ -356,7 +329,7 @@ describe('a customer who stopped marketing messages (Meta 131050)', () => {
     sendAnswersStopped();
     const jobs = preferenceJobs();
     const id = await campaignTo(target);
-    await drain();
+    await runDueCampaignSlices(h);
     await expectOptedOut(id, target, jobs);
   });
 
@@ -364,7 +337,7 @@ describe('a customer who stopped marketing messages (Meta 131050)', () => {
     const target = phone(130);
     sendAnswersStopped();
     const jobs = preferenceJobs();
-    const templateId = await template('weekly_offer', 'MARKETING');
+    const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
     const queued = await queueOutbound(h.ctx, {
       connection: h.connections.meta,
       to: target,
@@ -385,7 +358,7 @@ describe('a customer who stopped marketing messages (Meta 131050)', () => {
     const jobs = preferenceJobs();
     const id = await campaignTo(target);
     const from = h.sims.meta.state.sent.length;
-    await drain();
+    await runDueCampaignSlices(h);
     const sent = h.sims.meta.state.sent.slice(from).find((m) => `+${m.to}` === target)!;
     const payload = h.sims.meta.statusWebhook(sent.id, 'failed', {
       errors: [metaStatusError(131050, 'Unable to deliver message', STOPPED_DETAILS)],

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { useAppHarness } from '../contract/app-harness';
 import { metaInbound, metaStatus, metaStatusesWebhook } from '../mocks/meta';
 import { syncTemplates } from '../../src/services/templates/template-sync';
+import { drainCampaigns } from '../helpers/campaign-steps';
 
 const h = useAppHarness();
 // The harness's reset does not know campaigns (campaign-api.test.ts clears them the same way).
@@ -19,15 +20,6 @@ interface MonthlyAnswer {
   months: ({ month: string; messages: number } & Record<string, unknown>)[];
 }
 // DEFAULT_RATE_CARD (no PRICING_RATE_CARD in the harness): MARKETING 0.025, UTILITY 0.004, SERVICE 0.
-
-async function drainCampaign() {
-  for (let i = 0; i < 20; i++) {
-    await h.runJobs(['campaign_send']);
-    const pending = h.t.queue.pending.filter((p) => p.job.type === 'campaign_send');
-    if (!pending.length) return;
-    h.t.clock.current = Math.max(h.t.clock.current, Math.min(...pending.map((p) => p.notBefore)));
-  }
-}
 
 const priced = (id: string, to: string, category: string, type: string) =>
   h.postMeta(
@@ -57,7 +49,7 @@ describe('GET /api/costs (issue 12 item 6)', () => {
     });
     expect(res.status).toBe(201);
     const { campaign } = (await res.json()) as { campaign: { id: string } };
-    await drainCampaign();
+    await drainCampaigns(h, 20);
     const sent = h.sims.meta.state.sent;
     expect(sent).toHaveLength(3);
     // Meta prices one as marketing (charged), one as free (free entry point); the third is not priced yet.

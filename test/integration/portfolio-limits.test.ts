@@ -14,6 +14,7 @@ import { MessagingLimitStore } from '../../src/store/messaging-limits';
 import { useAppHarness } from '../contract/app-harness';
 import { adminSessionToken, callApp } from '../helpers/world';
 import { META_SIM_DEFAULTS, META_SIM_PORTFOLIO } from '../mocks/meta';
+import { drainCampaigns } from '../helpers/campaign-steps';
 
 const SECOND_NUMBER_ID = '106540352242977';
 const h = useAppHarness({ metaExtraPhoneNumberIds: [SECOND_NUMBER_ID] });
@@ -79,16 +80,6 @@ async function templateOf(connectionId: string): Promise<string> {
   return row!.id;
 }
 
-/** Runs the campaign chains until nothing is left (the sends go to the Meta simulator). */
-async function drain() {
-  for (let i = 0; i < 100; i++) {
-    await h.runJobs(['campaign_send']);
-    const pending = h.t.queue.pending.filter((p) => p.job.type === 'campaign_send');
-    if (!pending.length) return;
-    h.t.clock.current = Math.max(h.t.clock.current, Math.min(...pending.map((p) => p.notBefore)));
-  }
-}
-
 it('two numbers of one portfolio share its 250 limit; business_capability_update raises it for both', async () => {
   h.sims.meta.portfolio.reset();
   addTemplate();
@@ -142,7 +133,7 @@ it('two numbers of one portfolio share its 250 limit; business_capability_update
     room: 250,
     fits: true,
   });
-  await drain();
+  await drainCampaigns(h, 100);
   expect(h.sims.meta.state.sent).toHaveLength(200);
 
   // Number B has sent nothing, yet its campaign of 200 other customers is refused: the portfolio has 50 left.
@@ -310,7 +301,7 @@ it("workflow template sends count the portfolio's customers too: a number that s
     csv: csv(phones(3, 5000)),
   });
   expect(sent.status).toBe(201);
-  await drain();
+  await drainCampaigns(h, 100);
   const executions = new AutomationExecutionStore(h.t.db);
   const claim = async (key: string) =>
     (

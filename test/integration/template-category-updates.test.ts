@@ -9,6 +9,7 @@ import { runJob } from '../../src/services/jobs';
 import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
 import { metaTemplateCategoryWebhook } from '../mocks/meta';
+import { runDueCampaignSlices } from '../helpers/campaign-steps';
 
 const h = useAppHarness();
 const HOUR = 3_600_000;
@@ -44,16 +45,6 @@ async function utilityTemplate(name: string) {
 
 const phones = (n: number) => Array.from({ length: n }, (_, i) => `+44791120${String(i).padStart(4, '0')}`);
 const csv = (list: string[]) => ['phone,1', ...list.map((p) => `${p},Ann`)].join('\n');
-
-async function drain() {
-  for (let i = 0; i < 50; i++) {
-    await h.runJobs(['campaign_send']);
-    const due = h.t.queue.pending.filter(
-      (p) => p.job.type === 'campaign_send' && p.notBefore <= h.t.clock.now(),
-    );
-    if (!due.length) return;
-  }
-}
 
 /** Runs one campaign job (one slice), leaving the other chains' jobs queued. */
 async function oneSlice() {
@@ -112,7 +103,7 @@ describe('template_category_update', () => {
     );
 
     // Paused: the queued chains stop without sending.
-    await drain();
+    await runDueCampaignSlices(h);
     expect(h.sims.meta.state.sent).toHaveLength(sentBefore);
 
     // Admins see the notice with its date, beside the template (still UTILITY until Meta applies it).
@@ -132,7 +123,7 @@ describe('template_category_update', () => {
 
     const resumed = await h.api('POST', `/api/campaigns/${id}/resume`);
     expect(resumed.status).toBe(200);
-    await drain();
+    await runDueCampaignSlices(h);
     const sent = h.sims.meta.state.sent.map((m) => String(m.body.to));
     expect(sent).toHaveLength(100);
     expect(new Set(sent).size).toBe(100);
@@ -179,10 +170,10 @@ describe('template_category_update', () => {
     // Resumed before its start: it waits for its start again, then sends each recipient once.
     await h.api('POST', `/api/campaigns/${id}/resume`);
     expect((await get(`/api/campaigns/${id}`)).campaign.status).toBe('scheduled');
-    await drain();
+    await runDueCampaignSlices(h);
     expect(h.sims.meta.state.sent).toHaveLength(0);
     h.t.clock.advance(2 * HOUR);
-    await drain();
+    await runDueCampaignSlices(h);
     expect(h.sims.meta.state.sent).toHaveLength(3);
 
     // MARKETING → UTILITY: stored, nothing paused.

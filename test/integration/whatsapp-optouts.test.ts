@@ -6,10 +6,10 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { whatsappDndUpdate } from '../../adapters/crm/highlevel/highlevel-dnd';
 import { executeAutomation } from '../../src/services/crm/automation-send';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
-import { syncTemplates } from '../../src/services/templates/template-sync';
 import { useAppHarness } from '../contract/app-harness';
 import { metaInbound, metaMessagesWebhook, metaUserPreferencesWebhook } from '../mocks/meta';
 import { validateRequest } from '../spec/openapi';
+import { approvedTemplate, drainCampaigns } from '../helpers/campaign-steps';
 
 const h = useAppHarness();
 beforeAll(() => {
@@ -25,32 +25,6 @@ afterEach(async () => {
 
 const STOPPER = '+447911000010';
 const OTHER = '+447911000011';
-
-async function template(name: string, category: string): Promise<string> {
-  if (!h.sims.meta.state.templates.some((t) => t.name === name))
-    h.sims.meta.state.addTemplate({
-      name,
-      language: 'en_US',
-      status: 'APPROVED',
-      category,
-      components: [{ type: 'BODY', text: 'Hi {{1}}.', example: { body_text: [['Anna']] } }],
-    });
-  await syncTemplates(h.ctx, h.connections.meta);
-  const row = await h.t.db
-    .prepare('SELECT id FROM templates WHERE name = ?')
-    .bind(name)
-    .first<{ id: string }>();
-  return row!.id;
-}
-
-async function drain() {
-  for (let i = 0; i < 50; i++) {
-    await h.runJobs(['campaign_send']);
-    const pending = h.t.queue.pending.filter((p) => p.job.type === 'campaign_send');
-    if (!pending.length) return;
-    h.t.clock.current = Math.max(h.t.clock.current, Math.min(...pending.map((p) => p.notBefore)));
-  }
-}
 
 async function preference(value: 'stop' | 'resume', timestampMs = h.t.clock.now()) {
   const res = await h.postMeta(
@@ -78,8 +52,8 @@ const dndOf = (phone: string) =>
 
 describe('WhatsApp marketing opt-outs (user_preferences)', () => {
   it('stop → marketing preflight lists opted_out: whatsapp and never sends; utility still does; resume → included', async () => {
-    const promo = await template('spring_promo', 'MARKETING');
-    const notice = await template('visit_notice', 'UTILITY');
+    const promo = await approvedTemplate(h, 'spring_promo', 'MARKETING');
+    const notice = await approvedTemplate(h, 'visit_notice', 'UTILITY');
 
     expect(await preference('stop')).toMatchObject({ stored: 1 });
     // HighLevel: the contact's WhatsApp DND is on, with why (DndSettingSchema).
@@ -103,12 +77,12 @@ describe('WhatsApp marketing opt-outs (user_preferences)', () => {
       count: 1,
       reasons: [{ phone: STOPPER, reason: 'opted_out: whatsapp' }],
     });
-    await drain();
+    await drainCampaigns(h);
     expect(sentTo()).toEqual([OTHER]);
 
     const utility = await campaign(notice);
     expect(utility.preflight.optedOut.count).toBe(0);
-    await drain();
+    await drainCampaigns(h);
     expect(sentTo().filter((p) => p === STOPPER)).toHaveLength(1);
 
     h.t.clock.advance(60_000);
@@ -117,12 +91,12 @@ describe('WhatsApp marketing opt-outs (user_preferences)', () => {
     const again = await campaign(promo);
     expect(again.preflight.optedOut.count).toBe(0);
     const before = sentTo().length;
-    await drain();
+    await drainCampaigns(h);
     expect(sentTo().slice(before).sort()).toEqual([OTHER, STOPPER].sort());
   });
 
   it('a stop that arrives after the preflight is honoured at send time; a late older webhook changes nothing', async () => {
-    const promo = await template('spring_promo', 'MARKETING');
+    const promo = await approvedTemplate(h, 'spring_promo', 'MARKETING');
     const created = await campaign(promo);
     expect(created.preflight.optedOut.count).toBe(0);
     h.t.clock.advance(1_000);
@@ -131,7 +105,7 @@ describe('WhatsApp marketing opt-outs (user_preferences)', () => {
     expect(await preference('stop')).toMatchObject({ stored: 0, duplicates: 1 });
     expect(await preference('resume', h.t.clock.now() - 10_000)).toMatchObject({ duplicates: 1 });
     const before = sentTo().length;
-    await drain();
+    await drainCampaigns(h);
     expect(sentTo().slice(before)).toEqual([OTHER]);
     const recipients = (await (
       await h.api('GET', `/api/campaigns/${created.campaign.id}/recipients`)
@@ -198,8 +172,8 @@ describe('a customer known twice, then found to be one', () => {
 
 describe('CRM automations', () => {
   it('a workflow step sends no marketing template to a customer who stopped them, utility still goes', async () => {
-    const promo = await template('spring_promo', 'MARKETING');
-    const notice = await template('visit_notice', 'UTILITY');
+    const promo = await approvedTemplate(h, 'spring_promo', 'MARKETING');
+    const notice = await approvedTemplate(h, 'visit_notice', 'UTILITY');
     h.t.clock.advance(3_600_000);
     await preference('stop');
     const step = (templateId: string, key: string) =>
