@@ -3,13 +3,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { workflowActionPayload } from '../mocks/highlevel';
 import {
-  adminToken,
-  connectProvider,
   countRows,
-  createWorld,
+  createConnectedWorld,
   customerWrites,
   installationOf,
-  installHighLevel,
   lastSent,
   sentCount,
   sentKinds,
@@ -24,10 +21,7 @@ let w: World;
 let number: ConnectedNumber;
 let admin: string;
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  admin = await adminToken(w, (await installationOf(w))!.id);
-  number = await connectProvider(w, admin, 'meta');
+  ({ w, admin, number } = await createConnectedWorld());
 });
 afterEach(async () => w.t.dispose());
 

@@ -6,12 +6,8 @@ import { fireWindowClosingSoon, runTriggerCron } from '../../src/services/crm/au
 import { TRIGGER_BASE_URL } from '../mocks/highlevel';
 import { metaStatusError, metaTemplateStatusWebhook } from '../mocks/meta';
 import {
-  adminToken,
-  connectProvider,
-  createWorld,
+  createConnectedWorld,
   customerWrites,
-  installationOf,
-  installHighLevel,
   postMetaWebhook,
   useHighLevelServer,
   type ConnectedNumber,
@@ -24,10 +20,7 @@ let w: World;
 let number: ConnectedNumber;
 let admin: string;
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  admin = await adminToken(w, (await installationOf(w))!.id);
-  number = await connectProvider(w, admin, 'meta');
+  ({ w, admin, number } = await createConnectedWorld());
 });
 afterEach(async () => w.t.dispose());
 

@@ -4,16 +4,7 @@
 // thread; when the kept contact is the username one, the phone is added to it. A redelivery adds no second note.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { metaInbound, metaMessagesWebhook } from '../mocks/meta';
-import {
-  adminToken,
-  connectProvider,
-  createWorld,
-  installationOf,
-  installHighLevel,
-  postMetaWebhook,
-  useHighLevelServer,
-  type World,
-} from './highlevel-world';
+import { createConnectedWorld, postMetaWebhook, useHighLevelServer, type World } from './highlevel-world';
 
 useHighLevelServer();
 
@@ -23,9 +14,7 @@ const MINUTE = 60_000;
 
 let w: World;
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  await connectProvider(w, await adminToken(w, (await installationOf(w))!.id), 'meta');
+  ({ w } = await createConnectedWorld());
 });
 afterEach(async () => w.t.dispose());
 

@@ -5,12 +5,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { metaEcho, metaEchoesWebhook, metaHistoryWebhook } from '../mocks/meta';
 import {
-  adminToken,
-  connectProvider,
-  createWorld,
+  createConnectedWorld,
   customerWrites,
-  installationOf,
-  installHighLevel,
   postMetaWebhook,
   sentCount,
   useHighLevelServer,
@@ -24,10 +20,7 @@ let w: World;
 let number: ConnectedNumber;
 let admin: string;
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  admin = await adminToken(w, (await installationOf(w))!.id);
-  number = await connectProvider(w, admin, 'meta');
+  ({ w, admin, number } = await createConnectedWorld());
 });
 afterEach(async () => w.t.dispose());
 

@@ -4,12 +4,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Fault } from '../mocks/faults';
 import {
-  adminToken,
-  connectProvider,
-  createWorld,
+  createConnectedWorld,
   customerWrites,
-  installationOf,
-  installHighLevel,
   useHighLevelServer,
   type ConnectedNumber,
   type World,
@@ -20,9 +16,7 @@ useHighLevelServer();
 let w: World;
 let number: ConnectedNumber;
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  number = await connectProvider(w, await adminToken(w, (await installationOf(w))!.id), 'twilio');
+  ({ w, number } = await createConnectedWorld('twilio'));
 });
 afterEach(async () => w.t.dispose());
 

@@ -107,13 +107,19 @@ export function adminToken(w: World, installationId: string): Promise<string> {
  * killable (test/helpers/crash-points.ts) and a context whose stores see the killable D1.
  */
 export async function createKillableWorld() {
+  const world = await createConnectedWorld();
+  const crash = killable(world.w.t.platform);
+  return { ...world, crash, ctx: new AppContext(world.w.t.platform) };
+}
+
+/** HighLevel installed (the Marketplace flow) and a number of `provider` connected by the location's admin. */
+export async function createConnectedWorld(provider: ProviderName = 'meta') {
   const w = await createWorld();
   expect((await installHighLevel(w)).status).toBe(302);
   const installationId = (await installationOf(w))!.id;
   const admin = await adminToken(w, installationId);
-  const number = await connectProvider(w, admin, 'meta');
-  const crash = killable(w.t.platform);
-  return { w, installationId, admin, number, crash, ctx: new AppContext(w.t.platform) };
+  const number = await connectProvider(w, admin, provider);
+  return { w, installationId, admin, number };
 }
 
 export function countRows(w: World, table: string): Promise<number> {

@@ -4,24 +4,13 @@
 // answers 404.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { metaInbound, metaMessagesWebhook } from '../mocks/meta';
-import {
-  adminToken,
-  connectProvider,
-  createWorld,
-  installationOf,
-  installHighLevel,
-  postMetaWebhook,
-  useHighLevelServer,
-  type World,
-} from './highlevel-world';
+import { createConnectedWorld, postMetaWebhook, useHighLevelServer, type World } from './highlevel-world';
 
 useHighLevelServer();
 
 let w: World;
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  await connectProvider(w, await adminToken(w, (await installationOf(w))!.id), 'meta');
+  ({ w } = await createConnectedWorld());
 });
 afterEach(async () => w.t.dispose());
 

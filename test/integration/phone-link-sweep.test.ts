@@ -3,22 +3,14 @@
 // stored in the merge's own D1 batch (crm_phone_links, migrations/0025): a Worker killed before the queue message is
 // sent loses nothing, the outbox sweep re-enqueues it, and two copies of the job call HighLevel once.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AppContext } from '../../src/context';
+import type { AppContext } from '../../src/context';
 import { redriveDeadLetter } from '../../src/services/operations/dead-letters';
 import { runJob } from '../../src/services/jobs';
 import { sweepOutbox } from '../../src/services/operations/outbox-sweep';
-import { consumeSurvivingKills, killable } from '../helpers/crash-points';
+import type { killable } from '../helpers/crash-points';
+import { consumeSurvivingKills } from '../helpers/crash-points';
 import { metaInbound } from '../mocks/meta';
-import {
-  adminToken,
-  connectProvider,
-  createWorld,
-  installationOf,
-  installHighLevel,
-  postMetaWebhook,
-  useHighLevelServer,
-  type World,
-} from './highlevel-world';
+import { createKillableWorld, postMetaWebhook, useHighLevelServer, type World } from './highlevel-world';
 
 useHighLevelServer();
 
@@ -32,12 +24,7 @@ let crash: ReturnType<typeof killable>;
 let installationId: string;
 
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  installationId = (await installationOf(w))!.id;
-  await connectProvider(w, await adminToken(w, installationId), 'meta');
-  crash = killable(w.t.platform);
-  ctx = new AppContext(w.t.platform);
+  ({ w, installationId, crash, ctx } = await createKillableWorld());
   // The customer writes by username only: one HighLevel contact without a phone.
   expect((await writes('Tere!', false, 'wamid.first')).status).toBe(200);
   await consume();
