@@ -9,11 +9,8 @@ import { CRM_RETRY_BUDGET } from '../../src/services/crm/crm';
 import { HOUR } from '../helpers/platform';
 import {
   adminToken,
-  connectProvider,
-  createWorld,
+  createConnectedWorld,
   customerWrites,
-  installationOf,
-  installHighLevel,
   sentKinds,
   useHighLevelServer,
   type ConnectedNumber,
@@ -29,10 +26,7 @@ let w: World;
 let number: ConnectedNumber;
 let installationId: string;
 beforeEach(async () => {
-  w = await createWorld();
-  expect((await installHighLevel(w)).status).toBe(302);
-  installationId = (await installationOf(w))!.id;
-  number = await connectProvider(w, await admin(), 'meta');
+  ({ w, installationId, number } = await createConnectedWorld());
 });
 afterEach(async () => w.t.dispose());
 
