@@ -36,20 +36,24 @@ export class TestClock {
 
 export const HOUR = 3_600_000;
 
-export function migrationStatements(): string[] {
-  const dir = path.join(REPO_ROOT, 'migrations');
-  return readdirSync(dir)
+/** The migration files (migrations/*.sql), in the order they apply. */
+export function migrationFiles(): string[] {
+  return readdirSync(path.join(REPO_ROOT, 'migrations'))
     .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .flatMap((f) =>
-      readFileSync(path.join(dir, f), 'utf8')
-        .split('\n')
-        .map((line) => line.replace(/--.*$/, ''))
-        .join('\n')
-        .split(/;\s*\n/)
-        .map((s) => s.trim())
-        .filter(Boolean),
-    );
+    .sort();
+}
+
+/** The SQL statements of the given migration files (all of them by default), in order, comments stripped. */
+export function migrationStatements(files: string[] = migrationFiles()): string[] {
+  return files.flatMap((f) =>
+    readFileSync(path.join(REPO_ROOT, 'migrations', f), 'utf8')
+      .split('\n')
+      .map((line) => line.replace(/--.*$/, ''))
+      .join('\n')
+      .split(/;\s*\n/)
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 }
 
 export interface TestPlatform {

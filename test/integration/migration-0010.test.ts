@@ -1,27 +1,11 @@
 // Issue 11: migration 0010 over a database seeded with the schema before it (migrations 0001–0009) keeps every
 // existing row and its history, and the migrated customers work by phone and by BSUID afterwards.
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ContactStore } from '../../src/store/contacts';
 import { startLocalD1, type LocalD1 } from '../helpers/local-d1';
-import { REPO_ROOT } from '../helpers/platform';
+import { migrationFiles, migrationStatements } from '../helpers/platform';
 
-function statementsOf(files: string[]): string[] {
-  return files.flatMap((f) =>
-    readFileSync(path.join(REPO_ROOT, 'migrations', f), 'utf8')
-      .split('\n')
-      .map((line) => line.replace(/--.*$/, ''))
-      .join('\n')
-      .split(/;\s*\n/)
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-}
-
-const files = readdirSync(path.join(REPO_ROOT, 'migrations'))
-  .filter((f) => f.endsWith('.sql'))
-  .sort();
+const files = migrationFiles();
 const before = files.filter((f) => f < '0010');
 const from0010 = files.filter((f) => f >= '0010');
 
@@ -32,7 +16,7 @@ beforeAll(async () => {
   // Not getPlatformProxy: its synchronous D1 channel can fall out of step under load (test/helpers/local-d1.ts).
   proxy = await startLocalD1();
   db = proxy.db;
-  await db.batch(statementsOf(before).map((sql) => db.prepare(sql)));
+  await db.batch(migrationStatements(before).map((sql) => db.prepare(sql)));
   const t = 1_700_000_000_000;
   await db.batch([
     db.prepare(
@@ -58,7 +42,7 @@ beforeAll(async () => {
       `INSERT INTO opt_outs (installation_id, phone, reason, created_at) VALUES ('ins1', '+393330000000', 'admin', ${t})`,
     ),
   ]);
-  await db.batch(statementsOf(from0010).map((sql) => db.prepare(sql)));
+  await db.batch(migrationStatements(from0010).map((sql) => db.prepare(sql)));
 });
 
 afterAll(async () => {

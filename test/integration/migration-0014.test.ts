@@ -1,29 +1,13 @@
 // #17 item 10: migration 0014 over a database with the schema before it keeps every CM.com number connected before
 // the ownership proof existed working (proven since it was created), and new rows start pending only when asked.
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isSendable } from '../../src/services/relay/connection-state';
 import { ConnectionStore } from '../../src/store/connections';
 import type { SecretBox } from '../../src/security/secret-box';
 import { startLocalD1, type LocalD1 } from '../helpers/local-d1';
-import { REPO_ROOT } from '../helpers/platform';
+import { migrationFiles, migrationStatements } from '../helpers/platform';
 
-function statementsOf(files: string[]): string[] {
-  return files.flatMap((f) =>
-    readFileSync(path.join(REPO_ROOT, 'migrations', f), 'utf8')
-      .split('\n')
-      .map((line) => line.replace(/--.*$/, ''))
-      .join('\n')
-      .split(/;\s*\n/)
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-}
-
-const files = readdirSync(path.join(REPO_ROOT, 'migrations'))
-  .filter((f) => f.endsWith('.sql'))
-  .sort();
+const files = migrationFiles();
 const T = 1_700_000_000_000;
 
 let proxy: LocalD1;
@@ -32,7 +16,7 @@ let db: D1Database;
 beforeAll(async () => {
   proxy = await startLocalD1();
   db = proxy.db;
-  await db.batch(statementsOf(files.filter((f) => f < '0014')).map((sql) => db.prepare(sql)));
+  await db.batch(migrationStatements(files.filter((f) => f < '0014')).map((sql) => db.prepare(sql)));
   await db.batch([
     db.prepare(
       `INSERT INTO installations (id, crm, account_id, account_type, created_at, updated_at)
@@ -44,7 +28,7 @@ beforeAll(async () => {
        VALUES ('con1', 'ins1', 'cm', 'CM', '+31201234567', '+31201234567', 'sealed', 'sealed', ${T}, ${T})`,
     ),
   ]);
-  await db.batch(statementsOf(files.filter((f) => f >= '0014')).map((sql) => db.prepare(sql)));
+  await db.batch(migrationStatements(files.filter((f) => f >= '0014')).map((sql) => db.prepare(sql)));
 });
 
 afterAll(async () => {

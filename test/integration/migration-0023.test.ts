@@ -2,27 +2,13 @@
 // every table in their foreign-key closure. Over a database seeded with the schema before it (0001–0022), every row
 // of every table is still there byte for byte, columns / indexes / foreign keys are the same, foreign keys still
 // cascade, and a vendor name known only to the registries can now be stored.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalD1, type LocalD1 } from '../helpers/local-d1';
-import { REPO_ROOT } from '../helpers/platform';
+import { migrationFiles, migrationStatements, REPO_ROOT } from '../helpers/platform';
 
-function statementsOf(files: string[]): string[] {
-  return files.flatMap((f) =>
-    readFileSync(path.join(REPO_ROOT, 'migrations', f), 'utf8')
-      .split('\n')
-      .map((line) => line.replace(/--.*$/, ''))
-      .join('\n')
-      .split(/;\s*\n/)
-      .map((s) => s.trim())
-      .filter(Boolean),
-  );
-}
-
-const files = readdirSync(path.join(REPO_ROOT, 'migrations'))
-  .filter((f) => f.endsWith('.sql'))
-  .sort();
+const files = migrationFiles();
 const MIGRATION = files.find((f) => f.startsWith('0023'))!;
 const T = 1_700_000_000_000;
 
@@ -97,7 +83,7 @@ let closureBefore: string[];
 beforeAll(async () => {
   proxy = await startLocalD1();
   db = proxy.db;
-  await db.batch(statementsOf(files.filter((f) => f < '0023')).map((sql) => db.prepare(sql)));
+  await db.batch(migrationStatements(files.filter((f) => f < '0023')).map((sql) => db.prepare(sql)));
   const q = (sql: string) => db.prepare(sql);
   await db.batch([
     q(`INSERT INTO installations (id, crm, account_id, account_type, tokens_enc, scopes, settings, created_at, updated_at)
@@ -133,7 +119,7 @@ beforeAll(async () => {
   ]);
   closureBefore = await foreignKeyClosure();
   before = await snapshot();
-  await db.batch(statementsOf([MIGRATION]).map((sql) => db.prepare(sql)));
+  await db.batch(migrationStatements([MIGRATION]).map((sql) => db.prepare(sql)));
 });
 
 afterAll(async () => {
@@ -209,7 +195,7 @@ describe('migration 0023 (vendor names from the registries)', () => {
   });
 
   it('the migrations after it still apply', async () => {
-    await db.batch(statementsOf(files.filter((f) => f > MIGRATION)).map((sql) => db.prepare(sql)));
+    await db.batch(migrationStatements(files.filter((f) => f > MIGRATION)).map((sql) => db.prepare(sql)));
     expect(await db.prepare("SELECT crm FROM installations WHERE id = 'ins1'").first('crm')).toBe(
       'highlevel',
     );
