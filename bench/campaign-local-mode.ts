@@ -197,6 +197,37 @@ async function baseline(b: Bench, run: number): Promise<BaselineRun> {
   return { rateVsCap: perSecond / cap, steadyVsCap: steadyRate(stats.withinCapAt) / cap };
 }
 
+/** The app's admin API in local mode, as the seeded HighLevel location's admin: JSON in and out, non-2xx throws. */
+export async function localAdminApi(local: LocalMode): Promise<Bench['api']> {
+  const token = await local.session({
+    installationId: local.seed.highlevel.installation.id,
+    crm: 'highlevel',
+    role: 'admin',
+    userId: 'bench-admin',
+  });
+  return async <T>(method: string, url: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${local.urls.app}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${text.slice(0, 500)}`);
+    return JSON.parse(text) as T;
+  };
+}
+
+/** Makes the seeded Meta number ready for a campaign: its templates synced; returns the APPROVED ones. */
+export async function approvedMetaTemplates(api: Bench['api'], connectionId: string) {
+  // The demo portfolio's messaging limit (250 new customers a day, as Meta reports it) would refuse the campaign.
+  await api('PUT', `/api/connections/${connectionId}/messaging-limit`, { messagingTier: 10_000_000 });
+  await api('POST', '/api/templates/sync', { connectionId });
+  const { templates } = await api<{
+    templates: { id: string; name: string; status: string; variables: { key: string }[] }[];
+  }>('GET', `/api/templates?connectionId=${connectionId}&status=APPROVED`);
+  return templates;
+}
+
 export async function benchCampaignLocalMode(n = N, cap = CAP, reps = REPS) {
   const persistTo = mkdtempSync(path.join(tmpdir(), 'wabridge-bench-campaign-'));
   const local = await startLocalMode({
@@ -209,28 +240,8 @@ export async function benchCampaignLocalMode(n = N, cap = CAP, reps = REPS) {
   try {
     const meta = local.seed.highlevel.connections.meta;
     setRate(persistTo, meta.id, cap);
-    const token = await local.session({
-      installationId: local.seed.highlevel.installation.id,
-      crm: 'highlevel',
-      role: 'admin',
-      userId: 'bench-admin',
-    });
-    const api = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${local.urls.app}${url}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${text.slice(0, 500)}`);
-      return JSON.parse(text) as T;
-    };
-    // The demo portfolio's messaging limit (250 new customers a day, as Meta reports it) would refuse the campaign.
-    await api('PUT', `/api/connections/${meta.id}/messaging-limit`, { messagingTier: 10_000_000 });
-    await api('POST', '/api/templates/sync', { connectionId: meta.id });
-    const { templates } = await api<{
-      templates: { id: string; name: string; status: string; variables: { key: string }[] }[];
-    }>('GET', `/api/templates?connectionId=${meta.id}&status=APPROVED`);
+    const api = await localAdminApi(local);
+    const templates = await approvedMetaTemplates(api, meta.id);
     const template =
       templates.find((t) => t.name === 'appointment_reminder') ??
       templates.find((t) => t.status === 'APPROVED');

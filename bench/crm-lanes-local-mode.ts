@@ -11,7 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalMode, type LocalMode } from '../scripts/local-mode/index';
-import { setRate } from './campaign-local-mode';
+import { approvedMetaTemplates, localAdminApi, setRate } from './campaign-local-mode';
 
 const N = Number(process.env.BENCH_LANES_RECIPIENTS ?? 10_000);
 const WINDOW_S = Number(process.env.BENCH_LANES_SECONDS ?? 240);
@@ -182,28 +182,8 @@ export async function benchCrmLanes(n = N, windowS = WINDOW_S): Promise<CrmLanes
     const meta = local.seed.highlevel.connections.meta;
     // The window covers the campaign's sending (≈ 125 s at 80 msg/s) and then its logging alone.
     setRate(persistTo, meta.id, RATE);
-    const token = await local.session({
-      installationId: local.seed.highlevel.installation.id,
-      crm: 'highlevel',
-      role: 'admin',
-      userId: 'bench-admin',
-    });
-    const api = async <T>(method: string, url: string, body?: unknown): Promise<T> => {
-      const res = await fetch(`${local.urls.app}${url}`, {
-        method,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${url} → ${res.status}: ${text.slice(0, 500)}`);
-      return JSON.parse(text) as T;
-    };
-    // The demo portfolio's messaging limit (250 new customers a day, as Meta reports it) would refuse the campaign.
-    await api('PUT', `/api/connections/${meta.id}/messaging-limit`, { messagingTier: 10_000_000 });
-    await api('POST', '/api/templates/sync', { connectionId: meta.id });
-    const { templates } = await api<{
-      templates: { id: string; name: string; variables: { key: string }[] }[];
-    }>('GET', `/api/templates?connectionId=${meta.id}&status=APPROVED`);
+    const api = await localAdminApi(local);
+    const templates = await approvedMetaTemplates(api, meta.id);
     const template = templates.find((t) => t.name === 'appointment_reminder') ?? templates[0];
     if (!template) throw new Error('no APPROVED Meta template after sync');
 
