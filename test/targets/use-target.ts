@@ -35,3 +35,14 @@ export function adminSession(target: AppTarget): Promise<string> {
     userId: 'suite-admin',
   });
 }
+
+/** Polls `check` every 200 ms until it answers (a queue consumer runs on its own in workerd); fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}

@@ -12,17 +12,7 @@ import {
   metaStatusesWebhook,
   signMetaWebhook,
 } from '../../mocks/meta';
-import { adminSession, type TargetRef } from '../use-target';
-
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+import { adminSession, eventually, type TargetRef } from '../use-target';
 
 interface Message {
   direction: string;

@@ -5,19 +5,9 @@
 // writes the WhatsApp DND to the HighLevel simulator.
 import { describe, expect, it } from 'vitest';
 import { metaTemplateCategoryWebhook, metaUserPreferencesWebhook, signMetaWebhook } from '../../mocks/meta';
-import { adminSession, type TargetRef } from '../use-target';
+import { adminSession, eventually, type TargetRef } from '../use-target';
 
 /** Polls until `check` returns a value (workerd's queue consumer runs on its own). */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 export function whatsapp2026WebhooksSuite(ref: TargetRef): void {
   describe(`user_preferences and template_category_update (${ref.kind})`, () => {
     async function post(payload: unknown, sign = true): Promise<Response> {
