@@ -1,6 +1,7 @@
 // One target per test file, started before its suites and stopped after them (workerd starts in seconds: the
 // workerd test file starts it once and runs every shared suite against it).
 import { afterAll, beforeAll } from 'vitest';
+import { signMetaWebhook } from '../mocks/meta';
 import { START_TARGET, type AppTarget, type TargetKind } from './app-target';
 
 export interface TargetRef {
@@ -45,4 +46,40 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((r) => setTimeout(r, 200));
   }
+}
+
+/**
+ * POSTs a Meta webhook to `target`'s /webhooks/meta, signed with the demo Meta app secret, or with `secret`, or (false)
+ * with a well-formed signature of nothing (forged).
+ */
+export async function postMetaWebhookTo(
+  target: AppTarget,
+  payload: unknown,
+  secret?: string | false,
+): Promise<Response> {
+  const body = JSON.stringify(payload);
+  return target.request('/webhooks/meta', {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      'x-hub-signature-256':
+        secret === false
+          ? 'sha256=' + 'ab'.repeat(32)
+          : await signMetaWebhook(body, secret ?? target.vars.META_APP_SECRET!),
+    },
+    body,
+  });
+}
+
+/** The admin API on `target` (the demo installation's admin session): the status and the JSON body. */
+export async function adminApi<T>(
+  target: AppTarget,
+  path: string,
+  init: RequestInit = {},
+): Promise<{ status: number; body: T }> {
+  const res = await target.request(path, {
+    ...init,
+    headers: { authorization: `Bearer ${await adminSession(target)}`, 'content-type': 'application/json' },
+  });
+  return { status: res.status, body: (await res.json()) as T };
 }

@@ -10,9 +10,8 @@ import {
   metaMessagesWebhook,
   metaStatus,
   metaStatusesWebhook,
-  signMetaWebhook,
 } from '../../mocks/meta';
-import { adminSession, eventually, type TargetRef } from '../use-target';
+import { adminApi, eventually, postMetaWebhookTo, type TargetRef } from '../use-target';
 
 interface Message {
   direction: string;
@@ -27,29 +26,8 @@ interface Message {
 
 export function coexistencePricingSuite(ref: TargetRef): void {
   describe(`coexistence echoes and PMP pricing (${ref.kind})`, () => {
-    async function post(payload: unknown): Promise<Response> {
-      const target = ref.current;
-      const body = JSON.stringify(payload);
-      return target.request('/webhooks/meta', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-hub-signature-256': await signMetaWebhook(body, target.vars.META_APP_SECRET!),
-        },
-        body,
-      });
-    }
-    async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-      const target = ref.current;
-      const res = await target.request(path, {
-        ...init,
-        headers: {
-          authorization: `Bearer ${await adminSession(target)}`,
-          'content-type': 'application/json',
-        },
-      });
-      return { status: res.status, body: (await res.json()) as T };
-    }
+    const post = (payload: unknown) => postMetaWebhookTo(ref.current, payload);
+    const api = <T>(path: string, init: RequestInit = {}) => adminApi<T>(ref.current, path, init);
     const messagesOf = async (phone: string, connectionId: string) =>
       (
         await api<{ messages: Message[] }>(

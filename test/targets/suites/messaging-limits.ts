@@ -3,8 +3,8 @@
 // `business_capability_update` for its WABA raises the limit, which the admin API and a campaign preflight then
 // show; a forged one changes nothing; one that is unreadable is acknowledged and changes nothing.
 import { describe, expect, it } from 'vitest';
-import { META_SIM_PORTFOLIO, signMetaWebhook } from '../../mocks/meta';
-import { adminSession, type TargetRef } from '../use-target';
+import { META_SIM_PORTFOLIO } from '../../mocks/meta';
+import { adminSession, postMetaWebhookTo, type TargetRef } from '../use-target';
 
 type Limit = { limit: number | null; source: string | null; businessPortfolioId: string | null };
 
@@ -20,20 +20,8 @@ export function messagingLimitSuite(ref: TargetRef): void {
       return body.connections.find((c) => c.id === target.seed.highlevel.connections.meta.id)!.messagingLimit;
     }
 
-    async function post(payload: unknown, sign = true): Promise<Response> {
-      const target = ref.current;
-      const body = JSON.stringify(payload);
-      return target.request('/webhooks/meta', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-hub-signature-256': sign
-            ? await signMetaWebhook(body, target.vars.META_APP_SECRET!)
-            : 'sha256=' + 'ab'.repeat(32),
-        },
-        body,
-      });
-    }
+    const post = (payload: unknown, sign = true) =>
+      postMetaWebhookTo(ref.current, payload, sign ? undefined : false);
 
     it('the limit learnt at connect time, raised by the signed webhook; forged or unreadable ones change nothing', async () => {
       const target = ref.current;

@@ -12,9 +12,8 @@ import {
   metaMessagesWebhook,
   metaStatus,
   metaStatusesWebhook,
-  signMetaWebhook,
 } from '../../mocks/meta';
-import { adminSession, eventually, type TargetRef } from '../use-target';
+import { adminApi, eventually, postMetaWebhookTo, type TargetRef } from '../use-target';
 
 interface Message {
   direction: string;
@@ -34,18 +33,7 @@ const AD = { source_type: 'ad', source_id: '120226305854810726', source_url: 'ht
 
 export function whatsapp2026FlowsSuite(ref: TargetRef): void {
   describe(`issue 12 flows: caps, free entry point, history (${ref.kind})`, () => {
-    async function post(payload: unknown, secret?: string): Promise<Response> {
-      const target = ref.current;
-      const body = JSON.stringify(payload);
-      return target.request('/webhooks/meta', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-hub-signature-256': await signMetaWebhook(body, secret ?? target.vars.META_APP_SECRET!),
-        },
-        body,
-      });
-    }
+    const post = (payload: unknown, secret?: string) => postMetaWebhookTo(ref.current, payload, secret);
     /** Signed with another secret first (401, nothing changes), then with the app's. */
     async function postForgedThenSigned(payload: unknown, unchanged: () => Promise<unknown>) {
       const before = await unchanged();
@@ -53,17 +41,7 @@ export function whatsapp2026FlowsSuite(ref: TargetRef): void {
       expect(await unchanged()).toEqual(before);
       expect((await post(payload)).status).toBe(200);
     }
-    async function api<T>(path: string, init: RequestInit = {}): Promise<{ status: number; body: T }> {
-      const target = ref.current;
-      const res = await target.request(path, {
-        ...init,
-        headers: {
-          authorization: `Bearer ${await adminSession(target)}`,
-          'content-type': 'application/json',
-        },
-      });
-      return { status: res.status, body: (await res.json()) as T };
-    }
+    const api = <T>(path: string, init: RequestInit = {}) => adminApi<T>(ref.current, path, init);
     const meta = () => ref.current.seed.highlevel.connections.meta.id;
     const messagesOf = async (phone: string) =>
       (

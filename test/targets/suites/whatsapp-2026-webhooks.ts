@@ -4,26 +4,14 @@
 // its dates and moves the template's category; forged ones change nothing. In workerd the queue consumer also
 // writes the WhatsApp DND to the HighLevel simulator.
 import { describe, expect, it } from 'vitest';
-import { metaTemplateCategoryWebhook, metaUserPreferencesWebhook, signMetaWebhook } from '../../mocks/meta';
-import { adminSession, eventually, type TargetRef } from '../use-target';
+import { metaTemplateCategoryWebhook, metaUserPreferencesWebhook } from '../../mocks/meta';
+import { adminSession, eventually, postMetaWebhookTo, type TargetRef } from '../use-target';
 
 /** Polls until `check` returns a value (workerd's queue consumer runs on its own). */
 export function whatsapp2026WebhooksSuite(ref: TargetRef): void {
   describe(`user_preferences and template_category_update (${ref.kind})`, () => {
-    async function post(payload: unknown, sign = true): Promise<Response> {
-      const target = ref.current;
-      const body = JSON.stringify(payload);
-      return target.request('/webhooks/meta', {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'x-hub-signature-256': sign
-            ? await signMetaWebhook(body, target.vars.META_APP_SECRET!)
-            : 'sha256=' + 'cd'.repeat(32),
-        },
-        body,
-      });
-    }
+    const post = (payload: unknown, sign = true) =>
+      postMetaWebhookTo(ref.current, payload, sign ? undefined : false);
 
     async function api<T>(path: string, init: RequestInit = {}): Promise<T> {
       const target = ref.current;
