@@ -3,24 +3,9 @@ import fc from 'fast-check';
 import { classifySend, estimateCost, estimateCampaignCost, rateCardSchema, rateOf } from './pricing';
 import type { RateCard } from './pricing';
 import { HOUR_MS } from './window';
-import type { LogEntry } from './window';
+import { inbound, P0, reply, T0, tpl } from '../../test/helpers/log-entries';
 
 const H = HOUR_MS;
-const T0 = Date.UTC(2025, 2, 10, 9); // CBP era
-const P0 = Date.UTC(2025, 8, 10, 9); // PMP era
-const inbound = (at: number, freeEntryPoint = false): LogEntry => ({
-  direction: 'inbound',
-  at,
-  kind: 'free_form',
-  freeEntryPoint,
-});
-const reply = (at: number): LogEntry => ({ direction: 'outbound', at, kind: 'free_form' });
-const tpl = (at: number, category: LogEntry['category']): LogEntry => ({
-  direction: 'outbound',
-  at,
-  kind: 'template',
-  category,
-});
 const MARKETING = { kind: 'template', category: 'MARKETING' } as const;
 const UTILITY = { kind: 'template', category: 'UTILITY' } as const;
 const AUTH = { kind: 'template', category: 'AUTHENTICATION' } as const;

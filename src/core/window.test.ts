@@ -9,25 +9,9 @@ import {
   PMP_START,
   pricingModelAt,
 } from './window';
-import type { LogEntry } from './window';
+import { inbound, P0, reply, T0, tpl } from '../../test/helpers/log-entries';
 
 const H = HOUR_MS;
-const T0 = Date.UTC(2025, 2, 10, 9); // CBP era
-const P0 = Date.UTC(2025, 8, 10, 9); // PMP era
-
-const inbound = (at: number, freeEntryPoint = false): LogEntry => ({
-  direction: 'inbound',
-  at,
-  kind: 'free_form',
-  freeEntryPoint,
-});
-const reply = (at: number): LogEntry => ({ direction: 'outbound', at, kind: 'free_form' });
-const tpl = (at: number, category: LogEntry['category']): LogEntry => ({
-  direction: 'outbound',
-  at,
-  kind: 'template',
-  category,
-});
 
 describe('customer service window (DESIGN §3.1)', () => {
   it('is none when the customer never wrote: templates only', () => {
