@@ -23,6 +23,17 @@ afterEach(async () => {
   ]);
 });
 
+/** Starts a campaign of `templateId` to `target` alone (the API's answer). */
+const campaignToOne = (templateId: string, target: string, cappedRetryAfterHours?: number) =>
+  h.api('POST', '/api/campaigns', {
+    connectionId: h.connections.meta.id,
+    templateId,
+    csv: ['phone,1', `${target},Ann`].join('\n'),
+    ...(cappedRetryAfterHours === undefined ? {} : { cappedRetryAfterHours }),
+  });
+const progressOf = async (id: string) =>
+  ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+
 const phone = (i: number) => `+44791100${String(i).padStart(4, '0')}`;
 const PHONES = Array.from({ length: 20 }, (_, i) => phone(i + 1));
 const CAPPED = [PHONES[3]!, PHONES[13]!]; // 10 %
@@ -88,8 +99,7 @@ describe('frequency caps (Meta 131049)', () => {
     const created = (await res.json()) as any;
     expect(res.status).toBe(201);
     const id = created.campaign.id;
-    const progress = async () =>
-      ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+    const progress = async () => await progressOf(id);
 
     await runDueCampaignSlices(h);
     expect(h.sims.meta.state.sent).toHaveLength(20);
@@ -153,7 +163,7 @@ describe('frequency caps (Meta 131049)', () => {
     await reportOutcomes(from);
     h.t.clock.advance(200 * HOUR);
     await runDueCampaignSlices(h);
-    const p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+    const p = await progressOf(id);
     expect(p.counts).toMatchObject({ capped: 1, failed: 0, delivered: 1 });
     expect(p.capped).toEqual({ capped: 1, notRetried: 1, waitingForRetry: 0, nextRetryAt: null });
     expect(sendsTo(target)).toHaveLength(1);
@@ -163,15 +173,10 @@ describe('frequency caps (Meta 131049)', () => {
     const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
     capSendAnswer();
     const target = phone(70);
-    const res = await h.api('POST', '/api/campaigns', {
-      connectionId: h.connections.meta.id,
-      templateId,
-      csv: ['phone,1', `${target},Ann`].join('\n'),
-      cappedRetryAfterHours: 2,
-    });
+    const res = await campaignToOne(templateId, target, 2);
     const id = ((await res.json()) as any).campaign.id;
     await runDueCampaignSlices(h);
-    let p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+    let p = await progressOf(id);
     expect(p.counts).toMatchObject({ failed: 0, queued: 1 });
     expect(p.capped).toMatchObject({
       capped: 1,
@@ -181,7 +186,7 @@ describe('frequency caps (Meta 131049)', () => {
     h.t.clock.advance(2 * HOUR);
     await runDueCampaignSlices(h);
     expect(sendsTo(target)).toHaveLength(1); // the fault answered the first call: the simulator accepted only this one
-    p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+    p = await progressOf(id);
     expect(p.counts).toMatchObject({ sent: 1, queued: 0 });
   });
 
@@ -189,12 +194,7 @@ describe('frequency caps (Meta 131049)', () => {
     const templateId = await approvedTemplate(h, 'appointment_notice', 'UTILITY');
     const target = phone(60);
     caps.cap(target, h.t.clock.now() + 1000 * HOUR);
-    await h.api('POST', '/api/campaigns', {
-      connectionId: h.connections.meta.id,
-      templateId,
-      csv: ['phone,1', `${target},Ann`].join('\n'),
-      cappedRetryAfterHours: 1,
-    });
+    await campaignToOne(templateId, target, 1);
     const from = h.sims.meta.state.sent.length;
     await runDueCampaignSlices(h);
     expect(caps.isCapped(h.sims.meta.state.sent[from]!.id, h.t.clock.now())).toBe(false);
@@ -208,12 +208,7 @@ describe('frequency caps (Meta 131049)', () => {
       const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
       capSendAnswer();
       const target = phone(80);
-      const res = await h.api('POST', '/api/campaigns', {
-        connectionId: h.connections.meta.id,
-        templateId,
-        csv: ['phone,1', `${target},Ann`].join('\n'),
-        cappedRetryAfterHours: 2,
-      });
+      const res = await campaignToOne(templateId, target, 2);
       const id = ((await res.json()) as any).campaign.id;
       const { db, queue } = h.t.platform;
       const crash = killable(h.t.platform);
@@ -240,7 +235,7 @@ describe('frequency caps (Meta 131049)', () => {
       await sweepOutbox(h.ctx);
       await runDueCampaignSlices(h);
       expect(sendsTo(target)).toHaveLength(1); // the fault answered the first call: the simulator accepted only this one
-      const p = ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
+      const p = await progressOf(id);
       expect(p.counts).toMatchObject({ sent: 1, queued: 0, failed: 0 });
     },
   );
@@ -270,17 +265,10 @@ const sendAnswersStopped = () =>
 describe('a customer who stopped marketing messages (Meta 131050)', () => {
   async function campaignTo(target: string) {
     const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
-    const res = await h.api('POST', '/api/campaigns', {
-      connectionId: h.connections.meta.id,
-      templateId,
-      csv: ['phone,1', `${target},Ann`].join('\n'),
-      cappedRetryAfterHours: 1,
-    });
+    const res = await campaignToOne(templateId, target, 1);
     expect(res.status).toBe(201);
     return ((await res.json()) as any).campaign.id as string;
   }
-  const progressOf = async (id: string) =>
-    ((await (await h.api('GET', `/api/campaigns/${id}`)).json()) as any).progress;
   const preferenceOf = (target: string) =>
     h.t.db
       .prepare(
@@ -312,11 +300,7 @@ describe('a customer who stopped marketing messages (Meta 131050)', () => {
     await runDueCampaignSlices(h);
     expect(sendsTo(target)).toHaveLength(sent);
     const templateId = await approvedTemplate(h, 'weekly_offer', 'MARKETING');
-    const res = await h.api('POST', '/api/campaigns', {
-      connectionId: h.connections.meta.id,
-      templateId,
-      csv: ['phone,1', `${target},Ann`].join('\n'),
-    });
+    const res = await campaignToOne(templateId, target);
     expect(res.status).toBe(400); // nobody left to send to
     expect(((await res.json()) as any).error.details.preflight.optedOut.reasons).toEqual([
       { phone: target, reason: 'opted_out: whatsapp' },
