@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalMode } from '../../scripts/local-mode/index';
 import type { LocalMode } from '../../scripts/local-mode/index';
 import { createMediaToken } from '../../src/security/media-link';
+import { eventually as eventuallyWithin } from '../helpers/eventually';
 import { REPO_ROOT } from '../helpers/platform';
 import { META_SAMPLE_MEDIA } from '../mocks/meta/meta-sample-media';
 
@@ -55,15 +56,7 @@ async function sim<T = Record<string, unknown>>(route: string, body?: unknown) {
 }
 
 /** Polls until `check` returns a value (the queue consumer runs asynchronously in wrangler dev). */
-async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const eventually = <T>(check: () => Promise<T | undefined>) => eventuallyWithin(check, 10_000);
 
 type Message = { text: string; direction: string; status: string; providerMessageId: string | null };
 const messagesOf = async (phone: string, connectionId: string) =>

@@ -37,17 +37,6 @@ export function adminSession(target: AppTarget): Promise<string> {
   });
 }
 
-/** Polls `check` every 200 ms until it answers (a queue consumer runs on its own in workerd); fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /**
  * POSTs a Meta webhook to `target`'s /webhooks/meta, signed with the demo Meta app secret, or with `secret`, or (false)
  * with a well-formed signature of nothing (forged).

@@ -13,7 +13,8 @@ import {
   metaStatus,
   metaStatusesWebhook,
 } from '../../mocks/meta';
-import { adminApi, eventually, postMetaWebhookTo, type TargetRef } from '../use-target';
+import { eventually } from '../../helpers/eventually';
+import { adminApi, postMetaWebhookTo, type TargetRef } from '../use-target';
 
 interface Message {
   direction: string;

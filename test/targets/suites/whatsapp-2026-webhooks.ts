@@ -5,7 +5,8 @@
 // writes the WhatsApp DND to the HighLevel simulator.
 import { describe, expect, it } from 'vitest';
 import { metaTemplateCategoryWebhook, metaUserPreferencesWebhook } from '../../mocks/meta';
-import { adminSession, eventually, postMetaWebhookTo, type TargetRef } from '../use-target';
+import { eventually } from '../../helpers/eventually';
+import { adminSession, postMetaWebhookTo, type TargetRef } from '../use-target';
 
 /** Polls until `check` returns a value (workerd's queue consumer runs on its own). */
 export function whatsapp2026WebhooksSuite(ref: TargetRef): void {
