@@ -371,6 +371,26 @@ export class ConnectionStore {
     return row?.credentials_enc ? this.box.decryptJson(row.credentials_enc, aad(connection.id)) : null;
   }
 
+  /** Credentials and, when `withWebhookToken`, the webhook path token: one read of the row (every send builds an adapter). */
+  async secrets(
+    connection: Connection,
+    withWebhookToken: boolean,
+  ): Promise<{ credentials: unknown; webhookToken: string | null }> {
+    const row = await this.db
+      .prepare('SELECT credentials_enc, webhook_token_enc FROM connections WHERE id = ?')
+      .bind(connection.id)
+      .first<{ credentials_enc: string | null; webhook_token_enc: string | null }>();
+    return {
+      credentials: row?.credentials_enc
+        ? await this.box.decryptJson(row.credentials_enc, aad(connection.id))
+        : null,
+      webhookToken:
+        withWebhookToken && row?.webhook_token_enc
+          ? await this.box.decrypt(row.webhook_token_enc, aad(connection.id))
+          : null,
+    };
+  }
+
   async webhookToken(connection: Connection): Promise<string | null> {
     const row = await this.db
       .prepare('SELECT webhook_token_enc FROM connections WHERE id = ?')

@@ -64,6 +64,13 @@ export async function sendSlice(
     contacts.map((c) => c.id),
     now - FREE_ENTRY_POINT_MS - WINDOW_MS,
   );
+  // Each recipient's log, grouped once (not one filter over every log per recipient).
+  const logsByContact = new Map<string, (typeof logs)[number][]>();
+  for (const l of logs) {
+    const own = logsByContact.get(l.contact_id);
+    if (own) own.push(l);
+    else logsByContact.set(l.contact_id, [l]);
+  }
   // A marketing stop inside WhatsApp may have arrived since the preflight (issue 12 item 1); marketing only.
   const stoppedMarketing =
     s.template.category === 'MARKETING'
@@ -98,7 +105,7 @@ export async function sendSlice(
       skipped.push({ recipientId: recipient.id, reason: `template_mismatch: ${(error as Error).message}` });
       continue;
     }
-    const log = logs.filter((l) => l.contact_id === contact.id).map(logEntryOf);
+    const log = (logsByContact.get(contact.id) ?? []).map(logEntryOf);
     const classification = classifySend(
       log,
       { kind: 'template', category: s.template.category },

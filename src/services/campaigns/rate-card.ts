@@ -15,9 +15,17 @@ export const DEFAULT_RATE_CARD: RateCard = {
   perMessage: { MARKETING: 0.025, UTILITY: 0.004, AUTHENTICATION: 0.0135, SERVICE: 0 },
 };
 
+// Parsed once per configured value: every send and campaign slice prices against it.
+let parsed: { raw: string; card: RateCard } | undefined;
+
 export function rateCard(ctx: AppContext): RateCard {
   const raw = ctx.config.PRICING_RATE_CARD;
   if (!raw) return DEFAULT_RATE_CARD;
+  if (parsed?.raw !== raw) parsed = { raw, card: parseRateCard(raw) };
+  return parsed.card;
+}
+
+function parseRateCard(raw: string): RateCard {
   try {
     return rateCardSchema.parse(JSON.parse(raw));
   } catch {

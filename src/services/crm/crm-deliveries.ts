@@ -111,8 +111,7 @@ async function deliver(
   installation: Installation,
   delivery: StoredDelivery,
 ): Promise<string> {
-  const connection = await connectionFor(ctx, installation);
-  const disabled = connection ? null : await disabledConnectionFor(ctx, installation);
+  const { active: connection, disabled } = await numberOf(ctx, installation);
   if (disabled) {
     // The account's number was disabled (uninstall, reinstall without reconnecting): the CRM shows the message
     // failed with the reason, and the sidebar thread keeps it (409 connection_disabled for our own API).
@@ -185,23 +184,26 @@ async function deliver(
   return 'sent';
 }
 
-/** The location's WhatsApp number: the first active connection with credentials (one number per location today). */
-export async function connectionFor(ctx: AppContext, installation: Installation): Promise<Connection | null> {
+/**
+ * The location's WhatsApp number, from one read of its connections: `active` is the first active one with
+ * credentials (one number per location today); `disabled` is its disabled number when it has no active one (a
+ * reinstall whose number is not reconnected yet).
+ */
+export async function numberOf(
+  ctx: AppContext,
+  installation: Installation,
+): Promise<{ active: Connection | null; disabled: Connection | null }> {
   const { connections } = await ctx.secretStores();
   const list = await connections.listForInstallation(installation.id);
   // A proven one first: a CM.com number still waiting for its ownership proof cannot send (#17 item 10).
   const usable = list.filter((c) => c.status === 'active' && c.hasCredentials);
-  return usable.find((c) => c.verified) ?? usable[0] ?? null;
+  const active = usable.find((c) => c.verified) ?? usable[0] ?? null;
+  return { active, disabled: active ? null : (list[0] ?? null) };
 }
 
-/** The location's disabled number, when it has no active one (a reinstall whose number is not reconnected yet). */
-export async function disabledConnectionFor(
-  ctx: AppContext,
-  installation: Installation,
-): Promise<Connection | null> {
-  const { connections } = await ctx.secretStores();
-  const list = await connections.listForInstallation(installation.id);
-  return list[0] ?? null;
+/** The location's active WhatsApp number (see numberOf). */
+export async function connectionFor(ctx: AppContext, installation: Installation): Promise<Connection | null> {
+  return (await numberOf(ctx, installation)).active;
 }
 
 /** Stores the refused message (the sidebar shows it) and lets crm_record_status fail it in the CRM with retries. */

@@ -11,12 +11,7 @@ import type { AppContext } from '../../context';
 import { normalizePhone } from '../../core/phone';
 import type { ProviderErrorInfo } from '../../core/message';
 import { CrmDeliveryStore } from '../../store/crm-deliveries';
-import {
-  connectionFor,
-  disabledConnectionFor,
-  recordFailure,
-  reportWithoutConnection,
-} from './crm-deliveries';
+import { numberOf, recordFailure, reportWithoutConnection } from './crm-deliveries';
 
 /** What the agent reads in the CRM: the reply did not go out, and why we stopped trying. */
 export function deadDeliveryError(reason: string): ProviderErrorInfo {
@@ -31,8 +26,8 @@ export async function reportDeadDelivery(ctx: AppContext, deliveryId: string, re
   // Uninstalled: there is nobody to tell (and no token to tell them with).
   if (!installation || installation.status !== 'active') return;
   const error = deadDeliveryError(reason);
-  const connection =
-    (await connectionFor(ctx, installation)) ?? (await disabledConnectionFor(ctx, installation));
+  const number = await numberOf(ctx, installation);
+  const connection = number.active ?? number.disabled;
   const phone = normalizePhone(delivery.payload.phone);
   const byCrmId =
     connection && !phone.ok && delivery.payload.crmContactId

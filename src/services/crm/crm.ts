@@ -73,7 +73,7 @@ export function crmAdapterFor(
   // Jobs are the only callers: every request they make is paced per CRM account (services/crm/crm-pacing.ts).
   pacer: CrmRequestPacer = crmPacer(ctx, installation),
 ): CrmAdapter {
-  const tokenSource = installationTokenSource(ctx, installation.id, refresherFor(ctx, installation));
+  const tokenSource = crmTokenSource(ctx, installation);
   return crmModule(installation.crm).createAdapter(crmEnvironment(ctx), {
     installation,
     connection,

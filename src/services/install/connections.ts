@@ -135,18 +135,18 @@ export async function describeConnection(ctx: AppContext, connection: Connection
   if (role !== 'admin') return base;
   const module = providerModule(connection.provider);
   const secretFields = new Set(module.secretFields);
-  const credentials = ((await connections.credentials(connection)) ?? {}) as Record<string, unknown>;
+  const secrets = await connections.secrets(connection, module.webhook.tokenInPath === true);
+  const credentials = (secrets.credentials ?? {}) as Record<string, unknown>;
   const masked = Object.fromEntries(
     Object.entries(credentials).map(([key, value]) => [
       key,
       secretFields.has(key) && typeof value === 'string' ? mask(value) : value,
     ]),
   );
-  const webhookToken = module.webhook.tokenInPath ? await connections.webhookToken(connection) : null;
   return {
     ...base,
     credentials: masked,
-    webhookUrl: webhookUrlFor(ctx, connection, webhookToken),
+    webhookUrl: webhookUrlFor(ctx, connection, secrets.webhookToken),
     ...(module.webhook.note ? { webhookNote: module.webhook.note } : {}),
   };
 }

@@ -4,15 +4,11 @@
 // provider would send it again (Meta's history reference: capture first, then process asynchronously).
 import type { ProviderEvent } from '../../../adapters/providers/types';
 import type { AppContext } from '../../context';
+import { sha256Hex } from '../../security/encoding';
 import type { Connection } from '../../store/connections';
 import { HistoryImportStore } from '../../store/history-imports';
 
 type HistoryChunkEvent = Extract<ProviderEvent, { kind: 'history_chunk' }>;
-
-async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
 
 /** 'stored' when new (its import job enqueued), 'duplicate' for a redelivered chunk, 'declined' for a declined share. */
 export async function receiveHistoryChunk(

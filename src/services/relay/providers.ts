@@ -42,15 +42,15 @@ export function providerAdapterFromCredentials(
 /** The adapter for a stored connection (decrypts its credentials). */
 export async function providerAdapterFor(ctx: AppContext, connection: Connection): Promise<ProviderAdapter> {
   const { connections } = await ctx.secretStores();
-  const credentials = await connections.credentials(connection);
+  const { credentials, webhookToken } = await connections.secrets(
+    connection,
+    providerModule(connection.provider).webhook.tokenInPath === true,
+  );
   if (!credentials) {
     throw new AppError(
       'conflict',
       'This connection has no credentials (the app was uninstalled or they were removed)',
     );
   }
-  const webhookToken = providerModule(connection.provider).webhook.tokenInPath
-    ? await connections.webhookToken(connection)
-    : null;
   return providerAdapterFromCredentials(ctx, connection.provider, credentials, { connection, webhookToken });
 }

@@ -102,7 +102,9 @@ export async function queueOutbound(ctx: AppContext, request: OutboundRequest): 
   // anything through a provider that addresses phones only (issue 11).
   const phoneMissing = phoneRequiredReason({
     hasPhone: contact.phone !== null,
-    providerReachesUserIds: bareProviderAdapter(ctx, connection.provider).capabilities.userIdRecipients,
+    // Only asked (an adapter built) for a customer without a phone: with one, the provider's reach does not matter.
+    providerReachesUserIds:
+      contact.phone === null && bareProviderAdapter(ctx, connection.provider).capabilities.userIdRecipients,
     templateCategory: category,
   });
   if (phoneMissing) throw new AppError('phone_required', phoneMissing, { customer: contact.address });
