@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { AdminPage } from '../src/ui/admin-page';
 import { useAssetManifest, type AssetName } from '../src/ui/assets';
-import { ADMIN_CATALOGUES, CATALOGUES, registerAllCatalogues } from '../src/ui/i18n/all';
+import { CATALOGUES, registerAllCatalogues } from '../src/ui/i18n/all';
 import { LANGUAGES } from '../src/ui/i18n/index';
 import { BODY_DEV_OFF } from '../src/ui/prerendered';
 import { SidebarPage } from '../src/ui/sidebar-page';
@@ -79,12 +79,12 @@ export function writeUiAssets(assets: UiAssets, assetsDir: string, manifestFile:
   writeFileSync(manifestFile, serializeManifest(assets.manifest));
 }
 
-/** `<lang>.json` (shared words) and `admin.<lang>.json` per language: file name → JSON. */
+/** `<lang>.json` (the shared words a page loads when it switches language) per language: file name → JSON. The
+ * admin words are in the prerendered admin page itself, so no admin catalogue is published. */
 export function buildCatalogueFiles(): Record<string, string> {
   const files: Record<string, string> = {};
   for (const lang of LANGUAGES) {
     files[`${lang}.json`] = `${JSON.stringify(CATALOGUES[lang])}\n`;
-    files[`admin.${lang}.json`] = `${JSON.stringify(ADMIN_CATALOGUES[lang])}\n`;
   }
   return files;
 }

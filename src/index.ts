@@ -93,12 +93,14 @@ export default {
 
   async scheduled(controller: ScheduledController, env: Env, executionCtx: ExecutionContext): Promise<void> {
     await loadPhoneMetadata(env.ASSETS);
-    executionCtx.waitUntil(sweepOutbox(new AppContext(platformFromEnv(env))));
-    executionCtx.waitUntil(runTriggerCron(new AppContext(platformFromEnv(env))));
+    // One platform (config parsed once) for every task of this cron run.
+    const platform = platformFromEnv(env);
+    executionCtx.waitUntil(sweepOutbox(new AppContext(platform)));
+    executionCtx.waitUntil(runTriggerCron(new AppContext(platform)));
     if (controller.cron === OUTBOX_SWEEP_CRON) return;
-    executionCtx.waitUntil(syncStaleConnections(new AppContext(platformFromEnv(env))));
-    executionCtx.waitUntil(purgeStaleOAuthStates(new AppContext(platformFromEnv(env))));
-    executionCtx.waitUntil(purgeSessionReplayHashes(new AppContext(platformFromEnv(env))));
-    executionCtx.waitUntil(resumeStrandedChanges(new AppContext(platformFromEnv(env))));
+    executionCtx.waitUntil(syncStaleConnections(new AppContext(platform)));
+    executionCtx.waitUntil(purgeStaleOAuthStates(new AppContext(platform)));
+    executionCtx.waitUntil(purgeSessionReplayHashes(new AppContext(platform)));
+    executionCtx.waitUntil(resumeStrandedChanges(new AppContext(platform)));
   },
 } satisfies ExportedHandler<Env>;

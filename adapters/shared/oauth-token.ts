@@ -83,10 +83,8 @@ async function unexpected(response: Response, label: string): Promise<OAuthCallE
     );
   if (status > 399 && status < 500) {
     if (!isJsonResponse(response)) return notJson(response);
-    const body: unknown = await response
-      .clone()
-      .json()
-      .catch(() => undefined);
+    // Read once, not through a clone: nothing reads this body again (workerd warns about an unread clone).
+    const body: unknown = await response.json().catch(() => undefined);
     if (isJsonObject(body) && typeof body.error === 'string' && body.error.length) {
       const description = typeof body.error_description === 'string' ? body.error_description : undefined;
       return new OAuthCallError('server responded with an error in the response body', 'oauth_error', {
