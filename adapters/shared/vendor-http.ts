@@ -44,6 +44,11 @@ export function createVendorHttp(options: VendorHttpOptions = {}): AxiosInstance
   });
 }
 
+/** Whether a failed call without an answer timed out: our own timeout's code, or a runtime's timeout message. */
+export function isTimeoutError(error: { code?: string; message: string }): boolean {
+  return isTimeoutCode(error.code) || /timeout/i.test(error.message);
+}
+
 /** Whether an axios failure was our own timeout. */
 export function isTimeoutCode(code: string | undefined): boolean {
   return code === 'ECONNABORTED' || code === 'ETIMEDOUT';

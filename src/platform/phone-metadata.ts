@@ -6,7 +6,7 @@ import { AppError } from '../core/errors';
 import { hasPhoneMetadata, setPhoneMetadata } from '../core/phone';
 import { fetchAsset, loadOnce, type AssetFetcher } from './static-assets';
 
-export const PHONE_METADATA_ASSET = '/data/phone-metadata.json';
+const PHONE_METADATA_ASSET = '/data/phone-metadata.json';
 
 const pending = new Map<string, Promise<void>>();
 

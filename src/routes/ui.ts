@@ -45,7 +45,7 @@ async function pageHeaders(c: Context<AppEnv>, next: Next) {
 }
 
 /** The page language: an explicit `?lang=` (a CRM link can carry the user's locale), else the browser's. */
-export const pageLanguage = (c: Context<AppEnv>) =>
+const pageLanguage = (c: Context<AppEnv>) =>
   chooseLanguage(c.req.query('lang'), acceptedTags(c.req.header('accept-language')));
 
 /** The page in its language (prerendered, ui/prerendered.ts): English when that language cannot be read. */

@@ -18,8 +18,8 @@ import { AppError } from '../../../src/core/errors';
 import type { CrmSessionHooks } from '../crm-hooks';
 import { decryptHighLevelSso } from './decrypt-sso';
 
-export const SSO_REUSE_WINDOW_MS = 10 * 60_000;
-export const SSO_SESSION_TTL_MS = 30 * 60_000;
+const SSO_REUSE_WINDOW_MS = 10 * 60_000;
+const SSO_SESSION_TTL_MS = 30 * 60_000;
 /** How long a payload's hash is remembered (see above): far beyond its validity, on purpose. */
 export const SSO_REPLAY_MEMORY_MS = 90 * 24 * 3_600_000;
 

@@ -5,9 +5,8 @@
 // message level `messageErrorCode` 301 from · 302 to · 303 invalid MSISDN · 304 body without content ·
 // 305 invalid field · 401 spam filtered · 402 blacklisted · 403 rejected. Only 0, 101, 201 and 304 are
 // confirmed by example (vendors/providers.md §C); the rest are mapped defensively, unknown → rejected.
-import { isAxiosError } from '../../shared/vendor-http';
+import { isAxiosError, isTimeoutError, mayHaveArrived } from '../../shared/vendor-http';
 import { headerOf, parseRetryAfter } from '../../shared/retry-after';
-import { mayHaveArrived } from '../../shared/vendor-http';
 import { ProviderError } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
 import { cmResponseSchema } from './cm-api';
@@ -78,8 +77,7 @@ export function mapCmError(error: unknown, ctx: CmErrorContext = { during: 'othe
   if (isAxiosError(error)) {
     const response = error.response;
     if (!response) {
-      const timedOut =
-        error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED' || /timeout/i.test(error.message);
+      const timedOut = isTimeoutError(error);
       // During a send, a timeout or a connection lost after it opened may come after CM.com accepted the message:
       // unknown, never resent (DESIGN.md §3.5). Only a connection that never opened is safe to retry.
       if (ctx.during === 'send' && (timedOut || mayHaveArrived(error))) {

@@ -1,5 +1,5 @@
 // Meta Graph / WhatsApp errors → ProviderError kinds (issue 3). Codes from vendors/providers.md (Meta error table).
-import { isAxiosError, mayHaveArrived } from '../../shared/vendor-http';
+import { isAxiosError, isTimeoutError, mayHaveArrived } from '../../shared/vendor-http';
 import { parseRetryAfter } from '../../shared/retry-after';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
@@ -101,10 +101,6 @@ export function metaStatusErrorInfo(error: MetaErrorItem | undefined): ProviderE
   };
 }
 
-function isTimeout(code: string | undefined, message: string): boolean {
-  return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout/i.test(message);
-}
-
 /** Any error thrown while talking to Graph → ProviderError, keeping the vendor code, text and raw body. */
 export function mapMetaError(
   error: unknown,
@@ -122,7 +118,7 @@ export function mapMetaError(
   const response = error.response;
   if (!response) {
     // Timeout or network failure: for a send the request may have reached Meta (DESIGN.md §3.5: mark unknown).
-    const timedOut = isTimeout(error.code, error.message);
+    const timedOut = isTimeoutError(error);
     const kind: ProviderErrorKind =
       operation === 'send' && (timedOut || mayHaveArrived(error)) ? 'unknown_outcome' : 'transient';
     return new ProviderError(kind, `Meta ${timedOut ? 'timed out' : 'network error'}: ${error.message}`);

@@ -1,5 +1,5 @@
 // Twilio errors (REST `{code, message, more_info, status}` and status-callback `ErrorCode`) → ProviderError.
-import { isAxiosError, mayHaveArrived } from '../../shared/vendor-http';
+import { isAxiosError, isTimeoutCode, mayHaveArrived } from '../../shared/vendor-http';
 import { parseRetryAfter } from '../../shared/retry-after';
 import { ProviderError, TEMPLATE_REQUIRED_REASON } from '../../../src/core/errors';
 import type { ProviderErrorKind } from '../../../src/core/errors';
@@ -74,7 +74,7 @@ export function mapTwilioError(error: unknown, operation: TwilioOperation, now: 
   }
   const response = error.response;
   if (!response) {
-    const timedOut = error.code === 'ETIMEDOUT' || error.code === 'ECONNABORTED';
+    const timedOut = isTimeoutCode(error.code);
     const kind: ProviderErrorKind =
       operation === 'send' && mayHaveArrived(error) ? 'unknown_outcome' : 'transient';
     const what = timedOut ? 'timed out' : `network error (${causeCode(error) ?? error.code ?? 'unknown'})`;

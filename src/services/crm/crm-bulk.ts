@@ -12,9 +12,9 @@ import { bulkRecordJob, deadLetter } from '../operations/dead-letters';
 type BatchJob = Extract<Job, { type: 'crm_record_batch' }>;
 
 /** A batch hands the rest back to the queue after this long, so one invocation never holds a slot for minutes. */
-export const CRM_BATCH_INVOCATION_MS = 10_000;
+const CRM_BATCH_INVOCATION_MS = 10_000;
 /** Ids per batch job (a queue message holds 128 KB; a campaign slice is at most 100 recipients). */
-export const CRM_BATCH_MAX = 500;
+const CRM_BATCH_MAX = 500;
 
 /** Enqueues the CRM logs of a campaign's finished sends, coalesced. */
 export async function enqueueCampaignLogs(ctx: AppContext, messageIds: string[]): Promise<void> {

@@ -14,7 +14,7 @@ import { CrmDeliveryStore } from '../../store/crm-deliveries';
 import { numberOf, recordFailure, reportWithoutConnection } from './crm-deliveries';
 
 /** What the agent reads in the CRM: the reply did not go out, and why we stopped trying. */
-export function deadDeliveryError(reason: string): ProviderErrorInfo {
+function deadDeliveryError(reason: string): ProviderErrorInfo {
   return { kind: 'transient', reason: `WhatsApp could not send this reply: ${reason}` };
 }
 

@@ -11,7 +11,7 @@ import type { Installation } from '../../store/installations';
 import type { JobOutcome } from '../job-outcome';
 
 /** Longest wait a job sits out inside its queue consumer; beyond it the job goes back to the queue. */
-export const CRM_INLINE_WAIT_MS = 3_000;
+const CRM_INLINE_WAIT_MS = 3_000;
 /** A record job makes 1–4 requests: jobs turned away are spaced about one job's worth of tokens apart. */
 const DEFERRED_JOB_SPACING = 3;
 /** Once a job has written to the CRM it finishes, however long it waits: giving up could write twice. */
@@ -22,7 +22,7 @@ const MIN_PAUSE_MS = 1_000;
  * Longest a bulk claim waits inline before its job's first write. Short, because every claim granted ahead of time
  * eats into the tokens kept for people (at HighLevel's 8/s, 4 of the 7 kept); longer waits go back to the queue.
  */
-export const BULK_INLINE_WAIT_MS = 500;
+const BULK_INLINE_WAIT_MS = 500;
 
 /** Whose work a job does: a person's message (inbound, an agent's reply, their statuses), or bulk (campaign logs). */
 export type CrmPriority = 'people' | 'bulk';

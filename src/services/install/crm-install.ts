@@ -14,7 +14,7 @@ import { createOAuthState } from './oauth-states';
 const STATE_TTL_MS = 10 * 60_000;
 
 /** The callback registered with each CRM (`/oauth/<crm>/callback`); a CRM may also send its uninstall there. */
-export function oauthRedirectUri(ctx: AppContext, crm: CrmModule): string {
+function oauthRedirectUri(ctx: AppContext, crm: CrmModule): string {
   return `${ctx.config.APP_BASE_URL.replace(/\/+$/, '')}/oauth/${crm.name}/callback`;
 }
 
@@ -83,7 +83,7 @@ async function withSettings(
  * and the CRM adapter work the same as for a direct install. Its token is minted from the parent's, without a refresh
  * token: it is renewed by minting again (services/crm/crm.ts refresherFor), never by a refresh grant.
  */
-export async function installLinkedAccount(
+async function installLinkedAccount(
   ctx: AppContext,
   crm: CrmModule,
   parent: Installation,
